@@ -1,0 +1,61 @@
+// The masternode set of a height: members in canonical order (ascending public key),
+// their weights, and the quorum. Fixed capacity; member index = position in that order.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "midnight/core/error_category.hpp"
+#include "midnight/core/limits.hpp"
+#include "midnight/core/result.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight {
+
+enum class membership_errc {
+  empty = 1,           // no members
+  too_many_members,    // more than kMaxMembers
+  duplicate_member,    // the same public key twice
+  weight_out_of_range, // 0 or above kMaxMemberWeight
+};
+
+template <>
+struct ErrorTable<membership_errc> {
+  static constexpr const char* name = "midnight.membership";
+  static const char* message(membership_errc e);
+};
+
+// The smallest weight strictly greater than two thirds of `total`: floor(2*total/3) + 1.
+// Integer arithmetic only. Equal weights: n=1→1, 2→2, 3→3, 4→3, 7→5, 10→7.
+constexpr std::uint64_t quorum_threshold(std::uint64_t total) { return total * 2 / 3 + 1; }
+// True iff weight > 2/3 of total, i.e. 3*weight > 2*total (no rounding anywhere).
+constexpr bool is_quorum(std::uint64_t weight, std::uint64_t total) { return 3 * weight > 2 * total; }
+static_assert(kMaxTotalWeight <= UINT64_MAX / 3, "3 * weight must not overflow");
+static_assert(quorum_threshold(1) == 1 && quorum_threshold(2) == 2 && quorum_threshold(3) == 3);
+static_assert(quorum_threshold(4) == 3 && quorum_threshold(7) == 5 && quorum_threshold(10) == 7);
+static_assert(is_quorum(quorum_threshold(6), 6) && !is_quorum(quorum_threshold(6) - 1, 6));
+
+class Membership {
+ public:
+  // Sorts by key; rejects empty, oversized, duplicate keys and bad weights.
+  static result<Membership> make(std::span<const Masternode> members);
+
+  std::size_t size() const { return count_; }
+  const Masternode& member(std::size_t index) const { return members_[index]; }
+  std::span<const Masternode> members() const { return {members_.data(), count_}; }
+  std::uint64_t total_weight() const { return total_weight_; }
+  std::uint64_t quorum() const { return quorum_threshold(total_weight_); }
+  // Binary search in canonical order.
+  std::optional<std::size_t> index_of(const PublicKey& key) const;
+
+ private:
+  std::array<Masternode, kMaxMembers> members_{};
+  std::size_t count_ = 0;
+  std::uint64_t total_weight_ = 0;
+};
+
+}  // namespace midnight
+
+MIDNIGHT_REGISTER_ERROR_ENUM(membership_errc)

@@ -1,0 +1,240 @@
+// The round state machine of one node (sans-I/O). It takes events and returns actions;
+// the host owns sockets, clocks and timers. No clock, thread, global state or randomness
+// inside; the same events give the same actions, byte for byte.
+//
+// Handler names match the actions of tla/MidnightRound.tla:
+//   on_round_start  -> StartRound      on_proposal -> ReceiveProposal
+//   on_vote         -> ReceiveVote     on_timer    -> Timeout
+//   on_commit       -> AdoptCertificate
+// and the internal steps Propose, Prevote, Precommit, Finalize, AdvanceRound.
+//
+// The lock rule (spec/protocol.md, "Lock rule"): a node precommits a block only after a
+// prevote quorum ("polka") for it in the same round, and then is locked on it; in a
+// later round it prevotes approve only for its locked block or for a block with a polka
+// in a round at or after its lock round and before the current round.
+//
+// Every handler validates its whole input before changing anything: an error leaves
+// the machine exactly as it was.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "midnight/block/builder.hpp"
+#include "midnight/block/membership.hpp"
+#include "midnight/consensus/selection.hpp"
+#include "midnight/consensus/tally.hpp"
+#include "midnight/crypto/sign.hpp"
+#include "midnight/core/error_category.hpp"
+#include "midnight/core/result.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight {
+
+enum class round_errc {
+  not_started = 1,         // no height has begun
+  wrong_chain,             // message for another chain
+  wrong_height,            // message for another height
+  round_out_of_range,      // round >= kMaxRounds
+  not_a_member,            // proposer or voter is not a member
+  bad_signature,           // signature does not verify
+  conflicting_proposal,    // a second, different proposal of one proposer for one round
+  wrong_parent,            // header's previous block id is not ours
+  wrong_timestamp,         // header's timestamp is not its round's scheduled time
+  bad_header_version,      // header version unknown
+  stale_timer,             // timer of another height or round, or already acted on
+  already_decided,         // round start for a height already finalized
+  bad_certificate,         // certificate fails verification
+  block_mismatch,          // committed block is not the certificate's block
+  bad_merkle_root,         // committed block's transactions do not hash to its merkle root
+  conflicting_commit,      // a valid certificate for a different block than we finalized
+};
+
+template <>
+struct ErrorTable<round_errc> {
+  static constexpr const char* name = "midnight.round";
+  static const char* message(round_errc e);
+};
+
+enum class TimerKind : std::uint8_t { collect_deadline = 1, prevote_deadline = 2, round_end = 3 };
+
+// ---- inputs ------------------------------------------------------------------
+struct NodeConfig {
+  ChainId chain_id;
+  const Membership* membership = nullptr;   // outlives the machine
+  const SelectionPolicy* policy = nullptr;  // outlives the machine
+  Keypair keys;                             // keys.public_key must be a member
+  RoundTiming timing;
+  std::uint64_t reward_per_height = 0;
+};
+
+// Set-up for a height (may allocate: the block content is built here, once).
+struct HeightStart {
+  std::uint64_t height = 0;
+  BlockId prev_id;
+  std::uint64_t midnight_ms = 0;     // scheduled time of round 0
+  std::span<const TxBytes> mempool;  // this node's snapshot, any order, may repeat
+};
+
+struct RoundStart {
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;
+};
+
+struct TimerFired {
+  TimerKind kind = TimerKind::collect_deadline;
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;
+  friend bool operator==(const TimerFired&, const TimerFired&) = default;
+};
+
+// ---- outputs -----------------------------------------------------------------
+enum class ActionKind : std::uint8_t {
+  broadcast_proposal = 1,  // send `proposal` to every other member
+  broadcast_vote,          // send `vote` to every other member
+  set_timer,               // fire `timer` when the local clock reaches `at_ms`
+  finalize,                // decision() is final: persist it and send the commit to every member
+  send_commit,             // send our commit (decision) to member `member`
+};
+
+struct Action {
+  ActionKind kind = ActionKind::set_timer;
+  Proposal proposal{};
+  Vote vote{};
+  TimerFired timer{};
+  std::uint64_t at_ms = 0;
+  std::size_t member = 0;
+  friend bool operator==(const Action&, const Action&) = default;
+};
+
+inline constexpr std::size_t kMaxActionsPerStep = 2 * kMaxMembers + 8;
+static_assert(kMaxActionsPerStep >= kMaxMembers + 4, "a re-proposal forwards a whole polka");
+
+using Actions = std::span<const Action>;
+
+// ---- observable state --------------------------------------------------------
+enum class Step : std::uint8_t { idle = 0, collect, prevoted, precommitted, exhausted, decided };
+
+struct Lock {
+  bool held = false;
+  BlockId block_id;
+  std::uint32_t round = 0;
+  friend bool operator==(const Lock&, const Lock&) = default;
+};
+
+struct Decision {
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;  // round of the certificate
+  BlockId block_id;
+  BlockHeader header;
+  Signature signature;       // proposer's
+  std::span<const TxBytes> txs;  // the block's transactions (valid while the machine lives)
+  const Certificate* certificate = nullptr;
+};
+
+class RoundMachine {
+ public:
+  explicit RoundMachine(const NodeConfig& config);
+  RoundMachine(const RoundMachine& other);
+  RoundMachine& operator=(const RoundMachine& other);
+
+  // Set-up: builds this node's block content for the height. Resets all round state.
+  void begin_height(const HeightStart& start);
+
+  result<Actions> on_round_start(const RoundStart& e);
+  result<Actions> on_proposal(const Proposal& p);
+  result<Actions> on_vote(const Vote& v);
+  result<Actions> on_timer(const TimerFired& t);
+  result<Actions> on_commit(const CommitView& c);
+
+  // Observers.
+  std::uint64_t height() const { return height_; }
+  std::uint32_t round() const { return round_; }
+  Step step() const { return step_; }
+  const Lock& lock() const { return lock_; }
+  const PublicKey& public_key() const { return config_.keys.public_key; }
+  std::size_t member_index() const { return self_; }
+  const Hash32& expected_merkle_root() const { return content_.merkle_root; }
+  std::optional<Decision> decision() const;
+  // What this node prevoted in `round` (its canonical choice), if it has.
+  const Vote* prevote_of(std::uint32_t round) const;
+  const VoteTally& prevotes(std::uint32_t round) const { return prevotes_[round]; }
+  const VoteTally& precommits(std::uint32_t round) const { return precommits_[round]; }
+  // Proposals received for `round` (including our own), by member index.
+  const Proposal* proposal_of(std::uint32_t round, std::size_t member) const;
+
+  friend bool operator==(const RoundMachine& a, const RoundMachine& b);
+
+ private:
+  struct StoredProposal {
+    bool present = false;
+    bool content_ok = false;  // matches our own expected content
+    std::uint32_t arrival = 0;
+    BlockId block_id;
+    Proposal proposal;
+    friend bool operator==(const StoredProposal&, const StoredProposal&) = default;
+  };
+  struct Polka {
+    bool seen = false;
+    BlockId block_id;
+    friend bool operator==(const Polka&, const Polka&) = default;
+  };
+
+  // Internal steps, named as in the TLA+ model.
+  void propose(std::uint32_t round);
+  void prevote();
+  void precommit(const BlockId& id);
+  void precommit_nil();
+  void finalize(std::uint32_t round, const BlockId& id);
+  void advance_round();
+  void start_round(std::uint32_t round);
+  void after_change();  // re-evaluates every rule that may now fire
+  const StoredProposal* find_proposal(const BlockId& id) const;
+  bool proposal_all_arrived(std::uint32_t round) const;
+  void emit(const Action& a);
+  void emit_timer(TimerKind kind, std::uint32_t round, std::uint64_t at_ms);
+  void emit_vote(VoteStep step, std::uint32_t round, const BlockId& id, bool approve);
+  Actions actions() const { return {actions_.data(), action_count_}; }
+  result<void> check_header(const BlockHeader& h) const;
+
+  NodeConfig config_;
+  std::size_t self_ = 0;
+  BlockContent content_;
+  std::uint64_t height_ = 0;
+  bool started_ = false;
+  BlockId prev_id_;
+  std::uint64_t midnight_ms_ = 0;
+  std::uint32_t round_ = 0;
+  Step step_ = Step::idle;
+  Lock lock_;
+  Lock valid_;  // highest-round block with a polka we have seen and hold (re-proposed)
+  std::uint32_t arrivals_ = 0;
+  std::array<std::array<StoredProposal, kMaxMembers>, kMaxRounds> proposals_{};
+  std::array<VoteTally, kMaxRounds> prevotes_{};
+  std::array<VoteTally, kMaxRounds> precommits_{};
+  std::array<Polka, kMaxRounds> polkas_{};
+  std::array<bool, kMaxRounds> prevoted_{};
+  std::array<bool, kMaxRounds> precommitted_{};
+  // Decision.
+  bool decided_ = false;
+  std::uint32_t decided_round_ = 0;
+  BlockId decided_id_;
+  BlockHeader decided_header_;
+  Signature decided_signature_;
+  Certificate certificate_{};
+  // Body adopted from a commit: bytes reserved at construction, so adoption does not allocate.
+  std::vector<std::uint8_t> adopted_bytes_;
+  std::array<TxBytes, kMaxBlockTransactions + 1> adopted_views_{};
+  std::uint32_t adopted_count_ = 0;
+  bool adopted_ = false;
+  std::uint64_t commit_sent_ = 0;  // members we already sent our commit to
+  // Output buffer of the current step.
+  std::array<Action, kMaxActionsPerStep> actions_{};
+  std::size_t action_count_ = 0;
+};
+
+}  // namespace midnight
+
+MIDNIGHT_REGISTER_ERROR_ENUM(round_errc)

@@ -1,0 +1,57 @@
+// Canonical selection: a policy maps each candidate proposal to a rank key; the
+// canonical block is the candidate with the smallest (key, block id). The choice
+// depends only on the set of candidates, never on the order they are stored in.
+//   A lowest-hash      key = block id                          (default)
+//   B vrf-rank         key = the proposer's VRF output          (later issue)
+//   C first-to-quorum  key = local arrival sequence number      (own proposal last)
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "midnight/core/bytes.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight {
+
+enum class PolicyKind : std::uint8_t { lowest_hash = 1, vrf_rank = 2, first_to_quorum = 3 };
+
+struct Candidate {
+  const Proposal* proposal = nullptr;
+  BlockId block_id;
+  std::uint32_t arrival = 0;  // order in which this node received it (0 = first)
+};
+
+using RankKey = Bytes<32>;
+
+class SelectionPolicy {
+ public:
+  virtual ~SelectionPolicy() = default;
+  virtual PolicyKind kind() const = 0;
+  virtual std::string_view name() const = 0;
+  virtual RankKey rank(const Candidate& c) const = 0;
+};
+
+class LowestHashPolicy final : public SelectionPolicy {
+ public:
+  PolicyKind kind() const override { return PolicyKind::lowest_hash; }
+  std::string_view name() const override { return "lowest-hash"; }
+  RankKey rank(const Candidate& c) const override;
+};
+
+class FirstToQuorumPolicy final : public SelectionPolicy {
+ public:
+  PolicyKind kind() const override { return PolicyKind::first_to_quorum; }
+  std::string_view name() const override { return "first-to-quorum"; }
+  RankKey rank(const Candidate& c) const override;
+};
+
+// Index into `candidates` of the canonical one; nullopt when empty.
+std::optional<std::size_t> select_canonical(const SelectionPolicy& policy, std::span<const Candidate> candidates);
+
+// "lowest-hash" / "first-to-quorum" -> policy; nullptr for anything else.
+std::unique_ptr<SelectionPolicy> make_policy(std::string_view name);
+
+}  // namespace midnight

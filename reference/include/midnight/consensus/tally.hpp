@@ -1,0 +1,91 @@
+// Vote tally of one (chain, height, round, step): a member-indexed bitset of who voted,
+// approve weight per block id, and equivocation evidence. Each block's weight crosses
+// the quorum at most once, reported by the add() that crossed it. Integer arithmetic
+// only; no allocation; the result never depends on the order of members' keys in memory.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "midnight/block/membership.hpp"
+#include "midnight/core/error_category.hpp"
+#include "midnight/core/result.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight {
+
+enum class tally_errc {
+  not_a_member = 1,  // the voter key is not in the membership
+  wrong_slot,        // chain, height, round or step differ from this tally's
+};
+
+template <>
+struct ErrorTable<tally_errc> {
+  static constexpr const char* name = "midnight.tally";
+  static const char* message(tally_errc e);
+};
+
+enum class VoteOutcome : std::uint8_t {
+  counted,       // first vote of this member: counted
+  duplicate,     // identical to the member's counted vote: nothing changes
+  equivocation,  // differs from the member's counted vote: kept as evidence, not counted
+};
+
+struct TallyUpdate {
+  VoteOutcome outcome = VoteOutcome::counted;
+  bool quorum_reached = false;  // this vote made block_id's approve weight cross the quorum
+  BlockId block_id;             // meaningful when quorum_reached
+};
+
+// Two different signed votes of one member for one (height, round, step).
+struct Evidence {
+  Vote first;
+  Vote second;
+};
+
+class VoteTally {
+ public:
+  // The membership must outlive the tally.
+  void reset(const Membership& m, const ChainId& chain, std::uint64_t height, std::uint32_t round, VoteStep step);
+
+  // The caller has verified the signature. Errors leave the tally unchanged.
+  result<TallyUpdate> add(const Vote& v);
+
+  std::uint64_t approve_weight(const BlockId& id) const;
+  std::uint64_t approvers(const BlockId& id) const;  // member bitset
+  std::uint64_t voted_weight() const;                // weight of members with a counted vote
+  std::uint64_t voters() const { return voted_; }
+  std::uint64_t equivocators() const { return equivocated_; }
+  // The first block whose approve weight reached the quorum, if any.
+  std::optional<BlockId> quorum_block() const;
+  const Vote* vote_of(std::size_t member) const;
+  const Evidence* evidence_of(std::size_t member) const;
+
+  std::uint64_t height() const { return height_; }
+  std::uint32_t round() const { return round_; }
+  VoteStep step() const { return step_; }
+
+ private:
+  struct Entry {
+    BlockId id;
+    std::uint64_t weight = 0;
+    std::uint64_t members = 0;
+  };
+  const Membership* membership_ = nullptr;
+  ChainId chain_;
+  std::uint64_t height_ = 0;
+  std::uint32_t round_ = 0;
+  VoteStep step_ = VoteStep::prevote;
+  std::uint64_t voted_ = 0;
+  std::uint64_t equivocated_ = 0;
+  std::array<Vote, kMaxMembers> votes_{};
+  std::array<Vote, kMaxMembers> conflicting_{};
+  std::array<Entry, kMaxMembers> entries_{};  // one per distinct approved block id
+  std::size_t entry_count_ = 0;
+  std::optional<std::size_t> quorum_entry_;
+  static_assert(kMaxMembers <= 64, "member bitsets are one 64-bit word");
+};
+
+}  // namespace midnight
+
+MIDNIGHT_REGISTER_ERROR_ENUM(tally_errc)

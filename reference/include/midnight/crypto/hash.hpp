@@ -1,0 +1,44 @@
+// SHA-256 (libsodium) and the domain-separated hashes of the protocol.
+// Every hash other than the RFC 6962 Merkle tree starts with a NUL-terminated
+// ASCII tag (prefix-free) and covers the chain id, so no hash or signature of one
+// kind of object can stand for another kind, or for the same object on another chain.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "midnight/core/bytes.hpp"
+
+namespace midnight {
+
+// Domain-separation tags, including their terminating NUL byte on the wire.
+namespace tag {
+inline constexpr std::string_view kTxId{"midnight/v1/txid\0", 17};
+inline constexpr std::string_view kBlockId{"midnight/v1/block\0", 18};
+inline constexpr std::string_view kProposal{"midnight/v1/proposal\0", 21};
+inline constexpr std::string_view kVote{"midnight/v1/vote\0", 17};
+inline constexpr std::string_view kCoinbase{"midnight/v1/coinbase\0", 21};
+}  // namespace tag
+
+// Incremental SHA-256; allocation-free.
+class Sha256 {
+ public:
+  Sha256();
+  Sha256& update(std::span<const std::uint8_t> bytes);
+  Sha256& update(std::string_view bytes);
+  Hash32 finish();
+
+ private:
+  alignas(16) unsigned char state_[128];  // >= sizeof(crypto_hash_sha256_state), checked in the .cpp
+};
+
+Hash32 sha256(std::span<const std::uint8_t> bytes);
+
+// txid = SHA-256(tag::kTxId || chain_id || tx bytes)
+TxId compute_txid(const ChainId& chain, std::span<const std::uint8_t> tx);
+
+// Must be called once before any other function here (libsodium's sodium_init);
+// idempotent. Returns false if libsodium cannot initialise.
+bool crypto_init();
+
+}  // namespace midnight

@@ -1,0 +1,108 @@
+// The canonical binary encoding (spec/encoding.md). Big-endian fixed-width integers,
+// explicit bounded lengths, no trailing bytes, unknown versions rejected; every
+// accepted input re-encodes to exactly the same bytes. Decoding never allocates and
+// never reads out of bounds, whatever the bytes.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "midnight/core/error_category.hpp"
+#include "midnight/core/result.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight {
+
+enum class codec_errc {
+  truncated = 1,          // input ends inside a field
+  trailing_bytes,         // input continues after the message
+  unknown_version,        // wire version byte is not kWireVersion
+  unknown_message_type,   // type byte names no message
+  wrong_message_type,     // a valid type, but not the one asked for
+  bad_header_version,     // header.version is not kHeaderVersion
+  length_out_of_range,    // a length prefix is 0 or above its maximum
+  count_out_of_range,     // an element count is 0 or above its maximum
+  bad_flag,               // a boolean byte that is neither 0 nor 1
+  bad_vote_step,          // vote step is neither prevote (1) nor precommit (2)
+  weight_out_of_range,    // masternode weight is 0 or above kMaxMemberWeight
+  not_canonical_order,    // certificate voters or block txids not strictly ascending
+  block_too_large,        // transaction bytes above kMaxBlockTransactionBytes
+  nil_vote_not_canonical, // approve = false must name a block or be all-zero; approve = true must not be zero
+  output_too_small,       // encode: the caller's buffer is too small
+};
+
+template <>
+struct ErrorTable<codec_errc> {
+  static constexpr const char* name = "midnight.codec";
+  static const char* message(codec_errc e);
+};
+
+// Message type byte, second byte of every top-level message.
+enum class MessageType : std::uint8_t {
+  transaction = 0x01,
+  masternode = 0x02,
+  header = 0x03,
+  proposal = 0x04,
+  vote = 0x05,
+  certificate = 0x06,
+  block = 0x07,
+  commit = 0x08,  // certificate body followed by block body
+};
+
+// Where decoding stopped: the field being read and its byte offset from the start.
+struct DecodeWhere {
+  const char* field = "";
+  std::size_t offset = 0;
+};
+
+// Body sizes (without the 2-byte version/type prefix).
+inline constexpr std::size_t kPrefixSize = 2;
+inline constexpr std::size_t kMasternodeBodySize = 32 + 32 + 8;
+inline constexpr std::size_t kHeaderBodySize = 2 + 32 + 8 + 4 + 32 + 32 + 8 + 32;  // 150
+inline constexpr std::size_t kProposalBodySize = kHeaderBodySize + 64;
+inline constexpr std::size_t kVoteBodySize = 32 + 8 + 4 + 1 + 32 + 1 + 32 + 64;    // 174
+inline constexpr std::size_t kCertificateFixedSize = 32 + 8 + 4 + 32 + 1;
+inline constexpr std::size_t kCertificateEntrySize = 32 + 64;
+inline constexpr std::size_t kMaxCertificateBodySize = kCertificateFixedSize + kMaxMembers * kCertificateEntrySize;
+inline constexpr std::size_t kMaxBlockBodySize =
+    kProposalBodySize + 4 + (kMaxBlockTransactions + 1) * 4 + kMaxBlockTransactionBytes + kMaxTransactionBytes;
+static_assert(kHeaderBodySize == 150);
+static_assert(kVoteBodySize == 174);
+// The largest encoded message of any type; a buffer of this size holds anything.
+inline constexpr std::size_t kMaxMessageSize = kPrefixSize + kMaxCertificateBodySize + kMaxBlockBodySize;
+
+// Reads the 2-byte prefix: version must be kWireVersion and type known.
+result<MessageType> peek_message_type(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
+
+// Decoders: the whole input must be exactly one message of that type (prefix included).
+result<std::span<const std::uint8_t>> decode_transaction(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
+result<Masternode> decode_masternode(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
+result<BlockHeader> decode_header(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
+result<Proposal> decode_proposal(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
+result<Vote> decode_vote(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
+// Certificate and block are large: decoded into caller-owned storage.
+result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& out, DecodeWhere* where = nullptr);
+// Transaction views in `out` point into `in`. Checks structure and txid order
+// (txids use header.chain_id); does not check the Merkle root or signature.
+result<void> decode_block(std::span<const std::uint8_t> in, BlockView& out, DecodeWhere* where = nullptr);
+result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, DecodeWhere* where = nullptr);
+
+// Encoders write the full message (prefix included) and return its size, or
+// codec_errc::output_too_small leaving `out` unspecified. encoded_size_* tell the size.
+result<std::size_t> encode_transaction(std::span<const std::uint8_t> tx, std::span<std::uint8_t> out);
+result<std::size_t> encode_masternode(const Masternode& m, std::span<std::uint8_t> out);
+result<std::size_t> encode_header(const BlockHeader& h, std::span<std::uint8_t> out);
+result<std::size_t> encode_proposal(const Proposal& p, std::span<std::uint8_t> out);
+result<std::size_t> encode_vote(const Vote& v, std::span<std::uint8_t> out);
+result<std::size_t> encode_certificate(const Certificate& c, std::span<std::uint8_t> out);
+result<std::size_t> encode_block(const BlockHeader& h, const Signature& sig, std::span<const TxBytes> txs,
+                                 std::span<std::uint8_t> out);
+result<std::size_t> encode_commit(const Certificate& c, const BlockHeader& h, const Signature& sig,
+                                  std::span<const TxBytes> txs, std::span<std::uint8_t> out);
+
+// The header body alone (150 bytes, no prefix): input of the block id.
+void encode_header_body(const BlockHeader& h, std::span<std::uint8_t, kHeaderBodySize> out);
+
+}  // namespace midnight
+
+MIDNIGHT_REGISTER_ERROR_ENUM(codec_errc)

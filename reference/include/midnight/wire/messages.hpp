@@ -1,0 +1,96 @@
+// Value types of the protocol's messages. Fixed-size fields only, except transaction
+// bytes, which decoding exposes as views into the caller's buffer (no allocation).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "midnight/core/bytes.hpp"
+#include "midnight/core/limits.hpp"
+
+namespace midnight {
+
+// A transaction is opaque bytes; its id is compute_txid(chain, bytes).
+using TxBytes = std::span<const std::uint8_t>;
+
+struct Masternode {
+  PublicKey key;
+  Destination reward_to;
+  std::uint64_t weight = 1;
+  friend bool operator==(const Masternode&, const Masternode&) = default;
+};
+
+struct BlockHeader {
+  std::uint16_t version = kHeaderVersion;
+  ChainId chain_id;
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;
+  BlockId prev_id;
+  Hash32 merkle_root;
+  std::uint64_t timestamp_ms = 0;  // the scheduled round time, never a clock reading
+  PublicKey proposer;
+  friend bool operator==(const BlockHeader&, const BlockHeader&) = default;
+};
+
+struct Proposal {
+  BlockHeader header;
+  Signature signature;  // proposer's, over proposal_signing_input(header)
+  friend bool operator==(const Proposal&, const Proposal&) = default;
+};
+
+// The two vote steps of a round (see spec/protocol.md, "Why two vote steps").
+enum class VoteStep : std::uint8_t { prevote = 1, precommit = 2 };
+
+struct Vote {
+  ChainId chain_id;
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;
+  VoteStep step = VoteStep::prevote;
+  BlockId block_id;     // all-zero with approve = false is a vote for no block ("nil")
+  bool approve = false;
+  PublicKey voter;
+  Signature signature;  // voter's, over vote_signing_input(vote)
+  friend bool operator==(const Vote&, const Vote&) = default;
+};
+
+// A precommit quorum for one block: every vote in it is a precommit with
+// approve = true for (chain_id, height, round, block_id), so only the voter and the
+// signature are carried. Voters are strictly ascending by key (canonical, no duplicates).
+struct CertificateSignature {
+  PublicKey voter;
+  Signature signature;
+  friend bool operator==(const CertificateSignature&, const CertificateSignature&) = default;
+};
+
+struct Certificate {
+  ChainId chain_id;
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;
+  BlockId block_id;
+  std::uint8_t count = 0;  // 1..kMaxMembers
+  std::array<CertificateSignature, kMaxMembers> signatures{};
+
+  std::span<const CertificateSignature> used() const { return {signatures.data(), count}; }
+  // The i-th signature as the full precommit vote it stands for.
+  Vote vote(std::size_t i) const;
+  friend bool operator==(const Certificate& a, const Certificate& b);
+};
+
+// A block: header, proposer signature, transactions (coinbase first, then the
+// mempool transactions strictly ascending by txid). Views into the decoded buffer.
+struct BlockView {
+  BlockHeader header;
+  Signature signature;
+  std::uint32_t tx_count = 0;  // including the coinbase, so >= 1
+  std::array<TxBytes, kMaxBlockTransactions + 1> txs{};
+
+  std::span<const TxBytes> transactions() const { return {txs.data(), tx_count}; }
+};
+
+// A finalized block travelling with its certificate (catch-up).
+struct CommitView {
+  Certificate certificate;
+  BlockView block;
+};
+
+}  // namespace midnight

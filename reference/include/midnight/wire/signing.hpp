@@ -1,0 +1,32 @@
+// What is hashed into a block id and what each signature covers (spec/encoding.md,
+// "Hashes and signatures"). Signing inputs are fixed-size byte arrays.
+#pragma once
+#include <array>
+#include <cstdint>
+
+#include "midnight/crypto/hash.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight {
+
+// block id = SHA-256(tag::kBlockId || header body); the header body carries the chain id.
+BlockId compute_block_id(const BlockHeader& h);
+
+// tag::kProposal || chain_id || height u64 || round u32 || block_id
+inline constexpr std::size_t kProposalSigningInputSize = 21 + 32 + 8 + 4 + 32;
+using ProposalSigningInput = std::array<std::uint8_t, kProposalSigningInputSize>;
+ProposalSigningInput proposal_signing_input(const BlockHeader& h);
+
+// tag::kVote || chain_id || height u64 || round u32 || step u8 || block_id || approve u8
+inline constexpr std::size_t kVoteSigningInputSize = 17 + 32 + 8 + 4 + 1 + 32 + 1;
+using VoteSigningInput = std::array<std::uint8_t, kVoteSigningInputSize>;
+VoteSigningInput vote_signing_input(const Vote& v);
+
+// Sign / verify the messages (Ed25519 over the inputs above).
+Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk);
+bool verify_proposal(const Proposal& p);          // against p.header.proposer
+Vote sign_vote(Vote unsigned_vote, const SecretKey& sk);
+bool verify_vote(const Vote& v);                  // against v.voter
+
+}  // namespace midnight
