@@ -46,6 +46,7 @@ enum class round_errc {
   bad_header_version,      // header version unknown
   stale_timer,             // timer of another height or round, or already acted on
   already_decided,         // round start for a height already finalized
+  stale_round,             // round start for a round not after the current one
   bad_certificate,         // certificate fails verification
   block_mismatch,          // committed block is not the certificate's block
   bad_merkle_root,         // committed block's transactions do not hash to its merkle root
@@ -229,7 +230,13 @@ class RoundMachine {
   std::array<TxBytes, kMaxBlockTransactions + 1> adopted_views_{};
   std::uint32_t adopted_count_ = 0;
   bool adopted_ = false;
-  std::uint64_t commit_sent_ = 0;  // members we already sent our commit to
+  // Per member, the highest of its rounds we answered with our commit (kNoRound: none),
+  // so a lagging member gets the commit again in each later round, at most once a round.
+  static constexpr std::uint32_t kNoRound = UINT32_MAX;
+  std::array<std::uint32_t, kMaxMembers> commit_sent_round_{};
+  void reply_with_commit(std::size_t member, std::uint32_t their_round);
+  void record_vote(const Vote& v, const TallyUpdate& u);
+  void rebind_views();
   // Output buffer of the current step.
   std::array<Action, kMaxActionsPerStep> actions_{};
   std::size_t action_count_ = 0;

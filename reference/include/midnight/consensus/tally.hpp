@@ -41,6 +41,7 @@ struct TallyUpdate {
 struct Evidence {
   Vote first;
   Vote second;
+  friend bool operator==(const Evidence&, const Evidence&) = default;
 };
 
 class VoteTally {
@@ -61,15 +62,19 @@ class VoteTally {
   const Vote* vote_of(std::size_t member) const;
   const Evidence* evidence_of(std::size_t member) const;
 
+  const ChainId& chain() const { return chain_; }
   std::uint64_t height() const { return height_; }
   std::uint32_t round() const { return round_; }
   VoteStep step() const { return step_; }
+
+  friend bool operator==(const VoteTally&, const VoteTally&) = default;
 
  private:
   struct Entry {
     BlockId id;
     std::uint64_t weight = 0;
     std::uint64_t members = 0;
+    friend bool operator==(const Entry&, const Entry&) = default;
   };
   const Membership* membership_ = nullptr;
   ChainId chain_;
@@ -78,8 +83,10 @@ class VoteTally {
   VoteStep step_ = VoteStep::prevote;
   std::uint64_t voted_ = 0;
   std::uint64_t equivocated_ = 0;
-  std::array<Vote, kMaxMembers> votes_{};
-  std::array<Vote, kMaxMembers> conflicting_{};
+  // slots_[i].first is member i's counted vote (valid when bit i of voted_ is set);
+  // slots_[i].second its first conflicting vote (valid when bit i of equivocated_ is set).
+  // Stored as Evidence so evidence_of() can point at it.
+  std::array<Evidence, kMaxMembers> slots_{};
   std::array<Entry, kMaxMembers> entries_{};  // one per distinct approved block id
   std::size_t entry_count_ = 0;
   std::optional<std::size_t> quorum_entry_;

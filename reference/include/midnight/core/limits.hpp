@@ -29,7 +29,7 @@ inline constexpr std::uint32_t kMaxRounds = 16;
 static_assert(kMaxMembers <= 64, "voter sets are one 64-bit word");
 static_assert(kMaxMembers >= 1);
 static_assert(kMaxTotalWeight / kMaxMembers == kMaxMemberWeight, "total weight must not overflow");
-static_assert(kMaxRewardPerHeight <= UINT64_MAX / kMaxTotalWeight,
+static_assert(kMaxRewardPerHeight <= UINT64_MAX / kMaxMemberWeight,
               "reward * weight must fit in 64 bits for the integer split");
 static_assert(kMaxTransactionBytes <= kMaxBlockTransactionBytes);
 static_assert(kMaxRounds >= 2, "retry needs at least a second round");

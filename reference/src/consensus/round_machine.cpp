@@ -1,0 +1,529 @@
+// The round state machine: Tendermint-style prevote/precommit rounds over blocks that
+// every member builds in parallel, with canonical selection instead of a single leader.
+// spec/protocol.md states the rules this file implements; the comments name them.
+#include "midnight/consensus/round_machine.hpp"
+
+#include <cassert>
+#include <cstring>
+
+#include "midnight/consensus/certificate.hpp"
+#include "midnight/crypto/merkle.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight {
+
+const char* ErrorTable<round_errc>::message(round_errc e) {
+  switch (e) {
+    case round_errc::not_started: return "no height has begun on this node";
+    case round_errc::wrong_chain: return "message belongs to another chain";
+    case round_errc::wrong_height: return "message belongs to another height";
+    case round_errc::round_out_of_range: return "round number is at or above the maximum number of rounds";
+    case round_errc::not_a_member: return "proposer or voter is not a member of this height";
+    case round_errc::bad_signature: return "signature does not verify";
+    case round_errc::conflicting_proposal: return "a different proposal from the same proposer for the same round";
+    case round_errc::wrong_parent: return "header's previous block id is not this node's previous block";
+    case round_errc::wrong_timestamp: return "header's timestamp is not the scheduled time of its round";
+    case round_errc::bad_header_version: return "unknown header version";
+    case round_errc::stale_timer: return "timer of another height or round, or for a step already taken";
+    case round_errc::already_decided: return "this height is already finalized";
+    case round_errc::stale_round: return "round start for a round that is not after the current one";
+    case round_errc::bad_certificate: return "commit certificate does not verify";
+    case round_errc::block_mismatch: return "committed block is not the block its certificate names";
+    case round_errc::bad_merkle_root: return "committed block's transactions do not hash to its merkle root";
+    case round_errc::conflicting_commit: return "valid certificate for a different block than the one finalized";
+  }
+  return "unknown round error";
+}
+
+namespace {
+constexpr BlockId kNilBlock{};
+}  // namespace
+
+// ---- construction and copying ------------------------------------------------
+//
+// The fields are listed once, here: copy and comparison both use this list, so a new
+// field cannot be forgotten by one of them. The views into content_ and adopted_bytes_
+// are not in the list: they are rebuilt after a copy and compared through their bytes.
+// The action buffer is the output of the last step, not protocol state: it is copied
+// but not compared.
+#define MIDNIGHT_ROUND_MACHINE_FIELDS(X)                                                        \
+  X(self_) X(height_) X(started_) X(prev_id_) X(midnight_ms_) X(round_) X(step_) X(lock_)        \
+  X(valid_) X(arrivals_) X(proposals_) X(polkas_) X(prevoted_) X(precommitted_) X(decided_)      \
+  X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_) X(certificate_)       \
+  X(adopted_bytes_) X(adopted_count_) X(adopted_) X(commit_sent_round_)
+
+RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
+  assert(config.membership != nullptr && config.policy != nullptr);
+  const auto index = config.membership->index_of(config.keys.public_key);
+  assert(index.has_value() && "a node's key must be a member");
+  self_ = index.value_or(0);
+  // Reserved once, so adopting a committed block body never allocates.
+  adopted_bytes_.reserve(kMaxBlockTransactionBytes + kMaxTransactionBytes);
+  commit_sent_round_.fill(kNoRound);
+}
+
+RoundMachine::RoundMachine(const RoundMachine& other) : config_(other.config_) {
+  adopted_bytes_.reserve(kMaxBlockTransactionBytes + kMaxTransactionBytes);
+  *this = other;
+}
+
+RoundMachine& RoundMachine::operator=(const RoundMachine& other) {
+  if (this == &other) return *this;
+  config_ = other.config_;
+  content_.txs = other.content_.txs;
+  content_.merkle_root = other.content_.merkle_root;
+  content_.mempool_bytes = other.content_.mempool_bytes;
+#define MIDNIGHT_COPY_FIELD(f) f = other.f;
+  MIDNIGHT_ROUND_MACHINE_FIELDS(MIDNIGHT_COPY_FIELD)
+#undef MIDNIGHT_COPY_FIELD
+  prevotes_ = other.prevotes_;
+  precommits_ = other.precommits_;
+  actions_ = other.actions_;
+  action_count_ = other.action_count_;
+  rebind_views();
+  return *this;
+}
+
+void RoundMachine::rebind_views() {
+  content_.views.assign(content_.txs.begin(), content_.txs.end());
+  std::size_t offset = 0;
+  for (std::uint32_t i = 0; i < adopted_count_; ++i) {
+    const std::size_t n = adopted_views_[i].size();
+    adopted_views_[i] = TxBytes(adopted_bytes_.data() + offset, n);
+    offset += n;
+  }
+}
+
+bool operator==(const RoundMachine& a, const RoundMachine& b) {
+  bool same = a.config_.chain_id == b.config_.chain_id && a.config_.membership == b.config_.membership &&
+              a.config_.policy == b.config_.policy && a.config_.keys.public_key == b.config_.keys.public_key &&
+              a.content_.txs == b.content_.txs && a.content_.merkle_root == b.content_.merkle_root &&
+              a.prevotes_ == b.prevotes_ && a.precommits_ == b.precommits_;
+#define MIDNIGHT_COMPARE_FIELD(f) same = same && a.f == b.f;
+  MIDNIGHT_ROUND_MACHINE_FIELDS(MIDNIGHT_COMPARE_FIELD)
+#undef MIDNIGHT_COMPARE_FIELD
+  for (std::uint32_t i = 0; same && i < a.adopted_count_; ++i) {
+    same = a.adopted_views_[i].size() == b.adopted_views_[i].size();
+  }
+  return same;
+}
+
+// ---- set-up ----------------------------------------------------------------------
+
+void RoundMachine::begin_height(const HeightStart& start) {
+  const Membership& m = *config_.membership;
+  content_ = build_block_content(config_.chain_id, start.height, m, config_.reward_per_height, start.mempool);
+  height_ = start.height;
+  started_ = true;
+  prev_id_ = start.prev_id;
+  midnight_ms_ = start.midnight_ms;
+  round_ = 0;
+  step_ = Step::idle;
+  lock_ = {};
+  valid_ = {};
+  arrivals_ = 0;
+  for (auto& round : proposals_) round.fill(StoredProposal{});
+  for (std::uint32_t r = 0; r < kMaxRounds; ++r) {
+    prevotes_[r].reset(m, config_.chain_id, height_, r, VoteStep::prevote);
+    precommits_[r].reset(m, config_.chain_id, height_, r, VoteStep::precommit);
+  }
+  polkas_.fill(Polka{});
+  prevoted_.fill(false);
+  precommitted_.fill(false);
+  decided_ = false;
+  decided_round_ = 0;
+  decided_id_ = {};
+  decided_header_ = {};
+  decided_signature_ = {};
+  certificate_ = {};
+  adopted_bytes_.clear();
+  adopted_count_ = 0;
+  adopted_ = false;
+  commit_sent_round_.fill(kNoRound);
+  action_count_ = 0;
+}
+
+// ---- events --------------------------------------------------------------------
+
+result<Actions> RoundMachine::on_round_start(const RoundStart& e) {
+  if (!started_) return round_errc::not_started;
+  if (e.height != height_) return round_errc::wrong_height;
+  if (decided_) return round_errc::already_decided;
+  if (e.round >= kMaxRounds) return round_errc::round_out_of_range;
+  if (step_ != Step::idle && e.round <= round_) return round_errc::stale_round;
+  action_count_ = 0;
+  start_round(e.round);
+  return actions();
+}
+
+result<void> RoundMachine::check_header(const BlockHeader& h) const {
+  if (h.version != kHeaderVersion) return round_errc::bad_header_version;
+  if (h.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (h.height != height_) return round_errc::wrong_height;
+  if (h.round >= kMaxRounds) return round_errc::round_out_of_range;
+  if (!config_.membership->index_of(h.proposer)) return round_errc::not_a_member;
+  if (h.prev_id != prev_id_) return round_errc::wrong_parent;
+  if (h.timestamp_ms != round_start_ms(midnight_ms_, config_.timing, h.round)) return round_errc::wrong_timestamp;
+  return outcome::success();
+}
+
+result<Actions> RoundMachine::on_proposal(const Proposal& p) {
+  if (!started_) return round_errc::not_started;
+  MIDNIGHT_TRY(check_header(p.header));
+  const std::size_t proposer = *config_.membership->index_of(p.header.proposer);
+  StoredProposal& slot = proposals_[p.header.round][proposer];
+  if (slot.present && !(slot.proposal == p)) return round_errc::conflicting_proposal;
+  if (!slot.present && !verify_proposal(p)) return round_errc::bad_signature;
+
+  action_count_ = 0;
+  if (!slot.present) {
+    slot.present = true;
+    slot.content_ok = p.header.merkle_root == content_.merkle_root;
+    slot.arrival = arrivals_++;
+    slot.block_id = compute_block_id(p.header);
+    slot.proposal = p;
+  }
+  if (decided_) {
+    reply_with_commit(proposer, p.header.round);
+  } else {
+    after_change();
+  }
+  return actions();
+}
+
+result<Actions> RoundMachine::on_vote(const Vote& v) {
+  if (!started_) return round_errc::not_started;
+  if (v.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (v.height != height_) return round_errc::wrong_height;
+  if (v.round >= kMaxRounds) return round_errc::round_out_of_range;
+  const auto voter = config_.membership->index_of(v.voter);
+  if (!voter) return round_errc::not_a_member;
+  if (!verify_vote(v)) return round_errc::bad_signature;
+
+  action_count_ = 0;
+  if (decided_) {
+    reply_with_commit(*voter, v.round);
+    return actions();
+  }
+  VoteTally& tally = v.step == VoteStep::prevote ? prevotes_[v.round] : precommits_[v.round];
+  MIDNIGHT_TRY(update, tally.add(v));  // Boost 1.74: TRY(name, expr)
+  record_vote(v, update);
+  after_change();
+  return actions();
+}
+
+result<Actions> RoundMachine::on_timer(const TimerFired& t) {
+  if (!started_) return round_errc::not_started;
+  if (t.height != height_ || t.round != round_ || decided_) return round_errc::stale_timer;
+  const bool due = (t.kind == TimerKind::collect_deadline && step_ == Step::collect) ||
+                   (t.kind == TimerKind::prevote_deadline && (step_ == Step::collect || step_ == Step::prevoted)) ||
+                   (t.kind == TimerKind::round_end && step_ != Step::idle && step_ != Step::exhausted);
+  if (!due) return round_errc::stale_timer;
+  action_count_ = 0;
+  switch (t.kind) {
+    case TimerKind::collect_deadline:
+      // Rule "collect": vote with what has arrived by the deadline.
+      prevote();
+      break;
+    case TimerKind::prevote_deadline:
+      // Rule "no polka": without a prevote quorum for a block by this deadline, precommit nil.
+      if (step_ == Step::collect) prevote();
+      if (step_ == Step::prevoted) precommit_nil();
+      break;
+    case TimerKind::round_end:
+      // Rule "retry": nothing finalized in this round; the next round of the same height.
+      advance_round();
+      break;
+  }
+  after_change();
+  return actions();
+}
+
+result<Actions> RoundMachine::on_commit(const CommitView& c) {
+  if (!started_) return round_errc::not_started;
+  const Certificate& cert = c.certificate;
+  const BlockView& block = c.block;
+  if (cert.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (cert.height != height_) return round_errc::wrong_height;
+  if (cert.round >= kMaxRounds) return round_errc::round_out_of_range;
+  MIDNIGHT_TRY(check_header(block.header));
+  if (block.header.round > cert.round) return round_errc::block_mismatch;
+  if (compute_block_id(block.header) != cert.block_id) return round_errc::block_mismatch;
+  if (merkle_root(block.transactions()) != block.header.merkle_root) return round_errc::bad_merkle_root;
+  if (!verify_proposal(Proposal{block.header, block.signature})) return round_errc::bad_signature;
+  if (!verify_certificate(cert, *config_.membership, config_.chain_id)) return round_errc::bad_certificate;
+
+  action_count_ = 0;
+  if (decided_) {
+    if (decided_id_ != cert.block_id) return round_errc::conflicting_commit;
+    return actions();  // already final: nothing to do
+  }
+  // Rule "adopt": a node that missed the quorum takes the certified block as it is.
+  std::size_t total = 0;
+  for (const TxBytes tx : block.transactions()) total += tx.size();
+  assert(total <= adopted_bytes_.capacity() && "decoder bounds keep a block within the reserve");
+  adopted_bytes_.clear();
+  adopted_count_ = 0;
+  for (const TxBytes tx : block.transactions()) {
+    const std::size_t offset = adopted_bytes_.size();
+    adopted_bytes_.insert(adopted_bytes_.end(), tx.begin(), tx.end());
+    adopted_views_[adopted_count_++] = TxBytes(adopted_bytes_.data() + offset, tx.size());
+  }
+  adopted_ = true;
+  certificate_ = cert;
+  decided_ = true;
+  decided_round_ = cert.round;
+  decided_id_ = cert.block_id;
+  decided_header_ = block.header;
+  decided_signature_ = block.signature;
+  step_ = Step::decided;
+  emit(Action{.kind = ActionKind::finalize});
+  return actions();
+}
+
+// ---- observers -------------------------------------------------------------------
+
+std::optional<Decision> RoundMachine::decision() const {
+  if (!decided_) return std::nullopt;
+  Decision d;
+  d.height = height_;
+  d.round = decided_round_;
+  d.block_id = decided_id_;
+  d.header = decided_header_;
+  d.signature = decided_signature_;
+  d.txs = adopted_ ? std::span<const TxBytes>(adopted_views_.data(), adopted_count_)
+                   : std::span<const TxBytes>(content_.views);
+  d.certificate = &certificate_;
+  return d;
+}
+
+const Vote* RoundMachine::prevote_of(std::uint32_t round) const {
+  if (round >= kMaxRounds || !prevoted_[round]) return nullptr;
+  return prevotes_[round].vote_of(self_);
+}
+
+const Proposal* RoundMachine::proposal_of(std::uint32_t round, std::size_t member) const {
+  if (round >= kMaxRounds || member >= config_.membership->size()) return nullptr;
+  const StoredProposal& s = proposals_[round][member];
+  return s.present ? &s.proposal : nullptr;
+}
+
+// ---- the protocol's steps --------------------------------------------------------
+
+void RoundMachine::start_round(std::uint32_t round) {
+  assert(round < kMaxRounds);
+  round_ = round;
+  step_ = Step::collect;
+  propose(round);
+  const RoundTiming& t = config_.timing;
+  const std::uint64_t start = round_start_ms(midnight_ms_, t, round);
+  emit_timer(TimerKind::collect_deadline, round, start + t.collect_ms);
+  emit_timer(TimerKind::prevote_deadline, round, start + t.collect_ms + t.prevote_ms);
+  emit_timer(TimerKind::round_end, round, start + t.round_ms());
+  after_change();
+}
+
+// Propose: a node with a block that had a polka re-proposes it, forwarding the polka's
+// signed prevotes so that every member learns of it (rule "re-propose"); otherwise it
+// proposes its own block for this round.
+void RoundMachine::propose(std::uint32_t round) {
+  if (valid_.held) {
+    const StoredProposal* held = find_proposal(valid_.block_id);
+    assert(held != nullptr && held->content_ok && "a valid block is only taken with its proposal");
+    emit(Action{.kind = ActionKind::broadcast_proposal, .proposal = held->proposal});
+    const VoteTally& polka = prevotes_[valid_.round];
+    const std::uint64_t approvers = polka.approvers(valid_.block_id);
+    for (std::size_t m = 0; m < config_.membership->size(); ++m) {
+      if ((approvers >> m) & 1U) emit(Action{.kind = ActionKind::broadcast_vote, .vote = *polka.vote_of(m)});
+    }
+    return;
+  }
+  const BlockHeader header =
+      make_header(config_.chain_id, height_, round, prev_id_, content_.merkle_root,
+                  round_start_ms(midnight_ms_, config_.timing, round), config_.keys.public_key);
+  const Proposal proposal = sign_proposal(header, config_.keys.secret_key);
+  StoredProposal& slot = proposals_[round][self_];
+  assert(!slot.present || slot.proposal == proposal);
+  slot.present = true;
+  slot.content_ok = true;
+  slot.arrival = arrivals_++;
+  slot.block_id = compute_block_id(header);
+  slot.proposal = proposal;
+  emit(Action{.kind = ActionKind::broadcast_proposal, .proposal = proposal});
+}
+
+// Prevote: the canonical choice is the block of the highest-round polka this node holds
+// (before this round), else the policy's pick among this round's proposals whose content
+// matches ours. Lock rule: approve only if unlocked, or the choice is the locked block,
+// or the choice's polka is at or after the lock round.
+void RoundMachine::prevote() {
+  assert(step_ == Step::collect);
+  const std::uint32_t r = round_;
+  std::optional<BlockId> choice;
+  std::optional<std::uint32_t> polka_round;
+  for (std::uint32_t vr = r; vr-- > 0;) {
+    if (!polkas_[vr].seen) continue;
+    const StoredProposal* p = find_proposal(polkas_[vr].block_id);
+    if (p != nullptr && p->content_ok) {
+      choice = polkas_[vr].block_id;
+      polka_round = vr;
+      break;
+    }
+  }
+  if (!choice) {
+    std::array<Candidate, kMaxMembers> candidates{};
+    std::size_t count = 0;
+    for (std::size_t m = 0; m < config_.membership->size(); ++m) {
+      const StoredProposal& s = proposals_[r][m];
+      if (!s.present || !s.content_ok) continue;
+      // First-to-quorum ranks by arrival; a node's own block ranks last, so that
+      // members converge on the block that reached them first rather than on their own.
+      const std::uint32_t arrival = m == self_ ? UINT32_MAX : s.arrival;
+      candidates[count++] = Candidate{&s.proposal, s.block_id, arrival};
+    }
+    if (const auto pick = select_canonical(*config_.policy, {candidates.data(), count})) {
+      choice = candidates[*pick].block_id;
+    }
+  }
+  // The choice already prefers the highest polka, and a lock is always on a block with a
+  // polka whose proposal we hold, so a locked node's choice is its lock or a block with a
+  // later polka: the lock rule holds by construction, and is asserted here.
+  const bool lock_allows =
+      choice.has_value() && (!lock_.held || lock_.block_id == *choice || (polka_round && *polka_round >= lock_.round));
+  assert((!choice.has_value() || lock_allows) && "lock rule: a locked node approves only its lock or a later polka");
+  const bool approve = lock_allows;
+  prevoted_[r] = true;
+  step_ = Step::prevoted;
+  emit_vote(VoteStep::prevote, r, choice.value_or(kNilBlock), approve);
+}
+
+// Precommit: after a polka for a block in this round whose content we hold; lock on it.
+void RoundMachine::precommit(const BlockId& id) {
+  assert(step_ == Step::prevoted);
+  lock_ = Lock{true, id, round_};
+  valid_ = Lock{true, id, round_};
+  precommitted_[round_] = true;
+  step_ = Step::precommitted;
+  emit_vote(VoteStep::precommit, round_, id, true);
+}
+
+void RoundMachine::precommit_nil() {
+  assert(step_ == Step::prevoted);
+  precommitted_[round_] = true;
+  step_ = Step::precommitted;
+  emit_vote(VoteStep::precommit, round_, kNilBlock, false);
+}
+
+// Finalize: a precommit quorum for a block, in any round, whose content we hold.
+void RoundMachine::finalize(std::uint32_t round, const BlockId& id) {
+  const StoredProposal* p = find_proposal(id);
+  assert(p != nullptr && p->content_ok);
+  decided_ = true;
+  decided_round_ = round;
+  decided_id_ = id;
+  decided_header_ = p->proposal.header;
+  decided_signature_ = p->proposal.signature;
+  build_certificate(precommits_[round], *config_.membership, id, certificate_);
+  step_ = Step::decided;
+  emit(Action{.kind = ActionKind::finalize});
+}
+
+void RoundMachine::advance_round() {
+  if (round_ + 1 < kMaxRounds) {
+    start_round(round_ + 1);
+  } else {
+    step_ = Step::exhausted;  // only a commit can end this height now
+  }
+}
+
+// Re-evaluates every rule that a new proposal, vote or step may have enabled. Each pass
+// either moves the step forward or stops, so the loop is bounded by the number of steps.
+void RoundMachine::after_change() {
+  for (int pass = 0; pass < 4 && !decided_; ++pass) {
+    const Step before = step_;
+    for (std::uint32_t r = 0; r < kMaxRounds && !decided_; ++r) {
+      const auto q = precommits_[r].quorum_block();
+      if (!q) continue;
+      const StoredProposal* p = find_proposal(*q);
+      if (p != nullptr && p->content_ok) finalize(r, *q);
+    }
+    if (decided_) return;
+    // Valid block: the highest polka up to this round whose content we hold.
+    for (std::uint32_t r = round_ + 1; r-- > 0;) {
+      if (valid_.held && r <= valid_.round) break;
+      if (!polkas_[r].seen) continue;
+      const StoredProposal* p = find_proposal(polkas_[r].block_id);
+      if (p != nullptr && p->content_ok) {
+        valid_ = Lock{true, polkas_[r].block_id, r};
+        break;
+      }
+    }
+    if (step_ == Step::collect && proposal_all_arrived(round_)) prevote();
+    if (step_ == Step::prevoted && polkas_[round_].seen) {
+      const StoredProposal* p = find_proposal(polkas_[round_].block_id);
+      if (p != nullptr && p->content_ok) precommit(polkas_[round_].block_id);
+    }
+    if (step_ == before) return;
+  }
+}
+
+// ---- helpers ---------------------------------------------------------------------
+
+const RoundMachine::StoredProposal* RoundMachine::find_proposal(const BlockId& id) const {
+  for (std::uint32_t r = 0; r < kMaxRounds; ++r) {
+    for (std::size_t m = 0; m < config_.membership->size(); ++m) {
+      const StoredProposal& s = proposals_[r][m];
+      if (s.present && s.block_id == id) return &s;
+    }
+  }
+  return nullptr;
+}
+
+bool RoundMachine::proposal_all_arrived(std::uint32_t round) const {
+  for (std::size_t m = 0; m < config_.membership->size(); ++m) {
+    if (!proposals_[round][m].present) return false;
+  }
+  return true;
+}
+
+void RoundMachine::record_vote(const Vote& v, const TallyUpdate& u) {
+  if (v.step == VoteStep::prevote && u.quorum_reached && !polkas_[v.round].seen) {
+    polkas_[v.round] = Polka{true, u.block_id};
+  }
+}
+
+void RoundMachine::reply_with_commit(std::size_t member, std::uint32_t their_round) {
+  if (member == self_) return;
+  std::uint32_t& sent = commit_sent_round_[member];
+  if (sent != kNoRound && their_round <= sent) return;
+  sent = their_round;
+  emit(Action{.kind = ActionKind::send_commit, .member = member});
+}
+
+void RoundMachine::emit(const Action& a) {
+  assert(action_count_ < actions_.size() && "kMaxActionsPerStep bounds one step's output");
+  if (action_count_ < actions_.size()) actions_[action_count_++] = a;
+}
+
+void RoundMachine::emit_timer(TimerKind kind, std::uint32_t round, std::uint64_t at_ms) {
+  emit(Action{.kind = ActionKind::set_timer, .timer = TimerFired{kind, height_, round}, .at_ms = at_ms});
+}
+
+void RoundMachine::emit_vote(VoteStep step, std::uint32_t round, const BlockId& id, bool approve) {
+  Vote v{};
+  v.chain_id = config_.chain_id;
+  v.height = height_;
+  v.round = round;
+  v.step = step;
+  v.block_id = id;
+  v.approve = approve;
+  v.voter = config_.keys.public_key;
+  v = sign_vote(v, config_.keys.secret_key);
+  VoteTally& tally = step == VoteStep::prevote ? prevotes_[round] : precommits_[round];
+  const auto update = tally.add(v);
+  assert(update.has_value() && update.value().outcome == VoteOutcome::counted && "a node votes once per step");
+  if (update.has_value()) record_vote(v, update.value());
+  emit(Action{.kind = ActionKind::broadcast_vote, .vote = v});
+}
+
+}  // namespace midnight

@@ -1,0 +1,431 @@
+// The round state machine, driven by hand: a FIFO "network" that delivers every
+// broadcast to every other node, and timers fired explicitly by the test.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "midnight/consensus/certificate.hpp"
+#include "midnight/consensus/round_machine.hpp"
+#include "midnight/crypto/hash.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight {
+namespace {
+
+ChainId test_chain() {
+  crypto_init();
+  const std::string_view name = "round-machine-test-chain";
+  return sha256({reinterpret_cast<const std::uint8_t*>(name.data()), name.size()});
+}
+
+Keypair member_keys(std::size_t i) {
+  Seed seed{};
+  seed.v[0] = std::uint8_t(i + 1);
+  seed.v[31] = 0x5a;
+  return keypair_from_seed(seed);
+}
+
+struct Envelope {
+  std::size_t from;
+  std::optional<std::size_t> to;  // nullopt: everyone else
+  Action action;
+};
+
+// n members with equal weight, each with a RoundMachine at height 1.
+class Cluster {
+ public:
+  explicit Cluster(std::size_t n, std::vector<std::vector<std::uint8_t>> mempool = {{1, 2, 3}, {4, 5}})
+      : chain_(test_chain()), txs_(std::move(mempool)) {
+    std::vector<Masternode> members;
+    for (std::size_t i = 0; i < n; ++i) {
+      keys_.push_back(member_keys(i));
+      Masternode m;
+      m.key = keys_.back().public_key;
+      m.reward_to.v[0] = std::uint8_t(i);
+      members.push_back(m);
+    }
+    membership_ = std::make_unique<Membership>(Membership::make(members).value());
+    for (std::size_t i = 0; i < n; ++i) {
+      NodeConfig c;
+      c.chain_id = chain_;
+      c.membership = membership_.get();
+      c.policy = &policy_;
+      c.keys = keys_[i];
+      c.reward_per_height = 1000;
+      nodes_.push_back(std::make_unique<RoundMachine>(c));
+    }
+    for (const auto& t : txs_) views_.push_back(TxBytes(t));
+    for (auto& node : nodes_) node->begin_height(HeightStart{1, genesis(), 0, views_});
+  }
+
+  static BlockId genesis() {
+    BlockId g{};
+    g.v[0] = 0xee;
+    return g;
+  }
+
+  std::size_t size() const { return nodes_.size(); }
+  RoundMachine& node(std::size_t i) { return *nodes_[i]; }
+  const Membership& membership() const { return *membership_; }
+  const ChainId& chain() const { return chain_; }
+  const Keypair& keys(std::size_t i) const { return keys_[i]; }
+  // Member index of the node created i-th (membership sorts by key).
+  std::size_t member_of(std::size_t i) const { return *membership_->index_of(keys_[i].public_key); }
+  std::size_t node_of_member(std::size_t m) const {
+    for (std::size_t i = 0; i < size(); ++i)
+      if (member_of(i) == m) return i;
+    return size();
+  }
+
+  void take(std::size_t from, const result<Actions>& r) {
+    ASSERT_TRUE(r.has_value()) << r.error().message();
+    for (const Action& a : r.value()) {
+      if (a.kind == ActionKind::broadcast_proposal || a.kind == ActionKind::broadcast_vote) {
+        queue_.push_back({from, std::nullopt, a});
+      } else if (a.kind == ActionKind::send_commit) {
+        queue_.push_back({from, node_of_member(a.member), a});
+      } else if (a.kind == ActionKind::finalize) {
+        for (std::size_t j = 0; j < size(); ++j)
+          if (j != from) queue_.push_back({from, j, Action{.kind = ActionKind::send_commit}});
+      }
+    }
+  }
+
+  void start_all(std::uint32_t round = 0) {
+    for (std::size_t i = 0; i < size(); ++i) take(i, nodes_[i]->on_round_start({1, round}));
+  }
+
+  // Delivers queued messages; `link(from, to)` false drops them.
+  template <class Link>
+  void deliver(Link link) {
+    deliver_if([&](const Envelope& e, std::size_t to) { return link(e.from, to); });
+  }
+  // Delivers queued messages; `keep(envelope, to)` false drops that copy.
+  template <class Keep>
+  void deliver_if(Keep keep) {
+    for (int guard = 0; guard < 100000 && !queue_.empty(); ++guard) {
+      Envelope e = queue_.front();
+      queue_.pop_front();
+      for (std::size_t j = 0; j < size(); ++j) {
+        if (j == e.from || (e.to && *e.to != j) || !keep(e, j)) continue;
+        deliver_one(e, j);
+      }
+    }
+  }
+  void deliver() {
+    deliver([](std::size_t, std::size_t) { return true; });
+  }
+
+  void fire(TimerKind kind, std::uint32_t round) {
+    for (std::size_t i = 0; i < size(); ++i) {
+      auto r = nodes_[i]->on_timer({kind, 1, round});
+      if (r) take(i, r);
+    }
+  }
+
+  std::vector<Envelope>& dropped() { return dropped_; }
+
+ private:
+  void deliver_one(const Envelope& e, std::size_t j) {
+    RoundMachine& n = *nodes_[j];
+    if (e.action.kind == ActionKind::broadcast_proposal) {
+      auto r = n.on_proposal(e.action.proposal);
+      if (r) take(j, r);
+    } else if (e.action.kind == ActionKind::broadcast_vote) {
+      auto r = n.on_vote(e.action.vote);
+      if (r) take(j, r);
+    } else if (e.action.kind == ActionKind::send_commit) {
+      const auto d = nodes_[e.from]->decision();
+      ASSERT_TRUE(d.has_value());
+      CommitView c;
+      c.certificate = *d->certificate;
+      c.block.header = d->header;
+      c.block.signature = d->signature;
+      c.block.tx_count = std::uint32_t(d->txs.size());
+      for (std::size_t k = 0; k < d->txs.size(); ++k) c.block.txs[k] = d->txs[k];
+      auto r = n.on_commit(c);
+      if (r) take(j, r);
+    }
+  }
+
+  LowestHashPolicy policy_;
+  ChainId chain_;
+  std::vector<std::vector<std::uint8_t>> txs_;
+  std::vector<TxBytes> views_;
+  std::vector<Keypair> keys_;
+  std::unique_ptr<Membership> membership_;
+  std::vector<std::unique_ptr<RoundMachine>> nodes_;
+  std::deque<Envelope> queue_;
+  std::vector<Envelope> dropped_;
+};
+
+BlockId lowest_round_proposal(Cluster& c, std::uint32_t round) {
+  std::optional<BlockId> best;
+  for (std::size_t m = 0; m < c.size(); ++m) {
+    const Proposal* p = c.node(0).proposal_of(round, m);
+    if (p == nullptr) continue;
+    const BlockId id = compute_block_id(p->header);
+    if (!best || id < *best) best = id;
+  }
+  return best.value_or(BlockId{});
+}
+
+TEST(RoundMachine, SingleNodeFinalizesAtRoundStart) {
+  Cluster c(1);
+  c.start_all();
+  ASSERT_TRUE(c.node(0).decision().has_value());
+  EXPECT_EQ(c.node(0).decision()->round, 0U);
+  EXPECT_EQ(c.node(0).step(), Step::decided);
+  EXPECT_EQ(c.node(0).decision()->certificate->count, 1);
+}
+
+TEST(RoundMachine, FourHonestNodesFinalizeTheLowestIdInRoundZero) {
+  Cluster c(4);
+  c.start_all();
+  c.deliver();
+  const BlockId lowest = lowest_round_proposal(c, 0);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const auto d = c.node(i).decision();
+    ASSERT_TRUE(d.has_value()) << "node " << i;
+    EXPECT_EQ(d->block_id, lowest);
+    EXPECT_EQ(d->round, 0U);
+    EXPECT_TRUE(verify_certificate(*d->certificate, c.membership(), c.chain()).has_value());
+    // Every node finalizes byte-identical content: its own transactions.
+    EXPECT_EQ(merkle_root(d->txs), d->header.merkle_root);
+  }
+}
+
+TEST(RoundMachine, TwoOfFourCannotFinalizeAndRetryAfterHealing) {
+  Cluster c(4);
+  const auto split = [&](std::size_t a, std::size_t b) { return (a < 2) == (b < 2); };
+  c.start_all();
+  c.deliver(split);
+  c.fire(TimerKind::collect_deadline, 0);
+  c.deliver(split);
+  c.fire(TimerKind::prevote_deadline, 0);
+  c.deliver(split);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    EXPECT_FALSE(c.node(i).decision().has_value());
+    EXPECT_FALSE(c.node(i).lock().held) << "no polka on a side of two, so no lock";
+  }
+  c.fire(TimerKind::round_end, 0);
+  c.deliver();  // healed
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    ASSERT_TRUE(c.node(i).decision().has_value());
+    EXPECT_EQ(c.node(i).decision()->round, 1U);
+    EXPECT_EQ(c.node(i).decision()->block_id, c.node(0).decision()->block_id);
+  }
+}
+
+bool is_vote(const Envelope& e, VoteStep step) {
+  return e.action.kind == ActionKind::broadcast_vote && e.action.vote.step == step;
+}
+
+// Lock rule, carried forward: every node precommits B in round 0 but all precommits are
+// lost. In round 1 each node re-proposes B with its polka, and B (not a fresh, possibly
+// lower, round-1 block) is what finalizes.
+TEST(RoundMachine, LockedBlockIsCarriedIntoTheNextRound) {
+  Cluster c(4);
+  c.start_all();
+  c.deliver_if([](const Envelope& e, std::size_t) { return !is_vote(e, VoteStep::precommit); });
+  const BlockId b = lowest_round_proposal(c, 0);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    EXPECT_EQ(c.node(i).lock(), (Lock{true, b, 0})) << "node " << i;
+    EXPECT_FALSE(c.node(i).decision().has_value());
+  }
+  c.fire(TimerKind::round_end, 0);
+  c.deliver();
+  c.fire(TimerKind::collect_deadline, 1);
+  c.deliver();
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const Vote* pv = c.node(i).prevote_of(1);
+    ASSERT_NE(pv, nullptr);
+    EXPECT_EQ(pv->block_id, b);
+    EXPECT_TRUE(pv->approve);
+    ASSERT_TRUE(c.node(i).decision().has_value());
+    EXPECT_EQ(c.node(i).decision()->block_id, b);
+    EXPECT_EQ(c.node(i).decision()->round, 1U);
+  }
+}
+
+// Lock rule, released: node 0 alone sees a polka for B in round 0 and locks on it. In
+// round 1 it still prevotes B, but the others form a polka for C; a polka in a round at
+// or after its lock round lets node 0 precommit C, and C finalizes. B never does.
+TEST(RoundMachine, LockMovesOnlyToAHigherRoundPolka) {
+  Cluster c(4);
+  c.start_all();
+  c.deliver_if([](const Envelope& e, std::size_t to) {
+    if (is_vote(e, VoteStep::prevote)) return to == 0;  // only node 0 sees the polka
+    return !is_vote(e, VoteStep::precommit);            // node 0's precommit is lost
+  });
+  const BlockId b = lowest_round_proposal(c, 0);
+  ASSERT_EQ(c.node(0).lock(), (Lock{true, b, 0}));
+  for (std::size_t i = 1; i < c.size(); ++i) EXPECT_FALSE(c.node(i).lock().held);
+  c.fire(TimerKind::prevote_deadline, 0);
+  c.deliver_if([](const Envelope& e, std::size_t) { return e.from != 0; });
+  c.fire(TimerKind::round_end, 0);
+  // Round 1: node 0's re-proposal of B and its forwarded polka are lost.
+  c.deliver_if([](const Envelope& e, std::size_t) { return e.from != 0; });
+  c.fire(TimerKind::collect_deadline, 1);
+  const Vote* mine = c.node(0).prevote_of(1);
+  ASSERT_NE(mine, nullptr);
+  EXPECT_EQ(mine->block_id, b) << "a locked node keeps voting for its lock";
+  EXPECT_TRUE(mine->approve);
+  const Vote* theirs = c.node(1).prevote_of(1);
+  ASSERT_NE(theirs, nullptr);
+  const BlockId cblock = theirs->block_id;
+  ASSERT_NE(cblock, b);
+  c.deliver();
+  EXPECT_EQ(c.node(0).lock(), (Lock{true, cblock, 1}));
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    ASSERT_TRUE(c.node(i).decision().has_value());
+    EXPECT_EQ(c.node(i).decision()->block_id, cblock);
+  }
+}
+
+TEST(RoundMachine, RejectedInputsChangeNothing) {
+  Cluster c(4);
+  c.start_all();
+  RoundMachine& n = c.node(0);
+  const RoundMachine before = n;
+  ASSERT_TRUE(before == n);
+
+  // A proposal with a broken signature.
+  Proposal p = *c.node(1).proposal_of(0, c.member_of(1));
+  p.signature.v[0] ^= 1;
+  auto r1 = n.on_proposal(p);
+  ASSERT_FALSE(r1.has_value());
+  EXPECT_EQ(r1.error(), round_errc::bad_signature);
+  EXPECT_TRUE(before == n);
+
+  // A proposal for another height, another parent, a wrong timestamp.
+  Proposal q = *c.node(1).proposal_of(0, c.member_of(1));
+  q.header.height = 2;
+  EXPECT_EQ(n.on_proposal(q).error(), round_errc::wrong_height);
+  q = *c.node(1).proposal_of(0, c.member_of(1));
+  q.header.prev_id.v[5] ^= 1;
+  EXPECT_EQ(n.on_proposal(q).error(), round_errc::wrong_parent);
+  q = *c.node(1).proposal_of(0, c.member_of(1));
+  q.header.timestamp_ms += 1;
+  EXPECT_EQ(n.on_proposal(q).error(), round_errc::wrong_timestamp);
+  EXPECT_TRUE(before == n);
+
+  // A vote by a non-member (validly signed), another chain, a round out of range.
+  Keypair outsider = member_keys(77);
+  Vote v{};
+  v.chain_id = c.chain();
+  v.height = 1;
+  v.step = VoteStep::prevote;
+  v.block_id.v[0] = 9;
+  v.approve = true;
+  v.voter = outsider.public_key;
+  v = sign_vote(v, outsider.secret_key);
+  EXPECT_EQ(n.on_vote(v).error(), round_errc::not_a_member);
+  Vote w = v;
+  w.voter = c.keys(1).public_key;
+  w = sign_vote(w, c.keys(1).secret_key);
+  Vote other_chain = w;
+  other_chain.chain_id.v[0] ^= 1;
+  EXPECT_EQ(n.on_vote(sign_vote(other_chain, c.keys(1).secret_key)).error(), round_errc::wrong_chain);
+  Vote far = w;
+  far.round = kMaxRounds;
+  EXPECT_EQ(n.on_vote(sign_vote(far, c.keys(1).secret_key)).error(), round_errc::round_out_of_range);
+  Vote forged = w;
+  forged.approve = false;  // signature no longer matches
+  EXPECT_EQ(n.on_vote(forged).error(), round_errc::bad_signature);
+  EXPECT_TRUE(before == n);
+
+  // Stale timers and a round start that is not ahead.
+  EXPECT_EQ(n.on_timer({TimerKind::collect_deadline, 1, 3}).error(), round_errc::stale_timer);
+  EXPECT_EQ(n.on_timer({TimerKind::collect_deadline, 2, 0}).error(), round_errc::stale_timer);
+  EXPECT_EQ(n.on_round_start({1, 0}).error(), round_errc::stale_round);
+  EXPECT_EQ(n.on_round_start({2, 0}).error(), round_errc::wrong_height);
+  EXPECT_TRUE(before == n);
+}
+
+TEST(RoundMachine, ConflictingProposalIsRejectedAndChangesNothing) {
+  Cluster c(4);
+  c.start_all();
+  RoundMachine& n = c.node(0);
+  const Proposal original = *c.node(1).proposal_of(0, c.member_of(1));
+  ASSERT_TRUE(n.on_proposal(original).has_value());
+  const RoundMachine before = n;
+  BlockHeader h = original.header;
+  h.merkle_root.v[0] ^= 1;
+  const Proposal second = sign_proposal(h, c.keys(1).secret_key);
+  auto r = n.on_proposal(second);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), round_errc::conflicting_proposal);
+  EXPECT_TRUE(before == n);
+  // The same proposal again is idempotent.
+  ASSERT_TRUE(n.on_proposal(original).has_value());
+  EXPECT_TRUE(before == n);
+}
+
+TEST(RoundMachine, CopyIsEqualAndIndependent) {
+  Cluster c(2);
+  c.start_all();
+  RoundMachine copy = c.node(0);
+  EXPECT_TRUE(copy == c.node(0));
+  c.deliver();
+  EXPECT_FALSE(copy == c.node(0));
+  ASSERT_TRUE(c.node(0).decision().has_value());
+  // The finalized block's transaction views point into the machine's own storage.
+  RoundMachine decided = c.node(0);
+  const auto d1 = decided.decision();
+  const auto d0 = c.node(0).decision();
+  ASSERT_EQ(d1->txs.size(), d0->txs.size());
+  for (std::size_t i = 0; i < d0->txs.size(); ++i) {
+    EXPECT_NE(d1->txs[i].data(), d0->txs[i].data());
+    EXPECT_TRUE(std::equal(d1->txs[i].begin(), d1->txs[i].end(), d0->txs[i].begin(), d0->txs[i].end()));
+  }
+}
+
+TEST(RoundMachine, NodeThatMissedTheRoundAdoptsTheCommit) {
+  Cluster c(4);
+  c.start_all();
+  const std::size_t late = 3;
+  const auto cut = [&](std::size_t a, std::size_t b) { return a != late && b != late; };
+  c.deliver(cut);
+  for (std::size_t i = 0; i < 3; ++i) ASSERT_TRUE(c.node(i).decision().has_value());
+  ASSERT_FALSE(c.node(late).decision().has_value());
+  // The late node's next message draws a commit from those that decided.
+  c.fire(TimerKind::collect_deadline, 0);
+  c.deliver();
+  ASSERT_TRUE(c.node(late).decision().has_value());
+  EXPECT_EQ(c.node(late).decision()->block_id, c.node(0).decision()->block_id);
+}
+
+TEST(RoundMachine, CommitForADifferentBlockIsAConflictAndChangesNothing) {
+  Cluster a(4);
+  a.start_all();
+  a.deliver();
+  // A second cluster with a different mempool finalizes a different block at height 1.
+  Cluster b(4, {{9, 9, 9}});
+  b.start_all();
+  b.deliver();
+  const auto da = a.node(0).decision();
+  const auto db = b.node(0).decision();
+  ASSERT_TRUE(da && db);
+  ASSERT_NE(da->block_id, db->block_id);
+  CommitView foreign;
+  foreign.certificate = *db->certificate;
+  foreign.block.header = db->header;
+  foreign.block.signature = db->signature;
+  foreign.block.tx_count = std::uint32_t(db->txs.size());
+  for (std::size_t k = 0; k < db->txs.size(); ++k) foreign.block.txs[k] = db->txs[k];
+  const RoundMachine before = a.node(0);
+  auto r = a.node(0).on_commit(foreign);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), round_errc::conflicting_commit);
+  EXPECT_TRUE(before == a.node(0));
+  // A tampered commit is rejected before anything else.
+  foreign.block.header.timestamp_ms += 1;
+  EXPECT_FALSE(a.node(0).on_commit(foreign).has_value());
+  EXPECT_TRUE(before == a.node(0));
+}
+
+}  // namespace
+}  // namespace midnight
