@@ -1,0 +1,68 @@
+// Byzantine members. They run no RoundMachine: each mode is a few lines of hostile logic
+// that signs with the node's real key, so honest nodes see messages that pass every
+// signature and membership check and must be stopped by the protocol itself.
+//   withhold    sends nothing.
+//   garbage     each round: approving prevotes and precommits for random block ids (a
+//               different one per recipient), replays of older rounds' votes, a vote with
+//               a broken signature, and bytes that do not decode.
+//   equivocate  each round: two signed proposals (its honest content to one half of the
+//               others, a different Merkle root to the other half), then, per honest
+//               recipient, an approving prevote and precommit for a proposal it has seen,
+//               alternating the lowest and second-lowest id between recipients.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "midnight/crypto/sign.hpp"
+#include "midnight/sim/config.hpp"
+#include "midnight/sim/event_queue.hpp"
+#include "midnight/sim/network.hpp"
+#include "midnight/sim/rng.hpp"
+#include "midnight/sim/world.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight::sim {
+
+struct ByzantineContext {
+  const SimConfig& config;
+  const World& world;
+  Network& network;
+  EventQueue& queue;
+  Rng& rng;
+  const std::vector<bool>& honest;  // by node index
+};
+
+class ByzantineNode {
+ public:
+  ByzantineNode(std::size_t node, const Hash32& honest_merkle_root);
+
+  // Schedules this node's steps for every round (none for withhold).
+  void start(const ByzantineContext& ctx);
+  void on_step(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round, std::uint8_t phase);
+  // Keeps what it can use (proposals of the current height, votes to replay).
+  void on_message(const ByzantineContext& ctx, std::span<const std::uint8_t> bytes);
+
+  std::size_t node() const { return node_; }
+  std::uint64_t messages_sent() const { return sent_; }
+
+ private:
+  void send(const ByzantineContext& ctx, std::uint64_t now, std::size_t to, std::vector<std::uint8_t> bytes);
+  void send_vote(const ByzantineContext& ctx, std::uint64_t now, std::size_t to, const Vote& v);
+  Vote signed_vote(const ByzantineContext& ctx, std::uint32_t round, VoteStep step, const BlockId& id) const;
+  void propose_twice(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  void vote_split(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  void spray_garbage(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+
+  std::size_t node_;
+  Hash32 merkle_root_;
+  struct Seen {
+    std::uint32_t round;
+    BlockId id;
+  };
+  std::vector<Seen> proposals_;  // distinct (round, block id) seen
+  std::vector<Vote> replay_;     // votes received, replayed in later rounds
+  std::uint64_t sent_ = 0;
+};
+
+}  // namespace midnight::sim

@@ -1,0 +1,68 @@
+// What one simulated run looks like: the network, the adversary and the protocol
+// parameters. A plain struct, so scenarios, the CLI and property tests all build it the
+// same way; validate() says what is wrong with it before run_simulation() is called.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "midnight/block/builder.hpp"
+#include "midnight/core/limits.hpp"
+
+namespace midnight::sim {
+
+enum class ByzantineMode : std::uint8_t {
+  withhold = 1,     // sends nothing at all
+  garbage,          // votes for non-existent blocks, replays, undecodable bytes
+  equivocate,       // two proposals per round, different votes to different recipients
+};
+
+enum class Policy : std::uint8_t { lowest_hash = 1, first_to_quorum };
+
+// A message sent at time t with start_ms <= t < heal_ms between a node in side_a and
+// a node outside it is lost.
+struct Partition {
+  std::vector<std::size_t> side_a;
+  std::uint64_t start_ms = 0;
+  std::uint64_t heal_ms = 0;
+};
+
+// From at_ms on, the node processes nothing (and so sends nothing).
+struct Crash {
+  std::size_t node = 0;
+  std::uint64_t at_ms = 0;
+};
+
+struct SimConfig {
+  std::size_t nodes = 4;                  // 1..kMaxMembers
+  std::vector<std::uint64_t> weights;     // empty = all 1; else one per node
+  std::size_t byzantine = 0;              // the last `byzantine` node indices
+  ByzantineMode byzantine_mode = ByzantineMode::equivocate;
+  std::uint64_t latency_min_ms = 20;      // per message, uniform in [min, max]
+  std::uint64_t latency_max_ms = 200;
+  double drop_probability = 0.0;
+  double duplicate_probability = 0.0;     // the copy has its own latency
+  std::vector<Partition> partitions;
+  std::vector<std::size_t> slow_nodes;
+  std::uint64_t slow_ms = 4000;           // extra latency to or from a slow node
+  std::vector<Crash> crashes;
+  std::uint32_t max_rounds = 10;          // 1..kMaxRounds: no timer at or after round R's start fires
+  Policy policy = Policy::lowest_hash;
+  RoundTiming timing{};
+  std::uint64_t seed = 1;
+  std::uint64_t reward_per_height = 1000;
+  std::size_t mempool_size = 16;          // random transactions, same set for every honest node
+};
+
+// Empty when the configuration can be run; otherwise a one-line reason.
+std::string validate(const SimConfig& config);
+
+// Display names ("equivocate", "lowest-hash", ...) and their inverses (false if unknown).
+const char* to_string(ByzantineMode mode);
+const char* to_string(Policy policy);
+bool parse_byzantine_mode(std::string_view text, ByzantineMode& out);
+bool parse_policy(std::string_view text, Policy& out);
+
+}  // namespace midnight::sim

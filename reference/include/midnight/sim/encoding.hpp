@@ -1,0 +1,17 @@
+// Encoding messages into owned byte vectors for the simulated network: everything a
+// node sends travels as the canonical bytes, so every receiver goes through the codec.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "midnight/consensus/round_machine.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight::sim {
+
+std::vector<std::uint8_t> encode_to_bytes(const Proposal& p);
+std::vector<std::uint8_t> encode_to_bytes(const Vote& v);
+// The commit of a decision: its certificate followed by the block.
+std::vector<std::uint8_t> encode_to_bytes(const Decision& d);
+
+}  // namespace midnight::sim

@@ -1,0 +1,93 @@
+// What a run produced: every finalization, the safety verdicts, a per-node per-round
+// trace (what the demo prints) and the network's counters.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "midnight/consensus/round_machine.hpp"
+#include "midnight/sim/config.hpp"
+#include "midnight/sim/network.hpp"
+
+namespace midnight::sim {
+
+struct FinalizedRecord {
+  std::size_t node = 0;
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;  // the certificate's round
+  BlockId block_id;
+  std::uint64_t at_ms = 0;
+  bool adopted = false;         // from a peer's commit, not from our own precommit quorum
+  bool certificate_ok = false;  // verify_certificate accepted it, for this block
+  std::uint64_t certificate_weight = 0;
+};
+
+struct ProposalSeen {
+  std::size_t proposer = 0;  // node index
+  BlockId block_id;
+};
+
+// One honest node's view of one round, read from its machine at the end of the run.
+struct RoundTrace {
+  std::uint32_t round = 0;
+  std::vector<ProposalSeen> proposals;  // in member order
+  bool prevoted = false;                // its canonical choice, if it made one
+  bool prevote_approve = false;
+  BlockId prevote_block;
+  std::uint64_t prevote_weight = 0;     // approving prevotes it counted for prevote_block
+  std::uint64_t prevote_voted_weight = 0;
+  bool precommitted = false;
+  bool precommit_approve = false;
+  BlockId precommit_block;
+  std::uint64_t precommit_weight = 0;   // approving precommits it counted for prevote_block
+  std::uint64_t precommit_voted_weight = 0;
+  std::optional<BlockId> prevote_quorum;     // a polka it saw
+  std::optional<BlockId> precommit_quorum;   // a commit quorum it saw
+};
+
+struct NodeTrace {
+  std::size_t node = 0;
+  std::size_t member_index = 0;
+  PublicKey key;
+  std::uint64_t weight = 0;
+  bool byzantine = false;
+  bool slow = false;
+  std::optional<std::uint64_t> crashed_at;
+  // Honest nodes only.
+  std::uint32_t last_round = 0;
+  Step step = Step::idle;
+  Lock lock;
+  std::vector<RoundTrace> rounds;
+  std::uint64_t messages_sent = 0;
+};
+
+struct SimResult {
+  SimConfig config;
+  std::string error;  // non-empty: the configuration was invalid, nothing ran
+  ChainId chain;
+  std::uint64_t total_weight = 0;
+  std::uint64_t quorum = 0;
+  std::vector<FinalizedRecord> finalized;  // in the order they happened
+  bool agreement = true;                   // per height, one block id; no node finalized twice
+  bool all_honest_finalized = false;       // every honest node that never crashed
+  bool certificates_ok = true;
+  std::vector<std::string> violations;     // what broke agreement or certificates
+  std::vector<NodeTrace> nodes;
+  MessageCounts messages;
+  // "<handler>: <category>: <message>" -> count. Rejected input is normal in a hostile
+  // network; these numbers only describe it.
+  std::map<std::string, std::uint64_t> handler_errors;
+  std::uint64_t timers_suppressed = 0;  // timers at or after the round limit
+  std::uint64_t events = 0;
+  std::uint64_t end_ms = 0;             // time of the last event handled
+  std::uint64_t time_limit_ms = 0;
+  Hash32 event_log;                     // SHA-256 over every event handled, in order
+
+  // The first finalization of each honest node, if any.
+  const FinalizedRecord* finalized_by(std::size_t node) const;
+};
+
+}  // namespace midnight::sim

@@ -1,0 +1,21 @@
+// The deterministic network simulator: one RoundMachine per honest node, Byzantine
+// nodes with their own logic, and a discrete-event loop over encoded messages.
+// Same configuration (seed included) => same run, event for event, on any platform.
+#pragma once
+#include "midnight/crypto/hash.hpp"
+#include "midnight/sim/config.hpp"
+#include "midnight/sim/result.hpp"
+
+namespace midnight::sim {
+
+// Runs one height to the end: until no event is left or time passes
+// max_rounds * round_ms + 5000 ms. An invalid configuration gives a result whose
+// `error` says why (and nothing ran).
+SimResult run_simulation(const SimConfig& config);
+
+// SHA-256 of the event log and of the whole result as JSON: the run's fingerprint.
+Hash32 digest(const SimResult& result);
+
+inline constexpr std::uint64_t kDrainMs = 5000;
+
+}  // namespace midnight::sim

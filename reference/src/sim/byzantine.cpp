@@ -1,0 +1,166 @@
+#include "midnight/sim/byzantine.hpp"
+
+#include <algorithm>
+
+#include "midnight/block/builder.hpp"
+#include "midnight/crypto/hash.hpp"
+#include "midnight/sim/encoding.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight::sim {
+
+namespace {
+constexpr std::size_t kMaxReplayStore = 256;
+constexpr std::size_t kReplaysPerRecipient = 2;
+}  // namespace
+
+ByzantineNode::ByzantineNode(std::size_t node, const Hash32& honest_merkle_root)
+    : node_(node), merkle_root_(honest_merkle_root) {}
+
+void ByzantineNode::start(const ByzantineContext& ctx) {
+  const auto mode = ctx.config.byzantine_mode;
+  if (mode == ByzantineMode::withhold) return;
+  // The split votes go out once every proposal that is on time has arrived (latency is at
+  // most latency_max), yet still inside the collect phase, when they can do most harm.
+  const std::uint64_t collect = ctx.config.timing.collect_ms;
+  const std::uint64_t vote_offset = std::min(ctx.config.latency_max_ms + 1, collect > 1 ? collect - 1 : 0);
+  for (std::uint32_t r = 0; r < ctx.config.max_rounds; ++r) {
+    const std::uint64_t start = round_start_ms(kSimMidnightMs, ctx.config.timing, r);
+    Event e;
+    e.kind = EventKind::byzantine_step;
+    e.node = node_;
+    e.round = r;
+    e.time_ms = start;
+    e.phase = 0;
+    ctx.queue.push(e);
+    if (mode == ByzantineMode::equivocate) {
+      e.time_ms = start + vote_offset;
+      e.phase = 1;
+      ctx.queue.push(e);
+    }
+  }
+}
+
+void ByzantineNode::on_step(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round, std::uint8_t phase) {
+  switch (ctx.config.byzantine_mode) {
+    case ByzantineMode::withhold: return;
+    case ByzantineMode::garbage: spray_garbage(ctx, now, round); return;
+    case ByzantineMode::equivocate:
+      if (phase == 0)
+        propose_twice(ctx, now, round);
+      else
+        vote_split(ctx, now, round);
+      return;
+  }
+}
+
+void ByzantineNode::on_message(const ByzantineContext& ctx, std::span<const std::uint8_t> bytes) {
+  auto type = peek_message_type(bytes);
+  if (!type) return;
+  if (type.value() == MessageType::proposal) {
+    auto p = decode_proposal(bytes);
+    if (!p || p.value().header.chain_id != ctx.world.chain || p.value().header.height != kSimHeight) return;
+    const Seen s{p.value().header.round, compute_block_id(p.value().header)};
+    const bool known = std::any_of(proposals_.begin(), proposals_.end(),
+                                   [&](const Seen& x) { return x.round == s.round && x.id == s.id; });
+    if (!known) proposals_.push_back(s);
+  } else if (type.value() == MessageType::vote) {
+    auto v = decode_vote(bytes);
+    if (v && replay_.size() < kMaxReplayStore) replay_.push_back(v.value());
+  }
+}
+
+void ByzantineNode::send(const ByzantineContext& ctx, std::uint64_t now, std::size_t to,
+                         std::vector<std::uint8_t> bytes) {
+  ++sent_;
+  ctx.network.send(now, node_, to, std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes)));
+}
+
+void ByzantineNode::send_vote(const ByzantineContext& ctx, std::uint64_t now, std::size_t to, const Vote& v) {
+  send(ctx, now, to, encode_to_bytes(v));
+}
+
+Vote ByzantineNode::signed_vote(const ByzantineContext& ctx, std::uint32_t round, VoteStep step,
+                                const BlockId& id) const {
+  Vote v;
+  v.chain_id = ctx.world.chain;
+  v.height = kSimHeight;
+  v.round = round;
+  v.step = step;
+  v.block_id = id;
+  v.approve = true;
+  v.voter = ctx.world.keys[node_].public_key;
+  return sign_vote(v, ctx.world.keys[node_].secret_key);
+}
+
+void ByzantineNode::propose_twice(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  const auto& keys = ctx.world.keys[node_];
+  const std::uint64_t ts = round_start_ms(kSimMidnightMs, ctx.config.timing, round);
+  const BlockHeader honest = make_header(ctx.world.chain, kSimHeight, round, ctx.world.prev_id, merkle_root_, ts,
+                                         keys.public_key);
+  BlockHeader forged = honest;
+  // Any other root will do; hashing the honest one keeps it deterministic.
+  forged.merkle_root = sha256(merkle_root_.span());
+  const Proposal a = sign_proposal(honest, keys.secret_key);
+  const Proposal b = sign_proposal(forged, keys.secret_key);
+  proposals_.push_back({round, compute_block_id(honest)});
+  const auto bytes_a = encode_to_bytes(a);
+  const auto bytes_b = encode_to_bytes(b);
+  const std::size_t others = ctx.config.nodes - 1;
+  std::size_t k = 0;
+  for (std::size_t to = 0; to < ctx.config.nodes; ++to) {
+    if (to == node_) continue;
+    send(ctx, now, to, k < (others + 1) / 2 ? bytes_a : bytes_b);
+    ++k;
+  }
+}
+
+void ByzantineNode::vote_split(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  std::vector<BlockId> ids;
+  for (const auto& s : proposals_)
+    if (s.round == round) ids.push_back(s.id);
+  if (ids.empty()) return;
+  std::sort(ids.begin(), ids.end());
+  const std::size_t choices = std::min<std::size_t>(2, ids.size());
+  std::size_t k = 0;
+  for (std::size_t to = 0; to < ctx.config.nodes; ++to) {
+    if (to == node_ || !ctx.honest[to]) continue;
+    const BlockId& id = ids[k % choices];
+    send_vote(ctx, now, to, signed_vote(ctx, round, VoteStep::prevote, id));
+    send_vote(ctx, now, to, signed_vote(ctx, round, VoteStep::precommit, id));
+    ++k;
+  }
+}
+
+void ByzantineNode::spray_garbage(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  // Votes from earlier rounds only: replaying the current round would just be a relay.
+  std::vector<const Vote*> old;
+  for (const auto& v : replay_)
+    if (v.round < round) old.push_back(&v);
+  for (std::size_t to = 0; to < ctx.config.nodes; ++to) {
+    if (to == node_) continue;
+    for (auto step : {VoteStep::prevote, VoteStep::precommit}) {
+      BlockId random_id;
+      ctx.rng.fill(random_id.v);
+      send_vote(ctx, now, to, signed_vote(ctx, round, step, random_id));
+    }
+    for (std::size_t i = 0; i < kReplaysPerRecipient && !old.empty(); ++i)
+      send_vote(ctx, now, to, *old[static_cast<std::size_t>(ctx.rng.below(old.size()))]);
+    // A well-formed vote whose signature does not verify.
+    BlockId id;
+    ctx.rng.fill(id.v);
+    Vote broken = signed_vote(ctx, round, VoteStep::prevote, id);
+    broken.signature.v[0] ^= 0x01;
+    send_vote(ctx, now, to, broken);
+    // A vote cut short, and bytes that are no message at all.
+    auto cut = encode_to_bytes(signed_vote(ctx, round, VoteStep::precommit, id));
+    cut.resize(static_cast<std::size_t>(ctx.rng.between(1, cut.size() - 1)));
+    send(ctx, now, to, std::move(cut));
+    std::vector<std::uint8_t> noise(static_cast<std::size_t>(ctx.rng.between(1, 64)));
+    ctx.rng.fill(noise);
+    send(ctx, now, to, std::move(noise));
+  }
+}
+
+}  // namespace midnight::sim

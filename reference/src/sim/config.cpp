@@ -1,0 +1,97 @@
+#include "midnight/sim/config.hpp"
+
+#include <cmath>
+
+namespace midnight::sim {
+
+namespace {
+// Bounds that keep every time sum far from overflow (R * round + slow + latency).
+constexpr std::uint64_t kMaxDelayMs = 1'000'000'000;
+constexpr std::uint64_t kMaxPhaseMs = 1'000'000'000;
+constexpr std::size_t kMaxMempool = 4096;
+
+bool probability_ok(double p) { return std::isfinite(p) && p >= 0.0 && p <= 1.0; }
+
+std::string bad_node(const char* what, std::size_t node, std::size_t n) {
+  return std::string(what) + " names node " + std::to_string(node) + ", but nodes are 0.." + std::to_string(n - 1);
+}
+}  // namespace
+
+std::string validate(const SimConfig& c) {
+  if (c.nodes < 1 || c.nodes > kMaxMembers)
+    return "nodes must be 1.." + std::to_string(kMaxMembers) + ", got " + std::to_string(c.nodes);
+  if (!c.weights.empty()) {
+    if (c.weights.size() != c.nodes) return "weights must be empty or one per node";
+    for (auto w : c.weights)
+      if (w < 1 || w > kMaxMemberWeight) return "every weight must be 1.." + std::to_string(kMaxMemberWeight);
+  }
+  if (c.byzantine >= c.nodes) return "byzantine nodes must be fewer than the nodes (at least one honest)";
+  if (c.latency_min_ms > c.latency_max_ms) return "latency min must not exceed max";
+  if (c.latency_max_ms > kMaxDelayMs || c.slow_ms > kMaxDelayMs) return "latencies must be at most 1e9 ms";
+  if (!probability_ok(c.drop_probability)) return "drop probability must be in [0, 1]";
+  if (!probability_ok(c.duplicate_probability)) return "duplicate probability must be in [0, 1]";
+  for (const auto& p : c.partitions) {
+    if (p.start_ms > p.heal_ms) return "a partition must start before it heals";
+    if (p.heal_ms > kMaxDelayMs) return "partition times must be at most 1e9 ms";
+    std::uint64_t seen = 0;
+    for (auto i : p.side_a) {
+      if (i >= c.nodes) return bad_node("a partition", i, c.nodes);
+      if (seen >> i & 1) return "a partition names node " + std::to_string(i) + " twice";
+      seen |= std::uint64_t{1} << i;
+    }
+  }
+  for (auto s : c.slow_nodes)
+    if (s >= c.nodes) return bad_node("--slow", s, c.nodes);
+  for (const auto& cr : c.crashes) {
+    if (cr.node >= c.nodes) return bad_node("a crash", cr.node, c.nodes);
+    if (cr.at_ms > kMaxDelayMs) return "crash times must be at most 1e9 ms";
+  }
+  if (c.max_rounds < 1 || c.max_rounds > kMaxRounds)
+    return "rounds must be 1.." + std::to_string(kMaxRounds) + ", got " + std::to_string(c.max_rounds);
+  if (c.timing.collect_ms < 1 || c.timing.prevote_ms < 1 || c.timing.precommit_ms < 1)
+    return "every round phase must last at least 1 ms";
+  if (c.timing.collect_ms > kMaxPhaseMs || c.timing.prevote_ms > kMaxPhaseMs || c.timing.precommit_ms > kMaxPhaseMs)
+    return "round phases must be at most 1e9 ms";
+  if (c.reward_per_height > kMaxRewardPerHeight) return "reward per height is above the protocol maximum";
+  if (c.mempool_size > kMaxMempool) return "mempool size must be at most " + std::to_string(kMaxMempool);
+  return {};
+}
+
+const char* to_string(ByzantineMode mode) {
+  switch (mode) {
+    case ByzantineMode::withhold: return "withhold";
+    case ByzantineMode::garbage: return "garbage";
+    case ByzantineMode::equivocate: return "equivocate";
+  }
+  return "?";
+}
+
+const char* to_string(Policy policy) {
+  switch (policy) {
+    case Policy::lowest_hash: return "lowest-hash";
+    case Policy::first_to_quorum: return "first-to-quorum";
+  }
+  return "?";
+}
+
+bool parse_byzantine_mode(std::string_view text, ByzantineMode& out) {
+  for (auto m : {ByzantineMode::withhold, ByzantineMode::garbage, ByzantineMode::equivocate}) {
+    if (text == to_string(m)) {
+      out = m;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool parse_policy(std::string_view text, Policy& out) {
+  for (auto p : {Policy::lowest_hash, Policy::first_to_quorum}) {
+    if (text == to_string(p)) {
+      out = p;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace midnight::sim

@@ -1,0 +1,195 @@
+#include "midnight/sim/trace_json.hpp"
+
+namespace midnight::sim {
+
+const char* to_string(Step step) {
+  switch (step) {
+    case Step::idle: return "idle";
+    case Step::collect: return "collect";
+    case Step::prevoted: return "prevoted";
+    case Step::precommitted: return "precommitted";
+    case Step::exhausted: return "exhausted";
+    case Step::decided: return "decided";
+  }
+  return "?";
+}
+
+namespace {
+
+void write_vote_choice(JsonWriter& w, std::string_view name, bool voted, bool approve, const BlockId& id) {
+  w.key(name);
+  if (!voted)
+    w.null();
+  else if (!approve)
+    w.value("nil");
+  else
+    w.value(short_hex(id));
+}
+
+void write_round(JsonWriter& w, const RoundTrace& r, std::uint64_t quorum) {
+  w.begin_object(true);
+  w.field("round", r.round);
+  w.key("proposals").begin_array(true);
+  for (const auto& p : r.proposals) {
+    w.begin_object(true);
+    w.field("proposer", p.proposer);
+    w.field("block_id", short_hex(p.block_id));
+    w.end_object();
+  }
+  w.end_array();
+  write_vote_choice(w, "prevote", r.prevoted, r.prevote_approve, r.prevote_block);
+  w.field("prevote_weight", r.prevote_weight);
+  w.field("prevote_voted_weight", r.prevote_voted_weight);
+  write_vote_choice(w, "precommit", r.precommitted, r.precommit_approve, r.precommit_block);
+  w.field("precommit_weight", r.precommit_weight);
+  w.field("precommit_voted_weight", r.precommit_voted_weight);
+  w.field("quorum", quorum);
+  w.key("polka");
+  if (r.prevote_quorum) w.value(short_hex(*r.prevote_quorum)); else w.null();
+  w.key("commit_quorum");
+  if (r.precommit_quorum) w.value(short_hex(*r.precommit_quorum)); else w.null();
+  w.end_object();
+}
+
+void write_node(JsonWriter& w, const NodeTrace& n, std::uint64_t quorum) {
+  w.begin_object();
+  w.field("node", n.node);
+  w.field("member_index", n.member_index);
+  w.field("key", to_hex(n.key));
+  w.field("weight", n.weight);
+  w.field("byzantine", n.byzantine);
+  w.field("slow", n.slow);
+  w.key("crashed_at");
+  if (n.crashed_at) w.value(*n.crashed_at); else w.null();
+  w.field("messages_sent", n.messages_sent);
+  if (!n.byzantine) {
+    w.field("last_round", n.last_round);
+    w.field("step", to_string(n.step));
+    w.key("lock");
+    if (n.lock.held) {
+      w.begin_object(true).field("block_id", short_hex(n.lock.block_id)).field("round", n.lock.round).end_object();
+    } else {
+      w.null();
+    }
+    w.key("rounds").begin_array();
+    for (const auto& r : n.rounds) write_round(w, r, quorum);
+    w.end_array();
+  }
+  w.end_object();
+}
+
+}  // namespace
+
+void write_config(JsonWriter& w, const SimConfig& c) {
+  w.begin_object();
+  w.field("nodes", c.nodes);
+  w.key("weights").begin_array(true);
+  for (std::size_t i = 0; i < c.nodes; ++i) w.value(c.weights.empty() ? std::uint64_t{1} : c.weights[i]);
+  w.end_array();
+  w.field("byzantine", c.byzantine);
+  w.field("byzantine_mode", to_string(c.byzantine_mode));
+  w.field("latency_min_ms", c.latency_min_ms);
+  w.field("latency_max_ms", c.latency_max_ms);
+  w.field("drop", c.drop_probability);
+  w.field("duplicate", c.duplicate_probability);
+  w.key("partitions").begin_array();
+  for (const auto& p : c.partitions) {
+    w.begin_object(true);
+    w.key("side_a").begin_array(true);
+    for (auto i : p.side_a) w.value(i);
+    w.end_array();
+    w.field("start_ms", p.start_ms);
+    w.field("heal_ms", p.heal_ms);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("slow_nodes").begin_array(true);
+  for (auto s : c.slow_nodes) w.value(s);
+  w.end_array();
+  w.field("slow_ms", c.slow_ms);
+  w.key("crashes").begin_array();
+  for (const auto& cr : c.crashes) w.begin_object(true).field("node", cr.node).field("at_ms", cr.at_ms).end_object();
+  w.end_array();
+  w.field("rounds", c.max_rounds);
+  w.field("policy", to_string(c.policy));
+  w.key("timing")
+      .begin_object(true)
+      .field("collect_ms", c.timing.collect_ms)
+      .field("prevote_ms", c.timing.prevote_ms)
+      .field("precommit_ms", c.timing.precommit_ms)
+      .end_object();
+  w.field("seed", c.seed);
+  w.field("reward_per_height", c.reward_per_height);
+  w.field("mempool_size", c.mempool_size);
+  w.end_object();
+}
+
+void write_result_fields(JsonWriter& w, const SimResult& r, bool trace) {
+  w.key("config");
+  write_config(w, r.config);
+  if (!r.error.empty()) {
+    w.field("error", r.error);
+    return;
+  }
+  w.field("chain_id", to_hex(r.chain));
+  w.field("total_weight", r.total_weight);
+  w.field("quorum", r.quorum);
+  w.field("agreement", r.agreement);
+  w.field("all_honest_finalized", r.all_honest_finalized);
+  w.field("certificates_ok", r.certificates_ok);
+  w.key("violations").begin_array();
+  for (const auto& v : r.violations) w.value(v);
+  w.end_array();
+  w.key("finalized").begin_array();
+  for (const auto& f : r.finalized) {
+    w.begin_object(true);
+    w.field("node", f.node);
+    w.field("height", f.height);
+    w.field("round", f.round);
+    w.field("block_id", to_hex(f.block_id));
+    w.field("at", f.at_ms);
+    w.field("via", f.adopted ? "commit" : "quorum");
+    w.field("certificate_ok", f.certificate_ok);
+    w.field("certificate_weight", f.certificate_weight);
+    w.end_object();
+  }
+  w.end_array();
+  const auto& m = r.messages;
+  w.key("messages")
+      .begin_object()
+      .field("sent", m.sent)
+      .field("delivered", m.delivered)
+      .field("dropped", m.dropped())
+      .field("dropped_random", m.dropped_random)
+      .field("dropped_partition", m.dropped_partition)
+      .field("duplicated", m.duplicated)
+      .field("to_crashed", m.to_crashed)
+      .field("undelivered", m.undelivered)
+      .field("decode_errors", m.decode_errors)
+      .field("bytes_sent", m.bytes_sent)
+      .end_object();
+  w.key("handler_errors").begin_object();
+  for (const auto& [k, n] : r.handler_errors) w.field(k, n);
+  w.end_object();
+  w.field("timers_suppressed", r.timers_suppressed);
+  w.field("events", r.events);
+  w.field("end_ms", r.end_ms);
+  w.field("time_limit_ms", r.time_limit_ms);
+  if (trace) {
+    w.key("nodes").begin_array();
+    for (const auto& n : r.nodes) write_node(w, n, r.quorum);
+    w.end_array();
+  }
+}
+
+std::string to_json(const SimResult& result) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  write_result_fields(w, result, true);
+  w.field("event_log", to_hex(result.event_log));
+  w.end_object();
+  return out;
+}
+
+}  // namespace midnight::sim

@@ -1,0 +1,72 @@
+#include "midnight/sim/world.hpp"
+
+#include <array>
+#include <stdexcept>
+
+#include "midnight/crypto/hash.hpp"
+
+namespace midnight::sim {
+
+namespace {
+// Transactions are short random strings: enough to make blocks non-trivial while
+// keeping runs fast.
+constexpr std::uint64_t kMinTxBytes = 8;
+constexpr std::uint64_t kMaxTxBytes = 200;
+
+Hash32 hash_text(std::string_view text) { return Sha256().update(text).finish(); }
+}  // namespace
+
+Seed node_seed(std::size_t index) {
+  std::array<std::uint8_t, 4> be{};
+  store_u32(be.data(), static_cast<std::uint32_t>(index));
+  Seed s;
+  s.v = Sha256().update(std::string_view("midnight-sim-node")).update(be).finish().v;
+  return s;
+}
+
+ChainId sim_chain_id() { return hash_text("midnight-sim-chain"); }
+BlockId sim_genesis_id() { return hash_text("midnight-sim-genesis"); }
+
+World make_world(const SimConfig& config, Rng& rng) {
+  World w;
+  w.chain = sim_chain_id();
+  w.prev_id = sim_genesis_id();
+  std::vector<Masternode> members;
+  for (std::size_t i = 0; i < config.nodes; ++i) {
+    w.keys.push_back(keypair_from_seed(node_seed(i)));
+    Masternode m;
+    m.key = w.keys.back().public_key;
+    // The reward destination is the key itself: any fixed per-node value would do.
+    m.reward_to.v = m.key.v;
+    m.weight = config.weights.empty() ? 1 : config.weights[i];
+    members.push_back(m);
+  }
+  auto made = Membership::make(members);
+  // validate() rules out every reason make() could fail except a key collision.
+  if (!made) throw std::logic_error("sim: membership rejected: " + made.error().message());
+  w.membership = made.value();
+  w.member_of_node.resize(config.nodes);
+  w.node_of_member.resize(config.nodes);
+  for (std::size_t i = 0; i < config.nodes; ++i) {
+    const auto idx = w.membership.index_of(w.keys[i].public_key);
+    if (!idx) throw std::logic_error("sim: member missing from membership");
+    w.member_of_node[i] = *idx;
+    w.node_of_member[*idx] = i;
+  }
+  for (std::size_t t = 0; t < config.mempool_size; ++t) {
+    std::vector<std::uint8_t> tx(static_cast<std::size_t>(rng.between(kMinTxBytes, kMaxTxBytes)));
+    rng.fill(tx);
+    w.mempool.push_back(std::move(tx));
+  }
+  return w;
+}
+
+std::vector<TxBytes> shuffled_mempool(const World& world, Rng& rng) {
+  std::vector<TxBytes> views;
+  views.reserve(world.mempool.size());
+  for (const auto& tx : world.mempool) views.emplace_back(tx);
+  rng.shuffle(std::span<TxBytes>(views));
+  return views;
+}
+
+}  // namespace midnight::sim
