@@ -9,6 +9,7 @@
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/crypto/hash.hpp"
+#include "midnight/crypto/merkle.hpp"
 #include "midnight/wire/signing.hpp"
 
 namespace midnight {
@@ -389,10 +390,14 @@ TEST(RoundMachine, NodeThatMissedTheRoundAdoptsTheCommit) {
   const std::size_t late = 3;
   const auto cut = [&](std::size_t a, std::size_t b) { return a != late && b != late; };
   c.deliver(cut);
+  // Without the late node's proposal the others vote at the collect deadline.
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_FALSE(c.node(i).decision().has_value());
+  c.fire(TimerKind::collect_deadline, 0);
+  c.deliver(cut);
   for (std::size_t i = 0; i < 3; ++i) ASSERT_TRUE(c.node(i).decision().has_value());
   ASSERT_FALSE(c.node(late).decision().has_value());
-  // The late node's next message draws a commit from those that decided.
-  c.fire(TimerKind::collect_deadline, 0);
+  // The late node's next message (its nil precommit) draws a commit from those that decided.
+  c.fire(TimerKind::prevote_deadline, 0);
   c.deliver();
   ASSERT_TRUE(c.node(late).decision().has_value());
   EXPECT_EQ(c.node(late).decision()->block_id, c.node(0).decision()->block_id);
