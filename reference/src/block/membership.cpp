@@ -1,0 +1,55 @@
+// The masternode set of a height, in canonical order (ascending public key).
+#include "midnight/block/membership.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace midnight {
+
+const char* ErrorTable<membership_errc>::message(membership_errc e) {
+  switch (e) {
+    case membership_errc::empty:
+      return "membership has no members";
+    case membership_errc::too_many_members:
+      return "membership has more than kMaxMembers members";
+    case membership_errc::duplicate_member:
+      return "the same public key appears twice in the membership";
+    case membership_errc::weight_out_of_range:
+      return "member weight is 0 or above kMaxMemberWeight";
+  }
+  return "unknown membership error";
+}
+
+result<Membership> Membership::make(std::span<const Masternode> members) {
+  if (members.empty()) return membership_errc::empty;
+  if (members.size() > kMaxMembers) return membership_errc::too_many_members;
+  for (const Masternode& mn : members) {
+    if (mn.weight == 0 || mn.weight > kMaxMemberWeight) return membership_errc::weight_out_of_range;
+  }
+
+  Membership out;
+  std::copy(members.begin(), members.end(), out.members_.begin());
+  out.count_ = members.size();
+  auto used = std::span<Masternode>(out.members_.data(), out.count_);
+  std::sort(used.begin(), used.end(), [](const Masternode& a, const Masternode& b) { return a.key < b.key; });
+  // Sorted, so duplicates are adjacent.
+  auto dup = std::adjacent_find(used.begin(), used.end(),
+                                [](const Masternode& a, const Masternode& b) { return a.key == b.key; });
+  if (dup != used.end()) return membership_errc::duplicate_member;
+
+  std::uint64_t total = 0;
+  for (const Masternode& mn : used) total += mn.weight;  // <= kMaxTotalWeight: no overflow
+  assert(total <= kMaxTotalWeight);
+  out.total_weight_ = total;
+  return out;
+}
+
+std::optional<std::size_t> Membership::index_of(const PublicKey& key) const {
+  auto used = members();
+  auto it = std::lower_bound(used.begin(), used.end(), key,
+                             [](const Masternode& m, const PublicKey& k) { return m.key < k; });
+  if (it == used.end() || it->key != key) return std::nullopt;
+  return static_cast<std::size_t>(it - used.begin());
+}
+
+}  // namespace midnight
