@@ -87,8 +87,20 @@ result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& o
 result<void> decode_block(std::span<const std::uint8_t> in, BlockView& out, DecodeWhere* where = nullptr);
 result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, DecodeWhere* where = nullptr);
 
+// Encoded sizes of whole messages (prefix included).
+inline constexpr std::size_t kMasternodeMessageSize = kPrefixSize + kMasternodeBodySize;
+inline constexpr std::size_t kHeaderMessageSize = kPrefixSize + kHeaderBodySize;
+inline constexpr std::size_t kProposalMessageSize = kPrefixSize + kProposalBodySize;
+inline constexpr std::size_t kVoteMessageSize = kPrefixSize + kVoteBodySize;
+std::size_t encoded_size_transaction(std::span<const std::uint8_t> tx);
+std::size_t encoded_size_certificate(const Certificate& c);  // count clamped to kMaxMembers
+std::size_t encoded_size_block(std::span<const TxBytes> txs);
+std::size_t encoded_size_commit(const Certificate& c, std::span<const TxBytes> txs);
+
 // Encoders write the full message (prefix included) and return its size, or
 // codec_errc::output_too_small leaving `out` unspecified. encoded_size_* tell the size.
+// An encoder refuses (with the error the decoder would give) any value that its
+// decoder would reject, so whatever encodes also decodes, to an equal value.
 result<std::size_t> encode_transaction(std::span<const std::uint8_t> tx, std::span<std::uint8_t> out);
 result<std::size_t> encode_masternode(const Masternode& m, std::span<std::uint8_t> out);
 result<std::size_t> encode_header(const BlockHeader& h, std::span<std::uint8_t> out);

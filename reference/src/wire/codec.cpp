@@ -1,0 +1,567 @@
+// The canonical binary encoding (spec/encoding.md).
+//
+// Decoding reads the input front to back through a bounds-checked Reader: every read
+// first checks how many bytes remain, so no input can make it read out of bounds.
+// Nothing here allocates or throws. On an error the Reader records in DecodeWhere the
+// field that was being read and that field's byte offset from the start of the input.
+// Public decoders decode into a local and assign only on success, so their output is
+// untouched by a failed decode.
+#include "midnight/wire/codec.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "midnight/crypto/hash.hpp"
+
+namespace midnight {
+
+const char* ErrorTable<codec_errc>::message(codec_errc e) {
+  switch (e) {
+    case codec_errc::truncated: return "the input ends inside a field";
+    case codec_errc::trailing_bytes: return "the input continues after the end of the message";
+    case codec_errc::unknown_version: return "the wire version byte is not a known version";
+    case codec_errc::unknown_message_type: return "the message type byte names no message";
+    case codec_errc::wrong_message_type: return "the message is of a different type than expected";
+    case codec_errc::bad_header_version: return "the block header version is not a known version";
+    case codec_errc::length_out_of_range: return "a length prefix is zero or above its maximum";
+    case codec_errc::count_out_of_range: return "an element count is zero or above its maximum";
+    case codec_errc::bad_flag: return "a boolean byte is neither 0 nor 1";
+    case codec_errc::bad_vote_step: return "the vote step is neither prevote (1) nor precommit (2)";
+    case codec_errc::weight_out_of_range: return "the masternode weight is zero or above the maximum member weight";
+    case codec_errc::not_canonical_order: return "certificate voters or block transaction ids are not strictly ascending";
+    case codec_errc::block_too_large: return "the block's transactions exceed the maximum block transaction bytes";
+    case codec_errc::nil_vote_not_canonical: return "an approving vote names the all-zero (nil) block id";
+    case codec_errc::output_too_small: return "the output buffer is too small for the encoded message";
+  }
+  return "unknown codec error";
+}
+
+namespace {
+
+// "No error" for the internal helpers (no enumerator has the value 0).
+constexpr codec_errc kOk{};
+
+#define MIDNIGHT_CODEC_CHECK(expr)                   \
+  do {                                               \
+    if (const codec_errc e_ = (expr); e_ != kOk) return e_; \
+  } while (0)
+
+// ---- field names -------------------------------------------------------------------
+// Names of indexed fields ("block.tx[3].length") are built at compile time, so
+// DecodeWhere::field always points to static storage and decoding allocates nothing.
+template <std::size_t N, std::size_t W>
+struct IndexedNames {
+  char text[N][W]{};
+  constexpr IndexedNames(std::string_view prefix, std::string_view suffix) {
+    for (std::size_t i = 0; i < N; ++i) {
+      std::size_t p = 0;
+      for (char c : prefix) text[i][p++] = c;
+      text[i][p++] = '[';
+      char digits[20]{};
+      std::size_t nd = 0;
+      std::size_t v = i;
+      do {
+        digits[nd++] = char('0' + v % 10);
+        v /= 10;
+      } while (v != 0);
+      while (nd != 0) text[i][p++] = digits[--nd];
+      text[i][p++] = ']';
+      for (char c : suffix) text[i][p++] = c;
+      text[i][p] = '\0';  // out of range here is a compile error: W is too small
+    }
+  }
+  constexpr const char* operator[](std::size_t i) const { return text[i]; }
+};
+
+constexpr IndexedNames<kMaxBlockTransactions + 1, 32> kTxLengthNames{"block.tx", ".length"};
+constexpr IndexedNames<kMaxBlockTransactions + 1, 32> kTxBytesNames{"block.tx", ".bytes"};
+constexpr IndexedNames<kMaxMembers, 40> kCertVoterNames{"certificate.sig", ".voter"};
+constexpr IndexedNames<kMaxMembers, 40> kCertSignatureNames{"certificate.sig", ".signature"};
+
+// ---- reading -------------------------------------------------------------------------
+class Reader {
+ public:
+  Reader(std::span<const std::uint8_t> in, DecodeWhere* where) : in_(in), where_(where) {}
+
+  std::size_t pos() const { return pos_; }
+  // Offset of the field read last: where a value-level rejection points.
+  std::size_t field_offset() const { return field_offset_; }
+
+  codec_errc fail(codec_errc e, const char* field, std::size_t offset) {
+    if (where_ != nullptr) *where_ = DecodeWhere{field, offset};
+    return e;
+  }
+  // Rejects the value of the field read last.
+  codec_errc reject(codec_errc e, const char* field) { return fail(e, field, field_offset_); }
+
+  codec_errc view(const char* field, std::size_t n, std::span<const std::uint8_t>& out) {
+    field_offset_ = pos_;
+    if (in_.size() - pos_ < n) return fail(codec_errc::truncated, field, pos_);
+    out = in_.subspan(pos_, n);
+    pos_ += n;
+    return kOk;
+  }
+  template <std::size_t N>
+  codec_errc fixed(const char* field, Bytes<N>& out) {
+    std::span<const std::uint8_t> s;
+    MIDNIGHT_CODEC_CHECK(view(field, N, s));
+    std::copy(s.begin(), s.end(), out.v.begin());
+    return kOk;
+  }
+  codec_errc u8(const char* field, std::uint8_t& x) {
+    std::span<const std::uint8_t> s;
+    MIDNIGHT_CODEC_CHECK(view(field, 1, s));
+    x = s[0];
+    return kOk;
+  }
+  codec_errc u16(const char* field, std::uint16_t& x) {
+    std::span<const std::uint8_t> s;
+    MIDNIGHT_CODEC_CHECK(view(field, 2, s));
+    x = load_u16(s.data());
+    return kOk;
+  }
+  codec_errc u32(const char* field, std::uint32_t& x) {
+    std::span<const std::uint8_t> s;
+    MIDNIGHT_CODEC_CHECK(view(field, 4, s));
+    x = load_u32(s.data());
+    return kOk;
+  }
+  codec_errc u64(const char* field, std::uint64_t& x) {
+    std::span<const std::uint8_t> s;
+    MIDNIGHT_CODEC_CHECK(view(field, 8, s));
+    x = load_u64(s.data());
+    return kOk;
+  }
+  // The whole input must have been consumed.
+  codec_errc end() {
+    if (pos_ != in_.size()) return fail(codec_errc::trailing_bytes, "trailing", pos_);
+    return kOk;
+  }
+
+ private:
+  std::span<const std::uint8_t> in_;
+  DecodeWhere* where_;
+  std::size_t pos_ = 0;
+  std::size_t field_offset_ = 0;
+};
+
+bool known_type(std::uint8_t t) {
+  return t >= static_cast<std::uint8_t>(MessageType::transaction) && t <= static_cast<std::uint8_t>(MessageType::commit);
+}
+
+codec_errc read_prefix(Reader& r, MessageType& type) {
+  std::uint8_t version = 0;
+  MIDNIGHT_CODEC_CHECK(r.u8("prefix.version", version));
+  if (version != kWireVersion) return r.reject(codec_errc::unknown_version, "prefix.version");
+  std::uint8_t t = 0;
+  MIDNIGHT_CODEC_CHECK(r.u8("prefix.type", t));
+  if (!known_type(t)) return r.reject(codec_errc::unknown_message_type, "prefix.type");
+  type = static_cast<MessageType>(t);
+  return kOk;
+}
+
+codec_errc read_expected_prefix(Reader& r, MessageType expected) {
+  MessageType type{};
+  MIDNIGHT_CODEC_CHECK(read_prefix(r, type));
+  if (type != expected) return r.reject(codec_errc::wrong_message_type, "prefix.type");
+  return kOk;
+}
+
+// u32 length of one transaction: 1..kMaxTransactionBytes.
+codec_errc read_tx_length(Reader& r, const char* field, std::uint32_t& len) {
+  MIDNIGHT_CODEC_CHECK(r.u32(field, len));
+  if (len == 0 || len > kMaxTransactionBytes) return r.reject(codec_errc::length_out_of_range, field);
+  return kOk;
+}
+
+codec_errc read_masternode_body(Reader& r, Masternode& m) {
+  MIDNIGHT_CODEC_CHECK(r.fixed("masternode.key", m.key));
+  MIDNIGHT_CODEC_CHECK(r.fixed("masternode.reward_to", m.reward_to));
+  MIDNIGHT_CODEC_CHECK(r.u64("masternode.weight", m.weight));
+  if (m.weight == 0 || m.weight > kMaxMemberWeight)
+    return r.reject(codec_errc::weight_out_of_range, "masternode.weight");
+  return kOk;
+}
+
+codec_errc read_header_body(Reader& r, BlockHeader& h) {
+  MIDNIGHT_CODEC_CHECK(r.u16("header.version", h.version));
+  if (h.version != kHeaderVersion) return r.reject(codec_errc::bad_header_version, "header.version");
+  MIDNIGHT_CODEC_CHECK(r.fixed("header.chain_id", h.chain_id));
+  MIDNIGHT_CODEC_CHECK(r.u64("header.height", h.height));
+  MIDNIGHT_CODEC_CHECK(r.u32("header.round", h.round));
+  MIDNIGHT_CODEC_CHECK(r.fixed("header.prev_id", h.prev_id));
+  MIDNIGHT_CODEC_CHECK(r.fixed("header.merkle_root", h.merkle_root));
+  MIDNIGHT_CODEC_CHECK(r.u64("header.timestamp_ms", h.timestamp_ms));
+  MIDNIGHT_CODEC_CHECK(r.fixed("header.proposer", h.proposer));
+  return kOk;
+}
+
+codec_errc read_vote_body(Reader& r, Vote& v) {
+  MIDNIGHT_CODEC_CHECK(r.fixed("vote.chain_id", v.chain_id));
+  MIDNIGHT_CODEC_CHECK(r.u64("vote.height", v.height));
+  MIDNIGHT_CODEC_CHECK(r.u32("vote.round", v.round));
+  std::uint8_t step = 0;
+  MIDNIGHT_CODEC_CHECK(r.u8("vote.step", step));
+  if (step != static_cast<std::uint8_t>(VoteStep::prevote) && step != static_cast<std::uint8_t>(VoteStep::precommit))
+    return r.reject(codec_errc::bad_vote_step, "vote.step");
+  v.step = static_cast<VoteStep>(step);
+  MIDNIGHT_CODEC_CHECK(r.fixed("vote.block_id", v.block_id));
+  std::uint8_t approve = 0;
+  MIDNIGHT_CODEC_CHECK(r.u8("vote.approve", approve));
+  if (approve > 1) return r.reject(codec_errc::bad_flag, "vote.approve");
+  // Nil is spelled one way only: approve = 0. Approving the all-zero id is rejected.
+  if (approve == 1 && v.block_id.is_zero()) return r.reject(codec_errc::nil_vote_not_canonical, "vote.approve");
+  v.approve = approve == 1;
+  MIDNIGHT_CODEC_CHECK(r.fixed("vote.voter", v.voter));
+  MIDNIGHT_CODEC_CHECK(r.fixed("vote.signature", v.signature));
+  return kOk;
+}
+
+codec_errc read_certificate_body(Reader& r, Certificate& c) {
+  MIDNIGHT_CODEC_CHECK(r.fixed("certificate.chain_id", c.chain_id));
+  MIDNIGHT_CODEC_CHECK(r.u64("certificate.height", c.height));
+  MIDNIGHT_CODEC_CHECK(r.u32("certificate.round", c.round));
+  MIDNIGHT_CODEC_CHECK(r.fixed("certificate.block_id", c.block_id));
+  MIDNIGHT_CODEC_CHECK(r.u8("certificate.count", c.count));
+  if (c.count == 0 || c.count > kMaxMembers) return r.reject(codec_errc::count_out_of_range, "certificate.count");
+  for (std::size_t i = 0; i < c.count; ++i) {
+    CertificateSignature& s = c.signatures[i];
+    MIDNIGHT_CODEC_CHECK(r.fixed(kCertVoterNames[i], s.voter));
+    if (i > 0 && !(c.signatures[i - 1].voter < s.voter))
+      return r.reject(codec_errc::not_canonical_order, kCertVoterNames[i]);
+    MIDNIGHT_CODEC_CHECK(r.fixed(kCertSignatureNames[i], s.signature));
+  }
+  std::fill(c.signatures.begin() + c.count, c.signatures.end(), CertificateSignature{});
+  return kOk;
+}
+
+codec_errc read_block_body(Reader& r, BlockView& b) {
+  MIDNIGHT_CODEC_CHECK(read_header_body(r, b.header));
+  MIDNIGHT_CODEC_CHECK(r.fixed("block.signature", b.signature));
+  MIDNIGHT_CODEC_CHECK(r.u32("block.tx_count", b.tx_count));
+  if (b.tx_count == 0 || b.tx_count > kMaxBlockTransactions + 1)
+    return r.reject(codec_errc::count_out_of_range, "block.tx_count");
+  std::size_t mempool_bytes = 0;  // bytes of the transactions after the coinbase
+  TxId previous;
+  for (std::size_t i = 0; i < b.tx_count; ++i) {
+    std::uint32_t len = 0;
+    MIDNIGHT_CODEC_CHECK(read_tx_length(r, kTxLengthNames[i], len));
+    if (i >= 1) {
+      mempool_bytes += len;  // at most 1024 * 64 KiB: no overflow
+      if (mempool_bytes > kMaxBlockTransactionBytes) return r.reject(codec_errc::block_too_large, kTxLengthNames[i]);
+    }
+    MIDNIGHT_CODEC_CHECK(r.view(kTxBytesNames[i], len, b.txs[i]));
+    if (i >= 1) {
+      const TxId id = compute_txid(b.header.chain_id, b.txs[i]);
+      if (i >= 2 && !(previous < id)) return r.reject(codec_errc::not_canonical_order, kTxBytesNames[i]);
+      previous = id;
+    }
+  }
+  std::fill(b.txs.begin() + b.tx_count, b.txs.end(), TxBytes{});
+  return kOk;
+}
+
+// ---- writing -------------------------------------------------------------------------
+// Callers check the size first; the Writer only writes.
+class Writer {
+ public:
+  explicit Writer(std::span<std::uint8_t> out) : p_(out.data()) {}
+  void u8(std::uint8_t x) { *p_++ = x; }
+  void u16(std::uint16_t x) { store_u16(p_, x); p_ += 2; }
+  void u32(std::uint32_t x) { store_u32(p_, x); p_ += 4; }
+  void u64(std::uint64_t x) { store_u64(p_, x); p_ += 8; }
+  void bytes(std::span<const std::uint8_t> b) { p_ = std::copy(b.begin(), b.end(), p_); }
+  template <std::size_t N>
+  void fixed(const Bytes<N>& b) { bytes(b.span()); }
+  void prefix(MessageType t) { u8(kWireVersion); u8(static_cast<std::uint8_t>(t)); }
+
+ private:
+  std::uint8_t* p_;
+};
+
+void write_header_body(Writer& w, const BlockHeader& h) {
+  w.u16(h.version);
+  w.fixed(h.chain_id);
+  w.u64(h.height);
+  w.u32(h.round);
+  w.fixed(h.prev_id);
+  w.fixed(h.merkle_root);
+  w.u64(h.timestamp_ms);
+  w.fixed(h.proposer);
+}
+
+void write_certificate_body(Writer& w, const Certificate& c) {
+  w.fixed(c.chain_id);
+  w.u64(c.height);
+  w.u32(c.round);
+  w.fixed(c.block_id);
+  w.u8(c.count);
+  for (const CertificateSignature& s : c.used()) {
+    w.fixed(s.voter);
+    w.fixed(s.signature);
+  }
+}
+
+void write_block_body(Writer& w, const BlockHeader& h, const Signature& sig, std::span<const TxBytes> txs) {
+  write_header_body(w, h);
+  w.fixed(sig);
+  w.u32(std::uint32_t(txs.size()));
+  for (const TxBytes& tx : txs) {
+    w.u32(std::uint32_t(tx.size()));
+    w.bytes(tx);
+  }
+}
+
+// ---- validation before encoding: the decoder's rules, on values -----------------------
+codec_errc check_tx_length(std::size_t len) {
+  return (len == 0 || len > kMaxTransactionBytes) ? codec_errc::length_out_of_range : kOk;
+}
+
+codec_errc check_header(const BlockHeader& h) {
+  return h.version == kHeaderVersion ? kOk : codec_errc::bad_header_version;
+}
+
+codec_errc check_vote(const Vote& v) {
+  if (v.step != VoteStep::prevote && v.step != VoteStep::precommit) return codec_errc::bad_vote_step;
+  if (v.approve && v.block_id.is_zero()) return codec_errc::nil_vote_not_canonical;
+  return kOk;
+}
+
+codec_errc check_certificate(const Certificate& c) {
+  if (c.count == 0 || c.count > kMaxMembers) return codec_errc::count_out_of_range;
+  for (std::size_t i = 1; i < c.count; ++i) {
+    if (!(c.signatures[i - 1].voter < c.signatures[i].voter)) return codec_errc::not_canonical_order;
+  }
+  return kOk;
+}
+
+codec_errc check_block(const BlockHeader& h, std::span<const TxBytes> txs) {
+  MIDNIGHT_CODEC_CHECK(check_header(h));
+  if (txs.empty() || txs.size() > kMaxBlockTransactions + 1) return codec_errc::count_out_of_range;
+  std::size_t mempool_bytes = 0;
+  TxId previous;
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    MIDNIGHT_CODEC_CHECK(check_tx_length(txs[i].size()));
+    if (i == 0) continue;  // the coinbase is outside the order and the byte budget
+    mempool_bytes += txs[i].size();
+    if (mempool_bytes > kMaxBlockTransactionBytes) return codec_errc::block_too_large;
+    const TxId id = compute_txid(h.chain_id, txs[i]);
+    if (i >= 2 && !(previous < id)) return codec_errc::not_canonical_order;
+    previous = id;
+  }
+  return kOk;
+}
+
+std::size_t certificate_body_size(const Certificate& c) {
+  return kCertificateFixedSize + std::min<std::size_t>(c.count, kMaxMembers) * kCertificateEntrySize;
+}
+
+std::size_t block_body_size(std::span<const TxBytes> txs) {
+  std::size_t n = kProposalBodySize + 4;
+  for (const TxBytes& tx : txs) n += 4 + tx.size();
+  return n;
+}
+
+}  // namespace
+
+// ---- decoding ---------------------------------------------------------------------------
+result<MessageType> peek_message_type(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  Reader r(in, where);
+  MessageType type{};
+  if (const codec_errc e = read_prefix(r, type); e != kOk) return e;
+  return type;
+}
+
+result<std::span<const std::uint8_t>> decode_transaction(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  Reader r(in, where);
+  std::uint32_t len = 0;
+  std::span<const std::uint8_t> tx;
+  codec_errc e = read_expected_prefix(r, MessageType::transaction);
+  if (e == kOk) e = read_tx_length(r, "transaction.length", len);
+  if (e == kOk) e = r.view("transaction.bytes", len, tx);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  return tx;
+}
+
+result<Masternode> decode_masternode(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  Reader r(in, where);
+  Masternode m;
+  codec_errc e = read_expected_prefix(r, MessageType::masternode);
+  if (e == kOk) e = read_masternode_body(r, m);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  return m;
+}
+
+result<BlockHeader> decode_header(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  Reader r(in, where);
+  BlockHeader h;
+  codec_errc e = read_expected_prefix(r, MessageType::header);
+  if (e == kOk) e = read_header_body(r, h);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  return h;
+}
+
+result<Proposal> decode_proposal(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  Reader r(in, where);
+  Proposal p;
+  codec_errc e = read_expected_prefix(r, MessageType::proposal);
+  if (e == kOk) e = read_header_body(r, p.header);
+  if (e == kOk) e = r.fixed("proposal.signature", p.signature);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  return p;
+}
+
+result<Vote> decode_vote(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  Reader r(in, where);
+  Vote v;
+  codec_errc e = read_expected_prefix(r, MessageType::vote);
+  if (e == kOk) e = read_vote_body(r, v);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  return v;
+}
+
+result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& out, DecodeWhere* where) {
+  Reader r(in, where);
+  Certificate c;  // ~6 KiB; `out` changes only on success
+  codec_errc e = read_expected_prefix(r, MessageType::certificate);
+  if (e == kOk) e = read_certificate_body(r, c);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  out = c;
+  return outcome::success();
+}
+
+result<void> decode_block(std::span<const std::uint8_t> in, BlockView& out, DecodeWhere* where) {
+  Reader r(in, where);
+  BlockView b;  // ~17 KiB; `out` changes only on success
+  codec_errc e = read_expected_prefix(r, MessageType::block);
+  if (e == kOk) e = read_block_body(r, b);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  out = b;
+  return outcome::success();
+}
+
+result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, DecodeWhere* where) {
+  Reader r(in, where);
+  CommitView c;  // ~23 KiB; `out` changes only on success
+  codec_errc e = read_expected_prefix(r, MessageType::commit);
+  if (e == kOk) e = read_certificate_body(r, c.certificate);
+  if (e == kOk) e = read_block_body(r, c.block);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  out = c;
+  return outcome::success();
+}
+
+// ---- sizes --------------------------------------------------------------------------------
+std::size_t encoded_size_transaction(std::span<const std::uint8_t> tx) { return kPrefixSize + 4 + tx.size(); }
+std::size_t encoded_size_certificate(const Certificate& c) { return kPrefixSize + certificate_body_size(c); }
+std::size_t encoded_size_block(std::span<const TxBytes> txs) { return kPrefixSize + block_body_size(txs); }
+std::size_t encoded_size_commit(const Certificate& c, std::span<const TxBytes> txs) {
+  return kPrefixSize + certificate_body_size(c) + block_body_size(txs);
+}
+
+// ---- encoding -----------------------------------------------------------------------------
+void encode_header_body(const BlockHeader& h, std::span<std::uint8_t, kHeaderBodySize> out) {
+  Writer w(out);
+  write_header_body(w, h);
+}
+
+result<std::size_t> encode_transaction(std::span<const std::uint8_t> tx, std::span<std::uint8_t> out) {
+  if (const codec_errc e = check_tx_length(tx.size()); e != kOk) return e;
+  const std::size_t size = encoded_size_transaction(tx);
+  if (out.size() < size) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::transaction);
+  w.u32(std::uint32_t(tx.size()));
+  w.bytes(tx);
+  return size;
+}
+
+result<std::size_t> encode_masternode(const Masternode& m, std::span<std::uint8_t> out) {
+  if (m.weight == 0 || m.weight > kMaxMemberWeight) return codec_errc::weight_out_of_range;
+  if (out.size() < kMasternodeMessageSize) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::masternode);
+  w.fixed(m.key);
+  w.fixed(m.reward_to);
+  w.u64(m.weight);
+  return kMasternodeMessageSize;
+}
+
+result<std::size_t> encode_header(const BlockHeader& h, std::span<std::uint8_t> out) {
+  if (const codec_errc e = check_header(h); e != kOk) return e;
+  if (out.size() < kHeaderMessageSize) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::header);
+  write_header_body(w, h);
+  return kHeaderMessageSize;
+}
+
+result<std::size_t> encode_proposal(const Proposal& p, std::span<std::uint8_t> out) {
+  if (const codec_errc e = check_header(p.header); e != kOk) return e;
+  if (out.size() < kProposalMessageSize) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::proposal);
+  write_header_body(w, p.header);
+  w.fixed(p.signature);
+  return kProposalMessageSize;
+}
+
+result<std::size_t> encode_vote(const Vote& v, std::span<std::uint8_t> out) {
+  if (const codec_errc e = check_vote(v); e != kOk) return e;
+  if (out.size() < kVoteMessageSize) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::vote);
+  w.fixed(v.chain_id);
+  w.u64(v.height);
+  w.u32(v.round);
+  w.u8(static_cast<std::uint8_t>(v.step));
+  w.fixed(v.block_id);
+  w.u8(v.approve ? 1 : 0);
+  w.fixed(v.voter);
+  w.fixed(v.signature);
+  return kVoteMessageSize;
+}
+
+result<std::size_t> encode_certificate(const Certificate& c, std::span<std::uint8_t> out) {
+  if (const codec_errc e = check_certificate(c); e != kOk) return e;
+  const std::size_t size = encoded_size_certificate(c);
+  if (out.size() < size) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::certificate);
+  write_certificate_body(w, c);
+  return size;
+}
+
+result<std::size_t> encode_block(const BlockHeader& h, const Signature& sig, std::span<const TxBytes> txs,
+                                 std::span<std::uint8_t> out) {
+  if (const codec_errc e = check_block(h, txs); e != kOk) return e;
+  const std::size_t size = encoded_size_block(txs);
+  if (out.size() < size) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::block);
+  write_block_body(w, h, sig, txs);
+  return size;
+}
+
+result<std::size_t> encode_commit(const Certificate& c, const BlockHeader& h, const Signature& sig,
+                                  std::span<const TxBytes> txs, std::span<std::uint8_t> out) {
+  if (const codec_errc e = check_certificate(c); e != kOk) return e;
+  if (const codec_errc e = check_block(h, txs); e != kOk) return e;
+  const std::size_t size = encoded_size_commit(c, txs);
+  if (out.size() < size) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::commit);
+  write_certificate_body(w, c);
+  write_block_body(w, h, sig, txs);
+  return size;
+}
+
+}  // namespace midnight
