@@ -1,0 +1,15 @@
+// The subcommands of `midnight`. Each takes the arguments after its name, writes to
+// stdout/stderr, and returns the process exit code (see args.hpp).
+#pragma once
+#include <string_view>
+#include <vector>
+
+namespace midnight::cli {
+
+int run_demo(std::vector<std::string_view> args);
+int run_simulate(std::vector<std::string_view> args);
+int run_decode(std::vector<std::string_view> args);
+// Hidden: prints a valid sample message (for tests and for trying `decode`).
+int run_example(std::vector<std::string_view> args);
+
+}  // namespace midnight::cli

@@ -1,0 +1,267 @@
+// `midnight decode [--hex] FILE|-`: one encoded message, printed as JSON with every
+// field; on a decode error, the error, the field and its byte offset, and exit code 2.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "midnight/consensus/certificate.hpp"
+#include "midnight/crypto/hash.hpp"
+#include "midnight/crypto/merkle.hpp"
+#include "midnight/sim/json_writer.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight::cli {
+
+namespace {
+
+// No message is larger than kMaxMessageSize; hex text is twice that plus whitespace.
+// Reading stops a little past it, so an endless stream cannot exhaust memory.
+constexpr std::size_t kReadLimit = 4 * kMaxMessageSize + 4096;
+
+std::string read_input(std::string_view path) {
+  std::string data;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned(nullptr, std::fclose);
+  std::FILE* f = stdin;
+  if (path != "-") {
+    owned.reset(std::fopen(std::string(path).c_str(), "rb"));
+    if (!owned) throw UsageError{"decode: cannot open '" + std::string(path) + "'"};
+    f = owned.get();
+  }
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    data.append(buf, n);
+    if (data.size() > kReadLimit) throw UsageError{"decode: input is larger than any message can be"};
+  }
+  if (std::ferror(f)) throw UsageError{"decode: cannot read '" + std::string(path) + "'"};
+  return data;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::vector<std::uint8_t> parse_hex_text(const std::string& text) {
+  std::vector<std::uint8_t> out;
+  int high = -1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v') continue;
+    const int v = hex_value(c);
+    if (v < 0) throw UsageError{"decode: not a hex digit at character " + std::to_string(i) + " of the input"};
+    if (high < 0) {
+      high = v;
+    } else {
+      out.push_back(static_cast<std::uint8_t>(high << 4 | v));
+      high = -1;
+    }
+  }
+  if (high >= 0) throw UsageError{"decode: odd number of hex digits"};
+  return out;
+}
+
+const char* type_name(MessageType t) {
+  switch (t) {
+    case MessageType::transaction: return "transaction";
+    case MessageType::masternode: return "masternode";
+    case MessageType::header: return "header";
+    case MessageType::proposal: return "proposal";
+    case MessageType::vote: return "vote";
+    case MessageType::certificate: return "certificate";
+    case MessageType::block: return "block";
+    case MessageType::commit: return "commit";
+  }
+  return "?";
+}
+
+using sim::JsonWriter;
+
+void write_header(JsonWriter& w, const BlockHeader& h) {
+  w.begin_object();
+  w.field("version", h.version);
+  w.field("chain_id", to_hex(h.chain_id));
+  w.field("height", h.height);
+  w.field("round", h.round);
+  w.field("prev_id", to_hex(h.prev_id));
+  w.field("merkle_root", to_hex(h.merkle_root));
+  w.field("timestamp_ms", h.timestamp_ms);
+  w.field("proposer", to_hex(h.proposer));
+  w.end_object();
+}
+
+void write_vote(JsonWriter& w, const Vote& v) {
+  w.field("chain_id", to_hex(v.chain_id));
+  w.field("height", v.height);
+  w.field("round", v.round);
+  w.field("step", v.step == VoteStep::prevote ? "prevote" : "precommit");
+  w.field("block_id", to_hex(v.block_id));
+  w.field("approve", v.approve);
+  w.field("nil", !v.approve && v.block_id.is_zero());
+  w.field("voter", to_hex(v.voter));
+  w.field("signature", to_hex(v.signature));
+  w.field("signature_valid", verify_vote(v));
+}
+
+void write_certificate(JsonWriter& w, const Certificate& c) {
+  w.begin_object();
+  w.field("chain_id", to_hex(c.chain_id));
+  w.field("height", c.height);
+  w.field("round", c.round);
+  w.field("block_id", to_hex(c.block_id));
+  w.field("count", c.count);
+  w.key("signatures").begin_array();
+  for (std::size_t i = 0; i < c.count; ++i) {
+    w.begin_object(true);
+    w.field("voter", to_hex(c.signatures[i].voter));
+    w.field("signature", to_hex(c.signatures[i].signature));
+    w.field("signature_valid", verify_vote(c.vote(i)));
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void write_block(JsonWriter& w, const BlockView& b) {
+  w.begin_object();
+  w.key("header");
+  write_header(w, b.header);
+  w.field("block_id", to_hex(compute_block_id(b.header)));
+  w.field("signature", to_hex(b.signature));
+  w.field("signature_valid", verify_proposal(Proposal{b.header, b.signature}));
+  w.field("merkle_root_valid", merkle_root(b.transactions()) == b.header.merkle_root);
+  w.field("tx_count", b.tx_count);
+  w.key("transactions").begin_array();
+  for (std::uint32_t i = 0; i < b.tx_count; ++i) {
+    w.begin_object(true);
+    w.field("index", i);
+    w.field("coinbase", i == 0);
+    w.field("size", b.txs[i].size());
+    w.field("txid", to_hex(compute_txid(b.header.chain_id, b.txs[i])));
+    w.field("hex", to_hex(b.txs[i]));
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+int report_error(const std::error_code& ec, const DecodeWhere& where, MessageType type, bool typed) {
+  std::cerr << "midnight decode: error: " << ec.message() << " [" << ec.category().name() << "]"
+            << (typed ? std::string(" while decoding a ") + type_name(type) : std::string()) << " at field '"
+            << (where.field && *where.field ? where.field : "?") << "', byte offset " << where.offset << "\n";
+  return kExitUsage;
+}
+
+}  // namespace
+
+int run_decode(std::vector<std::string_view> argv) {
+  Args args(std::move(argv));
+  bool hex = false;
+  std::optional<std::string_view> path;
+  while (!args.done()) {
+    const auto a = args.next();
+    if (a == "--hex") {
+      hex = true;
+    } else if (a.size() > 1 && a.starts_with("-")) {
+      throw UsageError{"decode: unknown option '" + std::string(a) + "'"};
+    } else if (path) {
+      throw UsageError{"decode: exactly one FILE (or - for standard input)"};
+    } else {
+      path = a;
+    }
+  }
+  if (!path) throw UsageError{"decode: usage: midnight decode [--hex] FILE|-"};
+  const std::string raw = read_input(*path);
+  const std::vector<std::uint8_t> bytes =
+      hex ? parse_hex_text(raw) : std::vector<std::uint8_t>(raw.begin(), raw.end());
+
+  DecodeWhere where;
+  const auto type = peek_message_type(bytes, &where);
+  if (!type) return report_error(type.error(), where, MessageType::transaction, false);
+
+  std::string doc;
+  JsonWriter w(doc);
+  w.begin_object();
+  w.field("type", type_name(type.value()));
+  w.field("size", bytes.size());
+  switch (type.value()) {
+    case MessageType::transaction: {
+      auto tx = decode_transaction(bytes, &where);
+      if (!tx) return report_error(tx.error(), where, type.value(), true);
+      w.field("length", tx.value().size());
+      w.field("hex", to_hex(tx.value()));
+      break;
+    }
+    case MessageType::masternode: {
+      auto m = decode_masternode(bytes, &where);
+      if (!m) return report_error(m.error(), where, type.value(), true);
+      w.field("key", to_hex(m.value().key));
+      w.field("reward_to", to_hex(m.value().reward_to));
+      w.field("weight", m.value().weight);
+      break;
+    }
+    case MessageType::header: {
+      auto h = decode_header(bytes, &where);
+      if (!h) return report_error(h.error(), where, type.value(), true);
+      w.key("header");
+      write_header(w, h.value());
+      w.field("block_id", to_hex(compute_block_id(h.value())));
+      break;
+    }
+    case MessageType::proposal: {
+      auto p = decode_proposal(bytes, &where);
+      if (!p) return report_error(p.error(), where, type.value(), true);
+      w.key("header");
+      write_header(w, p.value().header);
+      w.field("block_id", to_hex(compute_block_id(p.value().header)));
+      w.field("signature", to_hex(p.value().signature));
+      w.field("signature_valid", verify_proposal(p.value()));
+      break;
+    }
+    case MessageType::vote: {
+      auto v = decode_vote(bytes, &where);
+      if (!v) return report_error(v.error(), where, type.value(), true);
+      write_vote(w, v.value());
+      break;
+    }
+    case MessageType::certificate: {
+      auto c = std::make_unique<Certificate>();
+      if (auto r = decode_certificate(bytes, *c, &where); !r) return report_error(r.error(), where, type.value(), true);
+      w.key("certificate");
+      write_certificate(w, *c);
+      break;
+    }
+    case MessageType::block: {
+      auto b = std::make_unique<BlockView>();
+      if (auto r = decode_block(bytes, *b, &where); !r) return report_error(r.error(), where, type.value(), true);
+      w.key("block");
+      write_block(w, *b);
+      break;
+    }
+    case MessageType::commit: {
+      auto c = std::make_unique<CommitView>();
+      if (auto r = decode_commit(bytes, *c, &where); !r) return report_error(r.error(), where, type.value(), true);
+      w.key("certificate");
+      write_certificate(w, c->certificate);
+      w.key("block");
+      write_block(w, c->block);
+      w.field("certificate_names_block", c->certificate.block_id == compute_block_id(c->block.header));
+      break;
+    }
+  }
+  w.end_object();
+  std::cout << doc;
+  return kExitOk;
+}
+
+}  // namespace midnight::cli

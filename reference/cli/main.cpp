@@ -1,0 +1,68 @@
+// `midnight`: the reference implementation's command. Dispatches to a subcommand and
+// guarantees that nothing escapes main: any exception is reported and exits non-zero.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string_view>
+#include <vector>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "midnight/crypto/hash.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: midnight <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  demo [--json]          run the design's five scenarios and check their expectations\n"
+    "  simulate --nodes N [--byzantine K] [--byzantine-mode equivocate|withhold|garbage]\n"
+    "           [--partition A|B@START-HEAL] [--slow NODE] [--drop P] [--duplicate P]\n"
+    "           [--crash NODE@T] [--policy lowest-hash|first-to-quorum] [--rounds R]\n"
+    "           [--seed S] [--json] [--trace]\n"
+    "                         run one deterministic simulation of a height\n"
+    "  decode [--hex] FILE|-  print one encoded message as JSON\n"
+    "\n"
+    "exit codes: 0 success, 1 safety violation or failed expectation, 2 bad input or usage\n";
+
+int dispatch(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return midnight::cli::kExitUsage;
+  }
+  const std::string_view command = argv[1];
+  std::vector<std::string_view> rest(argv + 2, argv + argc);
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::cout << kUsage;
+    return midnight::cli::kExitOk;
+  }
+  if (!midnight::crypto_init()) {
+    std::cerr << "midnight: libsodium failed to initialise\n";
+    return midnight::cli::kExitFailed;
+  }
+  if (command == "demo") return midnight::cli::run_demo(std::move(rest));
+  if (command == "simulate") return midnight::cli::run_simulate(std::move(rest));
+  if (command == "decode") return midnight::cli::run_decode(std::move(rest));
+  if (command == "example") return midnight::cli::run_example(std::move(rest));
+  std::cerr << "midnight: unknown command '" << command << "'\n" << kUsage;
+  return midnight::cli::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const int code = dispatch(argc, argv);
+    std::cout.flush();
+    return code;
+  } catch (const midnight::cli::UsageError& e) {
+    std::cerr << "midnight: " << e.message << "\n";
+    return midnight::cli::kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "midnight: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "midnight: internal error\n";
+  }
+  return midnight::cli::kExitFailed;
+}

@@ -1,0 +1,122 @@
+#include "report.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+
+#include "midnight/sim/trace_json.hpp"
+
+namespace midnight::cli {
+
+namespace {
+
+std::string tally(std::string_view step, const BlockId& id, std::uint64_t weight, const sim::SimResult& r) {
+  return std::string(step) + " for " + short_hex(id) + ": " + std::to_string(weight) + "/" +
+         std::to_string(r.total_weight) + " (quorum " + std::to_string(r.quorum) + ")";
+}
+
+std::string choice(bool voted, bool approve, const BlockId& id) {
+  if (!voted) return "none";
+  return approve ? short_hex(id) : "nil";
+}
+
+}  // namespace
+
+void print_config_line(std::ostream& out, const sim::SimConfig& c) {
+  out << "n=" << c.nodes;
+  if (c.byzantine > 0) out << ", " << c.byzantine << " byzantine (" << sim::to_string(c.byzantine_mode) << ")";
+  for (const auto& p : c.partitions) {
+    out << ", partition {";
+    for (std::size_t i = 0; i < p.side_a.size(); ++i) out << (i ? "," : "") << p.side_a[i];
+    out << "}|rest " << p.start_ms << "-" << p.heal_ms << " ms";
+  }
+  for (auto s : c.slow_nodes) out << ", node " << s << " slow (+" << c.slow_ms << " ms)";
+  for (const auto& cr : c.crashes) out << ", node " << cr.node << " crashes at " << cr.at_ms << " ms";
+  if (c.drop_probability > 0) out << ", drop " << c.drop_probability;
+  if (c.duplicate_probability > 0) out << ", duplicate " << c.duplicate_probability;
+  out << ", latency " << c.latency_min_ms << "-" << c.latency_max_ms << " ms, policy " << sim::to_string(c.policy)
+      << ", rounds " << c.max_rounds << ", seed " << c.seed << "\n";
+}
+
+void print_rounds(std::ostream& out, const sim::SimResult& r) {
+  std::uint32_t last = 0;
+  for (const auto& n : r.nodes)
+    if (!n.byzantine && !n.rounds.empty()) last = std::max(last, n.rounds.back().round);
+  for (std::uint32_t round = 0; round <= last; ++round) {
+    // Every proposal any honest node saw this round, by proposer: two ids from one
+    // proposer is an equivocation, shown as such.
+    std::map<std::size_t, std::set<BlockId>> seen;
+    for (const auto& n : r.nodes)
+      if (!n.byzantine && round < n.rounds.size())
+        for (const auto& p : n.rounds[round].proposals) seen[p.proposer].insert(p.block_id);
+    out << "  round " << round << " proposals:";
+    if (seen.empty()) out << " none";
+    for (const auto& [proposer, ids] : seen) {
+      out << " node" << proposer << "=";
+      bool first = true;
+      for (const auto& id : ids) {
+        out << (first ? "" : "+") << short_hex(id);
+        first = false;
+      }
+      if (ids.size() > 1) out << "(equivocation)";
+    }
+    out << "\n";
+    for (const auto& n : r.nodes) {
+      if (n.byzantine || round >= n.rounds.size()) continue;
+      const auto& t = n.rounds[round];
+      out << "    node " << n.node << ": saw " << t.proposals.size() << ", canonical "
+          << choice(t.prevoted, t.prevote_approve, t.prevote_block);
+      if (t.prevoted && t.prevote_approve) {
+        out << "; " << tally("prevotes", t.prevote_block, t.prevote_weight, r);
+        out << "; " << tally("precommits", t.prevote_block, t.precommit_weight, r);
+      }
+      out << "; precommitted " << choice(t.precommitted, t.precommit_approve, t.precommit_block) << "\n";
+    }
+  }
+  for (const auto& n : r.nodes)
+    if (n.byzantine)
+      out << "  node " << n.node << " is byzantine (" << sim::to_string(r.config.byzantine_mode) << "), sent "
+          << n.messages_sent << " messages\n";
+}
+
+void print_finalized(std::ostream& out, const sim::SimResult& r) {
+  out << "  finalized:\n";
+  for (const auto& n : r.nodes) {
+    if (n.byzantine) continue;
+    const auto* f = r.finalized_by(n.node);
+    out << "    node " << n.node << ": ";
+    if (f == nullptr) {
+      out << "nothing";
+      if (n.crashed_at) out << " (crashed at " << *n.crashed_at << " ms)";
+      out << "\n";
+      continue;
+    }
+    out << short_hex(f->block_id) << " (round " << f->round << ") at " << f->at_ms << " ms, "
+        << (f->adopted ? "adopted from a commit certificate" : "own precommit quorum")
+        << (f->certificate_ok ? "" : ", CERTIFICATE INVALID") << "\n";
+  }
+}
+
+void print_verdict(std::ostream& out, const sim::SimResult& r) {
+  std::set<BlockId> blocks;
+  for (const auto& f : r.finalized) blocks.insert(f.block_id);
+  out << "  agreement: " << (r.agreement ? "yes" : "NO");
+  if (r.agreement && blocks.size() == 1) out << " (every finalizing node chose " << short_hex(*blocks.begin()) << ")";
+  out << "; all honest finalized: " << (r.all_honest_finalized ? "yes" : "no")
+      << "; certificates: " << (r.certificates_ok ? "valid" : "INVALID") << "\n";
+  for (const auto& v : r.violations) out << "  VIOLATION: " << v << "\n";
+}
+
+void print_messages(std::ostream& out, const sim::SimResult& r) {
+  const auto& m = r.messages;
+  out << "  messages: " << m.sent << " sent, " << m.delivered << " delivered, " << m.dropped() << " dropped ("
+      << m.dropped_partition << " by partition), " << m.duplicated << " duplicated, " << m.decode_errors
+      << " undecodable, " << m.undelivered << " in flight at the end\n";
+  if (!r.handler_errors.empty()) {
+    out << "  rejected by the round machine:\n";
+    for (const auto& [what, count] : r.handler_errors) out << "    " << count << " x " << what << "\n";
+  }
+}
+
+}  // namespace midnight::cli

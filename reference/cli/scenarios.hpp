@@ -1,0 +1,29 @@
+// The design's five test scenarios (single node, two nodes, three or more with Byzantine
+// members, network partition, slow node), each a simulator configuration plus the
+// expectation that `midnight demo` checks on its result.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "midnight/sim/config.hpp"
+#include "midnight/sim/result.hpp"
+
+namespace midnight::cli {
+
+struct Check {
+  std::string what;
+  bool ok = false;
+};
+
+struct Scenario {
+  std::string name;         // short key, e.g. "partition"
+  std::string title;        // the design's wording
+  std::string expectation;  // what must hold, in one sentence
+  sim::SimConfig config;
+  std::function<std::vector<Check>(const sim::SimResult&)> check;
+};
+
+std::vector<Scenario> demo_scenarios();
+
+}  // namespace midnight::cli

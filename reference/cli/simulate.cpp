@@ -1,0 +1,170 @@
+// `midnight simulate`: one deterministic run with the network and adversary given on
+// the command line.
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "midnight/sim/json_writer.hpp"
+#include "midnight/sim/simulator.hpp"
+#include "midnight/sim/trace_json.hpp"
+#include "report.hpp"
+
+namespace midnight::cli {
+
+namespace {
+
+struct PartitionSpec {
+  std::size_t a = 0;
+  std::size_t b = 0;
+  std::uint64_t start = 0;
+  std::uint64_t heal = 0;
+};
+
+std::pair<std::string_view, std::string_view> split(std::string_view text, char sep, std::string_view what) {
+  const auto at = text.find(sep);
+  if (at == std::string_view::npos)
+    throw UsageError{std::string(what) + ": expected '" + sep + "' in '" + std::string(text) + "'"};
+  return {text.substr(0, at), text.substr(at + 1)};
+}
+
+// "A|B@START-HEAL": nodes 0..A-1 against A..A+B-1.
+PartitionSpec parse_partition(std::string_view text) {
+  constexpr std::string_view what = "--partition (A|B@START-HEAL)";
+  const auto [sides, times] = split(text, '@', what);
+  const auto [a, b] = split(sides, '|', what);
+  const auto [start, heal] = split(times, '-', what);
+  PartitionSpec p{require_size(what, a), require_size(what, b), require_u64(what, start), require_u64(what, heal)};
+  if (p.a == 0 || p.b == 0) throw UsageError{"--partition: both sides need at least one node"};
+  if (p.start > p.heal) throw UsageError{"--partition: START must not be after HEAL"};
+  return p;
+}
+
+sim::Crash parse_crash(std::string_view text) {
+  constexpr std::string_view what = "--crash (NODE@T)";
+  const auto [node, at] = split(text, '@', what);
+  return {require_size(what, node), require_u64(what, at)};
+}
+
+std::vector<std::uint64_t> parse_weights(std::string_view text) {
+  std::vector<std::uint64_t> out;
+  while (true) {
+    const auto comma = text.find(',');
+    out.push_back(require_u64("--weights", text.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+void print_text(const sim::SimResult& r, bool trace) {
+  auto& out = std::cout;
+  out << "simulate: ";
+  print_config_line(out, r.config);
+  out << "  quorum: " << r.quorum << " of total weight " << r.total_weight << "\n";
+  if (trace) print_rounds(out, r);
+  print_finalized(out, r);
+  print_verdict(out, r);
+  print_messages(out, r);
+  out << "  digest: " << to_hex(sim::digest(r)) << "\n";
+}
+
+}  // namespace
+
+int run_simulate(std::vector<std::string_view> argv) {
+  Args args(std::move(argv));
+  sim::SimConfig c;
+  bool json = false;
+  bool trace = false;
+  bool have_nodes = false;
+  std::vector<PartitionSpec> partitions;
+  while (!args.done()) {
+    std::string_view flag = args.next();
+    std::optional<std::string_view> inline_value;
+    if (const auto eq = flag.find('='); flag.starts_with("--") && eq != std::string_view::npos) {
+      inline_value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    }
+    auto value = [&]() { return inline_value ? *inline_value : args.value_of(flag); };
+    if (flag == "--json") {
+      json = true;
+    } else if (flag == "--trace") {
+      trace = true;
+    } else if (flag == "--nodes") {
+      c.nodes = require_size(flag, value());
+      have_nodes = true;
+    } else if (flag == "--byzantine") {
+      c.byzantine = require_size(flag, value());
+    } else if (flag == "--byzantine-mode") {
+      const auto v = value();
+      if (!sim::parse_byzantine_mode(v, c.byzantine_mode))
+        throw UsageError{"--byzantine-mode: expected equivocate, withhold or garbage, got '" + std::string(v) + "'"};
+    } else if (flag == "--partition") {
+      partitions.push_back(parse_partition(value()));
+    } else if (flag == "--slow") {
+      c.slow_nodes.push_back(require_size(flag, value()));
+    } else if (flag == "--slow-ms") {
+      c.slow_ms = require_u64(flag, value());
+    } else if (flag == "--drop") {
+      c.drop_probability = require_probability(flag, value());
+    } else if (flag == "--duplicate") {
+      c.duplicate_probability = require_probability(flag, value());
+    } else if (flag == "--crash") {
+      c.crashes.push_back(parse_crash(value()));
+    } else if (flag == "--policy") {
+      const auto v = value();
+      if (!sim::parse_policy(v, c.policy))
+        throw UsageError{"--policy: expected lowest-hash or first-to-quorum, got '" + std::string(v) + "'"};
+    } else if (flag == "--rounds") {
+      const auto r = require_u64(flag, value());
+      if (r < 1 || r > kMaxRounds) throw UsageError{"--rounds must be 1.." + std::to_string(kMaxRounds)};
+      c.max_rounds = static_cast<std::uint32_t>(r);
+    } else if (flag == "--seed") {
+      c.seed = require_u64(flag, value());
+    } else if (flag == "--latency") {
+      const auto [lo, hi] = split(value(), '-', "--latency (MIN-MAX)");
+      c.latency_min_ms = require_u64(flag, lo);
+      c.latency_max_ms = require_u64(flag, hi);
+    } else if (flag == "--mempool") {
+      c.mempool_size = require_size(flag, value());
+    } else if (flag == "--weights") {
+      c.weights = parse_weights(value());
+    } else {
+      throw UsageError{"simulate: unknown option '" + std::string(flag) + "'"};
+    }
+  }
+  if (!have_nodes) throw UsageError{"simulate: --nodes N is required"};
+  if (c.nodes < 1 || c.nodes > kMaxMembers)
+    throw UsageError{"--nodes must be 1.." + std::to_string(kMaxMembers) + ", got " + std::to_string(c.nodes)};
+  for (const auto& p : partitions) {
+    if (p.a + p.b != c.nodes)
+      throw UsageError{"--partition " + std::to_string(p.a) + "|" + std::to_string(p.b) + ": the sides must add up to " +
+                       std::to_string(c.nodes) + " nodes"};
+    sim::Partition part;
+    for (std::size_t i = 0; i < p.a; ++i) part.side_a.push_back(i);
+    part.start_ms = p.start;
+    part.heal_ms = p.heal;
+    c.partitions.push_back(std::move(part));
+  }
+  if (const auto err = sim::validate(c); !err.empty()) throw UsageError{"simulate: " + err};
+  if (c.byzantine > 0 && 3 * c.byzantine >= c.nodes)
+    std::cerr << "midnight: warning: " << c.byzantine << " byzantine of " << c.nodes
+              << " nodes is not fewer than a third: the protocol promises nothing here\n";
+
+  const auto result = sim::run_simulation(c);
+  if (json) {
+    std::string doc;
+    sim::JsonWriter w(doc);
+    w.begin_object();
+    sim::write_result_fields(w, result, trace);
+    w.field("digest", to_hex(sim::digest(result)));
+    w.end_object();
+    std::cout << doc;
+  } else {
+    print_text(result, trace);
+  }
+  return result.agreement && result.certificates_ok ? kExitOk : kExitFailed;
+}
+
+}  // namespace midnight::cli
