@@ -10,6 +10,9 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <random>
@@ -969,6 +972,35 @@ TEST_F(CodecTest, SpecWorkedExample) {
             "d5d382512e50018631652840be10070748817c1aaf81284de66129e78be6ee96"  // signature
             "924529a7f71c769376aa37bdefc1137a39e9a376b2c4b3ad9071b9c539115a0f");
   EXPECT_TRUE(verify_vote(v));
+}
+
+// The document itself carries the same numbers (whitespace aside). Skipped when the
+// sources are not next to this file, e.g. a test binary run from an installed tree.
+TEST_F(CodecTest, SpecDocumentShowsTheWorkedExample) {
+  const std::filesystem::path spec = std::filesystem::path(__FILE__).parent_path() / "../../spec/encoding.md";
+  std::ifstream in(spec);
+  if (!in) GTEST_SKIP() << "no " << spec;
+  std::string text;
+  for (auto it = std::istreambuf_iterator<char>(in); it != std::istreambuf_iterator<char>(); ++it) {
+    if (*it != ' ' && *it != '\n') text.push_back(*it);
+  }
+  for (const char* hex : {
+           // public key, chain id, block id
+           "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c",
+           "eb72b803de010615e9be3b7a4189082254b395c385d155013cdfeb23395f9f4b",
+           "cfcb973eab8d899deebddc1912a5b76913dda12137ad6ca9b2392ce69a6e148d",
+           // the vote tag, the signature, and the whole encoded vote
+           "6d69646e696768742f76312f766f746500",
+           "d5d382512e50018631652840be10070748817c1aaf81284de66129e78be6ee96"
+           "924529a7f71c769376aa37bdefc1137a39e9a376b2c4b3ad9071b9c539115a0f",
+           "0105eb72b803de010615e9be3b7a4189082254b395c385d155013cdfeb23395f9f4b00000000000000010000000001"
+           "cfcb973eab8d899deebddc1912a5b76913dda12137ad6ca9b2392ce69a6e148d01"
+           "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c"
+           "d5d382512e50018631652840be10070748817c1aaf81284de66129e78be6ee96"
+           "924529a7f71c769376aa37bdefc1137a39e9a376b2c4b3ad9071b9c539115a0f",
+       }) {
+    EXPECT_NE(text.find(hex), std::string::npos) << hex;
+  }
 }
 
 }  // namespace

@@ -220,6 +220,38 @@ TEST_F(CryptoTest, Ed25519VerifyRejectsAnyFlippedBit) {
   }
 }
 
+TEST_F(CryptoTest, Ed25519RejectsNonCanonicalS) {
+  // S and S + L (L = the group order) satisfy the same verification equation; only the
+  // canonical S < L is accepted, so a signature cannot be re-encoded into another valid one.
+  const Keypair k = test_keypair(0x41);
+  const std::vector<std::uint8_t> msg{1, 2, 3};
+  const Signature sig = sign_detached(k.secret_key, msg);
+  ASSERT_TRUE(verify_detached(k.public_key, sig, msg));
+  const std::array<std::uint8_t, 32> order_le = {
+      0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+  Signature malleated = sig;
+  unsigned carry = 0;
+  for (std::size_t i = 0; i < 32; ++i) {  // little-endian S + L (< 2^254: no overflow)
+    const unsigned sum = unsigned(sig.v[32 + i]) + order_le[i] + carry;
+    malleated.v[32 + i] = std::uint8_t(sum);
+    carry = sum >> 8;
+  }
+  ASSERT_EQ(carry, 0u);
+  EXPECT_FALSE(verify_detached(k.public_key, malleated, msg));
+}
+
+TEST_F(CryptoTest, Ed25519RejectsSmallOrderKey) {
+  // With the identity as public key, R = identity and S = 0 satisfy [S]B = R + [k]A for
+  // every message; the small-order key must be refused.
+  PublicKey identity;
+  identity.v[0] = 0x01;
+  Signature forged;
+  forged.v[0] = 0x01;
+  const std::vector<std::uint8_t> msg{4, 5, 6};
+  EXPECT_FALSE(verify_detached(identity, forged, msg));
+}
+
 TEST_F(CryptoTest, Ed25519KeypairIsDeterministic) {
   EXPECT_EQ(test_keypair(3).public_key, test_keypair(3).public_key);
   EXPECT_EQ(test_keypair(3).secret_key, test_keypair(3).secret_key);
