@@ -21,10 +21,11 @@ ByzantineNode::ByzantineNode(std::size_t node, const Hash32& honest_merkle_root)
 void ByzantineNode::start(const ByzantineContext& ctx) {
   const auto mode = ctx.config.byzantine_mode;
   if (mode == ByzantineMode::withhold) return;
-  // The split votes go out once every proposal that is on time has arrived (latency is at
-  // most latency_max), yet still inside the collect phase, when they can do most harm.
+  // The fallback votes go out once every on-time proposal has arrived and every on-time
+  // prevote made on it (two latencies), yet still inside the collect phase.
   const std::uint64_t collect = ctx.config.timing.collect_ms;
-  const std::uint64_t vote_offset = std::min(ctx.config.latency_max_ms + 1, collect > 1 ? collect - 1 : 0);
+  const std::uint64_t vote_offset = std::min(2 * ctx.config.latency_max_ms + 1, collect > 1 ? collect - 1 : 0);
+  served_.assign(ctx.config.max_rounds, 0);
   for (std::uint32_t r = 0; r < ctx.config.max_rounds; ++r) {
     const std::uint64_t start = round_start_ms(kSimMidnightMs, ctx.config.timing, r);
     Event e;
@@ -55,7 +56,7 @@ void ByzantineNode::on_step(const ByzantineContext& ctx, std::uint64_t now, std:
   }
 }
 
-void ByzantineNode::on_message(const ByzantineContext& ctx, std::span<const std::uint8_t> bytes) {
+void ByzantineNode::on_message(const ByzantineContext& ctx, std::uint64_t now, std::span<const std::uint8_t> bytes) {
   auto type = peek_message_type(bytes);
   if (!type) return;
   if (type.value() == MessageType::proposal) {
@@ -67,8 +68,27 @@ void ByzantineNode::on_message(const ByzantineContext& ctx, std::span<const std:
     if (!known) proposals_.push_back(s);
   } else if (type.value() == MessageType::vote) {
     auto v = decode_vote(bytes);
-    if (v && replay_.size() < kMaxReplayStore) replay_.push_back(v.value());
+    if (!v) return;
+    if (replay_.size() < kMaxReplayStore) replay_.push_back(v.value());
+    const Vote& vote = v.value();
+    if (ctx.config.byzantine_mode != ByzantineMode::equivocate || vote.step != VoteStep::prevote || !vote.approve ||
+        vote.chain_id != ctx.world.chain || vote.height != kSimHeight || vote.round >= served_.size())
+      return;
+    // Agree with the voter: whatever it prevoted, we prevote and precommit too, to it alone.
+    if (const auto member = ctx.world.membership.index_of(vote.voter)) {
+      const std::size_t to = ctx.world.node_of_member[*member];
+      if (to != node_ && ctx.honest[to]) vote_for(ctx, now, to, vote.round, vote.block_id);
+    }
   }
+}
+
+void ByzantineNode::vote_for(const ByzantineContext& ctx, std::uint64_t now, std::size_t to, std::uint32_t round,
+                             const BlockId& id) {
+  std::uint64_t& served = served_[round];
+  if (served >> to & 1) return;  // one pair of votes per recipient and round
+  served |= std::uint64_t{1} << to;
+  send_vote(ctx, now, to, signed_vote(ctx, round, VoteStep::prevote, id));
+  send_vote(ctx, now, to, signed_vote(ctx, round, VoteStep::precommit, id));
 }
 
 void ByzantineNode::send(const ByzantineContext& ctx, std::uint64_t now, std::size_t to,
@@ -107,12 +127,13 @@ void ByzantineNode::propose_twice(const ByzantineContext& ctx, std::uint64_t now
   proposals_.push_back({round, compute_block_id(honest)});
   const auto bytes_a = encode_to_bytes(a);
   const auto bytes_b = encode_to_bytes(b);
-  const std::size_t others = ctx.config.nodes - 1;
+  // Honest recipients alternate between the two, so honest nodes hold different candidate
+  // sets whenever there are two of them; fellow Byzantine nodes get the honest one.
   std::size_t k = 0;
   for (std::size_t to = 0; to < ctx.config.nodes; ++to) {
     if (to == node_) continue;
-    send(ctx, now, to, k < (others + 1) / 2 ? bytes_a : bytes_b);
-    ++k;
+    const bool second = ctx.honest[to] && (k++ % 2 == 1);
+    send(ctx, now, to, second ? bytes_b : bytes_a);
   }
 }
 
@@ -126,9 +147,7 @@ void ByzantineNode::vote_split(const ByzantineContext& ctx, std::uint64_t now, s
   std::size_t k = 0;
   for (std::size_t to = 0; to < ctx.config.nodes; ++to) {
     if (to == node_ || !ctx.honest[to]) continue;
-    const BlockId& id = ids[k % choices];
-    send_vote(ctx, now, to, signed_vote(ctx, round, VoteStep::prevote, id));
-    send_vote(ctx, now, to, signed_vote(ctx, round, VoteStep::precommit, id));
+    vote_for(ctx, now, to, round, ids[k % choices]);
     ++k;
   }
 }

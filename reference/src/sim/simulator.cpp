@@ -250,7 +250,7 @@ void Simulator::deliver(const Event& e) {
   if (honest_nodes_[e.node]) {
     deliver_honest(*honest_nodes_[e.node], *e.bytes);
   } else {
-    byzantine_[e.node]->on_message(byz_context(), *e.bytes);
+    byzantine_[e.node]->on_message(byz_context(), now_, *e.bytes);
   }
 }
 

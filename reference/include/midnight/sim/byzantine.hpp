@@ -5,10 +5,13 @@
 //   garbage     each round: approving prevotes and precommits for random block ids (a
 //               different one per recipient), replays of older rounds' votes, a vote with
 //               a broken signature, and bytes that do not decode.
-//   equivocate  each round: two signed proposals (its honest content to one half of the
-//               others, a different Merkle root to the other half), then, per honest
-//               recipient, an approving prevote and precommit for a proposal it has seen,
-//               alternating the lowest and second-lowest id between recipients.
+//   equivocate  each round: two signed proposals (its honest content to every other honest
+//               node, a different Merkle root to the rest), then, per honest
+//               recipient, an approving prevote and precommit for one block: the block
+//               that recipient itself prevoted, as soon as that prevote arrives (agreeing
+//               with everyone is the strongest way to split honest nodes); for recipients
+//               not heard from by the time their prevotes must have arrived, a proposal it
+//               has seen, alternating the lowest and second-lowest id between recipients.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -41,7 +44,7 @@ class ByzantineNode {
   void start(const ByzantineContext& ctx);
   void on_step(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round, std::uint8_t phase);
   // Keeps what it can use (proposals of the current height, votes to replay).
-  void on_message(const ByzantineContext& ctx, std::span<const std::uint8_t> bytes);
+  void on_message(const ByzantineContext& ctx, std::uint64_t now, std::span<const std::uint8_t> bytes);
 
   std::size_t node() const { return node_; }
   std::uint64_t messages_sent() const { return sent_; }
@@ -52,6 +55,8 @@ class ByzantineNode {
   Vote signed_vote(const ByzantineContext& ctx, std::uint32_t round, VoteStep step, const BlockId& id) const;
   void propose_twice(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
   void vote_split(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  void vote_for(const ByzantineContext& ctx, std::uint64_t now, std::size_t to, std::uint32_t round,
+                const BlockId& id);
   void spray_garbage(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
 
   std::size_t node_;
@@ -62,6 +67,7 @@ class ByzantineNode {
   };
   std::vector<Seen> proposals_;  // distinct (round, block id) seen
   std::vector<Vote> replay_;     // votes received, replayed in later rounds
+  std::vector<std::uint64_t> served_;  // per round: bitset of honest nodes already voted to
   std::uint64_t sent_ = 0;
 };
 
