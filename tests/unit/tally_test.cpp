@@ -97,7 +97,7 @@ TEST_F(TallyTest, DuplicateIsIdempotent) {
   EXPECT_EQ(tally.equivocators(), 0u);
 }
 
-TEST_F(TallyTest, EquivocationIsKeptAsEvidenceAndNotCounted) {
+TEST_F(TallyTest, EquivocationIsKeptAsEvidenceAndCountedAtMostOncePerBlock) {
   const Vote first = vote(1, a);
   const Vote second = vote(1, b);
   ASSERT_TRUE(tally.add(first));
@@ -116,24 +116,32 @@ TEST_F(TallyTest, EquivocationIsKeptAsEvidenceAndNotCounted) {
   EXPECT_TRUE(verify_vote(ev->second));
   EXPECT_NE(ev->first.block_id, ev->second.block_id);
 
-  // Counted once, for the first vote only.
-  Snapshot after = snap();
-  EXPECT_EQ(after.weights, before.weights);
-  EXPECT_EQ(after.approvers, before.approvers);
-  EXPECT_EQ(after.voted_weight, before.voted_weight);
-  EXPECT_EQ(tally.approve_weight(b), 0u);
+  // The member counts once as a voter and once toward each block it signed for.
+  EXPECT_EQ(tally.voted_weight(), before.voted_weight);
+  EXPECT_EQ(tally.voters(), before.voters);
+  EXPECT_EQ(tally.approve_weight(a), 1u);
+  EXPECT_EQ(tally.approve_weight(b), 1u);
   EXPECT_EQ(*tally.vote_of(1), first);
+  EXPECT_EQ(*tally.approving_vote(1, a), first);
+  EXPECT_EQ(*tally.approving_vote(1, b), second);
 
-  // A third different vote (nil) is still equivocation; the first evidence is kept.
+  // A third different vote (nil) is still equivocation; the first evidence is kept and
+  // nothing else changes.
+  const Snapshot with_evidence = snap();
   r = tally.add(vote(1, BlockId{}, false));
   ASSERT_TRUE(r);
   EXPECT_EQ(r.value().outcome, VoteOutcome::equivocation);
   EXPECT_EQ(tally.evidence_of(1)->second, second);
-  // Repeating the counted vote is a duplicate, even after equivocating.
-  r = tally.add(first);
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r.value().outcome, VoteOutcome::duplicate);
+  EXPECT_EQ(snap(), with_evidence);
+  // Repeating either signed vote is a duplicate: never counted twice.
+  for (const Vote& again : {first, second}) {
+    r = tally.add(again);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r.value().outcome, VoteOutcome::duplicate);
+    EXPECT_EQ(snap(), with_evidence);
+  }
   EXPECT_EQ(tally.approve_weight(a), 1u);
+  EXPECT_EQ(tally.approve_weight(b), 1u);
   EXPECT_EQ(tally.voted_weight(), 1u);
 }
 
@@ -148,9 +156,25 @@ TEST_F(TallyTest, EquivocatorCannotPushTwoBlocksToQuorum) {
   r = tally.add(vote(2, b));
   ASSERT_TRUE(r);
   EXPECT_EQ(r.value().outcome, VoteOutcome::equivocation);
-  EXPECT_FALSE(r.value().quorum_reached);
+  EXPECT_FALSE(r.value().quorum_reached);  // 2 of 4: one equivocator (< W/3) is not enough
   EXPECT_EQ(tally.approve_weight(a), 3u);
-  EXPECT_EQ(tally.approve_weight(b), 1u);
+  EXPECT_EQ(tally.approve_weight(b), 2u);
+  EXPECT_EQ(tally.quorum_block(), a);
+}
+
+// Why an equivocator's second vote counts: a polka that includes it must be visible to a
+// node that received the equivocator's other vote first, or honest nodes that saw the
+// polka (and locked) and those that did not can stay split for ever.
+TEST_F(TallyTest, AnEquivocatorsSecondVoteCanCompleteAPolka) {
+  ASSERT_TRUE(tally.add(vote(0, b)));  // this node happened to get member 0's b vote first
+  ASSERT_TRUE(tally.add(vote(1, a)));
+  ASSERT_TRUE(tally.add(vote(2, a)));
+  EXPECT_FALSE(tally.quorum_block().has_value());
+  auto r = tally.add(vote(0, a));  // the forwarded polka carries member 0's a vote
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r.value().outcome, VoteOutcome::equivocation);
+  EXPECT_TRUE(r.value().quorum_reached);
+  EXPECT_EQ(r.value().block_id, a);
   EXPECT_EQ(tally.quorum_block(), a);
 }
 
@@ -223,10 +247,12 @@ TEST_F(TallyTest, DisapprovalCountsOnlyAsVoted) {
   ASSERT_TRUE(r);
   EXPECT_FALSE(r.value().quorum_reached);  // 2 of 4 approve: no quorum although all voted
   EXPECT_FALSE(tally.quorum_block().has_value());
-  // Changing one's mind from "against a" to "for a" is equivocation, not approval.
+  // Changing one's mind from "against a" to "for a" is equivocation; the signed
+  // approval counts toward a, once.
   r = tally.add(vote(0, a));
   EXPECT_EQ(r.value().outcome, VoteOutcome::equivocation);
-  EXPECT_EQ(tally.approve_weight(a), 2u);
+  EXPECT_EQ(tally.approve_weight(a), 3u);
+  EXPECT_EQ(tally.voted_weight(), 4u);
 }
 
 TEST_F(TallyTest, ResetForgetsEverything) {

@@ -38,8 +38,8 @@ void build_certificate(const VoteTally& precommits, const Membership& m, const B
   std::size_t count = 0;
   // Canonical member order = ascending key, so the signers come out strictly ascending.
   for (std::size_t i = 0; i < m.size(); ++i) {
-    const Vote* v = precommits.vote_of(i);
-    if (v == nullptr || !v->approve || v->block_id != block_id) continue;
+    const Vote* v = precommits.approving_vote(i, block_id);
+    if (v == nullptr) continue;
     assert(v->voter == m.member(i).key);
     out.signatures[count] = CertificateSignature{v->voter, v->signature};
     ++count;

@@ -172,13 +172,19 @@ result<Actions> RoundMachine::on_proposal(const Proposal& p) {
   MIDNIGHT_TRY(check_header(p.header));
   const std::size_t proposer = *config_.membership->index_of(p.header.proposer);
   StoredProposal& slot = proposals_[p.header.round][proposer];
-  if (slot.present && !(slot.proposal == p)) return round_errc::conflicting_proposal;
-  if (!slot.present && !verify_proposal(p)) return round_errc::bad_signature;
+  const bool content_ok = p.header.merkle_root == content_.merkle_root;
+  // Rule "replace": for one (round, proposer) only one header can match our content, so
+  // a matching proposal replaces a non-matching one that a Byzantine proposer sent us
+  // first. Any other second proposal is a conflict.
+  const bool replaces = slot.present && !(slot.proposal == p) && !slot.content_ok && content_ok;
+  if (slot.present && !(slot.proposal == p) && !replaces) return round_errc::conflicting_proposal;
+  const bool store = !slot.present || replaces;
+  if (store && !verify_proposal(p)) return round_errc::bad_signature;
 
   action_count_ = 0;
-  if (!slot.present) {
+  if (store) {
     slot.present = true;
-    slot.content_ok = p.header.merkle_root == content_.merkle_root;
+    slot.content_ok = content_ok;
     slot.arrival = arrivals_++;
     slot.block_id = compute_block_id(p.header);
     slot.proposal = p;
@@ -334,7 +340,9 @@ void RoundMachine::propose(std::uint32_t round) {
     const VoteTally& polka = prevotes_[valid_.round];
     const std::uint64_t approvers = polka.approvers(valid_.block_id);
     for (std::size_t m = 0; m < config_.membership->size(); ++m) {
-      if ((approvers >> m) & 1U) emit(Action{.kind = ActionKind::broadcast_vote, .vote = *polka.vote_of(m)});
+      if ((approvers >> m) & 1U) {
+        emit(Action{.kind = ActionKind::broadcast_vote, .vote = *polka.approving_vote(m, valid_.block_id)});
+      }
     }
     return;
   }

@@ -1,16 +1,20 @@
 // Vote tally of one (chain, height, round, step).
 //
-// Order independence: each member's first vote is the only one counted, and weights
-// are sums over members, so for a set of votes with at most one vote per member the
-// weights, voters and quorum block do not depend on the order of add() calls.
+// Counting rule: a member's weight counts at most once toward any one block, and once
+// toward voted_weight(). Its first vote is counted; its first conflicting vote is kept
+// as evidence and, if it approves another block, also counts toward that block. That is
+// sound because the quorum-intersection argument (spec/protocol.md §6) already lets a
+// Byzantine member sign for both blocks; it is needed for liveness, because otherwise a
+// polka that includes an equivocator's vote is visible only to the nodes that happened
+// to receive that vote first, and locked and unlocked honest nodes can stay split.
 //
-// Uniqueness of the quorum block: each member's weight is counted for at most one
-// block, so the approve weights of all entries sum to at most the total weight W and
-// two entries can never both exceed 2W/3. Within one tally at most one block reaches
-// the quorum. Which of an equivocator's votes is counted does depend on arrival order,
-// so two nodes' tallies may name different quorum blocks when the equivocating weight
-// exceeds W/3; the protocol's honest-majority assumption (equivocating weight below
-// W/3) is what makes the quorum block the same on every honest node.
+// Order independence: for a set of votes with at most one vote per member the weights,
+// voters and quorum block do not depend on the order of add() calls. With equivocators
+// the set of counted votes depends on arrival order (only two per member are kept).
+//
+// Uniqueness of the quorum block: two blocks with a quorum each share weight > W/3, so
+// more than a third of the weight equivocated. Under the fault model (f < W/3) at most
+// one block per tally reaches the quorum; beyond it quorum_block() names the first.
 #include "midnight/consensus/tally.hpp"
 
 #include <cassert>
@@ -64,49 +68,61 @@ result<TallyUpdate> VoteTally::add(const Vote& v) {
 
   TallyUpdate update;
   if (voted_ & bit(i)) {
-    if (same_content(slots_[i].first, v)) {
+    if (same_content(slots_[i].first, v) || ((equivocated_ & bit(i)) && same_content(slots_[i].second, v))) {
       update.outcome = VoteOutcome::duplicate;
       return update;
     }
-    // Keep the first conflicting vote only: one pair is proof enough.
-    if (!(equivocated_ & bit(i))) {
-      slots_[i].second = v;
-      equivocated_ |= bit(i);
-    }
     update.outcome = VoteOutcome::equivocation;
+    // Keep the first conflicting vote only: one pair is proof enough, and a bounded
+    // store. A third different vote changes nothing.
+    if (equivocated_ & bit(i)) return update;
+    slots_[i].second = v;
+    equivocated_ |= bit(i);
+    if (v.approve) credit(v.block_id, i, update);
     return update;
   }
 
   slots_[i].first = v;
   voted_ |= bit(i);
   update.outcome = VoteOutcome::counted;
-  if (!v.approve) return update;  // counts toward voted_weight() only
+  if (v.approve) credit(v.block_id, i, update);  // otherwise counts toward voted_weight() only
+  return update;
+}
 
+void VoteTally::credit(const BlockId& id, std::size_t i, TallyUpdate& update) {
   std::size_t e = 0;
-  while (e < entry_count_ && entries_[e].id != v.block_id) ++e;
+  while (e < entry_count_ && entries_[e].id != id) ++e;
   if (e == entry_count_) {
-    // One entry per distinct approved block, and each member approves at most one.
-    assert(entry_count_ < kMaxMembers);
-    entries_[e] = Entry{v.block_id, 0, 0};
+    // Each member approves at most two blocks, and there are at most kMaxMembers
+    // distinct ids per member set: bounded by the array (first votes plus evidence).
+    if (entry_count_ == entries_.size()) return;  // only reachable with > 1/2 equivocating
+    entries_[e] = Entry{id, 0, 0};
     ++entry_count_;
   }
   Entry& entry = entries_[e];
-  assert(!(entry.members & bit(i)));
+  if (entry.members & bit(i)) return;  // at most once per block
   const std::uint64_t total = membership_->total_weight();
   const bool before = is_quorum(entry.weight, total);
   entry.weight += membership_->member(i).weight;
   entry.members |= bit(i);
   assert(entry.weight <= total);
-  const bool after = is_quorum(entry.weight, total);
-  if (!before && after) {
-    // Weights only grow, so this happens at most once per entry; and (see above) for
-    // at most one entry per tally.
-    assert(!quorum_entry_.has_value());
-    quorum_entry_ = e;
+  if (!before && is_quorum(entry.weight, total)) {
+    // Weights only grow, so this happens at most once per entry.
+    if (!quorum_entry_) quorum_entry_ = e;
     update.quorum_reached = true;
     update.block_id = entry.id;
   }
-  return update;
+}
+
+const Vote* VoteTally::approving_vote(std::size_t member, const BlockId& id) const {
+  if (member >= kMaxMembers) return nullptr;
+  if ((voted_ & bit(member)) && slots_[member].first.approve && slots_[member].first.block_id == id) {
+    return &slots_[member].first;
+  }
+  if ((equivocated_ & bit(member)) && slots_[member].second.approve && slots_[member].second.block_id == id) {
+    return &slots_[member].second;
+  }
+  return nullptr;
 }
 
 std::uint64_t VoteTally::approve_weight(const BlockId& id) const {

@@ -1,7 +1,9 @@
 // Vote tally of one (chain, height, round, step): a member-indexed bitset of who voted,
-// approve weight per block id, and equivocation evidence. Each block's weight crosses
-// the quorum at most once, reported by the add() that crossed it. Integer arithmetic
-// only; no allocation; the result never depends on the order of members' keys in memory.
+// approve weight per block id, and equivocation evidence. A member's weight counts at
+// most once toward any block: its first vote, and its first conflicting vote (kept as
+// evidence) toward the block that one approves (see tally.cpp for why). Each block's
+// weight crosses the quorum at most once, reported by the add() that crossed it.
+// Integer arithmetic only; no allocation.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -28,7 +30,7 @@ struct ErrorTable<tally_errc> {
 enum class VoteOutcome : std::uint8_t {
   counted,       // first vote of this member: counted
   duplicate,     // identical to the member's counted vote: nothing changes
-  equivocation,  // differs from the member's counted vote: kept as evidence, not counted
+  equivocation,  // differs from the member's first vote: kept as evidence (see tally.cpp)
 };
 
 struct TallyUpdate {
@@ -59,7 +61,9 @@ class VoteTally {
   std::uint64_t equivocators() const { return equivocated_; }
   // The first block whose approve weight reached the quorum, if any.
   std::optional<BlockId> quorum_block() const;
-  const Vote* vote_of(std::size_t member) const;
+  const Vote* vote_of(std::size_t member) const;  // the member's first vote
+  // The member's signed vote approving `id` (its first or its conflicting one), if any.
+  const Vote* approving_vote(std::size_t member, const BlockId& id) const;
   const Evidence* evidence_of(std::size_t member) const;
 
   const ChainId& chain() const { return chain_; }
@@ -70,6 +74,7 @@ class VoteTally {
   friend bool operator==(const VoteTally&, const VoteTally&) = default;
 
  private:
+  void credit(const BlockId& id, std::size_t member, TallyUpdate& update);
   struct Entry {
     BlockId id;
     std::uint64_t weight = 0;
