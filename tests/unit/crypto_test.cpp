@@ -2,6 +2,8 @@
 // inputs of proposals and votes: exact layout and domain separation.
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -25,15 +27,6 @@ std::span<const std::uint8_t> as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-// Concatenation without vector::insert (GCC 12 at -O3 warns falsely about it).
-std::vector<std::uint8_t> concat(std::initializer_list<std::span<const std::uint8_t>> parts) {
-  std::size_t n = 0;
-  for (const auto& p : parts) n += p.size();
-  std::vector<std::uint8_t> out(n);
-  auto it = out.begin();
-  for (const auto& p : parts) it = std::copy(p.begin(), p.end(), it);
-  return out;
-}
 
 template <std::size_t N>
 Bytes<N> hex_bytes(std::string_view hex) {
@@ -146,7 +139,7 @@ TEST_F(CryptoTest, TagsAreNulTerminatedAndPrefixFree) {
 TEST_F(CryptoTest, TxIdIsTaggedHashOverChainAndBytes) {
   const ChainId chain = test_chain(0x42);
   const std::vector<std::uint8_t> tx{1, 2, 3};
-  EXPECT_EQ(compute_txid(chain, tx), sha256(concat({as_bytes(tag::kTxId), chain.span(), tx})));
+  EXPECT_EQ(compute_txid(chain, tx), sha256(test::concat({as_bytes(tag::kTxId), chain.span(), tx})));
   EXPECT_NE(compute_txid(chain, tx), sha256(tx));
 }
 
@@ -168,7 +161,7 @@ TEST_F(CryptoTest, BlockIdIsTaggedHashOfHeaderBody) {
   const BlockHeader h = test_header(test_chain(0x01), test_keypair(1).public_key);
   std::array<std::uint8_t, kHeaderBodySize> body{};
   encode_header_body(h, body);
-  EXPECT_EQ(compute_block_id(h), sha256(concat({as_bytes(tag::kBlockId), body})));
+  EXPECT_EQ(compute_block_id(h), sha256(test::concat({as_bytes(tag::kBlockId), body})));
   // Every header field is covered.
   BlockHeader g = h;
   g.timestamp_ms += 1;

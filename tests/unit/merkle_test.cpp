@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -51,15 +53,6 @@ class MerkleTest : public ::testing::Test {
   std::vector<LeafView> views_;
 };
 
-// Concatenation without vector::insert (GCC 12 at -O3 warns falsely about it).
-std::vector<std::uint8_t> concat(std::initializer_list<std::span<const std::uint8_t>> parts) {
-  std::size_t n = 0;
-  for (const auto& p : parts) n += p.size();
-  std::vector<std::uint8_t> out(n);
-  auto it = out.begin();
-  for (const auto& p : parts) it = std::copy(p.begin(), p.end(), it);
-  return out;
-}
 
 // The definition written out with allocation, as an independent check.
 Hash32 naive_root(std::vector<Hash32> level_hashes) {
@@ -86,11 +79,11 @@ TEST_F(MerkleTest, LeafAndNodeHashDefinitions) {
   // Leaf: SHA-256(0x00 || data); node: SHA-256(0x01 || left || right).
   const Leaf data{0x20, 0x21};
   const std::uint8_t leaf_prefix = 0x00, node_prefix = 0x01;
-  EXPECT_EQ(merkle_leaf_hash(data), sha256(concat({LeafView(&leaf_prefix, 1), data})));
+  EXPECT_EQ(merkle_leaf_hash(data), sha256(test::concat({LeafView(&leaf_prefix, 1), data})));
   EXPECT_EQ(to_hex(merkle_leaf_hash({})), "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
 
   const Hash32 l = merkle_leaf_hash(views_[0]), r = merkle_leaf_hash(views_[1]);
-  EXPECT_EQ(merkle_node_hash(l, r), sha256(concat({LeafView(&node_prefix, 1), l.span(), r.span()})));
+  EXPECT_EQ(merkle_node_hash(l, r), sha256(test::concat({LeafView(&node_prefix, 1), l.span(), r.span()})));
   EXPECT_NE(merkle_node_hash(l, r), merkle_node_hash(r, l));
 }
 
@@ -118,7 +111,7 @@ TEST_F(MerkleTest, LeafCannotPoseAsInnerNode) {
   // A leaf whose bytes are the concatenation of two child hashes hashes differently from
   // the node over those children (0x00 vs 0x01 prefix): no second preimage by level shift.
   const Hash32 l = merkle_leaf_hash(views_[2]), r = merkle_leaf_hash(views_[3]);
-  const Leaf fake = concat({l.span(), r.span()});
+  const Leaf fake = test::concat({l.span(), r.span()});
   const LeafView fake_view(fake);
   EXPECT_NE(merkle_root(std::span<const LeafView>(&fake_view, 1)), merkle_node_hash(l, r));
 }

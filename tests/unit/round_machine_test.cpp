@@ -141,11 +141,7 @@ class Cluster {
       const auto d = nodes_[e.from]->decision();
       ASSERT_TRUE(d.has_value());
       CommitView c;
-      c.certificate = *d->certificate;
-      c.block.header = d->header;
-      c.block.signature = d->signature;
-      c.block.tx_count = std::uint32_t(d->txs.size());
-      for (std::size_t k = 0; k < d->txs.size(); ++k) c.block.txs[k] = d->txs[k];
+      commit_view_of(*d, c);
       auto r = n.on_commit(c);
       if (r) take(j, r);
     }
@@ -416,11 +412,7 @@ TEST(RoundMachine, CommitForADifferentBlockIsAConflictAndChangesNothing) {
   ASSERT_TRUE(da && db);
   ASSERT_NE(da->block_id, db->block_id);
   CommitView foreign;
-  foreign.certificate = *db->certificate;
-  foreign.block.header = db->header;
-  foreign.block.signature = db->signature;
-  foreign.block.tx_count = std::uint32_t(db->txs.size());
-  for (std::size_t k = 0; k < db->txs.size(); ++k) foreign.block.txs[k] = db->txs[k];
+  commit_view_of(*db, foreign);
   const RoundMachine before = a.node(0);
   auto r = a.node(0).on_commit(foreign);
   ASSERT_FALSE(r.has_value());

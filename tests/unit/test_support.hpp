@@ -25,6 +25,16 @@
 
 namespace midnight::test {
 
+// Concatenation without vector::insert (GCC 12 at -O3 warns falsely about it).
+inline std::vector<std::uint8_t> concat(std::initializer_list<std::span<const std::uint8_t>> parts) {
+  std::size_t n = 0;
+  for (const auto& p : parts) n += p.size();
+  std::vector<std::uint8_t> out(n);
+  auto it = out.begin();
+  for (const auto& p : parts) it = std::copy(p.begin(), p.end(), it);
+  return out;
+}
+
 // Keypair number `index`: seed = "midnight-test" padded with zeros, index big-endian
 // in the last 8 bytes. The same index always gives the same keypair.
 inline Keypair keypair(std::uint64_t index) {

@@ -3,6 +3,7 @@
 // spec/protocol.md states the rules this file implements; the comments name them.
 #include "midnight/consensus/round_machine.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 
@@ -312,6 +313,15 @@ const Proposal* RoundMachine::proposal_of(std::uint32_t round, std::size_t membe
   if (round >= kMaxRounds || member >= config_.membership->size()) return nullptr;
   const StoredProposal& s = proposals_[round][member];
   return s.present ? &s.proposal : nullptr;
+}
+
+void commit_view_of(const Decision& d, CommitView& out) {
+  assert(d.certificate != nullptr && d.txs.size() <= out.block.txs.size());
+  out.certificate = *d.certificate;
+  out.block.header = d.header;
+  out.block.signature = d.signature;
+  out.block.tx_count = static_cast<std::uint32_t>(d.txs.size());
+  std::copy(d.txs.begin(), d.txs.end(), out.block.txs.begin());
 }
 
 // ---- the protocol's steps --------------------------------------------------------

@@ -1,6 +1,7 @@
 #include "midnight/sim/encoding.hpp"
 
-#include <stdexcept>
+#include <cstdio>
+#include <cstdlib>
 
 #include "midnight/wire/codec.hpp"
 
@@ -8,9 +9,10 @@ namespace midnight::sim {
 
 namespace {
 // The buffers are sized from the codec's own maxima, so an encoder failing here is a
-// bug in a decision or in the codec, not a network event: report it loudly.
+// broken invariant (a bug in a decision or in the codec), not a network event.
 [[noreturn]] void encode_failed(const char* what, const std::error_code& ec) {
-  throw std::logic_error(std::string("sim: cannot encode ") + what + ": " + ec.message());
+  std::fprintf(stderr, "sim: cannot encode %s: %s\n", what, ec.message().c_str());
+  std::abort();
 }
 }  // namespace
 
@@ -31,12 +33,12 @@ std::vector<std::uint8_t> encode_to_bytes(const Vote& v) {
 }
 
 std::vector<std::uint8_t> encode_to_bytes(const Decision& d) {
-  if (d.certificate == nullptr) throw std::logic_error("sim: decision without certificate");
-  // One large scratch buffer per thread: commits are rare, the maximum is about a MiB.
-  thread_local std::vector<std::uint8_t> scratch(kMaxMessageSize);
-  auto n = encode_commit(*d.certificate, d.header, d.signature, d.txs, scratch);
+  if (d.certificate == nullptr) encode_failed("commit", std::make_error_code(std::errc::invalid_argument));
+  std::vector<std::uint8_t> out(encoded_size_commit(*d.certificate, d.txs));
+  auto n = encode_commit(*d.certificate, d.header, d.signature, d.txs, out);
   if (!n) encode_failed("commit", n.error());
-  return {scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(n.value())};
+  out.resize(n.value());
+  return out;
 }
 
 }  // namespace midnight::sim

@@ -1,11 +1,21 @@
 #include "midnight/sim/world.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <array>
-#include <stdexcept>
 
 #include "midnight/crypto/hash.hpp"
 
 namespace midnight::sim {
+
+namespace {
+// A broken invariant of the simulator's own set-up (config validation rules these out).
+[[noreturn]] void invariant_failed(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "sim: %s %s\n", what, detail.c_str());
+  std::abort();
+}
+}  // namespace
 
 namespace {
 // Transactions are short random strings: enough to make blocks non-trivial while
@@ -43,13 +53,13 @@ World make_world(const SimConfig& config, Rng& rng) {
   }
   auto made = Membership::make(members);
   // validate() rules out every reason make() could fail except a key collision.
-  if (!made) throw std::logic_error("sim: membership rejected: " + made.error().message());
+  if (!made) invariant_failed("membership rejected", made.error().message());
   w.membership = made.value();
   w.member_of_node.resize(config.nodes);
   w.node_of_member.resize(config.nodes);
   for (std::size_t i = 0; i < config.nodes; ++i) {
     const auto idx = w.membership.index_of(w.keys[i].public_key);
-    if (!idx) throw std::logic_error("sim: member missing from membership");
+    if (!idx) invariant_failed("member missing from membership", "");
     w.member_of_node[i] = *idx;
     w.node_of_member[*idx] = i;
   }

@@ -135,6 +135,9 @@ struct Decision {
   const Certificate* certificate = nullptr;
 };
 
+// The commit (certificate and block) a decided node sends; views point into the decision.
+void commit_view_of(const Decision& d, CommitView& out);
+
 class RoundMachine {
  public:
   explicit RoundMachine(const NodeConfig& config);
