@@ -34,7 +34,7 @@ void build_certificate(const VoteTally& precommits, const Membership& m, const B
   out.round = precommits.round();
   out.block_id = block_id;
 
-  std::uint64_t weight = 0;
+  [[maybe_unused]] std::uint64_t weight = 0;  // checked by the asserts below
   std::size_t count = 0;
   // Canonical member order = ascending key, so the signers come out strictly ascending.
   for (std::size_t i = 0; i < m.size(); ++i) {

@@ -266,7 +266,7 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
     return actions();  // already final: nothing to do
   }
   // Rule "adopt": a node that missed the quorum takes the certified block as it is.
-  std::size_t total = 0;
+  [[maybe_unused]] std::size_t total = 0;  // checked by the assert below
   for (const TxBytes tx : block.transactions()) total += tx.size();
   assert(total <= adopted_bytes_.capacity() && "decoder bounds keep a block within the reserve");
   adopted_bytes_.clear();
