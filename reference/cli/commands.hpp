@@ -9,6 +9,8 @@ namespace midnight::cli {
 int run_demo(std::vector<std::string_view> args);
 int run_simulate(std::vector<std::string_view> args);
 int run_decode(std::vector<std::string_view> args);
+// Conformance vectors (spec/vectors/): one JSON document, or one file per family in DIR.
+int run_vectors(std::vector<std::string_view> args);
 // Hidden: prints a valid sample message (for tests and for trying `decode`).
 int run_example(std::vector<std::string_view> args);
 

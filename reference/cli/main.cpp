@@ -23,6 +23,8 @@ constexpr const char* kUsage =
     "           [--seed S] [--json] [--trace]\n"
     "                         run one deterministic simulation of a height\n"
     "  decode [--hex] FILE|-  print one encoded message as JSON\n"
+    "  vectors [--out DIR]    write the conformance vectors (spec/vectors/): one JSON document\n"
+    "                         to standard output, or DIR/<family>.json for each family\n"
     "\n"
     "exit codes: 0 success, 1 safety violation or failed expectation, 2 bad input or usage\n";
 
@@ -44,6 +46,7 @@ int dispatch(int argc, char** argv) {
   if (command == "demo") return midnight::cli::run_demo(std::move(rest));
   if (command == "simulate") return midnight::cli::run_simulate(std::move(rest));
   if (command == "decode") return midnight::cli::run_decode(std::move(rest));
+  if (command == "vectors") return midnight::cli::run_vectors(std::move(rest));
   if (command == "example") return midnight::cli::run_example(std::move(rest));
   std::cerr << "midnight: unknown command '" << command << "'\n" << kUsage;
   return midnight::cli::kExitUsage;

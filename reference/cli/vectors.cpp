@@ -1,0 +1,1862 @@
+// `midnight vectors [--out DIR]`: the conformance vectors of spec/vectors/.
+//
+// Every input is fixed and is written into the vectors themselves (seeds, chain id and
+// how it is derived, transaction bytes, event scripts), so another implementation can
+// recompute every output from the JSON alone. Without --out one JSON document with every
+// family goes to standard output; with --out DIR each family is written to
+// DIR/<family>.json (the layout of spec/vectors/). The output is the same byte for byte
+// on every run and machine: no clock, no randomness, no map iteration order.
+//
+// The generator checks its own intent as it goes: each encoding must decode and
+// re-encode to the same bytes, each rejection must fail with the error the case was
+// built for, each RFC 8032 vector must match the RFC. A mismatch throws, so a regression
+// in the library cannot quietly become a vector.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "midnight/block/builder.hpp"
+#include "midnight/block/membership.hpp"
+#include "midnight/consensus/certificate.hpp"
+#include "midnight/consensus/round_machine.hpp"
+#include "midnight/consensus/selection.hpp"
+#include "midnight/crypto/hash.hpp"
+#include "midnight/crypto/merkle.hpp"
+#include "midnight/crypto/sign.hpp"
+#include "midnight/sim/json_writer.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight::cli {
+
+namespace {
+
+using sim::JsonWriter;
+using Buf = std::vector<std::uint8_t>;
+
+constexpr int kFormatVersion = 1;
+
+// ---- errors of the generator itself --------------------------------------------------------
+[[noreturn]] void broken(const std::string& what) { throw std::logic_error("vectors: " + what); }
+void require(bool ok, const std::string& what) {
+  if (!ok) broken(what);
+}
+
+// ---- names of enumerators, as the vectors spell them ------------------------------------------
+// Switches without a default: a new enumerator is a compile error (-Wswitch, -Werror).
+const char* codec_errc_name(codec_errc e) {
+  switch (e) {
+    case codec_errc::truncated: return "truncated";
+    case codec_errc::trailing_bytes: return "trailing_bytes";
+    case codec_errc::unknown_version: return "unknown_version";
+    case codec_errc::unknown_message_type: return "unknown_message_type";
+    case codec_errc::wrong_message_type: return "wrong_message_type";
+    case codec_errc::bad_header_version: return "bad_header_version";
+    case codec_errc::length_out_of_range: return "length_out_of_range";
+    case codec_errc::count_out_of_range: return "count_out_of_range";
+    case codec_errc::bad_flag: return "bad_flag";
+    case codec_errc::bad_vote_step: return "bad_vote_step";
+    case codec_errc::weight_out_of_range: return "weight_out_of_range";
+    case codec_errc::not_canonical_order: return "not_canonical_order";
+    case codec_errc::block_too_large: return "block_too_large";
+    case codec_errc::nil_vote_not_canonical: return "nil_vote_not_canonical";
+    case codec_errc::output_too_small: return "output_too_small";
+  }
+  broken("unnamed codec_errc");
+}
+
+const char* round_errc_name(round_errc e) {
+  switch (e) {
+    case round_errc::not_started: return "not_started";
+    case round_errc::wrong_chain: return "wrong_chain";
+    case round_errc::wrong_height: return "wrong_height";
+    case round_errc::round_out_of_range: return "round_out_of_range";
+    case round_errc::not_a_member: return "not_a_member";
+    case round_errc::bad_signature: return "bad_signature";
+    case round_errc::conflicting_proposal: return "conflicting_proposal";
+    case round_errc::wrong_parent: return "wrong_parent";
+    case round_errc::wrong_timestamp: return "wrong_timestamp";
+    case round_errc::bad_header_version: return "bad_header_version";
+    case round_errc::stale_timer: return "stale_timer";
+    case round_errc::already_decided: return "already_decided";
+    case round_errc::stale_round: return "stale_round";
+    case round_errc::bad_certificate: return "bad_certificate";
+    case round_errc::block_mismatch: return "block_mismatch";
+    case round_errc::bad_merkle_root: return "bad_merkle_root";
+    case round_errc::conflicting_commit: return "conflicting_commit";
+  }
+  broken("unnamed round_errc");
+}
+
+const char* type_name(MessageType t) {
+  switch (t) {
+    case MessageType::transaction: return "transaction";
+    case MessageType::masternode: return "masternode";
+    case MessageType::header: return "header";
+    case MessageType::proposal: return "proposal";
+    case MessageType::vote: return "vote";
+    case MessageType::certificate: return "certificate";
+    case MessageType::block: return "block";
+    case MessageType::commit: return "commit";
+  }
+  broken("unnamed message type");
+}
+
+const char* step_name(VoteStep s) { return s == VoteStep::prevote ? "prevote" : "precommit"; }
+
+const char* timer_name(TimerKind k) {
+  switch (k) {
+    case TimerKind::collect_deadline: return "collect_deadline";
+    case TimerKind::prevote_deadline: return "prevote_deadline";
+    case TimerKind::round_end: return "round_end";
+  }
+  broken("unnamed timer");
+}
+
+// ---- fixed inputs ------------------------------------------------------------------------------
+// Midnight of height 1: 2025-01-01T00:00:00Z in milliseconds (below 2^53, like every
+// integer in the vectors, so any JSON reader holds it exactly).
+constexpr std::uint64_t kMidnightMs = 1'735'689'600'000ULL;
+constexpr std::uint64_t kHeight = 1;
+constexpr const char* kChainAscii = "midnight-test-chain";
+constexpr const char* kOtherChainAscii = "midnight-other-chain";
+constexpr const char* kGenesisAscii = "midnight-test-genesis";
+constexpr const char* kBlockAscii = "midnight-test-block";
+
+std::span<const std::uint8_t> ascii(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+Buf bytes_of(std::string_view s) { return Buf(s.begin(), s.end()); }
+Hash32 hash_ascii(std::string_view s) { return sha256(ascii(s)); }
+ChainId test_chain() { return hash_ascii(kChainAscii); }
+BlockId genesis() { return hash_ascii(kGenesisAscii); }
+
+// Seed k: 32 bytes of value k. Seed 1 is the seed of spec/encoding.md §9.
+Seed seed_of(std::uint8_t k) {
+  Seed s;
+  s.v.fill(k);
+  return s;
+}
+Keypair keys_of(std::uint8_t k) { return keypair_from_seed(seed_of(k)); }
+// Reward destination k: 32 bytes of value 0xd0 + k.
+Destination destination_of(std::uint8_t k) {
+  Destination d;
+  d.v.fill(static_cast<std::uint8_t>(0xd0 + k));
+  return d;
+}
+
+template <std::size_t N>
+Bytes<N> parse_hex(std::string_view hex) {
+  Bytes<N> out;
+  require(from_hex(hex, out.v), "bad hex constant");
+  return out;
+}
+Buf parse_hex_buf(std::string_view hex) {
+  Buf out(hex.size() / 2);
+  require(hex.size() % 2 == 0 && from_hex(hex, out), "bad hex constant");
+  return out;
+}
+
+// ---- JSON helpers ------------------------------------------------------------------------------
+// Byte strings longer than this are written as segments (see write_bytes).
+constexpr std::size_t kInlineBytes = 4096;
+// Runs of one repeated byte at least this long become one segment.
+constexpr std::size_t kMinRun = 32;
+
+// A byte string: lower-case hex, or for long strings an object
+//   {"size": N, "sha256": H, "segments": [{"hex": X, "repeat": R}, ...]}
+// whose segments, each X repeated R times, concatenate to the bytes.
+void write_bytes(JsonWriter& w, std::span<const std::uint8_t> b) {
+  if (b.size() <= kInlineBytes) {
+    w.value(to_hex(b));
+    return;
+  }
+  w.begin_object(true);
+  w.field("size", b.size());
+  w.field("sha256", to_hex(sha256(b)));
+  w.key("segments").begin_array(true);
+  std::size_t i = 0;
+  std::size_t literal = 0;  // start of the pending literal stretch
+  const auto flush_literal = [&](std::size_t end) {
+    if (end > literal) {
+      w.begin_object(true).field("hex", to_hex(b.subspan(literal, end - literal))).field("repeat", 1).end_object();
+    }
+  };
+  while (i < b.size()) {
+    std::size_t j = i;
+    while (j < b.size() && b[j] == b[i]) ++j;
+    if (j - i >= kMinRun) {
+      flush_literal(i);
+      w.begin_object(true).field("hex", to_hex(b.subspan(i, 1))).field("repeat", j - i).end_object();
+      literal = j;
+    }
+    i = j;
+  }
+  flush_literal(b.size());
+  w.end_array();
+  w.end_object();
+}
+void bytes_field(JsonWriter& w, std::string_view key, std::span<const std::uint8_t> b) {
+  w.key(key);
+  write_bytes(w, b);
+}
+
+// {"sha256_of_ascii": S, "hex": H}: a 32-byte value derived from an ASCII string.
+void derived_field(JsonWriter& w, std::string_view key, std::string_view source) {
+  w.key(key).begin_object(true);
+  w.field("sha256_of_ascii", source);
+  w.field("hex", to_hex(hash_ascii(source)));
+  w.end_object();
+}
+
+void begin_family(JsonWriter& w, std::string_view name, std::string_view description,
+                  std::initializer_list<std::string_view> notes) {
+  w.begin_object();
+  w.field("family", name);
+  w.field("format_version", kFormatVersion);
+  w.field("description", description);
+  w.key("notes").begin_array();
+  for (std::string_view n : notes) w.value(n);
+  w.end_array();
+}
+
+void write_header_fields(JsonWriter& w, const BlockHeader& h) {
+  w.begin_object();
+  w.field("version", h.version);
+  w.field("chain_id", to_hex(h.chain_id));
+  w.field("height", h.height);
+  w.field("round", h.round);
+  w.field("prev_id", to_hex(h.prev_id));
+  w.field("merkle_root", to_hex(h.merkle_root));
+  w.field("timestamp_ms", h.timestamp_ms);
+  w.field("proposer", to_hex(h.proposer));
+  w.end_object();
+}
+
+void write_vote_fields(JsonWriter& w, const Vote& v) {
+  w.begin_object();
+  w.field("chain_id", to_hex(v.chain_id));
+  w.field("height", v.height);
+  w.field("round", v.round);
+  w.field("step", step_name(v.step));
+  w.field("block_id", to_hex(v.block_id));
+  w.field("approve", v.approve);
+  w.field("voter", to_hex(v.voter));
+  w.field("signature", to_hex(v.signature));
+  w.end_object();
+}
+
+void write_certificate_fields(JsonWriter& w, const Certificate& c) {
+  w.begin_object();
+  w.field("chain_id", to_hex(c.chain_id));
+  w.field("height", c.height);
+  w.field("round", c.round);
+  w.field("block_id", to_hex(c.block_id));
+  w.field("count", c.count);
+  w.key("signatures").begin_array();
+  for (const CertificateSignature& s : c.used()) {
+    w.begin_object(true).field("voter", to_hex(s.voter)).field("signature", to_hex(s.signature)).end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void write_tx_list(JsonWriter& w, std::string_view key, std::span<const TxBytes> txs) {
+  w.key(key).begin_array();
+  for (const TxBytes& tx : txs) write_bytes(w, tx);
+  w.end_array();
+}
+
+// ---- encoding and decoding helpers ---------------------------------------------------------------
+template <class F>
+Buf encode_exact(std::size_t size, F&& encode) {
+  Buf out(size);
+  const result<std::size_t> n = encode(std::span<std::uint8_t>(out));
+  require(n.has_value() && n.value() == size, n ? "encoded size" : "encode failed: " + n.error().message());
+  return out;
+}
+Buf enc_transaction(std::span<const std::uint8_t> tx) {
+  return encode_exact(encoded_size_transaction(tx), [&](auto out) { return encode_transaction(tx, out); });
+}
+Buf enc_masternode(const Masternode& m) {
+  return encode_exact(kMasternodeMessageSize, [&](auto out) { return encode_masternode(m, out); });
+}
+Buf enc_header(const BlockHeader& h) {
+  return encode_exact(kHeaderMessageSize, [&](auto out) { return encode_header(h, out); });
+}
+Buf enc_proposal(const Proposal& p) {
+  return encode_exact(kProposalMessageSize, [&](auto out) { return encode_proposal(p, out); });
+}
+Buf enc_vote(const Vote& v) {
+  return encode_exact(kVoteMessageSize, [&](auto out) { return encode_vote(v, out); });
+}
+Buf enc_certificate(const Certificate& c) {
+  return encode_exact(encoded_size_certificate(c), [&](auto out) { return encode_certificate(c, out); });
+}
+Buf enc_block(const BlockHeader& h, const Signature& sig, std::span<const TxBytes> txs) {
+  return encode_exact(encoded_size_block(txs), [&](auto out) { return encode_block(h, sig, txs, out); });
+}
+Buf enc_commit(const Certificate& c, const BlockHeader& h, const Signature& sig, std::span<const TxBytes> txs) {
+  return encode_exact(encoded_size_commit(c, txs), [&](auto out) { return encode_commit(c, h, sig, txs, out); });
+}
+
+struct DecodeOutcome {
+  std::error_code error;
+  DecodeWhere where;
+  Buf reencoded;  // on success: the decoded value encoded again
+};
+
+// Decodes `in` as a message of type `t`; on success encodes the value again.
+DecodeOutcome decode_as(MessageType t, std::span<const std::uint8_t> in) {
+  DecodeOutcome d;
+  const auto fail = [&](const std::error_code& ec) { d.error = ec; };
+  switch (t) {
+    case MessageType::transaction: {
+      auto r = decode_transaction(in, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = enc_transaction(r.value());
+      break;
+    }
+    case MessageType::masternode: {
+      auto r = decode_masternode(in, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = enc_masternode(r.value());
+      break;
+    }
+    case MessageType::header: {
+      auto r = decode_header(in, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = enc_header(r.value());
+      break;
+    }
+    case MessageType::proposal: {
+      auto r = decode_proposal(in, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = enc_proposal(r.value());
+      break;
+    }
+    case MessageType::vote: {
+      auto r = decode_vote(in, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = enc_vote(r.value());
+      break;
+    }
+    case MessageType::certificate: {
+      auto c = std::make_unique<Certificate>();
+      auto r = decode_certificate(in, *c, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = enc_certificate(*c);
+      break;
+    }
+    case MessageType::block: {
+      auto b = std::make_unique<BlockView>();
+      auto r = decode_block(in, *b, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = enc_block(b->header, b->signature, b->transactions());
+      break;
+    }
+    case MessageType::commit: {
+      auto c = std::make_unique<CommitView>();
+      auto r = decode_commit(in, *c, &d.where);
+      if (!r) {
+        fail(r.error());
+      } else {
+        d.reencoded = enc_commit(c->certificate, c->block.header, c->block.signature, c->block.transactions());
+      }
+      break;
+    }
+  }
+  return d;
+}
+
+// ---- shared fixtures ----------------------------------------------------------------------------
+// A membership of members with seeds 1..n (seed k, destination k, weight weights[k-1]).
+struct Members {
+  std::vector<Keypair> keys;  // keys[k-1] is seed k's
+  std::vector<std::uint8_t> seeds;
+  std::vector<std::uint64_t> weights;
+  Membership membership;
+
+  // The seed (1-based) of canonical member `index`.
+  std::uint8_t seed_of_member(std::size_t index) const {
+    for (std::size_t k = 0; k < keys.size(); ++k)
+      if (keys[k].public_key == membership.member(index).key) return seeds[k];
+    broken("member without a seed");
+  }
+  const Keypair& keys_of_member(std::size_t index) const {
+    for (const Keypair& k : keys)
+      if (k.public_key == membership.member(index).key) return k;
+    broken("member without keys");
+  }
+};
+
+Members make_members(std::span<const std::uint64_t> weights) {
+  Members m;
+  std::vector<Masternode> nodes;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const auto k = static_cast<std::uint8_t>(i + 1);
+    m.seeds.push_back(k);
+    m.keys.push_back(keys_of(k));
+    m.weights.push_back(weights[i]);
+    nodes.push_back({m.keys.back().public_key, destination_of(k), weights[i]});
+  }
+  auto made = Membership::make(nodes);
+  require(made.has_value(), "membership");
+  m.membership = made.value();
+  return m;
+}
+
+// The membership in input order (seed k), then its canonical order.
+void write_members(JsonWriter& w, const Members& m) {
+  w.key("members").begin_array();
+  for (std::size_t i = 0; i < m.keys.size(); ++i) {
+    const auto k = m.seeds[i];
+    w.begin_object(true);
+    w.field("seed", to_hex(seed_of(k)));
+    w.field("public_key", to_hex(m.keys[i].public_key));
+    w.field("reward_to", to_hex(destination_of(k)));
+    w.field("weight", m.weights[i]);
+    w.field("member_index", *m.membership.index_of(m.keys[i].public_key));
+    w.end_object();
+  }
+  w.end_array();
+  w.field("total_weight", m.membership.total_weight());
+  w.field("quorum_threshold", m.membership.quorum());
+}
+
+// ================================================================================================
+// hashing
+// ================================================================================================
+void write_hashing(JsonWriter& w) {
+  begin_family(w, "hashing",
+               "SHA-256, domain tags, transaction ids, block ids and RFC 6962 Merkle roots (spec/encoding.md §6).",
+               {"All byte strings are lower-case hex; integers are JSON numbers.",
+                "txid = SHA-256(tag_txid || chain_id || tx bytes).",
+                "block_id = SHA-256(tag_block || header body), the header body being the 150 bytes of §3.3.",
+                "Merkle roots are RFC 6962 §2.1 tree hashes over the leaves' bytes (no duplication of an odd node)."});
+
+  w.key("sha256").begin_array();
+  for (std::string_view s : {std::string_view(""), std::string_view("abc"),
+                             std::string_view("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+                             std::string_view(kChainAscii), std::string_view(kOtherChainAscii),
+                             std::string_view(kGenesisAscii), std::string_view(kBlockAscii)}) {
+    w.begin_object(true);
+    w.field("input_ascii", s);
+    w.field("input_hex", to_hex(ascii(s)));
+    w.field("sha256", to_hex(sha256(ascii(s))));
+    w.end_object();
+  }
+  {
+    Buf all(256);
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint8_t>(i);
+    w.begin_object(true).field("input_hex", to_hex(all)).field("sha256", to_hex(sha256(all))).end_object();
+  }
+  w.end_array();
+
+  w.key("tags").begin_array();
+  const std::pair<const char*, std::string_view> tags[] = {{"txid", tag::kTxId},
+                                                           {"block_id", tag::kBlockId},
+                                                           {"proposal", tag::kProposal},
+                                                           {"vote", tag::kVote},
+                                                           {"coinbase", tag::kCoinbase}};
+  for (const auto& [name, t] : tags) {
+    w.begin_object(true);
+    w.field("name", name);
+    w.field("ascii_without_nul", t.substr(0, t.size() - 1));
+    w.field("hex", to_hex(ascii(t)));
+    w.end_object();
+  }
+  w.end_array();
+
+  derived_field(w, "chain_id", kChainAscii);
+  derived_field(w, "other_chain_id", kOtherChainAscii);
+
+  w.key("txid").begin_array();
+  const ChainId chain = test_chain();
+  const ChainId other = hash_ascii(kOtherChainAscii);
+  Buf hundred(100);
+  for (std::size_t i = 0; i < hundred.size(); ++i) hundred[i] = static_cast<std::uint8_t>(i * 7 + 3);
+  const std::pair<ChainId, Buf> txid_cases[] = {
+      {chain, Buf{0x00}}, {chain, bytes_of("hello")}, {other, bytes_of("hello")}, {chain, hundred}};
+  for (const auto& [c, tx] : txid_cases) {
+    Buf preimage(tag::kTxId.begin(), tag::kTxId.end());
+    preimage.insert(preimage.end(), c.v.begin(), c.v.end());
+    preimage.insert(preimage.end(), tx.begin(), tx.end());
+    const TxId id = compute_txid(c, tx);
+    require(id == sha256(preimage), "txid preimage");
+    w.begin_object(true);
+    w.field("chain_id", to_hex(c));
+    w.field("tx_hex", to_hex(tx));
+    w.field("preimage_hex", to_hex(preimage));
+    w.field("txid", to_hex(id));
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("block_id").begin_array();
+  const BlockHeader headers[] = {
+      make_header(chain, kHeight, 0, genesis(), hash_ascii("midnight-test-merkle"), kMidnightMs, keys_of(1).public_key),
+      make_header(chain, kHeight, 1, genesis(), hash_ascii("midnight-test-merkle"), kMidnightMs + 3000,
+                  keys_of(1).public_key),
+      make_header(other, 1'234'567'890'123ULL, 15, parse_hex<32>(std::string(64, 'f')), Hash32{},
+                  0x0011'2233'4455'6677ULL, keys_of(2).public_key)};
+  for (const BlockHeader& h : headers) {
+    std::array<std::uint8_t, kHeaderBodySize> body{};
+    encode_header_body(h, body);
+    w.begin_object();
+    w.key("header");
+    write_header_fields(w, h);
+    w.field("header_body_hex", to_hex(body));
+    w.field("block_id", to_hex(compute_block_id(h)));
+    w.end_object();
+  }
+  w.end_array();
+
+  // Leaf i: i + 1 bytes of value 0xa0 + i.
+  std::vector<Buf> leaves;
+  for (std::size_t i = 0; i < 8; ++i) leaves.emplace_back(i + 1, static_cast<std::uint8_t>(0xa0 + i));
+  std::vector<TxBytes> views(leaves.begin(), leaves.end());
+  w.key("merkle").begin_object();
+  w.key("leaves_hex").begin_array(true);
+  for (const Buf& l : leaves) w.value(to_hex(l));
+  w.end_array();
+  w.key("leaf_hashes").begin_array();
+  for (const Buf& l : leaves) w.value(to_hex(merkle_leaf_hash(l)));
+  w.end_array();
+  w.key("roots").begin_array();
+  for (std::size_t n = 0; n <= leaves.size(); ++n) {
+    w.begin_object(true).field("n", n).field("root", to_hex(merkle_root(std::span(views).first(n)))).end_object();
+  }
+  w.end_array();
+  require(to_hex(merkle_root({})) == to_hex(sha256({})), "empty merkle root is SHA-256 of nothing");
+  // An odd node is not paired with itself: [a, b, c] and [a, b, c, c] differ.
+  const TxBytes abcc[] = {views[0], views[1], views[2], views[2]};
+  w.key("no_duplication").begin_array();
+  const std::span<const TxBytes> sets[] = {std::span<const TxBytes>(views).first(3), abcc};
+  for (const std::span<const TxBytes> set : sets) {
+    w.begin_object(true);
+    w.key("leaves_hex").begin_array(true);
+    for (const TxBytes& l : set) w.value(to_hex(l));
+    w.end_array();
+    w.field("root", to_hex(merkle_root(set)));
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+
+  w.end_object();
+}
+
+// ================================================================================================
+// signing
+// ================================================================================================
+// The group order L of Ed25519, little-endian (RFC 8032 §5.1).
+constexpr std::string_view kGroupOrderLe = "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010";
+
+// s + L over the 32-byte little-endian scalar of a signature: the same point equation,
+// a non-canonical encoding that verifiers MUST reject.
+Signature add_group_order(Signature sig) {
+  const Bytes<32> l = parse_hex<32>(kGroupOrderLe);
+  unsigned carry = 0;
+  for (std::size_t i = 0; i < 32; ++i) {
+    const unsigned sum = unsigned(sig.v[32 + i]) + unsigned(l.v[i]) + carry;
+    sig.v[32 + i] = static_cast<std::uint8_t>(sum & 0xff);
+    carry = sum >> 8;
+  }
+  require(carry == 0, "S + L overflows 256 bits");
+  return sig;
+}
+
+Vote spec_example_vote(VoteStep step, bool approve, bool nil) {
+  const Keypair k = keys_of(1);
+  Vote v;
+  v.chain_id = test_chain();
+  v.height = kHeight;
+  v.round = 0;
+  v.step = step;
+  v.block_id = nil ? BlockId{} : hash_ascii(kBlockAscii);
+  v.approve = approve;
+  v.voter = k.public_key;
+  return sign_vote(v, k.secret_key);
+}
+
+void write_signing(JsonWriter& w) {
+  begin_family(w, "signing",
+               "Ed25519 keys from seeds, proposal and vote signing inputs and signatures, and signatures that MUST "
+               "NOT verify (spec/encoding.md §7).",
+               {"Ed25519 is RFC 8032 pure Ed25519; a public key is derived from its 32-byte seed (RFC 8032 §5.1.5).",
+                "Seed k of the vectors is 32 bytes of value k; seed 1 is the seed of spec/encoding.md §9.",
+                "Signatures are deterministic, so every signature here must be reproduced exactly.",
+                "proposal signing input = tag_proposal || chain_id || height u64 || round u32 || block_id (97 bytes).",
+                "vote signing input = tag_vote || chain_id || height u64 || round u32 || step u8 || block_id || "
+                "approve u8 (95 bytes)."});
+  derived_field(w, "chain_id", kChainAscii);
+  derived_field(w, "block_id_of_votes", kBlockAscii);
+
+  w.key("keypairs").begin_array();
+  for (const std::uint8_t k : std::array<std::uint8_t, 5>{1, 2, 3, 4, 0xff}) {
+    w.begin_object(true).field("seed", to_hex(seed_of(k))).field("public_key", to_hex(keys_of(k).public_key));
+    w.end_object();
+  }
+  w.end_array();
+
+  // RFC 8032 §7.1, TEST 1 and TEST 2: checks the Ed25519 underneath, not our inputs.
+  struct Rfc {
+    const char* name;
+    const char* seed;
+    const char* public_key;
+    const char* message;
+    const char* signature;
+  };
+  const Rfc rfc[] = {
+      {"RFC 8032 7.1 TEST 1", "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+       "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+       "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+       "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"},
+      {"RFC 8032 7.1 TEST 2", "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+       "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+       "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+       "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"}};
+  w.key("ed25519").begin_array();
+  for (const Rfc& r : rfc) {
+    const Keypair k = keypair_from_seed(parse_hex<32>(r.seed));
+    const Buf msg = parse_hex_buf(r.message);
+    const Signature sig = sign_detached(k.secret_key, msg);
+    require(to_hex(k.public_key) == r.public_key && to_hex(sig) == r.signature, std::string(r.name) + " mismatch");
+    w.begin_object(true);
+    w.field("name", r.name);
+    w.field("seed", r.seed);
+    w.field("public_key", to_hex(k.public_key));
+    w.field("message_hex", to_hex(msg));
+    w.field("signature", to_hex(sig));
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("proposals").begin_array();
+  const ChainId chain = test_chain();
+  const std::pair<std::uint8_t, BlockHeader> proposals[] = {
+      {1, make_header(chain, kHeight, 0, genesis(), hash_ascii("midnight-test-merkle"), kMidnightMs,
+                      keys_of(1).public_key)},
+      {2, make_header(chain, kHeight, 2, genesis(), hash_ascii("midnight-test-merkle"), kMidnightMs + 6000,
+                      keys_of(2).public_key)}};
+  for (const auto& [seed, h] : proposals) {
+    const Proposal p = sign_proposal(h, keys_of(seed).secret_key);
+    require(verify_proposal(p), "proposal verifies");
+    w.begin_object();
+    w.field("signer_seed", to_hex(seed_of(seed)));
+    w.key("header");
+    write_header_fields(w, h);
+    w.field("block_id", to_hex(compute_block_id(h)));
+    w.field("signing_input_hex", to_hex(proposal_signing_input(h)));
+    w.field("signature", to_hex(p.signature));
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("votes").begin_array();
+  struct VoteCase {
+    const char* name;
+    VoteStep step;
+    bool approve;
+    bool nil;
+  };
+  const VoteCase vote_cases[] = {
+      {"prevote approving (spec/encoding.md §9)", VoteStep::prevote, true, false},
+      {"precommit approving", VoteStep::precommit, true, false},
+      {"prevote rejecting a named block", VoteStep::prevote, false, false},
+      {"precommit rejecting a named block", VoteStep::precommit, false, false},
+      {"nil prevote (zero block id)", VoteStep::prevote, false, true},
+      {"nil precommit (zero block id)", VoteStep::precommit, false, true}};
+  for (const VoteCase& c : vote_cases) {
+    const Vote v = spec_example_vote(c.step, c.approve, c.nil);
+    require(verify_vote(v), "vote verifies");
+    w.begin_object();
+    w.field("name", c.name);
+    w.field("signer_seed", to_hex(seed_of(1)));
+    w.key("vote");
+    write_vote_fields(w, v);
+    w.field("signing_input_hex", to_hex(vote_signing_input(v)));
+    w.end_object();
+  }
+  w.end_array();
+
+  // Verification: each (public key, message, signature) MUST give `valid`.
+  w.key("verify").begin_array();
+  const Vote prevote = spec_example_vote(VoteStep::prevote, true, false);
+  const Vote precommit = spec_example_vote(VoteStep::precommit, true, false);
+  const VoteSigningInput prevote_in = vote_signing_input(prevote);
+  const VoteSigningInput precommit_in = vote_signing_input(precommit);
+  Signature flipped_r = prevote.signature;
+  flipped_r.v[0] ^= 0x01;
+  Signature flipped_s = prevote.signature;
+  flipped_s.v[40] ^= 0x01;
+  PublicKey flipped_key = prevote.voter;
+  flipped_key.v[5] ^= 0x01;
+  // The identity point (y = 1) as public key and as R, with S = 0: the verification
+  // equation holds for every message, but both points have small order.
+  PublicKey identity{};
+  identity.v[0] = 0x01;
+  Signature identity_sig{};
+  identity_sig.v[0] = 0x01;
+  struct VerifyCase {
+    const char* name;
+    PublicKey key;
+    Buf message;
+    Signature sig;
+    bool valid;
+  };
+  const VerifyCase verify_cases[] = {
+      {"the prevote's signature over its own signing input", prevote.voter, Buf(prevote_in.begin(), prevote_in.end()),
+       prevote.signature, true},
+      {"the prevote's signature over the precommit's signing input (step byte differs)", prevote.voter,
+       Buf(precommit_in.begin(), precommit_in.end()), prevote.signature, false},
+      {"one bit of R flipped", prevote.voter, Buf(prevote_in.begin(), prevote_in.end()), flipped_r, false},
+      {"one bit of S flipped", prevote.voter, Buf(prevote_in.begin(), prevote_in.end()), flipped_s, false},
+      {"another public key (one bit flipped)", flipped_key, Buf(prevote_in.begin(), prevote_in.end()),
+       prevote.signature, false},
+      {"non-canonical S: S + L (group order) of a valid signature", prevote.voter,
+       Buf(prevote_in.begin(), prevote_in.end()), add_group_order(prevote.signature), false},
+      {"small-order public key and R (the identity point), S = 0", identity, Buf(prevote_in.begin(), prevote_in.end()),
+       identity_sig, false},
+  };
+  for (const VerifyCase& c : verify_cases) {
+    require(verify_detached(c.key, c.sig, c.message) == c.valid, std::string("verify case: ") + c.name);
+    w.begin_object(true);
+    w.field("name", c.name);
+    w.field("public_key", to_hex(c.key));
+    w.field("message_hex", to_hex(c.message));
+    w.field("signature", to_hex(c.sig));
+    w.field("valid", c.valid);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.end_object();
+}
+
+// ================================================================================================
+// encoding
+// ================================================================================================
+bool by_public_key(const Keypair& a, const Keypair& b) { return a.public_key < b.public_key; }
+
+// The messages of the encoding family, also the base of the rejections.
+struct EncodingFixture {
+  ChainId chain = test_chain();
+  Members members;  // seeds 1..4, weights 1..4
+  BlockContent content;
+  BlockHeader header;    // of the block
+  Proposal proposal;     // of the block, by seed 1
+  Certificate certificate;  // precommits of seeds 2..4 (weight 9 of 10) for the block
+  Vote vote;             // the spec's worked example
+  Vote nil_vote;
+  Buf tx = bytes_of("hello");
+  Masternode masternode;
+  Masternode heavy_masternode;
+};
+
+const std::uint64_t kFixtureWeights[] = {1, 2, 3, 4};
+
+EncodingFixture make_encoding_fixture() {
+  EncodingFixture f;
+  f.members = make_members(kFixtureWeights);
+  const Buf mempool_storage[] = {bytes_of("hello"), bytes_of("midnight"), bytes_of("x")};
+  std::vector<TxBytes> mempool(std::begin(mempool_storage), std::end(mempool_storage));
+  f.content = build_block_content(f.chain, kHeight, f.members.membership, 1003, mempool);
+  f.header = make_header(f.chain, kHeight, 0, genesis(), f.content.merkle_root, kMidnightMs, keys_of(1).public_key);
+  f.proposal = sign_proposal(f.header, keys_of(1).secret_key);
+  f.certificate.chain_id = f.chain;
+  f.certificate.height = kHeight;
+  f.certificate.round = 0;
+  f.certificate.block_id = compute_block_id(f.header);
+  std::vector<Keypair> signers{keys_of(2), keys_of(3), keys_of(4)};
+  std::sort(signers.begin(), signers.end(), by_public_key);
+  f.certificate.count = static_cast<std::uint8_t>(signers.size());
+  for (std::size_t i = 0; i < signers.size(); ++i) {
+    Vote v = f.certificate.vote(i);
+    v.voter = signers[i].public_key;
+    v = sign_vote(v, signers[i].secret_key);
+    f.certificate.signatures[i] = {v.voter, v.signature};
+  }
+  require(verify_certificate(f.certificate, f.members.membership, f.chain).has_value(), "fixture certificate");
+  f.vote = spec_example_vote(VoteStep::prevote, true, false);
+  f.nil_vote = spec_example_vote(VoteStep::precommit, false, true);
+  f.masternode = {keys_of(1).public_key, destination_of(1), 1};
+  f.heavy_masternode = {keys_of(2).public_key, destination_of(2), kMaxMemberWeight};
+  return f;
+}
+
+// One message of the encoding family: checks that it decodes and re-encodes to itself.
+void write_message(JsonWriter& w, std::string_view name, MessageType type, const Buf& encoded,
+                   const std::function<void()>& fields) {
+  const DecodeOutcome d = decode_as(type, encoded);
+  require(!d.error, std::string(name) + ": does not decode: " + d.error.message());
+  require(d.reencoded == encoded, std::string(name) + ": does not re-encode to the same bytes");
+  w.begin_object();
+  w.field("name", name);
+  w.field("type", type_name(type));
+  w.key("fields");
+  fields();
+  w.field("size", encoded.size());
+  bytes_field(w, "hex", encoded);
+  w.end_object();
+}
+
+void write_encoding(JsonWriter& w) {
+  begin_family(w, "encoding",
+               "Every message type: its field values and the exact bytes of its canonical encoding (spec/encoding.md "
+               "§2-§3). Each MUST decode to these fields and encode to these bytes.",
+               {"hex is the whole message: the 2-byte prefix (version 1, type) and the body.",
+                "Byte strings longer than 4096 bytes are objects {size, sha256, segments}: concatenate each segment's "
+                "hex repeated `repeat` times.",
+                "Seed k is 32 bytes of value k; reward destination k is 32 bytes of value 0xd0 + k.",
+                "The block's transactions are those built by the block_building rules from the mempool 'hello', "
+                "'midnight', 'x' for members seeds 1..4 with weights 1, 2, 3, 4 and reward 1003 (coinbase first)."});
+  const EncodingFixture f = make_encoding_fixture();
+  derived_field(w, "chain_id", kChainAscii);
+  derived_field(w, "prev_id", kGenesisAscii);
+
+  w.key("messages").begin_array();
+  const auto tx_fields = [&](const Buf& tx) {
+    return [&w, &tx] {
+      w.begin_object(true);
+      bytes_field(w, "bytes", tx);
+      w.end_object();
+    };
+  };
+  write_message(w, "transaction", MessageType::transaction, enc_transaction(f.tx), tx_fields(f.tx));
+  const Buf one_byte{0x00};
+  write_message(w, "transaction of one byte", MessageType::transaction, enc_transaction(one_byte), tx_fields(one_byte));
+  const Buf biggest(kMaxTransactionBytes, 0x5b);
+  write_message(w, "transaction of the largest size (65536 bytes)", MessageType::transaction, enc_transaction(biggest),
+                tx_fields(biggest));
+
+  const auto masternode_fields = [&w](const Masternode& m) {
+    return [&w, m] {
+      w.begin_object(true);
+      w.field("key", to_hex(m.key));
+      w.field("reward_to", to_hex(m.reward_to));
+      w.field("weight", m.weight);
+      w.end_object();
+    };
+  };
+  write_message(w, "masternode", MessageType::masternode, enc_masternode(f.masternode),
+                masternode_fields(f.masternode));
+  write_message(w, "masternode of the largest weight (2^20)", MessageType::masternode,
+                enc_masternode(f.heavy_masternode),
+                masternode_fields(f.heavy_masternode));
+
+  write_message(w, "header", MessageType::header, enc_header(f.header), [&] {
+    w.begin_object();
+    w.key("header");
+    write_header_fields(w, f.header);
+    w.field("block_id", to_hex(compute_block_id(f.header)));
+    w.end_object();
+  });
+  write_message(w, "proposal", MessageType::proposal, enc_proposal(f.proposal), [&] {
+    w.begin_object();
+    w.key("header");
+    write_header_fields(w, f.header);
+    w.field("block_id", to_hex(compute_block_id(f.header)));
+    w.field("signature", to_hex(f.proposal.signature));
+    w.end_object();
+  });
+  write_message(w, "vote (spec/encoding.md §9)", MessageType::vote, enc_vote(f.vote),
+                [&] { write_vote_fields(w, f.vote); });
+  write_message(w, "nil precommit", MessageType::vote, enc_vote(f.nil_vote), [&] { write_vote_fields(w, f.nil_vote); });
+  write_message(w, "certificate", MessageType::certificate, enc_certificate(f.certificate),
+                [&] { write_certificate_fields(w, f.certificate); });
+
+  // The largest certificate: 64 precommits (seeds 1..64), voters ascending.
+  {
+    Certificate big = f.certificate;
+    std::vector<Keypair> signers;
+    for (std::uint8_t k = 1; k <= kMaxMembers; ++k) signers.push_back(keys_of(k));
+    std::sort(signers.begin(), signers.end(), by_public_key);
+    big.count = static_cast<std::uint8_t>(signers.size());
+    for (std::size_t i = 0; i < signers.size(); ++i) {
+      Vote v = big.vote(i);
+      v.voter = signers[i].public_key;
+      v = sign_vote(v, signers[i].secret_key);
+      big.signatures[i] = {v.voter, v.signature};
+    }
+    write_message(w, "certificate of the largest count (64, seeds 1..64)", MessageType::certificate,
+                  enc_certificate(big), [&] { write_certificate_fields(w, big); });
+  }
+
+  const auto block_fields = [&] {
+    w.begin_object();
+    w.key("header");
+    write_header_fields(w, f.header);
+    w.field("block_id", to_hex(compute_block_id(f.header)));
+    w.field("signature", to_hex(f.proposal.signature));
+    w.field("tx_count", f.content.views.size());
+    write_tx_list(w, "transactions", f.content.views);
+    w.end_object();
+  };
+  write_message(w, "block", MessageType::block, enc_block(f.header, f.proposal.signature, f.content.views),
+                block_fields);
+  write_message(w, "commit", MessageType::commit,
+                enc_commit(f.certificate, f.header, f.proposal.signature, f.content.views), [&] {
+                  w.begin_object();
+                  w.key("certificate");
+                  write_certificate_fields(w, f.certificate);
+                  w.key("block");
+                  block_fields();
+                  w.end_object();
+                });
+  w.end_array();
+  w.end_object();
+}
+
+// ================================================================================================
+// rejections
+// ================================================================================================
+struct Rejector {
+  JsonWriter& w;
+
+  // Writes one case after checking that decoding `input` as `as` fails with `expected`.
+  void reject(std::string_view name, MessageType as, std::span<const std::uint8_t> input, codec_errc expected,
+              std::string_view rule) {
+    const DecodeOutcome d = decode_as(as, input);
+    require(d.error == make_error_code(expected),
+            std::string("rejection '") + std::string(name) + "': expected " + codec_errc_name(expected) + ", got " +
+                (d.error ? d.error.message() : std::string("success")));
+    w.begin_object(true);
+    w.field("name", name);
+    w.field("decode_as", type_name(as));
+    w.field("rule", rule);
+    w.field("error", codec_errc_name(expected));
+    w.field("field", d.where.field);
+    w.field("offset", d.where.offset);
+    w.field("size", input.size());
+    bytes_field(w, "hex", input);
+    w.end_object();
+  }
+};
+
+Buf with_byte(Buf b, std::size_t at, std::uint8_t value) {
+  require(at < b.size(), "with_byte offset");
+  b[at] = value;
+  return b;
+}
+Buf cut(const Buf& b, std::size_t n) { return Buf(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n)); }
+Buf append(Buf b, std::span<const std::uint8_t> more) {
+  b.insert(b.end(), more.begin(), more.end());
+  return b;
+}
+void put_u16(Buf& b, std::size_t at, std::uint16_t x) { store_u16(b.data() + at, x); }
+void put_u32(Buf& b, std::size_t at, std::uint32_t x) { store_u32(b.data() + at, x); }
+void put_u64(Buf& b, std::size_t at, std::uint64_t x) { store_u64(b.data() + at, x); }
+
+// A block message built field by field, so that rejections can break one rule only.
+Buf raw_block(const BlockHeader& h, const Signature& sig, std::uint32_t tx_count, std::span<const TxBytes> txs) {
+  Buf out = enc_header(h);
+  out[1] = static_cast<std::uint8_t>(MessageType::block);
+  out.insert(out.end(), sig.v.begin(), sig.v.end());
+  Buf n(4);
+  put_u32(n, 0, tx_count);
+  out = append(std::move(out), n);
+  for (const TxBytes& tx : txs) {
+    put_u32(n, 0, static_cast<std::uint32_t>(tx.size()));
+    out = append(std::move(out), n);
+    out = append(std::move(out), tx);
+  }
+  return out;
+}
+
+// Transactions sorted by txid (the block order after the coinbase).
+void sort_by_txid(const ChainId& chain, std::vector<Buf>& txs) {
+  std::sort(txs.begin(), txs.end(),
+            [&](const Buf& a, const Buf& b) { return compute_txid(chain, a) < compute_txid(chain, b); });
+}
+
+void write_rejections(JsonWriter& w) {
+  begin_family(w, "rejections",
+               "Inputs that a decoder MUST reject (spec/encoding.md §4), at least one per rejection rule. Each breaks "
+               "exactly one rule, so the error is determined.",
+               {"decode_as is the message type the receiver expects; the error is the codec_errc enumerator name of "
+                "the reference (midnight::codec_errc).",
+                "field and offset are where the reference stopped: the field being read and its byte offset from the "
+                "start of the message (prefix included); for trailing bytes the field is 'trailing' and the offset the "
+                "end of the message. Which field is reported is not normative; the error is.",
+                "Most inputs are a message of encoding.json with one change; the others are built field by field as "
+                "their name says.",
+                "Byte strings longer than 4096 bytes are objects {size, sha256, segments}: concatenate each segment's "
+                "hex repeated `repeat` times.",
+                "Decoding checks structure only: the changed messages' signatures are not checked and do not matter."});
+  const EncodingFixture f = make_encoding_fixture();
+  Rejector r{w};
+  const Buf vote = enc_vote(f.vote);
+  const Buf tx = enc_transaction(f.tx);
+  const Buf header = enc_header(f.header);
+  const Buf proposal = enc_proposal(f.proposal);
+  const Buf masternode = enc_masternode(f.masternode);
+  const Buf certificate = enc_certificate(f.certificate);
+  const Buf block = enc_block(f.header, f.proposal.signature, f.content.views);
+  const Buf commit = enc_commit(f.certificate, f.header, f.proposal.signature, f.content.views);
+  const std::size_t cert_size = certificate.size() - kPrefixSize;  // body size inside a commit
+  constexpr std::size_t kCertCountAt = kPrefixSize + 32 + 8 + 4 + 32;      // 78
+  const auto& tx_views = f.content.views;  // coinbase, then 3 transactions ascending by txid
+  require(tx_views.size() == 4 && raw_block(f.header, f.proposal.signature, 4, tx_views) == block, "raw_block");
+  const Buf zero_byte{0x00};
+
+  w.key("cases").begin_array();
+
+  // truncated
+  r.reject("empty input", MessageType::vote, {}, codec_errc::truncated, "the input ends inside a field");
+  r.reject("prefix only, no body", MessageType::vote, cut(vote, 2), codec_errc::truncated,
+           "the input ends inside a field");
+  r.reject("vote cut inside the voter key", MessageType::vote, cut(vote, 100), codec_errc::truncated,
+           "the input ends inside a field");
+  r.reject("vote one byte short", MessageType::vote, cut(vote, vote.size() - 1), codec_errc::truncated,
+           "the input ends inside a field");
+  r.reject("header cut inside the height", MessageType::header, cut(header, 40), codec_errc::truncated,
+           "the input ends inside a field");
+  r.reject("transaction length promises more bytes than there are", MessageType::transaction, cut(tx, tx.size() - 2),
+           codec_errc::truncated, "a length that promises more bytes than there are");
+  r.reject("certificate count promises more entries than there are", MessageType::certificate,
+           cut(certificate, kCertCountAt + 1 + 96), codec_errc::truncated,
+           "a count that promises more bytes than there are");
+  r.reject("block cut inside the last transaction", MessageType::block, cut(block, block.size() - 1),
+           codec_errc::truncated, "the input ends inside a field");
+  r.reject("commit cut after its certificate", MessageType::commit, cut(commit, kPrefixSize + cert_size),
+           codec_errc::truncated, "the input ends inside a field");
+
+  // trailing_bytes
+  r.reject("vote with one trailing byte", MessageType::vote, append(vote, zero_byte), codec_errc::trailing_bytes,
+           "bytes remain after the message");
+  r.reject("transaction with one trailing byte", MessageType::transaction, append(tx, zero_byte),
+           codec_errc::trailing_bytes, "bytes remain after the message");
+  r.reject("block followed by a second copy of its last byte", MessageType::block,
+           append(block, std::span(block).last(1)), codec_errc::trailing_bytes, "bytes remain after the message");
+
+  // unknown_version
+  r.reject("vote with wire version 0", MessageType::vote, with_byte(vote, 0, 0x00), codec_errc::unknown_version,
+           "prefix version is not 1");
+  r.reject("vote with wire version 2", MessageType::vote, with_byte(vote, 0, 0x02), codec_errc::unknown_version,
+           "prefix version is not 1");
+  r.reject("block with wire version 0xff", MessageType::block, with_byte(block, 0, 0xff), codec_errc::unknown_version,
+           "prefix version is not 1");
+
+  // unknown_message_type
+  r.reject("vote with type 0x00", MessageType::vote, with_byte(vote, 1, 0x00), codec_errc::unknown_message_type,
+           "prefix type is not 0x01..0x08");
+  r.reject("vote with type 0x09", MessageType::vote, with_byte(vote, 1, 0x09), codec_errc::unknown_message_type,
+           "prefix type is not 0x01..0x08");
+  r.reject("vote with type 0xff", MessageType::vote, with_byte(vote, 1, 0xff), codec_errc::unknown_message_type,
+           "prefix type is not 0x01..0x08");
+
+  // wrong_message_type
+  r.reject("a vote where a proposal is expected", MessageType::proposal, vote, codec_errc::wrong_message_type,
+           "a known type other than the one expected");
+  r.reject("a proposal where a header is expected", MessageType::header, proposal, codec_errc::wrong_message_type,
+           "a known type other than the one expected");
+  r.reject("a block where a commit is expected", MessageType::commit, block, codec_errc::wrong_message_type,
+           "a known type other than the one expected");
+
+  // bad_header_version
+  {
+    Buf h0 = header;
+    put_u16(h0, 2, 0);
+    r.reject("header version 0", MessageType::header, h0, codec_errc::bad_header_version, "header version is not 1");
+    Buf p2 = proposal;
+    put_u16(p2, 2, 2);
+    r.reject("proposal with header version 2", MessageType::proposal, p2, codec_errc::bad_header_version,
+             "header version is not 1");
+    Buf b256 = block;
+    put_u16(b256, 2, 0x0100);
+    r.reject("block with header version 0x0100 (1 written little-endian)", MessageType::block, b256,
+             codec_errc::bad_header_version, "header version is not 1");
+    Buf c0 = commit;
+    put_u16(c0, kPrefixSize + cert_size, 0);
+    r.reject("commit whose block has header version 0", MessageType::commit, c0, codec_errc::bad_header_version,
+             "header version is not 1");
+  }
+
+  // length_out_of_range
+  {
+    Buf empty_tx{kWireVersion, static_cast<std::uint8_t>(MessageType::transaction), 0, 0, 0, 0};
+    r.reject("transaction of length 0", MessageType::transaction, empty_tx, codec_errc::length_out_of_range,
+             "a transaction length is 0");
+    Buf too_long(kPrefixSize + 4 + kMaxTransactionBytes + 1, 0x5a);
+    too_long[0] = kWireVersion;
+    too_long[1] = static_cast<std::uint8_t>(MessageType::transaction);
+    put_u32(too_long, 2, static_cast<std::uint32_t>(kMaxTransactionBytes + 1));
+    r.reject("transaction of length 65537 (with its 65537 bytes)", MessageType::transaction, too_long,
+             codec_errc::length_out_of_range, "a transaction length is above 65536");
+    const TxBytes empty_coinbase[] = {TxBytes{}, tx_views[1], tx_views[2], tx_views[3]};
+    r.reject("block whose coinbase has length 0", MessageType::block,
+             raw_block(f.header, f.proposal.signature, 4, empty_coinbase), codec_errc::length_out_of_range,
+             "a transaction length is 0 (the coinbase too)");
+    const TxBytes empty_second[] = {tx_views[0], tx_views[1], TxBytes{}, tx_views[3]};
+    r.reject("block whose transaction 2 has length 0", MessageType::block,
+             raw_block(f.header, f.proposal.signature, 4, empty_second), codec_errc::length_out_of_range,
+             "a transaction length is 0");
+  }
+
+  // count_out_of_range
+  {
+    Buf c0 = cut(certificate, kCertCountAt + 1);
+    c0[kCertCountAt] = 0;
+    r.reject("certificate of count 0", MessageType::certificate, c0, codec_errc::count_out_of_range,
+             "certificate count is 0");
+    // 65 entries with strictly ascending voters (voter i: 31 zero bytes then i + 1), so
+    // only the count is wrong.
+    Buf c65 = cut(certificate, kCertCountAt + 1);
+    c65[kCertCountAt] = static_cast<std::uint8_t>(kMaxMembers + 1);
+    for (std::size_t i = 0; i <= kMaxMembers; ++i) {
+      Buf entry(kCertificateEntrySize, 0);
+      entry[31] = static_cast<std::uint8_t>(i + 1);
+      c65 = append(std::move(c65), entry);
+    }
+    r.reject("certificate of count 65 (with 65 ascending entries)", MessageType::certificate, c65,
+             codec_errc::count_out_of_range, "certificate count is above 64");
+    r.reject("block of tx_count 0", MessageType::block, raw_block(f.header, f.proposal.signature, 0, {}),
+             codec_errc::count_out_of_range, "block tx_count is 0");
+    // 1026 transactions: the coinbase and 1025 two-byte transactions in txid order.
+    std::vector<Buf> many;
+    for (std::uint16_t i = 0; i < kMaxBlockTransactions + 1; ++i) {
+      Buf t(2);
+      put_u16(t, 0, i);
+      many.push_back(t);
+    }
+    sort_by_txid(f.chain, many);
+    std::vector<TxBytes> views{tx_views[0]};
+    views.insert(views.end(), many.begin(), many.end());
+    r.reject("block of tx_count 1026 (with 1026 transactions in order)", MessageType::block,
+             raw_block(f.header, f.proposal.signature, static_cast<std::uint32_t>(views.size()), views),
+             codec_errc::count_out_of_range, "block tx_count is above 1025");
+  }
+
+  // bad_flag, bad_vote_step, nil_vote_not_canonical
+  constexpr std::size_t kVoteStepAt = kPrefixSize + 32 + 8 + 4;  // 46
+  constexpr std::size_t kVoteApproveAt = kVoteStepAt + 1 + 32;   // 79
+  r.reject("vote with approve = 2", MessageType::vote, with_byte(vote, kVoteApproveAt, 2), codec_errc::bad_flag,
+           "vote approve is neither 0 nor 1");
+  r.reject("vote with approve = 0xff", MessageType::vote, with_byte(vote, kVoteApproveAt, 0xff), codec_errc::bad_flag,
+           "vote approve is neither 0 nor 1");
+  r.reject("vote with step 0", MessageType::vote, with_byte(vote, kVoteStepAt, 0), codec_errc::bad_vote_step,
+           "vote step is neither 1 nor 2");
+  r.reject("vote with step 3", MessageType::vote, with_byte(vote, kVoteStepAt, 3), codec_errc::bad_vote_step,
+           "vote step is neither 1 nor 2");
+  {
+    const Buf nil = enc_vote(f.nil_vote);
+    r.reject("nil vote (zero block id) with approve = 1", MessageType::vote, with_byte(nil, kVoteApproveAt, 1),
+             codec_errc::nil_vote_not_canonical, "approve = 1 with a zero block id");
+  }
+
+  // weight_out_of_range
+  {
+    constexpr std::size_t kWeightAt = kPrefixSize + 64;
+    for (const auto& [name, weight] :
+         {std::pair<const char*, std::uint64_t>{"masternode of weight 0", 0},
+          std::pair<const char*, std::uint64_t>{"masternode of weight 2^20 + 1", kMaxMemberWeight + 1},
+          std::pair<const char*, std::uint64_t>{"masternode of weight 2^64 - 1", UINT64_MAX}}) {
+      Buf m = masternode;
+      put_u64(m, kWeightAt, weight);
+      r.reject(name, MessageType::masternode, m, codec_errc::weight_out_of_range,
+               "masternode weight is 0 or above 2^20");
+    }
+  }
+
+  // not_canonical_order
+  {
+    const auto entry_at = [&](std::size_t i) { return kCertCountAt + 1 + i * kCertificateEntrySize; };
+    Buf swapped = certificate;
+    std::swap_ranges(swapped.begin() + static_cast<std::ptrdiff_t>(entry_at(0)),
+                     swapped.begin() + static_cast<std::ptrdiff_t>(entry_at(1)),
+                     swapped.begin() + static_cast<std::ptrdiff_t>(entry_at(1)));
+    r.reject("certificate with its first two entries swapped", MessageType::certificate, swapped,
+             codec_errc::not_canonical_order, "certificate voters not strictly ascending");
+    Buf repeated = certificate;
+    std::copy(repeated.begin() + static_cast<std::ptrdiff_t>(entry_at(0)),
+              repeated.begin() + static_cast<std::ptrdiff_t>(entry_at(1)),
+              repeated.begin() + static_cast<std::ptrdiff_t>(entry_at(1)));
+    r.reject("certificate with its first entry repeated", MessageType::certificate, repeated,
+             codec_errc::not_canonical_order, "certificate voters not strictly ascending (a repeated voter)");
+    const TxBytes swapped_txs[] = {tx_views[0], tx_views[2], tx_views[1], tx_views[3]};
+    r.reject("block with transactions 1 and 2 swapped", MessageType::block,
+             raw_block(f.header, f.proposal.signature, 4, swapped_txs), codec_errc::not_canonical_order,
+             "block txids after the coinbase not strictly ascending");
+    const TxBytes repeated_txs[] = {tx_views[0], tx_views[1], tx_views[2], tx_views[2]};
+    r.reject("block with transaction 2 repeated", MessageType::block,
+             raw_block(f.header, f.proposal.signature, 4, repeated_txs), codec_errc::not_canonical_order,
+             "block txids after the coinbase not strictly ascending (a repeated transaction)");
+    Buf commit_swapped = commit;
+    std::swap_ranges(commit_swapped.begin() + static_cast<std::ptrdiff_t>(entry_at(1)),
+                     commit_swapped.begin() + static_cast<std::ptrdiff_t>(entry_at(2)),
+                     commit_swapped.begin() + static_cast<std::ptrdiff_t>(entry_at(2)));
+    r.reject("commit with certificate entries 1 and 2 swapped", MessageType::commit, commit_swapped,
+             codec_errc::not_canonical_order, "certificate voters not strictly ascending");
+  }
+
+  // block_too_large: 17 transactions of 65536 bytes after the coinbase, in txid order.
+  {
+    std::vector<Buf> big;
+    for (std::uint8_t fill = 1; fill <= 17; ++fill) big.emplace_back(kMaxTransactionBytes, fill);
+    sort_by_txid(f.chain, big);
+    std::vector<TxBytes> views{tx_views[0]};
+    views.insert(views.end(), big.begin(), big.end());
+    r.reject("block with 17 transactions of 65536 bytes after the coinbase", MessageType::block,
+             raw_block(f.header, f.proposal.signature, static_cast<std::uint32_t>(views.size()), views),
+             codec_errc::block_too_large, "transaction bytes after the coinbase above 1048576");
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// ================================================================================================
+// quorum
+// ================================================================================================
+void write_quorum(JsonWriter& w) {
+  begin_family(w, "quorum",
+               "The quorum rule (spec/protocol.md §2): a weight w is a quorum of total W iff 3w > 2W; the threshold "
+               "is floor(2W/3) + 1.",
+               {"Integer arithmetic only: no division is needed to test a quorum."});
+  w.key("equal_weights").begin_array();
+  for (std::uint64_t n = 1; n <= 10; ++n) {
+    w.begin_object(true).field("n", n).field("total_weight", n).field("threshold", quorum_threshold(n)).end_object();
+  }
+  w.end_array();
+
+  w.key("weighted").begin_array();
+  const std::vector<std::vector<std::uint64_t>> memberships = {
+      {2, 1},         {1, 1, 1, 3}, {1, 10, 100, 1000}, {5, 5, 5}, {1048576, 1048576, 1048576, 1},
+      std::vector<std::uint64_t>(64, kMaxMemberWeight)};
+  for (const auto& weights : memberships) {
+    std::uint64_t total = 0;
+    for (std::uint64_t x : weights) total += x;
+    w.begin_object(true);
+    if (weights.size() == 64) {
+      w.field("weights", "64 members of weight 1048576");
+    } else {
+      w.key("weights").begin_array(true);
+      for (std::uint64_t x : weights) w.value(x);
+      w.end_array();
+    }
+    w.field("total_weight", total);
+    w.field("threshold", quorum_threshold(total));
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("is_quorum").begin_array();
+  const std::uint64_t totals[] = {1, 2, 3, 4, 6, 7, 9, 10, 1111, 3145729, 67108864};
+  for (std::uint64_t total : totals) {
+    const std::uint64_t q = quorum_threshold(total);
+    std::vector<std::uint64_t> weights{q - 1, q};
+    if (total % 3 == 0) weights.insert(weights.begin(), total * 2 / 3);  // exactly two thirds: not a quorum
+    weights.push_back(total);
+    std::sort(weights.begin(), weights.end());
+    weights.erase(std::unique(weights.begin(), weights.end()), weights.end());
+    for (std::uint64_t weight : weights) {
+      const bool yes = is_quorum(weight, total);
+      require(yes == (weight >= q), "threshold and is_quorum agree");
+      w.begin_object(true).field("weight", weight).field("total_weight", total).field("quorum", yes).end_object();
+    }
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// ================================================================================================
+// block building
+// ================================================================================================
+void write_content(JsonWriter& w, const ChainId& chain, const BlockContent& c, bool with_txids) {
+  w.field("coinbase_hex", to_hex(c.txs.front()));
+  w.field("tx_count", c.views.size());
+  w.field("mempool_bytes", c.mempool_bytes);
+  if (with_txids) {
+    w.key("transactions").begin_array();
+    for (std::size_t i = 0; i < c.views.size(); ++i) {
+      w.begin_object(true);
+      w.field("index", i);
+      w.field("txid", to_hex(compute_txid(chain, c.views[i])));
+      bytes_field(w, "bytes", c.views[i]);
+      w.end_object();
+    }
+    w.end_array();
+  } else {
+    write_tx_list(w, "transactions", c.views);
+  }
+  w.field("merkle_root", to_hex(c.merkle_root));
+}
+
+void write_mempool(JsonWriter& w, std::span<const Buf> mempool) {
+  w.key("mempool").begin_array();
+  for (const Buf& tx : mempool) write_bytes(w, tx);
+  w.end_array();
+}
+
+void write_block_building(JsonWriter& w) {
+  begin_family(w, "block_building",
+               "Deterministic block content (spec/protocol.md §3): a membership, a reward and a mempool in any order "
+               "give one exact transaction list, coinbase and Merkle root.",
+               {"Seed k is 32 bytes of value k; reward destination k is 32 bytes of value 0xd0 + k.",
+                "Members are listed in input order; member_index is the canonical index (ascending public key).",
+                "Drop empty transactions and those above 65536 bytes; deduplicate by txid; sort ascending by txid; "
+                "keep the longest prefix with at most 1024 transactions and 1048576 bytes (stop at the first that "
+                "does not fit); prepend the coinbase.",
+                "coinbase = tag_coinbase || chain_id || height u64 || member count u8 || per canonical member "
+                "(reward_to 32 || amount u64).",
+                "amount of member i = floor(R * w_i / W), and one more unit for members 0 .. r-1 where r = R - sum of "
+                "the floors.",
+                "transactions lists the block in order: index 0 is the coinbase. merkle_root is RFC 6962 over them.",
+                "Byte strings longer than 4096 bytes are objects {size, sha256, segments}: concatenate each segment's "
+                "hex repeated `repeat` times."});
+  const ChainId chain = test_chain();
+  derived_field(w, "chain_id", kChainAscii);
+  w.field("height", kHeight);
+  const Members m = make_members(kFixtureWeights);
+  constexpr std::uint64_t kReward = 1003;
+
+  w.key("cases").begin_array();
+  // The main case: a mempool with duplicates, an empty and an oversized transaction.
+  {
+    const std::vector<Buf> mempool = {bytes_of("hello"),   Buf{},           bytes_of("midnight"),
+                                      Buf(kMaxTransactionBytes + 1, 0x5a), bytes_of("hello"),
+                                      bytes_of("alpha"),   bytes_of("bravo"), Buf(kMaxTransactionBytes, 0x5b),
+                                      bytes_of("bravo"),   Buf{0x00},       bytes_of("charlie")};
+    const std::vector<TxBytes> views(mempool.begin(), mempool.end());
+    const BlockContent c = build_block_content(chain, kHeight, m.membership, kReward, views);
+    const auto shares = split_reward(m.membership, kReward);
+    w.begin_object();
+    w.field("name", "mempool with duplicates, an empty and an oversized transaction, and one of exactly 65536 bytes");
+    write_members(w, m);
+    w.field("reward", kReward);
+    write_mempool(w, mempool);
+    w.key("expected").begin_object();
+    w.key("rewards").begin_array();
+    for (std::size_t i = 0; i < m.membership.size(); ++i) {
+      const Masternode& mn = m.membership.member(i);
+      w.begin_object(true);
+      w.field("member_index", i);
+      w.field("public_key", to_hex(mn.key));
+      w.field("reward_to", to_hex(mn.reward_to));
+      w.field("weight", mn.weight);
+      w.field("amount", shares[i]);
+      w.end_object();
+    }
+    w.end_array();
+    write_content(w, chain, c, true);
+    w.end_object();
+    w.end_object();
+  }
+  // The count cap: 1030 two-byte transactions (u16 big-endian 0 .. 1029); the 1024 with
+  // the lowest txids are kept.
+  {
+    std::vector<Buf> mempool;
+    for (std::uint16_t i = 0; i < 1030; ++i) {
+      Buf t(2);
+      put_u16(t, 0, i);
+      mempool.push_back(t);
+    }
+    const std::vector<TxBytes> views(mempool.begin(), mempool.end());
+    const BlockContent c = build_block_content(chain, kHeight, m.membership, kReward, views);
+    require(c.views.size() == kMaxBlockTransactions + 1, "count cap");
+    w.begin_object();
+    w.field("name", "count cap: 1030 transactions, the 1024 lowest txids are kept");
+    write_members(w, m);
+    w.field("reward", kReward);
+    write_mempool(w, mempool);
+    w.key("expected").begin_object();
+    write_content(w, chain, c, false);
+    w.end_object();
+    w.end_object();
+  }
+  // The byte cap: seventeen 65536-byte transactions and seven one-byte ones. The prefix stops
+  // at the first transaction (in txid order) that would pass 1048576 bytes; later ones
+  // are not taken even when they would fit.
+  {
+    std::vector<Buf> mempool;
+    for (std::uint8_t fill = 1; fill <= 17; ++fill) mempool.emplace_back(kMaxTransactionBytes, fill);
+    for (std::string_view s : {"a", "b", "c", "d", "e", "f", "g"}) mempool.push_back(bytes_of(s));
+    const std::vector<TxBytes> views(mempool.begin(), mempool.end());
+    const BlockContent c = build_block_content(chain, kHeight, m.membership, kReward, views);
+    // The txid order, and how many after the stop would have fitted on their own.
+    std::vector<Buf> sorted = mempool;
+    sort_by_txid(chain, sorted);
+    const std::size_t kept = c.views.size() - 1;
+    std::size_t would_fit = 0;
+    for (std::size_t i = kept + 1; i < sorted.size(); ++i)
+      if (c.mempool_bytes + sorted[i].size() <= kMaxBlockTransactionBytes) ++would_fit;
+    require(kept < sorted.size() && c.mempool_bytes + sorted[kept].size() > kMaxBlockTransactionBytes, "byte cap");
+    require(would_fit >= 1, "byte cap: a later transaction that would fit shows that the prefix never skips ahead");
+    w.begin_object();
+    w.field("name", "byte cap: the prefix stops at the first transaction that does not fit, never skipping ahead");
+    write_members(w, m);
+    w.field("reward", kReward);
+    write_mempool(w, mempool);
+    w.key("expected").begin_object();
+    w.field("first_excluded_txid", to_hex(compute_txid(chain, sorted[kept])));
+    w.field("excluded_that_would_fit_alone", would_fit);
+    write_content(w, chain, c, true);
+    w.end_object();
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// ================================================================================================
+// selection
+// ================================================================================================
+void write_selection(JsonWriter& w) {
+  begin_family(w, "selection",
+               "Canonical selection (spec/protocol.md §4): the candidate with the smallest (rank key, block id).",
+               {"lowest-hash: the rank key is the block id, so the lowest block id wins.",
+                "first-to-quorum: the rank key is the arrival position at the node (0 = first); the node's own "
+                "proposal ranks last whatever its arrival.",
+                "Candidates are proposals whose content matches the node's own; here every header has the same "
+                "Merkle root, parent, height and timestamp rule.",
+                "Seed k is 32 bytes of value k; member_index is the canonical index (ascending public key)."});
+  const ChainId chain = test_chain();
+  const Members m = make_members(kFixtureWeights);
+  const Hash32 merkle = make_encoding_fixture().content.merkle_root;
+  derived_field(w, "chain_id", kChainAscii);
+  derived_field(w, "prev_id", kGenesisAscii);
+  w.field("merkle_root", to_hex(merkle));
+  w.field("merkle_root_note", "the block of encoding.json");
+  write_members(w, m);
+
+  // Headers of every member's proposal for rounds 0 and 1.
+  struct Proposed {
+    std::size_t member;
+    BlockHeader header;
+    BlockId id;
+  };
+  std::vector<std::vector<Proposed>> rounds(2);
+  w.key("proposals").begin_array();
+  for (std::uint32_t round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < m.membership.size(); ++i) {
+      const BlockHeader h = make_header(chain, kHeight, round, genesis(), merkle,
+                                        round_start_ms(kMidnightMs, RoundTiming{}, round), m.membership.member(i).key);
+      rounds[round].push_back({i, h, compute_block_id(h)});
+      w.begin_object();
+      w.field("round", round);
+      w.field("member_index", i);
+      w.key("header");
+      write_header_fields(w, h);
+      w.field("block_id", to_hex(rounds[round].back().id));
+      w.end_object();
+    }
+  }
+  w.end_array();
+
+  LowestHashPolicy lowest;
+  FirstToQuorumPolicy first;
+  w.key("cases").begin_array();
+  // (policy, round, candidate member indices in arrival order, own member index or none)
+  struct Case {
+    const SelectionPolicy* policy;
+    std::uint32_t round;
+    std::vector<std::size_t> arrival_order;
+    std::optional<std::size_t> own;
+  };
+  const Case cases[] = {
+      {&lowest, 0, {0, 1, 2, 3}, std::nullopt}, {&lowest, 0, {3, 2, 1, 0}, std::nullopt},
+      {&lowest, 1, {0, 1, 2, 3}, std::nullopt}, {&lowest, 0, {1, 2}, std::nullopt},
+      {&lowest, 0, {2}, std::nullopt},          {&first, 0, {2, 0, 3, 1}, 1},
+      {&first, 0, {1, 3, 0}, 1},                {&first, 0, {1}, 1},
+      {&first, 1, {0, 3, 2, 1}, 0},
+  };
+  for (const Case& c : cases) {
+    std::vector<Candidate> candidates;
+    for (std::size_t pos = 0; pos < c.arrival_order.size(); ++pos) {
+      const Proposed& p = rounds[c.round][c.arrival_order[pos]];
+      const std::uint32_t arrival = c.own && *c.own == p.member ? UINT32_MAX : static_cast<std::uint32_t>(pos);
+      candidates.push_back({nullptr, p.id, arrival});
+    }
+    // The pick must not depend on the order the candidates are stored in.
+    const auto pick = select_canonical(*c.policy, candidates);
+    std::vector<Candidate> reversed(candidates.rbegin(), candidates.rend());
+    const auto pick_reversed = select_canonical(*c.policy, reversed);
+    require(pick && pick_reversed && candidates[*pick].block_id == reversed[*pick_reversed].block_id, "selection");
+    const std::size_t chosen = c.arrival_order[*pick];
+    w.begin_object(true);
+    w.field("policy", c.policy->name());
+    w.field("round", c.round);
+    w.key("arrival_order").begin_array(true);
+    for (std::size_t member : c.arrival_order) w.value(member);
+    w.end_array();
+    if (c.own) w.field("own_member_index", *c.own); else w.key("own_member_index").null();
+    w.field("chosen_member_index", chosen);
+    w.field("chosen_block_id", to_hex(rounds[c.round][chosen].id));
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// ================================================================================================
+// rounds
+// ================================================================================================
+// Drives n RoundMachines by an explicit script and records every call (the event) and
+// everything it returned (the actions), so another implementation can replay the events
+// in order and compare each output.
+class Script {
+ public:
+  Script(std::span<const std::uint64_t> weights, std::vector<Buf> mempool)
+      : chain_(test_chain()), members_(make_members(weights)), mempool_(std::move(mempool)) {
+    views_.assign(mempool_.begin(), mempool_.end());
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      NodeConfig c;
+      c.chain_id = chain_;
+      c.membership = &members_.membership;
+      c.policy = &policy_;
+      c.keys = members_.keys[i];
+      c.reward_per_height = kReward;
+      nodes_.push_back(std::make_unique<RoundMachine>(c));
+      nodes_.back()->begin_height(HeightStart{kHeight, genesis(), kMidnightMs, views_});
+    }
+  }
+
+  using Keep = std::function<bool(std::size_t from, std::size_t to, const Action&)>;
+
+  void start_all(std::uint32_t round) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      Event e{i, "round_start", {}, {}, round, {}, {}};
+      finish(e, nodes_[i]->on_round_start({kHeight, round}));
+    }
+  }
+  void fire_all(TimerKind kind, std::uint32_t round) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      Event e{i, "timer", {}, timer_name(kind), round, {}, {}};
+      finish(e, nodes_[i]->on_timer({kind, kHeight, round}));
+    }
+  }
+  // Delivers queued broadcasts first in, first out, each to every other node in node
+  // order; a copy for which `keep` is false is dropped (no event).
+  void deliver(const Keep& keep) {
+    while (!queue_.empty()) {
+      const Queued q = queue_.front();
+      queue_.pop_front();
+      for (std::size_t to = 0; to < nodes_.size(); ++to) {
+        if (to == q.from || !keep(q.from, to, q.action)) continue;
+        Event e{to, {}, q.message, {}, 0, {}, {}};
+        if (q.action.kind == ActionKind::broadcast_proposal) {
+          e.kind = "proposal";
+          finish(e, nodes_[to]->on_proposal(q.action.proposal));
+        } else {
+          e.kind = "vote";
+          finish(e, nodes_[to]->on_vote(q.action.vote));
+        }
+      }
+    }
+  }
+  void deliver_all() {
+    deliver([](std::size_t, std::size_t, const Action&) { return true; });
+  }
+
+  void write(JsonWriter& w, std::string_view name, std::string_view description) const {
+    w.begin_object();
+    w.field("name", name);
+    w.field("description", description);
+    w.key("config").begin_object();
+    derived_field(w, "chain_id", kChainAscii);
+    derived_field(w, "prev_id", kGenesisAscii);
+    w.field("height", kHeight);
+    w.field("midnight_ms", kMidnightMs);
+    const RoundTiming t;
+    w.key("timing").begin_object(true);
+    w.field("collect_ms", t.collect_ms).field("prevote_ms", t.prevote_ms).field("precommit_ms", t.precommit_ms);
+    w.end_object();
+    w.field("policy", policy_.name());
+    w.field("reward", kReward);
+    write_members(w, members_);
+    write_mempool(w, mempool_);
+    w.end_object();
+
+    w.key("nodes").begin_array();
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      w.begin_object(true);
+      w.field("node", i);
+      w.field("seed", to_hex(seed_of(members_.seeds[i])));
+      w.field("member_index", nodes_[i]->member_index());
+      w.end_object();
+    }
+    w.end_array();
+
+    w.key("messages").begin_array();
+    for (std::size_t id = 0; id < messages_.size(); ++id) {
+      w.begin_object(true);
+      w.field("id", id);
+      w.field("type", messages_[id].type);
+      w.field("hex", to_hex(messages_[id].bytes));
+      w.end_object();
+    }
+    w.end_array();
+
+    w.key("events").begin_array();
+    for (std::size_t seq = 0; seq < events_.size(); ++seq) {
+      const Event& e = events_[seq];
+      w.begin_object(true);
+      w.field("seq", seq);
+      w.field("node", e.node);
+      w.key("input").begin_object(true);
+      w.field("kind", e.kind);
+      if (e.kind == "round_start") {
+        w.field("height", kHeight).field("round", e.round);
+      } else if (e.kind == "timer") {
+        w.field("timer", e.timer).field("height", kHeight).field("round", e.round);
+      } else {
+        w.field("message", e.message);
+      }
+      w.end_object();
+      if (e.error) {
+        w.field("error", *e.error);
+      } else {
+        w.key("output").begin_array(true);
+        for (const Output& o : e.outputs) write_output(w, o);
+        w.end_array();
+      }
+      w.end_object();
+    }
+    w.end_array();
+
+    w.key("expected").begin_array();
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      const RoundMachine& n = *nodes_[i];
+      const auto d = n.decision();
+      w.begin_object(true);
+      w.field("node", i);
+      w.field("decided", d.has_value());
+      if (d) {
+        w.field("round", d->round);
+        w.field("block_id", to_hex(d->block_id));
+        w.field("proposer_member_index", *members_.membership.index_of(d->header.proposer));
+        w.field("certificate_hex", to_hex(enc_certificate(*d->certificate)));
+      }
+      w.key("lock").begin_object(true);
+      w.field("held", n.lock().held);
+      if (n.lock().held) w.field("block_id", to_hex(n.lock().block_id)).field("round", n.lock().round);
+      w.end_object();
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+
+  RoundMachine& node(std::size_t i) { return *nodes_[i]; }
+  std::size_t size() const { return nodes_.size(); }
+  const Membership& membership() const { return members_.membership; }
+  const ChainId& chain() const { return chain_; }
+
+ private:
+  static constexpr std::uint64_t kReward = 1000;
+  struct Message {
+    const char* type;
+    Buf bytes;
+  };
+  struct Output {
+    ActionKind kind;
+    std::size_t message = 0;  // broadcasts
+    TimerFired timer{};       // set_timer
+    std::uint64_t at_ms = 0;
+    std::size_t member = 0;   // send_commit
+  };
+  struct Event {
+    std::size_t node;
+    std::string kind;           // round_start, timer, proposal, vote
+    std::size_t message = 0;    // proposal, vote
+    const char* timer = "";     // timer
+    std::uint32_t round = 0;    // round_start, timer
+    std::optional<std::string> error;
+    std::vector<Output> outputs;
+  };
+  struct Queued {
+    std::size_t from;
+    Action action;
+    std::size_t message;
+  };
+
+  // The id of a message, by its bytes: a forwarded vote is the same message as the original.
+  std::size_t intern(const char* type, Buf bytes) {
+    for (std::size_t i = 0; i < messages_.size(); ++i)
+      if (messages_[i].bytes == bytes) return i;
+    messages_.push_back({type, std::move(bytes)});
+    return messages_.size() - 1;
+  }
+
+  void finish(Event& e, const result<Actions>& r) {
+    if (!r) {
+      require(r.error().category() == error_category_of<round_errc>(), "round machine error category");
+      e.error = round_errc_name(static_cast<round_errc>(r.error().value()));
+      events_.push_back(std::move(e));
+      return;
+    }
+    for (const Action& a : r.value()) {
+      Output o{.kind = a.kind};
+      switch (a.kind) {
+        case ActionKind::broadcast_proposal:
+          o.message = intern("proposal", enc_proposal(a.proposal));
+          queue_.push_back({e.node, a, o.message});
+          break;
+        case ActionKind::broadcast_vote:
+          o.message = intern("vote", enc_vote(a.vote));
+          queue_.push_back({e.node, a, o.message});
+          break;
+        case ActionKind::set_timer:
+          o.timer = a.timer;
+          o.at_ms = a.at_ms;
+          break;
+        case ActionKind::finalize:
+          break;
+        case ActionKind::send_commit:
+          o.member = a.member;
+          break;
+      }
+      e.outputs.push_back(o);
+    }
+    events_.push_back(std::move(e));
+  }
+
+  static void write_output(JsonWriter& w, const Output& o) {
+    w.begin_object(true);
+    switch (o.kind) {
+      case ActionKind::broadcast_proposal: w.field("kind", "broadcast_proposal").field("message", o.message); break;
+      case ActionKind::broadcast_vote: w.field("kind", "broadcast_vote").field("message", o.message); break;
+      case ActionKind::set_timer:
+        w.field("kind", "set_timer").field("timer", timer_name(o.timer.kind)).field("height", o.timer.height);
+        w.field("round", o.timer.round).field("at_ms", o.at_ms);
+        break;
+      case ActionKind::finalize: w.field("kind", "finalize"); break;
+      case ActionKind::send_commit: w.field("kind", "send_commit").field("member_index", o.member); break;
+    }
+    w.end_object();
+  }
+
+  LowestHashPolicy policy_;
+  ChainId chain_;
+  Members members_;
+  std::vector<Buf> mempool_;
+  std::vector<TxBytes> views_;
+  std::vector<std::unique_ptr<RoundMachine>> nodes_;
+  std::deque<Queued> queue_;
+  std::vector<Message> messages_;
+  std::vector<Event> events_;
+};
+
+void write_rounds(JsonWriter& w) {
+  begin_family(
+      w, "rounds",
+      "Scripted runs of the round protocol (spec/protocol.md §5-§7): an ordered list of events for each node, every "
+      "output, and the decisions.",
+      {"One state machine per node, set up with the config (membership, policy, timing, reward) and begun at the "
+       "height with prev_id, midnight_ms and the mempool. Node i has seed i + 1.",
+       "Replay the events in seq order, each on its node: round_start(height, round), timer(kind, height, round), or "
+       "the delivery of a message (decode it from messages[id].hex as proposal or vote).",
+       "output lists the actions the call returned, in order: broadcast_proposal/broadcast_vote (the message id of "
+       "its encoding), set_timer, finalize, send_commit (to a canonical member index). error is a call that MUST be "
+       "rejected (the midnight::round_errc name); it changes nothing.",
+       "The script delivers each broadcast to every other node, first in first out, in node order; finalize and "
+       "send_commit are recorded but not delivered. Messages not delivered are dropped (they have no event).",
+       "expected: each node's decision after the last event (round, block id, certificate encoding) and its lock."});
+  const std::uint64_t weights[] = {1, 1, 1, 1};
+  const std::vector<Buf> mempool = {bytes_of("hello"), bytes_of("midnight")};
+  w.key("scenarios").begin_array();
+  {
+    Script s(weights, mempool);
+    s.start_all(0);
+    s.deliver_all();
+    for (std::size_t i = 0; i < s.size(); ++i) require(s.node(i).decision().has_value(), "all delivered: decided");
+    s.write(w, "all_delivered",
+            "4 members of weight 1; every message is delivered; all finalize the lowest block id of round 0.");
+  }
+  {
+    // tests/unit/round_machine_test.cpp, LockedBlockIsCarriedIntoTheNextRound.
+    Script s(weights, mempool);
+    s.start_all(0);
+    s.deliver([](std::size_t, std::size_t, const Action& a) {
+      return !(a.kind == ActionKind::broadcast_vote && a.vote.step == VoteStep::precommit);
+    });
+    s.fire_all(TimerKind::round_end, 0);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 1);
+    s.deliver_all();
+    const auto d0 = s.node(0).decision();
+    require(d0.has_value() && d0->round == 1, "lock scenario decides in round 1");
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto d = s.node(i).decision();
+      require(d.has_value() && d->block_id == d0->block_id, "lock scenario: one block");
+      require(s.node(i).lock().held && s.node(i).lock().block_id == d0->block_id, "lock scenario: the locked block");
+    }
+    s.write(w, "lock_carried_into_next_round",
+            "4 members of weight 1; every round-0 precommit is lost, so all are locked on the round-0 block B; "
+            "round_end 0, delivery, collect_deadline 1, delivery: B (proposed in round 0) finalizes in round 1.");
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// ================================================================================================
+struct Family {
+  const char* name;
+  void (*write)(JsonWriter&);
+};
+
+constexpr Family kFamilies[] = {
+    {"hashing", write_hashing},       {"signing", write_signing},     {"encoding", write_encoding},
+    {"rejections", write_rejections}, {"quorum", write_quorum},       {"block_building", write_block_building},
+    {"selection", write_selection},   {"rounds", write_rounds},
+};
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) throw UsageError{"vectors: cannot write '" + path.string() + "'"};
+}
+
+}  // namespace
+
+int run_vectors(std::vector<std::string_view> argv) {
+  Args args(std::move(argv));
+  std::optional<std::string_view> out_dir;
+  while (!args.done()) {
+    const auto a = args.next();
+    if (a == "--out" && !out_dir) {
+      out_dir = args.value_of(a);
+      if (out_dir->empty()) throw UsageError{"vectors: --out needs a directory"};
+    } else {
+      throw UsageError{"vectors: unexpected argument '" + std::string(a) + "' (usage: midnight vectors [--out DIR])"};
+    }
+  }
+  if (!out_dir) {
+    std::string doc;
+    JsonWriter w(doc);
+    w.begin_object();
+    w.field("format_version", kFormatVersion);
+    w.key("families").begin_object();
+    for (const Family& f : kFamilies) {
+      w.key(f.name);
+      f.write(w);
+    }
+    w.end_object();
+    w.end_object();
+    std::cout << doc;
+    return kExitOk;
+  }
+  const std::filesystem::path dir{std::string(*out_dir)};
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir)) {
+    throw UsageError{"vectors: cannot create directory '" + dir.string() + "'"};
+  }
+  for (const Family& f : kFamilies) {
+    std::string doc;
+    JsonWriter w(doc);
+    f.write(w);
+    write_file(dir / (std::string(f.name) + ".json"), doc);
+  }
+  return kExitOk;
+}
+
+}  // namespace midnight::cli
