@@ -24,6 +24,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "args.hpp"
@@ -38,6 +39,7 @@
 #include "midnight/crypto/sign.hpp"
 #include "midnight/sim/json_writer.hpp"
 #include "midnight/wire/codec.hpp"
+#include "midnight/wire/encode_vector.hpp"
 #include "midnight/wire/signing.hpp"
 
 namespace midnight::cli {
@@ -281,36 +283,11 @@ void write_tx_list(JsonWriter& w, std::string_view key, std::span<const TxBytes>
 }
 
 // ---- encoding and decoding helpers ---------------------------------------------------------------
-template <class F>
-Buf encode_exact(std::size_t size, F&& encode) {
-  Buf out(size);
-  const result<std::size_t> n = encode(std::span<std::uint8_t>(out));
-  require(n.has_value() && n.value() == size, n ? "encoded size" : "encode failed: " + n.error().message());
-  return out;
-}
-Buf enc_transaction(std::span<const std::uint8_t> tx) {
-  return encode_exact(encoded_size_transaction(tx), [&](auto out) { return encode_transaction(tx, out); });
-}
-Buf enc_masternode(const Masternode& m) {
-  return encode_exact(kMasternodeMessageSize, [&](auto out) { return encode_masternode(m, out); });
-}
-Buf enc_header(const BlockHeader& h) {
-  return encode_exact(kHeaderMessageSize, [&](auto out) { return encode_header(h, out); });
-}
-Buf enc_proposal(const Proposal& p) {
-  return encode_exact(kProposalMessageSize, [&](auto out) { return encode_proposal(p, out); });
-}
-Buf enc_vote(const Vote& v) {
-  return encode_exact(kVoteMessageSize, [&](auto out) { return encode_vote(v, out); });
-}
-Buf enc_certificate(const Certificate& c) {
-  return encode_exact(encoded_size_certificate(c), [&](auto out) { return encode_certificate(c, out); });
-}
-Buf enc_block(const BlockHeader& h, const Signature& sig, std::span<const TxBytes> txs) {
-  return encode_exact(encoded_size_block(txs), [&](auto out) { return encode_block(h, sig, txs, out); });
-}
-Buf enc_commit(const Certificate& c, const BlockHeader& h, const Signature& sig, std::span<const TxBytes> txs) {
-  return encode_exact(encoded_size_commit(c, txs), [&](auto out) { return encode_commit(c, h, sig, txs, out); });
+// The library's allocating encoders under the generator's policy: every value it encodes
+// was built valid, so a refusal is a broken generator or library (see require).
+Buf unwrap(result<Buf> encoded) {
+  require(encoded.has_value(), encoded ? "" : "encode failed: " + encoded.error().message());
+  return std::move(encoded).value();
 }
 
 struct DecodeOutcome {
@@ -326,39 +303,43 @@ DecodeOutcome decode_as(MessageType t, std::span<const std::uint8_t> in) {
   switch (t) {
     case MessageType::transaction: {
       auto r = decode_transaction(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = enc_transaction(r.value());
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_transaction_to_vector(r.value()));
       break;
     }
     case MessageType::masternode: {
       auto r = decode_masternode(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = enc_masternode(r.value());
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
       break;
     }
     case MessageType::header: {
       auto r = decode_header(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = enc_header(r.value());
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
       break;
     }
     case MessageType::proposal: {
       auto r = decode_proposal(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = enc_proposal(r.value());
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
       break;
     }
     case MessageType::vote: {
       auto r = decode_vote(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = enc_vote(r.value());
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
       break;
     }
     case MessageType::certificate: {
       auto c = std::make_unique<Certificate>();
       auto r = decode_certificate(in, *c, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = enc_certificate(*c);
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(*c));
       break;
     }
     case MessageType::block: {
       auto b = std::make_unique<BlockView>();
       auto r = decode_block(in, *b, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = enc_block(b->header, b->signature, b->transactions());
+      if (!r) {
+        fail(r.error());
+      } else {
+        d.reencoded = unwrap(encode_block_to_vector(b->header, b->signature, b->transactions()));
+      }
       break;
     }
     case MessageType::commit: {
@@ -367,7 +348,8 @@ DecodeOutcome decode_as(MessageType t, std::span<const std::uint8_t> in) {
       if (!r) {
         fail(r.error());
       } else {
-        d.reencoded = enc_commit(c->certificate, c->block.header, c->block.signature, c->block.transactions());
+        d.reencoded = unwrap(encode_commit_to_vector(c->certificate, c->block.header, c->block.signature,
+                                                     c->block.transactions()));
       }
       break;
     }
@@ -830,12 +812,14 @@ void write_encoding(JsonWriter& w) {
       w.end_object();
     };
   };
-  write_message(w, "transaction", MessageType::transaction, enc_transaction(f.tx), tx_fields(f.tx));
+  write_message(w, "transaction", MessageType::transaction, unwrap(encode_transaction_to_vector(f.tx)),
+                tx_fields(f.tx));
   const Buf one_byte{0x00};
-  write_message(w, "transaction of one byte", MessageType::transaction, enc_transaction(one_byte), tx_fields(one_byte));
+  write_message(w, "transaction of one byte", MessageType::transaction,
+                unwrap(encode_transaction_to_vector(one_byte)), tx_fields(one_byte));
   const Buf biggest(kMaxTransactionBytes, 0x5b);
-  write_message(w, "transaction of the largest size (65536 bytes)", MessageType::transaction, enc_transaction(biggest),
-                tx_fields(biggest));
+  write_message(w, "transaction of the largest size (65536 bytes)", MessageType::transaction,
+                unwrap(encode_transaction_to_vector(biggest)), tx_fields(biggest));
 
   const auto masternode_fields = [&w](const Masternode& m) {
     return [&w, m] {
@@ -846,20 +830,20 @@ void write_encoding(JsonWriter& w) {
       w.end_object();
     };
   };
-  write_message(w, "masternode", MessageType::masternode, enc_masternode(f.masternode),
+  write_message(w, "masternode", MessageType::masternode, unwrap(encode_to_vector(f.masternode)),
                 masternode_fields(f.masternode));
   write_message(w, "masternode of the largest weight (2^20)", MessageType::masternode,
-                enc_masternode(f.heavy_masternode),
+                unwrap(encode_to_vector(f.heavy_masternode)),
                 masternode_fields(f.heavy_masternode));
 
-  write_message(w, "header", MessageType::header, enc_header(f.header), [&] {
+  write_message(w, "header", MessageType::header, unwrap(encode_to_vector(f.header)), [&] {
     w.begin_object();
     w.key("header");
     write_header_fields(w, f.header);
     w.field("block_id", to_hex(compute_block_id(f.header)));
     w.end_object();
   });
-  write_message(w, "proposal", MessageType::proposal, enc_proposal(f.proposal), [&] {
+  write_message(w, "proposal", MessageType::proposal, unwrap(encode_to_vector(f.proposal)), [&] {
     w.begin_object();
     w.key("header");
     write_header_fields(w, f.header);
@@ -867,10 +851,11 @@ void write_encoding(JsonWriter& w) {
     w.field("signature", to_hex(f.proposal.signature));
     w.end_object();
   });
-  write_message(w, "vote (spec/encoding.md §9)", MessageType::vote, enc_vote(f.vote),
+  write_message(w, "vote (spec/encoding.md §9)", MessageType::vote, unwrap(encode_to_vector(f.vote)),
                 [&] { write_vote_fields(w, f.vote); });
-  write_message(w, "nil precommit", MessageType::vote, enc_vote(f.nil_vote), [&] { write_vote_fields(w, f.nil_vote); });
-  write_message(w, "certificate", MessageType::certificate, enc_certificate(f.certificate),
+  write_message(w, "nil precommit", MessageType::vote, unwrap(encode_to_vector(f.nil_vote)),
+                [&] { write_vote_fields(w, f.nil_vote); });
+  write_message(w, "certificate", MessageType::certificate, unwrap(encode_to_vector(f.certificate)),
                 [&] { write_certificate_fields(w, f.certificate); });
 
   // The largest certificate: 64 precommits (seeds 1..64), voters ascending.
@@ -887,7 +872,7 @@ void write_encoding(JsonWriter& w) {
       big.signatures[i] = {v.voter, v.signature};
     }
     write_message(w, "certificate of the largest count (64, seeds 1..64)", MessageType::certificate,
-                  enc_certificate(big), [&] { write_certificate_fields(w, big); });
+                  unwrap(encode_to_vector(big)), [&] { write_certificate_fields(w, big); });
   }
 
   const auto block_fields = [&] {
@@ -900,10 +885,11 @@ void write_encoding(JsonWriter& w) {
     write_tx_list(w, "transactions", f.content.views);
     w.end_object();
   };
-  write_message(w, "block", MessageType::block, enc_block(f.header, f.proposal.signature, f.content.views),
+  write_message(w, "block", MessageType::block,
+                unwrap(encode_block_to_vector(f.header, f.proposal.signature, f.content.views)),
                 block_fields);
   write_message(w, "commit", MessageType::commit,
-                enc_commit(f.certificate, f.header, f.proposal.signature, f.content.views), [&] {
+                unwrap(encode_commit_to_vector(f.certificate, f.header, f.proposal.signature, f.content.views)), [&] {
                   w.begin_object();
                   w.key("certificate");
                   write_certificate_fields(w, f.certificate);
@@ -957,7 +943,7 @@ void put_u64(Buf& b, std::size_t at, std::uint64_t x) { store_u64(b.data() + at,
 
 // A block message built field by field, so that rejections can break one rule only.
 Buf raw_block(const BlockHeader& h, const Signature& sig, std::uint32_t tx_count, std::span<const TxBytes> txs) {
-  Buf out = enc_header(h);
+  Buf out = unwrap(encode_to_vector(h));
   out[1] = static_cast<std::uint8_t>(MessageType::block);
   out.insert(out.end(), sig.v.begin(), sig.v.end());
   Buf n(4);
@@ -993,14 +979,14 @@ void write_rejections(JsonWriter& w) {
                 "Decoding checks structure only: the changed messages' signatures are not checked and do not matter."});
   const EncodingFixture f = make_encoding_fixture();
   Rejector r{w};
-  const Buf vote = enc_vote(f.vote);
-  const Buf tx = enc_transaction(f.tx);
-  const Buf header = enc_header(f.header);
-  const Buf proposal = enc_proposal(f.proposal);
-  const Buf masternode = enc_masternode(f.masternode);
-  const Buf certificate = enc_certificate(f.certificate);
-  const Buf block = enc_block(f.header, f.proposal.signature, f.content.views);
-  const Buf commit = enc_commit(f.certificate, f.header, f.proposal.signature, f.content.views);
+  const Buf vote = unwrap(encode_to_vector(f.vote));
+  const Buf tx = unwrap(encode_transaction_to_vector(f.tx));
+  const Buf header = unwrap(encode_to_vector(f.header));
+  const Buf proposal = unwrap(encode_to_vector(f.proposal));
+  const Buf masternode = unwrap(encode_to_vector(f.masternode));
+  const Buf certificate = unwrap(encode_to_vector(f.certificate));
+  const Buf block = unwrap(encode_block_to_vector(f.header, f.proposal.signature, f.content.views));
+  const Buf commit = unwrap(encode_commit_to_vector(f.certificate, f.header, f.proposal.signature, f.content.views));
   const std::size_t cert_size = certificate.size() - kPrefixSize;  // body size inside a commit
   constexpr std::size_t kCertCountAt = kPrefixSize + 32 + 8 + 4 + 32;      // 78
   const auto& tx_views = f.content.views;  // coinbase, then 3 transactions ascending by txid
@@ -1147,7 +1133,7 @@ void write_rejections(JsonWriter& w) {
   r.reject("vote with step 3", MessageType::vote, with_byte(vote, kVoteStepAt, 3), codec_errc::bad_vote_step,
            "vote step is neither 1 nor 2");
   {
-    const Buf nil = enc_vote(f.nil_vote);
+    const Buf nil = unwrap(encode_to_vector(f.nil_vote));
     r.reject("nil vote (zero block id) with approve = 1", MessageType::vote, with_byte(nil, kVoteApproveAt, 1),
              codec_errc::nil_vote_not_canonical, "approve = 1 with a zero block id");
   }
@@ -1632,7 +1618,7 @@ class Script {
         w.field("round", d->round);
         w.field("block_id", to_hex(d->block_id));
         w.field("proposer_member_index", *members_.membership.index_of(d->header.proposer));
-        w.field("certificate_hex", to_hex(enc_certificate(*d->certificate)));
+        w.field("certificate_hex", to_hex(unwrap(encode_to_vector(*d->certificate))));
       }
       w.key("lock").begin_object(true);
       w.field("held", n.lock().held);
@@ -1696,11 +1682,11 @@ class Script {
       Output o{.kind = a.kind};
       switch (a.kind) {
         case ActionKind::broadcast_proposal:
-          o.message = intern("proposal", enc_proposal(a.proposal));
+          o.message = intern("proposal", unwrap(encode_to_vector(a.proposal)));
           queue_.push_back({e.node, a, o.message});
           break;
         case ActionKind::broadcast_vote:
-          o.message = intern("vote", enc_vote(a.vote));
+          o.message = intern("vote", unwrap(encode_to_vector(a.vote)));
           queue_.push_back({e.node, a, o.message});
           break;
         case ActionKind::set_timer:

@@ -1,5 +1,8 @@
 // Encoding messages into owned byte vectors for the simulated network: everything a
 // node sends travels as the canonical bytes, so every receiver goes through the codec.
+// The encoding is wire/encode_vector.hpp's; what is the simulator's own is the policy:
+// every message it sends was built valid, so one that does not encode is a broken
+// invariant (a bug in a decision or in the codec), not a network event, and aborts.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -1,0 +1,67 @@
+// The allocating encoders: size from codec.hpp, encode, hand the vector over.
+#include "midnight/wire/encode_vector.hpp"
+
+#include <cassert>
+#include <cstddef>
+#include <utility>
+
+#include "midnight/wire/codec.hpp"
+
+namespace midnight {
+
+namespace {
+
+using Buf = std::vector<std::uint8_t>;
+
+// `encode(span)` is one of codec.hpp's encoders; `size` is what codec.hpp says it writes.
+template <class Encode>
+result<Buf> encode_sized(std::size_t size, Encode&& encode) {
+  Buf out(size);
+  const result<std::size_t> n = encode(std::span<std::uint8_t>(out));
+  if (!n) return n.error();
+  // The encoders return exactly encoded_size_* (or the k*MessageSize constant).
+  assert(n.value() == size && "encoded_size_* and the encoder disagree");
+  out.resize(n.value());
+  return out;
+}
+
+}  // namespace
+
+result<Buf> encode_to_vector(const Masternode& m) {
+  return encode_sized(kMasternodeMessageSize, [&](std::span<std::uint8_t> out) { return encode_masternode(m, out); });
+}
+
+result<Buf> encode_to_vector(const BlockHeader& h) {
+  return encode_sized(kHeaderMessageSize, [&](std::span<std::uint8_t> out) { return encode_header(h, out); });
+}
+
+result<Buf> encode_to_vector(const Proposal& p) {
+  return encode_sized(kProposalMessageSize, [&](std::span<std::uint8_t> out) { return encode_proposal(p, out); });
+}
+
+result<Buf> encode_to_vector(const Vote& v) {
+  return encode_sized(kVoteMessageSize, [&](std::span<std::uint8_t> out) { return encode_vote(v, out); });
+}
+
+result<Buf> encode_to_vector(const Certificate& c) {
+  return encode_sized(encoded_size_certificate(c),
+                      [&](std::span<std::uint8_t> out) { return encode_certificate(c, out); });
+}
+
+result<Buf> encode_transaction_to_vector(std::span<const std::uint8_t> tx) {
+  return encode_sized(encoded_size_transaction(tx),
+                      [&](std::span<std::uint8_t> out) { return encode_transaction(tx, out); });
+}
+
+result<Buf> encode_block_to_vector(const BlockHeader& h, const Signature& sig, std::span<const TxBytes> txs) {
+  return encode_sized(encoded_size_block(txs),
+                      [&](std::span<std::uint8_t> out) { return encode_block(h, sig, txs, out); });
+}
+
+result<Buf> encode_commit_to_vector(const Certificate& c, const BlockHeader& h, const Signature& sig,
+                                    std::span<const TxBytes> txs) {
+  return encode_sized(encoded_size_commit(c, txs),
+                      [&](std::span<std::uint8_t> out) { return encode_commit(c, h, sig, txs, out); });
+}
+
+}  // namespace midnight
