@@ -11,6 +11,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "message_json.hpp"
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/merkle.hpp"
@@ -71,74 +72,11 @@ std::vector<std::uint8_t> parse_hex_text(const std::string& text) {
   return out;
 }
 
-const char* type_name(MessageType t) {
-  switch (t) {
-    case MessageType::transaction: return "transaction";
-    case MessageType::masternode: return "masternode";
-    case MessageType::header: return "header";
-    case MessageType::proposal: return "proposal";
-    case MessageType::vote: return "vote";
-    case MessageType::certificate: return "certificate";
-    case MessageType::block: return "block";
-    case MessageType::commit: return "commit";
-  }
-  return "?";
-}
-
 using sim::JsonWriter;
-
-void write_header(JsonWriter& w, const BlockHeader& h) {
-  w.begin_object();
-  w.field("version", h.version);
-  w.field("chain_id", to_hex(h.chain_id));
-  w.field("height", h.height);
-  w.field("round", h.round);
-  w.field("prev_id", to_hex(h.prev_id));
-  w.field("merkle_root", to_hex(h.merkle_root));
-  w.field("timestamp_ms", h.timestamp_ms);
-  w.field("proposer", to_hex(h.proposer));
-  w.end_object();
-}
-
-void write_vote(JsonWriter& w, const Vote& v) {
-  w.field("chain_id", to_hex(v.chain_id));
-  w.field("height", v.height);
-  w.field("round", v.round);
-  w.field("step", v.step == VoteStep::prevote ? "prevote" : "precommit");
-  w.field("block_id", to_hex(v.block_id));
-  w.field("approve", v.approve);
-  w.field("nil", !v.approve && v.block_id.is_zero());
-  w.field("voter", to_hex(v.voter));
-  w.field("signature", to_hex(v.signature));
-  w.field("signature_valid", verify_vote(v));
-}
-
-void write_certificate(JsonWriter& w, const Certificate& c) {
-  w.begin_object();
-  w.field("chain_id", to_hex(c.chain_id));
-  w.field("height", c.height);
-  w.field("round", c.round);
-  w.field("block_id", to_hex(c.block_id));
-  w.field("count", c.count);
-  w.key("signatures").begin_array();
-  for (std::size_t i = 0; i < c.count; ++i) {
-    w.begin_object(true);
-    w.field("voter", to_hex(c.signatures[i].voter));
-    w.field("signature", to_hex(c.signatures[i].signature));
-    w.field("signature_valid", verify_vote(c.vote(i)));
-    w.end_object();
-  }
-  w.end_array();
-  w.end_object();
-}
 
 void write_block(JsonWriter& w, const BlockView& b) {
   w.begin_object();
-  w.key("header");
-  write_header(w, b.header);
-  w.field("block_id", to_hex(compute_block_id(b.header)));
-  w.field("signature", to_hex(b.signature));
-  w.field("signature_valid", verify_proposal(Proposal{b.header, b.signature}));
+  write_signed_header_fields(w, b.header, b.signature, Derived::show);
   w.field("merkle_root_valid", merkle_root(b.transactions()) == b.header.merkle_root);
   w.field("tx_count", b.tx_count);
   w.key("transactions").begin_array();
@@ -157,7 +95,7 @@ void write_block(JsonWriter& w, const BlockView& b) {
 
 int report_error(const std::error_code& ec, const DecodeWhere& where, MessageType type, bool typed) {
   std::cerr << "midnight decode: error: " << ec.message() << " [" << ec.category().name() << "]"
-            << (typed ? std::string(" while decoding a ") + type_name(type) : std::string()) << " at field '"
+            << (typed ? std::string(" while decoding a ") + message_type_name(type) : std::string()) << " at field '"
             << (where.field && *where.field ? where.field : "?") << "', byte offset " << where.offset << "\n";
   return kExitUsage;
 }
@@ -192,7 +130,7 @@ int run_decode(std::vector<std::string_view> argv) {
   std::string doc;
   JsonWriter w(doc);
   w.begin_object();
-  w.field("type", type_name(type.value()));
+  w.field("type", message_type_name(type.value()));
   w.field("size", bytes.size());
   switch (type.value()) {
     case MessageType::transaction: {
@@ -205,40 +143,32 @@ int run_decode(std::vector<std::string_view> argv) {
     case MessageType::masternode: {
       auto m = decode_masternode(bytes, &where);
       if (!m) return report_error(m.error(), where, type.value(), true);
-      w.field("key", to_hex(m.value().key));
-      w.field("reward_to", to_hex(m.value().reward_to));
-      w.field("weight", m.value().weight);
+      write_masternode_fields(w, m.value());
       break;
     }
     case MessageType::header: {
       auto h = decode_header(bytes, &where);
       if (!h) return report_error(h.error(), where, type.value(), true);
-      w.key("header");
-      write_header(w, h.value());
-      w.field("block_id", to_hex(compute_block_id(h.value())));
+      write_header_fields(w, h.value());
       break;
     }
     case MessageType::proposal: {
       auto p = decode_proposal(bytes, &where);
       if (!p) return report_error(p.error(), where, type.value(), true);
-      w.key("header");
-      write_header(w, p.value().header);
-      w.field("block_id", to_hex(compute_block_id(p.value().header)));
-      w.field("signature", to_hex(p.value().signature));
-      w.field("signature_valid", verify_proposal(p.value()));
+      write_signed_header_fields(w, p.value().header, p.value().signature, Derived::show);
       break;
     }
     case MessageType::vote: {
       auto v = decode_vote(bytes, &where);
       if (!v) return report_error(v.error(), where, type.value(), true);
-      write_vote(w, v.value());
+      write_vote_fields(w, v.value(), Derived::show);
       break;
     }
     case MessageType::certificate: {
       auto c = std::make_unique<Certificate>();
       if (auto r = decode_certificate(bytes, *c, &where); !r) return report_error(r.error(), where, type.value(), true);
       w.key("certificate");
-      write_certificate(w, *c);
+      write_certificate(w, *c, Derived::show);
       break;
     }
     case MessageType::block: {
@@ -252,7 +182,7 @@ int run_decode(std::vector<std::string_view> argv) {
       auto c = std::make_unique<CommitView>();
       if (auto r = decode_commit(bytes, *c, &where); !r) return report_error(r.error(), where, type.value(), true);
       w.key("certificate");
-      write_certificate(w, c->certificate);
+      write_certificate(w, c->certificate, Derived::show);
       w.key("block");
       write_block(w, c->block);
       w.field("certificate_names_block", c->certificate.block_id == compute_block_id(c->block.header));

@@ -29,6 +29,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "message_json.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/consensus/certificate.hpp"
@@ -102,22 +103,6 @@ const char* round_errc_name(round_errc e) {
   }
   broken("unnamed round_errc");
 }
-
-const char* type_name(MessageType t) {
-  switch (t) {
-    case MessageType::transaction: return "transaction";
-    case MessageType::masternode: return "masternode";
-    case MessageType::header: return "header";
-    case MessageType::proposal: return "proposal";
-    case MessageType::vote: return "vote";
-    case MessageType::certificate: return "certificate";
-    case MessageType::block: return "block";
-    case MessageType::commit: return "commit";
-  }
-  broken("unnamed message type");
-}
-
-const char* step_name(VoteStep s) { return s == VoteStep::prevote ? "prevote" : "precommit"; }
 
 const char* timer_name(TimerKind k) {
   switch (k) {
@@ -233,47 +218,6 @@ void begin_family(JsonWriter& w, std::string_view name, std::string_view descrip
   w.key("notes").begin_array();
   for (std::string_view n : notes) w.value(n);
   w.end_array();
-}
-
-void write_header_fields(JsonWriter& w, const BlockHeader& h) {
-  w.begin_object();
-  w.field("version", h.version);
-  w.field("chain_id", to_hex(h.chain_id));
-  w.field("height", h.height);
-  w.field("round", h.round);
-  w.field("prev_id", to_hex(h.prev_id));
-  w.field("merkle_root", to_hex(h.merkle_root));
-  w.field("timestamp_ms", h.timestamp_ms);
-  w.field("proposer", to_hex(h.proposer));
-  w.end_object();
-}
-
-void write_vote_fields(JsonWriter& w, const Vote& v) {
-  w.begin_object();
-  w.field("chain_id", to_hex(v.chain_id));
-  w.field("height", v.height);
-  w.field("round", v.round);
-  w.field("step", step_name(v.step));
-  w.field("block_id", to_hex(v.block_id));
-  w.field("approve", v.approve);
-  w.field("voter", to_hex(v.voter));
-  w.field("signature", to_hex(v.signature));
-  w.end_object();
-}
-
-void write_certificate_fields(JsonWriter& w, const Certificate& c) {
-  w.begin_object();
-  w.field("chain_id", to_hex(c.chain_id));
-  w.field("height", c.height);
-  w.field("round", c.round);
-  w.field("block_id", to_hex(c.block_id));
-  w.field("count", c.count);
-  w.key("signatures").begin_array();
-  for (const CertificateSignature& s : c.used()) {
-    w.begin_object(true).field("voter", to_hex(s.voter)).field("signature", to_hex(s.signature)).end_object();
-  }
-  w.end_array();
-  w.end_object();
 }
 
 void write_tx_list(JsonWriter& w, std::string_view key, std::span<const TxBytes> txs) {
@@ -493,7 +437,7 @@ void write_hashing(JsonWriter& w) {
     encode_header_body(h, body);
     w.begin_object();
     w.key("header");
-    write_header_fields(w, h);
+    write_header(w, h);
     w.field("header_body_hex", to_hex(body));
     w.field("block_id", to_hex(compute_block_id(h)));
     w.end_object();
@@ -633,9 +577,7 @@ void write_signing(JsonWriter& w) {
     require(verify_proposal(p), "proposal verifies");
     w.begin_object();
     w.field("signer_seed", to_hex(seed_of(seed)));
-    w.key("header");
     write_header_fields(w, h);
-    w.field("block_id", to_hex(compute_block_id(h)));
     w.field("signing_input_hex", to_hex(proposal_signing_input(h)));
     w.field("signature", to_hex(p.signature));
     w.end_object();
@@ -663,7 +605,7 @@ void write_signing(JsonWriter& w) {
     w.field("name", c.name);
     w.field("signer_seed", to_hex(seed_of(1)));
     w.key("vote");
-    write_vote_fields(w, v);
+    write_vote(w, v, Derived::omit);
     w.field("signing_input_hex", to_hex(vote_signing_input(v)));
     w.end_object();
   }
@@ -782,7 +724,7 @@ void write_message(JsonWriter& w, std::string_view name, MessageType type, const
   require(d.reencoded == encoded, std::string(name) + ": does not re-encode to the same bytes");
   w.begin_object();
   w.field("name", name);
-  w.field("type", type_name(type));
+  w.field("type", message_type_name(type));
   w.key("fields");
   fields();
   w.field("size", encoded.size());
@@ -824,9 +766,7 @@ void write_encoding(JsonWriter& w) {
   const auto masternode_fields = [&w](const Masternode& m) {
     return [&w, m] {
       w.begin_object(true);
-      w.field("key", to_hex(m.key));
-      w.field("reward_to", to_hex(m.reward_to));
-      w.field("weight", m.weight);
+      write_masternode_fields(w, m);
       w.end_object();
     };
   };
@@ -838,25 +778,20 @@ void write_encoding(JsonWriter& w) {
 
   write_message(w, "header", MessageType::header, unwrap(encode_to_vector(f.header)), [&] {
     w.begin_object();
-    w.key("header");
     write_header_fields(w, f.header);
-    w.field("block_id", to_hex(compute_block_id(f.header)));
     w.end_object();
   });
   write_message(w, "proposal", MessageType::proposal, unwrap(encode_to_vector(f.proposal)), [&] {
     w.begin_object();
-    w.key("header");
-    write_header_fields(w, f.header);
-    w.field("block_id", to_hex(compute_block_id(f.header)));
-    w.field("signature", to_hex(f.proposal.signature));
+    write_signed_header_fields(w, f.header, f.proposal.signature, Derived::omit);
     w.end_object();
   });
   write_message(w, "vote (spec/encoding.md §9)", MessageType::vote, unwrap(encode_to_vector(f.vote)),
-                [&] { write_vote_fields(w, f.vote); });
+                [&] { write_vote(w, f.vote, Derived::omit); });
   write_message(w, "nil precommit", MessageType::vote, unwrap(encode_to_vector(f.nil_vote)),
-                [&] { write_vote_fields(w, f.nil_vote); });
+                [&] { write_vote(w, f.nil_vote, Derived::omit); });
   write_message(w, "certificate", MessageType::certificate, unwrap(encode_to_vector(f.certificate)),
-                [&] { write_certificate_fields(w, f.certificate); });
+                [&] { write_certificate(w, f.certificate, Derived::omit); });
 
   // The largest certificate: 64 precommits (seeds 1..64), voters ascending.
   {
@@ -872,15 +807,12 @@ void write_encoding(JsonWriter& w) {
       big.signatures[i] = {v.voter, v.signature};
     }
     write_message(w, "certificate of the largest count (64, seeds 1..64)", MessageType::certificate,
-                  unwrap(encode_to_vector(big)), [&] { write_certificate_fields(w, big); });
+                  unwrap(encode_to_vector(big)), [&] { write_certificate(w, big, Derived::omit); });
   }
 
   const auto block_fields = [&] {
     w.begin_object();
-    w.key("header");
-    write_header_fields(w, f.header);
-    w.field("block_id", to_hex(compute_block_id(f.header)));
-    w.field("signature", to_hex(f.proposal.signature));
+    write_signed_header_fields(w, f.header, f.proposal.signature, Derived::omit);
     w.field("tx_count", f.content.views.size());
     write_tx_list(w, "transactions", f.content.views);
     w.end_object();
@@ -892,7 +824,7 @@ void write_encoding(JsonWriter& w) {
                 unwrap(encode_commit_to_vector(f.certificate, f.header, f.proposal.signature, f.content.views)), [&] {
                   w.begin_object();
                   w.key("certificate");
-                  write_certificate_fields(w, f.certificate);
+                  write_certificate(w, f.certificate, Derived::omit);
                   w.key("block");
                   block_fields();
                   w.end_object();
@@ -916,7 +848,7 @@ struct Rejector {
                 (d.error ? d.error.message() : std::string("success")));
     w.begin_object(true);
     w.field("name", name);
-    w.field("decode_as", type_name(as));
+    w.field("decode_as", message_type_name(as));
     w.field("rule", rule);
     w.field("error", codec_errc_name(expected));
     w.field("field", d.where.field);
@@ -1428,9 +1360,7 @@ void write_selection(JsonWriter& w) {
       w.begin_object();
       w.field("round", round);
       w.field("member_index", i);
-      w.key("header");
       write_header_fields(w, h);
-      w.field("block_id", to_hex(rounds[round].back().id));
       w.end_object();
     }
   }

@@ -1,0 +1,96 @@
+#include "message_json.hpp"
+
+#include "midnight/core/bytes.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight::cli {
+
+using sim::JsonWriter;
+
+const char* message_type_name(MessageType t) {
+  // No default: a new message type is a compile error here (-Wswitch, -Werror).
+  switch (t) {
+    case MessageType::transaction: return "transaction";
+    case MessageType::masternode: return "masternode";
+    case MessageType::header: return "header";
+    case MessageType::proposal: return "proposal";
+    case MessageType::vote: return "vote";
+    case MessageType::certificate: return "certificate";
+    case MessageType::block: return "block";
+    case MessageType::commit: return "commit";
+  }
+  return "?";
+}
+
+void write_header(JsonWriter& w, const BlockHeader& h) {
+  w.begin_object();
+  w.field("version", h.version);
+  w.field("chain_id", to_hex(h.chain_id));
+  w.field("height", h.height);
+  w.field("round", h.round);
+  w.field("prev_id", to_hex(h.prev_id));
+  w.field("merkle_root", to_hex(h.merkle_root));
+  w.field("timestamp_ms", h.timestamp_ms);
+  w.field("proposer", to_hex(h.proposer));
+  w.end_object();
+}
+
+void write_header_fields(JsonWriter& w, const BlockHeader& h) {
+  w.key("header");
+  write_header(w, h);
+  w.field("block_id", to_hex(compute_block_id(h)));
+}
+
+void write_signed_header_fields(JsonWriter& w, const BlockHeader& h, const Signature& sig, Derived derived) {
+  write_header_fields(w, h);
+  w.field("signature", to_hex(sig));
+  if (derived == Derived::show) w.field("signature_valid", verify_proposal(Proposal{h, sig}));
+}
+
+void write_masternode_fields(JsonWriter& w, const Masternode& m) {
+  w.field("key", to_hex(m.key));
+  w.field("reward_to", to_hex(m.reward_to));
+  w.field("weight", m.weight);
+}
+
+void write_vote_fields(JsonWriter& w, const Vote& v, Derived derived) {
+  const bool show = derived == Derived::show;
+  w.field("chain_id", to_hex(v.chain_id));
+  w.field("height", v.height);
+  w.field("round", v.round);
+  w.field("step", v.step == VoteStep::prevote ? "prevote" : "precommit");
+  w.field("block_id", to_hex(v.block_id));
+  w.field("approve", v.approve);
+  if (show) w.field("nil", !v.approve && v.block_id.is_zero());
+  w.field("voter", to_hex(v.voter));
+  w.field("signature", to_hex(v.signature));
+  if (show) w.field("signature_valid", verify_vote(v));
+}
+
+void write_vote(JsonWriter& w, const Vote& v, Derived derived) {
+  w.begin_object();
+  write_vote_fields(w, v, derived);
+  w.end_object();
+}
+
+void write_certificate(JsonWriter& w, const Certificate& c, Derived derived) {
+  w.begin_object();
+  w.field("chain_id", to_hex(c.chain_id));
+  w.field("height", c.height);
+  w.field("round", c.round);
+  w.field("block_id", to_hex(c.block_id));
+  w.field("count", c.count);
+  w.key("signatures").begin_array();
+  const auto used = c.used();
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    w.begin_object(true);
+    w.field("voter", to_hex(used[i].voter));
+    w.field("signature", to_hex(used[i].signature));
+    if (derived == Derived::show) w.field("signature_valid", verify_vote(c.vote(i)));
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+}  // namespace midnight::cli

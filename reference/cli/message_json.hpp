@@ -1,0 +1,44 @@
+// Messages as JSON, shared by `decode` (one message, every field) and `vectors` (the
+// conformance vectors). Field names and order are part of both outputs: `decode`'s is
+// checked by tests/cli/decode.sh, and the vectors' is committed in spec/vectors/, so a
+// change here changes both and must be regenerated on purpose.
+#pragma once
+#include <span>
+
+#include "midnight/sim/json_writer.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight::cli {
+
+// Whether to add what is derived from a message rather than carried in it: whether a vote
+// is nil and whether each signature verifies. `decode` shows these; the vectors hold only
+// the encoded fields (a reader derives the rest).
+enum class Derived { omit, show };
+
+// "transaction", "masternode", ...: the name `decode` and the vectors give a type ("?" for
+// a value that names none).
+const char* message_type_name(MessageType t);
+
+// Functions named *_fields write fields into the object the caller has open; the others
+// write one JSON value (after the caller's key, or as an array element).
+
+// {"version", "chain_id", "height", "round", "prev_id", "merkle_root", "timestamp_ms", "proposer"}
+void write_header(sim::JsonWriter& w, const BlockHeader& h);
+// "header": {...}, "block_id": its id.
+void write_header_fields(sim::JsonWriter& w, const BlockHeader& h);
+// The header's fields, then "signature" (the proposer's), and with Derived::show
+// "signature_valid". A proposal, and the start of a block.
+void write_signed_header_fields(sim::JsonWriter& w, const BlockHeader& h, const Signature& sig, Derived derived);
+// "key", "reward_to", "weight".
+void write_masternode_fields(sim::JsonWriter& w, const Masternode& m);
+// "chain_id", "height", "round", "step", "block_id", "approve", ["nil"], "voter", "signature",
+// ["signature_valid"]; the bracketed ones with Derived::show.
+void write_vote_fields(sim::JsonWriter& w, const Vote& v, Derived derived);
+// The vote's fields as one object.
+void write_vote(sim::JsonWriter& w, const Vote& v, Derived derived);
+// {"chain_id", "height", "round", "block_id", "count", "signatures": [{"voter", "signature",
+// ["signature_valid"]}, ...]}, one single-line object a signature.
+void write_certificate(sim::JsonWriter& w, const Certificate& c, Derived derived);
+
+}  // namespace midnight::cli
