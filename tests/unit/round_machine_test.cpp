@@ -282,6 +282,43 @@ TEST(RoundMachine, LockMovesOnlyToAHigherRoundPolka) {
   }
 }
 
+// A node whose collect timer never fired, but which already holds a polka for the
+// current round and the polka block's proposal, precommits that block at the prevote
+// deadline, not nil.
+TEST(RoundMachine, PrevoteDeadlineStillPrecommitsAKnownPolka) {
+  Cluster c(4);
+  c.start_all();
+  const std::size_t late = 3;
+  // Nodes 0-2 exchange proposals; nothing reaches node 3 and node 3's proposal is lost.
+  c.deliver([&](std::size_t from, std::size_t to) { return from != late && to != late; });
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (i == late) continue;
+    auto r = c.node(i).on_timer({TimerKind::collect_deadline, 1, 0});
+    ASSERT_TRUE(r.has_value());
+    c.take(i, r);
+  }
+  // Their prevotes (a polka: 3 of 4) reach everyone, node 3 included; precommits are lost.
+  c.deliver_if([&](const Envelope& e, std::size_t) { return is_vote(e, VoteStep::prevote); });
+  const BlockId x = lowest_round_proposal(c, 0);
+  for (std::size_t m = 0; m < c.size(); ++m) {
+    const Proposal* p = c.node(0).proposal_of(0, m);
+    if (p != nullptr && compute_block_id(p->header) == x) {
+      ASSERT_TRUE(c.node(late).on_proposal(*p).has_value());
+    }
+  }
+  ASSERT_EQ(c.node(late).step(), Step::collect) << "not every proposal arrived: still collecting";
+  auto r = c.node(late).on_timer({TimerKind::prevote_deadline, 1, 0});
+  ASSERT_TRUE(r.has_value());
+  const Vote* pc = nullptr;
+  for (const Action& a : r.value()) {
+    if (a.kind == ActionKind::broadcast_vote && a.vote.step == VoteStep::precommit) pc = &a.vote;
+  }
+  ASSERT_NE(pc, nullptr);
+  EXPECT_TRUE(pc->approve);
+  EXPECT_EQ(pc->block_id, x);
+  EXPECT_EQ(c.node(late).lock(), (Lock{true, x, 0}));
+}
+
 TEST(RoundMachine, RejectedInputsChangeNothing) {
   Cluster c(4);
   c.start_all();

@@ -233,8 +233,13 @@ result<Actions> RoundMachine::on_timer(const TimerFired& t) {
       prevote();
       break;
     case TimerKind::prevote_deadline:
-      // Rule "no polka": without a prevote quorum for a block by this deadline, precommit nil.
-      if (step_ == Step::collect) prevote();
+      // Rule "no polka": without a prevote quorum for a block by this deadline, precommit
+      // nil. A node that had not prevoted yet does so first, and a polka it already holds
+      // for this round still leads to a precommit of its block.
+      if (step_ == Step::collect) {
+        prevote();
+        after_change();
+      }
       if (step_ == Step::prevoted) precommit_nil();
       break;
     case TimerKind::round_end:
