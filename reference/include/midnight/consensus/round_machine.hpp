@@ -2,11 +2,12 @@
 // the host owns sockets, clocks and timers. No clock, thread, global state or randomness
 // inside; the same events give the same actions, byte for byte.
 //
-// Handler names match the actions of tla/MidnightRound.tla:
-//   on_round_start  -> StartRound      on_proposal -> ReceiveProposal
-//   on_vote         -> ReceiveVote     on_timer    -> Timeout
-//   on_commit       -> AdoptCertificate
-// and the internal steps Propose, Prevote, Precommit, Finalize, AdvanceRound.
+// tla/MidnightRound.tla models this machine (tla/README.md maps every action).
+// The model has no receive actions (a node may act on any message it can see); its
+// actions are the machine's internal steps, with the same names:
+//   Prevote -> prevote()          Precommit -> precommit()   PrecommitNil -> precommit_nil()
+//   Finalize -> finalize()        AdoptCertificate -> adopt_certificate() (from on_commit)
+//   AdvanceRound -> advance_round(), which starts the next round and proposes (propose()).
 //
 // The lock rule (spec/protocol.md, "Lock rule"): a node precommits a block only after a
 // prevote quorum ("polka") for it in the same round, and then is locked on it; in a
@@ -192,6 +193,7 @@ class RoundMachine {
   void precommit(const BlockId& id);
   void precommit_nil();
   void finalize(std::uint32_t round, const BlockId& id);
+  void adopt_certificate(const CommitView& c);
   void advance_round();
   void start_round(std::uint32_t round);
   void after_change();  // re-evaluates every rule that may now fire

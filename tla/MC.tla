@@ -1,0 +1,17 @@
+------------------------------ MODULE MC ------------------------------
+(* Model values and rank orders for the MC*.cfg configurations. *)
+EXTENDS MidnightRound, TLC
+
+CONSTANTS n1, n2, n3, n4
+
+NodeIndex(n) == CASE n = n1 -> 1 [] n = n2 -> 2 [] n = n3 -> 3 [] n = n4 -> 4
+
+\* Stand-ins for block ids and VRF outputs: injective within a round, and a
+\* different member is lowest in each round.
+MCRank(b) == (5 * NodeIndex(b.proposer) + 3 * b.round) % 7
+MCVrfRank(b) == (3 * NodeIndex(b.proposer) + 5 * b.round) % 7
+
+\* The honest members n1, n2, n3 are interchangeable wherever ranks are not used
+\* (the asynchronous configurations), so TLC may check one state per permutation.
+HonestSymmetry == Permutations({n1, n2, n3})
+=============================================================================

@@ -1,0 +1,290 @@
+--------------------------- MODULE MidnightRound ---------------------------
+(***************************************************************************)
+(* The round protocol of spec/protocol.md at one height: every member     *)
+(* proposes, a canonical block is chosen, members prevote and precommit,  *)
+(* a precommit quorum finalizes, and failed rounds retry under the lock   *)
+(* rule. Action names match the steps of the C++ round machine            *)
+(* (reference/src/consensus/round_machine.cpp); tla/README.md maps them.  *)
+(*                                                                         *)
+(* Network. Sent messages live in global sets and are never removed. A    *)
+(* node may act on any subset of the messages it can see, which stands    *)
+(* for every pattern of loss, delay, duplication and reordering. A        *)
+(* partition hides messages between the two sides from nodes in rounds   *)
+(* before HealRound; from HealRound on, everything sent is visible        *)
+(* (delivered late).                                                       *)
+(*                                                                         *)
+(* Byzantine members. Every message a Byzantine member could sign is in   *)
+(* the sets from the start: proposals of honest and of other content,     *)
+(* prevotes and precommits for every block, for nil and for a block that  *)
+(* does not exist. Honest nodes may use any subset, so this is the        *)
+(* strongest adversary: it equivocates, withholds (a node may ignore its  *)
+(* messages) and votes for anything.                                       *)
+(***************************************************************************)
+EXTENDS Integers, FiniteSets
+
+CONSTANTS
+    Nodes,        \* the members; each has weight 1
+    Byzantine,    \* the Byzantine members
+    MaxRound,     \* rounds 0 .. MaxRound
+    Quorum,       \* the protocol's quorum: 2 * N \div 3 + 1 (strictly more than 2/3)
+    LockRule,     \* TRUE: as specified; FALSE: negative control, retries without the lock rule
+    Policy,       \* "lowest-hash", "vrf-rank" or "first-to-quorum"
+    Rank(_),      \* a block's rank key under lowest hash (stands for its block id)
+    VrfRank(_),   \* a block's rank key under the VRF policy (stands for its VRF output)
+    SideA,        \* one side of the partition (the other is Nodes \ SideA)
+    HealRound,    \* rounds before HealRound are partitioned; 0: no partition
+    Synchronous   \* TRUE: from HealRound on, the network is synchronous (for liveness)
+
+ASSUME Byzantine \subseteq Nodes /\ SideA \subseteq Nodes
+ASSUME MaxRound \in Nat /\ HealRound \in Nat /\ Quorum \in 1 .. Cardinality(Nodes)
+ASSUME Policy \in {"lowest-hash", "vrf-rank", "first-to-quorum"}
+
+Honest == Nodes \ Byzantine
+N == Cardinality(Nodes)
+Rounds == 0 .. MaxRound
+
+(* A block is named by its proposer and round. good: its content is the   *)
+(* content every honest member builds. A Byzantine member also proposes   *)
+(* one block of other content; Ghost is a block id nobody proposed.       *)
+GoodBlocks == [proposer : Nodes, round : Rounds, good : {TRUE}]
+BadBlocks == [proposer : Byzantine, round : {0}, good : {FALSE}]
+Ghost == [proposer |-> "ghost", round |-> 0, good |-> FALSE]
+Nil == [proposer |-> "nil", round |-> -1, good |-> FALSE]
+Blocks == GoodBlocks \cup BadBlocks
+VoteTargets == Blocks \cup {Ghost, Nil}
+Vote == [src : Nodes, round : Rounds, block : VoteTargets]
+Steps == {"collect", "prevoted", "precommitted", "decided"}
+
+VARIABLES
+    round,          \* round[n]: the node's current round
+    step,           \* step[n]
+    lockedBlock,    \* lockedBlock[n], lockedRound[n]: the lock (Nil, -1: none)
+    lockedRound,
+    decision,       \* decision[n]: finalized block, or Nil
+    decisionRound,  \* the round of the certificate it finalized with
+    proposals,      \* every proposal sent
+    prevotes,       \* every prevote sent
+    precommits      \* every precommit sent
+
+vars == <<round, step, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, precommits>>
+
+----------------------------------------------------------------------------
+(* What a node can see, and what it can count.                             *)
+
+Visible(n, src) == round[n] >= HealRound \/ ((src \in SideA) <=> (n \in SideA))
+
+\* Distinct members whose prevotes (precommits) for block b in round r node n can see.
+PrevotersFor(n, r, b) == {m.src : m \in {v \in prevotes : v.round = r /\ v.block = b /\ Visible(n, v.src)}}
+PrecommittersFor(n, r, b) == {m.src : m \in {v \in precommits : v.round = r /\ v.block = b /\ Visible(n, v.src)}}
+Polka(n, r, b) == Cardinality(PrevotersFor(n, r, b)) >= Quorum
+CommitQuorum(n, r, b) == Cardinality(PrecommittersFor(n, r, b)) >= Quorum
+
+\* A block whose proposal n can see and whose content matches its own.
+Holds(n, b) == b \in proposals /\ b.good /\ Visible(n, b.proposer)
+
+\* Candidates of node n's prevote: this round's proposals it holds (vr = -1),
+\* and blocks with a polka it can see in an earlier round vr.
+Fresh(n) == {<<b, -1>> : b \in {c \in proposals : c.round = round[n] /\ Holds(n, c)}}
+PolkaCandidates(n) == {<<b, vr>> \in GoodBlocks \X (0 .. round[n] - 1) : Holds(n, b) /\ Polka(n, vr, b)}
+Candidates(n) == Fresh(n) \cup PolkaCandidates(n)
+
+\* The lock rule: approve only if unlocked, or the choice is the locked block, or
+\* the choice has a polka at or after the lock round.
+LockAllows(n, b, vr) ==
+    \/ ~LockRule
+    \/ lockedRound[n] = -1
+    \/ lockedBlock[n] = b
+    \/ vr >= lockedRound[n]
+
+RankOf(b) == IF Policy = "vrf-rank" THEN VrfRank(b) ELSE Rank(b)
+Lowest(S) == CHOOSE c \in S : \A d \in S : RankOf(c[1]) <= RankOf(d[1])
+
+\* After stabilisation every node sees everything in time, so its choice is fixed
+\* by the policy: the highest-round polka it holds, else the policy's pick among
+\* the fresh proposals. First-to-quorum picks by arrival order, which still
+\* differs between nodes: any fresh proposal.
+SyncChoices(n) ==
+    IF PolkaCandidates(n) /= {}
+    THEN {CHOOSE c \in PolkaCandidates(n) : \A d \in PolkaCandidates(n) : c[2] >= d[2]}
+    ELSE IF Fresh(n) = {} THEN {}
+    ELSE IF Policy = "first-to-quorum" THEN Fresh(n)
+    ELSE {Lowest(Fresh(n))}
+
+InSync(n) == Synchronous /\ round[n] >= HealRound
+Undecided == {h \in Honest : decision[h] = Nil}
+\* Synchrony: every undecided honest node has reached round r and sent its message.
+AllHonestReached(r) == \A h \in Undecided : round[h] >= r
+AllHonestPrevoted(r) == \A h \in Undecided : \E v \in prevotes : v.src = h /\ v.round = r
+AllHonestPrecommitted(r) == \A h \in Undecided : \E v \in precommits : v.src = h /\ v.round = r
+
+----------------------------------------------------------------------------
+(* Initial state: midnight. Every honest member has proposed for round 0. *)
+
+ByzantineProposals == {b \in Blocks : b.proposer \in Byzantine}
+ByzantineVotes == {m \in Vote : m.src \in Byzantine}
+
+Init ==
+    /\ round = [n \in Honest |-> 0]
+    /\ step = [n \in Honest |-> "collect"]
+    /\ lockedBlock = [n \in Honest |-> Nil]
+    /\ lockedRound = [n \in Honest |-> -1]
+    /\ decision = [n \in Honest |-> Nil]
+    /\ decisionRound = [n \in Honest |-> -1]
+    /\ proposals = ByzantineProposals \cup {[proposer |-> n, round |-> 0, good |-> TRUE] : n \in Honest}
+    /\ prevotes = ByzantineVotes
+    /\ precommits = ByzantineVotes
+
+----------------------------------------------------------------------------
+(* Honest actions. Each is a step of RoundMachine.                        *)
+
+\* RoundMachine::prevote: at the collect deadline (or when all proposals are in).
+Prevote(n) ==
+    LET r == round[n] IN
+    /\ decision[n] = Nil
+    /\ step[n] = "collect"
+    /\ InSync(n) => AllHonestReached(r)
+    \* A node always has a candidate: its own block of this round, or (when it
+    \* re-proposes) the polka block it holds. Refused by the lock rule: a nil prevote.
+    /\ \E c \in (IF InSync(n) THEN SyncChoices(n) ELSE Candidates(n)) :
+          prevotes' = prevotes \cup
+                {[src |-> n, round |-> r, block |-> IF LockAllows(n, c[1], c[2]) THEN c[1] ELSE Nil]}
+    /\ step' = [step EXCEPT ![n] = "prevoted"]
+    /\ UNCHANGED <<round, lockedBlock, lockedRound, decision, decisionRound, proposals, precommits>>
+
+\* RoundMachine::precommit: a polka for a block it holds, in its current round: lock on it.
+Precommit(n) ==
+    LET r == round[n] IN
+    /\ decision[n] = Nil
+    /\ step[n] = "prevoted"
+    /\ \E b \in GoodBlocks :
+          /\ Holds(n, b)
+          /\ Polka(n, r, b)
+          /\ lockedBlock' = [lockedBlock EXCEPT ![n] = b]
+          /\ lockedRound' = [lockedRound EXCEPT ![n] = r]
+          /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> b]}
+    /\ step' = [step EXCEPT ![n] = "precommitted"]
+    /\ UNCHANGED <<round, decision, decisionRound, proposals, prevotes>>
+
+\* RoundMachine::precommit_nil: the prevote deadline passed without a polka.
+PrecommitNil(n) ==
+    LET r == round[n] IN
+    /\ decision[n] = Nil
+    /\ step[n] = "prevoted"
+    /\ InSync(n) => AllHonestPrevoted(r) /\ ~\E b \in GoodBlocks : Holds(n, b) /\ Polka(n, r, b)
+    /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> Nil]}
+    /\ step' = [step EXCEPT ![n] = "precommitted"]
+    /\ UNCHANGED <<round, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes>>
+
+\* RoundMachine::finalize: a precommit quorum, in any round, for a block it holds.
+Finalize(n) ==
+    /\ decision[n] = Nil
+    /\ \E r \in Rounds, b \in GoodBlocks :
+          /\ Holds(n, b)
+          /\ CommitQuorum(n, r, b)
+          /\ decision' = [decision EXCEPT ![n] = b]
+          /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
+    /\ step' = [step EXCEPT ![n] = "decided"]
+    /\ UNCHANGED <<round, lockedBlock, lockedRound, proposals, prevotes, precommits>>
+
+\* RoundMachine::adopt_certificate (from on_commit): a commit is a precommit quorum
+\* with the block attached, so the node need not hold the proposal itself.
+AdoptCertificate(n) ==
+    /\ decision[n] = Nil
+    /\ \E r \in Rounds, b \in GoodBlocks :
+          /\ CommitQuorum(n, r, b)
+          /\ decision' = [decision EXCEPT ![n] = b]
+          /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
+    /\ step' = [step EXCEPT ![n] = "decided"]
+    /\ UNCHANGED <<round, lockedBlock, lockedRound, proposals, prevotes, precommits>>
+
+\* RoundMachine::advance_round then propose: the round ended without a decision.
+\* Timers fire in order, so a node has prevoted and precommitted (perhaps nil) by
+\* then; a slow node is one whose messages others do not see in time.
+AdvanceRound(n) ==
+    LET r == round[n] IN
+    /\ decision[n] = Nil
+    /\ r < MaxRound
+    /\ step[n] = "precommitted"
+    /\ InSync(n) => /\ AllHonestPrecommitted(r)
+                    /\ ~\E rr \in Rounds, b \in GoodBlocks : CommitQuorum(n, rr, b)
+    /\ round' = [round EXCEPT ![n] = r + 1]
+    /\ step' = [step EXCEPT ![n] = "collect"]
+    /\ proposals' = proposals \cup {[proposer |-> n, round |-> r + 1, good |-> TRUE]}
+    /\ UNCHANGED <<lockedBlock, lockedRound, decision, decisionRound, prevotes, precommits>>
+
+Next ==
+    \E n \in Honest :
+        \/ Prevote(n)
+        \/ Precommit(n)
+        \/ PrecommitNil(n)
+        \/ Finalize(n)
+        \/ AdoptCertificate(n)
+        \/ AdvanceRound(n)
+
+Spec == Init /\ [][Next]_vars
+
+Fairness ==
+    \A n \in Honest :
+        /\ WF_vars(Prevote(n))
+        /\ WF_vars(Precommit(n))
+        /\ WF_vars(PrecommitNil(n))
+        /\ WF_vars(Finalize(n))
+        /\ WF_vars(AdoptCertificate(n))
+        /\ WF_vars(AdvanceRound(n))
+
+FairSpec == Spec /\ Fairness
+
+----------------------------------------------------------------------------
+(* Invariants.                                                             *)
+
+TypeOK ==
+    /\ round \in [Honest -> Rounds]
+    /\ step \in [Honest -> Steps]
+    /\ lockedBlock \in [Honest -> GoodBlocks \cup {Nil}]
+    /\ lockedRound \in [Honest -> Rounds \cup {-1}]
+    /\ decision \in [Honest -> GoodBlocks \cup {Nil}]
+    /\ decisionRound \in [Honest -> Rounds \cup {-1}]
+    /\ proposals \subseteq Blocks
+    /\ prevotes \subseteq Vote
+    /\ precommits \subseteq Vote
+
+\* No two honest nodes finalize different blocks (at this height).
+Agreement ==
+    \A a, b \in Honest :
+        decision[a] /= Nil /\ decision[b] /= Nil => decision[a] = decision[b]
+
+\* A finalized block was proposed by a member and has the expected content.
+Validity ==
+    \A n \in Honest : decision[n] /= Nil => decision[n] \in proposals /\ decision[n].good
+
+\* Finalized only with precommits of strictly more than 2/3 of the members, in one round.
+QuorumIntegrity ==
+    \A n \in Honest :
+        decision[n] /= Nil =>
+            3 * Cardinality({m.src : m \in {v \in precommits :
+                                 v.round = decisionRound[n] /\ v.block = decision[n]}}) > 2 * N
+
+\* An honest member sends at most one prevote and one precommit per round.
+NoHonestDoubleVote ==
+    \A n \in Honest, r \in Rounds :
+        /\ Cardinality({v \in prevotes : v.src = n /\ v.round = r}) <= 1
+        /\ Cardinality({v \in precommits : v.src = n /\ v.round = r}) <= 1
+
+\* What the lock rule needs: a lock is on a block with a polka in the lock round;
+\* once a block is finalized in round r, no honest member precommits another block
+\* in round r or later, and no other block has a polka in those rounds.
+Polkas(r, b) == Cardinality({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b}}) >= Quorum
+LockSafety ==
+    /\ \A n \in Honest : lockedRound[n] /= -1 => Polkas(lockedRound[n], lockedBlock[n])
+    /\ \A n \in Honest : decision[n] /= Nil =>
+          /\ \A m \in precommits :
+                m.src \in Honest /\ m.round >= decisionRound[n] /\ m.block /= Nil => m.block = decision[n]
+          /\ \A r \in decisionRound[n] .. MaxRound, b \in GoodBlocks :
+                Polkas(r, b) /\ b /= decision[n] =>
+                    Cardinality({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b /\ v.src \in Honest}})
+                        < Quorum - Cardinality(Byzantine)
+
+\* Liveness: every honest node finalizes.
+Termination == <>(\A n \in Honest : decision[n] /= Nil)
+
+=============================================================================
