@@ -22,12 +22,15 @@ Candidate candidate(std::uint8_t id_fill, std::uint32_t arrival) {
 
 TEST(SelectionTest, RankKeys) {
   const Candidate c = candidate(0x42, 0x01020304);
-  EXPECT_EQ(LowestHashPolicy{}.rank(c), c.block_id);
+  RankKey id_key{};
+  std::copy(c.block_id.v.begin(), c.block_id.v.end(), id_key.v.begin());
+  EXPECT_EQ(LowestHashPolicy{}.rank(c), id_key);
   RankKey expected{};
-  expected.v[28] = 0x01;
-  expected.v[29] = 0x02;
-  expected.v[30] = 0x03;
-  expected.v[31] = 0x04;
+  // The arrival index, big-endian, in the key's last four bytes.
+  expected.v[RankKey::size() - 4] = 0x01;
+  expected.v[RankKey::size() - 3] = 0x02;
+  expected.v[RankKey::size() - 2] = 0x03;
+  expected.v[RankKey::size() - 1] = 0x04;
   EXPECT_EQ(FirstToQuorumPolicy{}.rank(c), expected);
   // Byte order of the key is numeric order of the arrival.
   const FirstToQuorumPolicy p;

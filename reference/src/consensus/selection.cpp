@@ -1,9 +1,17 @@
 // Canonical selection: the candidate with the smallest (rank key, block id).
 #include "midnight/consensus/selection.hpp"
 
+#include <algorithm>
+
 namespace midnight {
 
-RankKey LowestHashPolicy::rank(const Candidate& c) const { return c.block_id; }
+// The block id in the first 32 bytes and zeros after: bytewise order of keys is the
+// bytewise order of block ids.
+RankKey LowestHashPolicy::rank(const Candidate& c) const {
+  RankKey key{};
+  std::copy(c.block_id.v.begin(), c.block_id.v.end(), key.v.begin());
+  return key;
+}
 
 RankKey FirstToQuorumPolicy::rank(const Candidate& c) const {
   // Arrival as a big-endian number in the last four bytes: byte order = numeric order.

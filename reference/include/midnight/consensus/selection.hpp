@@ -24,7 +24,9 @@ struct Candidate {
   std::uint32_t arrival = 0;  // order in which this node received it (0 = first)
 };
 
-using RankKey = Bytes<32>;
+// Wide enough for every policy's key: a block id (32 bytes, left-aligned), an arrival
+// index, or a full ECVRF-EDWARDS25519-SHA512-TAI output (64 bytes) for policy B.
+using RankKey = Bytes<64>;
 
 class SelectionPolicy {
  public:
