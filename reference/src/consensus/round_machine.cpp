@@ -49,7 +49,7 @@ constexpr BlockId kNilBlock{};
 // but not compared.
 #define MIDNIGHT_ROUND_MACHINE_FIELDS(X)                                                        \
   X(self_) X(height_) X(started_) X(prev_id_) X(midnight_ms_) X(round_) X(step_) X(lock_)        \
-  X(valid_) X(arrivals_) X(proposals_) X(polkas_) X(prevoted_) X(precommitted_) X(decided_)      \
+  X(valid_) X(arrivals_) X(proposals_) X(polkas_)                                              \
   X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_) X(certificate_)       \
   X(adopted_bytes_) X(adopted_count_) X(adopted_) X(commit_sent_round_)
 
@@ -129,9 +129,6 @@ void RoundMachine::begin_height(const HeightStart& start) {
     precommits_[r].reset(m, config_.chain_id, height_, r, VoteStep::precommit);
   }
   polkas_.fill(Polka{});
-  prevoted_.fill(false);
-  precommitted_.fill(false);
-  decided_ = false;
   decided_round_ = 0;
   decided_id_ = {};
   decided_header_ = {};
@@ -149,7 +146,7 @@ void RoundMachine::begin_height(const HeightStart& start) {
 result<Actions> RoundMachine::on_round_start(const RoundStart& e) {
   if (!started_) return round_errc::not_started;
   if (e.height != height_) return round_errc::wrong_height;
-  if (decided_) return round_errc::already_decided;
+  if (decided()) return round_errc::already_decided;
   if (e.round >= kMaxRounds) return round_errc::round_out_of_range;
   if (step_ != Step::idle && e.round <= round_) return round_errc::stale_round;
   action_count_ = 0;
@@ -190,7 +187,7 @@ result<Actions> RoundMachine::on_proposal(const Proposal& p) {
     slot.block_id = compute_block_id(p.header);
     slot.proposal = p;
   }
-  if (decided_) {
+  if (decided()) {
     reply_with_commit(proposer, p.header.round);
   } else {
     after_change();
@@ -208,7 +205,7 @@ result<Actions> RoundMachine::on_vote(const Vote& v) {
   if (!verify_vote(v)) return round_errc::bad_signature;
 
   action_count_ = 0;
-  if (decided_) {
+  if (decided()) {
     reply_with_commit(*voter, v.round);
     return actions();
   }
@@ -221,7 +218,7 @@ result<Actions> RoundMachine::on_vote(const Vote& v) {
 
 result<Actions> RoundMachine::on_timer(const TimerFired& t) {
   if (!started_) return round_errc::not_started;
-  if (t.height != height_ || t.round != round_ || decided_) return round_errc::stale_timer;
+  if (t.height != height_ || t.round != round_ || decided()) return round_errc::stale_timer;
   const bool due = (t.kind == TimerKind::collect_deadline && step_ == Step::collect) ||
                    (t.kind == TimerKind::prevote_deadline && (step_ == Step::collect || step_ == Step::prevoted)) ||
                    (t.kind == TimerKind::round_end && step_ != Step::idle && step_ != Step::exhausted);
@@ -266,7 +263,7 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
   if (!verify_certificate(cert, *config_.membership, config_.chain_id)) return round_errc::bad_certificate;
 
   action_count_ = 0;
-  if (decided_) {
+  if (decided()) {
     if (decided_id_ != cert.block_id) return round_errc::conflicting_commit;
     return actions();  // already final: nothing to do
   }
@@ -277,7 +274,7 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
 // ---- observers -------------------------------------------------------------------
 
 std::optional<Decision> RoundMachine::decision() const {
-  if (!decided_) return std::nullopt;
+  if (!decided()) return std::nullopt;
   Decision d;
   d.height = height_;
   d.round = decided_round_;
@@ -291,7 +288,8 @@ std::optional<Decision> RoundMachine::decision() const {
 }
 
 const Vote* RoundMachine::prevote_of(std::uint32_t round) const {
-  if (round >= kMaxRounds || !prevoted_[round]) return nullptr;
+  // Only this node can sign its votes, so its vote is in the tally iff it prevoted.
+  if (round >= kMaxRounds) return nullptr;
   return prevotes_[round].vote_of(self_);
 }
 
@@ -396,7 +394,6 @@ void RoundMachine::prevote() {
       choice.has_value() && (!lock_.held || lock_.block_id == *choice || (polka_round && *polka_round >= lock_.round));
   assert((!choice.has_value() || lock_allows) && "lock rule: a locked node approves only its lock or a later polka");
   const bool approve = lock_allows;
-  prevoted_[r] = true;
   step_ = Step::prevoted;
   emit_vote(VoteStep::prevote, r, choice.value_or(kNilBlock), approve);
 }
@@ -406,14 +403,12 @@ void RoundMachine::precommit(const BlockId& id) {
   assert(step_ == Step::prevoted);
   lock_ = Lock{true, id, round_};
   valid_ = Lock{true, id, round_};
-  precommitted_[round_] = true;
   step_ = Step::precommitted;
   emit_vote(VoteStep::precommit, round_, id, true);
 }
 
 void RoundMachine::precommit_nil() {
   assert(step_ == Step::prevoted);
-  precommitted_[round_] = true;
   step_ = Step::precommitted;
   emit_vote(VoteStep::precommit, round_, kNilBlock, false);
 }
@@ -435,7 +430,6 @@ void RoundMachine::adopt_certificate(const CommitView& c) {
   }
   adopted_ = true;
   certificate_ = cert;
-  decided_ = true;
   decided_round_ = cert.round;
   decided_id_ = cert.block_id;
   decided_header_ = block.header;
@@ -448,7 +442,6 @@ void RoundMachine::adopt_certificate(const CommitView& c) {
 void RoundMachine::finalize(std::uint32_t round, const BlockId& id) {
   const StoredProposal* p = find_proposal(id);
   assert(p != nullptr && p->content_ok);
-  decided_ = true;
   decided_round_ = round;
   decided_id_ = id;
   decided_header_ = p->proposal.header;
@@ -469,15 +462,15 @@ void RoundMachine::advance_round() {
 // Re-evaluates every rule that a new proposal, vote or step may have enabled. Each pass
 // either moves the step forward or stops, so the loop is bounded by the number of steps.
 void RoundMachine::after_change() {
-  for (int pass = 0; pass < 4 && !decided_; ++pass) {
+  for (int pass = 0; pass < 4 && !decided(); ++pass) {
     const Step before = step_;
-    for (std::uint32_t r = 0; r < kMaxRounds && !decided_; ++r) {
+    for (std::uint32_t r = 0; r < kMaxRounds && !decided(); ++r) {
       const auto q = precommits_[r].quorum_block();
       if (!q) continue;
       const StoredProposal* p = find_proposal(*q);
       if (p != nullptr && p->content_ok) finalize(r, *q);
     }
-    if (decided_) return;
+    if (decided()) return;
     // Valid block: the highest polka up to this round whose content we hold.
     for (std::uint32_t r = round_ + 1; r-- > 0;) {
       if (valid_.held && r <= valid_.round) break;

@@ -203,6 +203,7 @@ class RoundMachine {
   void emit_timer(TimerKind kind, std::uint32_t round, std::uint64_t at_ms);
   void emit_vote(VoteStep step, std::uint32_t round, const BlockId& id, bool approve);
   Actions actions() const { return {actions_.data(), action_count_}; }
+  bool decided() const { return step_ == Step::decided; }
   result<void> check_header(const BlockHeader& h) const;
 
   NodeConfig config_;
@@ -221,10 +222,7 @@ class RoundMachine {
   std::array<VoteTally, kMaxRounds> prevotes_{};
   std::array<VoteTally, kMaxRounds> precommits_{};
   std::array<Polka, kMaxRounds> polkas_{};
-  std::array<bool, kMaxRounds> prevoted_{};
-  std::array<bool, kMaxRounds> precommitted_{};
-  // Decision.
-  bool decided_ = false;
+  // Decision (valid when step_ == Step::decided).
   std::uint32_t decided_round_ = 0;
   BlockId decided_id_;
   BlockHeader decided_header_;
