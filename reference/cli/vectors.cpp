@@ -100,6 +100,10 @@ const char* round_errc_name(round_errc e) {
     case round_errc::block_mismatch: return "block_mismatch";
     case round_errc::bad_merkle_root: return "bad_merkle_root";
     case round_errc::conflicting_commit: return "conflicting_commit";
+    case round_errc::restore_too_late: return "restore_too_late";
+    case round_errc::not_own_vote: return "not_own_vote";
+    case round_errc::conflicting_own_vote: return "conflicting_own_vote";
+    case round_errc::lock_without_precommit: return "lock_without_precommit";
   }
   broken("unnamed round_errc");
 }

@@ -20,7 +20,7 @@ const char* ErrorTable<membership_errc>::message(membership_errc e) {
   return "unknown membership error";
 }
 
-result<Membership> Membership::make(std::span<const Masternode> members) {
+result<Membership> Membership::make(std::span<const Masternode> members, QuorumRule rule) {
   if (members.empty()) return membership_errc::empty;
   if (members.size() > kMaxMembers) return membership_errc::too_many_members;
   for (const Masternode& mn : members) {
@@ -41,6 +41,7 @@ result<Membership> Membership::make(std::span<const Masternode> members) {
   for (const Masternode& mn : used) total += mn.weight;  // <= kMaxTotalWeight: no overflow
   assert(total <= kMaxTotalWeight);
   out.total_weight_ = total;
+  out.rule_ = rule;
   return out;
 }
 

@@ -47,7 +47,7 @@ void build_certificate(const VoteTally& precommits, const Membership& m, const B
   }
   assert(count <= kMaxMembers);
   assert(weight == precommits.approve_weight(block_id));
-  assert(is_quorum(weight, m.total_weight()) && "build_certificate needs a precommit quorum");
+  assert(m.reaches_quorum(weight) && "build_certificate needs a precommit quorum");
   out.count = static_cast<std::uint8_t>(count);
 }
 
@@ -67,7 +67,7 @@ result<std::uint64_t> verify_certificate(const Certificate& c, const Membership&
     if (!index) return certificate_errc::not_a_member;
     weight += m.member(*index).weight;
   }
-  if (!is_quorum(weight, m.total_weight())) return certificate_errc::below_quorum;
+  if (!m.reaches_quorum(weight)) return certificate_errc::below_quorum;
   for (std::size_t i = 0; i < signers.size(); ++i) {
     if (!verify_vote(c.vote(i))) return certificate_errc::bad_signature;
   }

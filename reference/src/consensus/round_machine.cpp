@@ -32,6 +32,12 @@ const char* ErrorTable<round_errc>::message(round_errc e) {
     case round_errc::block_mismatch: return "committed block is not the block its certificate names";
     case round_errc::bad_merkle_root: return "committed block's transactions do not hash to its merkle root";
     case round_errc::conflicting_commit: return "valid certificate for a different block than the one finalized";
+    case round_errc::restore_too_late: return "journal records can only be restored before the first round starts";
+    case round_errc::not_own_vote: return "journal holds a vote that this node did not sign";
+    case round_errc::conflicting_own_vote:
+      return "journal holds two different votes of this node for one round and step";
+    case round_errc::lock_without_precommit:
+      return "journal holds a lock with no approving precommit of this node for its block and round";
   }
   return "unknown round error";
 }
@@ -271,6 +277,43 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
   return actions();
 }
 
+// ---- restart from the journal ------------------------------------------------------
+
+result<void> RoundMachine::restore_vote(const Vote& v) {
+  if (!started_) return round_errc::not_started;
+  if (step_ != Step::idle) return round_errc::restore_too_late;
+  if (v.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (v.height != height_) return round_errc::wrong_height;
+  if (v.round >= kMaxRounds) return round_errc::round_out_of_range;
+  if (v.voter != config_.keys.public_key) return round_errc::not_own_vote;
+  VoteTally& tally = v.step == VoteStep::prevote ? prevotes_[v.round] : precommits_[v.round];
+  if (const Vote* mine = tally.vote_of(self_)) {
+    if (*mine == v) return outcome::success();  // journaled twice: harmless
+    return round_errc::conflicting_own_vote;
+  }
+  if (!verify_vote(v)) return round_errc::bad_signature;
+  MIDNIGHT_TRY(update, tally.add(v));
+  record_vote(v, update);
+  // The lock follows from the approving precommit (precommit() sets both at once), so a
+  // journal cut between a precommit record and its lock record still restores the lock.
+  if (v.step == VoteStep::precommit && v.approve && (!lock_.held || v.round >= lock_.round)) {
+    lock_ = Lock{true, v.block_id, v.round};
+  }
+  return outcome::success();
+}
+
+result<void> RoundMachine::restore_lock(std::uint64_t height, const Lock& lock) {
+  if (!started_) return round_errc::not_started;
+  if (step_ != Step::idle) return round_errc::restore_too_late;
+  if (height != height_) return round_errc::wrong_height;
+  if (lock.round >= kMaxRounds) return round_errc::round_out_of_range;
+  const Vote* mine = precommits_[lock.round].vote_of(self_);
+  if (!lock.held || mine == nullptr || !mine->approve || mine->block_id != lock.block_id) {
+    return round_errc::lock_without_precommit;
+  }
+  return outcome::success();  // restore_vote has already taken the lock from the precommit
+}
+
 // ---- observers -------------------------------------------------------------------
 
 std::optional<Decision> RoundMachine::decision() const {
@@ -327,7 +370,7 @@ void RoundMachine::start_round(std::uint32_t round) {
 // signed prevotes so that every member learns of it (rule "re-propose"); otherwise it
 // proposes its own block for this round.
 void RoundMachine::propose(std::uint32_t round) {
-  if (valid_.held) {
+  if (valid_.held && !config_.unsafe_retry_without_lock) {
     const StoredProposal* held = find_proposal(valid_.block_id);
     assert(held != nullptr && held->content_ok && "a valid block is only taken with its proposal");
     emit(Action{.kind = ActionKind::broadcast_proposal, .proposal = held->proposal});
@@ -361,9 +404,14 @@ void RoundMachine::propose(std::uint32_t round) {
 void RoundMachine::prevote() {
   assert(step_ == Step::collect);
   const std::uint32_t r = round_;
+  if (resend_restored_vote(prevotes_[r])) {
+    step_ = Step::prevoted;
+    return;
+  }
+  const bool lock_rule = !config_.unsafe_retry_without_lock;
   std::optional<BlockId> choice;
   std::optional<std::uint32_t> polka_round;
-  for (std::uint32_t vr = r; vr-- > 0;) {
+  for (std::uint32_t vr = r; lock_rule && vr-- > 0;) {
     if (!polkas_[vr].seen) continue;
     const StoredProposal* p = find_proposal(polkas_[vr].block_id);
     if (p != nullptr && p->content_ok) {
@@ -387,12 +435,16 @@ void RoundMachine::prevote() {
       choice = candidates[*pick].block_id;
     }
   }
-  // The choice already prefers the highest polka, and a lock is always on a block with a
-  // polka whose proposal we hold, so a locked node's choice is its lock or a block with a
-  // later polka: the lock rule holds by construction, and is asserted here.
+  // The choice already prefers the highest polka, and a lock taken live is on a block
+  // with a polka whose proposal we hold, so a locked node's choice is its lock or a block
+  // with a later polka: the lock rule holds by construction, and is asserted here. A lock
+  // restored from the journal may be on a block whose proposal this run never received;
+  // then the choice can be another block, and the rule makes this prevote a rejection.
   const bool lock_allows =
-      choice.has_value() && (!lock_.held || lock_.block_id == *choice || (polka_round && *polka_round >= lock_.round));
-  assert((!choice.has_value() || lock_allows) && "lock rule: a locked node approves only its lock or a later polka");
+      choice.has_value() && (!lock_rule || !lock_.held || lock_.block_id == *choice ||
+                             (polka_round && *polka_round >= lock_.round));
+  assert((!choice.has_value() || lock_allows || find_proposal(lock_.block_id) == nullptr) &&
+         "lock rule: a locked node approves only its lock or a later polka");
   const bool approve = lock_allows;
   step_ = Step::prevoted;
   emit_vote(VoteStep::prevote, r, choice.value_or(kNilBlock), approve);
@@ -401,6 +453,10 @@ void RoundMachine::prevote() {
 // Precommit: after a polka for a block in this round whose content we hold; lock on it.
 void RoundMachine::precommit(const BlockId& id) {
   assert(step_ == Step::prevoted);
+  if (resend_restored_vote(precommits_[round_])) {
+    step_ = Step::precommitted;
+    return;
+  }
   lock_ = Lock{true, id, round_};
   valid_ = Lock{true, id, round_};
   step_ = Step::precommitted;
@@ -409,6 +465,10 @@ void RoundMachine::precommit(const BlockId& id) {
 
 void RoundMachine::precommit_nil() {
   assert(step_ == Step::prevoted);
+  if (resend_restored_vote(precommits_[round_])) {
+    step_ = Step::precommitted;
+    return;
+  }
   step_ = Step::precommitted;
   emit_vote(VoteStep::precommit, round_, kNilBlock, false);
 }
@@ -521,6 +581,16 @@ void RoundMachine::reply_with_commit(std::size_t member, std::uint32_t their_rou
   if (sent != kNoRound && their_round <= sent) return;
   sent = their_round;
   emit(Action{.kind = ActionKind::send_commit, .member = member});
+}
+
+// A vote of this node for this tally's round and step already exists only if it was
+// restored from the journal (a live step votes once and moves on). Then the node sends
+// that same signed vote again instead of signing a second one.
+bool RoundMachine::resend_restored_vote(const VoteTally& tally) {
+  const Vote* mine = tally.vote_of(self_);
+  if (mine == nullptr) return false;
+  emit(Action{.kind = ActionKind::broadcast_vote, .vote = *mine});
+  return true;
 }
 
 void RoundMachine::emit(const Action& a) {

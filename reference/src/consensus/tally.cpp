@@ -101,12 +101,12 @@ void VoteTally::credit(const BlockId& id, std::size_t i, TallyUpdate& update) {
   }
   Entry& entry = entries_[e];
   if (entry.members & bit(i)) return;  // at most once per block
-  const std::uint64_t total = membership_->total_weight();
-  const bool before = is_quorum(entry.weight, total);
+  [[maybe_unused]] const std::uint64_t total = membership_->total_weight();
+  const bool before = membership_->reaches_quorum(entry.weight);
   entry.weight += membership_->member(i).weight;
   entry.members |= bit(i);
   assert(entry.weight <= total);
-  if (!before && is_quorum(entry.weight, total)) {
+  if (!before && membership_->reaches_quorum(entry.weight)) {
     // Weights only grow, so this happens at most once per entry.
     if (!quorum_entry_) quorum_entry_ = e;
     update.quorum_reached = true;

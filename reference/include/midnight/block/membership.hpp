@@ -37,16 +37,34 @@ static_assert(quorum_threshold(1) == 1 && quorum_threshold(2) == 2 && quorum_thr
 static_assert(quorum_threshold(4) == 3 && quorum_threshold(7) == 5 && quorum_threshold(10) == 7);
 static_assert(is_quorum(quorum_threshold(6), 6) && !is_quorum(quorum_threshold(6) - 1, 6));
 
+// Which weight finalizes. Only the first is the protocol. The second exists so that the
+// safety checks can be shown able to fail: property tests and the TLA+ model
+// (tla/MCNegQuorumCeil.cfg) run it as a negative control and must find two honest
+// nodes finalizing different blocks. Never use it outside a test.
+enum class QuorumRule : std::uint8_t {
+  more_than_two_thirds = 0,    // 3 * weight > 2 * total (spec/protocol.md §4)
+  unsafe_at_least_two_thirds,  // 3 * weight >= 2 * total, i.e. ceil(2W/3): a negative control
+};
+
 class Membership {
  public:
   // Sorts by key; rejects empty, oversized, duplicate keys and bad weights.
-  static result<Membership> make(std::span<const Masternode> members);
+  static result<Membership> make(std::span<const Masternode> members,
+                                 QuorumRule rule = QuorumRule::more_than_two_thirds);
 
   std::size_t size() const { return count_; }
   const Masternode& member(std::size_t index) const { return members_[index]; }
   std::span<const Masternode> members() const { return {members_.data(), count_}; }
   std::uint64_t total_weight() const { return total_weight_; }
-  std::uint64_t quorum() const { return quorum_threshold(total_weight_); }
+  QuorumRule quorum_rule() const { return rule_; }
+  // The smallest weight that reaches the quorum, and the test itself (integers only).
+  std::uint64_t quorum() const {
+    return rule_ == QuorumRule::more_than_two_thirds ? quorum_threshold(total_weight_) : (2 * total_weight_ + 2) / 3;
+  }
+  bool reaches_quorum(std::uint64_t weight) const {
+    return rule_ == QuorumRule::more_than_two_thirds ? is_quorum(weight, total_weight_)
+                                                      : 3 * weight >= 2 * total_weight_;
+  }
   // Binary search in canonical order.
   std::optional<std::size_t> index_of(const PublicKey& key) const;
 
@@ -54,6 +72,7 @@ class Membership {
   std::array<Masternode, kMaxMembers> members_{};
   std::size_t count_ = 0;
   std::uint64_t total_weight_ = 0;
+  QuorumRule rule_ = QuorumRule::more_than_two_thirds;
 };
 
 }  // namespace midnight

@@ -52,6 +52,10 @@ enum class round_errc {
   block_mismatch,          // committed block is not the certificate's block
   bad_merkle_root,         // committed block's transactions do not hash to its merkle root
   conflicting_commit,      // a valid certificate for a different block than we finalized
+  restore_too_late,        // a restore after the first round has started
+  not_own_vote,            // a restored vote that this node did not sign
+  conflicting_own_vote,    // a restored vote that differs from one already restored for its round and step
+  lock_without_precommit,  // a restored lock with no restored approving precommit for its block and round
 };
 
 template <>
@@ -70,6 +74,11 @@ struct NodeConfig {
   Keypair keys;                             // keys.public_key must be a member
   RoundTiming timing;
   std::uint64_t reward_per_height = 0;
+  // A negative control, never set outside tests: every round's prevote is a fresh pick
+  // among that round's proposals, with no lock and no preference for an earlier polka
+  // (tla/MCNegNoLock.cfg is the same variant in the model). The property tests and TLC
+  // must find it finalizing two blocks, which shows their safety checks can fail.
+  bool unsafe_retry_without_lock = false;
 };
 
 // Set-up for a height (may allocate: the block content is built here, once).
@@ -153,6 +162,14 @@ class RoundMachine {
   result<Actions> on_vote(const Vote& v);
   result<Actions> on_timer(const TimerFired& t);
   result<Actions> on_commit(const CommitView& c);
+
+  // Restart from the vote journal (journal/journal_step.hpp), after begin_height and
+  // before the first round starts. A restored vote is this node's own signed vote of
+  // this height: it is counted, and the machine never votes again in its round and step
+  // (it re-sends the same vote instead). A restored lock must follow the approving
+  // precommit it came from. Restoring the same record twice is harmless.
+  result<void> restore_vote(const Vote& v);
+  result<void> restore_lock(std::uint64_t height, const Lock& lock);
 
   // Observers.
   std::uint64_t height() const { return height_; }
@@ -239,6 +256,7 @@ class RoundMachine {
   std::array<std::uint32_t, kMaxMembers> commit_sent_round_{};
   void reply_with_commit(std::size_t member, std::uint32_t their_round);
   void record_vote(const Vote& v, const TallyUpdate& u);
+  bool resend_restored_vote(const VoteTally& tally);
   void rebind_views();
   // Output buffer of the current step.
   std::array<Action, kMaxActionsPerStep> actions_{};

@@ -1,0 +1,101 @@
+// The vote journal's format: what a node has voted and locked at its current height,
+// written before any of it leaves the node, so that a node that crashes and restarts
+// never signs a second, different vote for a (height, round, step) nor forgets its lock.
+//
+// The journal is a sequence of fixed-size frames, one record per frame:
+//
+//   offset  size  field
+//   0       4     payload length L, u32 big-endian, 1 <= L <= kMaxJournalPayload
+//   4       L     payload: u8 record kind, then that kind's fields (below)
+//   4+L     8     check: the first 8 bytes of SHA-256(tag::kJournal || bytes [0, 4+L))
+//   12+L    ..    zero bytes up to kJournalFrameSize
+//
+//   kind 1, vote:  the vote's canonical message encoding (wire/codec.hpp, kVoteMessageSize)
+//   kind 2, lock:  u64 height, u32 round, 32-byte block id (big-endian integers)
+//
+// Why fixed-size frames: every frame boundary is known even when a length field is
+// damaged, so a damaged frame can always be placed: if it is the last frame it is a
+// torn append (the node crashed before the append's fsync returned, so nothing it
+// held was released) and is dropped; if any frame follows it, it is corruption of
+// data that was already synced and acted on, and the reader reports it rather than
+// guess (the node then refuses to vote). spec/journal.md is the normative text.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "midnight/consensus/round_machine.hpp"
+#include "midnight/core/error_category.hpp"
+#include "midnight/core/result.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight {
+
+namespace tag {
+inline constexpr std::string_view kJournal{"midnight/v1/journal\0", 20};
+}  // namespace tag
+
+inline constexpr std::size_t kJournalFrameSize = 256;
+inline constexpr std::size_t kJournalLengthSize = 4;
+inline constexpr std::size_t kJournalCheckSize = 8;
+inline constexpr std::size_t kMaxJournalPayload = kJournalFrameSize - kJournalLengthSize - kJournalCheckSize;
+inline constexpr std::size_t kJournalVotePayload = 1 + kVoteMessageSize;
+inline constexpr std::size_t kJournalLockPayload = 1 + 8 + 4 + 32;
+static_assert(kJournalVotePayload <= kMaxJournalPayload, "a vote record fits in one frame");
+static_assert(kJournalLockPayload <= kMaxJournalPayload, "a lock record fits in one frame");
+
+enum class journal_errc {
+  corrupt_frame = 1,  // a frame that fails its check with another frame after it
+  bad_record,         // an intact frame whose payload is not a known, well-formed record
+};
+
+template <>
+struct ErrorTable<journal_errc> {
+  static constexpr const char* name = "midnight.journal";
+  static const char* message(journal_errc e);
+};
+
+enum class JournalRecordKind : std::uint8_t { vote = 1, lock = 2 };
+
+struct JournalRecord {
+  JournalRecordKind kind = JournalRecordKind::vote;
+  Vote vote{};                // kind == vote
+  std::uint64_t height = 0;   // kind == lock
+  Lock lock{};                // kind == lock (lock.held is true)
+  friend bool operator==(const JournalRecord&, const JournalRecord&) = default;
+};
+
+using JournalFrame = std::array<std::uint8_t, kJournalFrameSize>;
+
+// One record as one frame.
+JournalFrame encode_journal_frame(const JournalRecord& record);
+
+// Reads frames front to back without allocating. The bytes must outlive the reader.
+class JournalReader {
+ public:
+  explicit JournalReader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+
+  // The next intact record, or std::nullopt at the end. A damaged last frame (short,
+  // or failing its check) is a torn append: it is dropped and counted in torn_bytes().
+  // A damaged frame with a frame after it is journal_errc::corrupt_frame; an intact
+  // frame whose record is unknown or malformed is journal_errc::bad_record. After an
+  // error, offset() is where the offending frame starts and next() returns it again.
+  result<std::optional<JournalRecord>> next();
+
+  std::size_t offset() const { return offset_; }       // start of the next frame
+  std::size_t intact_bytes() const { return offset_; }  // bytes of the frames read so far
+  std::size_t torn_bytes() const { return torn_; }      // set once the end is reached
+
+ private:
+  std::span<const std::uint8_t> bytes_;
+  std::size_t offset_ = 0;
+  std::size_t torn_ = 0;
+};
+
+}  // namespace midnight
+
+MIDNIGHT_REGISTER_ERROR_ENUM(journal_errc)

@@ -1,0 +1,45 @@
+// The host's side of the journal contract, shared by every host (the simulator, a real
+// node): which records one machine step must make durable before any of its actions is
+// released, and how a restarted machine is given back what it journaled.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "midnight/consensus/round_machine.hpp"
+#include "midnight/journal/journal_record.hpp"
+
+namespace midnight {
+
+// A step emits at most a prevote and a precommit in each of two rounds (a round ends and
+// the next begins in one step), plus one lock change.
+inline constexpr std::size_t kMaxJournalRecordsPerStep = 8;
+
+// Fills `out` with the records the step that just returned `actions` must journal: a vote
+// record for every broadcast_vote action carrying this node's own vote, in action order
+// (a re-proposal also forwards other members' votes: those are not recorded), then a
+// lock record if m.lock() is held and differs from `journaled_lock`. Votes come first so
+// that every prefix of an append (what a crash mid-append can leave) is consistent: a
+// lock record is always preceded by the approving precommit it follows from. Returns
+// how many. Allocates nothing.
+std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
+                                     std::span<JournalRecord, kMaxJournalRecordsPerStep> out);
+
+struct JournalReplay {
+  std::size_t records = 0;       // intact records read
+  std::size_t other_heights = 0; // records of another height, skipped
+  std::size_t intact_bytes = 0;  // the journal continues (is appended to) from here
+  std::size_t torn_bytes = 0;    // a torn last frame, dropped
+  Lock lock{};                   // the last lock restored (the one to compare the next step to)
+};
+
+// Replays a journal into a machine that has begun its height (begin_height) and has
+// not started a round: every vote and lock record of m.height() goes to restore_vote /
+// restore_lock. Any error (a corrupt frame, a bad record, a record the machine
+// refuses) is returned as it is: the host must then not start a round, that is, it
+// refuses to vote rather than risk a double vote. `error_offset`, if given, receives
+// the offending frame's offset.
+result<JournalReplay> replay_journal(RoundMachine& m, std::span<const std::uint8_t> journal,
+                                     std::size_t* error_offset = nullptr);
+
+}  // namespace midnight
