@@ -32,7 +32,13 @@ void print_config_line(std::ostream& out, const sim::SimConfig& c) {
     out << "}|rest " << p.start_ms << "-" << p.heal_ms << " ms";
   }
   for (auto s : c.slow_nodes) out << ", node " << s << " slow (+" << c.slow_ms << " ms)";
-  for (const auto& cr : c.crashes) out << ", node " << cr.node << " crashes at " << cr.at_ms << " ms";
+  for (const auto& cr : c.crashes) {
+    out << ", node " << cr.node << " crashes at " << cr.at_ms << " ms";
+    if (cr.point != sim::CrashPoint::before_step) out << " (" << sim::to_string(cr.point) << ")";
+    if (cr.restart_ms != 0) out << " and restarts at " << cr.restart_ms << " ms";
+  }
+  if (c.negative_control != sim::NegativeControl::none)
+    out << ", NEGATIVE CONTROL " << sim::to_string(c.negative_control);
   if (c.drop_probability > 0) out << ", drop " << c.drop_probability;
   if (c.duplicate_probability > 0) out << ", duplicate " << c.duplicate_probability;
   out << ", latency " << c.latency_min_ms << "-" << c.latency_max_ms << " ms, policy " << sim::to_string(c.policy)
@@ -105,6 +111,12 @@ void print_verdict(std::ostream& out, const sim::SimResult& r) {
   if (r.agreement && blocks.size() == 1) out << " (every finalizing node chose " << short_hex(*blocks.begin()) << ")";
   out << "; all honest finalized: " << (r.all_honest_finalized ? "yes" : "no")
       << "; certificates: " << (r.certificates_ok ? "valid" : "INVALID") << "\n";
+  out << "  votes: " << (r.no_double_votes ? "no double vote" : "DOUBLE VOTE") << "; locks: "
+      << (r.locks_kept ? "kept" : "BROKEN");
+  if (!r.config.crashes.empty())
+    out << "; restarts: " << r.restarts << " (" << r.torn_frames_dropped << " torn frames dropped, "
+        << r.journal_refusals << " refused to vote)";
+  out << "\n";
   for (const auto& v : r.violations) out << "  VIOLATION: " << v << "\n";
 }
 

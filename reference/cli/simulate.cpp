@@ -41,10 +41,27 @@ PartitionSpec parse_partition(std::string_view text) {
   return p;
 }
 
+// "NODE@T", "NODE@T:RESTART" or "NODE@T:RESTART:POINT" (RESTART 0: never).
 sim::Crash parse_crash(std::string_view text) {
-  constexpr std::string_view what = "--crash (NODE@T)";
-  const auto [node, at] = split(text, '@', what);
-  return {require_size(what, node), require_u64(what, at)};
+  constexpr std::string_view what = "--crash (NODE@T[:RESTART[:POINT]])";
+  const auto [node, rest] = split(text, '@', what);
+  sim::Crash c;
+  c.node = require_size(what, node);
+  const auto colon = rest.find(':');
+  c.at_ms = require_u64(what, rest.substr(0, colon));
+  if (colon == std::string_view::npos) return c;
+  const std::string_view after = rest.substr(colon + 1);
+  const auto colon2 = after.find(':');
+  c.restart_ms = require_u64(what, after.substr(0, colon2));
+  if (colon2 == std::string_view::npos) return c;
+  const std::string_view point = after.substr(colon2 + 1);
+  for (auto p : {sim::CrashPoint::before_step, sim::CrashPoint::torn_append, sim::CrashPoint::after_sync}) {
+    if (point == sim::to_string(p)) {
+      c.point = p;
+      return c;
+    }
+  }
+  throw UsageError{"--crash: POINT must be before-step, torn-append or after-sync, got '" + std::string(point) + "'"};
 }
 
 std::vector<std::uint64_t> parse_weights(std::string_view text) {
@@ -112,6 +129,19 @@ int run_simulate(std::vector<std::string_view> argv) {
       c.duplicate_probability = require_probability(flag, value());
     } else if (flag == "--crash") {
       c.crashes.push_back(parse_crash(value()));
+    } else if (flag == "--negative-control") {
+      const auto v = value();
+      bool known = false;
+      for (auto n : {sim::NegativeControl::none, sim::NegativeControl::quorum_ceil, sim::NegativeControl::no_lock,
+                     sim::NegativeControl::restart_without_journal}) {
+        if (v == sim::to_string(n)) {
+          c.negative_control = n;
+          known = true;
+        }
+      }
+      if (!known)
+        throw UsageError{"--negative-control: expected none, quorum-ceil, no-lock or restart-without-journal, got '" +
+                         std::string(v) + "'"};
     } else if (flag == "--policy") {
       const auto v = value();
       if (!sim::parse_policy(v, c.policy))
@@ -164,7 +194,8 @@ int run_simulate(std::vector<std::string_view> argv) {
   } else {
     print_text(result, trace);
   }
-  return result.agreement && result.certificates_ok ? kExitOk : kExitFailed;
+  return result.agreement && result.certificates_ok && result.no_double_votes && result.locks_kept ? kExitOk
+                                                                                                     : kExitFailed;
 }
 
 }  // namespace midnight::cli

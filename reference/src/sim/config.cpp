@@ -42,10 +42,28 @@ std::string validate(const SimConfig& c) {
   }
   for (auto s : c.slow_nodes)
     if (s >= c.nodes) return bad_node("--slow", s, c.nodes);
-  for (const auto& cr : c.crashes) {
+  for (std::size_t i = 0; i < c.crashes.size(); ++i) {
+    const Crash& cr = c.crashes[i];
     if (cr.node >= c.nodes) return bad_node("a crash", cr.node, c.nodes);
-    if (cr.at_ms > kMaxDelayMs) return "crash times must be at most 1e9 ms";
+    if (cr.at_ms > kMaxDelayMs || cr.restart_ms > kMaxDelayMs) return "crash and restart times must be at most 1e9 ms";
+    if (cr.restart_ms != 0 && cr.restart_ms <= cr.at_ms) return "a restart must come after its crash";
+    if (cr.point != CrashPoint::before_step && cr.point != CrashPoint::torn_append &&
+        cr.point != CrashPoint::after_sync)
+      return "unknown crash point";
+    const bool byzantine = cr.node >= c.nodes - c.byzantine;
+    if (byzantine && (cr.restart_ms != 0 || cr.point != CrashPoint::before_step))
+      return "a Byzantine node can only crash for good, between steps";
+    // One node's crashes must not overlap: each starts after the previous one's restart.
+    for (std::size_t j = 0; j < c.crashes.size(); ++j) {
+      const Crash& other = c.crashes[j];
+      if (j == i || other.node != cr.node || other.at_ms > cr.at_ms || (other.at_ms == cr.at_ms && j > i)) continue;
+      if (other.restart_ms == 0 || other.restart_ms > cr.at_ms)
+        return "node " + std::to_string(cr.node) + " crashes again before it has restarted";
+    }
   }
+  if (c.negative_control != NegativeControl::none && c.negative_control != NegativeControl::quorum_ceil &&
+      c.negative_control != NegativeControl::no_lock && c.negative_control != NegativeControl::restart_without_journal)
+    return "unknown negative control";
   if (c.max_rounds < 1 || c.max_rounds > kMaxRounds)
     return "rounds must be 1.." + std::to_string(kMaxRounds) + ", got " + std::to_string(c.max_rounds);
   if (c.timing.collect_ms < 1 || c.timing.prevote_ms < 1 || c.timing.precommit_ms < 1)
@@ -70,6 +88,25 @@ const char* to_string(Policy policy) {
   switch (policy) {
     case Policy::lowest_hash: return "lowest-hash";
     case Policy::first_to_quorum: return "first-to-quorum";
+  }
+  return "?";
+}
+
+const char* to_string(CrashPoint point) {
+  switch (point) {
+    case CrashPoint::before_step: return "before-step";
+    case CrashPoint::torn_append: return "torn-append";
+    case CrashPoint::after_sync: return "after-sync";
+  }
+  return "?";
+}
+
+const char* to_string(NegativeControl control) {
+  switch (control) {
+    case NegativeControl::none: return "none";
+    case NegativeControl::quorum_ceil: return "quorum-ceil";
+    case NegativeControl::no_lock: return "no-lock";
+    case NegativeControl::restart_without_journal: return "restart-without-journal";
   }
   return "?";
 }

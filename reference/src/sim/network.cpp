@@ -28,6 +28,7 @@ std::uint64_t Network::latency(std::size_t from, std::size_t to) {
 void Network::send(std::uint64_t now, std::size_t from, std::size_t to, const MessageBytes& bytes) {
   ++counts_.sent;
   counts_.bytes_sent += bytes->size();
+  if (monitor_ != nullptr) monitor_->on_send(*bytes);
   if (partitioned(now, from, to)) {
     ++counts_.dropped_partition;
     return;

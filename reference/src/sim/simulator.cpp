@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
+#include <optional>
 #include <map>
 #include <memory>
 
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/crypto/hash.hpp"
+#include "midnight/journal/journal_step.hpp"
 #include "midnight/sim/byzantine.hpp"
 #include "midnight/sim/encoding.hpp"
 #include "midnight/sim/event_queue.hpp"
@@ -27,12 +30,22 @@ const FinalizedRecord* SimResult::finalized_by(std::size_t node) const {
 
 namespace {
 
-// One honest node: its machine and what the host keeps beside it.
+// One honest node: its machine and what the host keeps beside it. What survives a
+// crash is what a real node keeps on disk: the journal's durable bytes and, once it
+// has finalized, the commit in its block store.
 struct HonestNode {
   std::size_t node = 0;
+  NodeConfig config;
   std::vector<TxBytes> mempool;  // its own order of the shared transactions
   std::unique_ptr<RoundMachine> machine;
   std::uint64_t sent = 0;
+  bool up = true;
+  bool refused = false;        // its journal did not replay: it stays down for good
+  std::uint32_t epoch = 0;     // incarnation; timers of an earlier one are dead
+  std::optional<CrashPoint> armed;  // a crash that falls inside the next journaling step
+  std::vector<std::uint8_t> journal;  // durable bytes (spec/journal.md)
+  Lock journaled_lock;
+  MessageBytes block_store;    // its finalized commit, if any
 };
 
 class Simulator {
@@ -48,7 +61,11 @@ class Simulator {
   void execute(HonestNode& h, const result<Actions>& r, const char* handler, bool from_commit);
   void record_finalize(HonestNode& h, bool from_commit);
   void send_all(HonestNode& h, const MessageBytes& bytes);
-  bool crashed(std::size_t node, std::uint64_t at) const;
+  bool journal_step(HonestNode& h, Actions actions);
+  void on_crash(const Event& e);
+  void go_down(HonestNode& h);
+  void restart(HonestNode& h);
+  bool up(std::size_t node) const;
   void log_event(const Event& e);
   void collect_trace();
   void check_agreement();
@@ -63,6 +80,8 @@ class Simulator {
   std::vector<bool> honest_;
   std::vector<std::unique_ptr<HonestNode>> honest_nodes_;  // by node index; null if Byzantine
   std::vector<std::unique_ptr<ByzantineNode>> byzantine_;  // by node index; null if honest
+  std::vector<bool> byzantine_up_;                         // by node index
+  std::unique_ptr<VoteMonitor> monitor_;
   std::unique_ptr<CommitView> commit_;                     // decode target (large)
   SimResult result_;
   Sha256 log_;
@@ -95,13 +114,14 @@ Simulator::Simulator(const SimConfig& config)
       auto h = std::make_unique<HonestNode>();
       h->node = i;
       h->mempool = shuffled_mempool(world_, rng_);
-      NodeConfig nc;
+      NodeConfig& nc = h->config;
       nc.chain_id = world_.chain;
       nc.membership = &world_.membership;
       nc.policy = policy_.get();
       nc.keys = world_.keys[i];
       nc.timing = config_.timing;
       nc.reward_per_height = config_.reward_per_height;
+      nc.unsafe_retry_without_lock = config_.negative_control == NegativeControl::no_lock;
       h->machine = std::make_unique<RoundMachine>(nc);
       honest_nodes_[i] = std::move(h);
     }
@@ -114,11 +134,116 @@ Simulator::Simulator(const SimConfig& config)
   }
   for (std::size_t i = 0; i < config_.nodes; ++i)
     if (!honest_[i]) byzantine_[i] = std::make_unique<ByzantineNode>(i, honest_root);
+  byzantine_up_.assign(config_.nodes, true);
+  std::vector<bool> honest_members(config_.nodes);
+  for (std::size_t i = 0; i < config_.nodes; ++i) honest_members[world_.member_of_node[i]] = honest_[i];
+  monitor_ = std::make_unique<VoteMonitor>(world_.membership, world_.chain, std::move(honest_members));
+  network_.set_monitor(monitor_.get());
+  for (std::size_t k = 0; k < config_.crashes.size(); ++k) {
+    const Crash& c = config_.crashes[k];
+    Event e;
+    e.kind = EventKind::crash;
+    e.node = c.node;
+    e.crash = k;
+    e.time_ms = c.at_ms;
+    queue_.push(e);
+    if (c.restart_ms != 0) {
+      e.kind = EventKind::restart;
+      e.time_ms = c.restart_ms;
+      queue_.push(e);
+    }
+  }
 }
 
-bool Simulator::crashed(std::size_t node, std::uint64_t at) const {
-  return std::any_of(config_.crashes.begin(), config_.crashes.end(),
-                     [&](const Crash& c) { return c.node == node && at >= c.at_ms; });
+bool Simulator::up(std::size_t node) const {
+  return honest_nodes_[node] ? honest_nodes_[node]->up : byzantine_up_[node];
+}
+
+void Simulator::on_crash(const Event& e) {
+  const Crash& c = config_.crashes[e.crash];
+  if (!honest_nodes_[e.node]) {
+    byzantine_up_[e.node] = false;
+    return;
+  }
+  HonestNode& h = *honest_nodes_[e.node];
+  if (c.point == CrashPoint::before_step) {
+    go_down(h);
+  } else {
+    h.armed = c.point;
+  }
+}
+
+void Simulator::go_down(HonestNode& h) {
+  h.up = false;
+  h.armed.reset();
+  ++h.epoch;  // its pending timers die with it
+}
+
+// A restart is a new process: a fresh machine, the height begun again, the journal
+// replayed (spec/journal.md), the finalized commit taken back from the block store, or
+// else the round the clock says started. A journal that does not replay means the node
+// refuses to vote: it stays down rather than risk a second vote.
+void Simulator::restart(HonestNode& h) {
+  if (h.up || h.refused) return;
+  h.machine = std::make_unique<RoundMachine>(h.config);
+  HeightStart hs;
+  hs.height = kSimHeight;
+  hs.prev_id = world_.prev_id;
+  hs.midnight_ms = kSimMidnightMs;
+  hs.mempool = h.mempool;
+  h.machine->begin_height(hs);
+  if (config_.negative_control == NegativeControl::restart_without_journal) h.journal.clear();
+  std::size_t bad_offset = 0;
+  const auto replay = replay_journal(*h.machine, h.journal, &bad_offset);
+  if (!replay) {
+    h.refused = true;
+    ++result_.journal_refusals;
+    ++result_.handler_errors["restart: " + std::string(replay.error().category().name()) + ": " +
+                             replay.error().message()];
+    return;
+  }
+  h.journal.resize(replay.value().intact_bytes);
+  if (replay.value().torn_bytes > 0) ++result_.torn_frames_dropped;
+  h.journaled_lock = replay.value().lock;
+  h.up = true;
+  ++result_.restarts;
+  if (h.block_store) {
+    // Final before the crash: the block store gives the decision back. Nothing is sent.
+    [[maybe_unused]] const bool decoded = decode_commit(*h.block_store, *commit_).has_value();
+    assert(decoded && "the block store holds a commit this simulator encoded");
+    const auto adopted = h.machine->on_commit(*commit_);
+    if (!adopted) result_.violations.push_back("node " + std::to_string(h.node) + ": block store rejected");
+    return;
+  }
+  const std::uint64_t round = (now_ - kSimMidnightMs) / config_.timing.round_ms();
+  if (round < config_.max_rounds) {
+    execute(h, h.machine->on_round_start({kSimHeight, static_cast<std::uint32_t>(round)}), "on_round_start", false);
+  }
+}
+
+// The host's half of the journal contract: the step's records are appended and made
+// durable before any of its actions leaves the node. A crash armed for this step falls
+// inside the append (part of a frame reaches the disk) or just after it; either way
+// nothing is released. Returns whether the actions may be released.
+bool Simulator::journal_step(HonestNode& h, Actions actions) {
+  std::array<JournalRecord, kMaxJournalRecordsPerStep> records{};
+  const std::size_t count = journal_records_for_step(*h.machine, actions, h.journaled_lock, records);
+  if (count == 0) return true;  // nothing to make durable (an armed crash waits for a step that has)
+  const std::size_t before = h.journal.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const JournalFrame frame = encode_journal_frame(records[i]);
+    for (const std::uint8_t b : frame) h.journal.push_back(b);
+    if (records[i].kind == JournalRecordKind::lock) h.journaled_lock = records[i].lock;
+  }
+  if (!h.armed) return true;
+  if (*h.armed == CrashPoint::torn_append) {
+    // Any prefix of the append can be what reached the disk, cut inside its last frame.
+    const std::size_t appended = h.journal.size() - before;
+    const std::size_t keep = static_cast<std::size_t>(rng_.below(appended));
+    h.journal.resize(before + keep);
+  }
+  go_down(h);
+  return false;
 }
 
 void Simulator::send_all(HonestNode& h, const MessageBytes& bytes) {
@@ -135,6 +260,7 @@ void Simulator::execute(HonestNode& h, const result<Actions>& r, const char* han
     ++result_.handler_errors[std::string(handler) + ": " + ec.category().name() + ": " + ec.message()];
     return;
   }
+  if (!journal_step(h, r.value())) return;
   // The span points into the machine's buffer; nothing below calls back into it.
   for (const Action& a : r.value()) {
     switch (a.kind) {
@@ -156,6 +282,7 @@ void Simulator::execute(HonestNode& h, const result<Actions>& r, const char* han
         e.kind = EventKind::timer;
         e.node = h.node;
         e.timer = a.timer;
+        e.epoch = h.epoch;
         queue_.push(std::move(e));
         break;
       }
@@ -207,7 +334,8 @@ void Simulator::record_finalize(HonestNode& h, bool from_commit) {
                                  (weight ? std::string() : ": " + weight.error().message()));
   }
   result_.finalized.push_back(rec);
-  send_all(h, std::make_shared<const std::vector<std::uint8_t>>(encode_to_bytes(*d)));
+  h.block_store = std::make_shared<const std::vector<std::uint8_t>>(encode_to_bytes(*d));
+  send_all(h, h.block_store);
 }
 
 void Simulator::deliver_honest(HonestNode& h, std::span<const std::uint8_t> bytes) {
@@ -242,7 +370,7 @@ void Simulator::deliver_honest(HonestNode& h, std::span<const std::uint8_t> byte
 }
 
 void Simulator::deliver(const Event& e) {
-  if (crashed(e.node, now_)) {
+  if (!up(e.node)) {
     ++network_.counts().to_crashed;
     return;
   }
@@ -269,6 +397,12 @@ void Simulator::log_event(const Event& e) {
   const std::uint64_t len = e.bytes ? e.bytes->size() : 0;
   store_u64(p + 35, len);
   log_.update(rec);
+  if (e.kind == EventKind::timer || e.kind == EventKind::crash || e.kind == EventKind::restart) {
+    std::array<std::uint8_t, 8> extra{};
+    store_u32(extra.data(), e.epoch);
+    store_u32(extra.data() + 4, static_cast<std::uint32_t>(e.crash));
+    log_.update(extra);
+  }
   if (e.bytes) log_.update(*e.bytes);
 }
 
@@ -279,13 +413,25 @@ void Simulator::handle(const Event& e) {
     case EventKind::deliver:
       deliver(e);
       return;
-    case EventKind::timer:
-      if (crashed(e.node, now_) || !honest_nodes_[e.node]) return;
-      execute(*honest_nodes_[e.node], honest_nodes_[e.node]->machine->on_timer(e.timer), "on_timer", false);
+    case EventKind::timer: {
+      if (!honest_nodes_[e.node]) return;
+      HonestNode& h = *honest_nodes_[e.node];
+      if (!h.up || e.epoch != h.epoch) return;
+      execute(h, h.machine->on_timer(e.timer), "on_timer", false);
       return;
+    }
     case EventKind::byzantine_step:
-      if (crashed(e.node, now_) || !byzantine_[e.node]) return;
+      if (!byzantine_[e.node] || !byzantine_up_[e.node]) return;
       byzantine_[e.node]->on_step(byz_context(), now_, e.round, e.phase);
+      return;
+    case EventKind::crash:
+      on_crash(e);
+      return;
+    case EventKind::restart:
+      if (!honest_nodes_[e.node]) return;
+      // A crash armed for a journaling step that never came falls here, between steps.
+      if (honest_nodes_[e.node]->armed) go_down(*honest_nodes_[e.node]);
+      restart(*honest_nodes_[e.node]);
       return;
   }
 }
@@ -382,8 +528,11 @@ SimResult Simulator::run() {
   now_ = kSimMidnightMs;
   for (std::size_t i = 0; i < config_.nodes; ++i)
     if (byzantine_[i]) byzantine_[i]->start(byz_context());
+  // A node that crashes at midnight, between steps, never starts (until its restart).
+  for (const Crash& c : config_.crashes)
+    if (c.at_ms == now_ && c.point == CrashPoint::before_step && honest_nodes_[c.node]) go_down(*honest_nodes_[c.node]);
   for (std::size_t i = 0; i < config_.nodes; ++i)
-    if (honest_nodes_[i] && !crashed(i, now_)) start_honest(*honest_nodes_[i]);
+    if (honest_nodes_[i] && honest_nodes_[i]->up) start_honest(*honest_nodes_[i]);
   while (!queue_.empty() && queue_.top().time_ms <= result_.time_limit_ms) {
     const Event e = queue_.pop();
     now_ = e.time_ms;
@@ -394,6 +543,9 @@ SimResult Simulator::run() {
     if (queue_.pop().kind == EventKind::deliver) ++network_.counts().undelivered;
   }
   result_.messages = network_.counts();
+  result_.no_double_votes = monitor_->no_double_votes();
+  result_.locks_kept = monitor_->locks_kept();
+  for (const auto& v : monitor_->violations()) result_.violations.push_back(v);
   check_agreement();
   collect_trace();
   result_.event_log = log_.finish();

@@ -108,10 +108,16 @@ void write_config(JsonWriter& w, const SimConfig& c) {
   w.end_array();
   w.field("slow_ms", c.slow_ms);
   w.key("crashes").begin_array();
-  for (const auto& cr : c.crashes) w.begin_object(true).field("node", cr.node).field("at_ms", cr.at_ms).end_object();
+  for (const auto& cr : c.crashes) {
+    w.begin_object(true).field("node", cr.node).field("at_ms", cr.at_ms);
+    if (cr.restart_ms != 0) w.field("restart_ms", cr.restart_ms);
+    if (cr.point != CrashPoint::before_step) w.field("point", to_string(cr.point));
+    w.end_object();
+  }
   w.end_array();
   w.field("rounds", c.max_rounds);
   w.field("policy", to_string(c.policy));
+  if (c.negative_control != NegativeControl::none) w.field("negative_control", to_string(c.negative_control));
   w.key("timing")
       .begin_object(true)
       .field("collect_ms", c.timing.collect_ms)
@@ -137,6 +143,13 @@ void write_result_fields(JsonWriter& w, const SimResult& r, bool trace) {
   w.field("agreement", r.agreement);
   w.field("all_honest_finalized", r.all_honest_finalized);
   w.field("certificates_ok", r.certificates_ok);
+  w.field("no_double_votes", r.no_double_votes);
+  w.field("locks_kept", r.locks_kept);
+  if (!r.config.crashes.empty()) {
+    w.field("restarts", r.restarts);
+    w.field("journal_refusals", r.journal_refusals);
+    w.field("torn_frames_dropped", r.torn_frames_dropped);
+  }
   w.key("violations").begin_array();
   for (const auto& v : r.violations) w.value(v);
   w.end_array();

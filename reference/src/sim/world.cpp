@@ -51,7 +51,12 @@ World make_world(const SimConfig& config, Rng& rng) {
     m.weight = config.weights.empty() ? 1 : config.weights[i];
     members.push_back(m);
   }
-  auto made = Membership::make(members);
+  // The quorum negative control changes the membership's rule, so every tally and
+  // certificate check of the run uses ceil(2W/3) consistently.
+  const QuorumRule rule = config.negative_control == NegativeControl::quorum_ceil
+                              ? QuorumRule::unsafe_at_least_two_thirds
+                              : QuorumRule::more_than_two_thirds;
+  auto made = Membership::make(members, rule);
   // validate() rules out every reason make() could fail except a key collision.
   if (!made) invariant_failed("membership rejected", made.error().message());
   w.membership = made.value();

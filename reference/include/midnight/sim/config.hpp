@@ -29,10 +29,33 @@ struct Partition {
   std::uint64_t heal_ms = 0;
 };
 
-// From at_ms on, the node processes nothing (and so sends nothing).
+// Where in a node's step the crash falls. Honest nodes journal each step's votes and
+// lock (spec/journal.md) and fsync before releasing anything the step produced.
+enum class CrashPoint : std::uint8_t {
+  before_step = 0,  // at at_ms, between two events
+  torn_append,      // during the first step at or after at_ms: part of its journal
+                    // append reaches the disk (a torn last frame), nothing is released
+  after_sync,       // after that step's journal append is durable, before its release
+};
+
+// From at_ms on, the node processes nothing (and so sends nothing). With restart_ms >
+// at_ms it comes back at restart_ms: a fresh machine, its journal replayed, in the
+// round the clock says (Byzantine nodes never restart). Timers set before the crash die
+// with it; messages that arrive while it is down are lost.
 struct Crash {
   std::size_t node = 0;
   std::uint64_t at_ms = 0;
+  std::uint64_t restart_ms = 0;  // 0: never
+  CrashPoint point = CrashPoint::before_step;
+};
+
+// Deliberately unsafe variants, so the safety checks are shown able to fail (property
+// tests and TLC's MCNeg* configurations). `none` is the protocol.
+enum class NegativeControl : std::uint8_t {
+  none = 0,
+  quorum_ceil,              // quorum ceil(2W/3) (QuorumRule::unsafe_at_least_two_thirds)
+  no_lock,                  // retries without the lock rule (NodeConfig::unsafe_retry_without_lock)
+  restart_without_journal,  // a restarted node starts with an empty journal (amnesia)
 };
 
 struct SimConfig {
@@ -50,6 +73,7 @@ struct SimConfig {
   std::vector<Crash> crashes;
   std::uint32_t max_rounds = 10;          // 1..kMaxRounds: no timer at or after round R's start fires
   Policy policy = Policy::lowest_hash;
+  NegativeControl negative_control = NegativeControl::none;
   RoundTiming timing{};
   std::uint64_t seed = 1;
   std::uint64_t reward_per_height = 1000;
@@ -62,6 +86,8 @@ std::string validate(const SimConfig& config);
 // Display names ("equivocate", "lowest-hash", ...) and their inverses (false if unknown).
 const char* to_string(ByzantineMode mode);
 const char* to_string(Policy policy);
+const char* to_string(CrashPoint point);
+const char* to_string(NegativeControl control);
 bool parse_byzantine_mode(std::string_view text, ByzantineMode& out);
 bool parse_policy(std::string_view text, Policy& out);
 

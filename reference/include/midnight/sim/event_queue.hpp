@@ -18,6 +18,8 @@ enum class EventKind : std::uint8_t {
   deliver = 1,     // `bytes` from `from` arrive at `node`
   timer,           // `timer` fires at honest `node`
   byzantine_step,  // Byzantine `node` acts in `round`, phase `phase`
+  crash,           // config.crashes[crash] takes `node` down (or arms it, see CrashPoint)
+  restart,         // `node` comes back up
 };
 
 struct Event {
@@ -30,6 +32,8 @@ struct Event {
   TimerFired timer{};
   std::uint32_t round = 0;
   std::uint8_t phase = 0;
+  std::uint32_t epoch = 0;  // timers: the incarnation of `node` that set it
+  std::size_t crash = 0;    // crash, restart: index into config.crashes
 };
 
 class EventQueue {

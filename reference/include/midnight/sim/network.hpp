@@ -8,6 +8,7 @@
 #include "midnight/sim/config.hpp"
 #include "midnight/sim/event_queue.hpp"
 #include "midnight/sim/rng.hpp"
+#include "midnight/sim/vote_monitor.hpp"
 
 namespace midnight::sim {
 
@@ -32,6 +33,8 @@ class Network {
   void send(std::uint64_t now, std::size_t from, std::size_t to, const MessageBytes& bytes);
   bool partitioned(std::uint64_t now, std::size_t a, std::size_t b) const;
   bool slow(std::size_t node) const;
+  // Every send is shown to the monitor first (it judges; it never changes a delivery).
+  void set_monitor(VoteMonitor* monitor) { monitor_ = monitor; }
 
   MessageCounts& counts() { return counts_; }
   const MessageCounts& counts() const { return counts_; }
@@ -43,6 +46,7 @@ class Network {
   Rng& rng_;
   EventQueue& queue_;
   MessageCounts counts_;
+  VoteMonitor* monitor_ = nullptr;
 };
 
 }  // namespace midnight::sim

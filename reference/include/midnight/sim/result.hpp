@@ -74,7 +74,15 @@ struct SimResult {
   bool agreement = true;                   // per height, one block id; no node finalized twice
   bool all_honest_finalized = false;       // every honest node that never crashed
   bool certificates_ok = true;
-  std::vector<std::string> violations;     // what broke agreement or certificates
+  // Every vote an honest node released, across its restarts, is checked as it leaves:
+  bool no_double_votes = true;  // never two different votes for one (height, round, step)
+  bool locks_kept = true;       // after an approving precommit for X in round r, an approving
+                                // prevote for Y != X in round r' > r only with a polka for Y
+                                // (among all votes sent so far) in a round in [r, r')
+  std::uint64_t restarts = 0;            // honest restarts that replayed their journal
+  std::uint64_t journal_refusals = 0;    // restarts refused: the journal did not replay
+  std::uint64_t torn_frames_dropped = 0; // torn last frames dropped at restart
+  std::vector<std::string> violations;     // what broke agreement, certificates, votes or locks
   std::vector<NodeTrace> nodes;
   MessageCounts messages;
   // "<handler>: <category>: <message>" -> count. Rejected input is normal in a hostile

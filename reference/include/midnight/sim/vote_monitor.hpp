@@ -1,0 +1,62 @@
+// The simulator's safety monitor for votes: it sees every message as it is sent and
+// checks, for every honest member across all its restarts, the two promises the vote
+// journal exists to keep (tla/MidnightRound.tla states the second as LockSafety):
+//   no double vote  never two different votes for one (height, round, step);
+//   lock kept       after an approving precommit for X in round r, an approving prevote
+//                   for Y != X in a later round r' only if a polka for Y (prevotes of
+//                   more than 2/3 of the weight, from any member, sent before it) exists
+//                   in a round in [r, r').
+// A polka counts only signature-valid votes; each (member, round, block) is verified
+// once. The monitor is the judge, not a participant: nothing it does reaches a node.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "midnight/block/membership.hpp"
+#include "midnight/wire/messages.hpp"
+
+namespace midnight::sim {
+
+class VoteMonitor {
+ public:
+  // `honest[m]`: member m is honest (only honest members are held to the promises).
+  VoteMonitor(const Membership& membership, const ChainId& chain, std::vector<bool> honest_members);
+
+  // Every send, before the network decides its fate. Non-votes and undecodable bytes
+  // are ignored.
+  void on_send(std::span<const std::uint8_t> bytes);
+
+  bool no_double_votes() const { return no_double_votes_; }
+  bool locks_kept() const { return locks_kept_; }
+  // One line per broken promise, in the order found.
+  const std::vector<std::string>& violations() const { return violations_; }
+
+ private:
+  struct Cast {
+    BlockId block_id;
+    bool approve = false;
+  };
+  void check_honest(std::size_t member, const Vote& v);
+  bool polka_between(const BlockId& id, std::uint32_t from_round, std::uint32_t to_round) const;
+
+  const Membership& membership_;
+  ChainId chain_;
+  std::vector<bool> honest_;
+  // (member, round, step) -> the first vote seen; steps are 1 (prevote) and 2 (precommit).
+  std::map<std::tuple<std::size_t, std::uint32_t, std::uint8_t>, Cast> cast_;
+  // Per honest member: its highest-round approving precommit (its lock, as sent).
+  std::vector<std::optional<std::pair<std::uint32_t, BlockId>>> lock_;
+  // (round, block) -> members whose signature-valid approving prevote was seen.
+  std::map<std::pair<std::uint32_t, BlockId>, std::uint64_t> prevoters_;
+  bool no_double_votes_ = true;
+  bool locks_kept_ = true;
+  std::vector<std::string> violations_;
+};
+
+}  // namespace midnight::sim

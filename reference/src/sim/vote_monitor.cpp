@@ -1,0 +1,73 @@
+#include "midnight/sim/vote_monitor.hpp"
+
+#include "midnight/sim/encoding.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight::sim {
+
+VoteMonitor::VoteMonitor(const Membership& membership, const ChainId& chain, std::vector<bool> honest_members)
+    : membership_(membership), chain_(chain), honest_(std::move(honest_members)), lock_(membership.size()) {}
+
+void VoteMonitor::on_send(std::span<const std::uint8_t> bytes) {
+  const auto type = peek_message_type(bytes);
+  if (!type || type.value() != MessageType::vote) return;
+  const auto decoded = decode_vote(bytes);
+  if (!decoded) return;
+  const Vote& v = decoded.value();
+  if (v.chain_id != chain_) return;
+  const auto member = membership_.index_of(v.voter);
+  if (!member) return;
+  const std::size_t m = *member;
+  if (v.step == VoteStep::prevote && v.approve) {
+    std::uint64_t& voters = prevoters_[{v.round, v.block_id}];
+    const std::uint64_t bit = std::uint64_t{1} << m;
+    if ((voters & bit) == 0 && verify_vote(v)) voters |= bit;
+  }
+  if (honest_[m]) check_honest(m, v);
+}
+
+void VoteMonitor::check_honest(std::size_t member, const Vote& v) {
+  // An honest member's votes are genuine (no one else holds its key), so no signature
+  // check is needed to hold it to them.
+  const auto key = std::make_tuple(member, v.round, static_cast<std::uint8_t>(v.step));
+  const auto [it, first] = cast_.emplace(key, Cast{v.block_id, v.approve});
+  if (!first) {
+    if (it->second.block_id != v.block_id || it->second.approve != v.approve) {
+      no_double_votes_ = false;
+      violations_.push_back("member " + std::to_string(member) + " signed two different " +
+                            (v.step == VoteStep::prevote ? "prevotes" : "precommits") + " in round " +
+                            std::to_string(v.round) + ": " + short_hex(it->second.block_id) +
+                            (it->second.approve ? "" : " (reject)") + " and " + short_hex(v.block_id) +
+                            (v.approve ? "" : " (reject)"));
+    }
+    return;
+  }
+  if (!v.approve) return;
+  auto& lock = lock_[member];
+  if (v.step == VoteStep::precommit) {
+    if (!lock || v.round >= lock->first) lock = std::make_pair(v.round, v.block_id);
+    return;
+  }
+  if (lock && v.round > lock->first && v.block_id != lock->second &&
+      !polka_between(v.block_id, lock->first, v.round)) {
+    locks_kept_ = false;
+    violations_.push_back("member " + std::to_string(member) + " locked on " + short_hex(lock->second) +
+                          " in round " + std::to_string(lock->first) + " prevoted " + short_hex(v.block_id) +
+                          " in round " + std::to_string(v.round) + " with no polka for it since");
+  }
+}
+
+bool VoteMonitor::polka_between(const BlockId& id, std::uint32_t from_round, std::uint32_t to_round) const {
+  for (std::uint32_t r = from_round; r < to_round; ++r) {
+    const auto it = prevoters_.find({r, id});
+    if (it == prevoters_.end()) continue;
+    std::uint64_t weight = 0;
+    for (std::size_t m = 0; m < membership_.size(); ++m)
+      if ((it->second >> m) & 1U) weight += membership_.member(m).weight;
+    if (membership_.reaches_quorum(weight)) return true;
+  }
+  return false;
+}
+
+}  // namespace midnight::sim
