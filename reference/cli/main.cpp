@@ -17,7 +17,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  demo [--json]          run the design's five scenarios and check their expectations\n"
-    "  simulate --nodes N [--byzantine K] [--byzantine-mode equivocate|withhold|garbage]\n"
+    "  simulate --nodes N [--byzantine K] [--byzantine-mode equivocate|mirror|withhold|garbage]\n"
     "           [--partition A|B@START-HEAL] [--slow NODE] [--drop P] [--duplicate P]\n"
     "           [--crash NODE@T[:RESTART[:before-step|torn-append|after-sync]]]\n"
     "           [--policy lowest-hash|first-to-quorum] [--rounds R] [--seed S] [--json] [--trace]\n"

@@ -116,7 +116,7 @@ int run_simulate(std::vector<std::string_view> argv) {
     } else if (flag == "--byzantine-mode") {
       const auto v = value();
       if (!sim::parse_byzantine_mode(v, c.byzantine_mode))
-        throw UsageError{"--byzantine-mode: expected equivocate, withhold or garbage, got '" + std::string(v) + "'"};
+        throw UsageError{"--byzantine-mode: expected equivocate, mirror, withhold or garbage, got '" + std::string(v) + "'"};
     } else if (flag == "--partition") {
       partitions.push_back(parse_partition(value()));
     } else if (flag == "--slow") {

@@ -35,7 +35,7 @@ void ByzantineNode::start(const ByzantineContext& ctx) {
     e.time_ms = start;
     e.phase = 0;
     ctx.queue.push(e);
-    if (mode == ByzantineMode::equivocate) {
+    if (mode == ByzantineMode::equivocate) {  // mirror has no fallback step
       e.time_ms = start + vote_offset;
       e.phase = 1;
       ctx.queue.push(e);
@@ -47,6 +47,9 @@ void ByzantineNode::on_step(const ByzantineContext& ctx, std::uint64_t now, std:
   switch (ctx.config.byzantine_mode) {
     case ByzantineMode::withhold: return;
     case ByzantineMode::garbage: spray_garbage(ctx, now, round); return;
+    case ByzantineMode::mirror:
+      propose_twice(ctx, now, round);
+      return;
     case ByzantineMode::equivocate:
       if (phase == 0)
         propose_twice(ctx, now, round);
@@ -71,7 +74,9 @@ void ByzantineNode::on_message(const ByzantineContext& ctx, std::uint64_t now, s
     if (!v) return;
     if (replay_.size() < kMaxReplayStore) replay_.push_back(v.value());
     const Vote& vote = v.value();
-    if (ctx.config.byzantine_mode != ByzantineMode::equivocate || vote.step != VoteStep::prevote || !vote.approve ||
+    const bool agrees =
+        ctx.config.byzantine_mode == ByzantineMode::equivocate || ctx.config.byzantine_mode == ByzantineMode::mirror;
+    if (!agrees || vote.step != VoteStep::prevote || !vote.approve ||
         vote.chain_id != ctx.world.chain || vote.height != kSimHeight || vote.round >= served_.size())
       return;
     // Agree with the voter: whatever it prevoted, we prevote and precommit too, to it alone.

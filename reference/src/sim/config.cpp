@@ -80,6 +80,7 @@ const char* to_string(ByzantineMode mode) {
     case ByzantineMode::withhold: return "withhold";
     case ByzantineMode::garbage: return "garbage";
     case ByzantineMode::equivocate: return "equivocate";
+    case ByzantineMode::mirror: return "mirror";
   }
   return "?";
 }
@@ -112,7 +113,7 @@ const char* to_string(NegativeControl control) {
 }
 
 bool parse_byzantine_mode(std::string_view text, ByzantineMode& out) {
-  for (auto m : {ByzantineMode::withhold, ByzantineMode::garbage, ByzantineMode::equivocate}) {
+  for (auto m : {ByzantineMode::withhold, ByzantineMode::garbage, ByzantineMode::equivocate, ByzantineMode::mirror}) {
     if (text == to_string(m)) {
       out = m;
       return true;

@@ -12,6 +12,12 @@
 //               with everyone is the strongest way to split honest nodes); for recipients
 //               not heard from by the time their prevotes must have arrived, a proposal it
 //               has seen, alternating the lowest and second-lowest id between recipients.
+//   mirror      the proposals of equivocate, then to each honest recipient, as soon as its
+//               prevote arrives, an approving prevote and precommit for that same block,
+//               with no fallback. It splits nothing by itself; it lends its weight to every
+//               honest node's own choice, so a side that holds a quorum only with it (an
+//               honest node cut off, say) still moves on. That is the attack a retry
+//               without the lock rule cannot survive (tla/MCNegNoLock.cfg).
 #pragma once
 #include <cstddef>
 #include <cstdint>

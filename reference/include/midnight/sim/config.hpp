@@ -17,6 +17,8 @@ enum class ByzantineMode : std::uint8_t {
   withhold = 1,     // sends nothing at all
   garbage,          // votes for non-existent blocks, replays, undecodable bytes
   equivocate,       // two proposals per round, different votes to different recipients
+  mirror,           // two proposals per round, then to each honest node the votes it cast:
+                    // helps every honest node, on every side, reach a quorum for its own choice
 };
 
 enum class Policy : std::uint8_t { lowest_hash = 1, first_to_quorum };
