@@ -36,6 +36,11 @@ class FileJournal {
   // Writes every frame at the end of the file, then fsyncs. Only after it returns
   // success may the caller release the votes these frames record. On failure the
   // caller must not release them (and should stop voting).
+  //
+  // After a failed append or discard_after the file's state is unknown (part of the
+  // frames may be written; after a failed fsync the kernel may drop the dirty pages and
+  // a later fsync succeed without them), so the journal closes itself: every later
+  // append or discard_after fails with EBADF, as on a moved-from journal.
   result<void> append(std::span<const JournalFrame> frames);
 
  private:

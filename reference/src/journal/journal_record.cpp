@@ -1,0 +1,140 @@
+// The vote journal's frames (journal/journal_record.hpp, spec/journal.md).
+//
+// A frame is judged in two stages. First its envelope: the length field, the check and
+// the zero padding. A frame that fails any of these is "damaged", and only its place
+// decides what it means: the last frame of the journal is a torn append, any other is
+// corruption. Then, for an intact frame, its payload: an unknown kind or a malformed
+// record is bad_record wherever the frame is, because an intact frame was written whole.
+//
+// Every read is of a subspan whose length has been checked against what remains, so
+// no input can make the reader read outside it; nothing here allocates.
+#include "midnight/journal/journal_record.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "midnight/core/bytes.hpp"
+#include "midnight/crypto/hash.hpp"
+
+namespace midnight {
+
+static_assert(sizeof(JournalFrame) == kJournalFrameSize, "frames are contiguous in a span of frames");
+
+const char* ErrorTable<journal_errc>::message(journal_errc e) {
+  switch (e) {
+    case journal_errc::corrupt_frame: return "a journal frame is damaged and another frame follows it";
+    case journal_errc::bad_record: return "an intact journal frame holds an unknown or malformed record";
+  }
+  return "unknown journal error";
+}
+
+namespace {
+
+constexpr std::size_t kPayloadOffset = kJournalLengthSize;
+
+// The first kJournalCheckSize bytes of SHA-256(tag::kJournal || covered).
+std::array<std::uint8_t, kJournalCheckSize> frame_check(std::span<const std::uint8_t> covered) {
+  const Hash32 h = Sha256().update(tag::kJournal).update(covered).finish();
+  std::array<std::uint8_t, kJournalCheckSize> out{};
+  std::copy_n(h.v.begin(), kJournalCheckSize, out.begin());
+  return out;
+}
+
+// The payload of an intact frame (exactly kJournalFrameSize bytes), or an empty span if
+// the frame is damaged: length out of range, check mismatch or nonzero padding.
+std::span<const std::uint8_t> intact_payload(std::span<const std::uint8_t, kJournalFrameSize> frame) {
+  const std::size_t length = load_u32(frame.data());
+  if (length == 0 || length > kMaxJournalPayload) return {};
+  const std::size_t check_at = kPayloadOffset + length;
+  const auto check = frame_check(frame.first(check_at));
+  if (!std::equal(check.begin(), check.end(), frame.begin() + static_cast<std::ptrdiff_t>(check_at))) return {};
+  const auto padding = frame.subspan(check_at + kJournalCheckSize);
+  if (!std::all_of(padding.begin(), padding.end(), [](std::uint8_t b) { return b == 0; })) return {};
+  return frame.subspan(kPayloadOffset, length);
+}
+
+// The record in an intact frame's payload (non-empty), or bad_record.
+result<JournalRecord> decode_record(std::span<const std::uint8_t> payload) {
+  JournalRecord r;
+  switch (payload[0]) {
+    case static_cast<std::uint8_t>(JournalRecordKind::vote): {
+      if (payload.size() != kJournalVotePayload) return journal_errc::bad_record;
+      const auto vote = decode_vote(payload.subspan(1));
+      if (!vote) return journal_errc::bad_record;
+      r.kind = JournalRecordKind::vote;
+      r.vote = vote.value();
+      return r;
+    }
+    case static_cast<std::uint8_t>(JournalRecordKind::lock): {
+      if (payload.size() != kJournalLockPayload) return journal_errc::bad_record;
+      const std::uint8_t* p = payload.data() + 1;
+      r.kind = JournalRecordKind::lock;
+      r.height = load_u64(p);
+      r.lock.held = true;
+      r.lock.round = load_u32(p + 8);
+      std::copy_n(p + 12, BlockId::size(), r.lock.block_id.v.begin());
+      return r;
+    }
+    default:
+      return journal_errc::bad_record;
+  }
+}
+
+}  // namespace
+
+JournalFrame encode_journal_frame(const JournalRecord& record) {
+  JournalFrame frame{};
+  std::uint8_t* payload = frame.data() + kPayloadOffset;
+  std::size_t length = 0;
+  payload[0] = static_cast<std::uint8_t>(record.kind);
+  switch (record.kind) {
+    case JournalRecordKind::vote: {
+      // The machine's votes are canonical, so they always encode. Were one not to, the
+      // frame would still carry a valid check over a payload its decoder rejects: a
+      // replay then fails with bad_record and the node refuses to vote, the safe side.
+      [[maybe_unused]] const auto n =
+          encode_vote(record.vote, std::span<std::uint8_t>(payload + 1, kVoteMessageSize));
+      assert(n.has_value() && n.value() == kVoteMessageSize && "a journaled vote is canonical");
+      length = kJournalVotePayload;
+      break;
+    }
+    case JournalRecordKind::lock:
+      assert(record.lock.held && "only a held lock is journaled");
+      store_u64(payload + 1, record.height);
+      store_u32(payload + 9, record.lock.round);
+      std::copy(record.lock.block_id.v.begin(), record.lock.block_id.v.end(), payload + 13);
+      length = kJournalLockPayload;
+      break;
+  }
+  assert(length > 0 && "a record kind the encoder knows");
+  store_u32(frame.data(), static_cast<std::uint32_t>(length));
+  const std::size_t check_at = kPayloadOffset + length;
+  const auto check = frame_check(std::span<const std::uint8_t>(frame.data(), check_at));
+  std::copy(check.begin(), check.end(), frame.begin() + static_cast<std::ptrdiff_t>(check_at));
+  return frame;
+}
+
+result<std::optional<JournalRecord>> JournalReader::next() {
+  assert(offset_ <= bytes_.size());
+  const std::size_t remaining = bytes_.size() - offset_;
+  if (remaining == 0) {
+    torn_ = 0;
+    return std::optional<JournalRecord>{};
+  }
+  std::span<const std::uint8_t> payload;
+  if (remaining >= kJournalFrameSize) {
+    payload = intact_payload(bytes_.subspan(offset_).first<kJournalFrameSize>());
+  }
+  if (payload.empty()) {
+    // Damaged. Torn if nothing follows its slot; corruption otherwise. Either way the
+    // state does not change, so a repeated call gives the same answer.
+    if (remaining > kJournalFrameSize) return journal_errc::corrupt_frame;
+    torn_ = remaining;
+    return std::optional<JournalRecord>{};
+  }
+  MIDNIGHT_TRY(record, decode_record(payload));
+  offset_ += kJournalFrameSize;
+  return std::optional<JournalRecord>{record};
+}
+
+}  // namespace midnight

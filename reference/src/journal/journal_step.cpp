@@ -1,0 +1,64 @@
+// The host's side of the journal contract (journal/journal_step.hpp, spec/journal.md).
+#include "midnight/journal/journal_step.hpp"
+
+#include <cassert>
+
+namespace midnight {
+
+std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
+                                     std::span<JournalRecord, kMaxJournalRecordsPerStep> out) {
+  std::size_t count = 0;
+  const auto add = [&](const JournalRecord& r) {
+    // A step signs at most a prevote and a precommit in each of two rounds and forwards
+    // at most one own vote of an earlier round (a re-proposal's polka), plus one lock.
+    assert(count < out.size() && "kMaxJournalRecordsPerStep bounds one step's records");
+    if (count < out.size()) out[count++] = r;
+  };
+  for (const Action& a : actions) {
+    if (a.kind != ActionKind::broadcast_vote || a.vote.voter != m.public_key()) continue;
+    add(JournalRecord{.kind = JournalRecordKind::vote, .vote = a.vote});
+  }
+  // The lock after the votes: it comes from the step's approving precommit, and a replay
+  // restores a lock only after that precommit (RoundMachine::restore_lock).
+  if (m.lock().held && m.lock() != journaled_lock) {
+    add(JournalRecord{.kind = JournalRecordKind::lock, .height = m.height(), .lock = m.lock()});
+  }
+  return count;
+}
+
+result<JournalReplay> replay_journal(RoundMachine& m, std::span<const std::uint8_t> journal,
+                                     std::size_t* error_offset) {
+  JournalReplay replay;
+  JournalReader reader(journal);
+  for (;;) {
+    const std::size_t at = reader.offset();
+    auto restored = [&]() -> result<bool> {
+      MIDNIGHT_TRY(next, reader.next());
+      if (!next) return false;
+      const JournalRecord& r = *next;
+      ++replay.records;
+      const std::uint64_t height = r.kind == JournalRecordKind::vote ? r.vote.height : r.height;
+      if (height != m.height()) {
+        ++replay.other_heights;
+        return true;
+      }
+      if (r.kind == JournalRecordKind::vote) {
+        MIDNIGHT_TRY(m.restore_vote(r.vote));
+      } else {
+        MIDNIGHT_TRY(m.restore_lock(r.height, r.lock));
+        replay.lock = r.lock;
+      }
+      return true;
+    }();
+    if (!restored) {
+      if (error_offset != nullptr) *error_offset = at;
+      return restored.error();
+    }
+    if (!restored.value()) break;
+  }
+  replay.intact_bytes = reader.intact_bytes();
+  replay.torn_bytes = reader.torn_bytes();
+  return replay;
+}
+
+}  // namespace midnight
