@@ -137,7 +137,8 @@ Simulator::Simulator(const SimConfig& config)
   byzantine_up_.assign(config_.nodes, true);
   std::vector<bool> honest_members(config_.nodes);
   for (std::size_t i = 0; i < config_.nodes; ++i) honest_members[world_.member_of_node[i]] = honest_[i];
-  monitor_ = std::make_unique<VoteMonitor>(world_.membership, world_.chain, std::move(honest_members));
+  monitor_ = std::make_unique<VoteMonitor>(world_.membership, world_.chain, std::move(honest_members),
+                                           world_.node_of_member);
   network_.set_monitor(monitor_.get());
   for (std::size_t k = 0; k < config_.crashes.size(); ++k) {
     const Crash& c = config_.crashes[k];

@@ -6,8 +6,17 @@
 
 namespace midnight::sim {
 
-VoteMonitor::VoteMonitor(const Membership& membership, const ChainId& chain, std::vector<bool> honest_members)
-    : membership_(membership), chain_(chain), honest_(std::move(honest_members)), lock_(membership.size()) {}
+VoteMonitor::VoteMonitor(const Membership& membership, const ChainId& chain, std::vector<bool> honest_members,
+                         std::vector<std::size_t> node_of_member)
+    : membership_(membership),
+      chain_(chain),
+      honest_(std::move(honest_members)),
+      node_of_member_(std::move(node_of_member)),
+      lock_(membership.size()) {}
+
+std::string VoteMonitor::who(std::size_t member) const {
+  return "node " + std::to_string(node_of_member_[member]) + " (member " + std::to_string(member) + ")";
+}
 
 void VoteMonitor::on_send(std::span<const std::uint8_t> bytes) {
   const auto type = peek_message_type(bytes);
@@ -35,7 +44,7 @@ void VoteMonitor::check_honest(std::size_t member, const Vote& v) {
   if (!first) {
     if (it->second.block_id != v.block_id || it->second.approve != v.approve) {
       no_double_votes_ = false;
-      violations_.push_back("member " + std::to_string(member) + " signed two different " +
+      violations_.push_back(who(member) + " signed two different " +
                             (v.step == VoteStep::prevote ? "prevotes" : "precommits") + " in round " +
                             std::to_string(v.round) + ": " + short_hex(it->second.block_id) +
                             (it->second.approve ? "" : " (reject)") + " and " + short_hex(v.block_id) +
@@ -52,7 +61,7 @@ void VoteMonitor::check_honest(std::size_t member, const Vote& v) {
   if (lock && v.round > lock->first && v.block_id != lock->second &&
       !polka_between(v.block_id, lock->first, v.round)) {
     locks_kept_ = false;
-    violations_.push_back("member " + std::to_string(member) + " locked on " + short_hex(lock->second) +
+    violations_.push_back(who(member) + " locked on " + short_hex(lock->second) +
                           " in round " + std::to_string(lock->first) + " prevoted " + short_hex(v.block_id) +
                           " in round " + std::to_string(v.round) + " with no polka for it since");
   }

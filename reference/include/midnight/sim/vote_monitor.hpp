@@ -25,8 +25,10 @@ namespace midnight::sim {
 
 class VoteMonitor {
  public:
-  // `honest[m]`: member m is honest (only honest members are held to the promises).
-  VoteMonitor(const Membership& membership, const ChainId& chain, std::vector<bool> honest_members);
+  // `honest[m]`: member m is honest (only honest members are held to the promises);
+  // `node_of_member[m]`: its node index, for the messages.
+  VoteMonitor(const Membership& membership, const ChainId& chain, std::vector<bool> honest_members,
+              std::vector<std::size_t> node_of_member);
 
   // Every send, before the network decides its fate. Non-votes and undecodable bytes
   // are ignored.
@@ -48,6 +50,8 @@ class VoteMonitor {
   const Membership& membership_;
   ChainId chain_;
   std::vector<bool> honest_;
+  std::vector<std::size_t> node_of_member_;
+  std::string who(std::size_t member) const;
   // (member, round, step) -> the first vote seen; steps are 1 (prevote) and 2 (precommit).
   std::map<std::tuple<std::size_t, std::uint32_t, std::uint8_t>, Cast> cast_;
   // Per honest member: its highest-round approving precommit (its lock, as sent).
