@@ -1,0 +1,143 @@
+#include "adversary.hpp"
+
+#include <algorithm>
+
+#include "midnight/sim/simulator.hpp"
+#include "support.hpp"
+
+namespace midnight::prop {
+
+namespace gen = rc::gen;
+
+rc::Gen<Byzantine> gen_byzantine_up_to_a_third(const sim::SimConfig& c) {
+  const std::uint64_t total = total_weight(c);
+  std::size_t max_count = 0;
+  std::uint64_t w = 0;
+  for (std::size_t k = 1; k < c.nodes; ++k) {
+    w += weight_of(c, c.nodes - k);
+    if (3 * w > total) break;
+    max_count = k;
+  }
+  return gen::exec([max_count] {
+    Byzantine b;
+    b.mode = *gen::weightedElement<sim::ByzantineMode>({{3, sim::ByzantineMode::mirror},
+                                                         {3, sim::ByzantineMode::equivocate},
+                                                         {1, sim::ByzantineMode::garbage},
+                                                         {1, sim::ByzantineMode::withhold}});
+    if (max_count == 0 || *gen::inRange(0, 6) == 0) return b;
+    b.count = *gen::arbitrary<bool>() ? max_count : *gen::inRange<std::size_t>(1, max_count + 1);
+    return b;
+  });
+}
+
+rc::Gen<sim::Partition> gen_vote_phase_partition(const sim::SimConfig& c) {
+  return gen::exec([c] {
+    sim::Partition p;
+    const auto perm = *gen_permutation(c.nodes);
+    const auto cut = *gen::inRange<std::size_t>(1, c.nodes);  // 1..nodes-1 nodes on side a
+    for (std::size_t i = 0; i < cut; ++i) p.side_a.push_back(perm[i]);
+    std::sort(p.side_a.begin(), p.side_a.end());
+    const auto round = *gen::inRange<std::uint32_t>(0, c.max_rounds);
+    // A node that got every proposal prevotes at once, so a round's votes are in flight
+    // within a few latencies of its start, or just after its collect deadline.
+    const std::uint64_t flight = 4 * std::max<std::uint64_t>(c.latency_max_ms, 1);
+    const std::uint64_t base =
+        round_start(c, round) + (*gen::arbitrary<bool>() ? 0 : c.timing.collect_ms);
+    p.start_ms = base + *gen::inRange<std::uint64_t>(0, flight + 1);
+    const std::uint64_t end = round_start(c, c.max_rounds) + sim::kDrainMs;
+    p.heal_ms = *gen::arbitrary<bool>() ? end : *gen::inRange<std::uint64_t>(p.start_ms, end + 1);
+    return p;
+  });
+}
+
+rc::Gen<std::vector<sim::Crash>> gen_restarts(const sim::SimConfig& c, std::size_t max_nodes) {
+  return gen::exec([c, max_nodes] {
+    std::vector<sim::Crash> out;
+    const std::size_t honest = c.nodes - c.byzantine;
+    const auto perm = *gen_permutation(honest);
+    const auto count = *gen::inRange<std::size_t>(1, std::min(max_nodes, honest) + 1);
+    const std::uint64_t horizon = round_start(c, c.max_rounds);
+    for (std::size_t k = 0; k < count; ++k) {
+      std::uint64_t t = *gen::inRange<std::uint64_t>(0, horizon + 1);
+      const auto times = *gen::inRange(1, 4);
+      for (int i = 0; i < times; ++i) {
+        sim::Crash cr;
+        cr.node = perm[k];
+        cr.at_ms = t;
+        cr.point = *gen::element(sim::CrashPoint::before_step, sim::CrashPoint::torn_append,
+                                 sim::CrashPoint::after_sync);
+        const bool comes_back = *gen::inRange(0, 5) != 0;
+        cr.restart_ms = comes_back ? t + *gen::inRange<std::uint64_t>(1, 2 * c.timing.round_ms() + 1) : 0;
+        out.push_back(cr);
+        if (!comes_back) break;
+        t = cr.restart_ms + *gen::inRange<std::uint64_t>(1, c.timing.round_ms() + 1);
+      }
+    }
+    return out;
+  });
+}
+
+namespace {
+rc::Gen<sim::SimConfig> gen_lock_attack(AdversarySpec spec) {
+  return gen::exec([spec] {
+    sim::SimConfig c;
+    c.nodes = *gen::inRange<std::size_t>(std::max<std::size_t>(spec.min_nodes, 4), std::max<std::size_t>(spec.max_nodes, 4) + 1);
+    c.byzantine = (c.nodes - 1) / 3;
+    c.byzantine_mode = sim::ByzantineMode::mirror;
+    c.max_rounds = *gen_max_rounds(2, spec.max_rounds);
+    sim::Partition p;
+    p.side_a.push_back(*gen::inRange<std::size_t>(0, c.nodes - c.byzantine));
+    p.start_ms = *gen::inRange<std::uint64_t>(0, 4 * c.latency_max_ms + 1);
+    p.heal_ms = round_start(c, c.max_rounds) + sim::kDrainMs;
+    c.partitions.push_back(p);
+    c.policy = *gen_policy();
+    c.mempool_size = *gen_mempool_size();
+    c.negative_control = spec.control;
+    c.seed = *gen_seed();
+    return c;
+  });
+}
+}  // namespace
+
+rc::Gen<sim::SimConfig> gen_adversarial_config(AdversarySpec spec) {
+  if (spec.lock_attack) return gen_lock_attack(spec);
+  return gen::exec([spec] {
+    sim::SimConfig c;
+    apply(c, *gen_membership(spec.min_nodes, spec.max_nodes));
+    apply(c, *gen_byzantine_up_to_a_third(c));
+    apply(c, *gen_network({.max_latency_ms = 400, .max_drop = 0.3, .max_duplicate = 0.3}));
+    c.max_rounds = *gen_max_rounds(2, spec.max_rounds);
+    const auto partition = *gen::inRange(0, 4);  // 0, 1: aimed; 2: anywhere; 3: none
+    if (c.nodes >= 2 && partition < 2) c.partitions.push_back(*gen_vote_phase_partition(c));
+    if (c.nodes >= 2 && partition == 2)
+      c.partitions.push_back(*gen_partition(c.nodes, round_start(c, c.max_rounds)));
+    if (spec.restarts) c.crashes = *gen_restarts(c, 3);
+    c.policy = *gen_policy();
+    c.mempool_size = *gen_mempool_size();
+    c.negative_control = spec.control;
+    c.seed = *gen_seed();
+    return c;
+  });
+}
+
+void check_agreement(const sim::SimResult& r) {
+  if (!r.error.empty()) RC_FAIL("the configuration was rejected: " + r.error);
+  for (const auto& v : r.violations)
+    if (v.find(" finalized ") != std::string::npos) RC_FAIL("agreement broken: " + v);
+  RC_ASSERT(r.agreement);
+  RC_ASSERT(finalized_blocks(r).size() <= 1U);
+}
+
+void check_quorum_safety(const sim::SimResult& r) {
+  check_agreement(r);
+  if (!r.violations.empty()) RC_FAIL("violation: " + r.violations.front());
+  RC_ASSERT(r.no_double_votes);
+  RC_ASSERT(r.locks_kept);
+  RC_ASSERT(r.certificates_ok);
+  for (const auto& f : r.finalized) {
+    RC_ASSERT(f.certificate_ok);
+    RC_ASSERT(3 * f.certificate_weight > 2 * r.total_weight);
+  }
+}
+
+}  // namespace midnight::prop
