@@ -31,6 +31,8 @@
 #include "midnight/consensus/tally.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/merkle.hpp"
+#include "midnight/journal/journal_record.hpp"
+#include "midnight/journal/journal_step.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/signing.hpp"
 
@@ -1073,6 +1075,54 @@ TEST(AllocSelection, SelectCanonicalAllocatesNothing) {
   EXPECT_EQ(picks[0], kMaxMembers - 1);  // the lowest id
   EXPECT_EQ(picks[1], 0U);               // arrival 0
   EXPECT_FALSE(picks[2].has_value());
+}
+
+TEST(AllocJournal, ReadingRecordingAndReplayingAllocateNothing) {
+  crypto_init();
+  const auto members = test::make_equal_members(4);
+  const ChainId chain_id = test::chain();
+  const LowestHashPolicy policy;
+  NodeConfig config;
+  config.chain_id = chain_id;
+  config.membership = &members.membership;
+  config.policy = &policy;
+  config.keys = members.keys[0];
+  auto machine = std::make_unique<RoundMachine>(config);
+  const std::vector<std::vector<std::uint8_t>> txs{{1, 2, 3}};
+  const auto views = test::views_of(txs);
+  machine->begin_height(HeightStart{1, test::block_id(0xee), 0, views});
+  // Set-up: a journal of a prevote, a precommit and its lock, then half a torn frame.
+  const BlockId id = test::block_id(0x42);
+  std::vector<std::uint8_t> journal;
+  for (const JournalRecord& r :
+       {JournalRecord{.kind = JournalRecordKind::vote,
+                      .vote = test::make_vote(members.keys[0], chain_id, 1, 0, VoteStep::prevote, id)},
+        JournalRecord{.kind = JournalRecordKind::vote,
+                      .vote = test::make_vote(members.keys[0], chain_id, 1, 0, VoteStep::precommit, id)},
+        JournalRecord{.kind = JournalRecordKind::lock, .height = 1, .lock = Lock{true, id, 0}}}) {
+    const JournalFrame f = encode_journal_frame(r);
+    journal.insert(journal.end(), f.begin(), f.end());
+  }
+  journal.resize(journal.size() + kJournalFrameSize / 2, 0xab);
+  std::array<JournalRecord, kMaxJournalRecordsPerStep> records{};
+  std::size_t read = 0;
+  std::size_t recorded = 0;
+
+  const AllocationCount total;
+  JournalReader reader(journal);
+  for (auto r = reader.next(); r.has_value() && r.value().has_value(); r = reader.next()) ++read;
+  const auto replay = replay_journal(*machine, journal);
+  const auto step = machine->on_round_start({1, 1});
+  if (step.has_value()) recorded = journal_records_for_step(*machine, step.value(), replay.value().lock, records);
+  const std::size_t allocations = total.count();
+
+  EXPECT_EQ(allocations, 0U);
+  EXPECT_EQ(read, 3U);
+  EXPECT_EQ(reader.torn_bytes(), kJournalFrameSize / 2);
+  ASSERT_TRUE(replay.has_value());
+  EXPECT_EQ(machine->lock(), (Lock{true, id, 0}));
+  ASSERT_TRUE(step.has_value());
+  EXPECT_EQ(recorded, 0U);  // a round start signs a proposal, no vote
 }
 
 }  // namespace
