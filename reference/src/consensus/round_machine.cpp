@@ -438,12 +438,16 @@ void RoundMachine::prevote() {
   // The choice already prefers the highest polka, and a lock taken live is on a block
   // with a polka whose proposal we hold, so a locked node's choice is its lock or a block
   // with a later polka: the lock rule holds by construction, and is asserted here. A lock
-  // restored from the journal may be on a block whose proposal this run never received;
-  // then the choice can be another block, and the rule makes this prevote a rejection.
+  // restored from the journal may lack that polka or that proposal in this run (the
+  // votes were lost with the crash); then the choice can be another block, and the rule
+  // makes this prevote a rejection.
   const bool lock_allows =
       choice.has_value() && (!lock_rule || !lock_.held || lock_.block_id == *choice ||
                              (polka_round && *polka_round >= lock_.round));
-  assert((!choice.has_value() || lock_allows || find_proposal(lock_.block_id) == nullptr) &&
+  [[maybe_unused]] const bool lock_backed = lock_.held && polkas_[lock_.round].seen &&
+                                            polkas_[lock_.round].block_id == lock_.block_id &&
+                                            find_proposal(lock_.block_id) != nullptr;
+  assert((!choice.has_value() || lock_allows || !lock_backed) &&
          "lock rule: a locked node approves only its lock or a later polka");
   const bool approve = lock_allows;
   step_ = Step::prevoted;
