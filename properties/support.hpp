@@ -1,0 +1,38 @@
+// What the simulated properties check on every run, and facts about a configuration
+// computed without running it.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <rapidcheck.h>
+
+#include "midnight/core/bytes.hpp"
+#include "midnight/sim/result.hpp"
+
+namespace midnight::prop {
+
+// The run took place and every safety check of the simulator held: no configuration
+// error, agreement (one block per height, nobody finalized twice), every certificate
+// valid, no recorded violation (which includes double votes and broken locks). Fails the
+// RapidCheck case with the first violation's text.
+void assert_safe(const sim::SimResult& r);
+
+// The distinct blocks finalized in the run.
+std::set<BlockId> finalized_blocks(const sim::SimResult& r);
+
+// The block id of each node's own round-0 proposal, by node index, computed from the
+// configuration alone: the simulator's world for c.seed (keys, chain, genesis and the
+// mempool drawn first from Rng(c.seed), world.hpp), the content every honest node builds
+// from that mempool (builder.hpp) and the round-0 header (make_header).
+std::vector<BlockId> own_round0_block_ids(const sim::SimConfig& c);
+
+// S(r): the scheduled start of round r (midnight is t = 0 in the simulator).
+std::uint64_t round_start(const sim::SimConfig& c, std::uint32_t r);
+
+// "n1-4", "n5-7", "n8-11", "n12+": the node-count band of a case, for RC_TAG.
+std::string node_band(std::size_t nodes);
+
+}  // namespace midnight::prop
