@@ -1,0 +1,96 @@
+// Slow nodes: members whose every message is later than a whole round do not stop the
+// others, and follow them (spec/claims.md §3.3, design scenario 5).
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+
+#include "generators.hpp"
+#include "midnight/sim/simulator.hpp"
+#include "support.hpp"
+
+namespace midnight::prop {
+namespace {
+
+namespace gen = rc::gen;
+
+// With slow nodes whose weight leaves the others a quorum, the others finalize in
+// round 0, and every slow node ends with the same block.
+//
+// Conditions: every member honest, no loss, no partition, lowest hash,
+// Δ = latency_max < min(T_c, T_p, T_q), and slow_ms > T_c + T_p + T_q (a slow node's
+// messages arrive after the round they belong to has ended). No slow node's proposal
+// reaches a fast node before its collect deadline T_c, so the fast nodes prevote, at T_c,
+// the lowest of the fast nodes' blocks (all of which arrive by Δ); the fast nodes are a
+// quorum, so the polka forms by T_c + Δ and the precommit quorum by T_c + 2Δ: each fast
+// node finalizes that block in round 0 by T_c + 2Δ. A fast node that finalizes at f sends
+// its commit to every slow node, where it arrives by f + slow_ms + Δ; so each slow node
+// finalizes, by its own quorum or by adopting the commit, by the first fast f + slow_ms + Δ.
+// The run's time limit (max_rounds rounds + 5000 ms) is chosen to leave room for that.
+RC_GTEST_PROP(SlowNode, OthersFinalizeAndSlowNodesFollow, ()) {
+  const auto config = *gen::exec([] {
+    sim::SimConfig c;
+    c.timing = *gen_timing();
+    const auto m = *gen::suchThat(gen_membership(2, kMaxPropNodes), [](const Members& mm) {
+      sim::SimConfig probe;
+      apply(probe, mm);
+      return can_have_slow_node(probe);
+    });
+    apply(c, m);
+    const std::uint64_t min_phase = std::min({c.timing.collect_ms, c.timing.prevote_ms, c.timing.precommit_ms});
+    apply(c, *gen_synchronous_network(min_phase - 1));
+    const std::uint64_t round_ms = c.timing.round_ms();
+    apply(c, *gen_slow_nodes(c, std::max<std::size_t>(1, c.nodes / 3), round_ms + 1, 3 * round_ms));
+    // Room for the slow nodes' commit: T_c + 3Δ + slow_ms <= max_rounds * round_ms + kDrainMs.
+    const std::uint64_t needed = c.timing.collect_ms + 3 * c.latency_max_ms + c.slow_ms;
+    const auto min_rounds = static_cast<std::uint32_t>(
+        needed <= sim::kDrainMs ? 1 : (needed - sim::kDrainMs + round_ms - 1) / round_ms);
+    c.max_rounds = *gen_max_rounds(std::max<std::uint32_t>(1, min_rounds), std::max<std::uint32_t>(2, min_rounds + 1));
+    c.policy = sim::Policy::lowest_hash;
+    c.mempool_size = *gen_mempool_size();
+    c.seed = *gen_seed();
+    return c;
+  });
+  const std::uint64_t total = total_weight(config);
+  RC_ASSERT(!config.slow_nodes.empty());
+  RC_ASSERT(is_quorum(total - weight_of(config, config.slow_nodes), total));
+  const auto ids = own_round0_block_ids(config);
+  BlockId expected{};
+  bool first = true;
+  for (std::size_t i = 0; i < config.nodes; ++i) {
+    if (is_slow(config, i)) continue;
+    if (first || ids[i] < expected) expected = ids[i];
+    first = false;
+  }
+  const std::uint64_t delta = config.latency_max_ms;
+
+  const auto r = sim::run_simulation(config);
+  assert_safe(r);
+  std::uint64_t first_fast = UINT64_MAX;
+  for (std::size_t i = 0; i < config.nodes; ++i) {
+    if (is_slow(config, i)) continue;
+    const auto* f = r.finalized_by(i);
+    if (f == nullptr) RC_FAIL("fast node " + std::to_string(i) + " never finalized");
+    RC_ASSERT(f->block_id == expected);
+    RC_ASSERT(f->round == 0U);
+    RC_ASSERT(f->at_ms <= config.timing.collect_ms + 2 * delta);
+    first_fast = std::min(first_fast, f->at_ms);
+  }
+  bool any_adopted = false;
+  for (auto s : config.slow_nodes) {
+    const auto* f = r.finalized_by(s);
+    if (f == nullptr) RC_FAIL("slow node " + std::to_string(s) + " never finalized");
+    RC_LOG() << "slow node " << s << " finalized at " << f->at_ms << " ms" << (f->adopted ? " (adopted)" : "")
+             << "; first fast node at " << first_fast << " ms\n";
+    RC_ASSERT(f->block_id == expected);
+    RC_ASSERT(f->at_ms <= first_fast + config.slow_ms + delta);
+    any_adopted = any_adopted || f->adopted;
+  }
+  RC_ASSERT(r.all_honest_finalized);
+  RC_TAG(node_band(config.nodes));
+  RC_CLASSIFY(any_adopted, "a slow node adopted a commit");
+  RC_CLASSIFY(config.slow_nodes.size() > 1, "several slow nodes");
+}
+
+}  // namespace
+}  // namespace midnight::prop
