@@ -24,7 +24,7 @@ rc::Gen<Byzantine> gen_byzantine_up_to_a_third(const sim::SimConfig& c) {
                                                          {3, sim::ByzantineMode::equivocate},
                                                          {1, sim::ByzantineMode::garbage},
                                                          {1, sim::ByzantineMode::withhold}});
-    if (max_count == 0 || *gen::inRange(0, 6) == 0) return b;
+    if (max_count == 0 || *gen_chance(17)) return b;  // none a sixth of the time
     b.count = *gen::arbitrary<bool>() ? max_count : *gen::inRange<std::size_t>(1, max_count + 1);
     return b;
   });
@@ -66,7 +66,7 @@ rc::Gen<std::vector<sim::Crash>> gen_restarts(const sim::SimConfig& c, std::size
         cr.at_ms = t;
         cr.point = *gen::element(sim::CrashPoint::before_step, sim::CrashPoint::torn_append,
                                  sim::CrashPoint::after_sync);
-        const bool comes_back = *gen::inRange(0, 5) != 0;
+        const bool comes_back = !*gen_chance(20);
         cr.restart_ms = comes_back ? t + *gen::inRange<std::uint64_t>(1, 2 * c.timing.round_ms() + 1) : 0;
         out.push_back(cr);
         if (!comes_back) break;
@@ -107,8 +107,9 @@ rc::Gen<sim::SimConfig> gen_adversarial_config(AdversarySpec spec) {
     apply(c, *gen_byzantine_up_to_a_third(c));
     apply(c, *gen_network({.max_latency_ms = 400, .max_drop = 0.3, .max_duplicate = 0.3}));
     c.max_rounds = *gen_max_rounds(2, spec.max_rounds);
-    const auto partition = *gen::inRange(0, 4);  // 0, 1: aimed; 2: anywhere; 3: none
-    if (c.nodes >= 2 && partition < 2) c.partitions.push_back(*gen_vote_phase_partition(c));
+    // gen::inRange narrows with RapidCheck's size, so the split is drawn as a fixed chance.
+    const int partition = *gen::weightedElement<int>({{2, 0}, {1, 2}, {1, 3}});  // 0: aimed; 2: anywhere; 3: none
+    if (c.nodes >= 2 && partition == 0) c.partitions.push_back(*gen_vote_phase_partition(c));
     if (c.nodes >= 2 && partition == 2)
       c.partitions.push_back(*gen_partition(c.nodes, round_start(c, c.max_rounds)));
     if (spec.restarts) c.crashes = *gen_restarts(c, 3);
