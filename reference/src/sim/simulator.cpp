@@ -54,6 +54,7 @@ class Simulator {
   SimResult run();
 
  private:
+  void begin_height(HonestNode& h);
   void start_honest(HonestNode& h);
   void handle(const Event& e);
   void deliver(const Event& e);
@@ -187,12 +188,7 @@ void Simulator::go_down(HonestNode& h) {
 void Simulator::restart(HonestNode& h) {
   if (h.up || h.refused) return;
   h.machine = std::make_unique<RoundMachine>(h.config);
-  HeightStart hs;
-  hs.height = kSimHeight;
-  hs.prev_id = world_.prev_id;
-  hs.midnight_ms = kSimMidnightMs;
-  hs.mempool = h.mempool;
-  h.machine->begin_height(hs);
+  begin_height(h);
   if (config_.negative_control == NegativeControl::restart_without_journal) h.journal.clear();
   std::size_t bad_offset = 0;
   const auto replay = replay_journal(*h.machine, h.journal, &bad_offset);
@@ -437,13 +433,17 @@ void Simulator::handle(const Event& e) {
   }
 }
 
-void Simulator::start_honest(HonestNode& h) {
+void Simulator::begin_height(HonestNode& h) {
   HeightStart hs;
   hs.height = kSimHeight;
   hs.prev_id = world_.prev_id;
   hs.midnight_ms = kSimMidnightMs;
   hs.mempool = h.mempool;
   h.machine->begin_height(hs);
+}
+
+void Simulator::start_honest(HonestNode& h) {
+  begin_height(h);
   execute(h, h.machine->on_round_start({kSimHeight, 0}), "on_round_start", false);
 }
 
