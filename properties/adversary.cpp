@@ -10,14 +10,7 @@ namespace midnight::prop {
 namespace gen = rc::gen;
 
 rc::Gen<Byzantine> gen_byzantine_up_to_a_third(const sim::SimConfig& c) {
-  const std::uint64_t total = total_weight(c);
-  std::size_t max_count = 0;
-  std::uint64_t w = 0;
-  for (std::size_t k = 1; k < c.nodes; ++k) {
-    w += weight_of(c, c.nodes - k);
-    if (3 * w > total) break;
-    max_count = k;
-  }
+  const std::size_t max_count = max_byzantine_count(c, true);
   return gen::exec([max_count] {
     Byzantine b;
     b.mode = *gen::weightedElement<sim::ByzantineMode>({{3, sim::ByzantineMode::mirror},

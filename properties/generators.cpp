@@ -129,19 +129,23 @@ rc::Gen<Members> gen_membership(std::size_t lo, std::size_t hi, std::uint64_t ma
   });
 }
 
-rc::Gen<Byzantine> gen_byzantine(const sim::SimConfig& c, std::vector<sim::ByzantineMode> modes) {
-  if (modes.empty())
-    modes = {sim::ByzantineMode::withhold, sim::ByzantineMode::garbage, sim::ByzantineMode::equivocate,
-             sim::ByzantineMode::mirror};
-  // The longest suffix of node indices with 3 * weight < total.
+std::size_t max_byzantine_count(const sim::SimConfig& c, bool include_a_third) {
   const std::uint64_t total = total_weight(c);
   std::size_t max_count = 0;
   std::uint64_t w = 0;
   for (std::size_t k = 1; k < c.nodes; ++k) {
     w += weight_of(c, c.nodes - k);
-    if (3 * w >= total) break;
+    if (include_a_third ? 3 * w > total : 3 * w >= total) break;
     max_count = k;
   }
+  return max_count;
+}
+
+rc::Gen<Byzantine> gen_byzantine(const sim::SimConfig& c, std::vector<sim::ByzantineMode> modes) {
+  if (modes.empty())
+    modes = {sim::ByzantineMode::withhold, sim::ByzantineMode::garbage, sim::ByzantineMode::equivocate,
+             sim::ByzantineMode::mirror};
+  const std::size_t max_count = max_byzantine_count(c, false);
   return gen::exec([max_count, modes] {
     Byzantine b;
     b.mode = *gen::elementOf(modes);

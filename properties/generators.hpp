@@ -103,6 +103,10 @@ rc::Gen<Members> gen_membership(std::size_t lo = 1, std::size_t hi = kMaxPropNod
 // mode is one of `modes` (default: withhold, garbage, equivocate and mirror).
 rc::Gen<Byzantine> gen_byzantine(const sim::SimConfig& c, std::vector<sim::ByzantineMode> modes = {});
 
+// The largest `count` such that the last `count` node indices of c hold weight f with
+// 3f < W, or with 3f <= W when `include_a_third` (0 if none does).
+std::size_t max_byzantine_count(const sim::SimConfig& c, bool include_a_third);
+
 // Any network: latency_max in [0, max_latency_ms], latency_min in [0, latency_max], loss
 // in [0, max_drop] and duplication in [0, max_duplicate], each in hundredths and 0 about
 // a third of the time.
