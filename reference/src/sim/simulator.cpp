@@ -190,8 +190,7 @@ void Simulator::restart(HonestNode& h) {
   h.machine = std::make_unique<RoundMachine>(h.config);
   begin_height(h);
   if (config_.negative_control == NegativeControl::restart_without_journal) h.journal.clear();
-  std::size_t bad_offset = 0;
-  const auto replay = replay_journal(*h.machine, h.journal, &bad_offset);
+  const auto replay = replay_journal(*h.machine, h.journal);
   if (!replay) {
     h.refused = true;
     ++result_.journal_refusals;
