@@ -1,0 +1,80 @@
+#include "common/fuzz_world.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+#include "common/check.hpp"
+#include "midnight/crypto/hash.hpp"
+#include "midnight/sim/config.hpp"
+#include "midnight/sim/rng.hpp"
+#include "midnight/sim/world.hpp"
+
+namespace midnight::fuzz {
+
+namespace {
+
+FuzzWorld build_world() {
+  MIDNIGHT_FUZZ_CHECK(crypto_init(), "libsodium failed to initialise");
+  sim::SimConfig config;
+  config.nodes = kFuzzMembers;
+  config.mempool_size = 0;
+  sim::Rng rng(config.seed);
+  sim::World w = sim::make_world(config, rng);
+  FuzzWorld out;
+  out.chain = w.chain;
+  out.prev_id = w.prev_id;
+  out.keys = w.keys;
+  out.membership = w.membership;
+  return out;
+}
+
+}  // namespace
+
+const FuzzWorld& fuzz_world() {
+  static const FuzzWorld world = build_world();
+  return world;
+}
+
+RoundMachine make_fuzz_machine(std::size_t node, bool start_round) {
+  const FuzzWorld& w = fuzz_world();
+  NodeConfig config;
+  config.chain_id = w.chain;
+  config.membership = &w.membership;
+  config.policy = &w.policy;
+  config.keys = w.keys.at(node);
+  RoundMachine m(config);
+  m.begin_height(HeightStart{kFuzzHeight, w.prev_id, sim::kSimMidnightMs, {}});
+  if (start_round) {
+    const auto started = m.on_round_start(RoundStart{kFuzzHeight, 0});
+    MIDNIGHT_FUZZ_CHECK(started.has_value(), "the fuzz machine did not start round 0");
+  }
+  return m;
+}
+
+bool lies_within(std::span<const std::uint8_t> inner, std::span<const std::uint8_t> outer) {
+  // As integers: comparing pointers into different objects is unspecified in C++.
+  const auto begin = reinterpret_cast<std::uintptr_t>(outer.data());
+  const auto end = begin + outer.size();
+  const auto first = reinterpret_cast<std::uintptr_t>(inner.data());
+  return first >= begin && first <= end && inner.size() <= end - first;
+}
+
+void check_codec_rejection(const std::error_code& error, const DecodeWhere& where, std::size_t input_size) {
+  MIDNIGHT_FUZZ_CHECK(error, "a rejection carries no error");
+  MIDNIGHT_FUZZ_CHECK(std::strcmp(error.category().name(), "midnight.codec") == 0,
+                      "a decoder rejected input with an error outside the codec's category");
+  MIDNIGHT_FUZZ_CHECK(!error.message().empty(), "a decode error has no message");
+  MIDNIGHT_FUZZ_CHECK(where.field != nullptr && where.field[0] != '\0', "a decode error names no field");
+  MIDNIGHT_FUZZ_CHECK(where.offset <= input_size, "a decode error points past the end of the input");
+}
+
+void check_handler(const result<Actions>& r, RoundMachine& machine, const RoundMachine& before) {
+  if (!r) {
+    MIDNIGHT_FUZZ_CHECK(!r.error().message().empty(), "a handler error has no message");
+    MIDNIGHT_FUZZ_CHECK(machine == before, "a handler that rejected a message changed the machine");
+    return;
+  }
+  machine = before;
+}
+
+}  // namespace midnight::fuzz

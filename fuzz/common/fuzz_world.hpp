@@ -1,0 +1,51 @@
+// What the decoder targets share: the fixed chain, keys and membership that the seed
+// corpus is signed with (the simulator's, so a corpus message is also a message the
+// simulator could have sent), and the checks every decoder target makes.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "midnight/block/membership.hpp"
+#include "midnight/consensus/round_machine.hpp"
+#include "midnight/consensus/selection.hpp"
+#include "midnight/crypto/sign.hpp"
+#include "midnight/core/result.hpp"
+#include "midnight/wire/codec.hpp"
+
+namespace midnight::fuzz {
+
+inline constexpr std::size_t kFuzzMembers = 4;
+inline constexpr std::uint64_t kFuzzHeight = 1;
+
+struct FuzzWorld {
+  ChainId chain;
+  BlockId prev_id;                 // the parent of every height-1 block
+  std::vector<Keypair> keys;       // keys[i]: the simulator's node i
+  Membership membership;
+  LowestHashPolicy policy;         // the machines' selection policy (A)
+};
+
+// Built once, on first use (libsodium initialised first).
+const FuzzWorld& fuzz_world();
+
+// A machine of node `node` that has begun height kFuzzHeight with an empty mempool and,
+// if `start_round`, started round 0: what a decoded message is delivered to (or, not
+// started, what a journal is replayed into).
+RoundMachine make_fuzz_machine(std::size_t node, bool start_round = true);
+
+// True if `inner` lies entirely within `outer`: decoded views (transaction bytes) must
+// point into the input, so hashing them reads only the input.
+bool lies_within(std::span<const std::uint8_t> inner, std::span<const std::uint8_t> outer);
+
+// A rejected input must be an error value a person can read: in the codec's category,
+// with a message, and a DecodeWhere naming a field at an offset inside the input.
+void check_codec_rejection(const std::error_code& error, const DecodeWhere& where, std::size_t input_size);
+
+// A handler that rejects a message must leave the machine exactly as it was; one that
+// accepts it may change it. Either way `machine` is put back to `before` afterwards, so
+// every input meets the same machine.
+void check_handler(const result<Actions>& r, RoundMachine& machine, const RoundMachine& before);
+
+}  // namespace midnight::fuzz

@@ -1,0 +1,122 @@
+// libFuzzer target: the commit certificate, alone (spec/encoding.md, "Certificate") and
+// travelling with its block in a commit message ("Commit"). The type byte picks the
+// decoder, so one corpus covers both.
+// Beyond "no crash", for every input:
+//   accepted  re-encodes to exactly the input; block views lie inside the input;
+//             verify_certificate accepts exactly when an independent judge built here
+//             from the input's own bytes and raw libsodium does (our chain, a non-nil
+//             block, every signer a member, ascending signers, every signature valid
+//             over the precommit it stands for, and weight w with 3w > 2W); a machine
+//             given the commit accepts it or rejects it without changing.
+//   rejected  a readable codec error naming a field inside the input, and the caller's
+//             output exactly as it was before the call.
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "common/check.hpp"
+#include "common/fuzz_world.hpp"
+#include "midnight/consensus/certificate.hpp"
+#include "midnight/crypto/hash.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/signing.hpp"
+
+using namespace midnight;
+
+namespace {
+
+// Offsets of the certificate body (from its first byte): chain 32, height 8, round 4,
+// block id 32, count 1, then count x (voter 32, signature 64).
+constexpr std::size_t kBlockAt = 44, kCountAt = 76, kEntriesAt = 77;
+static_assert(kEntriesAt == kCertificateFixedSize);
+
+// The certificate's verdict, from the bytes alone: each entry stands for the precommit
+// tag || chain || height || round || step 2 || block id || approve 1.
+bool judge_certificate(std::span<const std::uint8_t> body) {
+  const fuzz::FuzzWorld& w = fuzz::fuzz_world();
+  if (!std::equal(w.chain.v.begin(), w.chain.v.end(), body.begin())) return false;
+  if (std::all_of(body.begin() + kBlockAt, body.begin() + kCountAt, [](std::uint8_t b) { return b == 0; })) return false;
+  std::array<std::uint8_t, kVoteSigningInputSize> msg{};
+  auto* out = std::copy(tag::kVote.begin(), tag::kVote.end(), msg.begin());
+  out = std::copy_n(body.begin(), kBlockAt, out);  // chain, height, round
+  *out++ = 2;                                        // precommit
+  out = std::copy_n(body.begin() + kBlockAt, 32, out);
+  *out = 1;                                          // approve
+  const std::size_t count = body[kCountAt];
+  std::uint64_t weight = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint8_t* entry = body.data() + kEntriesAt + i * kCertificateEntrySize;
+    PublicKey voter;
+    std::copy_n(entry, 32, voter.v.begin());
+    const auto member = w.membership.index_of(voter);
+    if (!member) return false;
+    if (crypto_sign_verify_detached(entry + 32, msg.data(), msg.size(), entry) != 0) return false;
+    weight += w.membership.members()[*member].weight;
+  }
+  return 3 * weight > 2 * w.membership.total_weight();
+}
+
+void check_certificate(const Certificate& c, std::span<const std::uint8_t> body) {
+  const auto verdict = verify_certificate(c, fuzz::fuzz_world().membership, fuzz::fuzz_world().chain);
+  if (!verdict) MIDNIGHT_FUZZ_CHECK(!verdict.error().message().empty(), "a certificate error has no message");
+  MIDNIGHT_FUZZ_CHECK(verdict.has_value() == judge_certificate(body),
+                      "verify_certificate disagrees with the independent judge over the input's bytes");
+}
+
+void decode_and_check_certificate(std::span<const std::uint8_t> in) {
+  static Certificate cert;
+  static Certificate before;
+  before = cert;
+  DecodeWhere where;
+  const auto decoded = decode_certificate(in, cert, &where);
+  if (!decoded) {
+    fuzz::check_codec_rejection(decoded.error(), where, in.size());
+    MIDNIGHT_FUZZ_CHECK(cert == before, "a rejected certificate changed the caller's Certificate");
+    return;
+  }
+  static std::vector<std::uint8_t> again(kMaxMessageSize);
+  const auto written = encode_certificate(cert, again);
+  MIDNIGHT_FUZZ_CHECK(written.has_value(), "a decoded certificate does not encode");
+  MIDNIGHT_FUZZ_CHECK(written.value() == in.size() && std::equal(in.begin(), in.end(), again.begin()),
+                      "a decoded certificate re-encodes to different bytes");
+  check_certificate(cert, in.subspan(kPrefixSize));
+}
+
+void decode_and_check_commit(std::span<const std::uint8_t> in) {
+  static CommitView commit;
+  DecodeWhere where;
+  const auto decoded = decode_commit(in, commit, &where);
+  if (!decoded) {
+    fuzz::check_codec_rejection(decoded.error(), where, in.size());
+    return;
+  }
+  const auto txs = commit.block.transactions();
+  for (const TxBytes& tx : txs) MIDNIGHT_FUZZ_CHECK(fuzz::lies_within(tx, in), "a transaction view points outside the input");
+  static std::vector<std::uint8_t> again(kMaxMessageSize);
+  const auto written = encode_commit(commit.certificate, commit.block.header, commit.block.signature, txs, again);
+  MIDNIGHT_FUZZ_CHECK(written.has_value(), "a decoded commit does not encode");
+  MIDNIGHT_FUZZ_CHECK(written.value() == in.size() && std::equal(in.begin(), in.end(), again.begin()),
+                      "a decoded commit re-encodes to different bytes");
+  check_certificate(commit.certificate, in.subspan(kPrefixSize));
+
+  static RoundMachine machine = fuzz::make_fuzz_machine(1);
+  static const RoundMachine before = machine;
+  fuzz::check_handler(machine.on_commit(commit), machine, before);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::span<const std::uint8_t> in(data, size);
+  const auto type = peek_message_type(in);
+  if (type && type.value() == MessageType::commit)
+    decode_and_check_commit(in);
+  else
+    decode_and_check_certificate(in);
+  return 0;
+}
