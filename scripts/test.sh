@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every test: set up, build the release and the sanitizer (ASan + UBSan) presets and run
-# all of CTest in both, then build the clang-fuzz preset so it stays ready for libFuzzer.
+# all of CTest in both (the fuzz corpora replay there too, label fuzz-corpus), then build
+# the clang-fuzz preset and run its tests: every libFuzzer target fuzzes for a bounded
+# time from its corpus, and the negative controls must be found (label fuzz).
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +13,7 @@ for preset in release debug-asan; do
   cmake --build --preset "$preset"
   ctest --preset "$preset"
 done
-echo "== preset clang-fuzz (build only)"
+echo "== preset clang-fuzz"
 cmake --preset clang-fuzz >/dev/null
-cmake --build --preset clang-fuzz --target midnight_reference midnight_sim midnight
+cmake --build --preset clang-fuzz
+ctest --preset clang-fuzz
