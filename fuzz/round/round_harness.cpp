@@ -1,0 +1,861 @@
+#include "round/round_harness.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/check.hpp"
+#include "midnight/block/builder.hpp"
+#include "midnight/consensus/certificate.hpp"
+#include "midnight/consensus/round_machine.hpp"
+#include "midnight/consensus/selection.hpp"
+#include "midnight/crypto/hash.hpp"
+#include "midnight/journal/journal_step.hpp"
+#include "midnight/sim/encoding.hpp"
+#include "midnight/sim/rng.hpp"
+#include "midnight/sim/vote_monitor.hpp"
+#include "midnight/sim/world.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/signing.hpp"
+#include "round/round_script.hpp"
+
+namespace midnight::fuzz::round {
+
+namespace {
+
+// Bounds that keep one run short and its memory fixed, whatever the script.
+constexpr std::size_t kMaxInFlight = 256;       // a send beyond this is lost (the network may lose anything)
+constexpr std::size_t kMaxPendingTimers = 16;   // per node; the oldest is forgotten first
+constexpr std::size_t kMaxHistory = 64;         // messages the adversary can replay (the latest)
+constexpr std::size_t kMaxSeenProposals = 32;   // proposal ids the adversary can name
+constexpr std::size_t kMaxDeliverAll = 64;      // deliveries of one deliver_all
+// Every delivery or timer is a machine step with Ed25519 work; a run stops after this many.
+constexpr std::size_t kMaxHandlerCalls = 768;
+// One handler call in this many is checked against a full copy of the machine (see checked_call).
+constexpr std::size_t kFullCheckEvery = 16;
+
+constexpr std::size_t kMempoolSize = 3;
+constexpr std::uint64_t kReward = 1000;
+
+using MessagePtr = std::shared_ptr<const std::vector<std::uint8_t>>;
+
+// ---- the fixed facts of each preset, built once ----------------------------------
+
+struct PresetWorld {
+  sim::World world;
+  Hash32 honest_root;  // the Merkle root every honest node builds: a Byzantine "honest" proposal uses it
+  RoundTiming timing;
+};
+
+std::unique_ptr<const PresetWorld> build_preset_world(std::size_t preset, sim::NegativeControl control) {
+  MIDNIGHT_FUZZ_CHECK(crypto_init(), "libsodium failed to initialise");
+  const Preset& p = kPresets[preset];
+  sim::SimConfig config;
+  config.nodes = p.nodes;
+  config.weights.assign(p.weights.begin(), p.weights.begin() + static_cast<std::ptrdiff_t>(p.nodes));
+  config.byzantine = 1;
+  config.negative_control = control;
+  config.mempool_size = kMempoolSize;
+  config.reward_per_height = kReward;
+  MIDNIGHT_FUZZ_CHECK(sim::validate(config).empty(), "harness set-up: a preset is not a valid simulator configuration");
+  // The mempool is drawn from a fixed seed: the same transactions in every run.
+  sim::Rng rng(config.seed);
+  auto out = std::make_unique<PresetWorld>();
+  out->world = sim::make_world(config, rng);
+  out->timing = config.timing;
+  std::vector<TxBytes> views;
+  for (const auto& tx : out->world.mempool) views.emplace_back(tx);
+  out->honest_root =
+      build_block_content(out->world.chain, sim::kSimHeight, out->world.membership, kReward, views).merkle_root;
+  return out;
+}
+
+// Function-local static: set-up only (keys, membership, mempool), identical in every run,
+// so a run's outcome depends on its bytes alone.
+const PresetWorld& preset_world(std::size_t preset, sim::NegativeControl control) {
+  static std::array<std::unique_ptr<const PresetWorld>, kPresetCount * 2> worlds{};
+  const std::size_t slot = preset * 2 + (control == sim::NegativeControl::quorum_ceil ? 1 : 0);
+  if (!worlds[slot]) worlds[slot] = build_preset_world(preset, control);
+  return *worlds[slot];
+}
+
+// MIDNIGHT_FUZZ_VERBOSE set: a summary line per run; set to 2: also every machine step.
+int verbosity() {
+  static const int level = [] {
+    const char* v = std::getenv("MIDNIGHT_FUZZ_VERBOSE");
+    return v == nullptr ? 0 : (std::string(v) == "2" ? 2 : 1);
+  }();
+  return level;
+}
+
+// ---- hosts ---------------------------------------------------------------------------
+
+struct Message {
+  std::uint64_t seq = 0;  // send order, so a batch of deliveries can find its messages again
+  std::size_t from = 0;
+  std::size_t to = 0;
+  MessagePtr bytes;
+};
+
+struct PendingTimer {
+  TimerFired timer;
+  std::uint64_t at_ms = 0;
+};
+
+// One honest node and what its host keeps beside the machine. What survives a crash is
+// what a real node keeps on disk: the journal's durable bytes and its block store.
+struct HonestNode {
+  std::size_t node = 0;
+  NodeConfig config;
+  std::vector<TxBytes> mempool;  // its own order of the shared transactions
+  std::unique_ptr<RoundMachine> machine;
+  bool up = true;
+  bool awaiting_start = false;  // a round start the script has to give (start_round)
+  std::uint32_t start_round = 0;
+  std::optional<sim::CrashPoint> armed;  // a crash inside the next journaling step
+  std::uint8_t cut = 0;                  // torn_append: keep cut/256 of that step's append
+  std::uint32_t crash_round = 0;
+  std::vector<std::uint8_t> journal;  // durable bytes (spec/journal.md)
+  Lock journaled_lock;
+  MessagePtr block_store;  // its finalized commit
+  std::vector<PendingTimer> timers;
+  std::optional<BlockId> first_finalized;  // kept across crashes: the judge of agreement
+  // The block of each prevote it released (nil for a rejection): what a Byzantine member
+  // watching the network agrees with.
+  std::array<std::optional<BlockId>, kMaxRounds> released_prevote{};
+};
+
+// What a rejected call must not change, read through the public observers: cheap enough
+// to take around every call (the full operator== is sampled, see checked_call).
+struct Fingerprint {
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;
+  Step step = Step::idle;
+  Lock lock;
+  BlockId decided;
+  std::array<std::uint64_t, kMaxRounds> prevoters{}, prevote_equivocators{}, precommitters{},
+      precommit_equivocators{}, proposers{};
+  friend bool operator==(const Fingerprint&, const Fingerprint&) = default;
+};
+
+Fingerprint fingerprint_of(const RoundMachine& m, std::size_t members) {
+  Fingerprint f;
+  f.height = m.height();
+  f.round = m.round();
+  f.step = m.step();
+  f.lock = m.lock();
+  if (const auto d = m.decision()) f.decided = d->block_id;
+  for (std::uint32_t r = 0; r < kMaxRounds; ++r) {
+    f.prevoters[r] = m.prevotes(r).voters();
+    f.prevote_equivocators[r] = m.prevotes(r).equivocators();
+    f.precommitters[r] = m.precommits(r).voters();
+    f.precommit_equivocators[r] = m.precommits(r).equivocators();
+    for (std::size_t mem = 0; mem < members; ++mem)
+      if (m.proposal_of(r, mem) != nullptr) f.proposers[r] |= std::uint64_t{1} << mem;
+  }
+  return f;
+}
+
+class RoundHarness {
+ public:
+  RoundHarness(std::size_t preset, std::uint8_t options, sim::NegativeControl control);
+  void run(ScriptReader& in);
+  void print_summary() const;
+
+ private:
+  bool budget_left() const { return handler_calls_ < kMaxHandlerCalls; }
+  HonestNode& honest(std::uint8_t pick) { return *honest_[pick % honest_.size()]; }
+  // Honest recipients named by a `target` byte: one honest node, or every one.
+  std::vector<std::size_t> targets(std::uint8_t pick) const;
+
+  // Network.
+  bool crosses_partition(const Message& m) const;
+  std::vector<std::size_t> deliverable() const;
+  std::optional<std::uint64_t> send(std::size_t from, std::size_t to, const MessagePtr& bytes);
+  void observe(const MessagePtr& bytes);  // the monitor and the adversary see every send
+  void broadcast(std::size_t from, const MessagePtr& bytes);
+  void deliver_at(std::size_t pool_index);
+  void deliver_now(const std::vector<std::uint64_t>& seqs);
+  void deliver_honest(HonestNode& h, std::span<const std::uint8_t> bytes);
+
+  // Hosting.
+  template <class Call>
+  result<Actions> checked_call(HonestNode& h, Call call);
+  void execute(HonestNode& h, const result<Actions>& r);
+  bool journal_step(HonestNode& h, Actions actions);
+  void record_finalize(HonestNode& h);
+  void fire(HonestNode& h, std::size_t timer_index);
+  void go_down(HonestNode& h);
+  void restart(HonestNode& h, std::uint8_t how);
+  void begin_height(HonestNode& h);
+  void note_proposal(std::uint32_t round, const BlockId& id);
+
+  // The adversary.
+  void byz_propose(std::uint8_t target, std::uint8_t flags);
+  void byz_vote(std::uint8_t target, std::uint8_t flags, std::uint8_t choice);
+  void byz_replay(std::uint8_t target, std::uint8_t index);
+  void byz_garbage(std::uint8_t target, std::uint8_t kind);
+  Vote byz_signed_vote(std::uint32_t round, VoteStep step, const BlockId& id, bool approve,
+                       std::uint64_t height = sim::kSimHeight) const;
+  std::vector<std::uint64_t> byz_send(const std::vector<std::size_t>& to, const MessagePtr& bytes);
+
+  void check_invariants();
+  void trace_step(const HonestNode& h, const result<Actions>& r) const;
+
+  const Preset& preset_;
+  const PresetWorld& pw_;
+  const sim::World& world_;
+  std::size_t byz_;  // the Byzantine node's index: the last one
+  std::unique_ptr<SelectionPolicy> policy_;
+  std::vector<std::unique_ptr<HonestNode>> honest_;  // by node index, 0 .. byz_ - 1
+  std::unique_ptr<sim::VoteMonitor> monitor_;
+  std::unique_ptr<CommitView> commit_;      // decode target (large)
+  std::unique_ptr<RoundMachine> snapshot_;  // the sampled full copy
+  std::vector<Message> in_flight_;          // in send order
+  std::uint64_t next_seq_ = 0;
+  bool partitioned_ = false;
+  std::uint32_t side_mask_ = 0;
+  std::vector<MessagePtr> history_;
+  std::size_t history_next_ = 0;
+  std::vector<std::pair<std::uint32_t, BlockId>> seen_;  // (round, id) of every proposal sent, in order
+  // Counters for the summary.
+  std::size_t ops_ = 0, handler_calls_ = 0, handler_errors_ = 0, full_checks_ = 0, delivered_ = 0,
+              lost_ = 0, crashes_ = 0, restarts_ = 0;
+};
+
+RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::NegativeControl control)
+    : preset_(kPresets[preset]),
+      pw_(preset_world(preset, control)),
+      world_(pw_.world),
+      byz_(preset_.nodes - 1),
+      policy_(make_policy((options & 2U) != 0 ? "first-to-quorum" : "lowest-hash")),
+      commit_(std::make_unique<CommitView>()) {
+  const bool late_start = (options & 1U) != 0;
+  const std::uint64_t order_seed = options >> 2;
+  std::vector<bool> honest_members(preset_.nodes, true);
+  honest_members[world_.member_of_node[byz_]] = false;
+  monitor_ = std::make_unique<sim::VoteMonitor>(world_.membership, world_.chain, std::move(honest_members),
+                                                world_.node_of_member);
+  for (std::size_t i = 0; i < byz_; ++i) {
+    auto h = std::make_unique<HonestNode>();
+    h->node = i;
+    sim::Rng order(1000 + order_seed * kMaxNodes + i);
+    h->mempool = sim::shuffled_mempool(world_, order);
+    h->config.chain_id = world_.chain;
+    h->config.membership = &world_.membership;
+    h->config.policy = policy_.get();
+    h->config.keys = world_.keys[i];
+    h->config.timing = pw_.timing;
+    h->config.reward_per_height = kReward;
+    h->machine = std::make_unique<RoundMachine>(h->config);
+    honest_.push_back(std::move(h));
+  }
+  // Midnight: every node begins the height and, unless the script starts them late, round 0.
+  for (auto& h : honest_) {
+    begin_height(*h);
+    if (late_start) {
+      h->awaiting_start = true;
+    } else {
+      execute(*h, checked_call(*h, [](RoundMachine& m) { return m.on_round_start({sim::kSimHeight, 0}); }));
+    }
+  }
+}
+
+void RoundHarness::begin_height(HonestNode& h) {
+  HeightStart hs;
+  hs.height = sim::kSimHeight;
+  hs.prev_id = world_.prev_id;
+  hs.midnight_ms = sim::kSimMidnightMs;
+  hs.mempool = h.mempool;
+  h.machine->begin_height(hs);
+}
+
+std::vector<std::size_t> RoundHarness::targets(std::uint8_t pick) const {
+  const std::size_t choice = pick % (honest_.size() + 1);
+  std::vector<std::size_t> out;
+  if (choice < honest_.size()) {
+    out.push_back(choice);
+  } else {
+    for (std::size_t i = 0; i < honest_.size(); ++i) out.push_back(i);
+  }
+  return out;
+}
+
+// ---- network ---------------------------------------------------------------------------
+
+bool RoundHarness::crosses_partition(const Message& m) const {
+  return partitioned_ && (((side_mask_ >> m.from) ^ (side_mask_ >> m.to)) & 1U) != 0;
+}
+
+std::vector<std::size_t> RoundHarness::deliverable() const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < in_flight_.size(); ++i)
+    if (!crosses_partition(in_flight_[i])) out.push_back(i);
+  return out;
+}
+
+void RoundHarness::observe(const MessagePtr& bytes) {
+  monitor_->on_send(*bytes);
+  if (history_.size() < kMaxHistory) {
+    history_.push_back(bytes);
+  } else {
+    history_[history_next_] = bytes;
+    history_next_ = (history_next_ + 1) % kMaxHistory;
+  }
+}
+
+// The Byzantine node never receives: it is omniscient (observe() shows it every send),
+// which is at least as strong as any message it could be sent.
+std::optional<std::uint64_t> RoundHarness::send(std::size_t from, std::size_t to, const MessagePtr& bytes) {
+  if (to == from || to == byz_) return std::nullopt;
+  if (in_flight_.size() >= kMaxInFlight) {
+    ++lost_;
+    return std::nullopt;
+  }
+  in_flight_.push_back(Message{next_seq_, from, to, bytes});
+  return next_seq_++;
+}
+
+void RoundHarness::broadcast(std::size_t from, const MessagePtr& bytes) {
+  observe(bytes);
+  for (std::size_t to = 0; to < preset_.nodes; ++to) send(from, to, bytes);
+}
+
+void RoundHarness::deliver_at(std::size_t pool_index) {
+  const Message m = std::move(in_flight_[pool_index]);
+  in_flight_.erase(in_flight_.begin() + static_cast<std::ptrdiff_t>(pool_index));
+  HonestNode& h = *honest_[m.to];
+  if (!h.up) {
+    ++lost_;  // arrives while the node is down: lost, as in the simulator
+    return;
+  }
+  ++delivered_;
+  deliver_honest(h, *m.bytes);
+}
+
+// Delivers the messages with these sequence numbers that are still in flight and not cut
+// off, in the given order.
+void RoundHarness::deliver_now(const std::vector<std::uint64_t>& seqs) {
+  for (const std::uint64_t seq : seqs) {
+    if (!budget_left()) return;
+    const auto it = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const Message& m) { return m.seq == seq; });
+    if (it == in_flight_.end() || crosses_partition(*it)) continue;
+    deliver_at(static_cast<std::size_t>(it - in_flight_.begin()));
+  }
+}
+
+void RoundHarness::deliver_honest(HonestNode& h, std::span<const std::uint8_t> bytes) {
+  const auto type = peek_message_type(bytes);
+  if (!type) return;
+  switch (type.value()) {
+    case MessageType::proposal: {
+      const auto p = decode_proposal(bytes);
+      if (!p) return;
+      execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_proposal(p.value()); }));
+      return;
+    }
+    case MessageType::vote: {
+      const auto v = decode_vote(bytes);
+      if (!v) return;
+      execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_vote(v.value()); }));
+      return;
+    }
+    case MessageType::commit: {
+      if (!decode_commit(bytes, *commit_)) return;
+      execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_commit(*commit_); }));
+      return;
+    }
+    default:
+      return;  // a well-formed message of a type no node sends: as good as garbage
+  }
+}
+
+// ---- hosting -------------------------------------------------------------------------
+
+// Every handler call goes through here. A call that returns an error must leave the
+// machine unchanged (round_machine.hpp). The observable fingerprint is compared around
+// every call; a full copy and RoundMachine::operator== (about 1.2 MB each way) only
+// around one call in kFullCheckEvery, chosen by call count so it is the same in every
+// run of the same bytes: comparing every call would cost more than the Ed25519 work that
+// dominates a run, and over a fuzzing session the sample reaches every kind of rejection.
+template <class Call>
+result<Actions> RoundHarness::checked_call(HonestNode& h, Call call) {
+  ++handler_calls_;
+  // Not on a decided machine: RoundMachine's copy assignment rebinds an adopted block's
+  // transaction views with the sizes of the views the target held before (rebind_views
+  // in reference/src/consensus/round_machine.cpp; adopted_views_ is not copied), so a
+  // copy of a machine that adopted a commit differs from it with no change at all. A
+  // decided machine's rejections are still held to the fingerprint.
+  const bool full = handler_calls_ % kFullCheckEvery == 0 && h.machine->step() != Step::decided;
+  if (full) {
+    if (snapshot_) {
+      *snapshot_ = *h.machine;  // reused: a 1.2 MB allocation per sample would cost more than the run
+    } else {
+      snapshot_ = std::make_unique<RoundMachine>(*h.machine);
+    }
+  }
+  const std::size_t members = world_.membership.size();
+  const Fingerprint before = fingerprint_of(*h.machine, members);
+  result<Actions> r = call(*h.machine);
+  if (!r) {
+    ++handler_errors_;
+    MIDNIGHT_FUZZ_CHECK(!r.error().message().empty(), "errors: a rejection without a readable message");
+    MIDNIGHT_FUZZ_CHECK(fingerprint_of(*h.machine, members) == before,
+                        "errors: a handler that returned an error changed the machine's observable state");
+    if (full) {
+      ++full_checks_;
+      MIDNIGHT_FUZZ_CHECK(*snapshot_ == *h.machine, "errors: a handler that returned an error changed the machine");
+    }
+  }
+  return r;
+}
+
+// The host's half of the journal contract, as the simulator keeps it: the step's records
+// are durable before any of its actions leaves the node. A crash armed for this step
+// falls inside the append (a prefix reaches the disk) or just after it; either way
+// nothing is released. Returns whether the actions may be released.
+bool RoundHarness::journal_step(HonestNode& h, Actions actions) {
+  std::array<JournalRecord, kMaxJournalRecordsPerStep> records{};
+  const std::size_t count = journal_records_for_step(*h.machine, actions, h.journaled_lock, records);
+  if (count == 0) return true;  // nothing to make durable (an armed crash waits for a step that has)
+  const std::size_t before = h.journal.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const JournalFrame frame = encode_journal_frame(records[i]);
+    h.journal.insert(h.journal.end(), frame.begin(), frame.end());
+    if (records[i].kind == JournalRecordKind::lock) h.journaled_lock = records[i].lock;
+  }
+  if (!h.armed) return true;
+  if (*h.armed == sim::CrashPoint::torn_append) {
+    const std::size_t appended = h.journal.size() - before;
+    h.journal.resize(before + appended * h.cut / 256);  // any prefix, cut inside a frame or between frames
+  }
+  go_down(h);
+  return false;
+}
+
+void RoundHarness::execute(HonestNode& h, const result<Actions>& r) {
+  if (verbosity() > 1) trace_step(h, r);
+  if (r && journal_step(h, r.value())) {
+    // The span points into the machine's buffer; nothing below calls back into the machine.
+    for (const Action& a : r.value()) {
+      switch (a.kind) {
+        case ActionKind::broadcast_proposal: {
+          note_proposal(a.proposal.header.round, compute_block_id(a.proposal.header));
+          broadcast(h.node, std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(a.proposal)));
+          break;
+        }
+        case ActionKind::broadcast_vote: {
+          if (a.vote.voter == h.machine->public_key() && a.vote.step == VoteStep::prevote && a.vote.round < kMaxRounds)
+            h.released_prevote[a.vote.round] = a.vote.block_id;
+          broadcast(h.node, std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(a.vote)));
+          break;
+        }
+        case ActionKind::set_timer:
+          if (h.timers.size() >= kMaxPendingTimers) h.timers.erase(h.timers.begin());
+          h.timers.push_back(PendingTimer{a.timer, a.at_ms});
+          break;
+        case ActionKind::finalize:
+          record_finalize(h);
+          break;
+        case ActionKind::send_commit: {
+          const auto d = h.machine->decision();
+          MIDNIGHT_FUZZ_CHECK(d.has_value() && a.member < world_.node_of_member.size(),
+                              "host: send_commit without a decision or to no member");
+          const auto bytes = std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(*d));
+          observe(bytes);
+          send(h.node, world_.node_of_member[a.member], bytes);
+          break;
+        }
+      }
+    }
+  }
+  check_invariants();
+}
+
+void RoundHarness::record_finalize(HonestNode& h) {
+  const auto d = h.machine->decision();
+  MIDNIGHT_FUZZ_CHECK(d.has_value() && d->certificate != nullptr, "agreement: finalize without a decision");
+  const Certificate& cert = *d->certificate;
+  const auto weight = verify_certificate(cert, world_.membership, world_.chain);
+  MIDNIGHT_FUZZ_CHECK(weight.has_value() && cert.block_id == d->block_id && cert.height == d->height &&
+                          cert.round == d->round && compute_block_id(d->header) == d->block_id,
+                      "certificate: a decision whose certificate is not a valid quorum for its block");
+  if (!h.first_finalized) h.first_finalized = d->block_id;
+  MIDNIGHT_FUZZ_CHECK(*h.first_finalized == d->block_id, "agreement: a node finalized a second, different block");
+  h.block_store = std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(*d));
+  broadcast(h.node, h.block_store);
+}
+
+void RoundHarness::fire(HonestNode& h, std::size_t timer_index) {
+  const TimerFired t = h.timers[timer_index].timer;
+  h.timers.erase(h.timers.begin() + static_cast<std::ptrdiff_t>(timer_index));
+  execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_timer(t); }));
+}
+
+void RoundHarness::go_down(HonestNode& h) {
+  h.up = false;
+  h.armed.reset();
+  h.timers.clear();  // its pending timers die with it
+  h.awaiting_start = false;
+  h.crash_round = h.machine->round();
+  ++crashes_;
+}
+
+// A restart is a new process: a fresh machine, the height begun again, the journal
+// replayed (spec/journal.md), the finalized commit taken back from the block store, or
+// else a round at or after the one it crashed in (the clock has not gone back).
+void RoundHarness::restart(HonestNode& h, std::uint8_t how) {
+  if (h.up) {
+    if (!h.armed) return;
+    go_down(h);  // a crash armed for a journaling step that never came falls here, between steps
+  }
+  h.machine = std::make_unique<RoundMachine>(h.config);
+  begin_height(h);
+  const auto replay = replay_journal(*h.machine, h.journal);
+  if (!replay) std::fprintf(stderr, "node %zu: journal replay: %s\n", h.node, replay.error().message().c_str());
+  // Only this host writes the journal, and a crash only ever cuts its last append, so a
+  // refusal here (the node would have to stay down for good) is the library's failure.
+  MIDNIGHT_FUZZ_CHECK(replay.has_value(), "journal: a journal written by the host, torn at most at its end, did not replay");
+  h.journal.resize(replay.value().intact_bytes);
+  h.journaled_lock = replay.value().lock;
+  h.up = true;
+  ++restarts_;
+  if (h.block_store) {
+    // Final before the crash: the block store gives the decision back. Nothing is sent.
+    MIDNIGHT_FUZZ_CHECK(decode_commit(*h.block_store, *commit_).has_value(), "host: the block store does not decode");
+    const auto adopted = checked_call(h, [&](RoundMachine& m) { return m.on_commit(*commit_); });
+    MIDNIGHT_FUZZ_CHECK(adopted.has_value(), "agreement: a restarted node rejected its own finalized commit");
+    check_invariants();
+    return;
+  }
+  const std::uint32_t round = std::min<std::uint32_t>(h.crash_round + how % 3, kMaxRounds - 1);
+  if ((how / 3) % 2 == 1) {
+    h.awaiting_start = true;
+    h.start_round = round;
+    return;
+  }
+  execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_round_start({sim::kSimHeight, round}); }));
+}
+
+void RoundHarness::note_proposal(std::uint32_t round, const BlockId& id) {
+  const bool known = std::any_of(seen_.begin(), seen_.end(), [&](const auto& s) { return s.second == id; });
+  if (!known && seen_.size() < kMaxSeenProposals) seen_.emplace_back(round, id);
+}
+
+// ---- the adversary ---------------------------------------------------------------------
+
+std::vector<std::uint64_t> RoundHarness::byz_send(const std::vector<std::size_t>& to, const MessagePtr& bytes) {
+  observe(bytes);
+  std::vector<std::uint64_t> seqs;
+  for (const std::size_t node : to)
+    if (const auto seq = send(byz_, node, bytes)) seqs.push_back(*seq);
+  return seqs;
+}
+
+Vote RoundHarness::byz_signed_vote(std::uint32_t round, VoteStep step, const BlockId& id, bool approve,
+                                   std::uint64_t height) const {
+  Vote v;
+  v.chain_id = world_.chain;
+  v.height = height;
+  v.round = round;
+  v.step = step;
+  v.block_id = id;
+  v.approve = approve && !id.is_zero();  // an approving vote must name a block (the codec refuses it otherwise)
+  v.voter = world_.keys[byz_].public_key;
+  return sign_vote(v, world_.keys[byz_].secret_key);
+}
+
+void RoundHarness::byz_propose(std::uint8_t target, std::uint8_t flags) {
+  const std::uint32_t round = flags % kByzRounds;
+  const bool forged = (flags & 4U) != 0;
+  const bool now = (flags & 8U) != 0;
+  const auto& keys = world_.keys[byz_];
+  // Any other root will do; hashing the honest one keeps it fixed.
+  const Hash32 root = forged ? sha256(pw_.honest_root.span()) : pw_.honest_root;
+  const BlockHeader header = make_header(world_.chain, sim::kSimHeight, round, world_.prev_id, root,
+                                         round_start_ms(sim::kSimMidnightMs, pw_.timing, round), keys.public_key);
+  note_proposal(round, compute_block_id(header));
+  const auto seqs = byz_send(
+      targets(target),
+      std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(sign_proposal(header, keys.secret_key))));
+  if (now) deliver_now(seqs);
+}
+
+void RoundHarness::byz_vote(std::uint8_t target, std::uint8_t flags, std::uint8_t choice_byte) {
+  const std::uint32_t round = flags % kByzRounds;
+  const auto step = static_cast<ByzStep>(((flags >> 2) & 3U) % kByzStepCount);
+  const bool approve = (flags & 16U) == 0;
+  const bool now = (flags & 32U) != 0;
+  const std::size_t choice = choice_byte % (seen_.size() + kByzFixedChoices);
+  std::vector<std::uint64_t> seqs;
+  for (const std::size_t to : targets(target)) {
+    BlockId id;
+    if (choice == std::size_t(ByzChoice::agree)) {
+      // Agree with the recipient: the block it prevoted in this round. Before it has
+      // prevoted there is nothing to agree with, and a guess now would be this member's
+      // only counted vote of the round at that node, so nothing is sent.
+      const auto& own = honest_[to]->released_prevote[round];
+      if (!own) continue;
+      id = *own;
+    } else if (choice == std::size_t(ByzChoice::unknown)) {
+      const std::array<std::uint8_t, 2> salt{choice_byte, static_cast<std::uint8_t>(round)};
+      id = sha256(salt);
+    } else if (choice >= kByzFixedChoices) {
+      id = seen_[choice - kByzFixedChoices].second;
+    }  // else nil: all zero
+    for (const VoteStep s : {VoteStep::prevote, VoteStep::precommit}) {
+      const bool wanted = step == ByzStep::both || (step == ByzStep::prevote) == (s == VoteStep::prevote);
+      if (!wanted) continue;
+      const auto bytes = std::make_shared<const std::vector<std::uint8_t>>(
+          sim::encode_to_bytes(byz_signed_vote(round, s, id, approve)));
+      const auto sent = byz_send({to}, bytes);
+      seqs.insert(seqs.end(), sent.begin(), sent.end());
+    }
+  }
+  if (now) deliver_now(seqs);
+}
+
+void RoundHarness::byz_replay(std::uint8_t target, std::uint8_t index) {
+  if (history_.empty()) return;
+  const MessagePtr old = history_[index % history_.size()];
+  byz_send(targets(target), old);
+}
+
+void RoundHarness::byz_garbage(std::uint8_t target, std::uint8_t kind_byte) {
+  const auto kind = static_cast<GarbageKind>(kind_byte % kGarbageKinds);
+  const BlockId id = seen_.empty() ? sha256(std::array<std::uint8_t, 1>{kind_byte}) : seen_.front().second;
+  std::vector<std::uint8_t> bytes;
+  switch (kind) {
+    case GarbageKind::noise:
+      bytes = {0xFF, kind_byte, target};  // no wire version: does not even peek
+      break;
+    case GarbageKind::cut_vote:
+      bytes = sim::encode_to_bytes(byz_signed_vote(0, VoteStep::precommit, id, true));
+      bytes.resize(bytes.size() / 2);
+      break;
+    case GarbageKind::bad_signature: {
+      Vote v = byz_signed_vote(0, VoteStep::prevote, id, true);
+      v.signature.v[0] ^= 0x01;
+      bytes = sim::encode_to_bytes(v);
+      break;
+    }
+    case GarbageKind::other_height:
+      bytes = sim::encode_to_bytes(byz_signed_vote(0, VoteStep::prevote, id, true, sim::kSimHeight + 1));
+      break;
+    case GarbageKind::round_out_of_range:
+      bytes = sim::encode_to_bytes(byz_signed_vote(kMaxRounds, VoteStep::prevote, id, true));
+      break;
+  }
+  byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes)));
+}
+
+// ---- the judge -------------------------------------------------------------------------
+
+void RoundHarness::check_invariants() {
+  const HonestNode* first = nullptr;
+  for (const auto& h : honest_) {
+    if (h->up) {
+      // A running machine's decision is the one its host recorded (a finalize is always released).
+      if (const auto d = h->machine->decision()) {
+        MIDNIGHT_FUZZ_CHECK(h->first_finalized.has_value() && *h->first_finalized == d->block_id,
+                            "agreement: a node's decision is not the block it finalized first");
+      }
+    }
+    if (!h->first_finalized) continue;
+    if (first == nullptr) {
+      first = h.get();
+    } else if (*first->first_finalized != *h->first_finalized) {
+      std::fprintf(stderr, "node %zu finalized %s, node %zu finalized %s\n", first->node,
+                   short_hex(*first->first_finalized).c_str(), h->node, short_hex(*h->first_finalized).c_str());
+      MIDNIGHT_FUZZ_CHECK(false, kAgreementViolation);
+    }
+  }
+  if (!monitor_->no_double_votes() || !monitor_->locks_kept()) {
+    for (const auto& v : monitor_->violations()) std::fprintf(stderr, "monitor: %s\n", v.c_str());
+  }
+  MIDNIGHT_FUZZ_CHECK(monitor_->no_double_votes(), "no double vote: an honest node signed two different votes");
+  MIDNIGHT_FUZZ_CHECK(monitor_->locks_kept(), "lock kept: an honest node prevoted against its lock with no later polka");
+}
+
+void RoundHarness::trace_step(const HonestNode& h, const result<Actions>& r) const {
+  const RoundMachine& m = *h.machine;
+  std::string line = "  call " + std::to_string(handler_calls_) + " n" + std::to_string(h.node) + " r" +
+                     std::to_string(m.round()) + " step " + std::to_string(int(m.step())) + ":";
+  if (!r) {
+    line += " rejected: " + r.error().message();
+  } else {
+    for (const Action& a : r.value()) {
+      switch (a.kind) {
+        case ActionKind::broadcast_proposal:
+          line += " propose(r" + std::to_string(a.proposal.header.round) + " " +
+                  short_hex(compute_block_id(a.proposal.header)) + ")";
+          break;
+        case ActionKind::broadcast_vote:
+          line += std::string(a.vote.step == VoteStep::prevote ? " prevote(" : " precommit(") + "r" +
+                  std::to_string(a.vote.round) + " " + short_hex(a.vote.block_id) + (a.vote.approve ? "" : " reject") +
+                  (a.vote.voter == m.public_key() ? "" : " fwd") + ")";
+          break;
+        case ActionKind::set_timer: line += " timer"; break;
+        case ActionKind::finalize: line += " FINALIZE(" + short_hex(m.decision()->block_id) + ")"; break;
+        case ActionKind::send_commit: line += " commit->m" + std::to_string(a.member); break;
+      }
+    }
+  }
+  std::fprintf(stderr, "%s%s\n", line.c_str(), h.up ? "" : " [crashed]");
+}
+
+// ---- the script --------------------------------------------------------------------------
+
+void RoundHarness::run(ScriptReader& in) {
+  for (; ops_ < kMaxOps && !in.at_end() && budget_left(); ++ops_) {
+    const auto op = static_cast<Op>(in.choose(kOpCount));
+    if (verbosity() > 1) std::fprintf(stderr, "op %zu: %d (in flight %zu)\n", ops_, int(op), in_flight_.size());
+    switch (op) {
+      case Op::deliver: {
+        const auto ready = deliverable();
+        const std::uint8_t index = in.next();
+        if (!ready.empty()) deliver_at(ready[index % ready.size()]);
+        break;
+      }
+      case Op::deliver_all: {
+        std::vector<std::uint64_t> seqs;
+        for (const std::size_t i : deliverable()) {
+          if (seqs.size() == kMaxDeliverAll) break;
+          seqs.push_back(in_flight_[i].seq);
+        }
+        deliver_now(seqs);
+        break;
+      }
+      case Op::drop: {
+        const std::uint8_t index = in.next();
+        if (!in_flight_.empty())
+          in_flight_.erase(in_flight_.begin() + static_cast<std::ptrdiff_t>(index % in_flight_.size()));
+        break;
+      }
+      case Op::duplicate: {
+        const std::uint8_t index = in.next();
+        if (!in_flight_.empty()) {
+          const Message m = in_flight_[index % in_flight_.size()];
+          send(m.from, m.to, m.bytes);
+        }
+        break;
+      }
+      case Op::fire_timer: {
+        HonestNode& h = honest(in.next());
+        const std::uint8_t index = in.next();
+        if (h.up && !h.timers.empty()) fire(h, index % h.timers.size());
+        break;
+      }
+      case Op::tick:
+        // Each node's local clock reaches its next deadline (clocks are not synchronised).
+        for (auto& h : honest_) {
+          if (!h->up || h->timers.empty() || !budget_left()) continue;
+          const auto earliest = std::min_element(h->timers.begin(), h->timers.end(), [](const auto& a, const auto& b) {
+            return std::pair(a.at_ms, a.timer.kind) < std::pair(b.at_ms, b.timer.kind);
+          });
+          fire(*h, static_cast<std::size_t>(earliest - h->timers.begin()));
+        }
+        break;
+      case Op::start_round: {
+        HonestNode& h = honest(in.next());
+        if (!h.up || !h.awaiting_start) break;
+        h.awaiting_start = false;
+        const std::uint32_t round = h.start_round;
+        execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_round_start({sim::kSimHeight, round}); }));
+        break;
+      }
+      case Op::partition:
+        side_mask_ = in.next();
+        partitioned_ = true;
+        break;
+      case Op::heal:
+        partitioned_ = false;
+        break;
+      case Op::crash: {
+        HonestNode& h = honest(in.next());
+        const auto point = static_cast<sim::CrashPoint>(in.choose(3));
+        const std::uint8_t cut = in.next();
+        if (!h.up) break;
+        if (point == sim::CrashPoint::before_step) {
+          go_down(h);
+        } else {
+          h.armed = point;
+          h.cut = cut;
+        }
+        break;
+      }
+      case Op::restart: {
+        HonestNode& h = honest(in.next());
+        restart(h, in.next());
+        break;
+      }
+      case Op::byz_propose: {
+        const std::uint8_t target = in.next();
+        byz_propose(target, in.next());
+        break;
+      }
+      case Op::byz_vote: {
+        const std::uint8_t target = in.next();
+        const std::uint8_t flags = in.next();
+        byz_vote(target, flags, in.next());
+        break;
+      }
+      case Op::byz_replay: {
+        const std::uint8_t target = in.next();
+        byz_replay(target, in.next());
+        break;
+      }
+      case Op::byz_garbage: {
+        const std::uint8_t target = in.next();
+        byz_garbage(target, in.next());
+        break;
+      }
+      case Op::byz_mirror: {
+        // byz_vote's "agree, both steps, to every honest node, delivered now", in one op.
+        const auto flags = static_cast<std::uint8_t>(in.next() % kByzRounds | unsigned(ByzStep::both) << 2 | 32U);
+        byz_vote(static_cast<std::uint8_t>(honest_.size()), flags, static_cast<std::uint8_t>(ByzChoice::agree));
+        break;
+      }
+    }
+  }
+}
+
+void RoundHarness::print_summary() const {
+  std::string nodes;
+  for (const auto& h : honest_) {
+    nodes += " n" + std::to_string(h->node) + (h->up ? "" : "(down)") + ":";
+    const auto d = h->up ? h->machine->decision() : std::nullopt;
+    if (h->first_finalized) {
+      nodes += "final=" + short_hex(*h->first_finalized);
+      if (d) nodes += "@r" + std::to_string(d->round);
+    } else {
+      nodes += "r" + std::to_string(h->machine->round()) + "-none";
+    }
+  }
+  std::fprintf(stderr,
+               "round_fuzzer: preset %.*s ops=%zu calls=%zu errors=%zu full_checks=%zu delivered=%zu lost=%zu "
+               "in_flight=%zu crashes=%zu restarts=%zu;%s\n",
+               static_cast<int>(preset_.name.size()), preset_.name.data(), ops_, handler_calls_, handler_errors_,
+               full_checks_, delivered_, lost_, in_flight_.size(), crashes_, restarts_, nodes.c_str());
+}
+
+}  // namespace
+
+void run_round_script(std::span<const std::uint8_t> script, sim::NegativeControl control) {
+  MIDNIGHT_FUZZ_CHECK(control == sim::NegativeControl::none || control == sim::NegativeControl::quorum_ceil,
+                      "harness set-up: round_fuzzer knows no other negative control");
+  ScriptReader in(script);
+  const std::size_t preset = in.choose(kPresetCount);
+  const std::uint8_t options = in.next();
+  RoundHarness harness(preset, options, control);
+  harness.run(in);
+  if (verbosity() > 0) harness.print_summary();
+}
+
+}  // namespace midnight::fuzz::round

@@ -1,0 +1,166 @@
+// The byte-script language of round_fuzzer: a few nodes (the last one Byzantine) and a
+// sequence of network, timer, crash and adversary events, read byte by byte. Every
+// choice is a byte taken modulo the number of options and a read past the end gives 0,
+// so every byte string is a valid script: libFuzzer's mutations never produce an input
+// the harness must reject, and a cut-short script still runs to its end.
+//
+//   byte 0   preset: kPresets[b % kPresetCount] (membership weights, last node Byzantine)
+//   byte 1   options: bit 0 late start (nodes wait for a start_round op instead of
+//            starting round 0 at set-up), bit 1 first-to-quorum policy instead of
+//            lowest-hash, bits 2..7 seed of each node's mempool order
+//   then up to kMaxOps ops, each an opcode byte (b % kOpCount) and its argument bytes:
+//
+//   op            args                    effect
+//   deliver       index                   deliver deliverable message [index % count]
+//   deliver_all   -                       deliver every message deliverable now, oldest first
+//   drop          index                   lose in-flight message [index % count]
+//   duplicate     index                   the network copies in-flight message [index % count]
+//   fire_timer    node, index             honest node's pending timer [index % count] fires
+//   tick          -                       each running honest node's earliest pending timer fires
+//   start_round   node                    the node's awaited round start (late start, deferred restart)
+//   partition     mask                    nodes with bit i set are cut off from the others
+//   heal          -                       the partition ends
+//   crash         node, point, cut        honest node crashes: point % 3 is sim::CrashPoint
+//                                         (before_step now; torn_append / after_sync inside
+//                                         its next journaling step, keeping cut/256 of the append)
+//   restart       node, how               a crashed node comes back: fresh machine, journal
+//                                         replayed; round = its round at the crash + how % 3,
+//                                         started at once unless (how / 3) is odd
+//   byz_propose   target, flags           Byzantine proposal for round flags & 3, honest
+//                                         content or (bit 2) another Merkle root; bit 3: delivered now
+//   byz_vote      target, flags, choice   Byzantine vote(s) for round flags & 3, step
+//                                         ((flags >> 2) & 3) % 3 (prevote, precommit, both),
+//                                         approve unless bit 4, bit 5: delivered now; block =
+//                                         choice % (seen + 3): 0 the one the recipient itself
+//                                         prevoted in that round (nothing to a recipient that
+//                                         has not prevoted in it yet), 1 nil, 2 an id no one
+//                                         proposed, 3 + k the k-th proposal id ever sent
+//   byz_replay    target, index           re-sends an earlier message (any sender) [index % count]
+//   byz_garbage   target, kind            kind % 5: noise, a cut vote, a bad signature,
+//                                         a vote of another height, a vote of round >= kMaxRounds
+//   byz_mirror    round                   to every honest node that has prevoted in round
+//                                         round % 4: a prevote and a precommit for its own
+//                                         choice, delivered now (sim's mirror mode in one op:
+//                                         the strongest way to split nodes that chose apart)
+//
+// `node` bytes pick an honest node (b % honest count); `target` bytes pick an honest
+// node or, for b % (honest + 1) == honest, every honest node.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace midnight::fuzz::round {
+
+enum class Op : std::uint8_t {
+  deliver = 0,
+  deliver_all,
+  drop,
+  duplicate,
+  fire_timer,
+  tick,
+  start_round,
+  partition,
+  heal,
+  crash,
+  restart,
+  byz_propose,
+  byz_vote,
+  byz_replay,
+  byz_garbage,
+  byz_mirror,
+};
+inline constexpr std::size_t kOpCount = 16;
+
+// Where a script stops even if it has bytes left: keeps every run short (Ed25519 work
+// dominates a run) and libFuzzer's inputs bounded.
+inline constexpr std::size_t kMaxOps = 256;
+
+// Memberships by node index; the Byzantine node is the last one. Three of the four give
+// it exactly a third of the weight, the largest share the protocol tolerates, where a
+// quorum needs every honest member and the Byzantine one (or all honest weight is not
+// enough): the hardest legal case.
+struct Preset {
+  std::string_view name;
+  std::size_t nodes;
+  std::array<std::uint64_t, 4> weights;
+};
+inline constexpr std::size_t kPresetCount = 4;
+inline constexpr std::array<Preset, kPresetCount> kPresets{{
+    {"1,1,1", 3, {1, 1, 1, 0}},  // Byzantine weight W/3
+    {"1,1,1,1", 4, {1, 1, 1, 1}},  // below W/3: three honest members are a quorum
+    {"1,1,2,2", 4, {1, 1, 2, 2}},  // W/3, unequal weights
+    {"1,2,3,3", 4, {1, 2, 3, 3}},  // W/3, three different honest weights
+}};
+inline constexpr std::size_t kMaxNodes = 4;
+
+enum class ByzStep : std::uint8_t { prevote = 0, precommit = 1, both = 2 };
+inline constexpr std::size_t kByzStepCount = 3;
+inline constexpr std::uint32_t kByzRounds = 4;  // the adversary's votes and proposals name rounds 0..3
+
+// Block choices of byz_vote below the seen proposals.
+enum class ByzChoice : std::uint8_t { agree = 0, nil = 1, unknown = 2 };
+inline constexpr std::size_t kByzFixedChoices = 3;
+
+enum class GarbageKind : std::uint8_t { noise = 0, cut_vote, bad_signature, other_height, round_out_of_range };
+inline constexpr std::size_t kGarbageKinds = 5;
+
+// Reads a script: a byte past the end is 0, so every prefix of a script is a script.
+class ScriptReader {
+ public:
+  explicit ScriptReader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+  std::uint8_t next() { return at_ < bytes_.size() ? bytes_[at_++] : 0; }
+  // n options: the next byte modulo n (n > 0).
+  std::size_t choose(std::size_t n) { return next() % n; }
+  bool at_end() const { return at_ >= bytes_.size(); }
+
+ private:
+  std::span<const std::uint8_t> bytes_;
+  std::size_t at_ = 0;
+};
+
+// Writes scripts, for the seed corpus and the tests: ops by name, so a seed reads as the
+// scenario it is and survives a change of opcode numbers.
+class ScriptWriter {
+ public:
+  struct Options {
+    bool late_start = false;
+    bool first_to_quorum = false;
+    std::uint8_t mempool_order = 0;  // 0..63
+  };
+  ScriptWriter(std::size_t preset, Options options);
+
+  ScriptWriter& deliver(std::uint8_t index);
+  ScriptWriter& deliver_all();
+  ScriptWriter& drop(std::uint8_t index);
+  ScriptWriter& duplicate(std::uint8_t index);
+  ScriptWriter& fire_timer(std::uint8_t node, std::uint8_t index);
+  ScriptWriter& tick();
+  ScriptWriter& start_round(std::uint8_t node);
+  ScriptWriter& partition(std::uint8_t side_mask);
+  ScriptWriter& heal();
+  ScriptWriter& crash(std::uint8_t node, std::uint8_t point, std::uint8_t cut = 0);
+  ScriptWriter& restart(std::uint8_t node, std::uint8_t round_offset = 0, bool deferred = false);
+  ScriptWriter& byz_propose(std::uint8_t target, std::uint8_t round, bool forged, bool now = false);
+  // `choice`: a ByzChoice or kByzFixedChoices + k for the k-th proposal id sent.
+  ScriptWriter& byz_vote(std::uint8_t target, std::uint8_t round, ByzStep step, std::uint8_t choice,
+                         bool approve = true, bool now = false);
+  ScriptWriter& byz_replay(std::uint8_t target, std::uint8_t index);
+  ScriptWriter& byz_garbage(std::uint8_t target, GarbageKind kind);
+  ScriptWriter& byz_mirror(std::uint8_t round);
+
+  // The `target` that means every honest node in this preset.
+  std::uint8_t all_honest() const { return static_cast<std::uint8_t>(kPresets[preset_].nodes - 1); }
+  const std::vector<std::uint8_t>& bytes() const { return bytes_; }
+
+ private:
+  ScriptWriter& op(Op o, std::initializer_list<std::uint8_t> args);
+  std::size_t preset_;
+  std::vector<std::uint8_t> bytes_;
+};
+
+}  // namespace midnight::fuzz::round

@@ -1,0 +1,106 @@
+#include "round/round_seeds.hpp"
+
+#include "midnight/sim/config.hpp"
+#include "round/round_script.hpp"
+
+namespace midnight::fuzz {
+
+namespace {
+
+using round::ByzChoice;
+using round::ByzStep;
+using round::GarbageKind;
+using round::ScriptWriter;
+
+constexpr auto kAgree = static_cast<std::uint8_t>(ByzChoice::agree);
+constexpr auto kBeforeStep = static_cast<std::uint8_t>(sim::CrashPoint::before_step);
+constexpr auto kTornAppend = static_cast<std::uint8_t>(sim::CrashPoint::torn_append);
+constexpr auto kAfterSync = static_cast<std::uint8_t>(sim::CrashPoint::after_sync);
+
+// Rounds go on until every honest node has finalized: each node's next deadline, the
+// traffic it causes, and a Byzantine member that agrees with every honest prevote of any
+// round it can name (with a third of the weight, honest nodes alone are not a quorum;
+// nodes need not be in the same round, and an agreement already sent is a duplicate).
+void run_rounds(ScriptWriter& w, int deadlines) {
+  for (int d = 0; d < deadlines; ++d) {
+    w.tick().deliver_all();
+    for (std::uint8_t r = 0; r < round::kByzRounds; ++r) w.byz_mirror(r);
+    w.deliver_all().deliver_all();
+  }
+}
+
+// Round 0 with everyone on time: all proposals (the Byzantine one with honest content)
+// arrive, every node prevotes the lowest block id, the Byzantine member agrees, and the
+// precommits finalize it.
+ScriptWriter happy(std::size_t preset, ScriptWriter::Options options = {}) {
+  ScriptWriter w(preset, options);
+  if (options.late_start)
+    for (std::uint8_t n = 0; n < w.all_honest(); ++n) w.start_round(n);
+  w.byz_propose(w.all_honest(), 0, false).deliver_all();
+  w.byz_vote(w.all_honest(), 0, ByzStep::both, kAgree);
+  w.deliver_all().deliver_all().deliver_all();
+  return w;
+}
+
+// Node 0 of {1,1,1,1} crashes at `point` around its round-0 prevote and restarts from its
+// journal in the same round; the others (a quorum by themselves) and it then finish.
+ScriptWriter crash_restart(std::uint8_t point) {
+  ScriptWriter w(1, {});
+  w.deliver_all();
+  if (point == kBeforeStep) {
+    w.tick().crash(0, point);  // after its prevote went out
+  } else {
+    w.crash(0, point, 100).tick();  // inside its prevote step: 100/256 of the append, or all of it
+  }
+  // Back in round 0 at once; its collect deadline (its first timer) makes it send its
+  // journaled prevote again, or (torn away) prevote anew.
+  w.restart(0, 0).fire_timer(0, 0).deliver_all().deliver_all().deliver_all();
+  run_rounds(w, 6);
+  return w;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::vector<std::uint8_t>>> round_fuzzer_seeds() {
+  std::vector<std::pair<std::string, std::vector<std::uint8_t>>> seeds;
+  const auto add = [&](std::string name, const ScriptWriter& w) { seeds.emplace_back(std::move(name), w.bytes()); };
+
+  for (std::size_t p = 0; p < round::kPresetCount; ++p) {
+    std::string name = "happy-";
+    for (const char c : round::kPresets[p].name) name += c == ',' ? '-' : c;
+    add(name, happy(p));
+  }
+  add("happy-late-start-first-to-quorum", happy(2, {.late_start = true, .first_to_quorum = true, .mempool_order = 5}));
+
+  add("crash-before-step", crash_restart(kBeforeStep));
+  add("crash-torn-append", crash_restart(kTornAppend));
+  add("crash-after-sync", crash_restart(kAfterSync));
+
+  {
+    // {1,1,1,1} split 2|2 (nodes 0,1 against node 2 and the Byzantine node 3): neither
+    // side is a quorum; round 0 runs out, then the heal and the next rounds finish.
+    ScriptWriter w(1, {});
+    w.partition(0b0011).deliver_all();
+    for (int deadline = 0; deadline < 3; ++deadline) w.tick().deliver_all().deliver_all();
+    w.heal().deliver_all();
+    run_rounds(w, 6);
+    add("partition-heal", w);
+  }
+  {
+    // {1,1,1} with the Byzantine member at W/3: two proposals (honest content to node 0,
+    // another root to node 1), then votes for each node's own choice and for the first
+    // proposal seen, junk and replays; the honest pair must not split.
+    ScriptWriter w(0, {});
+    w.byz_propose(0, 0, false).byz_propose(1, 0, true).deliver_all();
+    w.tick().deliver_all();
+    w.byz_vote(w.all_honest(), 0, ByzStep::both, kAgree);
+    w.byz_vote(0, 0, ByzStep::both, round::kByzFixedChoices + 1, true, true);
+    w.byz_garbage(w.all_honest(), GarbageKind::bad_signature).byz_garbage(0, GarbageKind::cut_vote);
+    w.byz_replay(1, 2).deliver_all().deliver_all();
+    run_rounds(w, 9);
+    add("byzantine-equivocation", w);
+  }
+  return seeds;
+}
+
+}  // namespace midnight::fuzz
