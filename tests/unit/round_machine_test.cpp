@@ -436,6 +436,40 @@ TEST(RoundMachine, NodeThatMissedTheRoundAdoptsTheCommit) {
   EXPECT_EQ(c.node(late).decision()->block_id, c.node(0).decision()->block_id);
 }
 
+// Found by fuzz/round_fuzzer: a copy of a machine that adopted a commit had transaction
+// views of the wrong sizes (the copy took them from its own old views), so it would have
+// sent a commit whose transactions do not hash to its Merkle root.
+TEST(RoundMachine, CopyOfAMachineThatAdoptedACommitKeepsItsBlock) {
+  Cluster c(4);
+  c.start_all();
+  const std::size_t late = 3;
+  const auto cut = [&](std::size_t a, std::size_t b) { return a != late && b != late; };
+  c.deliver(cut);
+  c.fire(TimerKind::collect_deadline, 0);
+  c.deliver(cut);
+  c.fire(TimerKind::prevote_deadline, 0);
+  c.deliver();
+  const RoundMachine& adopted = c.node(late);
+  ASSERT_TRUE(adopted.decision().has_value());
+  const auto check_copy = [&](const RoundMachine& copy) {
+    EXPECT_TRUE(copy == adopted);
+    const auto want = adopted.decision();
+    const auto got = copy.decision();
+    ASSERT_TRUE(got.has_value());
+    ASSERT_EQ(got->txs.size(), want->txs.size());
+    for (std::size_t i = 0; i < want->txs.size(); ++i) {
+      EXPECT_NE(got->txs[i].data(), want->txs[i].data());
+      EXPECT_TRUE(std::equal(got->txs[i].begin(), got->txs[i].end(), want->txs[i].begin(), want->txs[i].end()));
+    }
+    EXPECT_EQ(merkle_root(got->txs), got->header.merkle_root);
+  };
+  const RoundMachine constructed = adopted;  // copy construction
+  check_copy(constructed);
+  RoundMachine assigned = c.node(0);  // copy assignment over a machine that decided by itself
+  assigned = adopted;
+  check_copy(assigned);
+}
+
 TEST(RoundMachine, CommitForADifferentBlockIsAConflictAndChangesNothing) {
   Cluster a(4);
   a.start_all();

@@ -87,15 +87,18 @@ RoundMachine& RoundMachine::operator=(const RoundMachine& other) {
   precommits_ = other.precommits_;
   actions_ = other.actions_;
   action_count_ = other.action_count_;
-  rebind_views();
+  rebind_views(other);
   return *this;
 }
 
-void RoundMachine::rebind_views() {
+// The sizes come from `source`, whose views are intact: this machine's own views still
+// describe whatever it held before the copy (fuzz/round_fuzzer found a copy that took
+// them from there).
+void RoundMachine::rebind_views(const RoundMachine& source) {
   content_.views.assign(content_.txs.begin(), content_.txs.end());
   std::size_t offset = 0;
   for (std::uint32_t i = 0; i < adopted_count_; ++i) {
-    const std::size_t n = adopted_views_[i].size();
+    const std::size_t n = source.adopted_views_[i].size();
     adopted_views_[i] = TxBytes(adopted_bytes_.data() + offset, n);
     offset += n;
   }

@@ -257,7 +257,7 @@ class RoundMachine {
   void reply_with_commit(std::size_t member, std::uint32_t their_round);
   void record_vote(const Vote& v, const TallyUpdate& u);
   bool resend_restored_vote(const VoteTally& tally);
-  void rebind_views();
+  void rebind_views(const RoundMachine& source);
   // Output buffer of the current step.
   std::array<Action, kMaxActionsPerStep> actions_{};
   std::size_t action_count_ = 0;
