@@ -24,10 +24,7 @@
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/encode_vector.hpp"
 #include "midnight/wire/signing.hpp"
-#if __has_include("round/round_seeds.hpp")
 #include "round/round_seeds.hpp"
-#define HAVE_ROUND 1
-#endif
 
 using namespace midnight;
 using Bytes_ = std::vector<std::uint8_t>;
@@ -279,10 +276,8 @@ int main(int argc, char** argv) {
   write_corpus(out / "block_fuzzer", block_seeds());
   write_corpus(out / "certificate_fuzzer", certificate_seeds());
   write_corpus(out / "journal_fuzzer", journal_seeds());
-#ifdef HAVE_ROUND
   Corpus round;
-  for (auto& [name, bytes] : round_fuzzer_seeds()) round[name] = bytes;
+  for (auto& [name, bytes] : fuzz::round_fuzzer_seeds()) round[name] = bytes;
   write_corpus(out / "round_fuzzer", round);
-#endif
   return 0;
 }

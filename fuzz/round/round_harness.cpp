@@ -387,12 +387,7 @@ void RoundHarness::deliver_honest(HonestNode& h, std::span<const std::uint8_t> b
 template <class Call>
 result<Actions> RoundHarness::checked_call(HonestNode& h, Call call) {
   ++handler_calls_;
-  // Not on a decided machine: RoundMachine's copy assignment rebinds an adopted block's
-  // transaction views with the sizes of the views the target held before (rebind_views
-  // in reference/src/consensus/round_machine.cpp; adopted_views_ is not copied), so a
-  // copy of a machine that adopted a commit differs from it with no change at all. A
-  // decided machine's rejections are still held to the fingerprint.
-  const bool full = handler_calls_ % kFullCheckEvery == 0 && h.machine->step() != Step::decided;
+  const bool full = handler_calls_ % kFullCheckEvery == 0;
   if (full) {
     if (snapshot_) {
       *snapshot_ = *h.machine;  // reused: a 1.2 MB allocation per sample would cost more than the run

@@ -5,6 +5,9 @@
 //             its first 78 body bytes after the tag), so it reads the input and nothing
 //             else; a machine given it either accepts it or rejects it without changing.
 //   rejected  a readable codec error naming a field inside the input.
+// Built with MIDNIGHT_VOTE_FUZZER_LENIENT it is a negative control: the decoder under
+// test then reads any approve byte above 1 as "approve" (the mistake of testing
+// `byte != 0`), and the re-encoding check must catch it (fuzz/CMakeLists.txt).
 #include <sodium.h>
 
 #include <algorithm>
@@ -38,12 +41,25 @@ bool verify_from_bytes(std::span<const std::uint8_t> in) {
   return crypto_sign_verify_detached(in.data() + kSignatureAt, msg.data(), msg.size(), in.data() + kVoterAt) == 0;
 }
 
+#ifdef MIDNIGHT_VOTE_FUZZER_LENIENT
+constexpr std::size_t kApproveAt = kVoterAt - 1;
+result<Vote> decode_under_test(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  if (in.size() != kVoteMessageSize || in[kApproveAt] <= 1) return decode_vote(in, where);
+  std::array<std::uint8_t, kVoteMessageSize> lax{};
+  std::copy(in.begin(), in.end(), lax.begin());
+  lax[kApproveAt] = 1;
+  return decode_vote(lax, where);
+}
+#else
+result<Vote> decode_under_test(std::span<const std::uint8_t> in, DecodeWhere* where) { return decode_vote(in, where); }
+#endif
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::uint8_t> in(data, size);
   DecodeWhere where;
-  const auto decoded = decode_vote(in, &where);
+  const auto decoded = decode_under_test(in, &where);
   if (!decoded) {
     fuzz::check_codec_rejection(decoded.error(), where, size);
     return 0;

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # A negative control's committed counterexamples: each file in DIR must make the control's
-# replay binary abort with MESSAGE (its check can fail), and must pass the protocol's
-# replay binary (the same script is safe under the real quorum). Used by
-# fuzz-corpus.round_fuzzer_quorum_ceil.
-#   expect_replay.sh CONTROL_REPLAY PROTOCOL_REPLAY DIR MESSAGE
+# replay binary abort with MESSAGE (its check can fail), and must pass the correct target's
+# replay binary (the input is harmless to the correct code). Used by
+# fuzz-corpus.<control>.
+#   expect_replay.sh CONTROL_REPLAY TARGET_REPLAY DIR MESSAGE
 set -uo pipefail
 if [ $# -ne 4 ]; then
-  echo "usage: $0 CONTROL_REPLAY PROTOCOL_REPLAY DIR MESSAGE" >&2
+  echo "usage: $0 CONTROL_REPLAY TARGET_REPLAY DIR MESSAGE" >&2
   exit 2
 fi
 control=$1 protocol=$2 dir=$3 message=$4
@@ -22,11 +22,11 @@ for input in "$dir"/*; do
     exit 1
   fi
   if ! out=$("$protocol" "$input" 2>&1); then
-    echo "$input: the protocol failed on the control's counterexample:" >&2
+    echo "$input: the correct target failed on the control's counterexample:" >&2
     echo "$out" | tail -5 >&2
     exit 1
   fi
-  echo "$input: control aborts with the agreement check, protocol passes"
+  echo "$input: the control aborts with \"$message\", the correct target passes"
 done
 if [ $count -eq 0 ]; then
   echo "no counterexample in $dir" >&2
