@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,12 @@ constexpr std::size_t kMaxDeliverAll = 64;      // deliveries of one deliver_all
 constexpr std::size_t kMaxHandlerCalls = 768;
 // One handler call in this many is checked against a full copy of the machine (see checked_call).
 constexpr std::size_t kFullCheckEvery = 16;
+// One re-initialisation of a pooled machine in this many is checked against its template (see fresh_machine).
+constexpr std::size_t kReinitCheckEvery = 16;
+// The Byzantine member's remembered vote signatures (see byz_signed_vote): at most this
+// many, and one reuse in this many is checked against a fresh signature.
+constexpr std::size_t kMaxRememberedSignatures = 1U << 14;
+constexpr std::size_t kSignatureCheckEvery = 16;
 
 constexpr std::size_t kMempoolSize = 3;
 constexpr std::uint64_t kReward = 1000;
@@ -46,11 +53,33 @@ constexpr std::uint64_t kReward = 1000;
 using MessagePtr = std::shared_ptr<const std::vector<std::uint8_t>>;
 
 // ---- the fixed facts of each preset, built once ----------------------------------
+//
+// A RoundMachine is about 1.2 MB, plus a 1.1 MB reserve made by its constructor. Built
+// fresh for every node of every run (and every restart), the machines cost more than the
+// protocol work: the kernel faults in and zeroes new pages each time. So every machine a
+// run can need is built once per process, as a template (a machine constructed with that
+// node's NodeConfig, never stepped), and a run's machines are a few pooled machines that
+// are copy-assigned from their template (fresh_machine): the same state as a freshly
+// constructed one (RoundMachine's copy takes every field, and fresh_machine samples
+// operator== against the template), written over memory that is already mapped. What a
+// template's config points to (membership, policy) is built once too and never moves.
+
+// The selection policies by the options bit (round_script.hpp): stateless, built once.
+constexpr std::size_t kPolicyCount = 2;
+const SelectionPolicy& policy(std::size_t first_to_quorum) {
+  static const std::array<std::unique_ptr<SelectionPolicy>, kPolicyCount> policies{make_policy("lowest-hash"),
+                                                                                    make_policy("first-to-quorum")};
+  const auto& p = policies[first_to_quorum];
+  MIDNIGHT_FUZZ_CHECK(p != nullptr, "harness set-up: a selection policy name is unknown");
+  return *p;
+}
 
 struct PresetWorld {
   sim::World world;
   Hash32 honest_root;  // the Merkle root every honest node builds: a Byzantine "honest" proposal uses it
   RoundTiming timing;
+  // [policy][node] for the honest nodes: what a machine of that node is when constructed.
+  std::array<std::array<std::unique_ptr<const RoundMachine>, kMaxNodes>, kPolicyCount> templates{};
 };
 
 std::unique_ptr<const PresetWorld> build_preset_world(std::size_t preset, sim::NegativeControl control) {
@@ -73,6 +102,18 @@ std::unique_ptr<const PresetWorld> build_preset_world(std::size_t preset, sim::N
   for (const auto& tx : out->world.mempool) views.emplace_back(tx);
   out->honest_root =
       build_block_content(out->world.chain, sim::kSimHeight, out->world.membership, kReward, views).merkle_root;
+  for (std::size_t pol = 0; pol < kPolicyCount; ++pol) {
+    for (std::size_t i = 0; i + 1 < p.nodes; ++i) {  // the last node is the Byzantine one
+      NodeConfig c;
+      c.chain_id = out->world.chain;
+      c.membership = &out->world.membership;  // *out never moves
+      c.policy = &policy(pol);
+      c.keys = out->world.keys[i];
+      c.timing = out->timing;
+      c.reward_per_height = kReward;
+      out->templates[pol][i] = std::make_unique<const RoundMachine>(c);
+    }
+  }
   return out;
 }
 
@@ -83,6 +124,43 @@ const PresetWorld& preset_world(std::size_t preset, sim::NegativeControl control
   const std::size_t slot = preset * 2 + (control == sim::NegativeControl::quorum_ceil ? 1 : 0);
   if (!worlds[slot]) worlds[slot] = build_preset_world(preset, control);
   return *worlds[slot];
+}
+
+// Node `node`'s machine, equal to `templ`: the pooled machine of that node index,
+// copy-assigned. Its previous contents (the previous run's machine of that index, or this
+// node's own before a restart) are gone: a run has one live machine per node index.
+RoundMachine& fresh_machine(std::size_t node, const RoundMachine& templ) {
+  static std::array<std::unique_ptr<RoundMachine>, kMaxNodes> pool{};
+  // Process-wide, so the sample moves over nodes and presets from run to run; it only
+  // picks which re-initialisations are also compared in full, never what a run does.
+  static std::size_t reinits = 0;
+  auto& slot = pool[node];
+  if (slot) {
+    *slot = templ;
+  } else {
+    slot = std::make_unique<RoundMachine>(templ);
+  }
+  if (reinits++ % kReinitCheckEvery == 0)
+    MIDNIGHT_FUZZ_CHECK(*slot == templ, "harness: a re-initialised pooled machine differs from its template");
+  return *slot;
+}
+
+// The sampled full copy of checked_call: one per process, copy-assigned each sample.
+RoundMachine& snapshot_of(const RoundMachine& m) {
+  static std::unique_ptr<RoundMachine> snapshot;
+  if (snapshot) {
+    *snapshot = m;
+  } else {
+    snapshot = std::make_unique<RoundMachine>(m);
+  }
+  return *snapshot;
+}
+
+// The decode target of commits (about 23 KB): one per process, cleared at the start of
+// each run, so a run sees exactly what a CommitView of its own would hold.
+CommitView& commit_view() {
+  static const auto view = std::make_unique<CommitView>();
+  return *view;
 }
 
 // MIDNIGHT_FUZZ_VERBOSE set: a summary line per run; set to 2: also every machine step.
@@ -112,9 +190,9 @@ struct PendingTimer {
 // what a real node keeps on disk: the journal's durable bytes and its block store.
 struct HonestNode {
   std::size_t node = 0;
-  NodeConfig config;
+  const RoundMachine* templ = nullptr;  // what its machine is when (re)started, before begin_height
   std::vector<TxBytes> mempool;  // its own order of the shared transactions
-  std::unique_ptr<RoundMachine> machine;
+  RoundMachine* machine = nullptr;  // pooled (fresh_machine)
   bool up = true;
   bool awaiting_start = false;  // a round start the script has to give (start_round)
   std::uint32_t start_round = 0;
@@ -212,11 +290,9 @@ class RoundHarness {
   const PresetWorld& pw_;
   const sim::World& world_;
   std::size_t byz_;  // the Byzantine node's index: the last one
-  std::unique_ptr<SelectionPolicy> policy_;
   std::vector<std::unique_ptr<HonestNode>> honest_;  // by node index, 0 .. byz_ - 1
   std::unique_ptr<sim::VoteMonitor> monitor_;
-  std::unique_ptr<CommitView> commit_;      // decode target (large)
-  std::unique_ptr<RoundMachine> snapshot_;  // the sampled full copy
+  CommitView* commit_;  // decode target (large, shared by the runs: commit_view())
   std::vector<Message> in_flight_;          // in send order
   std::uint64_t next_seq_ = 0;
   bool partitioned_ = false;
@@ -234,8 +310,9 @@ RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::Negati
       pw_(preset_world(preset, control)),
       world_(pw_.world),
       byz_(preset_.nodes - 1),
-      policy_(make_policy((options & 2U) != 0 ? "first-to-quorum" : "lowest-hash")),
-      commit_(std::make_unique<CommitView>()) {
+      commit_(&commit_view()) {
+  *commit_ = CommitView{};
+  const std::size_t pol = (options & 2U) != 0 ? 1 : 0;  // first-to-quorum, else lowest-hash
   const bool late_start = (options & 1U) != 0;
   const std::uint64_t order_seed = options >> 2;
   std::vector<bool> honest_members(preset_.nodes, true);
@@ -247,13 +324,8 @@ RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::Negati
     h->node = i;
     sim::Rng order(1000 + order_seed * kMaxNodes + i);
     h->mempool = sim::shuffled_mempool(world_, order);
-    h->config.chain_id = world_.chain;
-    h->config.membership = &world_.membership;
-    h->config.policy = policy_.get();
-    h->config.keys = world_.keys[i];
-    h->config.timing = pw_.timing;
-    h->config.reward_per_height = kReward;
-    h->machine = std::make_unique<RoundMachine>(h->config);
+    h->templ = pw_.templates[pol][i].get();
+    h->machine = &fresh_machine(i, *h->templ);
     honest_.push_back(std::move(h));
   }
   // Midnight: every node begins the height and, unless the script starts them late, round 0.
@@ -388,13 +460,8 @@ template <class Call>
 result<Actions> RoundHarness::checked_call(HonestNode& h, Call call) {
   ++handler_calls_;
   const bool full = handler_calls_ % kFullCheckEvery == 0;
-  if (full) {
-    if (snapshot_) {
-      *snapshot_ = *h.machine;  // reused: a 1.2 MB allocation per sample would cost more than the run
-    } else {
-      snapshot_ = std::make_unique<RoundMachine>(*h.machine);
-    }
-  }
+  // Reused across samples and runs: a 1.2 MB allocation per sample would cost more than the run.
+  const RoundMachine* const snapshot = full ? &snapshot_of(*h.machine) : nullptr;
   const std::size_t members = world_.membership.size();
   const Fingerprint before = fingerprint_of(*h.machine, members);
   result<Actions> r = call(*h.machine);
@@ -405,7 +472,7 @@ result<Actions> RoundHarness::checked_call(HonestNode& h, Call call) {
                         "errors: a handler that returned an error changed the machine's observable state");
     if (full) {
       ++full_checks_;
-      MIDNIGHT_FUZZ_CHECK(*snapshot_ == *h.machine, "errors: a handler that returned an error changed the machine");
+      MIDNIGHT_FUZZ_CHECK(*snapshot == *h.machine, "errors: a handler that returned an error changed the machine");
     }
   }
   return r;
@@ -510,7 +577,7 @@ void RoundHarness::restart(HonestNode& h, std::uint8_t how) {
     if (!h.armed) return;
     go_down(h);  // a crash armed for a journaling step that never came falls here, between steps
   }
-  h.machine = std::make_unique<RoundMachine>(h.config);
+  h.machine = &fresh_machine(h.node, *h.templ);
   begin_height(h);
   const auto replay = replay_journal(*h.machine, h.journal);
   if (!replay) std::fprintf(stderr, "node %zu: journal replay: %s\n", h.node, replay.error().message().c_str());
@@ -563,7 +630,25 @@ Vote RoundHarness::byz_signed_vote(std::uint32_t round, VoteStep step, const Blo
   v.block_id = id;
   v.approve = approve && !id.is_zero();  // an approving vote must name a block (the codec refuses it otherwise)
   v.voter = world_.keys[byz_].public_key;
-  return sign_vote(v, world_.keys[byz_].secret_key);
+  // Signing was about 8% of a run (perf, ASan+UBSan): the adversary signs the same few votes over and
+  // over, within a run and across runs. Ed25519 signatures are deterministic (RFC 8032),
+  // so a remembered signature is the one sign_vote makes now, and the bytes sent are the
+  // same as without the memory (one reuse in kSignatureCheckEvery, counted process-wide,
+  // signs again and compares). Keyed by the voter and everything the signature covers.
+  using Key = std::pair<PublicKey, VoteSigningInput>;
+  static std::map<Key, Signature> remembered;
+  static std::size_t reuses = 0;
+  Key key{v.voter, vote_signing_input(v)};
+  if (const auto it = remembered.find(key); it != remembered.end()) {
+    v.signature = it->second;
+    if (reuses++ % kSignatureCheckEvery == 0)
+      MIDNIGHT_FUZZ_CHECK(sign_vote(v, world_.keys[byz_].secret_key) == v,
+                          "harness: a remembered Byzantine signature differs from a fresh one");
+    return v;
+  }
+  v = sign_vote(v, world_.keys[byz_].secret_key);
+  if (remembered.size() < kMaxRememberedSignatures) remembered.emplace(std::move(key), v.signature);
+  return v;
 }
 
 void RoundHarness::byz_propose(std::uint8_t target, std::uint8_t flags) {
