@@ -483,18 +483,11 @@ result<Actions> RoundHarness::checked_call(HonestNode& h, Call call) {
 // falls inside the append (a prefix reaches the disk) or just after it; either way
 // nothing is released. Returns whether the actions may be released.
 bool RoundHarness::journal_step(HonestNode& h, Actions actions) {
-  std::array<JournalRecord, kMaxJournalRecordsPerStep> records{};
-  const std::size_t count = journal_records_for_step(*h.machine, actions, h.journaled_lock, records);
-  if (count == 0) return true;  // nothing to make durable (an armed crash waits for a step that has)
   const std::size_t before = h.journal.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    const JournalFrame frame = encode_journal_frame(records[i]);
-    h.journal.insert(h.journal.end(), frame.begin(), frame.end());
-    if (records[i].kind == JournalRecordKind::lock) h.journaled_lock = records[i].lock;
-  }
+  const std::size_t appended = append_step_frames(*h.machine, actions, h.journaled_lock, h.journal);
+  if (appended == 0) return true;  // nothing to make durable (an armed crash waits for a step that has)
   if (!h.armed) return true;
   if (*h.armed == sim::CrashPoint::torn_append) {
-    const std::size_t appended = h.journal.size() - before;
     h.journal.resize(before + appended * h.cut / 256);  // any prefix, cut inside a frame or between frames
   }
   go_down(h);

@@ -1,6 +1,7 @@
 // The host's side of the journal contract (journal/journal_step.hpp, spec/journal.md).
 #include "midnight/journal/journal_step.hpp"
 
+#include <array>
 #include <cassert>
 
 namespace midnight {
@@ -24,6 +25,18 @@ std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, con
     add(JournalRecord{.kind = JournalRecordKind::lock, .height = m.height(), .lock = m.lock()});
   }
   return count;
+}
+
+std::size_t append_step_frames(const RoundMachine& m, Actions actions, Lock& journaled_lock,
+                               std::vector<std::uint8_t>& journal) {
+  std::array<JournalRecord, kMaxJournalRecordsPerStep> records{};
+  const std::size_t count = journal_records_for_step(m, actions, journaled_lock, records);
+  for (std::size_t i = 0; i < count; ++i) {
+    const JournalFrame frame = encode_journal_frame(records[i]);
+    journal.insert(journal.end(), frame.begin(), frame.end());
+    if (records[i].kind == JournalRecordKind::lock) journaled_lock = records[i].lock;
+  }
+  return count * kJournalFrameSize;
 }
 
 result<JournalReplay> replay_journal(RoundMachine& m, std::span<const std::uint8_t> journal,

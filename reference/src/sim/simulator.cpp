@@ -222,21 +222,13 @@ void Simulator::restart(HonestNode& h) {
 // inside the append (part of a frame reaches the disk) or just after it; either way
 // nothing is released. Returns whether the actions may be released.
 bool Simulator::journal_step(HonestNode& h, Actions actions) {
-  std::array<JournalRecord, kMaxJournalRecordsPerStep> records{};
-  const std::size_t count = journal_records_for_step(*h.machine, actions, h.journaled_lock, records);
-  if (count == 0) return true;  // nothing to make durable (an armed crash waits for a step that has)
   const std::size_t before = h.journal.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    const JournalFrame frame = encode_journal_frame(records[i]);
-    for (const std::uint8_t b : frame) h.journal.push_back(b);
-    if (records[i].kind == JournalRecordKind::lock) h.journaled_lock = records[i].lock;
-  }
+  const std::size_t appended = append_step_frames(*h.machine, actions, h.journaled_lock, h.journal);
+  if (appended == 0) return true;  // nothing to make durable (an armed crash waits for a step that has)
   if (!h.armed) return true;
   if (*h.armed == CrashPoint::torn_append) {
     // Any prefix of the append can be what reached the disk, cut inside its last frame.
-    const std::size_t appended = h.journal.size() - before;
-    const std::size_t keep = static_cast<std::size_t>(rng_.below(appended));
-    h.journal.resize(before + keep);
+    h.journal.resize(before + static_cast<std::size_t>(rng_.below(appended)));
   }
   go_down(h);
   return false;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/journal/journal_record.hpp"
@@ -24,6 +25,15 @@ inline constexpr std::size_t kMaxJournalRecordsPerStep = 8;
 // how many. Allocates nothing.
 std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
                                      std::span<JournalRecord, kMaxJournalRecordsPerStep> out);
+
+// A host that keeps its journal's bytes in memory (the simulator, the round fuzzer):
+// appends the frames of the step that returned `actions` to `journal` and moves
+// `journaled_lock` to the lock it records. Returns how many bytes were appended (0: the
+// step has nothing to make durable). The host then makes them durable before releasing
+// any action, or, crashing inside the append, keeps only a prefix of them. The vector
+// may grow: this is the host's storage, not a machine step.
+std::size_t append_step_frames(const RoundMachine& m, Actions actions, Lock& journaled_lock,
+                               std::vector<std::uint8_t>& journal);
 
 struct JournalReplay {
   std::size_t records = 0;       // intact records read
