@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "common/check.hpp"
 #include "midnight/crypto/hash.hpp"
@@ -49,6 +50,11 @@ RoundMachine make_fuzz_machine(std::size_t node, bool start_round) {
     MIDNIGHT_FUZZ_CHECK(started.has_value(), "the fuzz machine did not start round 0");
   }
   return m;
+}
+
+std::span<std::uint8_t> encode_buffer() {
+  static std::vector<std::uint8_t> buffer(kMaxMessageSize);
+  return buffer;
 }
 
 bool lies_within(std::span<const std::uint8_t> inner, std::span<const std::uint8_t> outer) {

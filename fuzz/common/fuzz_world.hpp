@@ -2,11 +2,13 @@
 // corpus is signed with (the simulator's, so a corpus message is also a message the
 // simulator could have sent), and the checks every decoder target makes.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "common/check.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
@@ -42,6 +44,20 @@ bool lies_within(std::span<const std::uint8_t> inner, std::span<const std::uint8
 // A rejected input must be an error value a person can read: in the codec's category,
 // with a message, and a DecodeWhere naming a field at an offset inside the input.
 void check_codec_rejection(const std::error_code& error, const DecodeWhere& where, std::size_t input_size);
+
+// A scratch buffer that holds any message (kMaxMessageSize), allocated once.
+std::span<std::uint8_t> encode_buffer();
+
+// The round-trip check: `encode(buffer)` encodes the value decoded from `in` and returns
+// its size; the bytes must be exactly `in`.
+template <class Encode>
+void check_reencodes(std::span<const std::uint8_t> in, Encode encode) {
+  const std::span<std::uint8_t> out = encode_buffer();
+  const result<std::size_t> written = encode(out);
+  MIDNIGHT_FUZZ_CHECK(written.has_value(), "a decoded message does not encode");
+  MIDNIGHT_FUZZ_CHECK(written.value() == in.size() && std::equal(in.begin(), in.end(), out.begin()),
+                      "a decoded message re-encodes to different bytes");
+}
 
 // A handler that rejects a message must leave the machine exactly as it was; one that
 // accepts it may change it. Either way `machine` is put back to `before` afterwards, so

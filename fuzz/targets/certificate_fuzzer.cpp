@@ -17,7 +17,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <vector>
 
 #include "common/check.hpp"
 #include "common/fuzz_world.hpp"
@@ -79,11 +78,7 @@ void decode_and_check_certificate(std::span<const std::uint8_t> in) {
     MIDNIGHT_FUZZ_CHECK(cert == before, "a rejected certificate changed the caller's Certificate");
     return;
   }
-  static std::vector<std::uint8_t> again(kMaxMessageSize);
-  const auto written = encode_certificate(cert, again);
-  MIDNIGHT_FUZZ_CHECK(written.has_value(), "a decoded certificate does not encode");
-  MIDNIGHT_FUZZ_CHECK(written.value() == in.size() && std::equal(in.begin(), in.end(), again.begin()),
-                      "a decoded certificate re-encodes to different bytes");
+  fuzz::check_reencodes(in, [&](std::span<std::uint8_t> out) { return encode_certificate(cert, out); });
   check_certificate(cert, in.subspan(kPrefixSize));
 }
 
@@ -97,11 +92,9 @@ void decode_and_check_commit(std::span<const std::uint8_t> in) {
   }
   const auto txs = commit.block.transactions();
   for (const TxBytes& tx : txs) MIDNIGHT_FUZZ_CHECK(fuzz::lies_within(tx, in), "a transaction view points outside the input");
-  static std::vector<std::uint8_t> again(kMaxMessageSize);
-  const auto written = encode_commit(commit.certificate, commit.block.header, commit.block.signature, txs, again);
-  MIDNIGHT_FUZZ_CHECK(written.has_value(), "a decoded commit does not encode");
-  MIDNIGHT_FUZZ_CHECK(written.value() == in.size() && std::equal(in.begin(), in.end(), again.begin()),
-                      "a decoded commit re-encodes to different bytes");
+  fuzz::check_reencodes(in, [&](std::span<std::uint8_t> out) {
+    return encode_commit(commit.certificate, commit.block.header, commit.block.signature, txs, out);
+  });
   check_certificate(commit.certificate, in.subspan(kPrefixSize));
 
   static RoundMachine machine = fuzz::make_fuzz_machine(1);
