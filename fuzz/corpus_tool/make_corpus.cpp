@@ -196,6 +196,14 @@ Corpus block_seeds() {
   c["block-small"] = encode_block(block_of(1, 0, transactions(3, 1)));
   c["block-largest-transaction"] = encode_block(block_of(2, 1, transactions(1, kMaxTransactionBytes)));
   c["block-most-transactions"] = encode_block(block_of(3, 2, transactions(kMaxBlockTransactions, 2)));
+  // The same small block with its last two transactions (one byte each) swapped: out of
+  // txid order, which the decoder must refuse (the encoder cannot write it).
+  Bytes_ unsorted = c["block-small"];
+  BlockView view;
+  if (!decode_block(unsorted, view)) die("block-small does not decode");
+  const auto at = [&](std::size_t i) { return static_cast<std::size_t>(view.txs[i].data() - unsorted.data()); };
+  std::swap(unsorted[at(2)], unsorted[at(3)]);
+  c["block-unsorted"] = unsorted;
   add_edges(c, c["block-small"]);
   return c;
 }
