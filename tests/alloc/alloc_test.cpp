@@ -1,20 +1,19 @@
 // The claim of limits.hpp and the README, measured: after set-up, decode, verify, tally
 // and state-machine steps allocate nothing.
 //
-// This executable replaces the global allocation functions (every form of operator new
-// and delete: plain, array, nothrow, sized, aligned) with versions that count each
-// allocation and forward to malloc/free. Under ASan the counting versions take the place
-// of ASan's own operator new; ASan still checks every block, through malloc and free.
-// Only operator new is counted: a direct malloc (libsodium, C code) would not be seen.
+// This executable links support/alloc_counter (shared with the benchmarks in bench/),
+// which replaces the global allocation functions (every form of operator new and delete:
+// plain, array, nothrow, sized, aligned) with versions that count each allocation and
+// forward to malloc/free. Under ASan the counting versions take the place of ASan's own
+// operator new; ASan still checks every block, through malloc and free. Only operator
+// new is counted: a direct malloc (libsodium, C code) would not be seen.
 //
 // Set-up (constructing machines, begin_height, building messages, output storage) is
 // outside the counted regions; gtest assertions are made after a region ends.
 #include <gtest/gtest.h>
 
 #include <array>
-#include <atomic>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <new>
 #include <optional>
@@ -24,6 +23,7 @@
 #include <vector>
 
 #include "../unit/test_support.hpp"
+#include "alloc_counter.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
@@ -36,77 +36,8 @@
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/signing.hpp"
 
-// ---- counting allocation functions -------------------------------------------------
-
-namespace {
-
-std::atomic<std::size_t> g_allocations{0};
-std::atomic<std::size_t> g_deallocations{0};
-
-void* counted_malloc(std::size_t n) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n == 0 ? 1 : n);
-}
-
-void* counted_aligned(std::size_t n, std::align_val_t al) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  std::size_t alignment = static_cast<std::size_t>(al);
-  if (alignment < sizeof(void*)) alignment = sizeof(void*);
-  void* p = nullptr;
-  return posix_memalign(&p, alignment, n == 0 ? 1 : n) == 0 ? p : nullptr;
-}
-
-void counted_free(void* p) noexcept {
-  if (p == nullptr) return;
-  g_deallocations.fetch_add(1, std::memory_order_relaxed);
-  std::free(p);
-}
-
-void* or_throw(void* p) {
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-
-}  // namespace
-
-void* operator new(std::size_t n) { return or_throw(counted_malloc(n)); }
-void* operator new[](std::size_t n) { return or_throw(counted_malloc(n)); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
-void* operator new(std::size_t n, std::align_val_t al) { return or_throw(counted_aligned(n, al)); }
-void* operator new[](std::size_t n, std::align_val_t al) { return or_throw(counted_aligned(n, al)); }
-void* operator new(std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
-  return counted_aligned(n, al);
-}
-void* operator new[](std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
-  return counted_aligned(n, al);
-}
-
-void operator delete(void* p) noexcept { counted_free(p); }
-void operator delete[](void* p) noexcept { counted_free(p); }
-void operator delete(void* p, std::size_t) noexcept { counted_free(p); }
-void operator delete[](void* p, std::size_t) noexcept { counted_free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { counted_free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { counted_free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { counted_free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { counted_free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { counted_free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { counted_free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { counted_free(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { counted_free(p); }
-
 namespace midnight {
 namespace {
-
-// Allocations since construction.
-class AllocationCount {
- public:
-  AllocationCount() : start_(g_allocations.load(std::memory_order_relaxed)) {}
-  std::size_t count() const { return g_allocations.load(std::memory_order_relaxed) - start_; }
-
- private:
-  std::size_t start_;
-};
 
 // A pointer stored here has escaped: the compiler cannot elide the allocation behind it.
 void* volatile g_sink = nullptr;
@@ -126,7 +57,7 @@ struct alignas(64) OverAligned {
 };
 
 TEST(AllocCounter, EveryFormOfNewIsCountedOnceAndFreed) {
-  const std::size_t freed_before = g_deallocations.load();
+  const std::size_t freed_before = deallocations_so_far();
   {
     const AllocationCount c;
     int* one = new int(7);
@@ -164,7 +95,7 @@ TEST(AllocCounter, EveryFormOfNewIsCountedOnceAndFreed) {
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(aligned) % 64, 0U);
     delete[] aligned;
   }
-  EXPECT_EQ(g_deallocations.load() - freed_before, 5U);
+  EXPECT_EQ(deallocations_so_far() - freed_before, 5U);
 }
 
 // The set-up this file relies on does allocate: the counter sees the library's own
