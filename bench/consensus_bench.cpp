@@ -47,25 +47,32 @@ const TallyFixture& tally_fixture(std::size_t n) {
   return *slot;
 }
 
+// Tallies the fixture's n votes (verifying each first if `verify`), each tally reset
+// before its member's first vote; returns how many were counted.
+std::size_t tally_all(const TallyFixture& f, VoteTally& tally, bool verify) {
+  const std::size_t members = f.net.membership.size();
+  std::size_t counted = 0;
+  for (std::size_t i = 0; i < f.votes.size(); ++i) {
+    const Vote& v = f.votes[i];
+    if (i % members == 0) tally.reset(f.net.membership, test::chain(), v.height, 0, VoteStep::precommit);
+    if (verify && !verify_vote(v)) continue;
+    const auto u = tally.add(v);
+    if (u && u.value().outcome == VoteOutcome::counted) ++counted;
+  }
+  return counted;
+}
+
 // Verifies and tallies all n votes: what a node does with n precommits it receives.
 // `ratio` is against n raw crypto_sign_verify_detached calls (target <= 1.1 at 10,000).
 void BM_TallyVerified(benchmark::State& state) {
   const std::size_t n = static_cast<std::size_t>(state.range(0));
   const TallyFixture& f = tally_fixture(n);
-  const std::size_t members = f.net.membership.size();
   auto tally = std::make_unique<VoteTally>();
   std::size_t counted = 0;
   AllocsPerOp allocs(state, Budget::zero);
   RatioRun run(state);
   for (auto _ : state) {
-    counted = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const Vote& v = f.votes[i];
-      if (i % members == 0) tally->reset(f.net.membership, test::chain(), v.height, 0, VoteStep::precommit);
-      if (!verify_vote(v)) continue;
-      const auto u = tally->add(v);
-      if (u && u.value().outcome == VoteOutcome::counted) ++counted;
-    }
+    counted = tally_all(f, *tally, true);
     benchmark::DoNotOptimize(counted);
   }
   allocs.report();
@@ -86,18 +93,11 @@ BENCHMARK(BM_TallyVerified)->Arg(4)->Arg(100)->Arg(1000)->Arg(10000)->Unit(bench
 void BM_TallyAddOnly(benchmark::State& state) {
   const std::size_t n = static_cast<std::size_t>(state.range(0));
   const TallyFixture& f = tally_fixture(n);
-  const std::size_t members = f.net.membership.size();
   auto tally = std::make_unique<VoteTally>();
   std::size_t counted = 0;
   AllocsPerOp allocs(state, Budget::zero);
   for (auto _ : state) {
-    counted = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const Vote& v = f.votes[i];
-      if (i % members == 0) tally->reset(f.net.membership, test::chain(), v.height, 0, VoteStep::precommit);
-      const auto u = tally->add(v);
-      if (u && u.value().outcome == VoteOutcome::counted) ++counted;
-    }
+    counted = tally_all(f, *tally, false);
     benchmark::DoNotOptimize(counted);
   }
   allocs.report();
