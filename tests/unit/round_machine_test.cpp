@@ -495,5 +495,38 @@ TEST(RoundMachine, CommitForADifferentBlockIsAConflictAndChangesNothing) {
   EXPECT_TRUE(before == a.node(0));
 }
 
+// Rule "adopt" for a node decided on the same block (spec/protocol.md section 7.4): the
+// commit is ignored before it is verified, since nothing in it can change the node. A
+// broken certificate shows the order: the decided node answers success with no actions,
+// while a node that has not decided rejects the same bytes as bad_certificate.
+TEST(RoundMachine, CommitForTheDecidedBlockIsIgnoredWithoutVerifying) {
+  Cluster c(4);
+  c.start_all();
+  const std::size_t late = 3;
+  const auto cut = [&](std::size_t a, std::size_t b) { return a != late && b != late; };
+  c.deliver(cut);
+  c.fire(TimerKind::collect_deadline, 0);  // the late node's proposal never came
+  c.deliver(cut);
+  const auto d = c.node(0).decision();
+  ASSERT_TRUE(d.has_value());
+  ASSERT_TRUE(c.node(1).decision().has_value());
+  ASSERT_FALSE(c.node(late).decision().has_value());
+  CommitView broken;
+  commit_view_of(*d, broken);
+  broken.certificate.signatures[0].signature.v[0] ^= 0x01;
+
+  const RoundMachine decided_before = c.node(1);
+  auto ignored = c.node(1).on_commit(broken);
+  ASSERT_TRUE(ignored.has_value()) << ignored.error().message();
+  EXPECT_TRUE(ignored.value().empty());
+  EXPECT_TRUE(decided_before == c.node(1));
+
+  const RoundMachine undecided_before = c.node(late);
+  auto rejected = c.node(late).on_commit(broken);
+  ASSERT_FALSE(rejected.has_value());
+  EXPECT_EQ(rejected.error(), round_errc::bad_certificate);
+  EXPECT_TRUE(undecided_before == c.node(late));
+}
+
 }  // namespace
 }  // namespace midnight

@@ -264,6 +264,14 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
   if (cert.chain_id != config_.chain_id) return round_errc::wrong_chain;
   if (cert.height != height_) return round_errc::wrong_height;
   if (cert.round >= kMaxRounds) return round_errc::round_out_of_range;
+  // Rule "adopt", decided on the same block: nothing in the commit can change this node,
+  // so it is not verified. Every decided member answers every late vote with its commit,
+  // so a member can receive up to n commits, each costing 2n/3 signature checks: n^3
+  // checks per height across the membership for no effect (spec/protocol.md section 7.4).
+  if (decided() && cert.block_id == decided_id_) {
+    action_count_ = 0;
+    return actions();
+  }
   MIDNIGHT_TRY(check_header(block.header));
   if (block.header.round > cert.round) return round_errc::block_mismatch;
   if (compute_block_id(block.header) != cert.block_id) return round_errc::block_mismatch;
@@ -271,11 +279,10 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
   if (!verify_proposal(Proposal{block.header, block.signature})) return round_errc::bad_signature;
   if (!verify_certificate(cert, *config_.membership, config_.chain_id)) return round_errc::bad_certificate;
 
+  // A valid certificate for another block than the one decided: impossible under the
+  // fault model (spec/protocol.md section 6), so it is reported, never adopted.
+  if (decided()) return round_errc::conflicting_commit;
   action_count_ = 0;
-  if (decided()) {
-    if (decided_id_ != cert.block_id) return round_errc::conflicting_commit;
-    return actions();  // already final: nothing to do
-  }
   adopt_certificate(c);
   return actions();
 }
