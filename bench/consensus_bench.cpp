@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -209,6 +210,177 @@ void BM_RoundMachineRound(benchmark::State& state) {
   if (!decided) state.SkipWithError("the machine did not decide in round 0");
 }
 BENCHMARK(BM_RoundMachineRound)->Arg(4)->Arg(16)->Arg(64)->Unit(benchmark::kMicrosecond);
+
+// ---- the round state machine, one step of each other kind --------------------------------
+//
+// Timers, rejections and commits, each on member 0 of an n-member membership, each under
+// the zero allocation budget and each against the raw libsodium work it must do, timed in
+// the same run:
+//   TimerCollect:    collect deadline with only its own proposal: sign a prevote (1 sign);
+//   TimerRoundEnd:   round end after a nil precommit: start round 1 and sign its proposal
+//                    (1 sign);
+//   RejectSignature: a vote whose signature does not verify (1 verify, state unchanged);
+//   RejectHeight:    a vote of another height: refused before any signature check;
+//   CommitAdopt:     an undecided node adopts a commit: the proposer's signature and every
+//                    certificate entry (count + 1 verifies, plus the Merkle root);
+//   CommitIgnored:   a node decided on that block ignores the commit unverified.
+// A step that changes the machine runs on a fresh copy each iteration (not timed, not
+// counted); a step that must leave it unchanged runs on the same machine and is checked
+// to leave it equal.
+
+struct StepFixture {
+  const MachineFixture* base = nullptr;
+  std::unique_ptr<RoundMachine> collecting;    // round 0 started, nothing received
+  std::unique_ptr<RoundMachine> precommitted;  // precommitted nil in round 0
+  std::unique_ptr<RoundMachine> decided;       // decided in round 0 (owns the commit's views)
+  CommitView commit;
+  Vote bad_signature;
+  Vote other_height;
+  VoteSigningInput vote_input{};
+};
+
+const StepFixture& step_fixture(std::size_t n) {
+  static std::map<std::size_t, std::unique_ptr<StepFixture>> cache;
+  auto& slot = cache[n];
+  if (slot) return *slot;
+  slot = std::make_unique<StepFixture>();
+  StepFixture& f = *slot;
+  const MachineFixture& m = machine_fixture(n);
+  f.base = &m;
+  f.collecting = std::make_unique<RoundMachine>(*m.start);
+  [[maybe_unused]] const bool started = f.collecting->on_round_start({1, 0}).has_value();
+  assert(started);
+  f.precommitted = std::make_unique<RoundMachine>(*f.collecting);
+  [[maybe_unused]] const bool collected = f.precommitted->on_timer({TimerKind::collect_deadline, 1, 0}).has_value();
+  [[maybe_unused]] const bool nil = f.precommitted->on_timer({TimerKind::prevote_deadline, 1, 0}).has_value();
+  assert(collected && nil && f.precommitted->step() == Step::precommitted);
+  f.decided = std::make_unique<RoundMachine>(*f.collecting);
+  for (const Proposal& p : m.proposals) (void)f.decided->on_proposal(p);
+  for (const Vote& v : m.prevotes) (void)f.decided->on_vote(v);
+  for (const Vote& v : m.precommits) (void)f.decided->on_vote(v);
+  assert(f.decided->step() == Step::decided);
+  commit_view_of(f.decided->decision().value(), f.commit);
+  f.bad_signature = m.prevotes.front();
+  f.bad_signature.signature.v[0] ^= 0x01;
+  f.other_height = m.prevotes.front();
+  f.other_height.height = 2;
+  f.vote_input = vote_signing_input(m.prevotes.front());
+  return f;
+}
+
+// Times `step(machine)` on a fresh copy of `from` per iteration; `ok(result)` judges it.
+// Returns ns per step, timed around the step alone (the copy is outside it).
+template <class Step, class Ok>
+double time_step_on_copy(benchmark::State& state, const RoundMachine& from, Step step, Ok ok) {
+  auto machine = std::make_unique<RoundMachine>(from);
+  std::size_t allocations = 0;
+  bool all_ok = true;
+  double step_ns = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    *machine = from;
+    state.ResumeTiming();
+    const AllocationCount count;
+    const Stopwatch watch;
+    all_ok = ok(step(*machine)) && all_ok;
+    step_ns += watch.elapsed_ns();
+    allocations += count.count();
+  }
+  state.counters["allocs_per_op"] = benchmark::Counter(static_cast<double>(allocations), benchmark::Counter::kAvgIterations);
+  if (allocations != 0) state.SkipWithError("a state-machine step allocated");
+  if (!all_ok) state.SkipWithError("the step did not do what it is measured for");
+  return step_ns / static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
+}
+
+// Times `step(machine)` on one machine that it must leave unchanged. Returns ns per step.
+template <class Step, class Ok>
+double time_step_in_place(benchmark::State& state, const RoundMachine& from, Step step, Ok ok) {
+  auto machine = std::make_unique<RoundMachine>(from);
+  bool all_ok = true;
+  AllocsPerOp allocs(state, Budget::zero);
+  const Stopwatch watch;
+  for (auto _ : state) all_ok = ok(step(*machine)) && all_ok;
+  const double ns = watch.elapsed_ns() / static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
+  allocs.report();
+  if (!all_ok || !(*machine == from)) state.SkipWithError("the step did not do what it is measured for");
+  return ns;
+}
+
+// Reports ours against `raw`, one raw operation per step, timed now.
+template <class Raw>
+void report_against(benchmark::State& state, double ours_ns, Raw raw) {
+  report_ratio(state, ours_ns, ns_per_call(static_cast<std::uint64_t>(state.iterations()), raw));
+}
+
+bool raw_sign(const StepFixture& f) {
+  Signature sig;
+  const int r = crypto_sign_detached(sig.data(), nullptr, f.vote_input.data(), f.vote_input.size(),
+                                     f.base->net.keys[0].secret_key.data());
+  benchmark::DoNotOptimize(sig);
+  return r == 0;
+}
+
+bool raw_verify(const Vote& v) {
+  const VoteSigningInput input = vote_signing_input(v);
+  return crypto_sign_verify_detached(v.signature.data(), input.data(), input.size(), v.voter.data()) == 0;
+}
+
+const auto kAccepted = [](const result<Actions>& r) { return r.has_value(); };
+
+void BM_MachineTimerCollect(benchmark::State& state) {
+  const StepFixture& f = step_fixture(static_cast<std::size_t>(state.range(0)));
+  const TimerFired timer{TimerKind::collect_deadline, 1, 0};
+  const double ns = time_step_on_copy(state, *f.collecting, [&](RoundMachine& m) { return m.on_timer(timer); }, kAccepted);
+  report_against(state, ns, [&] { benchmark::DoNotOptimize(raw_sign(f)); });
+}
+
+void BM_MachineTimerRoundEnd(benchmark::State& state) {
+  const StepFixture& f = step_fixture(static_cast<std::size_t>(state.range(0)));
+  const TimerFired timer{TimerKind::round_end, 1, 0};
+  const double ns = time_step_on_copy(state, *f.precommitted, [&](RoundMachine& m) { return m.on_timer(timer); }, kAccepted);
+  report_against(state, ns, [&] { benchmark::DoNotOptimize(raw_sign(f)); });
+}
+
+void BM_MachineRejectSignature(benchmark::State& state) {
+  const StepFixture& f = step_fixture(static_cast<std::size_t>(state.range(0)));
+  const double ns = time_step_in_place(state, *f.collecting, [&](RoundMachine& m) { return m.on_vote(f.bad_signature); },
+                                       [](const result<Actions>& r) { return !r && r.error() == round_errc::bad_signature; });
+  report_against(state, ns, [&] { benchmark::DoNotOptimize(raw_verify(f.bad_signature)); });
+}
+
+void BM_MachineRejectHeight(benchmark::State& state) {
+  const StepFixture& f = step_fixture(static_cast<std::size_t>(state.range(0)));
+  time_step_in_place(state, *f.collecting, [&](RoundMachine& m) { return m.on_vote(f.other_height); },
+                     [](const result<Actions>& r) { return !r && r.error() == round_errc::wrong_height; });
+}
+
+void BM_MachineCommitAdopt(benchmark::State& state) {
+  const StepFixture& f = step_fixture(static_cast<std::size_t>(state.range(0)));
+  const double ns = time_step_on_copy(state, *f.collecting, [&](RoundMachine& m) { return m.on_commit(f.commit); },
+                                      kAccepted);
+  report_against(state, ns, [&] {
+    const Certificate& c = f.commit.certificate;
+    const ProposalSigningInput header = proposal_signing_input(f.commit.block.header);
+    int failures = crypto_sign_verify_detached(f.commit.block.signature.data(), header.data(), header.size(),
+                                               f.commit.block.header.proposer.data());
+    for (std::size_t i = 0; i < c.count; ++i) failures += raw_verify(c.vote(i)) ? 0 : 1;
+    benchmark::DoNotOptimize(failures);
+  });
+  state.counters["verifies"] = static_cast<double>(f.commit.certificate.count + 1);
+}
+
+void BM_MachineCommitIgnored(benchmark::State& state) {
+  const StepFixture& f = step_fixture(static_cast<std::size_t>(state.range(0)));
+  time_step_in_place(state, *f.decided, [&](RoundMachine& m) { return m.on_commit(f.commit); },
+                     [](const result<Actions>& r) { return r.has_value() && r.value().empty(); });
+}
+
+BENCHMARK(BM_MachineTimerCollect)->Arg(4)->Arg(16)->Arg(64)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_MachineTimerRoundEnd)->Arg(4)->Arg(16)->Arg(64)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_MachineRejectSignature)->Arg(4)->Arg(16)->Arg(64)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_MachineRejectHeight)->Arg(4)->Arg(16)->Arg(64);
+BENCHMARK(BM_MachineCommitAdopt)->Arg(4)->Arg(16)->Arg(64)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_MachineCommitIgnored)->Arg(4)->Arg(16)->Arg(64);
 
 }  // namespace
 }  // namespace midnight::bench
