@@ -11,6 +11,7 @@ packages=(
   librapidcheck-dev    # property tests
   libbenchmark-dev     # benchmarks
   clang libclang-rt-14-dev  # libFuzzer and sanitizers with clang
+  python3              # bench/plot_results.py (standard library only)
 )
 # TLC runs on Java 17 and comes from Maven Central through Maven.
 command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jre-headless)
