@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Plots how each cost grows with n, from Google Benchmark JSON files, as one SVG.
 
-    bench/plot_results.py OUT.svg bench-*.json
+    bench/plot_results.py [--families REGEX] OUT.svg bench-*.json
 
 Every benchmark family with one numeric argument (BM_MerkleRoot/1000, ...) and at least
 two sizes becomes one series: x = the argument (members, transactions, votes or
@@ -10,7 +10,8 @@ slope 1 is linear growth and slope 2 quadratic (the two dotted guides). With
 repetitions, the median aggregate is used (or the median of the repetitions when the
 file has none). A file holding a failed benchmark (error_occurred: a budget exceeded, a
 round not decided) is refused with exit code 1: a plot of a failed run would look like
-a result. Standard library only.
+a result. --families keeps the families whose name matches REGEX (re.fullmatch).
+Standard library only.
 """
 import json
 import math
@@ -31,7 +32,7 @@ class PlotError(Exception):
     pass
 
 
-def read_series(paths):
+def read_series(paths, families=None):
     """{family: {n: seconds}} from the files, medians where there are repetitions."""
     samples = {}
     medians = {}
@@ -45,6 +46,8 @@ def read_series(paths):
             if not match:
                 continue
             family, n = match.group(1), int(match.group(2))
+            if families is not None and not families.fullmatch(family):
+                continue
             seconds = b["real_time"] * UNIT_SECONDS[b.get("time_unit", "ns")]
             if b.get("run_type") == "aggregate":
                 if b.get("aggregate_name") == "median":
@@ -101,25 +104,30 @@ def render(series):
     for i, (family, points) in enumerate(sorted(series.items())):
         colour = COLOURS[i % len(COLOURS)]
         coords = " ".join(f"{px(n):.1f},{py(s):.1f}" for n, s in sorted(points.items()))
+        dash = ' stroke-dasharray="7,4"' if i % 2 else ""  # lines that coincide stay visible
         out.append(f'<polyline class="series" data-family="{escape(family)}" points="{coords}" '
-                   f'fill="none" stroke="{colour}" stroke-width="2"/>')
+                   f'fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         for n, s in sorted(points.items()):
             out.append(f'<circle cx="{px(n):.1f}" cy="{py(s):.1f}" r="3" fill="{colour}">'
                        f'<title>{escape(family)}/{n}: {format_seconds(s)}</title></circle>')
         ly = TOP + 10 + 20 * i
         out.append(f'<line x1="{LEFT + plot_w + 16}" y1="{ly}" x2="{LEFT + plot_w + 40}" y2="{ly}" '
-                   f'stroke="{colour}" stroke-width="2"/>')
+                   f'stroke="{colour}" stroke-width="2"{dash}/>')
         out.append(f'<text x="{LEFT + plot_w + 46}" y="{ly + 4}">{escape(family)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
 def main(argv):
+    families = None
+    if len(argv) > 2 and argv[1] == "--families":
+        families = re.compile(argv[2])
+        argv = argv[:1] + argv[3:]
     if len(argv) < 3:
-        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        print("usage: " + __doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     try:
-        series = read_series(argv[2:])
+        series = read_series(argv[2:], families)
     except (OSError, ValueError, KeyError) as e:
         print(f"plot_results: cannot read the JSON: {e}", file=sys.stderr)
         return 2
