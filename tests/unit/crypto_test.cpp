@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
+#include "hex_support.hpp"
 
 #include <algorithm>
 #include <array>
@@ -23,23 +24,14 @@
 namespace midnight {
 namespace {
 
+using test::hex_bytes;
+using test::hex_vec;
+
 std::span<const std::uint8_t> as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
 
-template <std::size_t N>
-Bytes<N> hex_bytes(std::string_view hex) {
-  Bytes<N> b;
-  EXPECT_TRUE(from_hex(hex, b.v)) << hex;
-  return b;
-}
-
-std::vector<std::uint8_t> hex_vec(std::string_view hex) {
-  std::vector<std::uint8_t> v(hex.size() / 2);
-  EXPECT_TRUE(from_hex(hex, v)) << hex;
-  return v;
-}
 
 class CryptoTest : public ::testing::Test {
  protected:

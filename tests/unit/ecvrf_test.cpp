@@ -17,6 +17,7 @@
 #include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/sign.hpp"
+#include "hex_support.hpp"
 #include "test_support.hpp"
 
 namespace midnight {
@@ -26,19 +27,8 @@ using ecvrf_detail::Challenge;
 using ecvrf_detail::Point;
 using ecvrf_detail::point_decoding;
 using ecvrf_detail::Scalar;
-
-template <std::size_t N>
-Bytes<N> hex_bytes(std::string_view hex) {
-  Bytes<N> b;
-  EXPECT_TRUE(from_hex(hex, b.v)) << hex;
-  return b;
-}
-
-std::vector<std::uint8_t> hex_vec(std::string_view hex) {
-  std::vector<std::uint8_t> v(hex.size() / 2);
-  EXPECT_TRUE(from_hex(hex, v)) << hex;
-  return v;
-}
+using test::hex_bytes;
+using test::hex_vec;
 
 // RFC 9381 Appendix B.3 (ECVRF-EDWARDS25519-SHA512-TAI), Examples 16, 17 and 18, every
 // value the RFC prints. SK, PK and alpha are those of RFC 8032 §7.1 tests 1-3.

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hex_support.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/crypto/hash.hpp"
@@ -28,18 +29,8 @@ using Buf = std::vector<std::uint8_t>;
 
 Buf ascii(std::string_view s) { return Buf(s.begin(), s.end()); }
 
-Buf hex(std::string_view h) {
-  Buf out(h.size() / 2);
-  EXPECT_TRUE(h.size() % 2 == 0 && from_hex(h, out)) << h;
-  return out;
-}
-
-template <std::size_t N>
-Bytes<N> hex_bytes(std::string_view h) {
-  Bytes<N> out;
-  EXPECT_TRUE(from_hex(h, out.v)) << h;
-  return out;
-}
+Buf hex(std::string_view h) { return test::hex_vec(h); }
+using test::hex_bytes;
 
 // The conventions of spec/vectors/README.md.
 ChainId chain() {
