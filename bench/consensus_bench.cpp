@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "bench_support.hpp"
@@ -25,6 +26,18 @@
 namespace midnight::bench {
 namespace {
 
+// One fixture per type and n, built on first use, so set-up never runs in a timed loop.
+template <class Fixture>
+const Fixture& cached_fixture(std::size_t n, void (*build)(Fixture&, std::size_t)) {
+  static std::map<std::size_t, std::unique_ptr<Fixture>> cache;
+  auto& slot = cache[n];
+  if (!slot) {
+    slot = std::make_unique<Fixture>();
+    build(*slot, n);
+  }
+  return *slot;
+}
+
 // ---- tallying n signed votes -------------------------------------------------------
 
 struct TallyFixture {
@@ -33,20 +46,16 @@ struct TallyFixture {
   std::vector<VoteSigningInput> inputs;
 };
 
-const TallyFixture& tally_fixture(std::size_t n) {
-  static std::map<std::size_t, std::unique_ptr<TallyFixture>> cache;
-  auto& slot = cache[n];
-  if (!slot) {
-    const std::size_t members = std::min(n, kMaxMembers);
-    slot = std::make_unique<TallyFixture>(TallyFixture{test::make_equal_members(members), {}, {}});
-    for (std::size_t i = 0; i < n; ++i) {
-      slot->votes.push_back(test::make_vote(slot->net.keys[i % members], test::chain(), 1 + i / members, 0,
-                                            VoteStep::precommit, test::block_id(0x42)));
-      slot->inputs.push_back(vote_signing_input(slot->votes.back()));
-    }
+void build_tally_fixture(TallyFixture& f, std::size_t n) {
+  const std::size_t members = std::min(n, kMaxMembers);
+  f.net = test::make_equal_members(members);
+  for (std::size_t i = 0; i < n; ++i) {
+    f.votes.push_back(test::make_vote(f.net.keys[i % members], test::chain(), 1 + i / members, 0,
+                                      VoteStep::precommit, test::block_id(0x42)));
+    f.inputs.push_back(vote_signing_input(f.votes.back()));
   }
-  return *slot;
 }
+const TallyFixture& tally_fixture(std::size_t n) { return cached_fixture(n, build_tally_fixture); }
 
 // Tallies the fixture's n votes (verifying each first if `verify`), each tally reset
 // before its member's first vote; returns how many were counted.
@@ -129,6 +138,59 @@ void BM_SelectCanonical(benchmark::State& state) {
 }
 BENCHMARK(BM_SelectCanonical)->Arg(4)->Arg(100)->Arg(1000)->Arg(10000);
 
+// What a node does with n proposals before it selects: verify each proposer's signature,
+// compute each block id, then select. n distinct proposers signed at set-up; `ratio` is
+// against n raw crypto_sign_verify_detached calls over the same headers.
+struct SignedProposals {
+  std::vector<Proposal> proposals;
+  std::vector<ProposalSigningInput> inputs;
+};
+
+void build_signed_proposals(SignedProposals& f, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    Seed seed;
+    for (std::size_t b = 0; b < sizeof i; ++b) seed.v[b] = static_cast<std::uint8_t>(i >> (8 * b));
+    seed.v[31] = 0x5e;
+    const Keypair k = keypair_from_seed(seed);
+    f.proposals.push_back(test::make_proposal(k, test::chain(), 1, 0, test::block_id(0xee), Hash32{{7}}, 0));
+    f.inputs.push_back(proposal_signing_input(f.proposals.back().header));
+  }
+}
+const SignedProposals& signed_proposals(std::size_t n) { return cached_fixture(n, build_signed_proposals); }
+
+void BM_SelectVerified(benchmark::State& state) {
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  const SignedProposals& f = signed_proposals(n);
+  std::vector<Candidate> candidates(n);
+  const LowestHashPolicy policy;
+  std::size_t verified = 0;
+  std::optional<std::size_t> pick;
+  AllocsPerOp allocs(state, Budget::zero);
+  RatioRun run(state);
+  for (auto _ : state) {
+    verified = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!verify_proposal(f.proposals[i])) continue;
+      candidates[verified++] = Candidate{&f.proposals[i], compute_block_id(f.proposals[i].header),
+                                         static_cast<std::uint32_t>(i)};
+    }
+    pick = select_canonical(policy, std::span<const Candidate>(candidates.data(), verified));
+    benchmark::DoNotOptimize(pick);
+  }
+  allocs.report();
+  run.finish([&] {
+    for (std::size_t i = 0; i < n; ++i) {
+      const Proposal& p = f.proposals[i];
+      const int r = crypto_sign_verify_detached(p.signature.data(), f.inputs[i].data(), f.inputs[i].size(),
+                                                p.header.proposer.data());
+      benchmark::DoNotOptimize(r);
+    }
+  });
+  if (verified != n || !pick) state.SkipWithError("not every proposal verified");
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_SelectVerified)->Arg(4)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+
 // ---- the round state machine, per step ---------------------------------------------------
 //
 // Member 0 of an n-member membership (n = 4, 16, 64) through one whole round: the round
@@ -147,12 +209,7 @@ struct MachineFixture {
   std::vector<Vote> precommits;
 };
 
-const MachineFixture& machine_fixture(std::size_t n) {
-  static std::map<std::size_t, std::unique_ptr<MachineFixture>> cache;
-  auto& slot = cache[n];
-  if (slot) return *slot;
-  slot = std::make_unique<MachineFixture>();
-  MachineFixture& f = *slot;
+void build_machine_fixture(MachineFixture& f, std::size_t n) {
   f.net = test::make_equal_members(n);
   NodeConfig config;
   config.chain_id = test::chain();
@@ -178,8 +235,8 @@ const MachineFixture& machine_fixture(std::size_t n) {
     f.prevotes.push_back(test::make_vote(f.net.keys[m], test::chain(), 1, 0, VoteStep::prevote, lowest));
     f.precommits.push_back(test::make_vote(f.net.keys[m], test::chain(), 1, 0, VoteStep::precommit, lowest));
   }
-  return f;
 }
+const MachineFixture& machine_fixture(std::size_t n) { return cached_fixture(n, build_machine_fixture); }
 
 void BM_RoundMachineRound(benchmark::State& state) {
   const std::size_t n = static_cast<std::size_t>(state.range(0));
@@ -239,12 +296,7 @@ struct StepFixture {
   VoteSigningInput vote_input{};
 };
 
-const StepFixture& step_fixture(std::size_t n) {
-  static std::map<std::size_t, std::unique_ptr<StepFixture>> cache;
-  auto& slot = cache[n];
-  if (slot) return *slot;
-  slot = std::make_unique<StepFixture>();
-  StepFixture& f = *slot;
+void build_step_fixture(StepFixture& f, std::size_t n) {
   const MachineFixture& m = machine_fixture(n);
   f.base = &m;
   f.collecting = std::make_unique<RoundMachine>(*m.start);
@@ -265,8 +317,8 @@ const StepFixture& step_fixture(std::size_t n) {
   f.other_height = m.prevotes.front();
   f.other_height.height = 2;
   f.vote_input = vote_signing_input(m.prevotes.front());
-  return f;
 }
+const StepFixture& step_fixture(std::size_t n) { return cached_fixture(n, build_step_fixture); }
 
 // Times `step(machine)` on a fresh copy of `from` per iteration; `ok(result)` judges it.
 // Returns ns per step, timed around the step alone (the copy is outside it).
