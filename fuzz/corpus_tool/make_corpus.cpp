@@ -9,6 +9,7 @@
 // kind (the wrong-type paths), and the boundary sizes of its own kind (empty, prefix only,
 // one byte short, one byte over).
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,8 +19,12 @@
 #include <string>
 #include <vector>
 
+#include <sodium.h>
+
 #include "common/fuzz_world.hpp"
 #include "midnight/block/builder.hpp"
+#include "midnight/crypto/ecvrf.hpp"
+#include "midnight/crypto/sign.hpp"
 #include "midnight/journal/journal_record.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/encode_vector.hpp"
@@ -262,6 +267,225 @@ Corpus journal_seeds() {
   return c;
 }
 
+// ---- vrf_fuzzer: header, [public key], proof, alpha (targets/vrf_fuzzer.cpp) --------------
+
+// The harness's fixed keys, in its order (RFC 8032 §7.1 TEST 1, 2, 3 and SHA(abc)), and its
+// eight small-order points (index 0: the identity).
+constexpr const char* kVrfSeedHex[4] = {
+    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+    "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+    "833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42"};
+constexpr const char* kVrfSmallOrderHex[8] = {
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa"};
+// RFC 9381 Appendix B.3, Examples 16, 17, 18: PK, alpha, pi (keys 0, 1, 2 above).
+struct VrfExample {
+  const char* pk;
+  const char* alpha;
+  const char* pi;
+};
+constexpr VrfExample kVrfExamples[3] = {
+    {"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+     "8657106690b5526245a92b003bb079ccd1a92130477671f6fc01ad16f26f723f26f8a57ccaed74ee1b190bed1f479d97"
+     "27d2d0f9b005a6e456a35d4fb0daab1268a1b0db10836d9826a528ca76567805"},
+    {"3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+     "f3141cd382dc42909d19ec5110469e4feae18300e94f304590abdced48aed5933bf0864a62558b3ed7f2fea45c92a465"
+     "301b3bbf5e3e54ddf2d935be3b67926da3ef39226bbc355bdc9850112c8f4b02"},
+    {"fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
+     "9bc0f79119cc5604bf02d23b4caede71393cedfbb191434dd016d30177ccbf8096bb474e53895c362d8628ee9f9ea3c0"
+     "e52c7a5c691b6c18c9979866568add7a2d41b00b05081ed0f58ee5e31b3a970e"}};
+
+Bytes_ vrf_hex(const std::string& hex) {
+  Bytes_ out(hex.size() / 2);
+  if (hex.size() % 2 != 0 || !from_hex(hex, out)) die("bad hex in the VRF seeds: " + hex);
+  return out;
+}
+
+template <std::size_t N>
+Bytes<N> vrf_hex_bytes(const char* hex) {
+  const Bytes_ v = vrf_hex(hex);
+  if (v.size() != N) die(std::string("wrong length in the VRF seeds: ") + hex);
+  Bytes<N> out;
+  std::copy(v.begin(), v.end(), out.v.begin());
+  return out;
+}
+
+Keypair vrf_key(std::size_t k) { return keypair_from_seed(vrf_hex_bytes<32>(kVrfSeedHex[k])); }
+
+VrfProof vrf_prove(std::size_t k, const Bytes_& alpha) {
+  const auto pi = ecvrf_prove(vrf_key(k).secret_key, alpha);
+  if (!pi) die("ecvrf_prove: " + pi.error().message());
+  return pi.value();
+}
+
+// key byte, torsion byte (key T | Gamma T << 3), flip index (big-endian), then the key
+// when given explicitly, the proof and alpha.
+Bytes_ vrf_input(std::uint8_t key, std::uint8_t torsion, std::uint16_t flip, const PublicKey* pk, const VrfProof& pi,
+                 const Bytes_& alpha) {
+  Bytes_ out{key, torsion, static_cast<std::uint8_t>(flip >> 8), static_cast<std::uint8_t>(flip)};
+  if (pk != nullptr) out.insert(out.end(), pk->v.begin(), pk->v.end());
+  out.insert(out.end(), pi.v.begin(), pi.v.end());
+  out.insert(out.end(), alpha.begin(), alpha.end());
+  return out;
+}
+
+ecvrf_detail::Point vrf_add(const ecvrf_detail::Point& a, const ecvrf_detail::Point& b) {
+  ecvrf_detail::Point r;
+  if (crypto_core_ed25519_add(r.data(), a.data(), b.data()) != 0) die("point addition failed");
+  return r;
+}
+
+// A proof that RFC 9381 accepts and ecvrf_prove never makes: key k plus small-order point
+// t_y as the public key, Gamma = x*H + t_g, U and V committed with -(c mod 8)*t_y and
+// -(c mod 8)*t_g (spec/vrf.md §5.3): the first nonce whose challenge matches the guess.
+VrfProof vrf_torsion_proof(std::size_t k, const PublicKey& pk, const Bytes_& alpha, const ecvrf_detail::Point& t_y,
+                           const ecvrf_detail::Point& t_g) {
+  using namespace ecvrf_detail;
+  const Seed seed = vrf_hex_bytes<32>(kVrfSeedHex[k]);
+  std::array<std::uint8_t, 64> wide{};
+  const Scalar x_raw = secret_scalar(seed);
+  std::copy(x_raw.v.begin(), x_raw.v.end(), wide.begin());
+  Scalar x;
+  crypto_core_ed25519_scalar_reduce(x.data(), wide.data());
+  const auto encoded = encode_to_curve(pk, alpha);
+  if (!encoded) die("encode_to_curve failed");
+  const Point h = encoded.value().h;
+  Point gamma;
+  if (crypto_scalarmult_ed25519_noclamp(gamma.data(), x.data(), h.data()) != 0) die("x*H failed");
+  gamma = vrf_add(gamma, t_g);
+  for (std::uint8_t attempt = 0; attempt < 64; ++attempt) {
+    crypto_hash_sha512_state st;
+    crypto_hash_sha512_init(&st);
+    crypto_hash_sha512_update(&st, seed.data(), seed.size());
+    crypto_hash_sha512_update(&st, h.data(), h.size());
+    crypto_hash_sha512_update(&st, &attempt, 1);
+    crypto_hash_sha512_final(&st, wide.data());
+    Scalar n;
+    crypto_core_ed25519_scalar_reduce(n.data(), wide.data());
+    Point u;
+    Point v;
+    if (crypto_scalarmult_ed25519_base_noclamp(u.data(), n.data()) != 0 ||
+        crypto_scalarmult_ed25519_noclamp(v.data(), n.data(), h.data()) != 0)
+      continue;
+    for (unsigned j = 0; j < 8; ++j) {
+      const Challenge c = challenge_generation(pk, h, gamma, u, v);
+      if ((c.v[0] & 7u) == j) {
+        Scalar c_wide{};
+        std::copy(c.v.begin(), c.v.end(), c_wide.v.begin());
+        Scalar cx;
+        Scalar s;
+        crypto_core_ed25519_scalar_mul(cx.data(), c_wide.data(), x.data());
+        crypto_core_ed25519_scalar_add(s.data(), n.data(), cx.data());
+        VrfProof pi;
+        auto it = std::copy(gamma.v.begin(), gamma.v.end(), pi.v.begin());
+        it = std::copy(c.v.begin(), c.v.end(), it);
+        std::copy(s.v.begin(), s.v.end(), it);
+        if (!ecvrf_verify(pk, pi, alpha)) die("a torsion proof does not verify");
+        return pi;
+      }
+      Point minus;
+      crypto_core_ed25519_sub(minus.data(), u.data(), t_y.data());
+      u = minus;
+      crypto_core_ed25519_sub(minus.data(), v.data(), t_g.data());
+      v = minus;
+    }
+  }
+  die("no torsion proof in 64 nonces");
+}
+
+Corpus vrf_seeds() {
+  using ecvrf_detail::Point;
+  Corpus c;
+  Bytes_ eighty(80);  // the size of a round's VRF input (spec/protocol.md §4.4): 00 01 .. 4f
+  for (std::size_t i = 0; i < eighty.size(); ++i) eighty[i] = static_cast<std::uint8_t>(i);
+  const std::pair<const char*, Bytes_> alphas[4] = {
+      {"empty", {}}, {"72", {0x72}}, {"af82", {0xaf, 0x82}}, {"80-bytes", eighty}};
+  // Honest proofs; the flip index moves through Gamma (bit 0, the sign bit), c and s.
+  const std::uint16_t flips[4] = {0, 255, 300, 600};
+  for (std::size_t k = 0; k < 4; ++k) {
+    for (std::size_t a = 0; a < 4; ++a) {
+      const Bytes_& alpha = alphas[a].second;
+      c["key" + std::to_string(k) + "-alpha-" + alphas[a].first] =
+          vrf_input(static_cast<std::uint8_t>(k), 0, flips[a], nullptr, vrf_prove(k, alpha), alpha);
+    }
+  }
+  // RFC 9381 Examples 16-18 as published, with the key given explicitly.
+  for (std::size_t e = 0; e < 3; ++e) {
+    const PublicKey pk = vrf_hex_bytes<32>(kVrfExamples[e].pk);
+    const VrfProof pi = vrf_hex_bytes<80>(kVrfExamples[e].pi);
+    const Bytes_ alpha = vrf_hex(kVrfExamples[e].alpha);
+    if (vrf_prove(e, alpha) != pi) die("ecvrf_prove differs from RFC 9381 Example " + std::to_string(16 + e));
+    c["rfc9381-example-" + std::to_string(16 + e)] =
+        vrf_input(static_cast<std::uint8_t>(0x80 | e), 0, static_cast<std::uint16_t>(100 * e), &pk, pi, alpha);
+  }
+  const Bytes_ none;
+  const VrfProof honest = vrf_prove(0, none);
+  const auto with = [&](std::size_t at, const Bytes_& bytes) {
+    VrfProof pi = honest;
+    std::copy(bytes.begin(), bytes.end(), pi.v.begin() + static_cast<std::ptrdiff_t>(at));
+    return vrf_input(0, 0, 0, nullptr, pi, none);
+  };
+  // s at and above the group order q (spec/vrf.md §3.6): refused, even s + q.
+  const Bytes_ q = vrf_hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+  c["s-equals-q"] = with(48, q);
+  Bytes_ s_plus_q(32);
+  unsigned carry = 0;
+  for (std::size_t i = 0; i < 32; ++i) {
+    carry += unsigned{honest.v[48 + i]} + q[i];
+    s_plus_q[i] = static_cast<std::uint8_t>(carry);
+    carry >>= 8;
+  }
+  c["s-plus-q"] = with(48, s_plus_q);
+  c["s-max"] = with(48, Bytes_(32, 0xff));
+  // Gamma at the edges of string_to_point (spec/vrf.md §3.1).
+  c["gamma-y-equals-p"] = with(0, vrf_hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"));
+  c["gamma-y-p-plus-1"] = with(0, vrf_hex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"));
+  c["gamma-minus-zero"] = with(0, vrf_hex("0100000000000000000000000000000000000000000000000000000000000080"));
+  c["gamma-not-on-curve"] = with(0, vrf_hex("0200000000000000000000000000000000000000000000000000000000000000"));
+  c["gamma-small-order"] = with(0, vrf_hex(kVrfSmallOrderHex[4]));
+  // Keys at the edges of ECVRF_validate_key (spec/vrf.md §3.7), given explicitly.
+  for (std::size_t t = 0; t < 8; ++t) {
+    const PublicKey pk = vrf_hex_bytes<32>(kVrfSmallOrderHex[t]);
+    c["key-small-order-" + std::to_string(t)] = vrf_input(0x80, 0, 0, &pk, honest, none);
+  }
+  const std::pair<const char*, const char*> bad_keys[3] = {
+      {"key-y-p-plus-1", "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"},
+      {"key-minus-zero", "0100000000000000000000000000000000000000000000000000000000000080"},
+      {"key-not-on-curve", "0200000000000000000000000000000000000000000000000000000000000000"}};
+  for (const auto& [name, hex] : bad_keys) {
+    const PublicKey pk = vrf_hex_bytes<32>(hex);
+    c[name] = vrf_input(0x80, 0, 0, &pk, honest, none);
+  }
+  // Torsion components (spec/vrf.md §5.3). The harness's own proof: key 0 plus the first
+  // order-8 point; key 2 with an order-2 point in Gamma; key 1 with both.
+  const Bytes_ af82{0xaf, 0x82};
+  c["torsion-key"] = vrf_input(0x00, 0x04, 10, nullptr, honest, none);
+  c["torsion-gamma"] = vrf_input(0x02, 0x01 << 3, 290, nullptr, vrf_prove(2, af82), af82);
+  c["torsion-both"] = vrf_input(0x01, 0x06 | (0x04 << 3), 500, nullptr, vrf_prove(1, alphas[1].second),
+                                alphas[1].second);
+  // As the proof under test: a torsion key's accepted proof (explicit key), and a second
+  // accepted proof of key 2 for af82, Gamma plus an order-8 point, with the same beta.
+  const Point identity = vrf_hex_bytes<32>(kVrfSmallOrderHex[0]);
+  const Point t8 = vrf_hex_bytes<32>(kVrfSmallOrderHex[4]);
+  const PublicKey torsion_pk = vrf_add(vrf_key(0).public_key, t8);
+  c["accepted-torsion-key"] =
+      vrf_input(0x80, 0, 20, &torsion_pk, vrf_torsion_proof(0, torsion_pk, alphas[1].second, t8, identity),
+                alphas[1].second);
+  c["accepted-torsion-gamma"] =
+      vrf_input(0x02, 0, 30, nullptr, vrf_torsion_proof(2, vrf_key(2).public_key, af82, identity, t8), af82);
+  // Short inputs: the missing proof bytes are key K's honest proof of the empty alpha.
+  c["edge-empty"] = {};
+  c["edge-header-only"] = {0x03, 0x00, 0x01, 0x40};
+  return c;
+}
+
 void write_corpus(const std::filesystem::path& dir, const Corpus& corpus) {
   std::filesystem::create_directories(dir);
   for (const auto& [name, bytes] : corpus) {
@@ -287,5 +511,6 @@ int main(int argc, char** argv) {
   Corpus round;
   for (auto& [name, bytes] : fuzz::round_fuzzer_seeds()) round[name] = bytes;
   write_corpus(out / "round_fuzzer", round);
+  write_corpus(out / "vrf_fuzzer", vrf_seeds());
   return 0;
 }
