@@ -444,6 +444,10 @@ Corpus vrf_seeds() {
   }
   c["s-plus-q"] = with(48, s_plus_q);
   c["s-max"] = with(48, Bytes_(32, 0xff));
+  // Zero scalars, whose products libsodium refuses to compute (spec/vrf.md §5.2).
+  c["c-zero"] = with(32, Bytes_(16, 0));
+  c["s-zero"] = with(48, Bytes_(32, 0));
+  c["c-and-s-zero"] = with(32, Bytes_(48, 0));
   // Gamma at the edges of string_to_point (spec/vrf.md §3.1).
   c["gamma-y-equals-p"] = with(0, vrf_hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"));
   c["gamma-y-p-plus-1"] = with(0, vrf_hex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"));
