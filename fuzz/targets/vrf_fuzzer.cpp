@@ -8,7 +8,8 @@
 //             3 and SHA(abc); the first three are RFC 9381 Examples 16-18), plus the
 //             small-order point T_Y picked by [1]. Bit 7 set: explicit key, the 32 bytes
 //             at [4..35] are the public key itself, whatever they encode (off the curve,
-//             y >= p, "-0", small order, a torsion component). Bits 2-6 are ignored.
+//             y >= p, "-0", small order, a torsion component); bits 0-1 still pick the K
+//             whose proof pads a short input. Bits 2-6 are ignored.
 //   [1]       bits 0-2: T_Y, the small-order point added to the fixed key (0: none; one
 //             of the eight points of order 1, 2, 4, 8). Bits 3-5: T_G, the small-order
 //             point the harness's own proof adds to Gamma. Bits 6-7 are ignored.
@@ -42,8 +43,9 @@
 //   honest     for a plain fixed key (T_Y = none), ecvrf_prove's proof for alpha has Gamma
 //              = x*H and verifies with beta*, and pi equal to it verifies. The harness's own
 //              proof, Gamma = x*H + T_G with U and V committed with -(c mod 8)*T_Y and
-//              -(c mod 8)*T_G (the prover of §5.3, which ecvrf_prove is when both are
-//              none), verifies with beta*: RFC-exact verification of torsion components.
+//              -(c mod 8)*T_G (the prover of §5.3; with neither, the own proof is
+//              ecvrf_prove's), verifies with beta*: RFC-exact verification of torsion
+//              components.
 //   one bit    the harness's own proof with bit F flipped never verifies: a flip changes
 //              Gamma or c or s, so the challenge would have to match a changed hash input
 //              or a changed c (probability 2^-128); a torsion variant needs a recomputed
