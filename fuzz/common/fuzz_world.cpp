@@ -36,12 +36,12 @@ const FuzzWorld& fuzz_world() {
   return world;
 }
 
-RoundMachine make_fuzz_machine(std::size_t node, bool start_round) {
+RoundMachine make_fuzz_machine(std::size_t node, bool start_round, const SelectionPolicy* policy) {
   const FuzzWorld& w = fuzz_world();
   NodeConfig config;
   config.chain_id = w.chain;
   config.membership = &w.membership;
-  config.policy = &w.policy;
+  config.policy = policy != nullptr ? policy : &w.policy;
   config.keys = w.keys.at(node);
   RoundMachine m(config);
   m.begin_height(HeightStart{kFuzzHeight, w.prev_id, sim::kSimMidnightMs, {}});

@@ -26,7 +26,8 @@ struct FuzzWorld {
   BlockId prev_id;                 // the parent of every height-1 block
   std::vector<Keypair> keys;       // keys[i]: the simulator's node i
   Membership membership;
-  LowestHashPolicy policy;         // the machines' selection policy (A)
+  LowestHashPolicy policy;         // the machines' selection policy (A), by default
+  VrfRankPolicy vrf_policy;        // policy B, for machines that must check VRF proofs
 };
 
 // Built once, on first use (libsodium initialised first).
@@ -34,8 +35,8 @@ const FuzzWorld& fuzz_world();
 
 // A machine of node `node` that has begun height kFuzzHeight with an empty mempool and,
 // if `start_round`, started round 0: what a decoded message is delivered to (or, not
-// started, what a journal is replayed into).
-RoundMachine make_fuzz_machine(std::size_t node, bool start_round = true);
+// started, what a journal is replayed into). `policy`: the world's policy A if null.
+RoundMachine make_fuzz_machine(std::size_t node, bool start_round = true, const SelectionPolicy* policy = nullptr);
 
 // True if `inner` lies entirely within `outer`: decoded views (transaction bytes) must
 // point into the input, so hashing them reads only the input.

@@ -1,10 +1,10 @@
 // libFuzzer target: the proposal decoder (spec/encoding.md, "Proposal").
 // Beyond "no crash", for every input:
-//   accepted  re-encodes to exactly the input; its block id and its signature check,
-//             computed from the decoded value, equal the same computed independently
-//             from the input's own bytes at the offsets spec/encoding.md gives (so they
-//             read the input and nothing else; ASan guards the bounds); a machine given
-//             it either accepts it or rejects it without changing.
+//   accepted  re-encodes to exactly the input; its block id, its signature check and its
+//             VRF proof check, computed from the decoded value, equal the same computed
+//             independently from the input's own bytes at the offsets spec/encoding.md
+//             gives (so they read the input and nothing else; ASan guards the bounds); a
+//             machine given it either accepts it or rejects it without changing.
 //   rejected  a readable codec error naming a field inside the input.
 #include <sodium.h>
 
@@ -24,11 +24,28 @@ using namespace midnight;
 
 namespace {
 
-// Offsets in the proposal message: prefix (2), then the header body (150), then the signature.
+// Offsets in the proposal message: prefix (2), then the header body (150), the signature
+// (64) and the VRF proof (80).
 constexpr std::size_t kBody = kPrefixSize;
-constexpr std::size_t kChainAt = kBody + 2, kHeightAt = kBody + 34, kProposerAt = kBody + 118;
+constexpr std::size_t kChainAt = kBody + 2, kHeightAt = kBody + 34, kPrevAt = kBody + 46, kProposerAt = kBody + 118;
 constexpr std::size_t kSignatureAt = kBody + kHeaderBodySize;
-static_assert(kSignatureAt + 64 == kProposalMessageSize);
+constexpr std::size_t kProofAt = kSignatureAt + 64;
+static_assert(kProofAt + kVrfProofSize == kProposalMessageSize);
+
+// verify_proposal_vrf, spelled out over the raw bytes: the proof at kProofAt, the
+// proposer's key, and alpha = tag || chain || height || round || prev id.
+bool vrf_verifies_from_bytes(std::span<const std::uint8_t> in) {
+  VrfInput alpha{};
+  auto* out = std::copy(tag::kVrfInput.begin(), tag::kVrfInput.end(), alpha.begin());
+  out = std::copy_n(in.begin() + kChainAt, 32, out);
+  out = std::copy_n(in.begin() + kHeightAt, 8 + 4, out);  // height, then round
+  std::copy_n(in.begin() + kPrevAt, 32, out);
+  PublicKey pk;
+  VrfProof pi;
+  std::copy_n(in.begin() + kProposerAt, 32, pk.v.begin());
+  std::copy_n(in.begin() + kProofAt, kVrfProofSize, pi.v.begin());
+  return ecvrf_verify(pk, pi, alpha).has_value();
+}
 
 // proposal_signing_input, spelled out over the raw bytes: tag || chain || height || round || block id.
 bool verify_from_bytes(std::span<const std::uint8_t> in) {
@@ -59,12 +76,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool signed_ok = verify_proposal(p);
   MIDNIGHT_FUZZ_CHECK(signed_ok == verify_from_bytes(in),
                       "the proposal's signature check disagrees with libsodium over the input's bytes");
+  const bool proof_ok = verify_proposal_vrf(p).has_value();
+  MIDNIGHT_FUZZ_CHECK(proof_ok == vrf_verifies_from_bytes(in),
+                      "the proposal's VRF check disagrees with ECVRF over the input's bytes");
 
+  // One machine under policy A (never checks the proof) and one under policy B (must).
+  // Each is reset after every accepted message, so every input meets a fresh machine.
   static RoundMachine machine = fuzz::make_fuzz_machine(0);
   static const RoundMachine before = machine;
+  static RoundMachine vrf_machine = fuzz::make_fuzz_machine(0, true, &fuzz::fuzz_world().vrf_policy);
+  static const RoundMachine vrf_before = vrf_machine;
   const auto r = machine.on_proposal(p);
   MIDNIGHT_FUZZ_CHECK(r || !signed_ok || r.error() != make_error_code(round_errc::bad_signature),
                       "the machine rejects a signature that verifies");
+  MIDNIGHT_FUZZ_CHECK(r || r.error() != make_error_code(round_errc::bad_vrf_proof),
+                      "a policy-A machine checked a VRF proof");
   fuzz::check_handler(r, machine, before);
+  // Accepted by B: stored after its proof verified, or identical to the machine's own.
+  const auto rv = vrf_machine.on_proposal(p);
+  MIDNIGHT_FUZZ_CHECK(!rv || proof_ok, "a policy-B machine accepted a proposal whose VRF proof does not verify");
+  MIDNIGHT_FUZZ_CHECK(rv || !proof_ok || rv.error() != make_error_code(round_errc::bad_vrf_proof),
+                      "a policy-B machine rejects a VRF proof that verifies");
+  fuzz::check_handler(rv, vrf_machine, vrf_before);
   return 0;
 }

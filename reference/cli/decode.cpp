@@ -155,7 +155,7 @@ int run_decode(std::vector<std::string_view> argv) {
     case MessageType::proposal: {
       auto p = decode_proposal(bytes, &where);
       if (!p) return report_error(p.error(), where, type.value(), true);
-      write_signed_header_fields(w, p.value().header, p.value().signature, Derived::show);
+      write_proposal_fields(w, p.value(), Derived::show);
       break;
     }
     case MessageType::vote: {

@@ -20,7 +20,7 @@ constexpr const char* kUsage =
     "  simulate --nodes N [--byzantine K] [--byzantine-mode equivocate|mirror|withhold|garbage]\n"
     "           [--partition A|B@START-HEAL] [--slow NODE] [--drop P] [--duplicate P]\n"
     "           [--crash NODE@T[:RESTART[:before-step|torn-append|after-sync]]]\n"
-    "           [--policy lowest-hash|first-to-quorum] [--rounds R] [--seed S] [--json] [--trace]\n"
+    "           [--policy lowest-hash|vrf|first-to-quorum] [--rounds R] [--seed S] [--json] [--trace]\n"
     "           [--negative-control quorum-ceil|no-lock|restart-without-journal]\n"
     "                         run one deterministic simulation of a height\n"
     "  decode [--hex] FILE|-  print one encoded message as JSON\n"

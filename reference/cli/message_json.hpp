@@ -30,6 +30,9 @@ void write_header_fields(sim::JsonWriter& w, const BlockHeader& h);
 // The header's fields, then "signature" (the proposer's), and with Derived::show
 // "signature_valid". A proposal, and the start of a block.
 void write_signed_header_fields(sim::JsonWriter& w, const BlockHeader& h, const Signature& sig, Derived derived);
+// The signed header's fields, then "vrf_proof"; with Derived::show also "vrf_valid" (the
+// proof verifies for the proposer and the header's VRF input) and, if so, "vrf_output".
+void write_proposal_fields(sim::JsonWriter& w, const Proposal& p, Derived derived);
 // "key", "reward_to", "weight".
 void write_masternode_fields(sim::JsonWriter& w, const Masternode& m);
 // "chain_id", "height", "round", "step", "block_id", "approve", ["nil"], "voter", "signature",

@@ -145,7 +145,7 @@ int run_simulate(std::vector<std::string_view> argv) {
     } else if (flag == "--policy") {
       const auto v = value();
       if (!sim::parse_policy(v, c.policy))
-        throw UsageError{"--policy: expected lowest-hash or first-to-quorum, got '" + std::string(v) + "'"};
+        throw UsageError{"--policy: expected lowest-hash, vrf or first-to-quorum, got '" + std::string(v) + "'"};
     } else if (flag == "--rounds") {
       const auto r = require_u64(flag, value());
       if (r < 1 || r > kMaxRounds) throw UsageError{"--rounds must be 1.." + std::to_string(kMaxRounds)};

@@ -104,6 +104,7 @@ const char* round_errc_name(round_errc e) {
     case round_errc::not_own_vote: return "not_own_vote";
     case round_errc::conflicting_own_vote: return "conflicting_own_vote";
     case round_errc::lock_without_precommit: return "lock_without_precommit";
+    case round_errc::bad_vrf_proof: return "bad_vrf_proof";
   }
   broken("unnamed round_errc");
 }
@@ -787,7 +788,7 @@ void write_encoding(JsonWriter& w) {
   });
   write_message(w, "proposal", MessageType::proposal, unwrap(encode_to_vector(f.proposal)), [&] {
     w.begin_object();
-    write_signed_header_fields(w, f.header, f.proposal.signature, Derived::omit);
+    write_proposal_fields(w, f.proposal, Derived::omit);
     w.end_object();
   });
   write_message(w, "vote (spec/encoding.md §9)", MessageType::vote, unwrap(encode_to_vector(f.vote)),
@@ -1336,6 +1337,11 @@ void write_selection(JsonWriter& w) {
                {"lowest-hash: the rank key is the block id, so the lowest block id wins.",
                 "first-to-quorum: the rank key is the arrival position at the node (0 = first); the node's own "
                 "proposal ranks last whatever its arrival.",
+                "vrf: the rank key is the ECVRF-EDWARDS25519-SHA512-TAI output (beta, 64 bytes) of the proposal's "
+                "VRF proof over vrf_input = \"midnight/v1/vrf\\0\" || chain_id || height u64 || round u32 || "
+                "prev_id (spec/protocol.md §4.4); each proposal below lists its vrf_input, vrf_proof (what "
+                "sign_proposal makes with the member's key) and vrf_output. A proof is deterministic, so these "
+                "are byte-exact.",
                 "Candidates are proposals whose content matches the node's own; here every header has the same "
                 "Merkle root, parent, height and timestamp rule.",
                 "Seed k is 32 bytes of value k; member_index is the canonical index (ascending public key)."});
@@ -1353,6 +1359,7 @@ void write_selection(JsonWriter& w) {
     std::size_t member;
     BlockHeader header;
     BlockId id;
+    VrfOutput vrf_output;
   };
   std::vector<std::vector<Proposed>> rounds(2);
   w.key("proposals").begin_array();
@@ -1360,17 +1367,25 @@ void write_selection(JsonWriter& w) {
     for (std::size_t i = 0; i < m.membership.size(); ++i) {
       const BlockHeader h = make_header(chain, kHeight, round, genesis(), merkle,
                                         round_start_ms(kMidnightMs, RoundTiming{}, round), m.membership.member(i).key);
-      rounds[round].push_back({i, h, compute_block_id(h)});
+      const Proposal signed_proposal = sign_proposal(h, m.keys_of_member(i).secret_key);
+      const result<VrfOutput> verified = verify_proposal_vrf(signed_proposal);
+      require(verified.has_value(), "a proposal made by sign_proposal has a VRF proof that verifies");
+      const VrfOutput beta = verified.value();
+      rounds[round].push_back({i, h, compute_block_id(h), beta});
       w.begin_object();
       w.field("round", round);
       w.field("member_index", i);
       write_header_fields(w, h);
+      w.field("vrf_input", to_hex(vrf_input(h)));
+      w.field("vrf_proof", to_hex(signed_proposal.vrf_proof));
+      w.field("vrf_output", to_hex(beta));
       w.end_object();
     }
   }
   w.end_array();
 
   LowestHashPolicy lowest;
+  VrfRankPolicy vrf;
   FirstToQuorumPolicy first;
   w.key("cases").begin_array();
   // (policy, round, candidate member indices in arrival order, own member index or none)
@@ -1386,13 +1401,18 @@ void write_selection(JsonWriter& w) {
       {&lowest, 0, {2}, std::nullopt},          {&first, 0, {2, 0, 3, 1}, 1},
       {&first, 0, {1, 3, 0}, 1},                {&first, 0, {1}, 1},
       {&first, 1, {0, 3, 2, 1}, 0},
+      // Policy B: the lowest output among those received; when the best-ranked proposal is
+      // missing, the next best that arrived wins.
+      {&vrf, 0, {0, 1, 2, 3}, std::nullopt},    {&vrf, 0, {3, 2, 1, 0}, 2},
+      {&vrf, 1, {2, 1, 3}, std::nullopt},       {&vrf, 0, {1, 2}, std::nullopt},
+      {&vrf, 0, {3, 2}, std::nullopt},          {&vrf, 1, {2}, std::nullopt},
   };
   for (const Case& c : cases) {
     std::vector<Candidate> candidates;
     for (std::size_t pos = 0; pos < c.arrival_order.size(); ++pos) {
       const Proposed& p = rounds[c.round][c.arrival_order[pos]];
       const std::uint32_t arrival = c.own && *c.own == p.member ? UINT32_MAX : static_cast<std::uint32_t>(pos);
-      candidates.push_back({nullptr, p.id, arrival});
+      candidates.push_back({nullptr, p.id, arrival, &p.vrf_output});
     }
     // The pick must not depend on the order the candidates are stored in.
     const auto pick = select_canonical(*c.policy, candidates);
@@ -1717,6 +1737,169 @@ void write_rounds(JsonWriter& w) {
 }
 
 // ================================================================================================
+// vrf
+// ================================================================================================
+const char* vrf_errc_name(vrf_errc e) {
+  switch (e) {
+    case vrf_errc::public_key_not_canonical: return "public_key_not_canonical";
+    case vrf_errc::public_key_not_on_curve: return "public_key_not_on_curve";
+    case vrf_errc::public_key_x_zero_sign_set: return "public_key_x_zero_sign_set";
+    case vrf_errc::public_key_small_order: return "public_key_small_order";
+    case vrf_errc::gamma_not_canonical: return "gamma_not_canonical";
+    case vrf_errc::gamma_not_on_curve: return "gamma_not_on_curve";
+    case vrf_errc::gamma_x_zero_sign_set: return "gamma_x_zero_sign_set";
+    case vrf_errc::s_not_below_group_order: return "s_not_below_group_order";
+    case vrf_errc::proof_does_not_verify: return "proof_does_not_verify";
+    case vrf_errc::secret_key_inconsistent: return "secret_key_inconsistent";
+    case vrf_errc::encode_to_curve_exhausted: return "encode_to_curve_exhausted";
+  }
+  broken("unnamed vrf_errc");
+}
+
+// The first y (little-endian, from 2 up) whose encoding is not a curve point.
+PublicKey first_off_curve_encoding() {
+  for (std::uint8_t y = 2; y < 255; ++y) {
+    PublicKey p{};
+    p.v[0] = y;
+    if (ecvrf_detail::string_to_point(p) == ecvrf_detail::point_decoding::not_on_curve) return p;
+  }
+  broken("no off-curve y below 255");
+}
+
+void write_vrf(JsonWriter& w) {
+  begin_family(w, "vrf",
+               "ECVRF-EDWARDS25519-SHA512-TAI (RFC 9381; spec/vrf.md): proofs the reference makes, and what its "
+               "verification accepts (with beta) or rejects (with the error).",
+               {"Keys are Ed25519 keys: sk is the 32-byte seed, pk its public key. Proofs are 80 bytes "
+                "(Gamma 32 || c 16 || s 32), outputs (beta) 64 bytes.",
+                "prove: the three ECVRF-EDWARDS25519-SHA512-TAI examples of RFC 9381 Appendix B.3 (Examples 16-18; "
+                "tests/unit/ecvrf_test.cpp checks every value against the RFC), then the protocol's VRF input "
+                "(spec/protocol.md §4.4) for seeds 1 and 2 at height 1, rounds 0 and 1.",
+                "verify: one valid proof of seed 1 and every way spec/vrf.md rejects one; `expected` is \"valid\" "
+                "with `beta`, or the error name (spec/vrf.md §6). Checks run in the order of spec/vrf.md, so "
+                "an input with several faults names the first.",
+                "A valid proof is never identified by its bytes: beta is the value (spec/vrf.md §5.3)."});
+  w.key("prove").begin_array();
+  struct ProveCase {
+    std::string name;
+    Seed seed;
+    Buf alpha;
+  };
+  std::vector<ProveCase> prove_cases;
+  const auto seed_hex = [](std::string_view hex) {
+    Seed s;
+    require(from_hex(hex, s.v), "seed hex");
+    return s;
+  };
+  prove_cases.push_back({"RFC 9381 Example 16", seed_hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"), {}});
+  prove_cases.push_back({"RFC 9381 Example 17", seed_hex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"), {0x72}});
+  prove_cases.push_back({"RFC 9381 Example 18", seed_hex("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7"), {0xaf, 0x82}});
+  for (std::uint8_t k = 1; k <= 2; ++k) {
+    for (std::uint32_t round = 0; round < 2; ++round) {
+      const VrfInput in = vrf_input(test_chain(), kHeight, round, genesis());
+      prove_cases.push_back({"protocol VRF input, seed " + std::to_string(k) + ", round " + std::to_string(round),
+                             seed_of(k), Buf(in.begin(), in.end())});
+    }
+  }
+  for (const ProveCase& c : prove_cases) {
+    const Keypair kp = keypair_from_seed(c.seed);
+    const result<VrfProof> pi = ecvrf_prove(kp.secret_key, c.alpha);
+    require(pi.has_value(), "ecvrf_prove of a consistent key");
+    const result<VrfOutput> beta = ecvrf_verify(kp.public_key, pi.value(), c.alpha);
+    require(beta.has_value(), "a fresh proof verifies");
+    w.begin_object();
+    w.field("name", c.name);
+    w.field("sk", to_hex(c.seed));
+    w.field("pk", to_hex(kp.public_key));
+    w.field("alpha", to_hex(c.alpha));
+    w.field("pi", to_hex(pi.value()));
+    w.field("beta", to_hex(beta.value()));
+    w.end_object();
+  }
+  w.end_array();
+
+  // Verification cases around one valid proof.
+  const Keypair signer = keys_of(1);
+  const VrfInput alpha = vrf_input(test_chain(), kHeight, 0, genesis());
+  const VrfInput other_alpha = vrf_input(test_chain(), kHeight, 1, genesis());
+  const result<VrfProof> proved = ecvrf_prove(signer.secret_key, alpha);
+  require(proved.has_value(), "ecvrf_prove of seed 1");
+  const VrfProof pi = proved.value();
+  const auto with = [&](std::size_t at, std::initializer_list<std::uint8_t> bytes) {
+    VrfProof out = pi;
+    std::copy(bytes.begin(), bytes.end(), out.v.begin() + static_cast<std::ptrdiff_t>(at));
+    return out;
+  };
+  const auto flipped = [&](std::size_t bit) {
+    VrfProof out = pi;
+    out.v[bit / 8] = static_cast<std::uint8_t>(out.v[bit / 8] ^ (1U << (bit % 8)));
+    return out;
+  };
+  // q = 2^252 + 27742317777372353535851937790883648493, little-endian.
+  const std::initializer_list<std::uint8_t> q_le{0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+                                                 0xa2, 0xde, 0xf9, 0xde, 0x14, 0,    0,    0,    0,    0,    0,
+                                                 0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10};
+  PublicKey y_is_p{};  // y = p = 2^255 - 19: not canonical
+  y_is_p.v.fill(0xff);
+  y_is_p.v[0] = 0xed;
+  y_is_p.v[31] = 0x7f;
+  PublicKey identity{};
+  identity.v[0] = 1;
+  PublicKey x_zero_sign_set = identity;  // (0, 1) with the sign bit set
+  x_zero_sign_set.v[31] = 0x80;
+  VrfProof all_ones_s = pi;
+  std::fill(all_ones_s.v.begin() + 48, all_ones_s.v.end(), std::uint8_t{0xff});
+  const auto gamma_of = [&](const PublicKey& g) {
+    VrfProof out = pi;
+    std::copy(g.v.begin(), g.v.end(), out.v.begin());
+    return out;
+  };
+  struct VerifyCase {
+    std::string_view name;
+    PublicKey pk;
+    Buf alpha;
+    VrfProof pi;
+  };
+  const Buf a(alpha.begin(), alpha.end());
+  const std::vector<VerifyCase> cases{
+      {"valid", signer.public_key, a, pi},
+      {"another alpha (round 1)", signer.public_key, Buf(other_alpha.begin(), other_alpha.end()), pi},
+      {"another member's key (seed 2)", keys_of(2).public_key, a, pi},
+      {"bit 0 of Gamma flipped", signer.public_key, a, flipped(0)},
+      {"bit 0 of c flipped", signer.public_key, a, flipped(256)},
+      {"bit 0 of s flipped", signer.public_key, a, flipped(384)},
+      {"s = q", signer.public_key, a, with(48, q_le)},
+      {"s = 2^256 - 1", signer.public_key, a, all_ones_s},
+      {"Gamma with y = p (not canonical)", signer.public_key, a, gamma_of(y_is_p)},
+      {"Gamma not on the curve", signer.public_key, a, gamma_of(first_off_curve_encoding())},
+      {"Gamma with x = 0 and the sign bit set", signer.public_key, a, gamma_of(x_zero_sign_set)},
+      {"public key the identity (small order)", identity, a, pi},
+      {"public key with y = p (not canonical)", y_is_p, a, pi},
+      {"public key not on the curve", first_off_curve_encoding(), a, pi},
+      {"public key with x = 0 and the sign bit set", x_zero_sign_set, a, pi},
+  };
+  w.key("verify").begin_array();
+  for (const VerifyCase& c : cases) {
+    const result<VrfOutput> beta = ecvrf_verify(c.pk, c.pi, c.alpha);
+    w.begin_object();
+    w.field("name", c.name);
+    w.field("pk", to_hex(c.pk));
+    w.field("alpha", to_hex(c.alpha));
+    w.field("pi", to_hex(c.pi));
+    if (beta) {
+      w.field("expected", "valid");
+      w.field("beta", to_hex(beta.value()));
+    } else {
+      require(beta.error().category() == error_category_of<vrf_errc>(), "a VRF rejection is a vrf_errc");
+      w.field("expected", vrf_errc_name(static_cast<vrf_errc>(beta.error().value())));
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// ================================================================================================
 struct Family {
   const char* name;
   void (*write)(JsonWriter&);
@@ -1725,7 +1908,7 @@ struct Family {
 constexpr Family kFamilies[] = {
     {"hashing", write_hashing},       {"signing", write_signing},     {"encoding", write_encoding},
     {"rejections", write_rejections}, {"quorum", write_quorum},       {"block_building", write_block_building},
-    {"selection", write_selection},   {"rounds", write_rounds},
+    {"selection", write_selection},   {"rounds", write_rounds},       {"vrf", write_vrf},
 };
 
 void write_file(const std::filesystem::path& path, const std::string& text) {

@@ -770,7 +770,7 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
   const std::size_t vote_step = kPrefixSize + 32 + 8 + 4;
   const std::size_t vote_approve = vote_step + 1 + 32;
   const std::size_t cert_count = kPrefixSize + 32 + 8 + 4 + 32;
-  const std::size_t block_tx_count = kPrefixSize + kProposalBodySize;
+  const std::size_t block_tx_count = kPrefixSize + kSignedHeaderBodySize;
   const std::size_t block_tx0_length = block_tx_count + 4;
   // Certificate with its first two voters swapped (not canonical order).
   std::vector<std::uint8_t> cert_swapped = m.certificate;

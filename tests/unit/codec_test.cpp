@@ -977,5 +977,49 @@ TEST_F(CodecTest, SpecDocumentShowsTheWorkedExample) {
   }
 }
 
+// A proposal is the header body, the signature, then the 80-byte VRF proof (spec/encoding.md
+// section 3.4). The proof is opaque to the decoder, covered by neither the block id nor the
+// signature, and made by sign_proposal over vrf_input (spec/protocol.md section 4.4).
+TEST_F(CodecTest, ProposalCarriesItsVrfProofAfterTheSignature) {
+  const Buf bytes = encode_to_vector(s.proposal).value();
+  ASSERT_EQ(bytes.size(), 2u + 150u + 64u + 80u);
+  EXPECT_TRUE(std::equal(s.proposal.signature.v.begin(), s.proposal.signature.v.end(), bytes.begin() + 2 + 150));
+  EXPECT_TRUE(std::equal(s.proposal.vrf_proof.v.begin(), s.proposal.vrf_proof.v.end(), bytes.begin() + 2 + 214));
+  EXPECT_FALSE(s.proposal.vrf_proof.is_zero());
+  const auto beta = verify_proposal_vrf(s.proposal);
+  ASSERT_TRUE(beta.has_value()) << beta.error().message();
+  EXPECT_EQ(beta.value(), ecvrf_proof_to_hash(s.proposal.vrf_proof).value());
+
+  // Any 80 bytes decode (policy B checks them, not the decoder), and change only the proof.
+  Buf garbage = bytes;
+  std::fill(garbage.begin() + 2 + 214, garbage.end(), std::uint8_t{0xff});
+  const auto decoded = decode_proposal(garbage);
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message();
+  EXPECT_EQ(decoded.value().header, s.proposal.header);
+  EXPECT_EQ(compute_block_id(decoded.value().header), compute_block_id(s.proposal.header));
+  EXPECT_TRUE(verify_proposal(decoded.value()));
+  EXPECT_FALSE(verify_proposal_vrf(decoded.value()).has_value());
+  EXPECT_EQ(encode_to_vector(decoded.value()).value(), garbage);
+}
+
+// vrf_input = tag || chain_id || height u64 || round u32 || prev_id, big-endian integers.
+TEST_F(CodecTest, VrfInputLayout) {
+  const VrfInput in = vrf_input(s.header);
+  ASSERT_EQ(in.size(), 92u);
+  Buf expected(tag::kVrfInput.begin(), tag::kVrfInput.end());
+  ASSERT_EQ(expected.size(), 16u);
+  EXPECT_EQ(expected.back(), 0u);
+  expected.insert(expected.end(), s.header.chain_id.v.begin(), s.header.chain_id.v.end());
+  for (int i = 7; i >= 0; --i) expected.push_back(std::uint8_t(s.header.height >> (8 * i)));
+  for (int i = 3; i >= 0; --i) expected.push_back(std::uint8_t(s.header.round >> (8 * i)));
+  expected.insert(expected.end(), s.header.prev_id.v.begin(), s.header.prev_id.v.end());
+  EXPECT_EQ(Buf(in.begin(), in.end()), expected);
+  // Nothing the proposer chooses is in it: another proposer or content gives the same input.
+  BlockHeader other = s.header;
+  other.proposer = keypair_of(0x77).public_key;
+  other.merkle_root.v[0] ^= 0x01;
+  EXPECT_EQ(vrf_input(other), in);
+}
+
 }  // namespace
 }  // namespace midnight

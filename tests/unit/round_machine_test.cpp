@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "midnight/consensus/certificate.hpp"
@@ -37,8 +38,9 @@ struct Envelope {
 // n members with equal weight, each with a RoundMachine at height 1.
 class Cluster {
  public:
-  explicit Cluster(std::size_t n, std::vector<std::vector<std::uint8_t>> mempool = {{1, 2, 3}, {4, 5}})
-      : chain_(test_chain()), txs_(std::move(mempool)) {
+  explicit Cluster(std::size_t n, std::vector<std::vector<std::uint8_t>> mempool = {{1, 2, 3}, {4, 5}},
+                   std::string_view policy = "lowest-hash")
+      : policy_(make_policy(policy)), chain_(test_chain()), txs_(std::move(mempool)) {
     std::vector<Masternode> members;
     for (std::size_t i = 0; i < n; ++i) {
       keys_.push_back(member_keys(i));
@@ -52,7 +54,7 @@ class Cluster {
       NodeConfig c;
       c.chain_id = chain_;
       c.membership = membership_.get();
-      c.policy = &policy_;
+      c.policy = policy_.get();
       c.keys = keys_[i];
       c.reward_per_height = 1000;
       nodes_.push_back(std::make_unique<RoundMachine>(c));
@@ -147,7 +149,7 @@ class Cluster {
     }
   }
 
-  LowestHashPolicy policy_;
+  std::unique_ptr<SelectionPolicy> policy_;
   ChainId chain_;
   std::vector<std::vector<std::uint8_t>> txs_;
   std::vector<TxBytes> views_;
@@ -526,6 +528,71 @@ TEST(RoundMachine, CommitForTheDecidedBlockIsIgnoredWithoutVerifying) {
   ASSERT_FALSE(rejected.has_value());
   EXPECT_EQ(rejected.error(), round_errc::bad_certificate);
   EXPECT_TRUE(undecided_before == c.node(late));
+}
+
+// Policy B (spec/protocol.md section 4.4): a proposal is stored only if its VRF proof
+// verifies for its proposer and its round's VRF input; otherwise bad_vrf_proof and the
+// machine is unchanged. Under policy A the proof is carried and never checked.
+TEST(RoundMachine, VrfPolicyRejectsAProposalWhoseProofDoesNotVerify) {
+  Cluster b(4, {{1, 2, 3}, {4, 5}}, "vrf");
+  Cluster a(4, {{1, 2, 3}, {4, 5}}, "lowest-hash");
+  b.start_all();
+  a.start_all();
+  const BlockHeader h = make_header(b.chain(), 1, 0, Cluster::genesis(), b.node(0).expected_merkle_root(),
+                                    round_start_ms(0, RoundTiming{}, 0), b.keys(1).public_key);
+  const Proposal honest = sign_proposal(h, b.keys(1).secret_key);
+  ASSERT_TRUE(verify_proposal_vrf(honest).has_value());
+  Proposal flipped = honest;
+  flipped.vrf_proof.v[70] ^= 0x01;  // a bit of s
+  Proposal other_round = honest;    // a valid proof of the same key, for round 1's input
+  BlockHeader h1 = h;
+  h1.round = 1;
+  other_round.vrf_proof = sign_proposal(h1, b.keys(1).secret_key).vrf_proof;
+  Proposal other_key = honest;  // a valid proof of another member's key, same input
+  BlockHeader h2 = h;
+  h2.proposer = b.keys(2).public_key;
+  other_key.vrf_proof = sign_proposal(h2, b.keys(2).secret_key).vrf_proof;
+  for (const Proposal* bad : {&flipped, &other_round, &other_key}) {
+    ASSERT_TRUE(verify_proposal(*bad));  // the signature does not cover the proof
+    const RoundMachine before = b.node(0);
+    const auto r = b.node(0).on_proposal(*bad);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error(), round_errc::bad_vrf_proof);
+    EXPECT_TRUE(before == b.node(0));
+    RoundMachine under_a = a.node(0);
+    EXPECT_TRUE(under_a.on_proposal(*bad).has_value());
+  }
+  EXPECT_TRUE(b.node(0).on_proposal(honest).has_value());
+}
+
+// Under policy B every node prevotes the proposal with the lowest VRF output among those it
+// holds, so with everything delivered the height finalizes that member's block, whatever
+// the block ids say.
+TEST(RoundMachine, VrfPolicyFinalizesTheProposalWithTheLowestOutput) {
+  Cluster c(5, {{1, 2, 3}, {4, 5}}, "vrf");
+  std::optional<std::size_t> best;
+  VrfOutput best_beta;
+  std::optional<BlockId> lowest_id;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const BlockHeader h = make_header(c.chain(), 1, 0, Cluster::genesis(), c.node(0).expected_merkle_root(),
+                                      round_start_ms(0, RoundTiming{}, 0), c.keys(i).public_key);
+    const VrfOutput beta = verify_proposal_vrf(sign_proposal(h, c.keys(i).secret_key)).value();
+    if (!best || beta < best_beta) {
+      best = i;
+      best_beta = beta;
+    }
+    if (!lowest_id || compute_block_id(h) < *lowest_id) lowest_id = compute_block_id(h);
+  }
+  c.start_all();
+  c.deliver();
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const auto d = c.node(i).decision();
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->round, 0u);
+    EXPECT_EQ(d->header.proposer, c.keys(*best).public_key);
+  }
+  // Not vacuous: in this cluster the two policies pick different blocks.
+  EXPECT_NE(c.node(0).decision()->block_id, *lowest_id);
 }
 
 }  // namespace

@@ -82,6 +82,31 @@ TEST(SelectionTest, PoliciesDisagreeOnlyThroughTheirKeys) {
   EXPECT_EQ(cs[*select_canonical(FirstToQuorumPolicy{}, cs)].block_id, test::block_id(0x03));
 }
 
+// Policy B ranks by the whole 64-byte VRF output: a difference in its last byte decides,
+// the block id only breaks exact ties, and a candidate with no verified output is last.
+TEST(SelectionTest, VrfRankUsesTheWholeOutputAndRanksUnverifiedLast) {
+  std::vector<VrfOutput> outputs(4);
+  for (auto& o : outputs) o.v.fill(0x40);
+  outputs[0].v[63] = 0x02;  // differs from outputs[1] only in the last byte
+  outputs[1].v[63] = 0x01;  // the lowest
+  outputs[2].v[0] = 0x41;
+  outputs[3] = outputs[1];  // a tie with outputs[1]: the block id decides
+  std::vector<Candidate> cs = {candidate(0x05, 0), candidate(0x30, 1), candidate(0x01, 2), candidate(0x20, 3),
+                               candidate(0x00, 4)};
+  for (std::size_t i = 0; i < outputs.size(); ++i) cs[i].vrf_output = &outputs[i];
+  // cs[4] has the lowest block id but no output: it must not win.
+  const VrfRankPolicy policy;
+  EXPECT_EQ(policy.rank(cs[1]), RankKey{outputs[1].v});
+  RankKey last;
+  last.v.fill(0xff);
+  EXPECT_EQ(policy.rank(cs[4]), last);
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 30; ++trial) {
+    std::shuffle(cs.begin(), cs.end(), rng);
+    EXPECT_EQ(cs[*select_canonical(policy, cs)].block_id, test::block_id(0x20));
+  }
+}
+
 TEST(SelectionTest, MakePolicyByName) {
   auto lh = make_policy("lowest-hash");
   ASSERT_NE(lh, nullptr);
@@ -91,7 +116,11 @@ TEST(SelectionTest, MakePolicyByName) {
   ASSERT_NE(fq, nullptr);
   EXPECT_EQ(fq->kind(), PolicyKind::first_to_quorum);
   EXPECT_EQ(fq->name(), "first-to-quorum");
-  EXPECT_EQ(make_policy("vrf-rank"), nullptr);  // not implemented yet
+  auto vrf = make_policy("vrf");
+  ASSERT_NE(vrf, nullptr);
+  EXPECT_EQ(vrf->kind(), PolicyKind::vrf_rank);
+  EXPECT_EQ(vrf->name(), "vrf");
+  EXPECT_EQ(make_policy("vrf-rank"), nullptr);
   EXPECT_EQ(make_policy(""), nullptr);
   EXPECT_EQ(make_policy("Lowest-Hash"), nullptr);
   EXPECT_EQ(make_policy("lowest-hash "), nullptr);

@@ -38,6 +38,8 @@ const char* ErrorTable<round_errc>::message(round_errc e) {
       return "journal holds two different votes of this node for one round and step";
     case round_errc::lock_without_precommit:
       return "journal holds a lock with no approving precommit of this node for its block and round";
+    case round_errc::bad_vrf_proof:
+      return "proposal's VRF proof does not verify for its proposer and round (policy B)";
   }
   return "unknown round error";
 }
@@ -187,6 +189,14 @@ result<Actions> RoundMachine::on_proposal(const Proposal& p) {
   if (slot.present && !(slot.proposal == p) && !replaces) return round_errc::conflicting_proposal;
   const bool store = !slot.present || replaces;
   if (store && !verify_proposal(p)) return round_errc::bad_signature;
+  // Policy B ranks by the proof's output, so the proof is checked before the proposal is
+  // stored; under the other policies the proof is carried and never used.
+  VrfOutput vrf_output{};
+  if (store && ranks_by_vrf()) {
+    auto beta = verify_proposal_vrf(p);
+    if (!beta) return round_errc::bad_vrf_proof;
+    vrf_output = beta.value();
+  }
 
   action_count_ = 0;
   if (store) {
@@ -195,6 +205,7 @@ result<Actions> RoundMachine::on_proposal(const Proposal& p) {
     slot.arrival = arrivals_++;
     slot.block_id = compute_block_id(p.header);
     slot.proposal = p;
+    slot.vrf_output = vrf_output;
   }
   if (decided()) {
     reply_with_commit(proposer, p.header.round);
@@ -404,6 +415,12 @@ void RoundMachine::propose(std::uint32_t round) {
   slot.arrival = arrivals_++;
   slot.block_id = compute_block_id(header);
   slot.proposal = proposal;
+  if (ranks_by_vrf()) {
+    // Our own proof: its output without verifying (we made it with our own key).
+    [[maybe_unused]] const bool proved = !proposal.vrf_proof.is_zero();
+    assert(proved && "a consistent key always proves");
+    if (auto beta = ecvrf_proof_to_hash(proposal.vrf_proof)) slot.vrf_output = beta.value();
+  }
   emit(Action{.kind = ActionKind::broadcast_proposal, .proposal = proposal});
 }
 
@@ -439,7 +456,7 @@ void RoundMachine::prevote() {
       // First-to-quorum ranks by arrival; a node's own block ranks last, so that
       // members converge on the block that reached them first rather than on their own.
       const std::uint32_t arrival = m == self_ ? UINT32_MAX : s.arrival;
-      candidates[count++] = Candidate{&s.proposal, s.block_id, arrival};
+      candidates[count++] = Candidate{&s.proposal, s.block_id, arrival, ranks_by_vrf() ? &s.vrf_output : nullptr};
     }
     if (const auto pick = select_canonical(*config_.policy, {candidates.data(), count})) {
       choice = candidates[*pick].block_id;

@@ -13,6 +13,16 @@ RankKey LowestHashPolicy::rank(const Candidate& c) const {
   return key;
 }
 
+RankKey VrfRankPolicy::rank(const Candidate& c) const {
+  static_assert(RankKey::size() == VrfOutput::size(), "beta is the whole key");
+  if (c.vrf_output == nullptr) {
+    RankKey last;
+    last.v.fill(0xff);
+    return last;
+  }
+  return RankKey{c.vrf_output->v};
+}
+
 RankKey FirstToQuorumPolicy::rank(const Candidate& c) const {
   // Arrival as a big-endian number in the last four bytes: byte order = numeric order.
   RankKey key{};
@@ -38,6 +48,7 @@ std::optional<std::size_t> select_canonical(const SelectionPolicy& policy, std::
 
 std::unique_ptr<SelectionPolicy> make_policy(std::string_view name) {
   if (name == "lowest-hash") return std::make_unique<LowestHashPolicy>();
+  if (name == "vrf") return std::make_unique<VrfRankPolicy>();
   if (name == "first-to-quorum") return std::make_unique<FirstToQuorumPolicy>();
   return nullptr;
 }

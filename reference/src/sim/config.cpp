@@ -89,6 +89,7 @@ const char* to_string(Policy policy) {
   switch (policy) {
     case Policy::lowest_hash: return "lowest-hash";
     case Policy::first_to_quorum: return "first-to-quorum";
+    case Policy::vrf: return "vrf";
   }
   return "?";
 }
@@ -123,7 +124,7 @@ bool parse_byzantine_mode(std::string_view text, ByzantineMode& out) {
 }
 
 bool parse_policy(std::string_view text, Policy& out) {
-  for (auto p : {Policy::lowest_hash, Policy::first_to_quorum}) {
+  for (auto p : {Policy::lowest_hash, Policy::vrf, Policy::first_to_quorum}) {
     if (text == to_string(p)) {
       out = p;
       return true;

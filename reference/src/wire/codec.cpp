@@ -357,7 +357,7 @@ std::size_t certificate_body_size(const Certificate& c) {
 }
 
 std::size_t block_body_size(std::span<const TxBytes> txs) {
-  std::size_t n = kProposalBodySize + 4;
+  std::size_t n = kSignedHeaderBodySize + 4;
   for (const TxBytes& tx : txs) n += 4 + tx.size();
   return n;
 }
@@ -410,6 +410,7 @@ result<Proposal> decode_proposal(std::span<const std::uint8_t> in, DecodeWhere* 
   codec_errc e = read_expected_prefix(r, MessageType::proposal);
   if (e == kOk) e = read_header_body(r, p.header);
   if (e == kOk) e = r.fixed("proposal.signature", p.signature);
+  if (e == kOk) e = r.fixed("proposal.vrf_proof", p.vrf_proof);  // opaque here; policy B verifies it
   if (e == kOk) e = r.end();
   if (e != kOk) return e;
   return p;
@@ -511,6 +512,7 @@ result<std::size_t> encode_proposal(const Proposal& p, std::span<std::uint8_t> o
   w.prefix(MessageType::proposal);
   write_header_body(w, p.header);
   w.fixed(p.signature);
+  w.fixed(p.vrf_proof);
   return kProposalMessageSize;
 }
 

@@ -33,6 +33,10 @@ class Appender {
 
 static_assert(kProposalSigningInputSize == tag::kProposal.size() + 32 + 8 + 4 + 32);
 static_assert(kVoteSigningInputSize == tag::kVote.size() + 32 + 8 + 4 + 1 + 32 + 1);
+static_assert(kVrfInputSize == tag::kVrfInput.size() + 32 + 8 + 4 + 32);
+// The VRF nonce of a key equals its Ed25519 nonce for the 32-byte message H (spec/vrf.md),
+// so no signing input of this protocol may be 32 bytes long.
+static_assert(kProposalSigningInputSize != 32 && kVoteSigningInputSize != 32);
 
 }  // namespace
 
@@ -62,9 +66,27 @@ VoteSigningInput vote_signing_input(const Vote& v) {
   return in;
 }
 
+VrfInput vrf_input(const ChainId& chain, std::uint64_t height, std::uint32_t round, const BlockId& prev_id) {
+  VrfInput in{};
+  Appender a(in.data());
+  a.tag(tag::kVrfInput).fixed(chain).u64(height).u32(round).fixed(prev_id);
+  return in;
+}
+
+VrfInput vrf_input(const BlockHeader& h) { return vrf_input(h.chain_id, h.height, h.round, h.prev_id); }
+
 Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk) {
   const ProposalSigningInput in = proposal_signing_input(h);
-  return Proposal{h, sign_detached(sk, in)};
+  Proposal p{h, sign_detached(sk, in), {}};
+  // Proving fails only for a secret key whose halves disagree (a broken key store) or
+  // with probability about 2^-256; the proposal then carries a zero proof, which no
+  // verifier accepts, so the proposer is simply unranked under policy B.
+  if (auto proof = ecvrf_prove(sk, vrf_input(h))) p.vrf_proof = proof.value();
+  return p;
+}
+
+result<VrfOutput> verify_proposal_vrf(const Proposal& p) {
+  return ecvrf_verify(p.header.proposer, p.vrf_proof, vrf_input(p.header));
 }
 
 bool verify_proposal(const Proposal& p) {

@@ -56,6 +56,7 @@ enum class round_errc {
   not_own_vote,            // a restored vote that this node did not sign
   conflicting_own_vote,    // a restored vote that differs from one already restored for its round and step
   lock_without_precommit,  // a restored lock with no restored approving precommit for its block and round
+  bad_vrf_proof,           // policy B: the proposal's VRF proof does not verify for its proposer and round
 };
 
 template <>
@@ -196,6 +197,7 @@ class RoundMachine {
     std::uint32_t arrival = 0;
     BlockId block_id;
     Proposal proposal;
+    VrfOutput vrf_output;  // policy B: beta of proposal.vrf_proof, verified when stored
     friend bool operator==(const StoredProposal&, const StoredProposal&) = default;
   };
   struct Polka {
@@ -221,6 +223,7 @@ class RoundMachine {
   void emit_vote(VoteStep step, std::uint32_t round, const BlockId& id, bool approve);
   Actions actions() const { return {actions_.data(), action_count_}; }
   bool decided() const { return step_ == Step::decided; }
+  bool ranks_by_vrf() const { return config_.policy->kind() == PolicyKind::vrf_rank; }
   result<void> check_header(const BlockHeader& h) const;
 
   NodeConfig config_;

@@ -21,7 +21,7 @@ enum class ByzantineMode : std::uint8_t {
                     // helps every honest node, on every side, reach a quorum for its own choice
 };
 
-enum class Policy : std::uint8_t { lowest_hash = 1, first_to_quorum };
+enum class Policy : std::uint8_t { lowest_hash = 1, first_to_quorum, vrf };  // A, C, B
 
 // A message sent at time t with start_ms <= t < heal_ms between a node in side_a and
 // a node outside it is lost.

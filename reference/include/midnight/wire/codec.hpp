@@ -59,14 +59,17 @@ struct DecodeWhere {
 inline constexpr std::size_t kPrefixSize = 2;
 inline constexpr std::size_t kMasternodeBodySize = 32 + 32 + 8;
 inline constexpr std::size_t kHeaderBodySize = 2 + 32 + 8 + 4 + 32 + 32 + 8 + 32;  // 150
-inline constexpr std::size_t kProposalBodySize = kHeaderBodySize + 64;
+inline constexpr std::size_t kSignedHeaderBodySize = kHeaderBodySize + 64;  // header, signature
+inline constexpr std::size_t kVrfProofSize = VrfProof::size();
+inline constexpr std::size_t kProposalBodySize = kSignedHeaderBodySize + kVrfProofSize;  // 294
 inline constexpr std::size_t kVoteBodySize = 32 + 8 + 4 + 1 + 32 + 1 + 32 + 64;    // 174
 inline constexpr std::size_t kCertificateFixedSize = 32 + 8 + 4 + 32 + 1;
 inline constexpr std::size_t kCertificateEntrySize = 32 + 64;
 inline constexpr std::size_t kMaxCertificateBodySize = kCertificateFixedSize + kMaxMembers * kCertificateEntrySize;
 inline constexpr std::size_t kMaxBlockBodySize =
-    kProposalBodySize + 4 + (kMaxBlockTransactions + 1) * 4 + kMaxBlockTransactionBytes + kMaxTransactionBytes;
+    kSignedHeaderBodySize + 4 + (kMaxBlockTransactions + 1) * 4 + kMaxBlockTransactionBytes + kMaxTransactionBytes;
 static_assert(kHeaderBodySize == 150);
+static_assert(kProposalBodySize == 294);
 static_assert(kVoteBodySize == 174);
 // The largest encoded message of any type; a buffer of this size holds anything.
 inline constexpr std::size_t kMaxMessageSize = kPrefixSize + kMaxCertificateBodySize + kMaxBlockBodySize;

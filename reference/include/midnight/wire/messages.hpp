@@ -7,6 +7,7 @@
 
 #include "midnight/core/bytes.hpp"
 #include "midnight/core/limits.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 
 namespace midnight {
 
@@ -35,6 +36,10 @@ struct BlockHeader {
 struct Proposal {
   BlockHeader header;
   Signature signature;  // proposer's, over proposal_signing_input(header)
+  // The proposer's ECVRF proof over vrf_input(header): its rank under policy B. Not
+  // covered by the signature (it authenticates itself against the proposer's key) and
+  // not part of the block id; verified only under policy B (spec/protocol.md 4.4).
+  VrfProof vrf_proof{};  // zero until proved (sign_proposal)
   friend bool operator==(const Proposal&, const Proposal&) = default;
 };
 

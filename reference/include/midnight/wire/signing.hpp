@@ -23,9 +23,21 @@ inline constexpr std::size_t kVoteSigningInputSize = 17 + 32 + 8 + 4 + 1 + 32 + 
 using VoteSigningInput = std::array<std::uint8_t, kVoteSigningInputSize>;
 VoteSigningInput vote_signing_input(const Vote& v);
 
-// Sign / verify the messages (Ed25519 over the inputs above).
+// The VRF input of a round, alpha of ECVRF (spec/protocol.md 4.4): fixed before any block
+// of the height exists, and nothing in it is the proposer's choice.
+// tag::kVrfInput || chain_id || height u64 || round u32 || prev_id
+inline constexpr std::size_t kVrfInputSize = 16 + 32 + 8 + 4 + 32;
+using VrfInput = std::array<std::uint8_t, kVrfInputSize>;
+VrfInput vrf_input(const ChainId& chain, std::uint64_t height, std::uint32_t round, const BlockId& prev_id);
+VrfInput vrf_input(const BlockHeader& h);  // of the header's chain, height, round and parent
+
+// Sign / verify the messages (Ed25519 over the inputs above). sign_proposal also proves
+// the header's VRF input with the same key, so every proposal carries its VRF proof.
 Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk);
-bool verify_proposal(const Proposal& p);          // against p.header.proposer
+bool verify_proposal(const Proposal& p);          // the signature, against p.header.proposer
+// The proposal's VRF proof against p.header.proposer and vrf_input(p.header): beta, the
+// rank key of policy B, or the midnight.vrf error that rejects it.
+result<VrfOutput> verify_proposal_vrf(const Proposal& p);
 Vote sign_vote(Vote unsigned_vote, const SecretKey& sk);
 bool verify_vote(const Vote& v);                  // against v.voter
 
