@@ -1,4 +1,5 @@
-// `midnight demo`: the design's five scenarios, run in the simulator and checked.
+// `midnight demo`: the design's five scenarios, run in the simulator and checked, under
+// each selection policy (A lowest hash, B VRF rank, C first to quorum) or one of them.
 #include <iostream>
 #include <string>
 
@@ -23,7 +24,8 @@ bool all_ok(const std::vector<Check>& checks) {
 void print_text(std::size_t index, std::size_t total, const Scenario& s, const sim::SimResult& r,
                 const std::vector<Check>& checks) {
   auto& out = std::cout;
-  out << "== Scenario " << index + 1 << "/" << total << ": " << s.title << "\n";
+  out << "== Scenario " << index + 1 << "/" << total << " [" << sim::to_string(s.config.policy) << "]: " << s.title
+      << "\n";
   out << "  config: ";
   print_config_line(out, s.config);
   out << "  quorum: " << r.quorum << " of total weight " << r.total_weight << " (strictly more than 2/3)\n";
@@ -41,14 +43,27 @@ void print_text(std::size_t index, std::size_t total, const Scenario& s, const s
 int run_demo(std::vector<std::string_view> argv) {
   Args args(std::move(argv));
   bool json = false;
+  std::vector<sim::Policy> policies{sim::Policy::lowest_hash, sim::Policy::vrf, sim::Policy::first_to_quorum};
+  bool policy_given = false;
   while (!args.done()) {
     const auto a = args.next();
-    if (a == "--json")
+    if (a == "--json") {
       json = true;
-    else
-      throw UsageError{"demo: unknown option '" + std::string(a) + "' (only --json)"};
+    } else if (a == "--policy" && !policy_given) {
+      const auto v = args.value_of(a);
+      sim::Policy p{};
+      if (!sim::parse_policy(v, p))
+        throw UsageError{"demo: --policy: expected lowest-hash, vrf or first-to-quorum, got '" + std::string(v) + "'"};
+      policies = {p};
+      policy_given = true;
+    } else {
+      throw UsageError{"demo: unknown option '" + std::string(a) + "' (--policy P, --json)"};
+    }
   }
-  const auto scenarios = demo_scenarios();
+  std::vector<Scenario> scenarios;
+  for (const sim::Policy p : policies) {
+    for (Scenario& s : demo_scenarios(p)) scenarios.push_back(std::move(s));
+  }
   std::size_t passed = 0;
   std::string doc;
   sim::JsonWriter w(doc);
@@ -61,7 +76,8 @@ int run_demo(std::vector<std::string_view> argv) {
     passed += ok;
     if (json) {
       w.begin_object();
-      w.field("scenario", i + 1).field("name", s.name).field("title", s.title).field("expectation", s.expectation);
+      w.field("scenario", i + 1).field("policy", sim::to_string(s.config.policy)).field("name", s.name);
+      w.field("title", s.title).field("expectation", s.expectation);
       w.field("passed", ok);
       w.key("checks").begin_array();
       for (const auto& c : checks) w.begin_object(true).field("what", c.what).field("ok", c.ok).end_object();

@@ -10,11 +10,16 @@ namespace {
 
 using sim::SimResult;
 
-// Every honest node finalized, all on one block, with valid certificates.
-std::vector<Check> common_checks(const SimResult& r) {
-  return {{"agreement: no two honest nodes finalized different blocks, none finalized twice", r.agreement},
-          {"every honest node finalized", r.all_honest_finalized},
-          {"every certificate verifies", r.certificates_ok && r.violations.empty()}};
+// Safety under every policy: one block, valid certificates. Liveness ("every honest node
+// finalized") is checked only under the policies that claim it, A and B (spec/claims.md 3).
+bool claims_liveness(sim::Policy p) { return p != sim::Policy::first_to_quorum; }
+
+std::vector<Check> common_checks(const SimResult& r, sim::Policy policy) {
+  std::vector<Check> checks{
+      {"agreement: no two honest nodes finalized different blocks, none finalized twice", r.agreement},
+      {"every certificate verifies", r.certificates_ok && r.violations.empty()}};
+  if (claims_liveness(policy)) checks.push_back({"every honest node finalized", r.all_honest_finalized});
+  return checks;
 }
 
 bool finalized_in_round(const SimResult& r, std::size_t node, std::uint32_t round) {
@@ -28,95 +33,124 @@ std::set<BlockId> finalized_blocks(const SimResult& r) {
   return s;
 }
 
-// The lowest block id among round-0 proposals seen by any honest node.
-std::optional<BlockId> lowest_round0_proposal(const SimResult& r) {
-  std::optional<BlockId> low;
+// The round-0 proposal seen by any honest node with the lowest rank under the policy:
+// A the lowest block id, B the lowest verified VRF output (ties: the lower block id).
+std::optional<BlockId> best_round0_proposal(const SimResult& r, sim::Policy policy) {
+  std::optional<sim::ProposalSeen> best;
+  const auto better = [&](const sim::ProposalSeen& a, const sim::ProposalSeen& b) {
+    if (policy == sim::Policy::vrf) {
+      if (!a.vrf_output) return false;
+      if (!b.vrf_output || *a.vrf_output != *b.vrf_output) return !b.vrf_output || *a.vrf_output < *b.vrf_output;
+    }
+    return a.block_id < b.block_id;
+  };
   for (const auto& n : r.nodes) {
     if (n.byzantine || n.rounds.empty()) continue;
     for (const auto& p : n.rounds[0].proposals)
-      if (!low || p.block_id < *low) low = p.block_id;
+      if (!best || better(p, *best)) best = p;
   }
-  return low;
+  if (!best) return std::nullopt;
+  return best->block_id;
 }
 
-sim::SimConfig base(std::size_t nodes) {
+const char* rank_name(sim::Policy p) { return p == sim::Policy::vrf ? "lowest VRF output" : "lowest block id"; }
+
+sim::SimConfig base(std::size_t nodes, sim::Policy policy) {
   sim::SimConfig c;
   c.nodes = nodes;
   c.seed = 1;
+  c.policy = policy;
   return c;
 }
 
-Scenario single_node() {
+Scenario single_node(sim::Policy policy) {
   Scenario s{"single-node", "Single node: should still create blocks", "node 0 finalizes its own block in round 0",
-             base(1), {}};
-  s.check = [](const SimResult& r) {
-    auto checks = common_checks(r);
+             base(1, policy), {}};
+  s.check = [policy](const SimResult& r) {
+    auto checks = common_checks(r, policy);
     checks.push_back({"node 0 finalized in round 0", finalized_in_round(r, 0, 0)});
     return checks;
   };
   return s;
 }
 
-Scenario two_nodes() {
+Scenario two_nodes(sim::Policy policy) {
+  const bool live = claims_liveness(policy);
   Scenario s{"two-nodes", "Two nodes: both create, one selected",
-             "both nodes propose, the lowest block id is selected and both finalize it in round 0 (quorum 2)",
-             base(2), {}};
-  s.check = [](const SimResult& r) {
-    auto checks = common_checks(r);
-    checks.push_back({"both nodes finalized in round 0", finalized_in_round(r, 0, 0) && finalized_in_round(r, 1, 0)});
+             live ? std::string("both nodes propose, the ") + rank_name(policy) +
+                        " is selected and both finalize it in round 0 (quorum 2)"
+                  : "both nodes propose; each prevotes the other's block (its own ranks last), so no block reaches "
+                    "the quorum of 2 in any round and nothing is finalized: policy C is safe but not live",
+             base(2, policy), {}};
+  s.check = [policy, live](const SimResult& r) {
+    auto checks = common_checks(r, policy);
     const bool two_proposals = !r.nodes.empty() && !r.nodes[0].rounds.empty() && r.nodes[0].rounds[0].proposals.size() == 2;
     checks.push_back({"both nodes created a block (2 proposals in round 0)", two_proposals});
-    const auto low = lowest_round0_proposal(r);
+    if (!live) {
+      checks.push_back({"nothing finalized (spec/claims.md, the negative claim for policy C)", r.finalized.empty()});
+      return checks;
+    }
+    checks.push_back({"both nodes finalized in round 0", finalized_in_round(r, 0, 0) && finalized_in_round(r, 1, 0)});
+    const auto best = best_round0_proposal(r, policy);
     const auto blocks = finalized_blocks(r);
-    checks.push_back({"the finalized block is the lowest id", low && blocks.size() == 1 && *blocks.begin() == *low});
+    checks.push_back({std::string("the finalized block has the ") + rank_name(policy),
+                      best && blocks.size() == 1 && *blocks.begin() == *best});
     return checks;
   };
   return s;
 }
 
-Scenario byzantine_seven() {
-  auto c = base(7);
+Scenario byzantine_seven(sim::Policy policy) {
+  auto c = base(7, policy);
   c.byzantine = 2;
   c.byzantine_mode = sim::ByzantineMode::equivocate;
   Scenario s{"byzantine", "Three+ nodes: all create, consensus picks one (n=7, 2 Byzantine equivocators)",
              "all 5 honest nodes finalize the same block despite two equivocating members", c, {}};
-  s.check = [](const SimResult& r) {
-    auto checks = common_checks(r);
+  s.check = [policy](const SimResult& r) {
+    auto checks = common_checks(r, policy);
     std::size_t honest_final = 0;
     for (std::size_t i = 0; i < 5; ++i) honest_final += r.finalized_by(i) != nullptr;
-    checks.push_back({"5 honest finalizations", honest_final == 5});
-    checks.push_back({"one block", finalized_blocks(r).size() == 1});
+    if (claims_liveness(policy)) checks.push_back({"5 honest finalizations", honest_final == 5});
+    checks.push_back({"at most one block", finalized_blocks(r).size() <= 1});
     return checks;
   };
   return s;
 }
 
-Scenario partition() {
-  auto c = base(4);
+Scenario partition(sim::Policy policy) {
+  auto c = base(4, policy);
   c.partitions.push_back({{0, 1}, 0, 5000});
   Scenario s{"partition", "Network partition: {0,1} | {2,3} from 0 to 5000 ms, then reunification",
              "nothing is finalized before 5000 ms; after healing all four finalize the same block", c, {}};
-  s.check = [](const SimResult& r) {
-    auto checks = common_checks(r);
+  s.check = [policy](const SimResult& r) {
+    auto checks = common_checks(r, policy);
     const bool none_early = std::none_of(r.finalized.begin(), r.finalized.end(),
                                          [](const sim::FinalizedRecord& f) { return f.at_ms < 5000; });
     checks.push_back({"nothing finalized before 5000 ms (neither side has a quorum of 3)", none_early});
-    checks.push_back({"all four finalized one block",
-                      r.finalized.size() == 4 && finalized_blocks(r).size() == 1});
+    if (claims_liveness(policy)) {
+      checks.push_back({"all four finalized one block", r.finalized.size() == 4 && finalized_blocks(r).size() == 1});
+    } else {
+      checks.push_back({"at most one block", finalized_blocks(r).size() <= 1});
+    }
     return checks;
   };
   return s;
 }
 
-Scenario slow_node() {
-  auto c = base(4);
+Scenario slow_node(sim::Policy policy) {
+  auto c = base(4, policy);
   c.slow_nodes = {3};
   Scenario s{"slow-node", "Slow node: node 3 has 4000 ms extra latency",
              "nodes 0-2 finalize in round 0 without it; node 3 later finalizes the same block from the commit "
              "certificate",
              c, {}};
-  s.check = [](const SimResult& r) {
-    auto checks = common_checks(r);
+  s.check = [policy](const SimResult& r) {
+    auto checks = common_checks(r, policy);
+    if (!claims_liveness(policy)) {
+      checks.push_back({"no block reaches a quorum (spec/claims.md, the negative claim for policy C)",
+                        r.finalized.empty()});
+      return checks;
+    }
     // Without node 3 the other three are exactly a quorum; one of them may still learn
     // the decision from a peer's commit a moment before its own precommits arrive.
     bool fast = true;
@@ -142,8 +176,23 @@ Scenario slow_node() {
 
 }  // namespace
 
-std::vector<Scenario> demo_scenarios() {
-  return {single_node(), two_nodes(), byzantine_seven(), partition(), slow_node()};
+std::vector<Scenario> demo_scenarios(sim::Policy policy) {
+  std::vector<Scenario> all{single_node(policy), two_nodes(policy), byzantine_seven(policy), partition(policy),
+                            slow_node(policy)};
+  if (!claims_liveness(policy)) {
+    // Under C the scenarios check safety; what they expect of liveness is stated per
+    // scenario where it is deterministic (two nodes, slow node) and not claimed elsewhere.
+    for (Scenario& s : all) {
+      if (s.name == "slow-node") {
+        s.expectation = "every node's first-arrived other block differs, so no block reaches the quorum of 3: "
+                        "safe, nothing finalized";
+      } else if (s.name == "byzantine" || s.name == "partition") {
+        s.expectation = "safe: whatever is finalized is one block with a valid certificate (no liveness claim "
+                        "under policy C)";
+      }
+    }
+  }
+  return all;
 }
 
 }  // namespace midnight::cli

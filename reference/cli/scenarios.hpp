@@ -24,6 +24,8 @@ struct Scenario {
   std::function<std::vector<Check>(const sim::SimResult&)> check;
 };
 
-std::vector<Scenario> demo_scenarios();
+// The five scenarios under one selection policy. A and B claim liveness here; under C
+// (not live, spec/claims.md) the checks are safety plus the deterministic stalls.
+std::vector<Scenario> demo_scenarios(sim::Policy policy);
 
 }  // namespace midnight::cli

@@ -363,6 +363,11 @@ const Proposal* RoundMachine::proposal_of(std::uint32_t round, std::size_t membe
   return s.present ? &s.proposal : nullptr;
 }
 
+const VrfOutput* RoundMachine::vrf_output_of(std::uint32_t round, std::size_t member) const {
+  if (!ranks_by_vrf() || proposal_of(round, member) == nullptr) return nullptr;
+  return &proposals_[round][member].vrf_output;
+}
+
 void commit_view_of(const Decision& d, CommitView& out) {
   assert(d.certificate != nullptr && d.txs.size() <= out.block.txs.size());
   out.certificate = *d.certificate;

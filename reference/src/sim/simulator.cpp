@@ -488,7 +488,8 @@ void Simulator::collect_trace() {
       rt.round = r;
       for (std::size_t mem = 0; mem < world_.membership.size(); ++mem) {
         if (const Proposal* p = m.proposal_of(r, mem))
-          rt.proposals.push_back({world_.node_of_member[mem], compute_block_id(p->header)});
+          rt.proposals.push_back({world_.node_of_member[mem], compute_block_id(p->header),
+                                  m.vrf_output_of(r, mem) ? std::optional(*m.vrf_output_of(r, mem)) : std::nullopt});
       }
       const VoteTally& pv = m.prevotes(r);
       const VoteTally& pc = m.precommits(r);

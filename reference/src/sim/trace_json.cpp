@@ -34,6 +34,7 @@ void write_round(JsonWriter& w, const RoundTrace& r, std::uint64_t quorum) {
     w.begin_object(true);
     w.field("proposer", p.proposer);
     w.field("block_id", short_hex(p.block_id));
+    if (p.vrf_output) w.field("vrf_output", short_hex(*p.vrf_output));
     w.end_object();
   }
   w.end_array();

@@ -187,6 +187,8 @@ class RoundMachine {
   const VoteTally& precommits(std::uint32_t round) const { return precommits_[round]; }
   // Proposals received for `round` (including our own), by member index.
   const Proposal* proposal_of(std::uint32_t round, std::size_t member) const;
+  // Under policy B, the verified VRF output (rank key) of that stored proposal; else null.
+  const VrfOutput* vrf_output_of(std::uint32_t round, std::size_t member) const;
 
   friend bool operator==(const RoundMachine& a, const RoundMachine& b);
 

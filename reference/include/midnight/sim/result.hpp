@@ -28,6 +28,7 @@ struct FinalizedRecord {
 struct ProposalSeen {
   std::size_t proposer = 0;  // node index
   BlockId block_id;
+  std::optional<VrfOutput> vrf_output;  // policy B: its verified VRF output (rank key)
 };
 
 // One honest node's view of one round, read from its machine at the end of the run.
