@@ -64,12 +64,13 @@ using MessagePtr = std::shared_ptr<const std::vector<std::uint8_t>>;
 // operator== against the template), written over memory that is already mapped. What a
 // template's config points to (membership, policy) is built once too and never moves.
 
-// The selection policies by the options bit (round_script.hpp): stateless, built once.
-constexpr std::size_t kPolicyCount = 2;
-const SelectionPolicy& policy(std::size_t first_to_quorum) {
-  static const std::array<std::unique_ptr<SelectionPolicy>, kPolicyCount> policies{make_policy("lowest-hash"),
-                                                                                    make_policy("first-to-quorum")};
-  const auto& p = policies[first_to_quorum];
+// The selection policies by the options bits (round_script.hpp): stateless, built once.
+// Index 0 lowest-hash (A), 1 first-to-quorum (C), 2 vrf (B).
+constexpr std::size_t kPolicyCount = 3;
+const SelectionPolicy& policy(std::size_t index) {
+  static const std::array<std::unique_ptr<SelectionPolicy>, kPolicyCount> policies{
+      make_policy("lowest-hash"), make_policy("first-to-quorum"), make_policy("vrf")};
+  const auto& p = policies[index];
   MIDNIGHT_FUZZ_CHECK(p != nullptr, "harness set-up: a selection policy name is unknown");
   return *p;
 }
@@ -312,9 +313,9 @@ RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::Negati
       byz_(preset_.nodes - 1),
       commit_(&commit_view()) {
   *commit_ = CommitView{};
-  const std::size_t pol = (options & 2U) != 0 ? 1 : 0;  // first-to-quorum, else lowest-hash
+  const std::size_t pol = (options & 2U) != 0 ? 1 : (options & 0x80U) != 0 ? 2 : 0;  // C, else B, else A
   const bool late_start = (options & 1U) != 0;
-  const std::uint64_t order_seed = options >> 2;
+  const std::uint64_t order_seed = (options >> 2) & 0x1FU;
   std::vector<bool> honest_members(preset_.nodes, true);
   honest_members[world_.member_of_node[byz_]] = false;
   monitor_ = std::make_unique<sim::VoteMonitor>(world_.membership, world_.chain, std::move(honest_members),
@@ -648,15 +649,16 @@ void RoundHarness::byz_propose(std::uint8_t target, std::uint8_t flags) {
   const std::uint32_t round = flags % kByzRounds;
   const bool forged = (flags & 4U) != 0;
   const bool now = (flags & 8U) != 0;
+  const bool bad_proof = (flags & 16U) != 0;
   const auto& keys = world_.keys[byz_];
   // Any other root will do; hashing the honest one keeps it fixed.
   const Hash32 root = forged ? sha256(pw_.honest_root.span()) : pw_.honest_root;
   const BlockHeader header = make_header(world_.chain, sim::kSimHeight, round, world_.prev_id, root,
                                          round_start_ms(sim::kSimMidnightMs, pw_.timing, round), keys.public_key);
   note_proposal(round, compute_block_id(header));
-  const auto seqs = byz_send(
-      targets(target),
-      std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(sign_proposal(header, keys.secret_key))));
+  Proposal p = sign_proposal(header, keys.secret_key);
+  if (bad_proof) p.vrf_proof.v[flags % VrfProof::size()] ^= 0x01;  // signed header, broken rank
+  const auto seqs = byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(p)));
   if (now) deliver_now(seqs);
 }
 

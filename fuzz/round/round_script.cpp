@@ -5,7 +5,8 @@ namespace midnight::fuzz::round {
 ScriptWriter::ScriptWriter(std::size_t preset, Options options) : preset_(preset % kPresetCount) {
   bytes_.push_back(static_cast<std::uint8_t>(preset_));
   bytes_.push_back(static_cast<std::uint8_t>((options.late_start ? 1U : 0U) | (options.first_to_quorum ? 2U : 0U) |
-                                             (unsigned(options.mempool_order & 0x3FU) << 2)));
+                                             (unsigned(options.mempool_order & 0x1FU) << 2) |
+                                             (options.vrf ? 0x80U : 0U)));
 }
 
 ScriptWriter& ScriptWriter::op(Op o, std::initializer_list<std::uint8_t> args) {
@@ -31,9 +32,10 @@ ScriptWriter& ScriptWriter::crash(std::uint8_t node, std::uint8_t point, std::ui
 ScriptWriter& ScriptWriter::restart(std::uint8_t node, std::uint8_t round_offset, bool deferred) {
   return op(Op::restart, {node, static_cast<std::uint8_t>(round_offset % 3 + (deferred ? 3 : 0))});
 }
-ScriptWriter& ScriptWriter::byz_propose(std::uint8_t target, std::uint8_t round, bool forged, bool now) {
-  return op(Op::byz_propose,
-            {target, static_cast<std::uint8_t>((round & 3U) | (forged ? 4U : 0U) | (now ? 8U : 0U))});
+ScriptWriter& ScriptWriter::byz_propose(std::uint8_t target, std::uint8_t round, bool forged, bool now,
+                                         bool bad_proof) {
+  return op(Op::byz_propose, {target, static_cast<std::uint8_t>((round & 3U) | (forged ? 4U : 0U) | (now ? 8U : 0U) |
+                                                                (bad_proof ? 16U : 0U))});
 }
 ScriptWriter& ScriptWriter::byz_vote(std::uint8_t target, std::uint8_t round, ByzStep step, std::uint8_t choice,
                                      bool approve, bool now) {

@@ -6,8 +6,8 @@
 //
 //   byte 0   preset: kPresets[b % kPresetCount] (membership weights, last node Byzantine)
 //   byte 1   options: bit 0 late start (nodes wait for a start_round op instead of
-//            starting round 0 at set-up), bit 1 first-to-quorum policy instead of
-//            lowest-hash, bits 2..7 seed of each node's mempool order
+//            starting round 0 at set-up); policy: bit 1 first-to-quorum, else bit 7 vrf,
+//            else lowest-hash; bits 2..6 seed of each node's mempool order
 //   then up to kMaxOps ops, each an opcode byte (b % kOpCount) and its argument bytes:
 //
 //   op            args                    effect
@@ -27,7 +27,8 @@
 //                                         replayed; round = its round at the crash + how % 3,
 //                                         started at once unless (how / 3) is odd
 //   byz_propose   target, flags           Byzantine proposal for round flags & 3, honest
-//                                         content or (bit 2) another Merkle root; bit 3: delivered now
+//                                         content or (bit 2) another Merkle root; bit 3: delivered now;
+//                                         bit 4: its VRF proof with one bit flipped (policy B refuses it)
 //   byz_vote      target, flags, choice   Byzantine vote(s) for round flags & 3, step
 //                                         ((flags >> 2) & 3) % 3 (prevote, precommit, both),
 //                                         approve unless bit 4, bit 5: delivered now; block =
@@ -130,7 +131,8 @@ class ScriptWriter {
   struct Options {
     bool late_start = false;
     bool first_to_quorum = false;
-    std::uint8_t mempool_order = 0;  // 0..63
+    bool vrf = false;                // policy B (first_to_quorum wins if both are set)
+    std::uint8_t mempool_order = 0;  // 0..31
   };
   ScriptWriter(std::size_t preset, Options options);
 
@@ -145,7 +147,8 @@ class ScriptWriter {
   ScriptWriter& heal();
   ScriptWriter& crash(std::uint8_t node, std::uint8_t point, std::uint8_t cut = 0);
   ScriptWriter& restart(std::uint8_t node, std::uint8_t round_offset = 0, bool deferred = false);
-  ScriptWriter& byz_propose(std::uint8_t target, std::uint8_t round, bool forged, bool now = false);
+  ScriptWriter& byz_propose(std::uint8_t target, std::uint8_t round, bool forged, bool now = false,
+                            bool bad_proof = false);
   // `choice`: a ByzChoice or kByzFixedChoices + k for the k-th proposal id sent.
   ScriptWriter& byz_vote(std::uint8_t target, std::uint8_t round, ByzStep step, std::uint8_t choice,
                          bool approve = true, bool now = false);

@@ -71,6 +71,15 @@ std::vector<std::pair<std::string, std::vector<std::uint8_t>>> round_fuzzer_seed
     add(name, happy(p));
   }
   add("happy-late-start-first-to-quorum", happy(2, {.late_start = true, .first_to_quorum = true, .mempool_order = 5}));
+  add("happy-vrf", happy(3, {.vrf = true, .mempool_order = 9}));
+  {
+    // Policy B, {1,1,2,2}: the Byzantine member sends node 0 its proposal with a broken VRF
+    // proof (refused there) and the others the honest one, then the round runs out.
+    ScriptWriter w(3, {.vrf = true});
+    w.byz_propose(0, 0, false, true, true).byz_propose(1, 0, false).byz_propose(2, 0, false).deliver_all();
+    run_rounds(w, 3);
+    add("vrf-byzantine-bad-proof", w);
+  }
 
   add("crash-before-step", crash_restart(kBeforeStep));
   add("crash-torn-append", crash_restart(kTornAppend));
