@@ -28,7 +28,7 @@ CONSTANTS
     MaxRound,     \* rounds 0 .. MaxRound
     Quorum,       \* the protocol's quorum: 2 * N \div 3 + 1 (strictly more than 2/3)
     LockRule,     \* TRUE: as specified; FALSE: negative control, retries without the lock rule
-    Policy,       \* "lowest-hash", "vrf-rank" or "first-to-quorum"
+    Policy,       \* "lowest-hash", "vrf" or "first-to-quorum" (the reference's policy names)
     Rank(_),      \* a block's rank key under lowest hash (stands for its block id)
     VrfRank(_),   \* a block's rank key under the VRF policy (stands for its VRF output)
     SideA,        \* one side of the partition (the other is Nodes \ SideA)
@@ -37,7 +37,7 @@ CONSTANTS
 
 ASSUME Byzantine \subseteq Nodes /\ SideA \subseteq Nodes
 ASSUME MaxRound \in Nat /\ HealRound \in Nat /\ Quorum \in 1 .. Cardinality(Nodes)
-ASSUME Policy \in {"lowest-hash", "vrf-rank", "first-to-quorum"}
+ASSUME Policy \in {"lowest-hash", "vrf", "first-to-quorum"}
 
 Honest == Nodes \ Byzantine
 N == Cardinality(Nodes)
@@ -96,7 +96,7 @@ LockAllows(n, b, vr) ==
     \/ lockedBlock[n] = b
     \/ vr >= lockedRound[n]
 
-RankOf(b) == IF Policy = "vrf-rank" THEN VrfRank(b) ELSE Rank(b)
+RankOf(b) == IF Policy = "vrf" THEN VrfRank(b) ELSE Rank(b)
 Lowest(S) == CHOOSE c \in S : \A d \in S : RankOf(c[1]) <= RankOf(d[1])
 
 \* After stabilisation every node sees everything in time, so its choice is fixed
