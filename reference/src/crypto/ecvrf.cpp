@@ -219,8 +219,13 @@ Point cofactor_times(const Point& p) {
 Point scalarmult_any_point(const Scalar& n, const Point& p) {
   assert(string_to_point(p) == point_decoding::ok);
   const Scalar n_mod_q = reduce_scalar(n);
-  // The common case: p is in the prime-order subgroup, so n*p = (n mod q)*p.
-  if (crypto_core_ed25519_is_valid_point(p.data()) == 1) return scalarmult_prime_order_or_identity(n_mod_q, p);
+  // The common case: p is in the prime-order subgroup, so n*p = (n mod q)*p. libsodium's
+  // multiplication checks that membership itself (it multiplies p by q), so it is tried
+  // directly rather than after crypto_core_ed25519_is_valid_point, which would check it a
+  // second time. It fails for p outside the subgroup and also for an identity result
+  // (n mod q = 0); both take the general way below, which is right for every point.
+  Point direct;
+  if (crypto_scalarmult_ed25519_noclamp(direct.data(), n_mod_q.data(), p.data()) == 0) return direct;
   // Otherwise split p = m + t with m in the prime-order subgroup and 8t = 0:
   // 8p = 8m, so m = (8^-1 mod q) * 8p, and t = p - m. Then n*p = (n mod q)*m + (n mod 8)*t.
   const Point p8 = cofactor_times(p);
