@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "common/fuzz_world.hpp"
+#include "small_order_points.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/sign.hpp"
@@ -276,15 +277,7 @@ constexpr const char* kVrfSeedHex[4] = {
     "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
     "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
     "833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42"};
-constexpr const char* kVrfSmallOrderHex[8] = {
-    "0100000000000000000000000000000000000000000000000000000000000000",
-    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-    "0000000000000000000000000000000000000000000000000000000000000000",
-    "0000000000000000000000000000000000000000000000000000000000000080",
-    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
-    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
-    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
-    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa"};
+constexpr const auto& kVrfSmallOrderHex = testkit::kSmallOrderPointsHex;
 // RFC 9381 Appendix B.3, Examples 16, 17, 18: PK, alpha, pi (keys 0, 1, 2 above).
 struct VrfExample {
   const char* pk;
@@ -302,16 +295,16 @@ constexpr VrfExample kVrfExamples[3] = {
      "9bc0f79119cc5604bf02d23b4caede71393cedfbb191434dd016d30177ccbf8096bb474e53895c362d8628ee9f9ea3c0"
      "e52c7a5c691b6c18c9979866568add7a2d41b00b05081ed0f58ee5e31b3a970e"}};
 
-Bytes_ vrf_hex(const std::string& hex) {
+Bytes_ vrf_hex(std::string_view hex) {
   Bytes_ out(hex.size() / 2);
-  if (hex.size() % 2 != 0 || !from_hex(hex, out)) die("bad hex in the VRF seeds: " + hex);
+  if (hex.size() % 2 != 0 || !from_hex(hex, out)) die("bad hex in the VRF seeds: " + std::string(hex));
   return out;
 }
 
 template <std::size_t N>
-Bytes<N> vrf_hex_bytes(const char* hex) {
+Bytes<N> vrf_hex_bytes(std::string_view hex) {
   const Bytes_ v = vrf_hex(hex);
-  if (v.size() != N) die(std::string("wrong length in the VRF seeds: ") + hex);
+  if (v.size() != N) die("wrong length in the VRF seeds: " + std::string(hex));
   Bytes<N> out;
   std::copy(v.begin(), v.end(), out.v.begin());
   return out;

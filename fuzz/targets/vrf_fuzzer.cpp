@@ -72,6 +72,7 @@
 #include <system_error>
 
 #include "common/check.hpp"
+#include "small_order_points.hpp"
 #include "midnight/core/bytes.hpp"
 #include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/hash.hpp"
@@ -98,17 +99,7 @@ constexpr Scalar kGroupOrder{{0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0x
                               0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
                               0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10}};
 
-// The eight points of order dividing 8, canonically encoded (index 0: the identity).
-constexpr std::array<const char*, 8> kSmallOrderHex{{
-    "0100000000000000000000000000000000000000000000000000000000000000",
-    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-    "0000000000000000000000000000000000000000000000000000000000000000",
-    "0000000000000000000000000000000000000000000000000000000000000080",
-    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
-    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
-    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
-    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
-}};
+constexpr const auto& kSmallOrderHex = testkit::kSmallOrderPointsHex;
 // The fixed keys' seeds: RFC 8032 §7.1 TEST 1, TEST 2, TEST 3 and TEST SHA(abc).
 constexpr std::array<const char*, 4> kSeedHex{{
     "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
@@ -118,7 +109,7 @@ constexpr std::array<const char*, 4> kSeedHex{{
 }};
 
 template <std::size_t N>
-Bytes<N> from_hex_or_die(const char* hex) {
+Bytes<N> from_hex_or_die(std::string_view hex) {
   Bytes<N> out;
   MIDNIGHT_FUZZ_CHECK(from_hex(hex, out.v), "a constant of the harness is not hex");
   return out;

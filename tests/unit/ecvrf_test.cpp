@@ -18,6 +18,7 @@
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/sign.hpp"
 #include "hex_support.hpp"
+#include "small_order_points.hpp"
 #include "test_support.hpp"
 
 namespace midnight {
@@ -102,18 +103,7 @@ constexpr std::array<Rfc9381Example, 3> kRfc9381Examples{{
      "2118fec1219202a0edcf038bb6373241578be7217ba85a2687f7a0310b2df19f"},
 }};
 
-// The eight points of order dividing 8, canonically encoded: the identity (order 1),
-// (0, -1) (order 2), the two of order 4 and the four of order 8.
-constexpr std::array<std::string_view, 8> kSmallOrderPoints{{
-    "0100000000000000000000000000000000000000000000000000000000000000",
-    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-    "0000000000000000000000000000000000000000000000000000000000000000",
-    "0000000000000000000000000000000000000000000000000000000000000080",
-    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
-    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
-    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
-    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
-}};
+constexpr const auto& kSmallOrderPoints = testkit::kSmallOrderPointsHex;
 constexpr std::string_view kOrderTwoPoint = kSmallOrderPoints[1];
 constexpr std::string_view kOrderEightPoint = kSmallOrderPoints[4];
 // y = 2: (y^2 - 1) / (d y^2 + 1) is not a square, so no x exists.
