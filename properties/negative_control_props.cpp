@@ -8,6 +8,9 @@
 //   retry without the lock rule  breaks Agreement (tla/MCNegNoLock.cfg) and, far more often,
 //                               the lock monitor of property 2
 //   restart without the journal  breaks the crash-restart property (a double vote or a lock)
+//   VRF rank without verification  splits honest nodes that hold the same candidates, when a
+//                               Byzantine proposer sends one signed header with different
+//                               proofs to different nodes
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
@@ -19,6 +22,7 @@
 #include "adversary.hpp"
 #include "midnight/sim/simulator.hpp"
 #include "support.hpp"
+#include "vrf_rank.hpp"
 
 namespace midnight::prop {
 namespace {
@@ -102,6 +106,18 @@ TEST(NegativeControl, RestartWithoutJournalBreaksCrashRestart) {
         check_quorum_safety(sim::run_simulation(c));
       },
       "violation");
+}
+
+// The ranker is a model of on_proposal and the pick in vrf_rank.cpp
+// (Ranker::unverified_proof_to_hash), not a library option: it keeps the signature and
+// one-proposal-per-proposer rules and ranks by ecvrf_proof_to_hash of whatever proof it
+// holds. Only the identical-ranking clause is checked, so the control fails for the
+// reason it targets: two nodes with the same candidates choose different blocks.
+TEST(NegativeControl, UnverifiedVrfRankSplitsHonestNodes) {
+  expect_found_and_shrunk(
+      "NegativeControl.UnverifiedVrfRankSplitsHonestNodes",
+      [] { check_vrf_ranking(*gen_rank_scenario(), Ranker::unverified_proof_to_hash, false); },
+      "picked different blocks");
 }
 
 }  // namespace
