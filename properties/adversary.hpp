@@ -42,6 +42,7 @@ struct AdversarySpec {
   // moment of round 0's votes, when it may have finalized while the rest have not. The
   // rest then hold a quorum only with the Byzantine weight and must not finalize another
   // block. (The general adversary reaches this corner too rarely to find in 1000 cases.)
+  // Lowest hash or first-to-quorum only: the pick does not matter to it.
   bool lock_attack = false;
   sim::NegativeControl control = sim::NegativeControl::none;
 };

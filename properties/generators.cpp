@@ -269,7 +269,9 @@ rc::Gen<std::vector<std::size_t>> gen_permutation(std::size_t n) {
   });
 }
 
-rc::Gen<sim::Policy> gen_policy() { return gen::element(sim::Policy::lowest_hash, sim::Policy::first_to_quorum); }
+rc::Gen<sim::Policy> gen_policy() {
+  return gen::element(sim::Policy::lowest_hash, sim::Policy::first_to_quorum, sim::Policy::vrf);
+}
 
 rc::Gen<std::uint64_t> gen_seed() { return gen::arbitrary<std::uint64_t>(); }
 
@@ -412,7 +414,7 @@ rc::Gen<BlockHeader> gen_header() {
 }
 
 rc::Gen<Proposal> gen_proposal() {
-  return gen::exec([] { return Proposal{*gen_header(), *gen_bytes<64>()}; });
+  return gen::exec([] { return Proposal{*gen_header(), *gen_bytes<64>(), *gen_bytes<80>()}; });
 }
 
 rc::Gen<Vote> gen_vote() {
@@ -568,7 +570,7 @@ void showValue(const BlockHeader& h, std::ostream& os) {
 
 void showValue(const Proposal& p, std::ostream& os) {
   showValue(p.header, os);
-  os << " signed " << to_hex(p.signature);
+  os << " signed " << to_hex(p.signature) << " vrf proof " << to_hex(p.vrf_proof);
 }
 
 void showValue(const Vote& v, std::ostream& os) {

@@ -150,7 +150,7 @@ rc::Gen<bool> gen_chance(int percent);
 // A permutation of 0..n-1 (Fisher-Yates over generated indices).
 rc::Gen<std::vector<std::size_t>> gen_permutation(std::size_t n);
 
-rc::Gen<sim::Policy> gen_policy();                   // lowest-hash or first-to-quorum
+rc::Gen<sim::Policy> gen_policy();                   // lowest-hash, first-to-quorum or vrf, equally often
 rc::Gen<std::uint64_t> gen_seed();                   // any 64-bit seed
 rc::Gen<std::size_t> gen_mempool_size();             // 0..kMaxPropMempool, small more often
 rc::Gen<std::uint32_t> gen_max_rounds(std::uint32_t lo, std::uint32_t hi);  // within 1..kMaxRounds
@@ -161,7 +161,7 @@ rc::Gen<RoundTiming> gen_timing(std::uint64_t min_phase_ms = 200);
 
 // A whole configuration, for properties that hold under the fault model whatever the
 // network: membership, Byzantine members under a third, any network, up to one
-// partition, slow nodes and crashes (each about a third of the time), either policy.
+// partition, slow nodes and crashes (each about a third of the time), any policy.
 struct SimSpec {
   std::size_t min_nodes = 1;
   std::size_t max_nodes = kMaxPropNodes;
@@ -205,7 +205,7 @@ rc::Gen<Bytes<N>> gen_bytes() {
 }
 // Any header the codec accepts (version kHeaderVersion, every other field arbitrary).
 rc::Gen<BlockHeader> gen_header();
-rc::Gen<Proposal> gen_proposal();
+rc::Gen<Proposal> gen_proposal();  // any header, signature and VRF proof bytes
 // Any vote the codec accepts: an approving vote names a non-zero block.
 rc::Gen<Vote> gen_vote();
 // Any certificate the codec accepts: 1..kMaxMembers signatures (few more often),

@@ -56,7 +56,9 @@ RC_GTEST_PROP(Partition, OnlyAQuorumSideFinalizesWhilePartitioned, ()) {
     const std::uint64_t at_least = *gen_chance(50) ? c.timing.round_ms() : 0;
     p.heal_ms = std::max(p.heal_ms, p.start_ms + at_least + *gen::inRange<std::uint64_t>(0, horizon + 1));
     c.partitions.push_back(p);
-    c.policy = *gen_chance(75) ? sim::Policy::lowest_hash : sim::Policy::first_to_quorum;  // C rarely finalizes
+    // C rarely finalizes, and B costs an ECVRF verification per proposal received.
+    c.policy = *gen::weightedElement<sim::Policy>(
+        {{2, sim::Policy::lowest_hash}, {1, sim::Policy::vrf}, {1, sim::Policy::first_to_quorum}});
     c.mempool_size = *gen_mempool_size();
     c.seed = *gen_seed();
     return c;
@@ -91,13 +93,14 @@ RC_GTEST_PROP(Partition, OnlyAQuorumSideFinalizesWhilePartitioned, ()) {
   RC_CLASSIFY(constrained, "a quorum side finalized while partitioned");
   RC_CLASSIFY(minority_cut_a_round, "a side without a quorum was cut off for a whole round");
   RC_CLASSIFY(config.byzantine > 0, "byzantine");
+  RC_TAG(sim::to_string(config.policy));
 }
 
 // After the partition heals on a synchronous network, every node finalizes the same
 // block, and no later than S(r_h) + T_c + 2Δ.
 //
-// The bound, from spec/claims.md §3.1 (all members honest, one mempool, lowest hash,
-// perfect clocks so ε = 0, messages delayed at most Δ = latency_max < min(T_c, T_p, T_q),
+// The bound, from spec/claims.md §3.1 (all members honest, one mempool, lowest hash or VRF
+// rank, both of which pick from a set of proposals by the set alone, perfect clocks so ε = 0, messages delayed at most Δ = latency_max < min(T_c, T_p, T_q),
 // no loss): GST is the heal time. Let r_h be the first round with S(r_h) >= heal + Δ.
 // By S(r_h) every earlier message has arrived or was lost to the partition, so knowledge
 // of polkas is final; in round r_h every undecided node either receives the highest
@@ -119,7 +122,7 @@ RC_GTEST_PROP(Partition, AllFinalizeOneBlockSoonAfterHeal, ()) {
     const std::uint64_t gst = p.heal_ms + c.latency_max_ms;
     const auto r_h = static_cast<std::uint32_t>((gst + c.timing.round_ms() - 1) / c.timing.round_ms());
     c.max_rounds = *gen_max_rounds(r_h + 1, r_h + 2);
-    c.policy = sim::Policy::lowest_hash;
+    c.policy = *gen::element(sim::Policy::lowest_hash, sim::Policy::vrf);
     c.mempool_size = *gen_mempool_size();
     c.seed = *gen_seed();
     return c;
@@ -150,6 +153,7 @@ RC_GTEST_PROP(Partition, AllFinalizeOneBlockSoonAfterHeal, ()) {
   for (std::size_t i = 0; i < config.nodes; ++i) quorum_side = quorum_side || is_quorum(side_weight(config, p, i), total);
   const bool real_split = p.heal_ms > p.start_ms;
   RC_TAG(node_band(config.nodes));
+  RC_TAG(sim::to_string(config.policy));
   RC_CLASSIFY(real_split && !quorum_side, "no side a quorum");
   RC_CLASSIFY(real_split && quorum_side, "one side a quorum");
   RC_CLASSIFY(std::any_of(r.finalized.begin(), r.finalized.end(), [&](const auto& f) { return f.at_ms >= p.heal_ms; }),

@@ -2,7 +2,8 @@
 // Both hold under the adversary of adversary.hpp: Byzantine members up to and including
 // a third of the weight that equivocate, mirror, withhold, replay old-round votes and
 // vote for blocks that do not exist, any loss, duplication and reordering, partitions
-// aimed at the vote phase, across every round the run allows.
+// aimed at the vote phase, across every round the run allows, under each of the three
+// selection policies (gen_policy).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -20,6 +21,7 @@ void tag(const sim::SimConfig& c) {
   for (std::size_t i = c.nodes - c.byzantine; i < c.nodes; ++i) f += weight_of(c, i);
   RC_TAG(node_band(c.nodes));
   RC_TAG(c.byzantine == 0 ? "no byzantine" : 3 * f == total_weight(c) ? "byzantine = W/3" : "byzantine < W/3");
+  RC_TAG(sim::to_string(c.policy));
 }
 
 RC_GTEST_PROP(QuorumSafety, NoTwoHonestNodesFinalizeDifferentBlocks, ()) {

@@ -1,4 +1,5 @@
-// Canonical selection under lowest hash (spec/protocol.md §4.3, spec/claims.md §3.1).
+// Canonical selection under lowest hash and under VRF rank (spec/protocol.md §4.3, §4.4,
+// spec/claims.md §3.1).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -80,6 +81,147 @@ RC_GTEST_PROP(Selection, LowestHashAgreesInRoundZero, ()) {
   RC_CLASSIFY(any_adopted, "some node adopted a commit");
   RC_CLASSIFY(decided_before_prevoting, "some node decided before prevoting");
   RC_CLASSIFY(!config.weights.empty(), "unequal weights");
+}
+
+// Under policy B, when every honest round-0 proposal reaches every honest node before
+// the collect deadline, every honest node prevotes the candidate with the lowest VRF
+// output among what it holds, and honest nodes that hold the same candidates agree.
+//
+// Conditions: policy B, no loss, no partition, Δ = latency_max < min(T_c, T_p, T_q), at
+// most 10 members, half the time 4 or more of which 1 or more are Byzantine, under a third
+// of the weight, in any mode. The simulator's keys, chain and genesis do not depend on the
+// seed (sim/world.cpp), so each node's round-0 output depends on its index alone: node 0's
+// is the lowest of every membership of 1 to 11 nodes, and a Byzantine member (the last
+// indices) ranks first only in larger ones. So 1 case in 24 has 12 to 16 equal members
+// and Byzantine members, equivocating or mirroring, that include the one ranked first, and
+// a single round.
+//
+// What a Byzantine proposer can do: its proof is unique per key and round (RFC 9381 full
+// uniqueness), so its rank, β_b, is fixed by the configuration like everyone's (the
+// expected outputs are computed from it alone, own_vrf_outputs); it can withhold its
+// proposal (withhold, garbage) or send its real content to some honest nodes only
+// (equivocate and mirror send the others another Merkle root, which is stored but is not
+// a candidate). Every message of round 0 is sent at S(0) = 0 and arrives by Δ < T_c, and a
+// node prevotes at T_c or once it holds a proposal from every member, so the proposals in
+// its trace are the ones it chose from. Exactly asserted, for every honest node i:
+//   - it holds every honest member's round-0 proposal, the block computed from the
+//     configuration (own_round0_block_ids), and from a Byzantine member either that
+//     member's real block or a block with another Merkle root;
+//   - its candidates C_i are the honest blocks and the Byzantine real blocks it holds; if it
+//     prevoted in round 0 it approved the lowest (β, block id) of C_i; otherwise the
+//     others' precommit quorum decided it before T_c;
+//   - if every honest node's lowest candidate is the same block X (always so when no
+//     Byzantine β is below the lowest honest one: then X is the honest block H* with the
+//     lowest (β, id)), every honest node finalizes X in round 0 by T_c + 2Δ: the honest
+//     weight, over two thirds, prevotes X by T_c, the polka reaches everyone by T_c + Δ and
+//     the precommit quorum by T_c + 2Δ;
+//   - otherwise (a Byzantine member with β below H*'s showed its real block to some honest
+//     nodes only) each honest node prevoted H* or such a Byzantine block, and the run is
+//     safe (assert_safe); nothing is claimed about liveness in round 0.
+RC_GTEST_PROP(Selection, VrfRankAgreesInRoundZero, ()) {
+  const auto config = *gen::exec([] {
+    sim::SimConfig c;
+    c.timing = *gen_timing();
+    // Half the time at least 4 members and 1 to the most Byzantine members under a third;
+    // in 1 of 12 of those, 12 or more members with a Byzantine member ranked first.
+    const int kind = *gen::weightedElement<int>({{12, 0}, {11, 1}, {1, 2}});  // honest, any, Byzantine first
+    Byzantine b;
+    b.mode = *gen::element(sim::ByzantineMode::withhold, sim::ByzantineMode::garbage, sim::ByzantineMode::equivocate,
+                           sim::ByzantineMode::mirror);
+    if (kind == 2) {
+      c.nodes = *gen::inRange<std::size_t>(12, kMaxPropNodes + 1);
+      const auto outputs = own_vrf_outputs(c, 0);
+      const auto first = static_cast<std::size_t>(std::min_element(outputs.begin(), outputs.end()) - outputs.begin());
+      const std::size_t most = max_byzantine_count(c, false);
+      b.count = c.nodes - first <= most ? *gen::inRange<std::size_t>(c.nodes - first, most + 1) : most;
+      b.mode = *gen::element(sim::ByzantineMode::equivocate, sim::ByzantineMode::mirror);
+      apply(c, b);
+      c.max_rounds = 1;  // the claim is about round 0, and later rounds of 12-16 members are costly
+    } else {
+      apply(c, *gen_membership(kind == 1 ? 4 : 1, 10));  // B verifies n^2 proofs a round
+      if (const std::size_t most = max_byzantine_count(c, false); kind == 1 && most > 0) {
+        b.count = *gen::inRange<std::size_t>(1, most + 1);
+        apply(c, b);
+      }
+    }
+    const std::uint64_t min_phase = std::min({c.timing.collect_ms, c.timing.prevote_ms, c.timing.precommit_ms});
+    apply(c, *gen_synchronous_network(min_phase - 1));
+    if (kind != 2) c.max_rounds = *gen_max_rounds(1, 2);
+    c.policy = sim::Policy::vrf;
+    c.mempool_size = *gen_mempool_size();
+    c.seed = *gen_seed();
+    return c;
+  });
+  const auto ids = own_round0_block_ids(config);
+  const auto betas = own_vrf_outputs(config, 0);
+  const std::size_t honest = config.nodes - config.byzantine;
+  auto rank = [&](std::size_t node) { return std::pair(betas[node], ids[node]); };
+  std::size_t best_honest = 0;
+  for (std::size_t i = 1; i < honest; ++i)
+    if (rank(i) < rank(best_honest)) best_honest = i;
+  bool byzantine_below = false;
+  for (std::size_t b = honest; b < config.nodes; ++b) byzantine_below = byzantine_below || rank(b) < rank(best_honest);
+  const std::uint64_t delta = config.latency_max_ms;
+  const std::uint64_t deadline = config.timing.collect_ms + 2 * delta;
+
+  const auto r = sim::run_simulation(config);
+  assert_safe(r);
+  RC_ASSERT(r.nodes.size() == config.nodes);
+  std::vector<std::size_t> lowest(honest);  // node index of each honest node's lowest candidate
+  bool some_held_a_byzantine_block = false;
+  bool decided_before_prevoting = false;
+  for (std::size_t i = 0; i < honest; ++i) {
+    const auto& t = r.nodes[i];
+    RC_ASSERT(!t.rounds.empty());
+    const auto& r0 = t.rounds[0];
+    std::vector<std::size_t> candidates;
+    std::size_t honest_seen = 0;
+    for (const auto& p : r0.proposals) {
+      if (p.block_id == ids.at(p.proposer)) {
+        candidates.push_back(p.proposer);
+        honest_seen += p.proposer < honest ? 1 : 0;
+        some_held_a_byzantine_block = some_held_a_byzantine_block || p.proposer >= honest;
+      } else {
+        // Only a Byzantine member proposes another block.
+        RC_ASSERT(p.proposer >= honest);
+      }
+    }
+    RC_ASSERT(honest_seen == honest);
+    lowest[i] = *std::min_element(candidates.begin(), candidates.end(),
+                                  [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+    RC_LOG() << "node " << i << ": " << candidates.size() << " candidates, lowest from node " << lowest[i] << " ("
+             << short_hex(ids[lowest[i]]) << ", beta " << short_hex(betas[lowest[i]]) << ")\n";
+    if (r0.prevoted) {
+      RC_ASSERT(r0.prevote_approve);
+      RC_ASSERT(r0.prevote_block == ids[lowest[i]]);
+    } else {
+      const auto* f = r.finalized_by(i);
+      RC_ASSERT(f != nullptr);
+      RC_ASSERT(f->at_ms < config.timing.collect_ms);
+      decided_before_prevoting = true;
+    }
+    RC_ASSERT(lowest[i] == best_honest || (lowest[i] >= honest && rank(lowest[i]) < rank(best_honest)));
+  }
+  const bool agreed = std::all_of(lowest.begin(), lowest.end(), [&](std::size_t x) { return x == lowest.front(); });
+  if (!byzantine_below) RC_ASSERT(agreed && lowest.front() == best_honest);
+  if (agreed) {
+    for (std::size_t i = 0; i < honest; ++i) {
+      const auto* f = r.finalized_by(i);
+      if (f == nullptr) RC_FAIL("node " + std::to_string(i) + " never finalized");
+      RC_ASSERT(f->block_id == ids[lowest.front()]);
+      RC_ASSERT(f->round == 0U);
+      RC_ASSERT(f->at_ms <= deadline);
+    }
+    RC_ASSERT(r.all_honest_finalized);
+  }
+  RC_TAG(node_band(config.nodes));
+  RC_TAG(config.byzantine > 0 ? sim::to_string(config.byzantine_mode) : "no byzantine");
+  RC_CLASSIFY(byzantine_below, "a Byzantine output below every honest one");
+  RC_CLASSIFY(some_held_a_byzantine_block, "a Byzantine block was a candidate");
+  RC_CLASSIFY(!agreed, "honest nodes split in round 0");
+  RC_CLASSIFY(ids[best_honest] != *std::min_element(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(honest)),
+              "the lowest output is not the lowest honest id");
+  RC_CLASSIFY(decided_before_prevoting, "some node decided before prevoting");
 }
 
 }  // namespace

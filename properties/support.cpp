@@ -37,6 +37,17 @@ std::vector<BlockId> own_round0_block_ids(const sim::SimConfig& c) {
   return ids;
 }
 
+std::vector<VrfOutput> own_vrf_outputs(const sim::SimConfig& c, std::uint32_t round) {
+  crypto_init();
+  sim::Rng rng(c.seed);
+  const sim::World w = sim::make_world(c, rng);
+  const auto alpha = vrf_input(w.chain, sim::kSimHeight, round, w.prev_id);
+  std::vector<VrfOutput> out;
+  for (std::size_t i = 0; i < c.nodes; ++i)
+    out.push_back(ecvrf_proof_to_hash(ecvrf_prove(w.keys[i].secret_key, alpha).value()).value());
+  return out;
+}
+
 std::uint64_t round_start(const sim::SimConfig& c, std::uint32_t r) {
   return round_start_ms(sim::kSimMidnightMs, c.timing, r);
 }

@@ -10,6 +10,7 @@
 #include <rapidcheck.h>
 
 #include "midnight/core/bytes.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 #include "midnight/sim/result.hpp"
 
 namespace midnight::prop {
@@ -28,6 +29,12 @@ std::set<BlockId> finalized_blocks(const sim::SimResult& r);
 // mempool drawn first from Rng(c.seed), world.hpp), the content every honest node builds
 // from that mempool (builder.hpp) and the round-0 header (make_header).
 std::vector<BlockId> own_round0_block_ids(const sim::SimConfig& c);
+
+// The VRF output (policy B's rank key) of each node's round-r proposal, by node index,
+// computed from the configuration alone: ECVRF of the node's key over
+// vrf_input(chain, kSimHeight, r, prev_id) of the simulator's world for c.seed. It is the
+// one output any valid proof of that node for round r can have, Byzantine or not.
+std::vector<VrfOutput> own_vrf_outputs(const sim::SimConfig& c, std::uint32_t round);
 
 // S(r): the scheduled start of round r (midnight is t = 0 in the simulator).
 std::uint64_t round_start(const sim::SimConfig& c, std::uint32_t r);
