@@ -8,8 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <random>
@@ -381,11 +384,12 @@ class JournalFile : public ::testing::Test {
     std::filesystem::remove_all(dir_, ignored);
   }
   std::string path(const char* name = "votes.journal") const { return (dir_ / name).string(); }
-  std::vector<std::uint8_t> file_bytes(const std::string& p) const {
-    auto j = FileJournal::open(p);
-    EXPECT_TRUE(j.has_value());
-    if (!j) return {};
-    return {j.value().contents().begin(), j.value().contents().end()};
+  // The file's bytes read directly, not through a FileJournal: a journal may be open
+  // (and so locked) while the test looks at its file.
+  static std::vector<std::uint8_t> file_bytes(const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    EXPECT_TRUE(in.good()) << p;
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
   static void append_raw(const std::string& p, std::span<const std::uint8_t> bytes) {
     const int fd = ::open(p.c_str(), O_WRONLY | O_APPEND);
@@ -489,6 +493,171 @@ TEST_F(JournalFile, AMovedFromJournalIsClosed) {
   ASSERT_TRUE(other.value().append(one).has_value());
   EXPECT_EQ(std::filesystem::file_size(p), 2 * kJournalFrameSize);
   EXPECT_EQ(std::filesystem::file_size(path("other.journal")), 0U);
+}
+
+// One writer per journal: the lock is on the open file, so even a second open in the
+// same process is refused, with a message a person can act on, and the first journal
+// is untouched; closing the first releases it.
+TEST_F(JournalFile, ASecondOpenOfTheSameFileIsRefusedWhileTheFirstIsOpen) {
+  const std::string p = path();
+  const std::array<JournalFrame, 1> one{encode_journal_frame(three_records()[0])};
+  {
+    auto first = FileJournal::open(p);
+    ASSERT_TRUE(first.has_value()) << first.error().message();
+    auto second = FileJournal::open(p);
+    ASSERT_FALSE(second.has_value());
+    EXPECT_EQ(second.error(), journal_errc::in_use);
+    EXPECT_NE(second.error().message().find("already open"), std::string::npos) << second.error().message();
+    ASSERT_TRUE(first.value().append(one).has_value()) << "the refused open did not disturb the first";
+    FileJournal moved = std::move(first).value();  // the lock travels with the descriptor
+    auto third = FileJournal::open(p);
+    ASSERT_FALSE(third.has_value());
+    EXPECT_EQ(third.error(), journal_errc::in_use);
+  }
+  auto again = FileJournal::open(p);
+  ASSERT_TRUE(again.has_value()) << again.error().message();
+  EXPECT_EQ(std::vector<std::uint8_t>(again.value().contents().begin(), again.value().contents().end()),
+            journal_of({three_records()[0]}));
+}
+
+// What the journal's two system calls saw: for each call, W (write) or F (flush), and the
+// file's size when it was made. A test's JournalIo forwards to the real calls and can
+// fail the call numbered `fail_at` with `fail_errno`.
+struct IoLog {
+  std::string calls;
+  std::vector<std::size_t> sizes;
+  std::size_t fail_at = SIZE_MAX;
+  int fail_errno = EIO;
+  std::size_t max_write = SIZE_MAX;  // short writes: at most this many bytes per write(2)
+
+  static std::size_t size_of(int fd) {
+    struct stat st {};
+    EXPECT_EQ(::fstat(fd, &st), 0);
+    return static_cast<std::size_t>(st.st_size);
+  }
+  bool failing(char call, int fd) {
+    sizes.push_back(size_of(fd));
+    calls.push_back(call);
+    if (calls.size() - 1 != fail_at) return false;
+    errno = fail_errno;
+    return true;
+  }
+  JournalIo io() {
+    JournalIo io;
+    io.context = this;
+    io.write = [](void* ctx, int fd, const void* bytes, std::size_t count) -> ssize_t {
+      auto* log = static_cast<IoLog*>(ctx);
+      if (log->failing('W', fd)) return -1;
+      return ::write(fd, bytes, std::min(count, log->max_write));
+    };
+    io.flush = [](void* ctx, int fd) -> int {
+      auto* log = static_cast<IoLog*>(ctx);
+      if (log->failing('F', fd)) return -1;
+      return ::fdatasync(fd);
+    };
+    return io;
+  }
+};
+
+// The write-ahead rule frame by frame (spec/journal.md §4.1): every frame is written
+// whole and flushed before the next frame is written, so at every flush the file ends
+// with the frame just written and no later one, and short writes are continued.
+TEST_F(JournalFile, EachFrameIsFlushedBeforeTheNextIsWritten) {
+  const std::string p = path();
+  const auto records = three_records();
+  std::vector<JournalFrame> frames;
+  for (const auto& r : records) frames.push_back(encode_journal_frame(r));
+  IoLog log;
+  log.max_write = 100;  // each frame takes three write(2) calls: 100, 100 and 56 bytes
+  auto j = FileJournal::open(p, log.io());
+  ASSERT_TRUE(j.has_value());
+  ASSERT_TRUE(j.value().append(frames).has_value());
+  EXPECT_EQ(log.calls, "WWWFWWWFWWWF");
+  for (std::size_t frame = 0; frame < frames.size(); ++frame) {
+    EXPECT_EQ(log.sizes[4 * frame], frame * kJournalFrameSize) << "frame " << frame << " starts after the last";
+    EXPECT_EQ(log.sizes[4 * frame + 3], (frame + 1) * kJournalFrameSize)
+        << "frame " << frame << " is flushed alone";
+  }
+  EXPECT_EQ(file_bytes(p), journal_of(records));
+  ASSERT_TRUE(j.value().append({}).has_value());
+  EXPECT_EQ(log.calls.size(), 12U) << "an empty append makes no call";
+}
+
+// A failed write or flush at any call of a three-frame append: the append fails with
+// that errno, every later append fails with EBADF (the file's state is unknown), and the
+// file holds whole frames before the failing one, which read back without an error.
+TEST_F(JournalFile, AFailedWriteOrFlushFailsTheAppendAndClosesTheJournal) {
+  const auto records = three_records();
+  std::vector<JournalFrame> frames;
+  for (const auto& r : records) frames.push_back(encode_journal_frame(r));
+  for (std::size_t fail_at = 0; fail_at < 6; ++fail_at) {
+    const std::string p = path(("votes-" + std::to_string(fail_at) + ".journal").c_str());
+    IoLog log;
+    log.fail_at = fail_at;
+    log.fail_errno = fail_at % 2 == 0 ? ENOSPC : EIO;
+    {
+      auto j = FileJournal::open(p, log.io());
+      ASSERT_TRUE(j.has_value());
+      auto r = j.value().append(frames);
+      ASSERT_FALSE(r.has_value()) << "fail at call " << fail_at;
+      EXPECT_EQ(r.error(), std::error_code(log.fail_errno, std::system_category()));
+      EXPECT_EQ(log.calls.size(), fail_at + 1) << "nothing is called after the failure";
+      auto later = j.value().append(std::span(frames).first(1));
+      ASSERT_FALSE(later.has_value());
+      EXPECT_EQ(later.error(), std::errc::bad_file_descriptor);
+      auto cut = j.value().discard_after(0);
+      ASSERT_FALSE(cut.has_value());
+      EXPECT_EQ(cut.error(), std::errc::bad_file_descriptor);
+    }
+    const auto bytes = file_bytes(p);
+    const std::size_t written = (fail_at + 1) / 2;  // frames whose write(2) succeeded
+    EXPECT_EQ(bytes.size(), written * kJournalFrameSize) << "fail at call " << fail_at;
+    const ReadAll got = read_all(bytes);
+    EXPECT_FALSE(got.error.has_value());
+    EXPECT_EQ(got.records, std::vector<JournalRecord>(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(written)));
+    EXPECT_TRUE(FileJournal::open(p).has_value()) << "the failed journal released its lock";
+  }
+}
+
+// Why frame by frame. Storage may persist an unflushed write's sectors in any order and
+// cut it anywhere, so what a crash leaves of an append is, per 256-byte slot it wrote,
+// the new frame, nothing (the file ends) or damage. Flushing each frame before writing
+// the next confines that to the last slot: every durable state a crash can leave reads
+// without an error, as a prefix of the append's records. Written once and flushed once,
+// the same three frames can leave a damaged first slot before an intact second, which a
+// reader must call corruption, refusing a node whose released votes are all there.
+TEST(JournalReader, ACrashDuringAFrameByFrameAppendLeavesOnlyATornLastFrame) {
+  const auto records = three_records();
+  const auto whole = journal_of(records);
+  const std::vector<std::uint8_t> zeros(kJournalFrameSize, 0);
+  // Damage to the slot being written when the crash came: cut at any 16-byte boundary,
+  // zeros (a size update persisted before the data), or the frame with bytes scrambled.
+  auto damaged_slot = [&](std::size_t frame, std::size_t kind) {
+    const auto begin = whole.begin() + static_cast<std::ptrdiff_t>(frame * kJournalFrameSize);
+    std::vector<std::uint8_t> slot(begin, begin + static_cast<std::ptrdiff_t>(kJournalFrameSize));
+    if (kind < 16) slot.resize(16 * kind);
+    if (kind == 16) slot = zeros;
+    if (kind > 16) slot[(kind * 37) % kJournalFrameSize] ^= static_cast<std::uint8_t>(kind);
+    return slot;
+  };
+  for (std::size_t durable = 0; durable < records.size(); ++durable) {
+    for (std::size_t kind = 0; kind < 16 + 1 + 64; ++kind) {
+      std::vector<std::uint8_t> bytes(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(durable * kJournalFrameSize));
+      const auto slot = damaged_slot(durable, kind);
+      bytes.insert(bytes.end(), slot.begin(), slot.end());
+      const ReadAll got = read_all(bytes);
+      ASSERT_FALSE(got.error.has_value()) << durable << " frames durable, damage " << kind;
+      EXPECT_EQ(got.records, std::vector<JournalRecord>(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(durable)));
+      EXPECT_EQ(got.offset, durable * kJournalFrameSize);
+    }
+  }
+  // A state a single flush of all three frames can leave: the first slot's sector not
+  // yet written (zeros), the others written.
+  std::vector<std::uint8_t> unordered(zeros);
+  unordered.insert(unordered.end(), whole.begin() + static_cast<std::ptrdiff_t>(kJournalFrameSize), whole.end());
+  const ReadAll got = read_all(unordered);
+  ASSERT_TRUE(got.error.has_value());
+  EXPECT_EQ(*got.error, journal_errc::corrupt_frame);
 }
 
 // ---- the host contract, against a real machine ----------------------------------------

@@ -1,7 +1,8 @@
 // The vote journal as a POSIX file (journal/file_journal.hpp, spec/journal.md).
 //
 // Every system call is retried on EINTR and every read and write loops over short
-// transfers; every failure is returned as the errno it left, in std::system_category.
+// transfers; every failure is returned as the errno it left, in std::system_category
+// (a file locked by another journal is journal_errc::in_use).
 // After an append or a cut fails, the file's state is unknown (part of the frames may
 // be written; after a failed fsync the kernel may have dropped the dirty pages and a
 // later fsync can succeed without them), so the journal closes itself: every later
@@ -9,6 +10,7 @@
 #include "midnight/journal/file_journal.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,9 +38,9 @@ void close_keep_errno(int fd) {
   errno = saved;
 }
 
-int sync_retry(int fd, bool data_only) {
+int fsync_retry(int fd) {
   for (;;) {
-    const int rc = data_only ? ::fdatasync(fd) : ::fsync(fd);
+    const int rc = ::fsync(fd);
     if (rc == 0 || errno != EINTR) return rc;
   }
 }
@@ -55,7 +57,7 @@ std::string parent_directory(const std::string& path) {
 result<void> sync_directory(const std::string& dir) {
   const int fd = open_retry(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return last_error();
-  if (sync_retry(fd, false) != 0) {
+  if (fsync_retry(fd) != 0) {
     const std::error_code e = last_error();
     ::close(fd);
     return e;
@@ -87,7 +89,7 @@ result<std::vector<std::uint8_t>> read_all(int fd) {
 
 }  // namespace
 
-result<FileJournal> FileJournal::open(const std::string& path) {
+result<FileJournal> FileJournal::open(const std::string& path, JournalIo io) {
   constexpr int kFlags = O_RDWR | O_APPEND | O_CLOEXEC;
   // Open an existing file; failing that, create it exclusively, which tells us that this
   // call created it (and so must make its directory entry durable). A file created by
@@ -105,6 +107,18 @@ result<FileJournal> FileJournal::open(const std::string& path) {
     }
   }
   if (fd < 0) return last_error();
+  // One writer per journal: the lock belongs to this open file description and is
+  // released when the descriptor is closed (by the destructor, or by a crash).
+  int locked = 0;
+  do {
+    locked = ::flock(fd, LOCK_EX | LOCK_NB);
+  } while (locked != 0 && errno == EINTR);
+  if (locked != 0) {
+    const std::error_code e =
+        errno == EWOULDBLOCK ? make_error_code(journal_errc::in_use) : last_error();
+    ::close(fd);
+    return e;
+  }
   if (created) {
     if (auto synced = sync_directory(parent_directory(path)); !synced) {
       ::close(fd);
@@ -116,17 +130,18 @@ result<FileJournal> FileJournal::open(const std::string& path) {
     ::close(fd);
     return contents.error();
   }
-  return FileJournal(fd, std::move(contents).value());
+  return FileJournal(fd, std::move(contents).value(), io);
 }
 
 FileJournal::FileJournal(FileJournal&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), contents_(std::move(other.contents_)) {}
+    : fd_(std::exchange(other.fd_, -1)), contents_(std::move(other.contents_)), io_(other.io_) {}
 
 FileJournal& FileJournal::operator=(FileJournal&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
     contents_ = std::move(other.contents_);
+    io_ = other.io_;
   }
   return *this;
 }
@@ -144,7 +159,7 @@ result<void> FileJournal::discard_after(std::size_t intact_bytes) {
   do {
     rc = ::ftruncate(fd_, static_cast<off_t>(intact_bytes));
   } while (rc != 0 && errno == EINTR);
-  if (rc != 0 || sync_retry(fd_, false) != 0) {
+  if (rc != 0 || fsync_retry(fd_) != 0) {
     const std::error_code e = last_error();
     close_keep_errno(std::exchange(fd_, -1));
     return e;
@@ -152,28 +167,36 @@ result<void> FileJournal::discard_after(std::size_t intact_bytes) {
   return outcome::success();
 }
 
-result<void> FileJournal::append(std::span<const JournalFrame> frames) {
-  if (fd_ < 0) return std::error_code(EBADF, std::system_category());
-  if (frames.empty()) return outcome::success();
-  // The frames are contiguous (sizeof(JournalFrame) == kJournalFrameSize): one buffer.
-  const auto bytes = std::as_bytes(frames);
+result<void> FileJournal::write_frame(const JournalFrame& frame) {
+  const auto* bytes = frame.data();
   std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+  while (done < frame.size()) {
+    const ssize_t n = io_.write != nullptr ? io_.write(io_.context, fd_, bytes + done, frame.size() - done)
+                                           : ::write(fd_, bytes + done, frame.size() - done);
     if (n <= 0) {
       if (n < 0 && errno == EINTR) continue;
       if (n == 0) errno = EIO;  // no progress on a regular file: do not spin
-      const std::error_code e = last_error();
-      close_keep_errno(std::exchange(fd_, -1));
-      return e;
+      return last_error();
     }
     done += static_cast<std::size_t>(n);
   }
   // fdatasync also writes the metadata needed to read the data back (the file size).
-  if (sync_retry(fd_, true) != 0) {
-    const std::error_code e = last_error();
-    close_keep_errno(std::exchange(fd_, -1));
-    return e;
+  for (;;) {
+    const int rc = io_.flush != nullptr ? io_.flush(io_.context, fd_) : ::fdatasync(fd_);
+    if (rc == 0) return outcome::success();
+    if (errno != EINTR) return last_error();
+  }
+}
+
+result<void> FileJournal::append(std::span<const JournalFrame> frames) {
+  if (fd_ < 0) return std::error_code(EBADF, std::system_category());
+  // One frame per flush: the frame before the one being written is always durable, so
+  // whatever a crash leaves, only the last frame of the file can be damaged.
+  for (const JournalFrame& frame : frames) {
+    if (auto written = write_frame(frame); !written) {
+      close_keep_errno(std::exchange(fd_, -1));
+      return written.error();
+    }
   }
   return outcome::success();
 }

@@ -24,6 +24,8 @@ const char* ErrorTable<journal_errc>::message(journal_errc e) {
   switch (e) {
     case journal_errc::corrupt_frame: return "a journal frame is damaged and another frame follows it";
     case journal_errc::bad_record: return "an intact journal frame holds an unknown or malformed record";
+    case journal_errc::in_use:
+      return "the journal file is already open (locked by this or another process): one writer per journal";
   }
   return "unknown journal error";
 }

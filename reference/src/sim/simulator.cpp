@@ -227,7 +227,8 @@ bool Simulator::journal_step(HonestNode& h, Actions actions) {
   if (appended == 0) return true;  // nothing to make durable (an armed crash waits for a step that has)
   if (!h.armed) return true;
   if (*h.armed == CrashPoint::torn_append) {
-    // Any prefix of the append can be what reached the disk, cut inside its last frame.
+    // The host flushes frame by frame (spec/journal.md §4.1), so what reached the disk is
+    // the frames flushed before the crash and part of the one being written: a prefix.
     h.journal.resize(before + static_cast<std::size_t>(rng_.below(appended)));
   }
   go_down(h);

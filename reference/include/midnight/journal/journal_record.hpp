@@ -51,6 +51,7 @@ static_assert(kJournalLockPayload <= kMaxJournalPayload, "a lock record fits in 
 enum class journal_errc {
   corrupt_frame = 1,  // a frame that fails its check with another frame after it
   bad_record,         // an intact frame whose payload is not a known, well-formed record
+  in_use,             // FileJournal::open: the file is locked by another open journal
 };
 
 template <>
