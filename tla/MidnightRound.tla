@@ -19,12 +19,19 @@
 (* does not exist. Honest nodes may use any subset, so this is the        *)
 (* strongest adversary: it equivocates, withholds (a node may ignore its  *)
 (* messages) and votes for anything.                                       *)
+(*                                                                         *)
+(* Silent members send nothing at this height: an honest member crashed   *)
+(* for the whole height, or a Byzantine member that withholds. They are    *)
+(* neither honest (they take no step) nor Byzantine (nothing of theirs is  *)
+(* in the sets), so the liveness configurations can state how much silent  *)
+(* weight Termination tolerates.                                            *)
 (***************************************************************************)
 EXTENDS Integers, FiniteSets
 
 CONSTANTS
     Nodes,        \* the members; each has weight 1
     Byzantine,    \* the Byzantine members
+    Silent,       \* members that send nothing at this height (crashed, or withholding)
     MaxRound,     \* rounds 0 .. MaxRound
     Quorum,       \* the protocol's quorum: 2 * N \div 3 + 1 (strictly more than 2/3)
     LockRule,     \* TRUE: as specified; FALSE: negative control, retries without the lock rule
@@ -35,11 +42,11 @@ CONSTANTS
     HealRound,    \* rounds before HealRound are partitioned; 0: no partition
     Synchronous   \* TRUE: from HealRound on, the network is synchronous (for liveness)
 
-ASSUME Byzantine \subseteq Nodes /\ SideA \subseteq Nodes
+ASSUME Byzantine \subseteq Nodes /\ Silent \subseteq Nodes /\ Byzantine \cap Silent = {} /\ SideA \subseteq Nodes
 ASSUME MaxRound \in Nat /\ HealRound \in Nat /\ Quorum \in 1 .. Cardinality(Nodes)
 ASSUME Policy \in {"lowest-hash", "vrf", "first-to-quorum"}
 
-Honest == Nodes \ Byzantine
+Honest == Nodes \ (Byzantine \cup Silent)
 N == Cardinality(Nodes)
 Rounds == 0 .. MaxRound
 
