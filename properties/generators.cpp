@@ -154,6 +154,14 @@ rc::Gen<Byzantine> gen_byzantine(const sim::SimConfig& c, std::vector<sim::Byzan
   });
 }
 
+rc::Gen<Byzantine> gen_silent(const sim::SimConfig& c) {
+  const std::size_t max_count = max_byzantine_count(c, false);
+  if (max_count == 0) return gen::just(Byzantine{.count = 0, .mode = sim::ByzantineMode::withhold});
+  return gen::map(gen::inRange<std::size_t>(1, max_count + 1), [](std::size_t count) {
+    return Byzantine{.count = count, .mode = sim::ByzantineMode::withhold};
+  });
+}
+
 rc::Gen<NetworkSchedule> gen_network(NetworkSpec spec) {
   return gen::exec([spec] {
     NetworkSchedule n;

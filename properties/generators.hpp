@@ -103,6 +103,12 @@ rc::Gen<Members> gen_membership(std::size_t lo = 1, std::size_t hi = kMaxPropNod
 // mode is one of `modes` (default: withhold, garbage, equivocate and mirror).
 rc::Gen<Byzantine> gen_byzantine(const sim::SimConfig& c, std::vector<sim::ByzantineMode> modes = {});
 
+// Silent members for c's membership (c.nodes and c.weights set): Byzantine members that
+// withhold everything (spec/claims.md §3.1), 1 to the largest count whose weight is
+// strictly under a third, so that the honest members hold a quorum; none when no
+// non-empty suffix is that light.
+rc::Gen<Byzantine> gen_silent(const sim::SimConfig& c);
+
 // The largest `count` such that the last `count` node indices of c hold weight f with
 // 3f < W, or with 3f <= W when `include_a_third` (0 if none does).
 std::size_t max_byzantine_count(const sim::SimConfig& c, bool include_a_third);

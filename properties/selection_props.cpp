@@ -14,16 +14,19 @@ namespace {
 
 namespace gen = rc::gen;
 
-// When every proposal reaches every node before the collect deadline, every node that
-// prevotes in round 0 chooses the lowest block id, and that block finalizes in round 0 at
-// every node. (A node may finalize before it prevotes: when the others hold a quorum of
-// the weight, their precommits can reach it before its last proposal and its deadline.)
+// When every honest proposal reaches every honest node before the collect deadline, every
+// honest node that prevotes in round 0 chooses the lowest honest block id, and that block
+// finalizes in round 0 at every honest node. (A node may finalize before it prevotes: when
+// the others hold a quorum of the weight, their precommits can reach it before its last
+// proposal and its deadline.)
 //
-// Conditions: every member honest, no loss, no partition, lowest hash, and
-// Δ = latency_max < min(T_c, T_p, T_q) (claims.md §3.1 with GST = 0): all n round-0
-// proposals arrive by Δ < T_c, so every node's candidates are all n blocks; each
-// prevotes the lowest id at the latest at T_c, the polka reaches everyone by T_c + Δ,
-// before the prevote deadline, and the precommit quorum by T_c + 2Δ < S(1).
+// Conditions: every member honest or silent (claims.md §3.1: a third of the cases have
+// Byzantine members under a third of the weight that withhold everything), no loss, no
+// partition, lowest hash, and Δ = latency_max < min(T_c, T_p, T_q) (claims.md §3.1 with
+// GST = 0): the h honest round-0 proposals arrive by Δ < T_c and a silent member sends
+// none, so every honest node's candidates are the same h blocks; each prevotes the lowest
+// id at the latest at T_c, the polka (the honest weight, a quorum) reaches every honest
+// node by T_c + Δ, before the prevote deadline, and the precommit quorum by T_c + 2Δ < S(1).
 //
 // The expected ids are computed from the configuration alone (own_round0_block_ids):
 // every node's round-0 block is the header over the one content every member builds from
@@ -33,6 +36,7 @@ RC_GTEST_PROP(Selection, LowestHashAgreesInRoundZero, ()) {
     sim::SimConfig c;
     c.timing = *gen_timing();
     apply(c, *gen_membership(1, kMaxPropNodes));
+    if (*gen_chance(33)) apply(c, *gen_silent(c));
     const std::uint64_t min_phase = std::min({c.timing.collect_ms, c.timing.prevote_ms, c.timing.precommit_ms});
     apply(c, *gen_synchronous_network(min_phase - 1));
     c.max_rounds = *gen_max_rounds(1, 2);
@@ -42,7 +46,8 @@ RC_GTEST_PROP(Selection, LowestHashAgreesInRoundZero, ()) {
     return c;
   });
   const auto ids = own_round0_block_ids(config);
-  const BlockId lowest = *std::min_element(ids.begin(), ids.end());
+  const std::size_t honest = config.nodes - config.byzantine;  // the silent are the last indices
+  const BlockId lowest = *std::min_element(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(honest));
   const std::uint64_t delta = config.latency_max_ms;
   const std::uint64_t deadline = config.timing.collect_ms + 2 * delta;
 
@@ -51,13 +56,17 @@ RC_GTEST_PROP(Selection, LowestHashAgreesInRoundZero, ()) {
   RC_ASSERT(r.nodes.size() == config.nodes);
   bool any_adopted = false;
   bool decided_before_prevoting = false;
-  for (std::size_t i = 0; i < config.nodes; ++i) {
+  for (std::size_t i = 0; i < honest; ++i) {
     const auto& t = r.nodes[i];
     RC_ASSERT(!t.rounds.empty());
     const auto& r0 = t.rounds[0];
-    // It saw every member's round-0 proposal, and they are the expected blocks.
-    RC_ASSERT(r0.proposals.size() == config.nodes);
-    for (const auto& p : r0.proposals) RC_ASSERT(p.block_id == ids.at(p.proposer));
+    // It saw every honest member's round-0 proposal and nothing else, and they are the
+    // expected blocks.
+    RC_ASSERT(r0.proposals.size() == honest);
+    for (const auto& p : r0.proposals) {
+      RC_ASSERT(p.proposer < honest);
+      RC_ASSERT(p.block_id == ids.at(p.proposer));
+    }
     // It finalized the lowest of them in round 0, by T_c + 2Δ.
     const auto* f = r.finalized_by(i);
     if (f == nullptr) RC_FAIL("node " + std::to_string(i) + " never finalized");
@@ -81,6 +90,7 @@ RC_GTEST_PROP(Selection, LowestHashAgreesInRoundZero, ()) {
   RC_CLASSIFY(any_adopted, "some node adopted a commit");
   RC_CLASSIFY(decided_before_prevoting, "some node decided before prevoting");
   RC_CLASSIFY(!config.weights.empty(), "unequal weights");
+  RC_CLASSIFY(config.byzantine > 0, "silent members");
 }
 
 // Under policy B, when every honest round-0 proposal reaches every honest node before
