@@ -83,6 +83,10 @@ RC_GTEST_PROP(SlowNode, OthersFinalizeAndSlowNodesFollow, ()) {
     RC_LOG() << "slow node " << s << " finalized at " << f->at_ms << " ms" << (f->adopted ? " (adopted)" : "")
              << "; first fast node at " << first_fast << " ms\n";
     RC_ASSERT(f->block_id == expected);
+    // From the others' round-0 certificate: the commit it adopted, or the same precommits
+    // reaching it one by one; never from a later round of its own (the others, decided,
+    // answer its later rounds with their commit and vote no more).
+    RC_ASSERT(f->round == 0U);
     RC_ASSERT(f->at_ms <= first_fast + config.slow_ms + delta);
     any_adopted = any_adopted || f->adopted;
   }
