@@ -89,6 +89,7 @@ rc::Gen<sim::SimConfig> gen_lock_attack(AdversarySpec spec) {
     c.mempool_size = *gen_mempool_size();
     c.negative_control = spec.control;
     c.seed = *gen_seed();
+    c.key_seed = *gen_key_seed();
     return c;
   });
 }
@@ -112,6 +113,7 @@ rc::Gen<sim::SimConfig> gen_adversarial_config(AdversarySpec spec) {
     c.mempool_size = *gen_mempool_size();
     c.negative_control = spec.control;
     c.seed = *gen_seed();
+    c.key_seed = *gen_key_seed();
     return c;
   });
 }

@@ -275,6 +275,12 @@ rc::Gen<sim::Policy> gen_policy() {
 
 rc::Gen<std::uint64_t> gen_seed() { return gen::arbitrary<std::uint64_t>(); }
 
+rc::Gen<std::uint64_t> gen_key_seed() {
+  // A fixed chance, not arbitrary's size-dependent range: at small sizes arbitrary draws
+  // small values, and 0 would come far more often early in a run than late.
+  return gen::exec([] { return *gen_chance(17) ? std::uint64_t{0} : *gen::resize(100, gen_seed()); });
+}
+
 rc::Gen<std::size_t> gen_mempool_size() {
   return gen::exec([] {
     if (*gen_chance(25)) return *gen::inRange<std::size_t>(0, kMaxPropMempool + 1);
@@ -316,6 +322,7 @@ rc::Gen<sim::SimConfig> gen_sim_config(SimSpec spec) {
     c.policy = spec.any_policy ? *gen_policy() : sim::Policy::lowest_hash;
     c.mempool_size = *gen_mempool_size();
     c.seed = *gen_seed();
+    c.key_seed = *gen_key_seed();
     return c;
   });
 }
@@ -389,6 +396,7 @@ std::string simulate_command(const sim::SimConfig& c, std::string* why) {
   if (c.max_rounds != d.max_rounds) out << " --rounds " << c.max_rounds;
   if (c.mempool_size != d.mempool_size) out << " --mempool " << c.mempool_size;
   out << " --seed " << c.seed;
+  if (c.key_seed != d.key_seed) out << " --key-seed " << c.key_seed;
   if (c.timing.collect_ms != d.timing.collect_ms || c.timing.prevote_ms != d.timing.prevote_ms ||
       c.timing.precommit_ms != d.timing.precommit_ms)
     not_expressible("no flag for the round timing");
@@ -544,7 +552,7 @@ std::ostream& operator<<(std::ostream& os, const SimConfig& c) {
   }
   os << "  policy " << to_string(c.policy) << ", max_rounds " << c.max_rounds << ", timing " << c.timing.collect_ms
      << "/" << c.timing.prevote_ms << "/" << c.timing.precommit_ms << " ms, mempool " << c.mempool_size << ", reward "
-     << c.reward_per_height << ", seed " << c.seed;
+     << c.reward_per_height << ", seed " << c.seed << ", key seed " << c.key_seed;
   if (c.negative_control != NegativeControl::none) os << ", negative control " << to_string(c.negative_control);
   std::string why;
   const auto cmd = prop::simulate_command(c, &why);

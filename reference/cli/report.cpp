@@ -42,7 +42,9 @@ void print_config_line(std::ostream& out, const sim::SimConfig& c) {
   if (c.drop_probability > 0) out << ", drop " << c.drop_probability;
   if (c.duplicate_probability > 0) out << ", duplicate " << c.duplicate_probability;
   out << ", latency " << c.latency_min_ms << "-" << c.latency_max_ms << " ms, policy " << sim::to_string(c.policy)
-      << ", rounds " << c.max_rounds << ", seed " << c.seed << "\n";
+      << ", rounds " << c.max_rounds << ", seed " << c.seed;
+  if (c.key_seed != 0) out << ", key seed " << c.key_seed;
+  out << "\n";
 }
 
 void print_rounds(std::ostream& out, const sim::SimResult& r) {

@@ -152,6 +152,8 @@ int run_simulate(std::vector<std::string_view> argv) {
       c.max_rounds = static_cast<std::uint32_t>(r);
     } else if (flag == "--seed") {
       c.seed = require_u64(flag, value());
+    } else if (flag == "--key-seed") {
+      c.key_seed = require_u64(flag, value());
     } else if (flag == "--latency") {
       const auto [lo, hi] = split(value(), '-', "--latency (MIN-MAX)");
       c.latency_min_ms = require_u64(flag, lo);

@@ -33,6 +33,8 @@ expect_usage simulate --nodes 4 --policy fastest
 expect_usage simulate --nodes 4 --rounds 0
 expect_usage simulate --nodes 4 --rounds 17
 expect_usage simulate --nodes 4 --seed ''
+expect_usage simulate --nodes 4 --key-seed ''
+expect_usage simulate --nodes 4 --key-seed -1
 expect_usage decode
 expect_usage decode a b
 expect_usage decode --frob x

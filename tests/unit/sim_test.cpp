@@ -176,6 +176,63 @@ TEST(SimDeterminism, DifferentSeedsDifferentDigests) {
   EXPECT_EQ(digests.size(), 5U);
 }
 
+SimConfig busy_with_keys(std::uint64_t key_seed) {
+  SimConfig c = busy(11);
+  c.key_seed = key_seed;
+  return c;
+}
+
+// With key_seed 0 each node's key is the one of its index alone, byte for byte what it was
+// before key_seed existed (every digest, vector and fuzz seed depends on it); any other
+// key_seed gives other keys, the same ones every time.
+TEST(SimWorld, KeySeedZeroKeepsTheIndexKeys) {
+  // The public keys of nodes 0..3 printed by `midnight simulate --nodes 4 --json --trace`
+  // before key_seed was added.
+  const char* const expected[] = {
+      "3d3dc8b291b5f8eb2c2e2ca614c4f180d9669ef499e5ed72c412e56f106e990f",
+      "be6538ccdfe085b0894872c440b0e694cdc9fe3cd19aa73f1265602c6c8d5077",
+      "69850311b2fbd8ad5af87f8ad42e1eac54e18b3b4b96ed1552e6c0accbe1f349",
+      "e92ec4d321cc2904d18d2d397ecb504801d1f9e355684a320f092f2395ac014c",
+  };
+  const auto r = run_simulation(nodes(4));
+  ASSERT_EQ(r.nodes.size(), 4U);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(to_hex(r.nodes[i].key), expected[i]) << "node " << i;
+    EXPECT_EQ(node_seed(0, i).v, node_seed(i).v);
+  }
+  // The trace JSON names no key_seed when it is 0 (so existing JSON is unchanged).
+  EXPECT_EQ(to_json(r).find("key_seed"), std::string::npos);
+}
+
+TEST(SimWorld, KeySeedGivesOtherKeysAndTheSameRunTwice) {
+  auto c = busy_with_keys(0);
+  const auto base = run_simulation(c);
+  c = busy_with_keys(1);
+  const auto one = run_simulation(c);
+  c = busy_with_keys(0xdeadbeefcafef00dULL);
+  const auto other = run_simulation(c);
+  const auto again = run_simulation(c);
+  ASSERT_EQ(base.nodes.size(), one.nodes.size());
+  std::set<PublicKey> keys;
+  for (std::size_t i = 0; i < base.nodes.size(); ++i) {
+    keys.insert(base.nodes[i].key);
+    keys.insert(one.nodes[i].key);
+    keys.insert(other.nodes[i].key);
+    EXPECT_EQ(other.nodes[i].key, again.nodes[i].key);
+  }
+  EXPECT_EQ(keys.size(), 3 * base.nodes.size());  // every key differs across the three key seeds
+  EXPECT_NE(node_seed(1, 0).v, node_seed(2, 0).v);
+  // The same key_seed gives the same run: event log, JSON and digest.
+  EXPECT_EQ(other.event_log, again.event_log);
+  EXPECT_EQ(to_json(other), to_json(again));
+  EXPECT_EQ(digest(other), digest(again));
+  EXPECT_NE(digest(base), digest(one));
+  EXPECT_NE(digest(one), digest(other));
+  EXPECT_NE(to_json(other).find("\"key_seed\": 16045690984503111693"), std::string::npos);
+  expect_safe(one);
+  expect_safe(other);
+}
+
 // ---- the design's scenarios ------------------------------------------------------------
 
 TEST(SimScenario, SingleNodeFinalizesInRoundZero) {

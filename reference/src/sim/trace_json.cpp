@@ -126,6 +126,8 @@ void write_config(JsonWriter& w, const SimConfig& c) {
       .field("precommit_ms", c.timing.precommit_ms)
       .end_object();
   w.field("seed", c.seed);
+  // Only when set, so that every configuration without it prints (and digests) as before.
+  if (c.key_seed != 0) w.field("key_seed", c.key_seed);
   w.field("reward_per_height", c.reward_per_height);
   w.field("mempool_size", c.mempool_size);
   w.end_object();

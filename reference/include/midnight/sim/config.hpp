@@ -78,6 +78,10 @@ struct SimConfig {
   NegativeControl negative_control = NegativeControl::none;
   RoundTiming timing{};
   std::uint64_t seed = 1;
+  // Which keys the members hold (world.hpp, node_seed): 0 gives every node the key of its
+  // index alone, the same in every run; any other value derives node i's key from
+  // (key_seed, i), so VRF ranks and block ids are no longer tied to node indices.
+  std::uint64_t key_seed = 0;
   std::uint64_t reward_per_height = 1000;
   std::size_t mempool_size = 16;          // random transactions, same set for every honest node
 };
