@@ -23,6 +23,7 @@ void apply(sim::SimConfig& c, const Members& m) {
 void apply(sim::SimConfig& c, const Byzantine& b) {
   c.byzantine = b.count;
   c.byzantine_mode = b.mode;
+  c.byzantine_modes = b.modes;
 }
 
 void apply(sim::SimConfig& c, const NetworkSchedule& n) {
@@ -365,7 +366,12 @@ std::string simulate_command(const sim::SimConfig& c, std::string* why) {
     out << " --weights ";
     for (std::size_t i = 0; i < c.weights.size(); ++i) out << (i ? "," : "") << c.weights[i];
   }
-  if (c.byzantine > 0) out << " --byzantine " << c.byzantine << " --byzantine-mode " << sim::to_string(c.byzantine_mode);
+  if (c.byzantine > 0) {
+    out << " --byzantine " << c.byzantine << " --byzantine-mode ";
+    if (c.byzantine_modes.empty()) out << sim::to_string(c.byzantine_mode);
+    for (std::size_t i = 0; i < c.byzantine_modes.size(); ++i)
+      out << (i ? "," : "") << sim::to_string(c.byzantine_modes[i]);
+  }
   if (c.latency_min_ms != d.latency_min_ms || c.latency_max_ms != d.latency_max_ms)
     out << " --latency " << c.latency_min_ms << "-" << c.latency_max_ms;
   if (c.drop_probability != 0.0) out << " --drop " << format_number(c.drop_probability);
@@ -489,7 +495,10 @@ std::ostream& operator<<(std::ostream& os, const Members& m) {
 }
 
 std::ostream& operator<<(std::ostream& os, const Byzantine& b) {
-  return os << b.count << " Byzantine (" << sim::to_string(b.mode) << ")";
+  os << b.count << " Byzantine (";
+  if (b.modes.empty()) os << sim::to_string(b.mode);
+  for (std::size_t i = 0; i < b.modes.size(); ++i) os << (i ? "," : "") << sim::to_string(b.modes[i]);
+  return os << ")";
 }
 
 std::ostream& operator<<(std::ostream& os, const NetworkSchedule& n) {
@@ -528,8 +537,10 @@ std::ostream& operator<<(std::ostream& os, const SimConfig& c) {
   if (c.byzantine > 0) {
     std::uint64_t w = 0;
     for (std::size_t i = c.nodes - c.byzantine; i < c.nodes; ++i) w += prop::weight_of(c, i);
-    os << " (" << to_string(c.byzantine_mode) << ", nodes " << c.nodes - c.byzantine << ".." << c.nodes - 1
-       << ", weight " << w << ")";
+    os << " (";
+    if (c.byzantine_modes.empty()) os << to_string(c.byzantine_mode);
+    for (std::size_t i = 0; i < c.byzantine_modes.size(); ++i) os << (i ? "," : "") << to_string(c.byzantine_modes[i]);
+    os << ", nodes " << c.nodes - c.byzantine << ".." << c.nodes - 1 << ", weight " << w << ")";
   }
   os << "\n  network: latency " << c.latency_min_ms << "-" << c.latency_max_ms << " ms, drop "
      << prop::format_number(c.drop_probability) << ", duplicate " << prop::format_number(c.duplicate_probability) << "\n";

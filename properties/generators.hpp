@@ -56,10 +56,12 @@ struct Members {
   std::vector<std::uint64_t> weights;
 };
 
-// The simulator makes the LAST `count` node indices Byzantine.
+// The simulator makes the LAST `count` node indices Byzantine, all in `mode`, or, when
+// `modes` is not empty (a mixed coalition), each in its own: one per member, in node order.
 struct Byzantine {
   std::size_t count = 0;
   sim::ByzantineMode mode = sim::ByzantineMode::equivocate;
+  std::vector<sim::ByzantineMode> modes;
 };
 
 // Per-message latency uniform in [latency_min_ms, latency_max_ms], each message lost
@@ -79,7 +81,7 @@ struct SlowNodes {
 };
 
 void apply(sim::SimConfig& c, const Members& m);   // nodes, weights
-void apply(sim::SimConfig& c, const Byzantine& b);  // byzantine, byzantine_mode
+void apply(sim::SimConfig& c, const Byzantine& b);  // byzantine, byzantine_mode, byzantine_modes
 void apply(sim::SimConfig& c, const NetworkSchedule& n);
 void apply(sim::SimConfig& c, const SlowNodes& s);
 

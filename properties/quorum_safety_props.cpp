@@ -24,6 +24,7 @@ void tag(const sim::SimConfig& c) {
   RC_TAG(node_band(c.nodes));
   RC_TAG(c.byzantine == 0 ? "no byzantine" : 3 * f == total_weight(c) ? "byzantine = W/3" : "byzantine < W/3");
   RC_TAG(sim::to_string(c.policy));
+  RC_CLASSIFY(!c.byzantine_modes.empty(), "mixed coalition");
   // Under policy B the member with the lowest round-0 VRF output is the first-ranked
   // proposer; with the keys drawn from key_seed it is a Byzantine one in a share of the
   // cases (with index-only keys it almost never was: the Byzantine members are the last

@@ -25,7 +25,13 @@ std::string choice(bool voted, bool approve, const BlockId& id) {
 
 void print_config_line(std::ostream& out, const sim::SimConfig& c) {
   out << "n=" << c.nodes;
-  if (c.byzantine > 0) out << ", " << c.byzantine << " byzantine (" << sim::to_string(c.byzantine_mode) << ")";
+  if (c.byzantine > 0) {
+    out << ", " << c.byzantine << " byzantine (";
+    if (c.byzantine_modes.empty()) out << sim::to_string(c.byzantine_mode);
+    for (std::size_t i = 0; i < c.byzantine_modes.size(); ++i)
+      out << (i ? "," : "") << sim::to_string(c.byzantine_modes[i]);
+    out << ")";
+  }
   for (const auto& p : c.partitions) {
     out << ", partition {";
     for (std::size_t i = 0; i < p.side_a.size(); ++i) out << (i ? "," : "") << p.side_a[i];
@@ -84,7 +90,7 @@ void print_rounds(std::ostream& out, const sim::SimResult& r) {
   }
   for (const auto& n : r.nodes)
     if (n.byzantine)
-      out << "  node " << n.node << " is byzantine (" << sim::to_string(r.config.byzantine_mode) << "), sent "
+      out << "  node " << n.node << " is byzantine (" << sim::to_string(sim::byzantine_mode_of(r.config, n.node)) << "), sent "
           << n.messages_sent << " messages\n";
 }
 

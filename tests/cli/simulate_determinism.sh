@@ -35,6 +35,16 @@ for mode in equivocate withhold garbage; do
   check "$mode: exit 0" [ "$RC" -eq 0 ]
   check "$mode: agreement" grep -q '^  "agreement": true,$' "$WORK/out"
 done
+# A mixed coalition: one mode per Byzantine node, in node order, named in the JSON.
+run simulate --nodes 7 --byzantine 2 --byzantine-mode withhold,equivocate --json --trace
+check "mixed coalition: exit 0" [ "$RC" -eq 0 ]
+check "mixed coalition: agreement" grep -q '^  "agreement": true,$' "$WORK/out"
+check "mixed coalition: the modes are in the JSON" grep -q '"byzantine_modes": \["withhold", "equivocate"\]' "$WORK/out"
+run simulate --nodes 7 --byzantine 2 --byzantine-mode withhold,equivocate --trace
+check "mixed coalition: each node's mode in the text" grep -q 'node 5 is byzantine (withhold)' "$WORK/out"
+check "mixed coalition: each node's mode in the text" grep -q 'node 6 is byzantine (equivocate)' "$WORK/out"
+run simulate --nodes 7 --byzantine 2 --byzantine-mode equivocate --json
+check_not "one mode: no byzantine_modes in the JSON" grep -q '"byzantine_modes"' "$WORK/out"
 run simulate --nodes 7 --drop 0.05 --duplicate 0.2 --crash 6@1500 --slow 5 --policy lowest-hash --rounds 8 --json
 check "mixed faults: exit 0" [ "$RC" -eq 0 ]
 check "mixed faults: agreement" grep -q '^  "agreement": true,$' "$WORK/out"

@@ -19,6 +19,10 @@ expect_usage simulate --nodes 99999999999999999999999
 expect_usage simulate --nodes 4 --bogus
 expect_usage simulate --nodes 4 --byzantine 4
 expect_usage simulate --nodes 4 --byzantine-mode sneaky
+expect_usage simulate --nodes 7 --byzantine 2 --byzantine-mode mirror,sneaky
+expect_usage simulate --nodes 7 --byzantine 2 --byzantine-mode mirror,
+expect_usage simulate --nodes 7 --byzantine 2 --byzantine-mode mirror,garbage,withhold
+expect_usage simulate --nodes 7 --byzantine-mode mirror,garbage
 expect_usage simulate --nodes 4 --partition '2|3@0-5000'
 expect_usage simulate --nodes 4 --partition '2|2'
 expect_usage simulate --nodes 4 --partition '2|2@5000-0'

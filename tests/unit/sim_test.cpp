@@ -142,6 +142,28 @@ TEST(SimConfig, ValidateRejectsNonsense) {
   EXPECT_TRUE(r.finalized.empty());
 }
 
+TEST(SimConfig, ByzantineModesAreEmptyOrOnePerByzantineNode) {
+  auto c = nodes(7);
+  c.byzantine = 2;
+  c.byzantine_modes = {ByzantineMode::mirror, ByzantineMode::garbage};
+  EXPECT_EQ(validate(c), "");
+  c.byzantine_modes.push_back(ByzantineMode::withhold);
+  EXPECT_EQ(validate(c), "byzantine modes must be empty or one per Byzantine node: 2 Byzantine nodes, 3 modes");
+  c.byzantine_modes = {ByzantineMode::mirror};
+  EXPECT_NE(validate(c), "");
+  c.byzantine = 0;
+  EXPECT_NE(validate(c), "");  // a list without Byzantine nodes is a mistake, not a no-op
+  c.byzantine_modes.clear();
+  EXPECT_EQ(validate(c), "");
+  // The mode of each Byzantine node: its entry, in node order, or the one mode.
+  c.byzantine = 2;
+  c.byzantine_mode = ByzantineMode::withhold;
+  EXPECT_EQ(byzantine_mode_of(c, 5), ByzantineMode::withhold);
+  c.byzantine_modes = {ByzantineMode::mirror, ByzantineMode::garbage};
+  EXPECT_EQ(byzantine_mode_of(c, 5), ByzantineMode::mirror);
+  EXPECT_EQ(byzantine_mode_of(c, 6), ByzantineMode::garbage);
+}
+
 TEST(SimWorld, NodeKeysDoNotDependOnTheSeed) {
   auto a = run_simulation(nodes(3, 1));
   auto b = run_simulation(nodes(3, 2));
@@ -326,6 +348,29 @@ TEST_P(SimByzantine, SevenNodesTwoByzantineAgree) {
 INSTANTIATE_TEST_SUITE_P(Modes, SimByzantine,
                          ::testing::Values(ByzantineMode::equivocate, ByzantineMode::withhold, ByzantineMode::garbage),
                          [](const ::testing::TestParamInfo<ByzantineMode>& mode) { return std::string(to_string(mode.param)); });
+
+// A mixed coalition: each Byzantine node acts in its own mode (the withholding one sends
+// nothing, the equivocating one proposes twice and votes), and the run stays safe.
+TEST(SimScenario, MixedCoalitionEachInItsOwnMode) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    auto c = nodes(7, seed);
+    c.byzantine = 2;
+    c.byzantine_modes = {ByzantineMode::withhold, ByzantineMode::equivocate};
+    const auto r = run_simulation(c);
+    expect_safe(r);
+    EXPECT_TRUE(r.all_honest_finalized) << "seed " << seed;
+    ASSERT_EQ(r.nodes.size(), 7U);
+    EXPECT_EQ(r.nodes[5].messages_sent, 0U);
+    EXPECT_GT(r.nodes[6].messages_sent, 0U);
+    c.byzantine_modes = {ByzantineMode::equivocate, ByzantineMode::withhold};
+    const auto swapped = run_simulation(c);
+    EXPECT_GT(swapped.nodes[5].messages_sent, 0U);
+    EXPECT_EQ(swapped.nodes[6].messages_sent, 0U);
+    // The list is in the trace JSON; a configuration without it prints no such key.
+    EXPECT_NE(to_json(r).find("\"byzantine_modes\": [\"withhold\", \"equivocate\"]"), std::string::npos);
+  }
+  EXPECT_EQ(to_json(run_simulation(busy(11))).find("byzantine_modes"), std::string::npos);
+}
 
 // The checker itself: with a third or more of equivocators the protocol promises
 // nothing, and the adaptive equivocator does split two honest nodes; the run must say so.

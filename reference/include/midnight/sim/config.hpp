@@ -65,6 +65,9 @@ struct SimConfig {
   std::vector<std::uint64_t> weights;     // empty = all 1; else one per node
   std::size_t byzantine = 0;              // the last `byzantine` node indices
   ByzantineMode byzantine_mode = ByzantineMode::equivocate;
+  // A mixed coalition: empty, every Byzantine member uses byzantine_mode; otherwise one
+  // mode per Byzantine member, in node order (the first is node nodes - byzantine's).
+  std::vector<ByzantineMode> byzantine_modes;
   std::uint64_t latency_min_ms = 20;      // per message, uniform in [min, max]
   std::uint64_t latency_max_ms = 200;
   double drop_probability = 0.0;
@@ -88,6 +91,10 @@ struct SimConfig {
 
 // Empty when the configuration can be run; otherwise a one-line reason.
 std::string validate(const SimConfig& config);
+
+// The mode of Byzantine node `node` (nodes - byzantine <= node < nodes): its entry of
+// byzantine_modes, or byzantine_mode when that list is empty.
+ByzantineMode byzantine_mode_of(const SimConfig& config, std::size_t node);
 
 // Display names ("equivocate", "lowest-hash", ...) and their inverses (false if unknown).
 const char* to_string(ByzantineMode mode);
