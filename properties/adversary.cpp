@@ -9,16 +9,28 @@ namespace midnight::prop {
 
 namespace gen = rc::gen;
 
-rc::Gen<Byzantine> gen_byzantine_up_to_a_third(const sim::SimConfig& c) {
+rc::Gen<Byzantine> gen_byzantine_up_to_a_third(const sim::SimConfig& c, bool mixed) {
   const std::size_t max_count = max_byzantine_count(c, true);
-  return gen::exec([max_count] {
+  return gen::exec([max_count, mixed] {
+    const auto gen_mode = gen::weightedElement<sim::ByzantineMode>({{3, sim::ByzantineMode::mirror},
+                                                                     {3, sim::ByzantineMode::equivocate},
+                                                                     {1, sim::ByzantineMode::garbage},
+                                                                     {1, sim::ByzantineMode::withhold}});
     Byzantine b;
-    b.mode = *gen::weightedElement<sim::ByzantineMode>({{3, sim::ByzantineMode::mirror},
-                                                         {3, sim::ByzantineMode::equivocate},
-                                                         {1, sim::ByzantineMode::garbage},
-                                                         {1, sim::ByzantineMode::withhold}});
+    b.mode = *gen_mode;
     if (max_count == 0 || *gen_chance(17)) return b;  // none a sixth of the time
     b.count = *gen::arbitrary<bool>() ? max_count : *gen::inRange<std::size_t>(1, max_count + 1);
+    // A mixed coalition a third of the time: members that act differently at once (one
+    // equivocates while another mirrors each honest node's choice, or withholds its weight
+    // from a quorum the rest is splitting) are a different adversary from any one mode.
+    // At least two different modes, or it would be one mode spelt as a list.
+    if (mixed && b.count >= 2 && *gen_chance(33)) {
+      b.modes = *gen::container<std::vector<sim::ByzantineMode>>(b.count, gen_mode);
+      if (std::all_of(b.modes.begin(), b.modes.end(), [&](sim::ByzantineMode m) { return m == b.modes.front(); })) {
+        const auto first = b.modes.front();
+        b.modes.back() = *gen::suchThat(gen_mode, [first](sim::ByzantineMode m) { return m != first; });
+      }
+    }
     return b;
   });
 }
@@ -89,6 +101,7 @@ rc::Gen<sim::SimConfig> gen_lock_attack(AdversarySpec spec) {
     c.mempool_size = *gen_mempool_size();
     c.negative_control = spec.control;
     c.seed = *gen_seed();
+    c.key_seed = *gen_key_seed();
     return c;
   });
 }
@@ -99,7 +112,7 @@ rc::Gen<sim::SimConfig> gen_adversarial_config(AdversarySpec spec) {
   return gen::exec([spec] {
     sim::SimConfig c;
     apply(c, *gen_membership(spec.min_nodes, spec.max_nodes));
-    apply(c, *gen_byzantine_up_to_a_third(c));
+    apply(c, *gen_byzantine_up_to_a_third(c, spec.mixed_coalitions));
     apply(c, *gen_network({.max_latency_ms = 400, .max_drop = 0.3, .max_duplicate = 0.3}));
     c.max_rounds = *gen_max_rounds(2, spec.max_rounds);
     // gen::inRange narrows with RapidCheck's size, so the split is drawn as a fixed chance.
@@ -112,6 +125,7 @@ rc::Gen<sim::SimConfig> gen_adversarial_config(AdversarySpec spec) {
     c.mempool_size = *gen_mempool_size();
     c.negative_control = spec.control;
     c.seed = *gen_seed();
+    c.key_seed = *gen_key_seed();
     return c;
   });
 }

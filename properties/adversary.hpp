@@ -19,8 +19,10 @@ namespace midnight::prop {
 // The last `count` node indices, whose weight f satisfies 3f <= W; the largest such
 // count half the time (the boundary is where a weaker quorum breaks), any other count
 // otherwise, and none a sixth of the time. Modes: all four, mirror and equivocate
-// most often (they are the ones that split or carry quorums).
-rc::Gen<Byzantine> gen_byzantine_up_to_a_third(const sim::SimConfig& c);
+// most often (they are the ones that split or carry quorums). With `mixed` and two or
+// more members, a third of the time a mixed coalition: each member its own mode, drawn
+// the same way, at least two of them different.
+rc::Gen<Byzantine> gen_byzantine_up_to_a_third(const sim::SimConfig& c, bool mixed = true);
 
 // A partition cutting off a random non-empty proper subset of the nodes, starting
 // inside the first few latencies of a random round (proposals and votes in flight) and
@@ -37,6 +39,7 @@ struct AdversarySpec {
   std::size_t max_nodes = 10;
   std::uint32_t max_rounds = 5;
   bool restarts = false;
+  bool mixed_coalitions = true;  // gen_byzantine_up_to_a_third's `mixed`
   // The attack on a retry without the lock rule, and nothing else: Byzantine members at
   // a third that mirror, a lossless network, and one honest node cut off for good at a
   // moment of round 0's votes, when it may have finalized while the rest have not. The

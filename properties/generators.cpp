@@ -23,6 +23,7 @@ void apply(sim::SimConfig& c, const Members& m) {
 void apply(sim::SimConfig& c, const Byzantine& b) {
   c.byzantine = b.count;
   c.byzantine_mode = b.mode;
+  c.byzantine_modes = b.modes;
 }
 
 void apply(sim::SimConfig& c, const NetworkSchedule& n) {
@@ -156,10 +157,14 @@ rc::Gen<Byzantine> gen_byzantine(const sim::SimConfig& c, std::vector<sim::Byzan
 
 rc::Gen<Byzantine> gen_silent(const sim::SimConfig& c) {
   const std::size_t max_count = max_byzantine_count(c, false);
-  if (max_count == 0) return gen::just(Byzantine{.count = 0, .mode = sim::ByzantineMode::withhold});
-  return gen::map(gen::inRange<std::size_t>(1, max_count + 1), [](std::size_t count) {
-    return Byzantine{.count = count, .mode = sim::ByzantineMode::withhold};
-  });
+  auto silent = [](std::size_t count) {
+    Byzantine b;
+    b.count = count;
+    b.mode = sim::ByzantineMode::withhold;
+    return b;
+  };
+  if (max_count == 0) return gen::just(silent(0));
+  return gen::map(gen::inRange<std::size_t>(1, max_count + 1), silent);
 }
 
 rc::Gen<NetworkSchedule> gen_network(NetworkSpec spec) {
@@ -283,6 +288,12 @@ rc::Gen<sim::Policy> gen_policy() {
 
 rc::Gen<std::uint64_t> gen_seed() { return gen::arbitrary<std::uint64_t>(); }
 
+rc::Gen<std::uint64_t> gen_key_seed() {
+  // A fixed chance, not arbitrary's size-dependent range: at small sizes arbitrary draws
+  // small values, and 0 would come far more often early in a run than late.
+  return gen::exec([] { return *gen_chance(17) ? std::uint64_t{0} : *gen::resize(100, gen_seed()); });
+}
+
 rc::Gen<std::size_t> gen_mempool_size() {
   return gen::exec([] {
     if (*gen_chance(25)) return *gen::inRange<std::size_t>(0, kMaxPropMempool + 1);
@@ -324,6 +335,7 @@ rc::Gen<sim::SimConfig> gen_sim_config(SimSpec spec) {
     c.policy = spec.any_policy ? *gen_policy() : sim::Policy::lowest_hash;
     c.mempool_size = *gen_mempool_size();
     c.seed = *gen_seed();
+    c.key_seed = *gen_key_seed();
     return c;
   });
 }
@@ -366,7 +378,12 @@ std::string simulate_command(const sim::SimConfig& c, std::string* why) {
     out << " --weights ";
     for (std::size_t i = 0; i < c.weights.size(); ++i) out << (i ? "," : "") << c.weights[i];
   }
-  if (c.byzantine > 0) out << " --byzantine " << c.byzantine << " --byzantine-mode " << sim::to_string(c.byzantine_mode);
+  if (c.byzantine > 0) {
+    out << " --byzantine " << c.byzantine << " --byzantine-mode ";
+    if (c.byzantine_modes.empty()) out << sim::to_string(c.byzantine_mode);
+    for (std::size_t i = 0; i < c.byzantine_modes.size(); ++i)
+      out << (i ? "," : "") << sim::to_string(c.byzantine_modes[i]);
+  }
   if (c.latency_min_ms != d.latency_min_ms || c.latency_max_ms != d.latency_max_ms)
     out << " --latency " << c.latency_min_ms << "-" << c.latency_max_ms;
   if (c.drop_probability != 0.0) out << " --drop " << format_number(c.drop_probability);
@@ -397,6 +414,7 @@ std::string simulate_command(const sim::SimConfig& c, std::string* why) {
   if (c.max_rounds != d.max_rounds) out << " --rounds " << c.max_rounds;
   if (c.mempool_size != d.mempool_size) out << " --mempool " << c.mempool_size;
   out << " --seed " << c.seed;
+  if (c.key_seed != d.key_seed) out << " --key-seed " << c.key_seed;
   if (c.timing.collect_ms != d.timing.collect_ms || c.timing.prevote_ms != d.timing.prevote_ms ||
       c.timing.precommit_ms != d.timing.precommit_ms)
     not_expressible("no flag for the round timing");
@@ -489,7 +507,10 @@ std::ostream& operator<<(std::ostream& os, const Members& m) {
 }
 
 std::ostream& operator<<(std::ostream& os, const Byzantine& b) {
-  return os << b.count << " Byzantine (" << sim::to_string(b.mode) << ")";
+  os << b.count << " Byzantine (";
+  if (b.modes.empty()) os << sim::to_string(b.mode);
+  for (std::size_t i = 0; i < b.modes.size(); ++i) os << (i ? "," : "") << sim::to_string(b.modes[i]);
+  return os << ")";
 }
 
 std::ostream& operator<<(std::ostream& os, const NetworkSchedule& n) {
@@ -528,8 +549,10 @@ std::ostream& operator<<(std::ostream& os, const SimConfig& c) {
   if (c.byzantine > 0) {
     std::uint64_t w = 0;
     for (std::size_t i = c.nodes - c.byzantine; i < c.nodes; ++i) w += prop::weight_of(c, i);
-    os << " (" << to_string(c.byzantine_mode) << ", nodes " << c.nodes - c.byzantine << ".." << c.nodes - 1
-       << ", weight " << w << ")";
+    os << " (";
+    if (c.byzantine_modes.empty()) os << to_string(c.byzantine_mode);
+    for (std::size_t i = 0; i < c.byzantine_modes.size(); ++i) os << (i ? "," : "") << to_string(c.byzantine_modes[i]);
+    os << ", nodes " << c.nodes - c.byzantine << ".." << c.nodes - 1 << ", weight " << w << ")";
   }
   os << "\n  network: latency " << c.latency_min_ms << "-" << c.latency_max_ms << " ms, drop "
      << prop::format_number(c.drop_probability) << ", duplicate " << prop::format_number(c.duplicate_probability) << "\n";
@@ -552,7 +575,7 @@ std::ostream& operator<<(std::ostream& os, const SimConfig& c) {
   }
   os << "  policy " << to_string(c.policy) << ", max_rounds " << c.max_rounds << ", timing " << c.timing.collect_ms
      << "/" << c.timing.prevote_ms << "/" << c.timing.precommit_ms << " ms, mempool " << c.mempool_size << ", reward "
-     << c.reward_per_height << ", seed " << c.seed;
+     << c.reward_per_height << ", seed " << c.seed << ", key seed " << c.key_seed;
   if (c.negative_control != NegativeControl::none) os << ", negative control " << to_string(c.negative_control);
   std::string why;
   const auto cmd = prop::simulate_command(c, &why);

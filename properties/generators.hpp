@@ -56,10 +56,12 @@ struct Members {
   std::vector<std::uint64_t> weights;
 };
 
-// The simulator makes the LAST `count` node indices Byzantine.
+// The simulator makes the LAST `count` node indices Byzantine, all in `mode`, or, when
+// `modes` is not empty (a mixed coalition), each in its own: one per member, in node order.
 struct Byzantine {
   std::size_t count = 0;
   sim::ByzantineMode mode = sim::ByzantineMode::equivocate;
+  std::vector<sim::ByzantineMode> modes;
 };
 
 // Per-message latency uniform in [latency_min_ms, latency_max_ms], each message lost
@@ -79,7 +81,7 @@ struct SlowNodes {
 };
 
 void apply(sim::SimConfig& c, const Members& m);   // nodes, weights
-void apply(sim::SimConfig& c, const Byzantine& b);  // byzantine, byzantine_mode
+void apply(sim::SimConfig& c, const Byzantine& b);  // byzantine, byzantine_mode, byzantine_modes
 void apply(sim::SimConfig& c, const NetworkSchedule& n);
 void apply(sim::SimConfig& c, const SlowNodes& s);
 
@@ -158,6 +160,10 @@ rc::Gen<std::vector<std::size_t>> gen_permutation(std::size_t n);
 
 rc::Gen<sim::Policy> gen_policy();                   // lowest-hash, first-to-quorum or vrf, equally often
 rc::Gen<std::uint64_t> gen_seed();                   // any 64-bit seed
+// SimConfig::key_seed: 0 (each node's key from its index alone, as the fixed scenarios and
+// the vectors use) about a sixth of the time, any 64-bit value otherwise, so which node
+// holds the lowest block id or VRF output, honest or Byzantine, varies between cases.
+rc::Gen<std::uint64_t> gen_key_seed();
 rc::Gen<std::size_t> gen_mempool_size();             // 0..kMaxPropMempool, small more often
 rc::Gen<std::uint32_t> gen_max_rounds(std::uint32_t lo, std::uint32_t hi);  // within 1..kMaxRounds
 // The default timing (1000/1000/1000 ms) 70 % of the time, otherwise each phase in

@@ -61,6 +61,7 @@ RC_GTEST_PROP(Partition, OnlyAQuorumSideFinalizesWhilePartitioned, ()) {
         {{2, sim::Policy::lowest_hash}, {1, sim::Policy::vrf}, {1, sim::Policy::first_to_quorum}});
     c.mempool_size = *gen_mempool_size();
     c.seed = *gen_seed();
+    c.key_seed = *gen_key_seed();
     return c;
   });
   const auto r = sim::run_simulation(config);
@@ -128,6 +129,7 @@ RC_GTEST_PROP(Partition, AllFinalizeOneBlockSoonAfterHeal, ()) {
     c.policy = *gen::element(sim::Policy::lowest_hash, sim::Policy::vrf);
     c.mempool_size = *gen_mempool_size();
     c.seed = *gen_seed();
+    c.key_seed = *gen_key_seed();
     return c;
   });
   const auto& p = config.partitions.front();

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
+
 #include "adversary.hpp"
 #include "midnight/sim/simulator.hpp"
 #include "support.hpp"
@@ -22,6 +24,16 @@ void tag(const sim::SimConfig& c) {
   RC_TAG(node_band(c.nodes));
   RC_TAG(c.byzantine == 0 ? "no byzantine" : 3 * f == total_weight(c) ? "byzantine = W/3" : "byzantine < W/3");
   RC_TAG(sim::to_string(c.policy));
+  RC_CLASSIFY(!c.byzantine_modes.empty(), "mixed coalition");
+  // Under policy B the member with the lowest round-0 VRF output is the first-ranked
+  // proposer; with the keys drawn from key_seed it is a Byzantine one in a share of the
+  // cases (with index-only keys it almost never was: the Byzantine members are the last
+  // indices). Computed only when it can be true: it costs an ECVRF proof per member.
+  if (c.policy == sim::Policy::vrf && c.byzantine > 0) {
+    const auto betas = own_vrf_outputs(c, 0);
+    const auto first = static_cast<std::size_t>(std::min_element(betas.begin(), betas.end()) - betas.begin());
+    RC_CLASSIFY(is_byzantine(c, first), "vrf: a Byzantine member ranks first in round 0");
+  }
 }
 
 RC_GTEST_PROP(QuorumSafety, NoTwoHonestNodesFinalizeDifferentBlocks, ()) {

@@ -49,6 +49,7 @@ RC_GTEST_PROP(SlowNode, OthersFinalizeAndSlowNodesFollow, ()) {
     c.policy = sim::Policy::lowest_hash;
     c.mempool_size = *gen_mempool_size();
     c.seed = *gen_seed();
+    c.key_seed = *gen_key_seed();
     return c;
   });
   const std::uint64_t total = total_weight(config);

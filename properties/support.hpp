@@ -25,14 +25,16 @@ void assert_safe(const sim::SimResult& r);
 std::set<BlockId> finalized_blocks(const sim::SimResult& r);
 
 // The block id of each node's own round-0 proposal, by node index, computed from the
-// configuration alone: the simulator's world for c.seed (keys, chain, genesis and the
-// mempool drawn first from Rng(c.seed), world.hpp), the content every honest node builds
+// configuration alone: the simulator's world for c (sim::make_world: keys from
+// c.key_seed by sim::node_seed, chain, genesis and the mempool drawn first from
+// Rng(c.seed), world.hpp), the content every honest node builds
 // from that mempool (builder.hpp) and the round-0 header (make_header).
 std::vector<BlockId> own_round0_block_ids(const sim::SimConfig& c);
 
 // The VRF output (policy B's rank key) of each node's round-r proposal, by node index,
 // computed from the configuration alone: ECVRF of the node's key over
-// vrf_input(chain, kSimHeight, r, prev_id) of the simulator's world for c.seed. It is the
+// vrf_input(chain, kSimHeight, r, prev_id) of the simulator's world for c (the keys of
+// c.key_seed, as the simulator derives them in make_world). It is the
 // one output any valid proof of that node for round r can have, Byzantine or not.
 std::vector<VrfOutput> own_vrf_outputs(const sim::SimConfig& c, std::uint32_t round);
 

@@ -25,7 +25,13 @@ std::string choice(bool voted, bool approve, const BlockId& id) {
 
 void print_config_line(std::ostream& out, const sim::SimConfig& c) {
   out << "n=" << c.nodes;
-  if (c.byzantine > 0) out << ", " << c.byzantine << " byzantine (" << sim::to_string(c.byzantine_mode) << ")";
+  if (c.byzantine > 0) {
+    out << ", " << c.byzantine << " byzantine (";
+    if (c.byzantine_modes.empty()) out << sim::to_string(c.byzantine_mode);
+    for (std::size_t i = 0; i < c.byzantine_modes.size(); ++i)
+      out << (i ? "," : "") << sim::to_string(c.byzantine_modes[i]);
+    out << ")";
+  }
   for (const auto& p : c.partitions) {
     out << ", partition {";
     for (std::size_t i = 0; i < p.side_a.size(); ++i) out << (i ? "," : "") << p.side_a[i];
@@ -42,7 +48,9 @@ void print_config_line(std::ostream& out, const sim::SimConfig& c) {
   if (c.drop_probability > 0) out << ", drop " << c.drop_probability;
   if (c.duplicate_probability > 0) out << ", duplicate " << c.duplicate_probability;
   out << ", latency " << c.latency_min_ms << "-" << c.latency_max_ms << " ms, policy " << sim::to_string(c.policy)
-      << ", rounds " << c.max_rounds << ", seed " << c.seed << "\n";
+      << ", rounds " << c.max_rounds << ", seed " << c.seed;
+  if (c.key_seed != 0) out << ", key seed " << c.key_seed;
+  out << "\n";
 }
 
 void print_rounds(std::ostream& out, const sim::SimResult& r) {
@@ -82,7 +90,7 @@ void print_rounds(std::ostream& out, const sim::SimResult& r) {
   }
   for (const auto& n : r.nodes)
     if (n.byzantine)
-      out << "  node " << n.node << " is byzantine (" << sim::to_string(r.config.byzantine_mode) << "), sent "
+      out << "  node " << n.node << " is byzantine (" << sim::to_string(sim::byzantine_mode_of(r.config, n.node)) << "), sent "
           << n.messages_sent << " messages\n";
 }
 

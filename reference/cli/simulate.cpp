@@ -114,9 +114,25 @@ int run_simulate(std::vector<std::string_view> argv) {
     } else if (flag == "--byzantine") {
       c.byzantine = require_size(flag, value());
     } else if (flag == "--byzantine-mode") {
-      const auto v = value();
-      if (!sim::parse_byzantine_mode(v, c.byzantine_mode))
-        throw UsageError{"--byzantine-mode: expected equivocate, mirror, withhold or garbage, got '" + std::string(v) + "'"};
+      // One mode for every Byzantine node, or a comma-separated list: one per Byzantine
+      // node, in node order (a mixed coalition; validate() checks the count).
+      std::string_view v = value();
+      const bool list = v.find(',') != std::string_view::npos;
+      c.byzantine_modes.clear();
+      while (true) {
+        const auto comma = v.find(',');
+        const auto one = v.substr(0, comma);
+        sim::ByzantineMode m{};
+        if (!sim::parse_byzantine_mode(one, m))
+          throw UsageError{"--byzantine-mode: expected equivocate, mirror, withhold or garbage, or a comma-separated "
+                           "list of them, got '" + std::string(one) + "'"};
+        if (list)
+          c.byzantine_modes.push_back(m);
+        else
+          c.byzantine_mode = m;
+        if (comma == std::string_view::npos) break;
+        v.remove_prefix(comma + 1);
+      }
     } else if (flag == "--partition") {
       partitions.push_back(parse_partition(value()));
     } else if (flag == "--slow") {
@@ -152,6 +168,8 @@ int run_simulate(std::vector<std::string_view> argv) {
       c.max_rounds = static_cast<std::uint32_t>(r);
     } else if (flag == "--seed") {
       c.seed = require_u64(flag, value());
+    } else if (flag == "--key-seed") {
+      c.key_seed = require_u64(flag, value());
     } else if (flag == "--latency") {
       const auto [lo, hi] = split(value(), '-', "--latency (MIN-MAX)");
       c.latency_min_ms = require_u64(flag, lo);

@@ -9,6 +9,21 @@ check "same seed, identical JSON" cmp -s "$WORK/a" "$WORK/b"
 "$MIDNIGHT" "${args[@]/42/43}" >"$WORK/c" 2>/dev/null
 check_not "different seed, different run" cmp -s "$WORK/a" "$WORK/c"
 
+# --key-seed K: other keys, hence another run, the same one every time; without it (or
+# with 0) the JSON names no key_seed and the keys are those of the node indices.
+run simulate --nodes 5 --seed 9 --key-seed 0 --json --trace
+cp "$WORK/out" "$WORK/k0"
+run simulate --nodes 5 --seed 9 --json --trace
+check "--key-seed 0 is the default, byte for byte" cmp -s "$WORK/k0" "$WORK/out"
+check_not "no key_seed in the JSON by default" grep -q '"key_seed"' "$WORK/out"
+run simulate --nodes 5 --seed 9 --key-seed 77 --json --trace
+cp "$WORK/out" "$WORK/k77"
+check "--key-seed 77: exit 0" [ "$RC" -eq 0 ]
+check "the JSON names the key seed" grep -q '^    "key_seed": 77,$' "$WORK/out"
+check_not "another key seed, other keys" cmp -s "$WORK/k0" "$WORK/k77"
+run simulate --nodes 5 --seed 9 --key-seed 77 --json --trace
+check "the same key seed, identical JSON" cmp -s "$WORK/k77" "$WORK/out"
+
 run simulate --nodes 5 --seed 9
 cp "$WORK/out" "$WORK/t1"
 run simulate --nodes 5 --seed 9
@@ -20,6 +35,16 @@ for mode in equivocate withhold garbage; do
   check "$mode: exit 0" [ "$RC" -eq 0 ]
   check "$mode: agreement" grep -q '^  "agreement": true,$' "$WORK/out"
 done
+# A mixed coalition: one mode per Byzantine node, in node order, named in the JSON.
+run simulate --nodes 7 --byzantine 2 --byzantine-mode withhold,equivocate --json --trace
+check "mixed coalition: exit 0" [ "$RC" -eq 0 ]
+check "mixed coalition: agreement" grep -q '^  "agreement": true,$' "$WORK/out"
+check "mixed coalition: the modes are in the JSON" grep -q '"byzantine_modes": \["withhold", "equivocate"\]' "$WORK/out"
+run simulate --nodes 7 --byzantine 2 --byzantine-mode withhold,equivocate --trace
+check "mixed coalition: each node's mode in the text" grep -q 'node 5 is byzantine (withhold)' "$WORK/out"
+check "mixed coalition: each node's mode in the text" grep -q 'node 6 is byzantine (equivocate)' "$WORK/out"
+run simulate --nodes 7 --byzantine 2 --byzantine-mode equivocate --json
+check_not "one mode: no byzantine_modes in the JSON" grep -q '"byzantine_modes"' "$WORK/out"
 run simulate --nodes 7 --drop 0.05 --duplicate 0.2 --crash 6@1500 --slow 5 --policy lowest-hash --rounds 8 --json
 check "mixed faults: exit 0" [ "$RC" -eq 0 ]
 check "mixed faults: agreement" grep -q '^  "agreement": true,$' "$WORK/out"

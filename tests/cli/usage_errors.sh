@@ -19,6 +19,10 @@ expect_usage simulate --nodes 99999999999999999999999
 expect_usage simulate --nodes 4 --bogus
 expect_usage simulate --nodes 4 --byzantine 4
 expect_usage simulate --nodes 4 --byzantine-mode sneaky
+expect_usage simulate --nodes 7 --byzantine 2 --byzantine-mode mirror,sneaky
+expect_usage simulate --nodes 7 --byzantine 2 --byzantine-mode mirror,
+expect_usage simulate --nodes 7 --byzantine 2 --byzantine-mode mirror,garbage,withhold
+expect_usage simulate --nodes 7 --byzantine-mode mirror,garbage
 expect_usage simulate --nodes 4 --partition '2|3@0-5000'
 expect_usage simulate --nodes 4 --partition '2|2'
 expect_usage simulate --nodes 4 --partition '2|2@5000-0'
@@ -33,6 +37,8 @@ expect_usage simulate --nodes 4 --policy fastest
 expect_usage simulate --nodes 4 --rounds 0
 expect_usage simulate --nodes 4 --rounds 17
 expect_usage simulate --nodes 4 --seed ''
+expect_usage simulate --nodes 4 --key-seed ''
+expect_usage simulate --nodes 4 --key-seed -1
 expect_usage decode
 expect_usage decode a b
 expect_usage decode --frob x

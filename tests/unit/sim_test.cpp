@@ -142,6 +142,28 @@ TEST(SimConfig, ValidateRejectsNonsense) {
   EXPECT_TRUE(r.finalized.empty());
 }
 
+TEST(SimConfig, ByzantineModesAreEmptyOrOnePerByzantineNode) {
+  auto c = nodes(7);
+  c.byzantine = 2;
+  c.byzantine_modes = {ByzantineMode::mirror, ByzantineMode::garbage};
+  EXPECT_EQ(validate(c), "");
+  c.byzantine_modes.push_back(ByzantineMode::withhold);
+  EXPECT_EQ(validate(c), "byzantine modes must be empty or one per Byzantine node: 2 Byzantine nodes, 3 modes");
+  c.byzantine_modes = {ByzantineMode::mirror};
+  EXPECT_NE(validate(c), "");
+  c.byzantine = 0;
+  EXPECT_NE(validate(c), "");  // a list without Byzantine nodes is a mistake, not a no-op
+  c.byzantine_modes.clear();
+  EXPECT_EQ(validate(c), "");
+  // The mode of each Byzantine node: its entry, in node order, or the one mode.
+  c.byzantine = 2;
+  c.byzantine_mode = ByzantineMode::withhold;
+  EXPECT_EQ(byzantine_mode_of(c, 5), ByzantineMode::withhold);
+  c.byzantine_modes = {ByzantineMode::mirror, ByzantineMode::garbage};
+  EXPECT_EQ(byzantine_mode_of(c, 5), ByzantineMode::mirror);
+  EXPECT_EQ(byzantine_mode_of(c, 6), ByzantineMode::garbage);
+}
+
 TEST(SimWorld, NodeKeysDoNotDependOnTheSeed) {
   auto a = run_simulation(nodes(3, 1));
   auto b = run_simulation(nodes(3, 2));
@@ -174,6 +196,63 @@ TEST(SimDeterminism, DifferentSeedsDifferentDigests) {
   std::set<Hash32> digests;
   for (std::uint64_t s = 1; s <= 5; ++s) digests.insert(digest(run_simulation(busy(s))));
   EXPECT_EQ(digests.size(), 5U);
+}
+
+SimConfig busy_with_keys(std::uint64_t key_seed) {
+  SimConfig c = busy(11);
+  c.key_seed = key_seed;
+  return c;
+}
+
+// With key_seed 0 each node's key is the one of its index alone, byte for byte what it was
+// before key_seed existed (every digest, vector and fuzz seed depends on it); any other
+// key_seed gives other keys, the same ones every time.
+TEST(SimWorld, KeySeedZeroKeepsTheIndexKeys) {
+  // The public keys of nodes 0..3 printed by `midnight simulate --nodes 4 --json --trace`
+  // before key_seed was added.
+  const char* const expected[] = {
+      "3d3dc8b291b5f8eb2c2e2ca614c4f180d9669ef499e5ed72c412e56f106e990f",
+      "be6538ccdfe085b0894872c440b0e694cdc9fe3cd19aa73f1265602c6c8d5077",
+      "69850311b2fbd8ad5af87f8ad42e1eac54e18b3b4b96ed1552e6c0accbe1f349",
+      "e92ec4d321cc2904d18d2d397ecb504801d1f9e355684a320f092f2395ac014c",
+  };
+  const auto r = run_simulation(nodes(4));
+  ASSERT_EQ(r.nodes.size(), 4U);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(to_hex(r.nodes[i].key), expected[i]) << "node " << i;
+    EXPECT_EQ(node_seed(0, i).v, node_seed(i).v);
+  }
+  // The trace JSON names no key_seed when it is 0 (so existing JSON is unchanged).
+  EXPECT_EQ(to_json(r).find("key_seed"), std::string::npos);
+}
+
+TEST(SimWorld, KeySeedGivesOtherKeysAndTheSameRunTwice) {
+  auto c = busy_with_keys(0);
+  const auto base = run_simulation(c);
+  c = busy_with_keys(1);
+  const auto one = run_simulation(c);
+  c = busy_with_keys(0xdeadbeefcafef00dULL);
+  const auto other = run_simulation(c);
+  const auto again = run_simulation(c);
+  ASSERT_EQ(base.nodes.size(), one.nodes.size());
+  std::set<PublicKey> keys;
+  for (std::size_t i = 0; i < base.nodes.size(); ++i) {
+    keys.insert(base.nodes[i].key);
+    keys.insert(one.nodes[i].key);
+    keys.insert(other.nodes[i].key);
+    EXPECT_EQ(other.nodes[i].key, again.nodes[i].key);
+  }
+  EXPECT_EQ(keys.size(), 3 * base.nodes.size());  // every key differs across the three key seeds
+  EXPECT_NE(node_seed(1, 0).v, node_seed(2, 0).v);
+  // The same key_seed gives the same run: event log, JSON and digest.
+  EXPECT_EQ(other.event_log, again.event_log);
+  EXPECT_EQ(to_json(other), to_json(again));
+  EXPECT_EQ(digest(other), digest(again));
+  EXPECT_NE(digest(base), digest(one));
+  EXPECT_NE(digest(one), digest(other));
+  EXPECT_NE(to_json(other).find("\"key_seed\": 16045690984503111693"), std::string::npos);
+  expect_safe(one);
+  expect_safe(other);
 }
 
 // ---- the design's scenarios ------------------------------------------------------------
@@ -269,6 +348,29 @@ TEST_P(SimByzantine, SevenNodesTwoByzantineAgree) {
 INSTANTIATE_TEST_SUITE_P(Modes, SimByzantine,
                          ::testing::Values(ByzantineMode::equivocate, ByzantineMode::withhold, ByzantineMode::garbage),
                          [](const ::testing::TestParamInfo<ByzantineMode>& mode) { return std::string(to_string(mode.param)); });
+
+// A mixed coalition: each Byzantine node acts in its own mode (the withholding one sends
+// nothing, the equivocating one proposes twice and votes), and the run stays safe.
+TEST(SimScenario, MixedCoalitionEachInItsOwnMode) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    auto c = nodes(7, seed);
+    c.byzantine = 2;
+    c.byzantine_modes = {ByzantineMode::withhold, ByzantineMode::equivocate};
+    const auto r = run_simulation(c);
+    expect_safe(r);
+    EXPECT_TRUE(r.all_honest_finalized) << "seed " << seed;
+    ASSERT_EQ(r.nodes.size(), 7U);
+    EXPECT_EQ(r.nodes[5].messages_sent, 0U);
+    EXPECT_GT(r.nodes[6].messages_sent, 0U);
+    c.byzantine_modes = {ByzantineMode::equivocate, ByzantineMode::withhold};
+    const auto swapped = run_simulation(c);
+    EXPECT_GT(swapped.nodes[5].messages_sent, 0U);
+    EXPECT_EQ(swapped.nodes[6].messages_sent, 0U);
+    // The list is in the trace JSON; a configuration without it prints no such key.
+    EXPECT_NE(to_json(r).find("\"byzantine_modes\": [\"withhold\", \"equivocate\"]"), std::string::npos);
+  }
+  EXPECT_EQ(to_json(run_simulation(busy(11))).find("byzantine_modes"), std::string::npos);
+}
 
 // The checker itself: with a third or more of equivocators the protocol promises
 // nothing, and the adaptive equivocator does split two honest nodes; the run must say so.

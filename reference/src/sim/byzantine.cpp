@@ -19,7 +19,7 @@ ByzantineNode::ByzantineNode(std::size_t node, const Hash32& honest_merkle_root)
     : node_(node), merkle_root_(honest_merkle_root) {}
 
 void ByzantineNode::start(const ByzantineContext& ctx) {
-  const auto mode = ctx.config.byzantine_mode;
+  const auto mode = byzantine_mode_of(ctx.config, node_);
   if (mode == ByzantineMode::withhold) return;
   // The fallback votes go out once every on-time proposal has arrived and every on-time
   // prevote made on it (two latencies), yet still inside the collect phase.
@@ -44,7 +44,7 @@ void ByzantineNode::start(const ByzantineContext& ctx) {
 }
 
 void ByzantineNode::on_step(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round, std::uint8_t phase) {
-  switch (ctx.config.byzantine_mode) {
+  switch (byzantine_mode_of(ctx.config, node_)) {
     case ByzantineMode::withhold: return;
     case ByzantineMode::garbage: spray_garbage(ctx, now, round); return;
     case ByzantineMode::mirror:
@@ -74,8 +74,8 @@ void ByzantineNode::on_message(const ByzantineContext& ctx, std::uint64_t now, s
     if (!v) return;
     if (replay_.size() < kMaxReplayStore) replay_.push_back(v.value());
     const Vote& vote = v.value();
-    const bool agrees =
-        ctx.config.byzantine_mode == ByzantineMode::equivocate || ctx.config.byzantine_mode == ByzantineMode::mirror;
+    const auto mode = byzantine_mode_of(ctx.config, node_);
+    const bool agrees = mode == ByzantineMode::equivocate || mode == ByzantineMode::mirror;
     if (!agrees || vote.step != VoteStep::prevote || !vote.approve ||
         vote.chain_id != ctx.world.chain || vote.height != kSimHeight || vote.round >= served_.size())
       return;

@@ -26,6 +26,13 @@ std::string validate(const SimConfig& c) {
       if (w < 1 || w > kMaxMemberWeight) return "every weight must be 1.." + std::to_string(kMaxMemberWeight);
   }
   if (c.byzantine >= c.nodes) return "byzantine nodes must be fewer than the nodes (at least one honest)";
+  if (!c.byzantine_modes.empty() && c.byzantine_modes.size() != c.byzantine)
+    return "byzantine modes must be empty or one per Byzantine node: " + std::to_string(c.byzantine) +
+           " Byzantine nodes, " + std::to_string(c.byzantine_modes.size()) + " modes";
+  for (auto m : c.byzantine_modes)
+    if (m != ByzantineMode::withhold && m != ByzantineMode::garbage && m != ByzantineMode::equivocate &&
+        m != ByzantineMode::mirror)
+      return "unknown Byzantine mode";
   if (c.latency_min_ms > c.latency_max_ms) return "latency min must not exceed max";
   if (c.latency_max_ms > kMaxDelayMs || c.slow_ms > kMaxDelayMs) return "latencies must be at most 1e9 ms";
   if (!probability_ok(c.drop_probability)) return "drop probability must be in [0, 1]";
@@ -73,6 +80,12 @@ std::string validate(const SimConfig& c) {
   if (c.reward_per_height > kMaxRewardPerHeight) return "reward per height is above the protocol maximum";
   if (c.mempool_size > kMaxMempool) return "mempool size must be at most " + std::to_string(kMaxMempool);
   return {};
+}
+
+ByzantineMode byzantine_mode_of(const SimConfig& c, std::size_t node) {
+  const std::size_t first = c.nodes - c.byzantine;
+  if (c.byzantine_modes.empty() || node < first || node - first >= c.byzantine_modes.size()) return c.byzantine_mode;
+  return c.byzantine_modes[node - first];
 }
 
 const char* to_string(ByzantineMode mode) {

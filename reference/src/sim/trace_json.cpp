@@ -89,6 +89,12 @@ void write_config(JsonWriter& w, const SimConfig& c) {
   w.end_array();
   w.field("byzantine", c.byzantine);
   w.field("byzantine_mode", to_string(c.byzantine_mode));
+  // Only a mixed coalition has the list, so that every other configuration prints as before.
+  if (!c.byzantine_modes.empty()) {
+    w.key("byzantine_modes").begin_array(true);
+    for (auto m : c.byzantine_modes) w.value(to_string(m));
+    w.end_array();
+  }
   w.field("latency_min_ms", c.latency_min_ms);
   w.field("latency_max_ms", c.latency_max_ms);
   w.field("drop", c.drop_probability);
@@ -126,6 +132,8 @@ void write_config(JsonWriter& w, const SimConfig& c) {
       .field("precommit_ms", c.timing.precommit_ms)
       .end_object();
   w.field("seed", c.seed);
+  // Only when set, so that every configuration without it prints (and digests) as before.
+  if (c.key_seed != 0) w.field("key_seed", c.key_seed);
   w.field("reward_per_height", c.reward_per_height);
   w.field("mempool_size", c.mempool_size);
   w.end_object();

@@ -34,6 +34,17 @@ Seed node_seed(std::size_t index) {
   return s;
 }
 
+Seed node_seed(std::uint64_t key_seed, std::size_t index) {
+  if (key_seed == 0) return node_seed(index);
+  std::array<std::uint8_t, 8> k{};
+  store_u64(k.data(), key_seed);
+  std::array<std::uint8_t, 4> be{};
+  store_u32(be.data(), static_cast<std::uint32_t>(index));
+  Seed s;
+  s.v = Sha256().update(std::string_view("midnight-sim-node-keyed")).update(k).update(be).finish().v;
+  return s;
+}
+
 ChainId sim_chain_id() { return hash_text("midnight-sim-chain"); }
 BlockId sim_genesis_id() { return hash_text("midnight-sim-genesis"); }
 
@@ -43,7 +54,7 @@ World make_world(const SimConfig& config, Rng& rng) {
   w.prev_id = sim_genesis_id();
   std::vector<Masternode> members;
   for (std::size_t i = 0; i < config.nodes; ++i) {
-    w.keys.push_back(keypair_from_seed(node_seed(i)));
+    w.keys.push_back(keypair_from_seed(node_seed(config.key_seed, i)));
     Masternode m;
     m.key = w.keys.back().public_key;
     // The reward destination is the key itself: any fixed per-node value would do.

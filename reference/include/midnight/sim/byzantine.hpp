@@ -1,6 +1,8 @@
 // Byzantine members. They run no RoundMachine: each mode is a few lines of hostile logic
 // that signs with the node's real key, so honest nodes see messages that pass every
-// signature and membership check and must be stopped by the protocol itself.
+// signature and membership check and must be stopped by the protocol itself. Each member
+// acts in its own mode (byzantine_mode_of: a coalition may mix them), alone: the members
+// do not coordinate beyond fellow Byzantine nodes getting the honest proposal content.
 //   withhold    sends nothing.
 //   garbage     each round: approving prevotes and precommits for random block ids (a
 //               different one per recipient), replays of older rounds' votes, a vote with

@@ -65,6 +65,9 @@ struct SimConfig {
   std::vector<std::uint64_t> weights;     // empty = all 1; else one per node
   std::size_t byzantine = 0;              // the last `byzantine` node indices
   ByzantineMode byzantine_mode = ByzantineMode::equivocate;
+  // A mixed coalition: empty, every Byzantine member uses byzantine_mode; otherwise one
+  // mode per Byzantine member, in node order (the first is node nodes - byzantine's).
+  std::vector<ByzantineMode> byzantine_modes;
   std::uint64_t latency_min_ms = 20;      // per message, uniform in [min, max]
   std::uint64_t latency_max_ms = 200;
   double drop_probability = 0.0;
@@ -78,12 +81,20 @@ struct SimConfig {
   NegativeControl negative_control = NegativeControl::none;
   RoundTiming timing{};
   std::uint64_t seed = 1;
+  // Which keys the members hold (world.hpp, node_seed): 0 gives every node the key of its
+  // index alone, the same in every run; any other value derives node i's key from
+  // (key_seed, i), so VRF ranks and block ids are no longer tied to node indices.
+  std::uint64_t key_seed = 0;
   std::uint64_t reward_per_height = 1000;
   std::size_t mempool_size = 16;          // random transactions, same set for every honest node
 };
 
 // Empty when the configuration can be run; otherwise a one-line reason.
 std::string validate(const SimConfig& config);
+
+// The mode of Byzantine node `node` (nodes - byzantine <= node < nodes): its entry of
+// byzantine_modes, or byzantine_mode when that list is empty.
+ByzantineMode byzantine_mode_of(const SimConfig& config, std::size_t node);
 
 // Display names ("equivocate", "lowest-hash", ...) and their inverses (false if unknown).
 const char* to_string(ByzantineMode mode);

@@ -1,6 +1,8 @@
 // The fixed facts of a simulated chain: node keys, membership, chain id, genesis and the
-// mempool. Node keys come from the node index alone (never the run seed), so the same
-// node has the same key, and the same block ids can be compared, across runs and seeds.
+// mempool. Node keys never come from the run seed: with key_seed 0 they come from the node
+// index alone, so the same node has the same key, and the same block ids can be compared,
+// across runs and seeds; a nonzero key_seed gives every node another key, so that which
+// index ranks first under policy B (or holds the lowest block id) varies between runs.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,12 @@ namespace midnight::sim {
 
 // SHA-256("midnight-sim-node" || u32 big-endian i).
 Seed node_seed(std::size_t index);
+// The seed of node i's key in a run with SimConfig::key_seed k: node_seed(i) when k is 0
+// (so every digest and vector of a configuration without key_seed stays as it was),
+// otherwise SHA-256("midnight-sim-node-keyed" || u64 big-endian k || u32 big-endian i),
+// another domain so that no nonzero k gives index-only keys. make_world and the property
+// helpers that predict blocks and VRF outputs both call this.
+Seed node_seed(std::uint64_t key_seed, std::size_t index);
 // SHA-256("midnight-sim-chain") and SHA-256("midnight-sim-genesis").
 ChainId sim_chain_id();
 BlockId sim_genesis_id();
