@@ -1,6 +1,8 @@
 // Determinism: the same inputs give the same bytes, whoever computes them and in
 // whatever order the inputs arrive (spec/protocol.md §3, spec/encoding.md, the
 // simulator's reproducibility).
+#include <sys/wait.h>
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -347,6 +349,41 @@ RC_GTEST_PROP(Determinism, SimulationIsReproducible, ()) {
   RC_TAG(node_band(config.nodes));
   RC_CLASSIFY(config.byzantine > 0, "byzantine");
   RC_CLASSIFY(!config.partitions.empty(), "partition");
+}
+
+// The `replay:` line a failing simulated property prints (simulate_command) runs the same
+// simulation in the command: `midnight simulate` prints the digest of the in-process run,
+// for any configuration of gen_sim_config (any partition side, Byzantine modes, crashes,
+// key seed) with any round timing. A wrong flag in the line would send whoever replays a
+// counterexample to another run.
+RC_GTEST_PROP(Determinism, ReplayLineRunsTheSameSimulation, ()) {
+  auto config = *gen_sim_config({.max_nodes = 7, .max_rounds = 3});
+  config.timing = *gen_timing();
+  // gen_sim_config draws a partition a third of the time; here half, so that the listed
+  // form of a side (not a prefix: half of gen_partition's) is common.
+  if (config.nodes >= 2 && *gen_chance(50))
+    config.partitions = {*gen_partition(config.nodes, std::uint64_t(config.max_rounds) * config.timing.round_ms())};
+  std::string why;
+  const std::string line = simulate_command(config, &why);
+  if (line.empty()) RC_FAIL("no replay line: " + why);
+  const std::string_view program = "midnight ";
+  RC_ASSERT(line.starts_with(program));
+  const std::string command = std::string(MIDNIGHT_CLI_PATH) + " " + line.substr(program.size()) + " 2>/dev/null";
+  RC_LOG() << command << "\n";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  RC_ASSERT(pipe != nullptr);
+  std::string out;
+  std::array<char, 4096> buf{};
+  for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) out.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  RC_ASSERT(WIFEXITED(status));
+  RC_ASSERT(WEXITSTATUS(status) == 0);  // 1 would be a safety violation, 2 a refused line
+  const std::string expected = "  digest: " + to_hex(sim::digest(sim::run_simulation(config))) + "\n";
+  RC_LOG() << "expected" << expected << "the command printed:\n" << out;
+  RC_ASSERT(out.find(expected) != std::string::npos);
+  RC_TAG(node_band(config.nodes));
+  RC_CLASSIFY(!config.partitions.empty() && config.partitions.front().side_a.front() != 0, "partition side not a prefix");
+  RC_CLASSIFY(config.timing.round_ms() != RoundTiming{}.round_ms(), "timing not the default");
 }
 
 }  // namespace

@@ -350,19 +350,10 @@ std::string format_number(double x) {
 
 namespace {
 
+// 0, 1, ..., k-1 in that order: what `--partition k|n-k` makes.
 bool is_prefix(const std::vector<std::size_t>& side) {
-  std::vector<std::size_t> s = side;
-  std::sort(s.begin(), s.end());
-  for (std::size_t i = 0; i < s.size(); ++i)
-    if (s[i] != i) return false;
-  return true;
-}
-
-bool is_suffix(const std::vector<std::size_t>& side, std::size_t nodes) {
-  std::vector<std::size_t> s = side;
-  std::sort(s.begin(), s.end());
-  for (std::size_t i = 0; i < s.size(); ++i)
-    if (s[i] != nodes - s.size() + i) return false;
+  for (std::size_t i = 0; i < side.size(); ++i)
+    if (side[i] != i) return false;
   return true;
 }
 
@@ -378,8 +369,11 @@ std::string simulate_command(const sim::SimConfig& c, std::string* why) {
     out << " --weights ";
     for (std::size_t i = 0; i < c.weights.size(); ++i) out << (i ? "," : "") << c.weights[i];
   }
-  if (c.byzantine > 0) {
-    out << " --byzantine " << c.byzantine << " --byzantine-mode ";
+  if (c.byzantine > 0) out << " --byzantine " << c.byzantine;
+  // The mode is part of the configuration (and of the run's digest) even with no
+  // Byzantine node, so the line names it whenever it is not the default.
+  if (c.byzantine > 0 || c.byzantine_mode != d.byzantine_mode || !c.byzantine_modes.empty()) {
+    out << " --byzantine-mode ";
     if (c.byzantine_modes.empty()) out << sim::to_string(c.byzantine_mode);
     for (std::size_t i = 0; i < c.byzantine_modes.size(); ++i)
       out << (i ? "," : "") << sim::to_string(c.byzantine_modes[i]);
@@ -394,15 +388,15 @@ std::string simulate_command(const sim::SimConfig& c, std::string* why) {
       not_expressible("a partition with an empty side");
     } else if (is_prefix(p.side_a)) {
       out << " --partition '" << a << "|" << c.nodes - a << "@" << p.start_ms << "-" << p.heal_ms << "'";
-    } else if (is_suffix(p.side_a, c.nodes)) {
-      // The partition is symmetric: side_a = the last a nodes is side_a = the first n - a.
-      out << " --partition '" << c.nodes - a << "|" << a << "@" << p.start_ms << "-" << p.heal_ms << "'";
     } else {
-      not_expressible("partition side is neither a prefix nor a suffix of the nodes");
+      // The side exactly as listed: the configuration, hence the run's digest, names it so.
+      out << " --partition '";
+      for (std::size_t i = 0; i < a; ++i) out << (i ? "," : "") << p.side_a[i];
+      out << "@" << p.start_ms << "-" << p.heal_ms << "'";
     }
   }
   for (auto s : c.slow_nodes) out << " --slow " << s;
-  if (!c.slow_nodes.empty() && c.slow_ms != d.slow_ms) out << " --slow-ms " << c.slow_ms;
+  if (c.slow_ms != d.slow_ms) out << " --slow-ms " << c.slow_ms;
   for (const auto& cr : c.crashes) {
     out << " --crash " << cr.node << "@" << cr.at_ms;
     if (cr.restart_ms != 0 || cr.point != sim::CrashPoint::before_step) out << ":" << cr.restart_ms;
@@ -417,7 +411,7 @@ std::string simulate_command(const sim::SimConfig& c, std::string* why) {
   if (c.key_seed != d.key_seed) out << " --key-seed " << c.key_seed;
   if (c.timing.collect_ms != d.timing.collect_ms || c.timing.prevote_ms != d.timing.prevote_ms ||
       c.timing.precommit_ms != d.timing.precommit_ms)
-    not_expressible("no flag for the round timing");
+    out << " --timing " << c.timing.collect_ms << "," << c.timing.prevote_ms << "," << c.timing.precommit_ms;
   if (c.reward_per_height != d.reward_per_height) not_expressible("no flag for the reward");
   if (why) *why = reasons;
   return reasons.empty() ? out.str() : std::string();

@@ -129,7 +129,8 @@ rc::Gen<NetworkSchedule> gen_network(NetworkSpec spec = {});
 rc::Gen<NetworkSchedule> gen_synchronous_network(std::uint64_t max_latency_ms);
 
 // A partition of nodes >= 2: side_a is a non-empty proper subset of 0..nodes-1 (half
-// the time a prefix 0..k-1, which `--partition k|n-k` expresses, otherwise any subset);
+// the time a prefix 0..k-1, `--partition k|n-k` on the command line, otherwise any
+// subset, `--partition i,j,...@START-HEAL`);
 // start_ms is 0 a third of the time, otherwise in [0, horizon_ms]; heal_ms in
 // [start_ms, horizon_ms].
 rc::Gen<sim::Partition> gen_partition(std::size_t nodes, std::uint64_t horizon_ms);
@@ -167,8 +168,7 @@ rc::Gen<std::uint64_t> gen_key_seed();
 rc::Gen<std::size_t> gen_mempool_size();             // 0..kMaxPropMempool, small more often
 rc::Gen<std::uint32_t> gen_max_rounds(std::uint32_t lo, std::uint32_t hi);  // within 1..kMaxRounds
 // The default timing (1000/1000/1000 ms) 70 % of the time, otherwise each phase in
-// [min_phase_ms, 1500] ms. `midnight simulate` has no timing flags, so only the default
-// replays on the command line.
+// [min_phase_ms, 1500] ms (`midnight simulate --timing C,P,Q`).
 rc::Gen<RoundTiming> gen_timing(std::uint64_t min_phase_ms = 200);
 
 // A whole configuration, for properties that hold under the fault model whatever the
@@ -199,8 +199,8 @@ bool on_side_a(const sim::Partition& p, std::size_t node);
 std::uint64_t side_weight(const sim::SimConfig& c, const sim::Partition& p, std::size_t node);
 
 // `midnight simulate ... --seed S` replaying exactly this configuration, or empty with
-// `why` set when a field has no flag (timing, reward, a partition side that is not a
-// prefix or suffix of the node order).
+// `why` set when a field has no flag (the reward, which no property varies, and a
+// partition with an empty side, which none generates).
 std::string simulate_command(const sim::SimConfig& c, std::string* why = nullptr);
 // The shortest decimal that reads back as x (probabilities on the command line).
 std::string format_number(double x);

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -15,9 +16,11 @@ namespace midnight::cli {
 
 namespace {
 
+// Either sizes A|B (nodes 0..A-1 against the rest) or the nodes of side A by index.
 struct PartitionSpec {
   std::size_t a = 0;
   std::size_t b = 0;
+  std::vector<std::size_t> side_a;  // non-empty: the listed form
   std::uint64_t start = 0;
   std::uint64_t heal = 0;
 };
@@ -29,14 +32,36 @@ std::pair<std::string_view, std::string_view> split(std::string_view text, char 
   return {text.substr(0, at), text.substr(at + 1)};
 }
 
-// "A|B@START-HEAL": nodes 0..A-1 against A..A+B-1.
+// Comma-separated unsigned integers ("1,2,3"), at least one.
+template <class T, class Read>
+std::vector<T> parse_list(std::string_view what, std::string_view text, Read read) {
+  std::vector<T> out;
+  while (true) {
+    const auto comma = text.find(',');
+    out.push_back(read(what, text.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+// "A|B@START-HEAL": nodes 0..A-1 against A..A+B-1; "I,J,...@START-HEAL": the listed
+// nodes against all the others (any split, as a property test's counterexample has it).
 PartitionSpec parse_partition(std::string_view text) {
-  constexpr std::string_view what = "--partition (A|B@START-HEAL)";
+  constexpr std::string_view what = "--partition (A|B@START-HEAL or NODE,NODE,...@START-HEAL)";
   const auto [sides, times] = split(text, '@', what);
-  const auto [a, b] = split(sides, '|', what);
   const auto [start, heal] = split(times, '-', what);
-  PartitionSpec p{require_size(what, a), require_size(what, b), require_u64(what, start), require_u64(what, heal)};
-  if (p.a == 0 || p.b == 0) throw UsageError{"--partition: both sides need at least one node"};
+  PartitionSpec p;
+  if (sides.find('|') != std::string_view::npos) {
+    const auto [a, b] = split(sides, '|', what);
+    p.a = require_size(what, a);
+    p.b = require_size(what, b);
+    if (p.a == 0 || p.b == 0) throw UsageError{"--partition: both sides need at least one node"};
+  } else {
+    p.side_a = parse_list<std::size_t>(what, sides, require_size);
+  }
+  p.start = require_u64(what, start);
+  p.heal = require_u64(what, heal);
   if (p.start > p.heal) throw UsageError{"--partition: START must not be after HEAL"};
   return p;
 }
@@ -65,14 +90,19 @@ sim::Crash parse_crash(std::string_view text) {
 }
 
 std::vector<std::uint64_t> parse_weights(std::string_view text) {
-  std::vector<std::uint64_t> out;
-  while (true) {
-    const auto comma = text.find(',');
-    out.push_back(require_u64("--weights", text.substr(0, comma)));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
+  return parse_list<std::uint64_t>("--weights", text, require_u64);
+}
+
+// "COLLECT,PREVOTE,PRECOMMIT": the three step durations in ms (validate() bounds them).
+RoundTiming parse_timing(std::string_view text) {
+  constexpr std::string_view what = "--timing (COLLECT,PREVOTE,PRECOMMIT ms)";
+  const auto ms = parse_list<std::uint64_t>(what, text, require_u64);
+  if (ms.size() != 3) throw UsageError{std::string(what) + ": expected three durations, got " + std::to_string(ms.size())};
+  RoundTiming t;
+  t.collect_ms = ms[0];
+  t.prevote_ms = ms[1];
+  t.precommit_ms = ms[2];
+  return t;
 }
 
 void print_text(const sim::SimResult& r, bool trace) {
@@ -178,6 +208,8 @@ int run_simulate(std::vector<std::string_view> argv) {
       c.mempool_size = require_size(flag, value());
     } else if (flag == "--weights") {
       c.weights = parse_weights(value());
+    } else if (flag == "--timing") {
+      c.timing = parse_timing(value());
     } else {
       throw UsageError{"simulate: unknown option '" + std::string(flag) + "'"};
     }
@@ -186,11 +218,19 @@ int run_simulate(std::vector<std::string_view> argv) {
   if (c.nodes < 1 || c.nodes > kMaxMembers)
     throw UsageError{"--nodes must be 1.." + std::to_string(kMaxMembers) + ", got " + std::to_string(c.nodes)};
   for (const auto& p : partitions) {
-    if (p.a + p.b != c.nodes)
-      throw UsageError{"--partition " + std::to_string(p.a) + "|" + std::to_string(p.b) + ": the sides must add up to " +
-                       std::to_string(c.nodes) + " nodes"};
     sim::Partition part;
-    for (std::size_t i = 0; i < p.a; ++i) part.side_a.push_back(i);
+    if (!p.side_a.empty()) {
+      // validate() names a node out of range or listed twice.
+      if (p.side_a.size() >= c.nodes)
+        throw UsageError{"--partition: the listed side must leave at least one of the " + std::to_string(c.nodes) +
+                         " nodes on the other side"};
+      part.side_a = p.side_a;
+    } else {
+      if (p.a + p.b != c.nodes)
+        throw UsageError{"--partition " + std::to_string(p.a) + "|" + std::to_string(p.b) +
+                         ": the sides must add up to " + std::to_string(c.nodes) + " nodes"};
+      for (std::size_t i = 0; i < p.a; ++i) part.side_a.push_back(i);
+    }
     part.start_ms = p.start;
     part.heal_ms = p.heal;
     c.partitions.push_back(std::move(part));

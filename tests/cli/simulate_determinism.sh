@@ -24,6 +24,26 @@ check_not "another key seed, other keys" cmp -s "$WORK/k0" "$WORK/k77"
 run simulate --nodes 5 --seed 9 --key-seed 77 --json --trace
 check "the same key seed, identical JSON" cmp -s "$WORK/k77" "$WORK/out"
 
+# Any partition side by node index, and the round timing: what a property's shrunk
+# counterexample needs to replay on the command line. The listed side 0,1 is the split
+# 2|2, and its complement 2,3 is the same cut; the default timing is 1000,1000,1000.
+digest_of() { run simulate "$@"; grep -E '^  digest: ' "$WORK/out"; }
+prefix=$(digest_of --nodes 4 --partition '2|2@0-4000' --drop 0.1 --seed 5)
+check "listed side 0,1 = 2|2" [ "$(digest_of --nodes 4 --partition '0,1@0-4000' --drop 0.1 --seed 5)" = "$prefix" ]
+# The complement is the same cut: the same run, all but the configuration line and the
+# digest, which cover the configuration as written.
+run simulate --nodes 4 --partition '2|2@0-4000' --drop 0.1 --seed 5
+grep -Ev '^(simulate:|  digest:)' "$WORK/out" >"$WORK/cut01"
+run simulate --nodes 4 --partition '3,2@0-4000' --drop 0.1 --seed 5
+grep -Ev '^(simulate:|  digest:)' "$WORK/out" >"$WORK/cut23"
+check "listed side 3,2 runs as its complement 2|2" cmp -s "$WORK/cut01" "$WORK/cut23"
+check_not "listed side 0,2 is another cut" [ "$(digest_of --nodes 4 --partition '0,2@0-4000' --drop 0.1 --seed 5)" = "$prefix" ]
+run simulate --nodes 5 --partition '1,3@0-3500' --trace
+check "the listed side is named in the text" grep -q 'partition {1,3}|rest 0-3500 ms' "$WORK/out"
+default=$(digest_of --nodes 5 --seed 9)
+check "--timing 1000,1000,1000 is the default" [ "$(digest_of --nodes 5 --seed 9 --timing 1000,1000,1000)" = "$default" ]
+check_not "--timing 700,900,800 is another run" [ "$(digest_of --nodes 5 --seed 9 --timing 700,900,800)" = "$default" ]
+
 run simulate --nodes 5 --seed 9
 cp "$WORK/out" "$WORK/t1"
 run simulate --nodes 5 --seed 9

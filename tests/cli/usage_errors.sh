@@ -27,6 +27,13 @@ expect_usage simulate --nodes 4 --partition '2|3@0-5000'
 expect_usage simulate --nodes 4 --partition '2|2'
 expect_usage simulate --nodes 4 --partition '2|2@5000-0'
 expect_usage simulate --nodes 4 --partition '0|4@0-10'
+expect_usage simulate --nodes 4 --partition '0,1,2,3@0-10'
+expect_usage simulate --nodes 4 --partition '1,1@0-10'
+expect_usage simulate --nodes 4 --partition '4@0-10'
+expect_usage simulate --nodes 4 --partition '0,@0-10'
+expect_usage simulate --nodes 4 --timing 1000,1000
+expect_usage simulate --nodes 4 --timing 1000,0,1000
+expect_usage simulate --nodes 4 --timing 1000,x,1000
 expect_usage simulate --nodes 4 --slow 4
 expect_usage simulate --nodes 4 --drop 1.5
 expect_usage simulate --nodes 4 --drop nan
