@@ -111,10 +111,17 @@ rc::Gen<sim::SimConfig> gen_adversarial_config(AdversarySpec spec) {
   if (spec.lock_attack) return gen_lock_attack(spec);
   return gen::exec([spec] {
     sim::SimConfig c;
-    apply(c, *gen_membership(spec.min_nodes, spec.max_nodes));
+    const bool below_three = spec.min_nodes < 3 && *gen_chance(spec.below_three_percent);
+    apply(c, below_three ? *gen_membership(spec.min_nodes, 2)
+                         : *gen_membership(std::max<std::size_t>(spec.min_nodes, 3), spec.max_nodes));
     apply(c, *gen_byzantine_up_to_a_third(c, spec.mixed_coalitions));
     apply(c, *gen_network({.max_latency_ms = 400, .max_drop = 0.3, .max_duplicate = 0.3}));
-    c.max_rounds = *gen_max_rounds(2, spec.max_rounds);
+    // No draw at all without long runs, so the specs that use none generate as before.
+    // Drawn as "not short" so that shrinking, which moves gen_chance towards true, moves
+    // a counterexample towards a short run.
+    const bool long_run = spec.long_runs_percent > 0 && spec.max_rounds < kMaxRounds &&
+                          !*gen_chance(100 - spec.long_runs_percent);
+    c.max_rounds = long_run ? *gen_max_rounds(spec.max_rounds + 1, kMaxRounds) : *gen_max_rounds(2, spec.max_rounds);
     // gen::inRange narrows with RapidCheck's size, so the split is drawn as a fixed chance.
     const int partition = *gen::weightedElement<int>({{2, 0}, {1, 2}, {1, 3}});  // 0: aimed; 2: anywhere; 3: none
     if (c.nodes >= 2 && partition == 0) c.partitions.push_back(*gen_vote_phase_partition(c));

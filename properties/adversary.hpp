@@ -36,8 +36,17 @@ rc::Gen<std::vector<sim::Crash>> gen_restarts(const sim::SimConfig& c, std::size
 
 struct AdversarySpec {
   std::size_t min_nodes = 3;
-  std::size_t max_nodes = 10;
-  std::uint32_t max_rounds = 5;
+  std::size_t max_nodes = 10;  // drawn by gen_node_count: large memberships stay rare
+  // With min_nodes < 3: the chance in percent that the membership has min_nodes..2
+  // members, otherwise 3..max_nodes. One or two members admit a Byzantine member only with
+  // unequal weights (one member never), so drawing them as often as gen_node_count draws
+  // 3 or 4 would make half the cases all honest.
+  int below_three_percent = 10;
+  std::uint32_t max_rounds = 5;  // 2..max_rounds rounds, except:
+  // the chance in percent of a long run instead: max_rounds + 1 .. kMaxRounds rounds, so
+  // that a run can use every round of a height while most stay short (a round where
+  // nobody finalizes costs n^2 signature checks, and more with policy B).
+  int long_runs_percent = 0;
   bool restarts = false;
   bool mixed_coalitions = true;  // gen_byzantine_up_to_a_third's `mixed`
   // The attack on a retry without the lock rule, and nothing else: Byzantine members at

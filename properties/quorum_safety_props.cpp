@@ -22,6 +22,8 @@ void tag(const sim::SimConfig& c) {
   std::uint64_t f = 0;
   for (std::size_t i = c.nodes - c.byzantine; i < c.nodes; ++i) f += weight_of(c, i);
   RC_TAG(node_band(c.nodes));
+  RC_TAG(c.max_rounds >= 6 ? "rounds 6-16" : "rounds 2-5");
+  RC_CLASSIFY(c.nodes <= 2, "1 or 2 members");
   RC_TAG(c.byzantine == 0 ? "no byzantine" : 3 * f == total_weight(c) ? "byzantine = W/3" : "byzantine < W/3");
   RC_TAG(sim::to_string(c.policy));
   RC_CLASSIFY(!c.byzantine_modes.empty(), "mixed coalition");
@@ -36,8 +38,16 @@ void tag(const sim::SimConfig& c) {
   }
 }
 
+// Every membership size the issue names, 1 to 16: one or two members in 1 case in 10
+// (they seldom admit a Byzantine member), otherwise 3 to 16 by gen_node_count, which keeps
+// 12 or more to about 1 % of the cases, appearing as RapidCheck's size grows. And runs up
+// to the height's kMaxRounds: 1 case in 10 has 6 to 16 rounds, the rest 2 to 5 as before.
+// One-round runs stay out, as before: up to S(1) such a run is the first round of a longer
+// one, and Determinism.SimulationIsReproducible checks the same verdicts (assert_safe)
+// on runs of 1 to 4 rounds, with Byzantine weight under a third.
 RC_GTEST_PROP(QuorumSafety, NoTwoHonestNodesFinalizeDifferentBlocks, ()) {
-  const auto config = *gen_adversarial_config({});
+  const auto config =
+      *gen_adversarial_config({.min_nodes = 1, .max_nodes = kMaxPropNodes, .max_rounds = 5, .long_runs_percent = 10});
   tag(config);
   check_quorum_safety(sim::run_simulation(config));
 }
