@@ -538,7 +538,12 @@ std::ostream& operator<<(std::ostream& os, const SimConfig& c) {
   } else {
     for (std::size_t i = 0; i < c.weights.size(); ++i) os << (i ? "," : "") << c.weights[i];
   }
-  os << " (total " << total << ", quorum " << quorum_threshold(total) << ")\n";
+  // The quorum the run uses: the quorum_ceil control replaces the protocol's with
+  // ceil(2W/3) (Membership::quorum under QuorumRule::unsafe_at_least_two_thirds).
+  if (c.negative_control == NegativeControl::quorum_ceil)
+    os << " (total " << total << ", quorum " << (2 * total + 2) / 3 << " = ceil(2W/3), the control's)\n";
+  else
+    os << " (total " << total << ", quorum " << quorum_threshold(total) << ")\n";
   os << "  byzantine " << c.byzantine;
   if (c.byzantine > 0) {
     std::uint64_t w = 0;
