@@ -541,7 +541,8 @@ std::ostream& operator<<(std::ostream& os, const SimConfig& c) {
   // The quorum the run uses: the quorum_ceil control replaces the protocol's with
   // ceil(2W/3) (Membership::quorum under QuorumRule::unsafe_at_least_two_thirds).
   if (c.negative_control == NegativeControl::quorum_ceil)
-    os << " (total " << total << ", quorum " << (2 * total + 2) / 3 << " = ceil(2W/3), the control's)\n";
+    os << " (total " << total << ", quorum " << quorum_threshold(total, QuorumRule::unsafe_at_least_two_thirds)
+       << " = ceil(2W/3), the control's)\n";
   else
     os << " (total " << total << ", quorum " << quorum_threshold(total) << ")\n";
   os << "  byzantine " << c.byzantine;

@@ -46,6 +46,13 @@ enum class QuorumRule : std::uint8_t {
   unsafe_at_least_two_thirds,  // 3 * weight >= 2 * total, i.e. ceil(2W/3): a negative control
 };
 
+// The smallest weight that reaches the quorum under `rule`.
+constexpr std::uint64_t quorum_threshold(std::uint64_t total, QuorumRule rule) {
+  return rule == QuorumRule::more_than_two_thirds ? quorum_threshold(total) : (2 * total + 2) / 3;
+}
+static_assert(quorum_threshold(3, QuorumRule::unsafe_at_least_two_thirds) == 2 &&
+              quorum_threshold(6, QuorumRule::unsafe_at_least_two_thirds) == 4);
+
 class Membership {
  public:
   // Sorts by key; rejects empty, oversized, duplicate keys and bad weights.
@@ -59,7 +66,7 @@ class Membership {
   QuorumRule quorum_rule() const { return rule_; }
   // The smallest weight that reaches the quorum, and the test itself (integers only).
   std::uint64_t quorum() const {
-    return rule_ == QuorumRule::more_than_two_thirds ? quorum_threshold(total_weight_) : (2 * total_weight_ + 2) / 3;
+    return quorum_threshold(total_weight_, rule_);
   }
   bool reaches_quorum(std::uint64_t weight) const {
     return rule_ == QuorumRule::more_than_two_thirds ? is_quorum(weight, total_weight_)
