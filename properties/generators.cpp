@@ -410,8 +410,9 @@ std::string simulate_command(const sim::SimConfig& c, std::string* why) {
   out << " --seed " << c.seed;
   if (c.key_seed != d.key_seed) out << " --key-seed " << c.key_seed;
   if (c.timing.collect_ms != d.timing.collect_ms || c.timing.prevote_ms != d.timing.prevote_ms ||
-      c.timing.precommit_ms != d.timing.precommit_ms)
-    out << " --timing " << c.timing.collect_ms << "," << c.timing.prevote_ms << "," << c.timing.precommit_ms;
+      c.timing.precommit_ms != d.timing.precommit_ms || c.timing.increment_ms != d.timing.increment_ms)
+    out << " --timing " << c.timing.collect_ms << "," << c.timing.prevote_ms << "," << c.timing.precommit_ms << ","
+        << c.timing.increment_ms;
   if (c.reward_per_height != d.reward_per_height) not_expressible("no flag for the reward");
   if (why) *why = reasons;
   return reasons.empty() ? out.str() : std::string();

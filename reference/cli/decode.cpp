@@ -188,6 +188,23 @@ int run_decode(std::vector<std::string_view> argv) {
       w.field("certificate_names_block", c->certificate.block_id == compute_block_id(c->block.header));
       break;
     }
+    case MessageType::reproposal: {
+      auto rp = std::make_unique<Reproposal>();
+      if (auto r = decode_reproposal(bytes, *rp, &where); !r) return report_error(r.error(), where, type.value(), true);
+      w.key("proposal").begin_object();
+      write_proposal_fields(w, rp->proposal, Derived::show);
+      w.end_object();
+      w.key("polka");
+      write_certificate(w, rp->polka, Derived::show, VoteStep::prevote);
+      w.field("polka_names_block", rp->polka.block_id == compute_block_id(rp->proposal.header));
+      break;
+    }
+    case MessageType::commit_request: {
+      auto c = decode_commit_request(bytes, &where);
+      if (!c) return report_error(c.error(), where, type.value(), true);
+      write_commit_request_fields(w, c.value(), Derived::show);
+      break;
+    }
   }
   w.end_object();
   std::cout << doc;

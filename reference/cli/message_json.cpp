@@ -18,6 +18,8 @@ const char* message_type_name(MessageType t) {
     case MessageType::certificate: return "certificate";
     case MessageType::block: return "block";
     case MessageType::commit: return "commit";
+    case MessageType::reproposal: return "reproposal";
+    case MessageType::commit_request: return "commit_request";
   }
   return "?";
 }
@@ -83,7 +85,7 @@ void write_vote(JsonWriter& w, const Vote& v, Derived derived) {
   w.end_object();
 }
 
-void write_certificate(JsonWriter& w, const Certificate& c, Derived derived) {
+void write_certificate(JsonWriter& w, const Certificate& c, Derived derived, VoteStep step) {
   w.begin_object();
   w.field("chain_id", to_hex(c.chain_id));
   w.field("height", c.height);
@@ -96,11 +98,19 @@ void write_certificate(JsonWriter& w, const Certificate& c, Derived derived) {
     w.begin_object(true);
     w.field("voter", to_hex(used[i].voter));
     w.field("signature", to_hex(used[i].signature));
-    if (derived == Derived::show) w.field("signature_valid", verify_vote(c.vote(i)));
+    if (derived == Derived::show) w.field("signature_valid", verify_vote(c.vote(i, step)));
     w.end_object();
   }
   w.end_array();
   w.end_object();
+}
+
+void write_commit_request_fields(JsonWriter& w, const CommitRequest& c, Derived derived) {
+  w.field("chain_id", to_hex(c.chain_id));
+  w.field("height", c.height);
+  w.field("requester", to_hex(c.requester));
+  w.field("signature", to_hex(c.signature));
+  if (derived == Derived::show) w.field("signature_valid", verify_commit_request(c));
 }
 
 }  // namespace midnight::cli

@@ -42,6 +42,10 @@ void write_vote_fields(sim::JsonWriter& w, const Vote& v, Derived derived);
 void write_vote(sim::JsonWriter& w, const Vote& v, Derived derived);
 // {"chain_id", "height", "round", "block_id", "count", "signatures": [{"voter", "signature",
 // ["signature_valid"]}, ...]}, one single-line object a signature.
-void write_certificate(sim::JsonWriter& w, const Certificate& c, Derived derived);
+// The entries stand for precommits (a commit certificate) or prevotes (a polka).
+void write_certificate(sim::JsonWriter& w, const Certificate& c, Derived derived,
+                       VoteStep step = VoteStep::precommit);
+
+void write_commit_request_fields(sim::JsonWriter& w, const CommitRequest& c, Derived derived);
 
 }  // namespace midnight::cli

@@ -53,17 +53,27 @@ void print_config_line(std::ostream& out, const sim::SimConfig& c) {
   out << "\n";
 }
 
+// The trace of node `n` for `round`, if its machine still holds that round.
+const sim::RoundTrace* round_trace(const sim::NodeTrace& n, std::uint32_t round) {
+  for (const auto& t : n.rounds)
+    if (t.round == round) return &t;
+  return nullptr;
+}
+
 void print_rounds(std::ostream& out, const sim::SimResult& r) {
-  std::uint32_t last = 0;
+  // Each machine keeps the rounds of its window (limits.hpp), so the rounds shown are
+  // those some honest node still held at the end.
+  std::set<std::uint32_t> rounds;
   for (const auto& n : r.nodes)
-    if (!n.byzantine && !n.rounds.empty()) last = std::max(last, n.rounds.back().round);
-  for (std::uint32_t round = 0; round <= last; ++round) {
+    if (!n.byzantine)
+      for (const auto& t : n.rounds) rounds.insert(t.round);
+  for (const std::uint32_t round : rounds) {
     // Every proposal any honest node saw this round, by proposer: two ids from one
     // proposer is an equivocation, shown as such.
     std::map<std::size_t, std::set<BlockId>> seen;
     for (const auto& n : r.nodes)
-      if (!n.byzantine && round < n.rounds.size())
-        for (const auto& p : n.rounds[round].proposals) seen[p.proposer].insert(p.block_id);
+      if (const sim::RoundTrace* t = n.byzantine ? nullptr : round_trace(n, round))
+        for (const auto& p : t->proposals) seen[p.proposer].insert(p.block_id);
     out << "  round " << round << " proposals:";
     if (seen.empty()) out << " none";
     for (const auto& [proposer, ids] : seen) {
@@ -77,8 +87,9 @@ void print_rounds(std::ostream& out, const sim::SimResult& r) {
     }
     out << "\n";
     for (const auto& n : r.nodes) {
-      if (n.byzantine || round >= n.rounds.size()) continue;
-      const auto& t = n.rounds[round];
+      const sim::RoundTrace* found = n.byzantine ? nullptr : round_trace(n, round);
+      if (found == nullptr) continue;
+      const auto& t = *found;
       out << "    node " << n.node << ": saw " << t.proposals.size() << ", canonical "
           << choice(t.prevoted, t.prevote_approve, t.prevote_block);
       if (t.prevoted && t.prevote_approve) {

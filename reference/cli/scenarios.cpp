@@ -147,8 +147,11 @@ Scenario slow_node(sim::Policy policy) {
   s.check = [policy](const SimResult& r) {
     auto checks = common_checks(r, policy);
     if (!claims_liveness(policy)) {
-      checks.push_back({"no block reaches a quorum (spec/claims.md, the negative claim for policy C)",
-                        r.finalized.empty()});
+      // The stall is of the early rounds only: once a round's steps outlast the slow
+      // node's delay, its proposal arrives in time everywhere and arrival orders can meet.
+      checks.push_back({"no block reaches a quorum in rounds 0-3 (spec/claims.md, the negative claim for policy C)",
+                        std::none_of(r.finalized.begin(), r.finalized.end(),
+                                     [](const sim::FinalizedRecord& f) { return f.round <= 3; })});
       return checks;
     }
     // Without node 3 the other three are exactly a quorum; one of them may still learn
@@ -184,8 +187,8 @@ std::vector<Scenario> demo_scenarios(sim::Policy policy) {
     // scenario where it is deterministic (two nodes, slow node) and not claimed elsewhere.
     for (Scenario& s : all) {
       if (s.name == "slow-node") {
-        s.expectation = "every node's first-arrived other block differs, so no block reaches the quorum of 3: "
-                        "safe, nothing finalized";
+        s.expectation = "every node's first-arrived other block differs, so no block reaches the quorum of 3 "
+                        "while the slow node's delay exceeds a step; safe whatever finalizes later";
       } else if (s.name == "byzantine" || s.name == "partition") {
         s.expectation = "safe: whatever is finalized is one block with a valid certificate (no liveness claim "
                         "under policy C)";

@@ -93,15 +93,18 @@ std::vector<std::uint64_t> parse_weights(std::string_view text) {
   return parse_list<std::uint64_t>("--weights", text, require_u64);
 }
 
-// "COLLECT,PREVOTE,PRECOMMIT": the three step durations in ms (validate() bounds them).
+// "COLLECT,PREVOTE,PRECOMMIT[,INCREMENT]": the three round-0 step durations in ms and
+// what each step grows by per round (default 500; validate() bounds them).
 RoundTiming parse_timing(std::string_view text) {
-  constexpr std::string_view what = "--timing (COLLECT,PREVOTE,PRECOMMIT ms)";
+  constexpr std::string_view what = "--timing (COLLECT,PREVOTE,PRECOMMIT[,INCREMENT] ms)";
   const auto ms = parse_list<std::uint64_t>(what, text, require_u64);
-  if (ms.size() != 3) throw UsageError{std::string(what) + ": expected three durations, got " + std::to_string(ms.size())};
+  if (ms.size() != 3 && ms.size() != 4)
+    throw UsageError{std::string(what) + ": expected three or four durations, got " + std::to_string(ms.size())};
   RoundTiming t;
   t.collect_ms = ms[0];
   t.prevote_ms = ms[1];
   t.precommit_ms = ms[2];
+  if (ms.size() == 4) t.increment_ms = ms[3];
   return t;
 }
 
@@ -194,7 +197,7 @@ int run_simulate(std::vector<std::string_view> argv) {
         throw UsageError{"--policy: expected lowest-hash, vrf or first-to-quorum, got '" + std::string(v) + "'"};
     } else if (flag == "--rounds") {
       const auto r = require_u64(flag, value());
-      if (r < 1 || r > kMaxRounds) throw UsageError{"--rounds must be 1.." + std::to_string(kMaxRounds)};
+      if (r < 1 || r > kLastRound) throw UsageError{"--rounds must be 1.." + std::to_string(kLastRound)};
       c.max_rounds = static_cast<std::uint32_t>(r);
     } else if (flag == "--seed") {
       c.seed = require_u64(flag, value());

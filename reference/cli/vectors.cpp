@@ -105,6 +105,8 @@ const char* round_errc_name(round_errc e) {
     case round_errc::conflicting_own_vote: return "conflicting_own_vote";
     case round_errc::lock_without_precommit: return "lock_without_precommit";
     case round_errc::bad_vrf_proof: return "bad_vrf_proof";
+    case round_errc::round_behind_window: return "round_behind_window";
+    case round_errc::bad_polka: return "bad_polka";
   }
   broken("unnamed round_errc");
 }
@@ -300,6 +302,17 @@ DecodeOutcome decode_as(MessageType t, std::span<const std::uint8_t> in) {
         d.reencoded = unwrap(encode_commit_to_vector(c->certificate, c->block.header, c->block.signature,
                                                      c->block.transactions()));
       }
+      break;
+    }
+    case MessageType::reproposal: {
+      auto rp = std::make_unique<Reproposal>();
+      auto r = decode_reproposal(in, *rp, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(*rp));
+      break;
+    }
+    case MessageType::commit_request: {
+      auto r = decode_commit_request(in, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
       break;
     }
   }
@@ -1484,6 +1497,9 @@ class Script {
         if (q.action.kind == ActionKind::broadcast_proposal) {
           e.kind = "proposal";
           finish(e, nodes_[to]->on_proposal(q.action.proposal));
+        } else if (q.action.kind == ActionKind::broadcast_reproposal) {
+          e.kind = "reproposal";
+          finish(e, nodes_[to]->on_reproposal(*q.reproposal));
         } else {
           e.kind = "vote";
           finish(e, nodes_[to]->on_vote(q.action.vote));
@@ -1507,6 +1523,7 @@ class Script {
     const RoundTiming t;
     w.key("timing").begin_object(true);
     w.field("collect_ms", t.collect_ms).field("prevote_ms", t.prevote_ms).field("precommit_ms", t.precommit_ms);
+    w.field("increment_ms", t.increment_ms);
     w.end_object();
     w.field("policy", policy_.name());
     w.field("reward", kReward);
@@ -1615,6 +1632,7 @@ class Script {
     std::size_t from;
     Action action;
     std::size_t message;
+    std::shared_ptr<const Reproposal> reproposal = nullptr;  // broadcast_reproposal: what was sent
   };
 
   // The id of a message, by its bytes: a forwarded vote is the same message as the original.
@@ -1647,6 +1665,12 @@ class Script {
           o.timer = a.timer;
           o.at_ms = a.at_ms;
           break;
+        case ActionKind::broadcast_reproposal: {
+          auto sent = std::make_shared<const Reproposal>(*nodes_[e.node]->reproposal());
+          o.message = intern("reproposal", unwrap(encode_to_vector(*sent)));
+          queue_.push_back({e.node, a, o.message, std::move(sent)});
+          break;
+        }
         case ActionKind::finalize:
           break;
         case ActionKind::send_commit:
@@ -1663,6 +1687,9 @@ class Script {
     switch (o.kind) {
       case ActionKind::broadcast_proposal: w.field("kind", "broadcast_proposal").field("message", o.message); break;
       case ActionKind::broadcast_vote: w.field("kind", "broadcast_vote").field("message", o.message); break;
+      case ActionKind::broadcast_reproposal:
+        w.field("kind", "broadcast_reproposal").field("message", o.message);
+        break;
       case ActionKind::set_timer:
         w.field("kind", "set_timer").field("timer", timer_name(o.timer.kind)).field("height", o.timer.height);
         w.field("round", o.timer.round).field("at_ms", o.at_ms);
@@ -1692,9 +1719,9 @@ void write_rounds(JsonWriter& w) {
       {"One state machine per node, set up with the config (membership, policy, timing, reward) and begun at the "
        "height with prev_id, midnight_ms and the mempool. Node i has seed i + 1.",
        "Replay the events in seq order, each on its node: round_start(height, round), timer(kind, height, round), or "
-       "the delivery of a message (decode it from messages[id].hex as proposal or vote).",
+       "the delivery of a message (decode it from messages[id].hex as proposal, vote or reproposal).",
        "output lists the actions the call returned, in order: broadcast_proposal/broadcast_vote (the message id of "
-       "its encoding), set_timer, finalize, send_commit (to a canonical member index). error is a call that MUST be "
+       "its encoding), broadcast_reproposal (likewise), set_timer, finalize, send_commit (to a canonical member index). error is a call that MUST be "
        "rejected (the midnight::round_errc name); it changes nothing.",
        "The script delivers each broadcast to every other node, first in first out, in node order; finalize and "
        "send_commit are recorded but not delivered. Messages not delivered are dropped (they have no event).",

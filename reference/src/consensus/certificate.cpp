@@ -25,20 +25,22 @@ const char* ErrorTable<certificate_errc>::message(certificate_errc e) {
   return "unknown certificate error";
 }
 
-void build_certificate(const VoteTally& precommits, const Membership& m, const BlockId& block_id, Certificate& out) {
-  assert(precommits.step() == VoteStep::precommit);
+namespace {
+
+// Commit certificates and polkas are the same structure over votes of one step.
+void build_quorum(const VoteTally& tally, const Membership& m, const BlockId& block_id, Certificate& out) {
   assert(!block_id.is_zero());
   out = Certificate{};
-  out.chain_id = precommits.chain();
-  out.height = precommits.height();
-  out.round = precommits.round();
+  out.chain_id = tally.chain();
+  out.height = tally.height();
+  out.round = tally.round();
   out.block_id = block_id;
 
   [[maybe_unused]] std::uint64_t weight = 0;  // checked by the asserts below
   std::size_t count = 0;
   // Canonical member order = ascending key, so the signers come out strictly ascending.
   for (std::size_t i = 0; i < m.size(); ++i) {
-    const Vote* v = precommits.approving_vote(i, block_id);
+    const Vote* v = tally.approving_vote(i, block_id);
     if (v == nullptr) continue;
     assert(v->voter == m.member(i).key);
     out.signatures[count] = CertificateSignature{v->voter, v->signature};
@@ -46,12 +48,12 @@ void build_certificate(const VoteTally& precommits, const Membership& m, const B
     weight += m.member(i).weight;
   }
   assert(count <= kMaxMembers);
-  assert(weight == precommits.approve_weight(block_id));
-  assert(m.reaches_quorum(weight) && "build_certificate needs a precommit quorum");
+  assert(weight == tally.approve_weight(block_id));
+  assert(m.reaches_quorum(weight) && "a certificate or polka needs a quorum");
   out.count = static_cast<std::uint8_t>(count);
 }
 
-result<std::uint64_t> verify_certificate(const Certificate& c, const Membership& m, const ChainId& chain) {
+result<std::uint64_t> verify_quorum(const Certificate& c, const Membership& m, const ChainId& chain, VoteStep step) {
   if (c.chain_id != chain) return certificate_errc::wrong_chain;
   if (c.block_id.is_zero()) return certificate_errc::nil_block;
   // More entries than there can be distinct members: some key repeats.
@@ -69,9 +71,29 @@ result<std::uint64_t> verify_certificate(const Certificate& c, const Membership&
   }
   if (!m.reaches_quorum(weight)) return certificate_errc::below_quorum;
   for (std::size_t i = 0; i < signers.size(); ++i) {
-    if (!verify_vote(c.vote(i))) return certificate_errc::bad_signature;
+    if (!verify_vote(c.vote(i, step))) return certificate_errc::bad_signature;
   }
   return weight;
+}
+
+}  // namespace
+
+void build_certificate(const VoteTally& precommits, const Membership& m, const BlockId& block_id, Certificate& out) {
+  assert(precommits.step() == VoteStep::precommit);
+  build_quorum(precommits, m, block_id, out);
+}
+
+void build_polka(const VoteTally& prevotes, const Membership& m, const BlockId& block_id, Certificate& out) {
+  assert(prevotes.step() == VoteStep::prevote);
+  build_quorum(prevotes, m, block_id, out);
+}
+
+result<std::uint64_t> verify_certificate(const Certificate& c, const Membership& m, const ChainId& chain) {
+  return verify_quorum(c, m, chain, VoteStep::precommit);
+}
+
+result<std::uint64_t> verify_polka(const Certificate& polka, const Membership& m, const ChainId& chain) {
+  return verify_quorum(polka, m, chain, VoteStep::prevote);
 }
 
 }  // namespace midnight

@@ -4,6 +4,7 @@
 #include "midnight/consensus/round_machine.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <cassert>
 #include <cstring>
 
@@ -18,7 +19,7 @@ const char* ErrorTable<round_errc>::message(round_errc e) {
     case round_errc::not_started: return "no height has begun on this node";
     case round_errc::wrong_chain: return "message belongs to another chain";
     case round_errc::wrong_height: return "message belongs to another height";
-    case round_errc::round_out_of_range: return "round number is at or above the maximum number of rounds";
+    case round_errc::round_out_of_range: return "round number is 2^32 - 1, which no round may have";
     case round_errc::not_a_member: return "proposer or voter is not a member of this height";
     case round_errc::bad_signature: return "signature does not verify";
     case round_errc::conflicting_proposal: return "a different proposal from the same proposer for the same round";
@@ -40,6 +41,10 @@ const char* ErrorTable<round_errc>::message(round_errc e) {
       return "journal holds a lock with no approving precommit of this node for its block and round";
     case round_errc::bad_vrf_proof:
       return "proposal's VRF proof does not verify for its proposer and round (policy B)";
+    case round_errc::round_behind_window:
+      return "message of a round before the rounds this node still keeps (its round minus one)";
+    case round_errc::bad_polka:
+      return "re-proposal's polka is not a prevote quorum for its block at or after the block's round";
   }
   return "unknown round error";
 }
@@ -57,7 +62,7 @@ constexpr BlockId kNilBlock{};
 // but not compared.
 #define MIDNIGHT_ROUND_MACHINE_FIELDS(X)                                                        \
   X(self_) X(height_) X(started_) X(prev_id_) X(midnight_ms_) X(round_) X(step_) X(lock_)        \
-  X(valid_) X(arrivals_) X(proposals_) X(polkas_)                                              \
+  X(arrivals_) X(slots_) X(best_polka_) X(restored_) X(restored_round_) X(seen_round_)          \
   X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_) X(certificate_)       \
   X(adopted_bytes_) X(adopted_count_) X(adopted_) X(commit_sent_round_)
 
@@ -85,8 +90,6 @@ RoundMachine& RoundMachine::operator=(const RoundMachine& other) {
 #define MIDNIGHT_COPY_FIELD(f) f = other.f;
   MIDNIGHT_ROUND_MACHINE_FIELDS(MIDNIGHT_COPY_FIELD)
 #undef MIDNIGHT_COPY_FIELD
-  prevotes_ = other.prevotes_;
-  precommits_ = other.precommits_;
   actions_ = other.actions_;
   action_count_ = other.action_count_;
   rebind_views(other);
@@ -109,8 +112,7 @@ void RoundMachine::rebind_views(const RoundMachine& source) {
 bool operator==(const RoundMachine& a, const RoundMachine& b) {
   bool same = a.config_.chain_id == b.config_.chain_id && a.config_.membership == b.config_.membership &&
               a.config_.policy == b.config_.policy && a.config_.keys.public_key == b.config_.keys.public_key &&
-              a.content_.txs == b.content_.txs && a.content_.merkle_root == b.content_.merkle_root &&
-              a.prevotes_ == b.prevotes_ && a.precommits_ == b.precommits_;
+              a.content_.txs == b.content_.txs && a.content_.merkle_root == b.content_.merkle_root;
 #define MIDNIGHT_COMPARE_FIELD(f) same = same && a.f == b.f;
   MIDNIGHT_ROUND_MACHINE_FIELDS(MIDNIGHT_COMPARE_FIELD)
 #undef MIDNIGHT_COMPARE_FIELD
@@ -132,14 +134,15 @@ void RoundMachine::begin_height(const HeightStart& start) {
   round_ = 0;
   step_ = Step::idle;
   lock_ = {};
-  valid_ = {};
   arrivals_ = 0;
-  for (auto& round : proposals_) round.fill(StoredProposal{});
-  for (std::uint32_t r = 0; r < kMaxRounds; ++r) {
-    prevotes_[r].reset(m, config_.chain_id, height_, r, VoteStep::prevote);
-    precommits_[r].reset(m, config_.chain_id, height_, r, VoteStep::precommit);
+  for (std::uint32_t r = 0; r < kRoundSlots; ++r) {
+    slots_[r % kRoundSlots].round = r + 1;  // claimed by no round: claim_slot resets it
+    claim_slot(r);
   }
-  polkas_.fill(Polka{});
+  best_polka_ = HeldPolka{};
+  restored_ = false;
+  restored_round_ = 0;
+  seen_round_.fill(0);
   decided_round_ = 0;
   decided_id_ = {};
   decided_header_ = {};
@@ -152,16 +155,105 @@ void RoundMachine::begin_height(const HeightStart& start) {
   action_count_ = 0;
 }
 
+// ---- the window ------------------------------------------------------------------
+
+std::uint32_t RoundMachine::window_lowest() const { return round_ >= kRoundsBehind ? round_ - kRoundsBehind : 0; }
+
+std::uint32_t RoundMachine::window_highest() const {
+  return round_ <= kLastRound - kRoundsAhead ? round_ + kRoundsAhead : kLastRound;
+}
+
+bool RoundMachine::in_window(std::uint32_t round) const {
+  return round >= window_lowest() && round <= window_highest();
+}
+
+void RoundMachine::claim_slot(std::uint32_t round) {
+  RoundSlot& s = slot(round);
+  if (s.round == round) return;
+  const Membership& m = *config_.membership;
+  s.round = round;
+  s.proposals.fill(StoredProposal{});
+  s.prevotes.reset(m, config_.chain_id, height_, round, VoteStep::prevote);
+  s.precommits.reset(m, config_.chain_id, height_, round, VoteStep::precommit);
+  s.polka = Polka{};
+  s.carried = StoredProposal{};
+}
+
+// The rounds of the new window each get their slot; a slot still holding a round of
+// the old window keeps it. What a slot of a round that leaves the window held is gone,
+// except its polka, which keep_best_polka() has taken first if it is the highest.
+void RoundMachine::move_window(std::uint32_t round) {
+  assert(round >= round_ || step_ == Step::idle);
+  round_ = round;
+  for (std::uint32_t r = window_lowest();; ++r) {
+    claim_slot(r);
+    if (r == window_highest()) break;
+  }
+}
+
+// Rule "valid block", for the rounds before `before`: the highest polka of such a round
+// in the window whose block we hold becomes the held polka, if it is higher than it.
+void RoundMachine::keep_best_polka(std::uint32_t before) {
+  const std::uint32_t top = std::min(before, window_highest() + 1);  // window_highest() < 2^32 - 1
+  for (std::uint32_t r = top; r > window_lowest();) {
+    --r;
+    if (best_polka_.held && r <= best_polka_.round()) return;
+    const RoundSlot& s = slot(r);
+    if (!s.polka.seen) continue;
+    const Proposal* p = held_proposal(s.polka.block_id);
+    if (p == nullptr) continue;
+    best_polka_.held = true;
+    best_polka_.block_id = s.polka.block_id;
+    best_polka_.message.proposal = *p;
+    build_polka(s.prevotes, *config_.membership, s.polka.block_id, best_polka_.message.polka);
+    return;
+  }
+}
+
+void RoundMachine::note_round(std::size_t member, std::uint32_t round) {
+  seen_round_[member] = std::max(seen_round_[member], round + 1);
+}
+
+// Rule "skip": the highest round r above ours that members of more than a third of the
+// weight have sent a valid message of. At least one of them is honest and has reached
+// r, so r is where the network is; starting it is safe (a node may skip rounds: it only
+// votes less) and after a long partition brings every node to one round at once.
+std::optional<std::uint32_t> RoundMachine::skip_target() const {
+  const Membership& m = *config_.membership;
+  std::array<std::pair<std::uint32_t, std::uint64_t>, kMaxMembers> ahead{};
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (seen_round_[i] > std::uint64_t(round_) + 1) ahead[count++] = {seen_round_[i] - 1, m.member(i).weight};
+  }
+  std::sort(ahead.begin(), ahead.begin() + static_cast<std::ptrdiff_t>(count),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::uint64_t weight = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    weight += ahead[i].second;
+    if (3 * weight > m.total_weight()) return ahead[i].first;
+  }
+  return std::nullopt;
+}
+
+bool RoundMachine::skip_rounds() {
+  if (step_ == Step::idle || decided()) return false;
+  const auto target = skip_target();
+  if (!target) return false;
+  start_round(*target);
+  return true;
+}
+
 // ---- events --------------------------------------------------------------------
 
 result<Actions> RoundMachine::on_round_start(const RoundStart& e) {
   if (!started_) return round_errc::not_started;
   if (e.height != height_) return round_errc::wrong_height;
   if (decided()) return round_errc::already_decided;
-  if (e.round >= kMaxRounds) return round_errc::round_out_of_range;
+  if (e.round > kLastRound) return round_errc::round_out_of_range;
   if (step_ != Step::idle && e.round <= round_) return round_errc::stale_round;
   action_count_ = 0;
-  start_round(e.round);
+  // After a restart, never a round below the highest one this node has voted in.
+  start_round(restored_ ? std::max(e.round, restored_round_) : e.round);
   return actions();
 }
 
@@ -169,49 +261,76 @@ result<void> RoundMachine::check_header(const BlockHeader& h) const {
   if (h.version != kHeaderVersion) return round_errc::bad_header_version;
   if (h.chain_id != config_.chain_id) return round_errc::wrong_chain;
   if (h.height != height_) return round_errc::wrong_height;
-  if (h.round >= kMaxRounds) return round_errc::round_out_of_range;
+  if (h.round > kLastRound) return round_errc::round_out_of_range;
   if (!config_.membership->index_of(h.proposer)) return round_errc::not_a_member;
   if (h.prev_id != prev_id_) return round_errc::wrong_parent;
   if (h.timestamp_ms != round_start_ms(midnight_ms_, config_.timing, h.round)) return round_errc::wrong_timestamp;
   return outcome::success();
 }
 
+void RoundMachine::store_proposal(StoredProposal& entry, const Proposal& p, const VrfOutput& vrf_output) {
+  entry.present = true;
+  entry.content_ok = p.header.merkle_root == content_.merkle_root;
+  entry.arrival = arrivals_++;
+  entry.block_id = compute_block_id(p.header);
+  entry.proposal = p;
+  entry.vrf_output = vrf_output;
+}
+
 result<Actions> RoundMachine::on_proposal(const Proposal& p) {
   if (!started_) return round_errc::not_started;
   MIDNIGHT_TRY(check_header(p.header));
   const std::size_t proposer = *config_.membership->index_of(p.header.proposer);
-  StoredProposal& slot = proposals_[p.header.round][proposer];
+  const std::uint32_t round = p.header.round;
+  if (decided()) {
+    if (!verify_proposal(p)) return round_errc::bad_signature;
+    action_count_ = 0;
+    reply_with_commit(proposer, round);
+    return actions();
+  }
+  if (round < window_lowest()) return round_errc::round_behind_window;
+  // Policy B ranks by the proof's output, so the proof is checked before the proposal is
+  // stored; under the other policies the proof is carried and never used.
+  const auto verify_rank = [&]() -> result<VrfOutput> {
+    if (!ranks_by_vrf()) return VrfOutput{};
+    auto beta = verify_proposal_vrf(p);
+    if (!beta) return round_errc::bad_vrf_proof;
+    return beta.value();
+  };
+  if (round > window_highest()) {
+    // Beyond the window: it counts toward the round skip; it is stored only if the skip
+    // brings its round into the window (a fresh slot then, so no conflict can arise).
+    if (!verify_proposal(p)) return round_errc::bad_signature;
+    MIDNIGHT_TRY(vrf_output, verify_rank());
+    action_count_ = 0;
+    note_round(proposer, round);
+    if (skip_rounds() && in_window(round)) {
+      StoredProposal& entry = slot(round).proposals[proposer];
+      if (!entry.present) store_proposal(entry, p, vrf_output);
+      after_change();
+    }
+    return actions();
+  }
+  StoredProposal& entry = slot(round).proposals[proposer];
   const bool content_ok = p.header.merkle_root == content_.merkle_root;
   // Rule "replace": for one (round, proposer) only one header can match our content, so
   // a matching proposal replaces a non-matching one that a Byzantine proposer sent us
   // first. Any other second proposal is a conflict.
-  const bool replaces = slot.present && !(slot.proposal == p) && !slot.content_ok && content_ok;
-  if (slot.present && !(slot.proposal == p) && !replaces) return round_errc::conflicting_proposal;
-  const bool store = !slot.present || replaces;
-  if (store && !verify_proposal(p)) return round_errc::bad_signature;
-  // Policy B ranks by the proof's output, so the proof is checked before the proposal is
-  // stored; under the other policies the proof is carried and never used.
+  const bool replaces = entry.present && !(entry.proposal == p) && !entry.content_ok && content_ok;
+  if (entry.present && !(entry.proposal == p) && !replaces) return round_errc::conflicting_proposal;
+  const bool store = !entry.present || replaces;
   VrfOutput vrf_output{};
-  if (store && ranks_by_vrf()) {
-    auto beta = verify_proposal_vrf(p);
-    if (!beta) return round_errc::bad_vrf_proof;
-    vrf_output = beta.value();
+  if (store) {
+    if (!verify_proposal(p)) return round_errc::bad_signature;
+    MIDNIGHT_TRY(beta, verify_rank());
+    vrf_output = beta;
   }
-
   action_count_ = 0;
   if (store) {
-    slot.present = true;
-    slot.content_ok = content_ok;
-    slot.arrival = arrivals_++;
-    slot.block_id = compute_block_id(p.header);
-    slot.proposal = p;
-    slot.vrf_output = vrf_output;
+    store_proposal(entry, p, vrf_output);
+    note_round(proposer, round);
   }
-  if (decided()) {
-    reply_with_commit(proposer, p.header.round);
-  } else {
-    after_change();
-  }
+  if (!skip_rounds()) after_change();
   return actions();
 }
 
@@ -219,20 +338,37 @@ result<Actions> RoundMachine::on_vote(const Vote& v) {
   if (!started_) return round_errc::not_started;
   if (v.chain_id != config_.chain_id) return round_errc::wrong_chain;
   if (v.height != height_) return round_errc::wrong_height;
-  if (v.round >= kMaxRounds) return round_errc::round_out_of_range;
+  if (v.round > kLastRound) return round_errc::round_out_of_range;
   const auto voter = config_.membership->index_of(v.voter);
   if (!voter) return round_errc::not_a_member;
+  if (!decided() && v.round < window_lowest()) return round_errc::round_behind_window;
   if (!verify_vote(v)) return round_errc::bad_signature;
 
-  action_count_ = 0;
   if (decided()) {
+    action_count_ = 0;
     reply_with_commit(*voter, v.round);
     return actions();
   }
-  VoteTally& tally = v.step == VoteStep::prevote ? prevotes_[v.round] : precommits_[v.round];
+  if (v.round > window_highest()) {
+    action_count_ = 0;
+    note_round(*voter, v.round);
+    if (!skip_rounds() || !in_window(v.round)) return actions();
+    // The skip brought the vote's round into the window: a fresh tally, so it counts.
+    RoundSlot& s = slot(v.round);
+    VoteTally& tally = v.step == VoteStep::prevote ? s.prevotes : s.precommits;
+    const auto update = tally.add(v);
+    assert(update.has_value() && "a verified member's vote fits its round's tally");
+    if (update.has_value()) record_vote(s, v, update.value());
+    after_change();
+    return actions();
+  }
+  RoundSlot& s = slot(v.round);
+  VoteTally& tally = v.step == VoteStep::prevote ? s.prevotes : s.precommits;
   MIDNIGHT_TRY(update, tally.add(v));  // Boost 1.74: TRY(name, expr)
-  record_vote(v, update);
-  after_change();
+  action_count_ = 0;
+  record_vote(s, v, update);
+  note_round(*voter, v.round);
+  if (!skip_rounds()) after_change();
   return actions();
 }
 
@@ -241,7 +377,7 @@ result<Actions> RoundMachine::on_timer(const TimerFired& t) {
   if (t.height != height_ || t.round != round_ || decided()) return round_errc::stale_timer;
   const bool due = (t.kind == TimerKind::collect_deadline && step_ == Step::collect) ||
                    (t.kind == TimerKind::prevote_deadline && (step_ == Step::collect || step_ == Step::prevoted)) ||
-                   (t.kind == TimerKind::round_end && step_ != Step::idle && step_ != Step::exhausted);
+                   (t.kind == TimerKind::round_end && step_ != Step::idle);
   if (!due) return round_errc::stale_timer;
   action_count_ = 0;
   switch (t.kind) {
@@ -274,7 +410,7 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
   const BlockView& block = c.block;
   if (cert.chain_id != config_.chain_id) return round_errc::wrong_chain;
   if (cert.height != height_) return round_errc::wrong_height;
-  if (cert.round >= kMaxRounds) return round_errc::round_out_of_range;
+  if (cert.round > kLastRound) return round_errc::round_out_of_range;
   // Rule "adopt", decided on the same block: nothing in the commit can change this node,
   // so it is not verified. Every decided member answers every late vote with its commit,
   // so a member can receive up to n commits, each costing 2n/3 signature checks: n^3
@@ -298,6 +434,62 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
   return actions();
 }
 
+// Rule "re-propose", receiving side: a polka carried whole. Its prevotes count in the
+// tally of their round if that round is in the window, and a polka of an earlier round
+// becomes the held polka if it is the highest; its block's proposal comes with it.
+result<Actions> RoundMachine::on_reproposal(const Reproposal& r) {
+  if (!started_) return round_errc::not_started;
+  const Proposal& p = r.proposal;
+  const Certificate& polka = r.polka;
+  MIDNIGHT_TRY(check_header(p.header));
+  if (polka.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (polka.height != height_) return round_errc::wrong_height;
+  if (polka.round > kLastRound) return round_errc::round_out_of_range;
+  const BlockId id = compute_block_id(p.header);
+  if (polka.round < p.header.round || polka.block_id != id) return round_errc::bad_polka;
+  const std::uint32_t vr = polka.round;
+  action_count_ = 0;
+  if (decided()) return actions();  // nothing in it can change a decided node
+  // Already known: every honest re-proposer sends the same one each round, and it is not
+  // verified again (the same reasoning as for a commit of the decided block).
+  if (best_polka_.held && best_polka_.block_id == id && best_polka_.round() >= vr) return actions();
+  if (in_window(vr) && slot(vr).polka.seen && slot(vr).polka.block_id == id && held_proposal(id) != nullptr) {
+    return actions();
+  }
+  if (vr < window_lowest() && best_polka_.held && best_polka_.round() >= vr) return actions();
+  if (!verify_proposal(p)) return round_errc::bad_signature;
+  if (!verify_polka(polka, *config_.membership, config_.chain_id)) return round_errc::bad_polka;
+
+  // The polka's voters have all reached its round.
+  for (const CertificateSignature& e : polka.used()) note_round(*config_.membership->index_of(e.voter), vr);
+  skip_rounds();
+  const bool content_ok = p.header.merkle_root == content_.merkle_root;
+  if (content_ok && vr < window_lowest()) {
+    if (!best_polka_.held || vr > best_polka_.round()) {
+      best_polka_.held = true;
+      best_polka_.block_id = id;
+      best_polka_.message = r;
+    }
+  } else if (content_ok && in_window(vr)) {
+    RoundSlot& s = slot(vr);
+    for (std::size_t i = 0; i < polka.count; ++i) {
+      const Vote v = polka.vote(i, VoteStep::prevote);
+      const auto update = s.prevotes.add(v);
+      assert(update.has_value() && "a verified polka's prevotes fit their round's tally");
+      if (update.has_value()) record_vote(s, v, update.value());
+    }
+    const std::size_t proposer = *config_.membership->index_of(p.header.proposer);
+    StoredProposal* entry = in_window(p.header.round) ? &slot(p.header.round).proposals[proposer] : nullptr;
+    if (entry != nullptr && !entry->present) {
+      store_proposal(*entry, p, VrfOutput{});  // not ranked: a polka block is chosen as such
+    } else if (entry == nullptr || !(entry->proposal == p)) {
+      store_proposal(s.carried, p, VrfOutput{});
+    }
+  }
+  after_change();
+  return actions();
+}
+
 // ---- restart from the journal ------------------------------------------------------
 
 result<void> RoundMachine::restore_vote(const Vote& v) {
@@ -305,21 +497,35 @@ result<void> RoundMachine::restore_vote(const Vote& v) {
   if (step_ != Step::idle) return round_errc::restore_too_late;
   if (v.chain_id != config_.chain_id) return round_errc::wrong_chain;
   if (v.height != height_) return round_errc::wrong_height;
-  if (v.round >= kMaxRounds) return round_errc::round_out_of_range;
+  if (v.round > kLastRound) return round_errc::round_out_of_range;
   if (v.voter != config_.keys.public_key) return round_errc::not_own_vote;
-  VoteTally& tally = v.step == VoteStep::prevote ? prevotes_[v.round] : precommits_[v.round];
-  if (const Vote* mine = tally.vote_of(self_)) {
-    if (*mine == v) return outcome::success();  // journaled twice: harmless
-    return round_errc::conflicting_own_vote;
+  const bool kept = v.round >= window_lowest();
+  const VoteTally* held = nullptr;
+  if (kept && in_window(v.round)) {
+    const RoundSlot& s = slot(v.round);
+    held = v.step == VoteStep::prevote ? &s.prevotes : &s.precommits;
+    if (const Vote* mine = held->vote_of(self_)) {
+      if (*mine == v) return outcome::success();  // journaled twice: harmless
+      return round_errc::conflicting_own_vote;
+    }
   }
   if (!verify_vote(v)) return round_errc::bad_signature;
-  MIDNIGHT_TRY(update, tally.add(v));
-  record_vote(v, update);
   // The lock follows from the approving precommit (precommit() sets both at once), so a
   // journal cut between a precommit record and its lock record still restores the lock.
   if (v.step == VoteStep::precommit && v.approve && (!lock_.held || v.round >= lock_.round)) {
     lock_ = Lock{true, v.block_id, v.round};
   }
+  if (!restored_ || v.round > restored_round_) {
+    restored_ = true;
+    restored_round_ = v.round;
+  }
+  // A vote of a round below the window is of a round this node never starts again.
+  if (!kept) return outcome::success();
+  if (v.round > round_) move_window(v.round);
+  RoundSlot& s = slot(v.round);
+  VoteTally& tally = v.step == VoteStep::prevote ? s.prevotes : s.precommits;
+  MIDNIGHT_TRY(update, tally.add(v));
+  record_vote(s, v, update);
   return outcome::success();
 }
 
@@ -327,12 +533,12 @@ result<void> RoundMachine::restore_lock(std::uint64_t height, const Lock& lock) 
   if (!started_) return round_errc::not_started;
   if (step_ != Step::idle) return round_errc::restore_too_late;
   if (height != height_) return round_errc::wrong_height;
-  if (lock.round >= kMaxRounds) return round_errc::round_out_of_range;
-  const Vote* mine = precommits_[lock.round].vote_of(self_);
-  if (!lock.held || mine == nullptr || !mine->approve || mine->block_id != lock.block_id) {
+  if (lock.round > kLastRound) return round_errc::round_out_of_range;
+  // restore_vote has already taken the lock from the approving precommit it follows.
+  if (!lock.held || !lock_.held || lock.block_id != lock_.block_id || lock.round != lock_.round) {
     return round_errc::lock_without_precommit;
   }
-  return outcome::success();  // restore_vote has already taken the lock from the precommit
+  return outcome::success();
 }
 
 // ---- observers -------------------------------------------------------------------
@@ -353,19 +559,32 @@ std::optional<Decision> RoundMachine::decision() const {
 
 const Vote* RoundMachine::prevote_of(std::uint32_t round) const {
   // Only this node can sign its votes, so its vote is in the tally iff it prevoted.
-  if (round >= kMaxRounds) return nullptr;
-  return prevotes_[round].vote_of(self_);
+  if (!in_window(round)) return nullptr;
+  return slot(round).prevotes.vote_of(self_);
+}
+
+const VoteTally* RoundMachine::prevotes(std::uint32_t round) const {
+  return in_window(round) ? &slot(round).prevotes : nullptr;
+}
+
+const VoteTally* RoundMachine::precommits(std::uint32_t round) const {
+  return in_window(round) ? &slot(round).precommits : nullptr;
 }
 
 const Proposal* RoundMachine::proposal_of(std::uint32_t round, std::size_t member) const {
-  if (round >= kMaxRounds || member >= config_.membership->size()) return nullptr;
-  const StoredProposal& s = proposals_[round][member];
+  if (!in_window(round) || member >= config_.membership->size()) return nullptr;
+  const StoredProposal& s = slot(round).proposals[member];
   return s.present ? &s.proposal : nullptr;
 }
 
 const VrfOutput* RoundMachine::vrf_output_of(std::uint32_t round, std::size_t member) const {
   if (!ranks_by_vrf() || proposal_of(round, member) == nullptr) return nullptr;
-  return &proposals_[round][member].vrf_output;
+  return &slot(round).proposals[member].vrf_output;
+}
+
+std::optional<std::uint32_t> RoundMachine::highest_round_seen(std::size_t member) const {
+  if (member >= config_.membership->size() || seen_round_[member] == 0) return std::nullopt;
+  return seen_round_[member] - 1;
 }
 
 void commit_view_of(const Decision& d, CommitView& out) {
@@ -380,106 +599,92 @@ void commit_view_of(const Decision& d, CommitView& out) {
 // ---- the protocol's steps --------------------------------------------------------
 
 void RoundMachine::start_round(std::uint32_t round) {
-  assert(round < kMaxRounds);
-  round_ = round;
+  assert(round <= kLastRound);
+  keep_best_polka(round);
+  move_window(round);
   step_ = Step::collect;
   propose(round);
   const RoundTiming& t = config_.timing;
   const std::uint64_t start = round_start_ms(midnight_ms_, t, round);
-  emit_timer(TimerKind::collect_deadline, round, start + t.collect_ms);
-  emit_timer(TimerKind::prevote_deadline, round, start + t.collect_ms + t.prevote_ms);
-  emit_timer(TimerKind::round_end, round, start + t.round_ms());
+  const std::uint64_t collect_end = timing_detail::add_saturated(start, collect_ms(t, round));
+  emit_timer(TimerKind::collect_deadline, round, collect_end);
+  emit_timer(TimerKind::prevote_deadline, round, timing_detail::add_saturated(collect_end, prevote_ms(t, round)));
+  emit_timer(TimerKind::round_end, round, round_start_ms(midnight_ms_, t, round + 1));
   after_change();
 }
 
-// Propose: a node with a block that had a polka re-proposes it, forwarding the polka's
-// signed prevotes so that every member learns of it (rule "re-propose"); otherwise it
-// proposes its own block for this round.
+// Propose: a node that holds a polka of an earlier round re-proposes its block, with the
+// polka's signed prevotes, so that every member learns of it (rule "re-propose");
+// otherwise it proposes its own block for this round.
 void RoundMachine::propose(std::uint32_t round) {
-  if (valid_.held && !config_.unsafe_retry_without_lock) {
-    const StoredProposal* held = find_proposal(valid_.block_id);
-    assert(held != nullptr && held->content_ok && "a valid block is only taken with its proposal");
-    emit(Action{.kind = ActionKind::broadcast_proposal, .proposal = held->proposal});
-    const VoteTally& polka = prevotes_[valid_.round];
-    const std::uint64_t approvers = polka.approvers(valid_.block_id);
-    for (std::size_t m = 0; m < config_.membership->size(); ++m) {
-      if ((approvers >> m) & 1U) {
-        emit(Action{.kind = ActionKind::broadcast_vote, .vote = *polka.approving_vote(m, valid_.block_id)});
-      }
-    }
+  if (best_polka_.held && !config_.unsafe_retry_without_lock) {
+    emit(Action{.kind = ActionKind::broadcast_reproposal});
     return;
   }
   const BlockHeader header =
       make_header(config_.chain_id, height_, round, prev_id_, content_.merkle_root,
                   round_start_ms(midnight_ms_, config_.timing, round), config_.keys.public_key);
   const Proposal proposal = sign_proposal(header, config_.keys.secret_key);
-  StoredProposal& slot = proposals_[round][self_];
-  assert(!slot.present || slot.proposal == proposal);
-  slot.present = true;
-  slot.content_ok = true;
-  slot.arrival = arrivals_++;
-  slot.block_id = compute_block_id(header);
-  slot.proposal = proposal;
+  StoredProposal& entry = slot(round).proposals[self_];
+  assert(!entry.present || entry.proposal == proposal);
+  VrfOutput own{};
   if (ranks_by_vrf()) {
     // Our own proof: its output without verifying (we made it with our own key).
     [[maybe_unused]] const bool proved = !proposal.vrf_proof.is_zero();
     assert(proved && "a consistent key always proves");
-    if (auto beta = ecvrf_proof_to_hash(proposal.vrf_proof)) slot.vrf_output = beta.value();
+    if (auto beta = ecvrf_proof_to_hash(proposal.vrf_proof)) own = beta.value();
   }
+  store_proposal(entry, proposal, own);
   emit(Action{.kind = ActionKind::broadcast_proposal, .proposal = proposal});
 }
 
-// Prevote: the canonical choice is the block of the highest-round polka this node holds
-// (before this round), else the policy's pick among this round's proposals whose content
-// matches ours. Lock rule: approve only if unlocked, or the choice is the locked block,
-// or the choice's polka is at or after the lock round.
+// Prevote: the canonical choice is the block of the held polka (the highest of a round
+// before this one whose block this node holds), else the policy's pick among this
+// round's proposals whose content matches ours. Lock rule: approve only if unlocked, or
+// the choice is the locked block, or the choice's polka is at or after the lock round.
 void RoundMachine::prevote() {
   assert(step_ == Step::collect);
   const std::uint32_t r = round_;
-  if (resend_restored_vote(prevotes_[r])) {
+  RoundSlot& s = slot(r);
+  if (resend_restored_vote(s.prevotes)) {
     step_ = Step::prevoted;
     return;
   }
   const bool lock_rule = !config_.unsafe_retry_without_lock;
   std::optional<BlockId> choice;
   std::optional<std::uint32_t> polka_round;
-  for (std::uint32_t vr = r; lock_rule && vr-- > 0;) {
-    if (!polkas_[vr].seen) continue;
-    const StoredProposal* p = find_proposal(polkas_[vr].block_id);
-    if (p != nullptr && p->content_ok) {
-      choice = polkas_[vr].block_id;
-      polka_round = vr;
-      break;
-    }
+  if (lock_rule && best_polka_.held) {
+    assert(best_polka_.round() < r && "the held polka is of an earlier round");
+    choice = best_polka_.block_id;
+    polka_round = best_polka_.round();
   }
   if (!choice) {
     std::array<Candidate, kMaxMembers> candidates{};
     std::size_t count = 0;
     for (std::size_t m = 0; m < config_.membership->size(); ++m) {
-      const StoredProposal& s = proposals_[r][m];
-      if (!s.present || !s.content_ok) continue;
+      const StoredProposal& e = s.proposals[m];
+      if (!e.present || !e.content_ok) continue;
       // First-to-quorum ranks by arrival; a node's own block ranks last, so that
       // members converge on the block that reached them first rather than on their own.
-      const std::uint32_t arrival = m == self_ ? UINT32_MAX : s.arrival;
-      candidates[count++] = Candidate{&s.proposal, s.block_id, arrival, ranks_by_vrf() ? &s.vrf_output : nullptr};
+      const std::uint32_t arrival = m == self_ ? UINT32_MAX : e.arrival;
+      candidates[count++] = Candidate{&e.proposal, e.block_id, arrival, ranks_by_vrf() ? &e.vrf_output : nullptr};
     }
     if (const auto pick = select_canonical(*config_.policy, {candidates.data(), count})) {
       choice = candidates[*pick].block_id;
     }
   }
-  // The choice already prefers the highest polka, and a lock taken live is on a block
-  // with a polka whose proposal we hold, so a locked node's choice is its lock or a block
+  // The choice prefers the held polka, and a lock taken live is on a block whose polka
+  // the held polka is or is later than, so a locked node's choice is its lock or a block
   // with a later polka: the lock rule holds by construction, and is asserted here. A lock
-  // restored from the journal may lack that polka or that proposal in this run (the
-  // votes were lost with the crash); then the choice can be another block, and the rule
-  // makes this prevote a rejection.
+  // restored from the journal may lack that polka in this run (the votes were lost with
+  // the crash); then the choice can be another block, and the rule makes this prevote a
+  // rejection.
   const bool lock_allows =
       choice.has_value() && (!lock_rule || !lock_.held || lock_.block_id == *choice ||
                              (polka_round && *polka_round >= lock_.round));
-  [[maybe_unused]] const bool lock_backed = lock_.held && polkas_[lock_.round].seen &&
-                                            polkas_[lock_.round].block_id == lock_.block_id &&
-                                            find_proposal(lock_.block_id) != nullptr;
-  assert((!choice.has_value() || lock_allows || !lock_backed) &&
+  [[maybe_unused]] const bool lock_backed =
+      lock_.held && best_polka_.held && best_polka_.round() >= lock_.round;
+  assert((!choice.has_value() || lock_allows || !lock_backed || !lock_rule) &&
          "lock rule: a locked node approves only its lock or a later polka");
   const bool approve = lock_allows;
   step_ = Step::prevoted;
@@ -489,19 +694,18 @@ void RoundMachine::prevote() {
 // Precommit: after a polka for a block in this round whose content we hold; lock on it.
 void RoundMachine::precommit(const BlockId& id) {
   assert(step_ == Step::prevoted);
-  if (resend_restored_vote(precommits_[round_])) {
+  if (resend_restored_vote(slot(round_).precommits)) {
     step_ = Step::precommitted;
     return;
   }
   lock_ = Lock{true, id, round_};
-  valid_ = Lock{true, id, round_};
   step_ = Step::precommitted;
   emit_vote(VoteStep::precommit, round_, id, true);
 }
 
 void RoundMachine::precommit_nil() {
   assert(step_ == Step::prevoted);
-  if (resend_restored_vote(precommits_[round_])) {
+  if (resend_restored_vote(slot(round_).precommits)) {
     step_ = Step::precommitted;
     return;
   }
@@ -534,25 +738,22 @@ void RoundMachine::adopt_certificate(const CommitView& c) {
   emit(Action{.kind = ActionKind::finalize});
 }
 
-// Finalize: a precommit quorum for a block, in any round, whose content we hold.
+// Finalize: a precommit quorum for a block, in any round of the window, whose content we hold.
 void RoundMachine::finalize(std::uint32_t round, const BlockId& id) {
-  const StoredProposal* p = find_proposal(id);
-  assert(p != nullptr && p->content_ok);
+  const Proposal* p = held_proposal(id);
+  assert(p != nullptr);
   decided_round_ = round;
   decided_id_ = id;
-  decided_header_ = p->proposal.header;
-  decided_signature_ = p->proposal.signature;
-  build_certificate(precommits_[round], *config_.membership, id, certificate_);
+  decided_header_ = p->header;
+  decided_signature_ = p->signature;
+  build_certificate(slot(round).precommits, *config_.membership, id, certificate_);
   step_ = Step::decided;
   emit(Action{.kind = ActionKind::finalize});
 }
 
+// Rounds are unbounded: after round r comes r + 1, up to the last round number.
 void RoundMachine::advance_round() {
-  if (round_ + 1 < kMaxRounds) {
-    start_round(round_ + 1);
-  } else {
-    step_ = Step::exhausted;  // only a commit can end this height now
-  }
+  if (round_ < kLastRound) start_round(round_ + 1);
 }
 
 // Re-evaluates every rule that a new proposal, vote or step may have enabled. Each pass
@@ -560,27 +761,16 @@ void RoundMachine::advance_round() {
 void RoundMachine::after_change() {
   for (int pass = 0; pass < 4 && !decided(); ++pass) {
     const Step before = step_;
-    for (std::uint32_t r = 0; r < kMaxRounds && !decided(); ++r) {
-      const auto q = precommits_[r].quorum_block();
-      if (!q) continue;
-      const StoredProposal* p = find_proposal(*q);
-      if (p != nullptr && p->content_ok) finalize(r, *q);
+    for (std::uint32_t r = window_lowest(); !decided(); ++r) {
+      if (const auto q = slot(r).precommits.quorum_block(); q && held_proposal(*q) != nullptr) finalize(r, *q);
+      if (r == window_highest()) break;
     }
     if (decided()) return;
-    // Valid block: the highest polka up to this round whose content we hold.
-    for (std::uint32_t r = round_ + 1; r-- > 0;) {
-      if (valid_.held && r <= valid_.round) break;
-      if (!polkas_[r].seen) continue;
-      const StoredProposal* p = find_proposal(polkas_[r].block_id);
-      if (p != nullptr && p->content_ok) {
-        valid_ = Lock{true, polkas_[r].block_id, r};
-        break;
-      }
-    }
+    keep_best_polka(round_);
     if (step_ == Step::collect && proposal_all_arrived(round_)) prevote();
-    if (step_ == Step::prevoted && polkas_[round_].seen) {
-      const StoredProposal* p = find_proposal(polkas_[round_].block_id);
-      if (p != nullptr && p->content_ok) precommit(polkas_[round_].block_id);
+    const RoundSlot& s = slot(round_);
+    if (step_ == Step::prevoted && s.polka.seen && held_proposal(s.polka.block_id) != nullptr) {
+      precommit(s.polka.block_id);
     }
     if (step_ == before) return;
   }
@@ -588,27 +778,31 @@ void RoundMachine::after_change() {
 
 // ---- helpers ---------------------------------------------------------------------
 
-const RoundMachine::StoredProposal* RoundMachine::find_proposal(const BlockId& id) const {
-  for (std::uint32_t r = 0; r < kMaxRounds; ++r) {
+// A proposal for `id` whose content is ours: stored in the window, carried by a
+// re-proposal, or the held polka's.
+const Proposal* RoundMachine::held_proposal(const BlockId& id) const {
+  for (const RoundSlot& s : slots_) {
+    if (!in_window(s.round)) continue;
     for (std::size_t m = 0; m < config_.membership->size(); ++m) {
-      const StoredProposal& s = proposals_[r][m];
-      if (s.present && s.block_id == id) return &s;
+      const StoredProposal& e = s.proposals[m];
+      if (e.present && e.content_ok && e.block_id == id) return &e.proposal;
     }
+    if (s.carried.present && s.carried.content_ok && s.carried.block_id == id) return &s.carried.proposal;
   }
+  if (best_polka_.held && best_polka_.block_id == id) return &best_polka_.message.proposal;
   return nullptr;
 }
 
 bool RoundMachine::proposal_all_arrived(std::uint32_t round) const {
+  const RoundSlot& s = slot(round);
   for (std::size_t m = 0; m < config_.membership->size(); ++m) {
-    if (!proposals_[round][m].present) return false;
+    if (!s.proposals[m].present) return false;
   }
   return true;
 }
 
-void RoundMachine::record_vote(const Vote& v, const TallyUpdate& u) {
-  if (v.step == VoteStep::prevote && u.quorum_reached && !polkas_[v.round].seen) {
-    polkas_[v.round] = Polka{true, u.block_id};
-  }
+void RoundMachine::record_vote(RoundSlot& s, const Vote& v, const TallyUpdate& u) {
+  if (v.step == VoteStep::prevote && u.quorum_reached && !s.polka.seen) s.polka = Polka{true, u.block_id};
 }
 
 void RoundMachine::reply_with_commit(std::size_t member, std::uint32_t their_round) {
@@ -648,10 +842,11 @@ void RoundMachine::emit_vote(VoteStep step, std::uint32_t round, const BlockId& 
   v.approve = approve;
   v.voter = config_.keys.public_key;
   v = sign_vote(v, config_.keys.secret_key);
-  VoteTally& tally = step == VoteStep::prevote ? prevotes_[round] : precommits_[round];
+  RoundSlot& s = slot(round);
+  VoteTally& tally = step == VoteStep::prevote ? s.prevotes : s.precommits;
   const auto update = tally.add(v);
   assert(update.has_value() && update.value().outcome == VoteOutcome::counted && "a node votes once per step");
-  if (update.has_value()) record_vote(v, update.value());
+  if (update.has_value()) record_vote(s, v, update.value());
   emit(Action{.kind = ActionKind::broadcast_vote, .vote = v});
 }
 

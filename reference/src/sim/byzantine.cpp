@@ -5,6 +5,7 @@
 #include "midnight/block/builder.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/sim/encoding.hpp"
+#include "midnight/sim/simulator.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/signing.hpp"
 
@@ -23,10 +24,11 @@ void ByzantineNode::start(const ByzantineContext& ctx) {
   if (mode == ByzantineMode::withhold) return;
   // The fallback votes go out once every on-time proposal has arrived and every on-time
   // prevote made on it (two latencies), yet still inside the collect phase.
-  const std::uint64_t collect = ctx.config.timing.collect_ms;
-  const std::uint64_t vote_offset = std::min(2 * ctx.config.latency_max_ms + 1, collect > 1 ? collect - 1 : 0);
-  served_.assign(ctx.config.max_rounds, 0);
-  for (std::uint32_t r = 0; r < ctx.config.max_rounds; ++r) {
+  const std::uint32_t rounds = run_round_count(ctx.config);
+  served_.assign(rounds, 0);
+  for (std::uint32_t r = 0; r < rounds; ++r) {
+    const std::uint64_t collect = collect_ms(ctx.config.timing, r);
+    const std::uint64_t vote_offset = std::min(2 * ctx.config.latency_max_ms + 1, collect > 1 ? collect - 1 : 0);
     const std::uint64_t start = round_start_ms(kSimMidnightMs, ctx.config.timing, r);
     Event e;
     e.kind = EventKind::byzantine_step;

@@ -71,12 +71,12 @@ std::string validate(const SimConfig& c) {
   if (c.negative_control != NegativeControl::none && c.negative_control != NegativeControl::quorum_ceil &&
       c.negative_control != NegativeControl::no_lock && c.negative_control != NegativeControl::restart_without_journal)
     return "unknown negative control";
-  if (c.max_rounds < 1 || c.max_rounds > kMaxRounds)
-    return "rounds must be 1.." + std::to_string(kMaxRounds) + ", got " + std::to_string(c.max_rounds);
+  if (c.max_rounds > kLastRound) return "rounds must be at most " + std::to_string(kLastRound);
   if (c.timing.collect_ms < 1 || c.timing.prevote_ms < 1 || c.timing.precommit_ms < 1)
     return "every round phase must last at least 1 ms";
   if (c.timing.collect_ms > kMaxPhaseMs || c.timing.prevote_ms > kMaxPhaseMs || c.timing.precommit_ms > kMaxPhaseMs)
     return "round phases must be at most 1e9 ms";
+  if (c.timing.increment_ms > kMaxPhaseMs) return "the per-round increment must be at most 1e9 ms";
   if (c.reward_per_height > kMaxRewardPerHeight) return "reward per height is above the protocol maximum";
   if (c.mempool_size > kMaxMempool) return "mempool size must be at most " + std::to_string(kMaxMempool);
   return {};

@@ -25,6 +25,12 @@ std::vector<std::uint8_t> encode_to_bytes(const Proposal& p) { return or_abort(e
 
 std::vector<std::uint8_t> encode_to_bytes(const Vote& v) { return or_abort(encode_to_vector(v), "vote"); }
 
+std::vector<std::uint8_t> encode_to_bytes(const Reproposal& r) { return or_abort(encode_to_vector(r), "re-proposal"); }
+
+std::vector<std::uint8_t> encode_to_bytes(const CommitRequest& c) {
+  return or_abort(encode_to_vector(c), "commit request");
+}
+
 std::vector<std::uint8_t> encode_to_bytes(const Decision& d) {
   if (d.certificate == nullptr) encode_failed("commit", std::make_error_code(std::errc::invalid_argument));
   return or_abort(encode_commit_to_vector(*d.certificate, d.header, d.signature, d.txs), "commit");

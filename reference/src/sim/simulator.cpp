@@ -84,6 +84,7 @@ class Simulator {
   std::vector<bool> byzantine_up_;                         // by node index
   std::unique_ptr<VoteMonitor> monitor_;
   std::unique_ptr<CommitView> commit_;                     // decode target (large)
+  std::unique_ptr<Reproposal> reproposal_;                 // decode target
   SimResult result_;
   Sha256 log_;
   std::uint64_t now_ = 0;
@@ -95,13 +96,14 @@ Simulator::Simulator(const SimConfig& config)
       rng_(config.seed),
       network_(config_, rng_, queue_),
       world_(make_world(config_, rng_)),
-      commit_(std::make_unique<CommitView>()) {
+      commit_(std::make_unique<CommitView>()),
+      reproposal_(std::make_unique<Reproposal>()) {
   result_.config = config_;
   result_.chain = world_.chain;
   result_.total_weight = world_.membership.total_weight();
   result_.quorum = world_.membership.quorum();
-  round_limit_ms_ = kSimMidnightMs + std::uint64_t(config_.max_rounds) * config_.timing.round_ms();
-  result_.time_limit_ms = round_limit_ms_ + kDrainMs;
+  round_limit_ms_ = run_round_limit_ms(config_);
+  result_.time_limit_ms = run_time_limit_ms(config_);
   policy_ = make_policy(to_string(config_.policy));
   honest_.assign(config_.nodes, true);
   for (std::size_t i = config_.nodes - config_.byzantine; i < config_.nodes; ++i) honest_[i] = false;
@@ -211,9 +213,9 @@ void Simulator::restart(HonestNode& h) {
     if (!adopted) result_.violations.push_back("node " + std::to_string(h.node) + ": block store rejected");
     return;
   }
-  const std::uint64_t round = (now_ - kSimMidnightMs) / config_.timing.round_ms();
-  if (round < config_.max_rounds) {
-    execute(h, h.machine->on_round_start({kSimHeight, static_cast<std::uint32_t>(round)}), "on_round_start", false);
+  const std::uint32_t round = round_at_ms(kSimMidnightMs, config_.timing, now_);
+  if (round_start_ms(kSimMidnightMs, config_.timing, round) < round_limit_ms_) {
+    execute(h, h.machine->on_round_start({kSimHeight, round}), "on_round_start", false);
   }
 }
 
@@ -278,6 +280,15 @@ void Simulator::execute(HonestNode& h, const result<Actions>& r, const char* han
       case ActionKind::finalize:
         record_finalize(h, from_commit);
         break;
+      case ActionKind::broadcast_reproposal: {
+        const Reproposal* rp = h.machine->reproposal();
+        if (rp == nullptr) {
+          result_.violations.push_back("node " + std::to_string(h.node) + ": re-proposal without a held polka");
+          break;
+        }
+        send_all(h, std::make_shared<const std::vector<std::uint8_t>>(encode_to_bytes(*rp)));
+        break;
+      }
       case ActionKind::send_commit: {
         const auto d = h.machine->decision();
         if (!d || a.member >= world_.node_of_member.size()) {
@@ -350,6 +361,11 @@ void Simulator::deliver_honest(HonestNode& h, std::span<const std::uint8_t> byte
     case MessageType::commit: {
       if (!decode_commit(bytes, *commit_)) break;
       execute(h, m.on_commit(*commit_), "on_commit", true);
+      return;
+    }
+    case MessageType::reproposal: {
+      if (!decode_reproposal(bytes, *reproposal_)) break;
+      execute(h, m.on_reproposal(*reproposal_), "on_reproposal", false);
       return;
     }
     default:
@@ -483,8 +499,8 @@ void Simulator::collect_trace() {
     t.last_round = m.round();
     t.step = m.step();
     t.lock = m.lock();
-    const std::uint32_t last = std::min<std::uint32_t>(m.round(), kMaxRounds - 1);
-    for (std::uint32_t r = 0; r <= last; ++r) {
+    // The rounds the machine still holds (its window up to its current round).
+    for (std::uint32_t r = m.window_lowest(); r <= m.round(); ++r) {
       RoundTrace rt;
       rt.round = r;
       for (std::size_t mem = 0; mem < world_.membership.size(); ++mem) {
@@ -492,8 +508,8 @@ void Simulator::collect_trace() {
           rt.proposals.push_back({world_.node_of_member[mem], compute_block_id(p->header),
                                   m.vrf_output_of(r, mem) ? std::optional(*m.vrf_output_of(r, mem)) : std::nullopt});
       }
-      const VoteTally& pv = m.prevotes(r);
-      const VoteTally& pc = m.precommits(r);
+      const VoteTally& pv = *m.prevotes(r);
+      const VoteTally& pc = *m.precommits(r);
       if (const Vote* v = m.prevote_of(r)) {
         rt.prevoted = true;
         rt.prevote_approve = v->approve;
@@ -547,6 +563,23 @@ SimResult Simulator::run() {
 }
 
 }  // namespace
+
+std::uint64_t run_round_limit_ms(const SimConfig& config) {
+  if (config.max_rounds > 0) return round_start_ms(kSimMidnightMs, config.timing, config.max_rounds);
+  return run_time_limit_ms(config);
+}
+
+std::uint64_t run_time_limit_ms(const SimConfig& config) {
+  if (config.max_rounds > 0) return run_round_limit_ms(config) + kDrainMs;
+  return kSimMidnightMs + (config.time_limit_ms != 0 ? config.time_limit_ms : kDefaultRunMs);
+}
+
+std::uint32_t run_round_count(const SimConfig& config) {
+  if (config.max_rounds > 0) return config.max_rounds;
+  const std::uint64_t limit = run_round_limit_ms(config);
+  const std::uint32_t last = round_at_ms(kSimMidnightMs, config.timing, limit);
+  return round_start_ms(kSimMidnightMs, config.timing, last) < limit ? last + 1 : last;
+}
 
 SimResult run_simulation(const SimConfig& config) {
   if (auto err = validate(config); !err.empty()) {

@@ -8,7 +8,6 @@ const char* to_string(Step step) {
     case Step::collect: return "collect";
     case Step::prevoted: return "prevoted";
     case Step::precommitted: return "precommitted";
-    case Step::exhausted: return "exhausted";
     case Step::decided: return "decided";
   }
   return "?";
@@ -130,7 +129,9 @@ void write_config(JsonWriter& w, const SimConfig& c) {
       .field("collect_ms", c.timing.collect_ms)
       .field("prevote_ms", c.timing.prevote_ms)
       .field("precommit_ms", c.timing.precommit_ms)
+      .field("increment_ms", c.timing.increment_ms)
       .end_object();
+  if (c.time_limit_ms != 0) w.field("time_limit_ms", c.time_limit_ms);
   w.field("seed", c.seed);
   // Only when set, so that every configuration without it prints (and digests) as before.
   if (c.key_seed != 0) w.field("key_seed", c.key_seed);

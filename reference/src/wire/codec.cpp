@@ -146,7 +146,8 @@ class Reader {
 };
 
 bool known_type(std::uint8_t t) {
-  return t >= static_cast<std::uint8_t>(MessageType::transaction) && t <= static_cast<std::uint8_t>(MessageType::commit);
+  return t >= static_cast<std::uint8_t>(MessageType::transaction) &&
+         t <= static_cast<std::uint8_t>(MessageType::commit_request);
 }
 
 codec_errc read_prefix(Reader& r, MessageType& type) {
@@ -235,6 +236,12 @@ codec_errc read_certificate_body(Reader& r, Certificate& c) {
   return kOk;
 }
 
+codec_errc read_proposal_body(Reader& r, Proposal& p) {
+  MIDNIGHT_CODEC_CHECK(read_header_body(r, p.header));
+  MIDNIGHT_CODEC_CHECK(r.fixed("proposal.signature", p.signature));
+  return r.fixed("proposal.vrf_proof", p.vrf_proof);  // opaque here; policy B verifies it
+}
+
 codec_errc read_block_body(Reader& r, BlockView& b) {
   MIDNIGHT_CODEC_CHECK(read_header_body(r, b.header));
   MIDNIGHT_CODEC_CHECK(r.fixed("block.signature", b.signature));
@@ -288,6 +295,12 @@ void write_header_body(Writer& w, const BlockHeader& h) {
   w.fixed(h.merkle_root);
   w.u64(h.timestamp_ms);
   w.fixed(h.proposer);
+}
+
+void write_proposal_body(Writer& w, const Proposal& p) {
+  write_header_body(w, p.header);
+  w.fixed(p.signature);
+  w.fixed(p.vrf_proof);
 }
 
 void write_certificate_body(Writer& w, const Certificate& c) {
@@ -408,9 +421,7 @@ result<Proposal> decode_proposal(std::span<const std::uint8_t> in, DecodeWhere* 
   Reader r(in, where);
   Proposal p;
   codec_errc e = read_expected_prefix(r, MessageType::proposal);
-  if (e == kOk) e = read_header_body(r, p.header);
-  if (e == kOk) e = r.fixed("proposal.signature", p.signature);
-  if (e == kOk) e = r.fixed("proposal.vrf_proof", p.vrf_proof);  // opaque here; policy B verifies it
+  if (e == kOk) e = read_proposal_body(r, p);
   if (e == kOk) e = r.end();
   if (e != kOk) return e;
   return p;
@@ -460,12 +471,41 @@ result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, De
   return outcome::success();
 }
 
+result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out, DecodeWhere* where) {
+  Reader r(in, where);
+  Reproposal rp;  // ~6 KiB; `out` changes only on success
+  codec_errc e = read_expected_prefix(r, MessageType::reproposal);
+  if (e == kOk) e = read_proposal_body(r, rp.proposal);
+  if (e == kOk) e = read_certificate_body(r, rp.polka);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  out = rp;
+  return outcome::success();
+}
+
+result<CommitRequest> decode_commit_request(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  Reader r(in, where);
+  CommitRequest c;
+  codec_errc e = read_expected_prefix(r, MessageType::commit_request);
+  if (e == kOk) e = r.fixed("commit_request.chain_id", c.chain_id);
+  if (e == kOk) e = r.u64("commit_request.height", c.height);
+  if (e == kOk) e = r.fixed("commit_request.requester", c.requester);
+  if (e == kOk) e = r.fixed("commit_request.signature", c.signature);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  return c;
+}
+
 // ---- sizes --------------------------------------------------------------------------------
 std::size_t encoded_size_transaction(std::span<const std::uint8_t> tx) { return kPrefixSize + 4 + tx.size(); }
 std::size_t encoded_size_certificate(const Certificate& c) { return kPrefixSize + certificate_body_size(c); }
 std::size_t encoded_size_block(std::span<const TxBytes> txs) { return kPrefixSize + block_body_size(txs); }
 std::size_t encoded_size_commit(const Certificate& c, std::span<const TxBytes> txs) {
   return kPrefixSize + certificate_body_size(c) + block_body_size(txs);
+}
+
+std::size_t encoded_size_reproposal(const Reproposal& r) {
+  return kPrefixSize + kProposalBodySize + certificate_body_size(r.polka);
 }
 
 // ---- encoding -----------------------------------------------------------------------------
@@ -510,9 +550,7 @@ result<std::size_t> encode_proposal(const Proposal& p, std::span<std::uint8_t> o
   if (out.size() < kProposalMessageSize) return codec_errc::output_too_small;
   Writer w(out);
   w.prefix(MessageType::proposal);
-  write_header_body(w, p.header);
-  w.fixed(p.signature);
-  w.fixed(p.vrf_proof);
+  write_proposal_body(w, p);
   return kProposalMessageSize;
 }
 
@@ -564,6 +602,29 @@ result<std::size_t> encode_commit(const Certificate& c, const BlockHeader& h, co
   write_certificate_body(w, c);
   write_block_body(w, h, sig, txs);
   return size;
+}
+
+result<std::size_t> encode_reproposal(const Reproposal& rp, std::span<std::uint8_t> out) {
+  if (const codec_errc e = check_header(rp.proposal.header); e != kOk) return e;
+  if (const codec_errc e = check_certificate(rp.polka); e != kOk) return e;
+  const std::size_t size = encoded_size_reproposal(rp);
+  if (out.size() < size) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::reproposal);
+  write_proposal_body(w, rp.proposal);
+  write_certificate_body(w, rp.polka);
+  return size;
+}
+
+result<std::size_t> encode_commit_request(const CommitRequest& c, std::span<std::uint8_t> out) {
+  if (out.size() < kCommitRequestMessageSize) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::commit_request);
+  w.fixed(c.chain_id);
+  w.u64(c.height);
+  w.fixed(c.requester);
+  w.fixed(c.signature);
+  return kCommitRequestMessageSize;
 }
 
 }  // namespace midnight

@@ -48,6 +48,15 @@ result<Buf> encode_to_vector(const Certificate& c) {
                       [&](std::span<std::uint8_t> out) { return encode_certificate(c, out); });
 }
 
+result<Buf> encode_to_vector(const Reproposal& r) {
+  return encode_sized(encoded_size_reproposal(r), [&](std::span<std::uint8_t> out) { return encode_reproposal(r, out); });
+}
+
+result<Buf> encode_to_vector(const CommitRequest& c) {
+  return encode_sized(kCommitRequestMessageSize,
+                      [&](std::span<std::uint8_t> out) { return encode_commit_request(c, out); });
+}
+
 result<Buf> encode_transaction_to_vector(std::span<const std::uint8_t> tx) {
   return encode_sized(encoded_size_transaction(tx),
                       [&](std::span<std::uint8_t> out) { return encode_transaction(tx, out); });

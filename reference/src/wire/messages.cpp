@@ -7,13 +7,13 @@
 
 namespace midnight {
 
-Vote Certificate::vote(std::size_t i) const {
+Vote Certificate::vote(std::size_t i, VoteStep step) const {
   assert(i < count && i < kMaxMembers);
   Vote v;
   v.chain_id = chain_id;
   v.height = height;
   v.round = round;
-  v.step = VoteStep::precommit;
+  v.step = step;
   v.block_id = block_id;
   v.approve = true;
   v.voter = signatures[i].voter;

@@ -34,9 +34,10 @@ class Appender {
 static_assert(kProposalSigningInputSize == tag::kProposal.size() + 32 + 8 + 4 + 32);
 static_assert(kVoteSigningInputSize == tag::kVote.size() + 32 + 8 + 4 + 1 + 32 + 1);
 static_assert(kVrfInputSize == tag::kVrfInput.size() + 32 + 8 + 4 + 32);
+static_assert(kCommitRequestSigningInputSize == tag::kCommitRequest.size() + 32 + 8);
 // The VRF nonce of a key equals its Ed25519 nonce for the 32-byte message H (spec/vrf.md),
 // so no signing input of this protocol may be 32 bytes long.
-static_assert(kProposalSigningInputSize != 32 && kVoteSigningInputSize != 32);
+static_assert(kProposalSigningInputSize != 32 && kVoteSigningInputSize != 32 && kCommitRequestSigningInputSize != 32);
 
 }  // namespace
 
@@ -63,6 +64,13 @@ VoteSigningInput vote_signing_input(const Vote& v) {
       .u8(static_cast<std::uint8_t>(v.step))
       .fixed(v.block_id)
       .u8(v.approve ? 1 : 0);
+  return in;
+}
+
+CommitRequestSigningInput commit_request_signing_input(const CommitRequest& c) {
+  CommitRequestSigningInput in{};
+  Appender a(in.data());
+  a.tag(tag::kCommitRequest).fixed(c.chain_id).u64(c.height);
   return in;
 }
 
@@ -103,6 +111,17 @@ Vote sign_vote(Vote unsigned_vote, const SecretKey& sk) {
 bool verify_vote(const Vote& v) {
   const VoteSigningInput in = vote_signing_input(v);
   return verify_detached(v.voter, v.signature, in);
+}
+
+CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKey& sk) {
+  const CommitRequestSigningInput in = commit_request_signing_input(unsigned_request);
+  unsigned_request.signature = sign_detached(sk, in);
+  return unsigned_request;
+}
+
+bool verify_commit_request(const CommitRequest& c) {
+  const CommitRequestSigningInput in = commit_request_signing_input(c);
+  return verify_detached(c.requester, c.signature, in);
 }
 
 }  // namespace midnight

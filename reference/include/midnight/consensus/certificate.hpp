@@ -33,6 +33,15 @@ void build_certificate(const VoteTally& precommits, const Membership& m, const B
 // Verifies everything about the certificate; returns the signers' weight.
 result<std::uint64_t> verify_certificate(const Certificate& c, const Membership& m, const ChainId& chain);
 
+// The approving prevotes for `block_id` in `prevotes`, in canonical member order, as a
+// re-proposal's polka. Precondition (asserted): their weight is a quorum.
+void build_polka(const VoteTally& prevotes, const Membership& m, const BlockId& block_id, Certificate& out);
+
+// Verifies a re-proposal's polka as a prevote quorum (the same rules as a commit
+// certificate, with prevote signatures); returns the signers' weight. Whether the polka
+// is for the proposal's block is the receiver's check (RoundMachine::on_reproposal).
+result<std::uint64_t> verify_polka(const Certificate& polka, const Membership& m, const ChainId& chain);
+
 }  // namespace midnight
 
 MIDNIGHT_REGISTER_ERROR_ENUM(certificate_errc)

@@ -9,6 +9,13 @@
 //   Finalize -> finalize()        AdoptCertificate -> adopt_certificate() (from on_commit)
 //   AdvanceRound -> advance_round(), which starts the next round and proposes (propose()).
 //
+// Rounds are unbounded (wire version 2). The machine keeps full state for a window of
+// rounds around its current one (kRoundsBehind, kRoundsAhead in limits.hpp) and, of the
+// rounds before it, only the highest polka whose block it holds, with that block's
+// proposal and the polka's signed prevotes: all that the lock rule, the choice and the
+// re-proposal need. A valid message of a round beyond the window is not stored; it
+// counts toward the round skip (spec/protocol.md 5.5). Memory is the same in every round.
+//
 // The lock rule (spec/protocol.md, "Lock rule"): a node precommits a block only after a
 // prevote quorum ("polka") for it in the same round, and then is locked on it; in a
 // later round it prevotes approve only for its locked block or for a block with a polka
@@ -38,7 +45,7 @@ enum class round_errc {
   not_started = 1,         // no height has begun
   wrong_chain,             // message for another chain
   wrong_height,            // message for another height
-  round_out_of_range,      // round >= kMaxRounds
+  round_out_of_range,      // round above kLastRound
   not_a_member,            // proposer or voter is not a member
   bad_signature,           // signature does not verify
   conflicting_proposal,    // a second, different proposal of one proposer for one round
@@ -57,6 +64,8 @@ enum class round_errc {
   conflicting_own_vote,    // a restored vote that differs from one already restored for its round and step
   lock_without_precommit,  // a restored lock with no restored approving precommit for its block and round
   bad_vrf_proof,           // policy B: the proposal's VRF proof does not verify for its proposer and round
+  round_behind_window,     // a vote or proposal of a round this node has left behind its window
+  bad_polka,               // a re-proposal's polka is not a prevote quorum for its block, at or after its round
 };
 
 template <>
@@ -109,6 +118,7 @@ enum class ActionKind : std::uint8_t {
   set_timer,               // fire `timer` when the local clock reaches `at_ms`
   finalize,                // decision() is final: persist it and send the commit to every member
   send_commit,             // send our commit (decision) to member `member`
+  broadcast_reproposal,    // send reproposal() to every other member (rule "re-propose")
 };
 
 struct Action {
@@ -121,13 +131,15 @@ struct Action {
   friend bool operator==(const Action&, const Action&) = default;
 };
 
-inline constexpr std::size_t kMaxActionsPerStep = 2 * kMaxMembers + 8;
-static_assert(kMaxActionsPerStep >= kMaxMembers + 4, "a re-proposal forwards a whole polka");
+// One step emits at most: a commit reply, the votes and finalize of the rules it
+// enables (3), and after a round skip a round start's proposal, three timers and again
+// up to three votes and a finalize; 24 leaves room.
+inline constexpr std::size_t kMaxActionsPerStep = 24;
 
 using Actions = std::span<const Action>;
 
 // ---- observable state --------------------------------------------------------
-enum class Step : std::uint8_t { idle = 0, collect, prevoted, precommitted, exhausted, decided };
+enum class Step : std::uint8_t { idle = 0, collect, prevoted, precommitted, decided };
 
 struct Lock {
   bool held = false;
@@ -163,12 +175,15 @@ class RoundMachine {
   result<Actions> on_vote(const Vote& v);
   result<Actions> on_timer(const TimerFired& t);
   result<Actions> on_commit(const CommitView& c);
+  result<Actions> on_reproposal(const Reproposal& r);
 
   // Restart from the vote journal (journal/journal_step.hpp), after begin_height and
   // before the first round starts. A restored vote is this node's own signed vote of
   // this height: it is counted, and the machine never votes again in its round and step
-  // (it re-sends the same vote instead). A restored lock must follow the approving
-  // precommit it came from. Restoring the same record twice is harmless.
+  // (it re-sends the same vote instead). The machine then never starts a round below the
+  // highest restored round, so restored votes of rounds older than the window that
+  // round keeps can be let go. A restored lock must be the one the approving precommits
+  // restored before it give. Restoring the same record twice is harmless.
   result<void> restore_vote(const Vote& v);
   result<void> restore_lock(std::uint64_t height, const Lock& lock);
 
@@ -183,12 +198,22 @@ class RoundMachine {
   std::optional<Decision> decision() const;
   // What this node prevoted in `round` (its canonical choice), if it has.
   const Vote* prevote_of(std::uint32_t round) const;
-  const VoteTally& prevotes(std::uint32_t round) const { return prevotes_[round]; }
-  const VoteTally& precommits(std::uint32_t round) const { return precommits_[round]; }
-  // Proposals received for `round` (including our own), by member index.
+  // The tallies of a round in the window, or null.
+  const VoteTally* prevotes(std::uint32_t round) const;
+  const VoteTally* precommits(std::uint32_t round) const;
+  // Proposals received for `round` (including our own), by member index, while `round`
+  // is in the window.
   const Proposal* proposal_of(std::uint32_t round, std::size_t member) const;
   // Under policy B, the verified VRF output (rank key) of that stored proposal; else null.
   const VrfOutput* vrf_output_of(std::uint32_t round, std::size_t member) const;
+  // The rounds whose state the machine holds now: [lowest, highest].
+  std::uint32_t window_lowest() const;
+  std::uint32_t window_highest() const;
+  // The re-proposal a broadcast_reproposal action sends: the highest polka before the
+  // current round whose block this node holds. Valid until the next event.
+  const Reproposal* reproposal() const { return best_polka_.held ? &best_polka_.message : nullptr; }
+  // The highest round of a valid vote or proposal seen from `member` at this height.
+  std::optional<std::uint32_t> highest_round_seen(std::size_t member) const;
 
   friend bool operator==(const RoundMachine& a, const RoundMachine& b);
 
@@ -207,6 +232,28 @@ class RoundMachine {
     BlockId block_id;
     friend bool operator==(const Polka&, const Polka&) = default;
   };
+  // Everything of one round in the window.
+  struct RoundSlot {
+    std::uint32_t round = 0;
+    std::array<StoredProposal, kMaxMembers> proposals{};
+    VoteTally prevotes;
+    VoteTally precommits;
+    Polka polka;
+    // The proposal of this round's polka block when it came in a re-proposal whose
+    // header is of a round outside the window (so it has no place in `proposals`).
+    StoredProposal carried;
+    friend bool operator==(const RoundSlot&, const RoundSlot&) = default;
+  };
+  // The highest polka of a round before the current one whose block we hold, carried
+  // whole: what the choice, the lock rule and the re-proposal need of the rounds that
+  // have left the window.
+  struct HeldPolka {
+    bool held = false;
+    BlockId block_id;
+    Reproposal message;  // the block's proposal and the polka's prevotes
+    std::uint32_t round() const { return message.polka.round; }
+    friend bool operator==(const HeldPolka&, const HeldPolka&) = default;
+  };
 
   // Internal steps, named as in the TLA+ model.
   void propose(std::uint32_t round);
@@ -218,7 +265,19 @@ class RoundMachine {
   void advance_round();
   void start_round(std::uint32_t round);
   void after_change();  // re-evaluates every rule that may now fire
+  // The window.
+  bool in_window(std::uint32_t round) const;
+  RoundSlot& slot(std::uint32_t round) { return slots_[round % kRoundSlots]; }
+  const RoundSlot& slot(std::uint32_t round) const { return slots_[round % kRoundSlots]; }
+  void move_window(std::uint32_t round);  // makes the window the one of `round`
+  void claim_slot(std::uint32_t round);
+  void keep_best_polka(std::uint32_t before);  // rule "valid block" for the rounds before `before`
+  void store_proposal(StoredProposal& entry, const Proposal& p, const VrfOutput& vrf_output);
+  void note_round(std::size_t member, std::uint32_t round);
+  std::optional<std::uint32_t> skip_target() const;
+  bool skip_rounds();  // rule "skip": starts the round more than a third has reached
   const StoredProposal* find_proposal(const BlockId& id) const;
+  const Proposal* held_proposal(const BlockId& id) const;  // a stored or carried proposal with our content
   bool proposal_all_arrived(std::uint32_t round) const;
   void emit(const Action& a);
   void emit_timer(TimerKind kind, std::uint32_t round, std::uint64_t at_ms);
@@ -238,12 +297,14 @@ class RoundMachine {
   std::uint32_t round_ = 0;
   Step step_ = Step::idle;
   Lock lock_;
-  Lock valid_;  // highest-round block with a polka we have seen and hold (re-proposed)
   std::uint32_t arrivals_ = 0;
-  std::array<std::array<StoredProposal, kMaxMembers>, kMaxRounds> proposals_{};
-  std::array<VoteTally, kMaxRounds> prevotes_{};
-  std::array<VoteTally, kMaxRounds> precommits_{};
-  std::array<Polka, kMaxRounds> polkas_{};
+  std::array<RoundSlot, kRoundSlots> slots_{};
+  HeldPolka best_polka_;
+  // Restart: no round below the highest round of a restored vote is ever started.
+  bool restored_ = false;
+  std::uint32_t restored_round_ = 0;
+  // Round skip: per member, 1 + the highest round of a valid message of it (0: none).
+  std::array<std::uint32_t, kMaxMembers> seen_round_{};
   // Decision (valid when step_ == Step::decided).
   std::uint32_t decided_round_ = 0;
   BlockId decided_id_;
@@ -260,7 +321,7 @@ class RoundMachine {
   static constexpr std::uint32_t kNoRound = UINT32_MAX;
   std::array<std::uint32_t, kMaxMembers> commit_sent_round_{};
   void reply_with_commit(std::size_t member, std::uint32_t their_round);
-  void record_vote(const Vote& v, const TallyUpdate& u);
+  void record_vote(RoundSlot& s, const Vote& v, const TallyUpdate& u);
   bool resend_restored_vote(const VoteTally& tally);
   void rebind_views(const RoundMachine& source);
   // Output buffer of the current step.

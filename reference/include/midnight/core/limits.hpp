@@ -7,7 +7,7 @@
 namespace midnight {
 
 // Wire format version carried by every top-level message and every header.
-inline constexpr std::uint8_t kWireVersion = 1;
+inline constexpr std::uint8_t kWireVersion = 2;
 inline constexpr std::uint16_t kHeaderVersion = 1;
 
 // Membership.
@@ -23,8 +23,18 @@ inline constexpr std::size_t kMaxTransactionBytes = 64 * 1024;   // one transact
 inline constexpr std::size_t kMaxBlockTransactions = 1024;       // excluding the coinbase
 inline constexpr std::size_t kMaxBlockTransactionBytes = 1024 * 1024;  // excluding the coinbase
 
-// Rounds: a height is given up (awaiting a certificate) after this many rounds.
-inline constexpr std::uint32_t kMaxRounds = 16;
+// Rounds are unbounded: a height is retried round after round until it decides. The
+// last round number is reserved so that "the round after r" never wraps.
+inline constexpr std::uint32_t kLastRound = UINT32_MAX - 1;
+
+// The round machine keeps the rounds of a window around its current round r, from
+// r - kRoundsBehind to r + kRoundsAhead, in a ring of kRoundSlots slots; older rounds
+// survive only through their highest polka, and a message of a later round is counted
+// toward the round skip but not stored (spec/protocol.md section 5.5). So its memory is
+// the same in round 0 and in round 2^32 - 2.
+inline constexpr std::uint32_t kRoundsBehind = 1;
+inline constexpr std::uint32_t kRoundsAhead = 2;
+inline constexpr std::uint32_t kRoundSlots = kRoundsBehind + 1 + kRoundsAhead;
 
 static_assert(kMaxMembers <= 64, "voter sets are one 64-bit word");
 static_assert(kMaxMembers >= 1);
@@ -32,6 +42,6 @@ static_assert(kMaxTotalWeight / kMaxMembers == kMaxMemberWeight, "total weight m
 static_assert(kMaxRewardPerHeight <= UINT64_MAX / kMaxMemberWeight,
               "reward * weight must fit in 64 bits for the integer split");
 static_assert(kMaxTransactionBytes <= kMaxBlockTransactionBytes);
-static_assert(kMaxRounds >= 2, "retry needs at least a second round");
+static_assert(kRoundsBehind >= 1, "late precommits of the round just left still finalize");
 
 }  // namespace midnight

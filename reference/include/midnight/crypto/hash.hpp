@@ -20,6 +20,7 @@ inline constexpr std::string_view kVote{"midnight/v1/vote\0", 17};
 inline constexpr std::string_view kCoinbase{"midnight/v1/coinbase\0", 21};
 // The VRF input of a round (policy B): not a hash, but tagged the same way.
 inline constexpr std::string_view kVrfInput{"midnight/v1/vrf\0", 16};
+inline constexpr std::string_view kCommitRequest{"midnight/v2/commit-request\0", 27};
 }  // namespace tag
 
 // Incremental SHA-256; allocation-free.

@@ -76,7 +76,10 @@ struct SimConfig {
   std::vector<std::size_t> slow_nodes;
   std::uint64_t slow_ms = 4000;           // extra latency to or from a slow node
   std::vector<Crash> crashes;
-  std::uint32_t max_rounds = 10;          // 1..kMaxRounds: no timer at or after round R's start fires
+  // 0: rounds are unbounded and the run ends when nothing is left to do or at
+  // time_limit_ms; R > 0: no timer at or after round R's scheduled start fires.
+  std::uint32_t max_rounds = 0;
+  std::uint64_t time_limit_ms = 0;        // 0: one hour after midnight (kDefaultRunMs)
   Policy policy = Policy::lowest_hash;
   NegativeControl negative_control = NegativeControl::none;
   RoundTiming timing{};
@@ -88,6 +91,8 @@ struct SimConfig {
   std::uint64_t reward_per_height = 1000;
   std::size_t mempool_size = 16;          // random transactions, same set for every honest node
 };
+
+inline constexpr std::uint64_t kDefaultRunMs = 3'600'000;
 
 // Empty when the configuration can be run; otherwise a one-line reason.
 std::string validate(const SimConfig& config);

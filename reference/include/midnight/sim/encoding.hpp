@@ -14,6 +14,8 @@ namespace midnight::sim {
 
 std::vector<std::uint8_t> encode_to_bytes(const Proposal& p);
 std::vector<std::uint8_t> encode_to_bytes(const Vote& v);
+std::vector<std::uint8_t> encode_to_bytes(const Reproposal& r);
+std::vector<std::uint8_t> encode_to_bytes(const CommitRequest& c);
 // The commit of a decision: its certificate followed by the block.
 std::vector<std::uint8_t> encode_to_bytes(const Decision& d);
 

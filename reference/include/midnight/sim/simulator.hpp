@@ -8,14 +8,21 @@
 
 namespace midnight::sim {
 
-// Runs one height to the end: until no event is left or time passes
-// max_rounds * round_ms + 5000 ms. An invalid configuration gives a result whose
-// `error` says why (and nothing ran).
+// Runs one height to the end: until no event is left or time passes the run's time
+// limit (run_time_limit_ms). An invalid configuration gives a result whose `error` says
+// why (and nothing ran).
 SimResult run_simulation(const SimConfig& config);
 
 // SHA-256 of the event log and of the whole result as JSON: the run's fingerprint.
 Hash32 digest(const SimResult& result);
 
 inline constexpr std::uint64_t kDrainMs = 5000;
+
+// Where timers stop (the start of round max_rounds, or the time limit) and where the
+// run stops (kDrainMs later with a round limit; the time limit without one).
+std::uint64_t run_round_limit_ms(const SimConfig& config);
+std::uint64_t run_time_limit_ms(const SimConfig& config);
+// How many rounds start before the round limit: the rounds a Byzantine node plays.
+std::uint32_t run_round_count(const SimConfig& config);
 
 }  // namespace midnight::sim

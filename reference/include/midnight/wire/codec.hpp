@@ -47,6 +47,8 @@ enum class MessageType : std::uint8_t {
   certificate = 0x06,
   block = 0x07,
   commit = 0x08,  // certificate body followed by block body
+  reproposal = 0x09,      // proposal body followed by certificate body (wire v2)
+  commit_request = 0x0a,  // wire v2
 };
 
 // Where decoding stopped: the field being read and its byte offset from the start.
@@ -66,6 +68,7 @@ inline constexpr std::size_t kVoteBodySize = 32 + 8 + 4 + 1 + 32 + 1 + 32 + 64; 
 inline constexpr std::size_t kCertificateFixedSize = 32 + 8 + 4 + 32 + 1;
 inline constexpr std::size_t kCertificateEntrySize = 32 + 64;
 inline constexpr std::size_t kMaxCertificateBodySize = kCertificateFixedSize + kMaxMembers * kCertificateEntrySize;
+inline constexpr std::size_t kCommitRequestBodySize = 32 + 8 + 32 + 64;  // 136
 inline constexpr std::size_t kMaxBlockBodySize =
     kSignedHeaderBodySize + 4 + (kMaxBlockTransactions + 1) * 4 + kMaxBlockTransactionBytes + kMaxTransactionBytes;
 static_assert(kHeaderBodySize == 150);
@@ -89,16 +92,20 @@ result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& o
 // (txids use header.chain_id); does not check the Merkle root or signature.
 result<void> decode_block(std::span<const std::uint8_t> in, BlockView& out, DecodeWhere* where = nullptr);
 result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, DecodeWhere* where = nullptr);
+result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out, DecodeWhere* where = nullptr);
+result<CommitRequest> decode_commit_request(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
 
 // Encoded sizes of whole messages (prefix included).
 inline constexpr std::size_t kMasternodeMessageSize = kPrefixSize + kMasternodeBodySize;
 inline constexpr std::size_t kHeaderMessageSize = kPrefixSize + kHeaderBodySize;
 inline constexpr std::size_t kProposalMessageSize = kPrefixSize + kProposalBodySize;
 inline constexpr std::size_t kVoteMessageSize = kPrefixSize + kVoteBodySize;
+inline constexpr std::size_t kCommitRequestMessageSize = kPrefixSize + kCommitRequestBodySize;
 std::size_t encoded_size_transaction(std::span<const std::uint8_t> tx);
 std::size_t encoded_size_certificate(const Certificate& c);  // count clamped to kMaxMembers
 std::size_t encoded_size_block(std::span<const TxBytes> txs);
 std::size_t encoded_size_commit(const Certificate& c, std::span<const TxBytes> txs);
+std::size_t encoded_size_reproposal(const Reproposal& r);
 
 // Encoders write the full message (prefix included) and return its size, or
 // codec_errc::output_too_small leaving `out` unspecified. encoded_size_* tell the size.
@@ -114,6 +121,8 @@ result<std::size_t> encode_block(const BlockHeader& h, const Signature& sig, std
                                  std::span<std::uint8_t> out);
 result<std::size_t> encode_commit(const Certificate& c, const BlockHeader& h, const Signature& sig,
                                   std::span<const TxBytes> txs, std::span<std::uint8_t> out);
+result<std::size_t> encode_reproposal(const Reproposal& r, std::span<std::uint8_t> out);
+result<std::size_t> encode_commit_request(const CommitRequest& c, std::span<std::uint8_t> out);
 
 // The header body alone (150 bytes, no prefix): input of the block id.
 void encode_header_body(const BlockHeader& h, std::span<std::uint8_t, kHeaderBodySize> out);

@@ -23,6 +23,8 @@ result<std::vector<std::uint8_t>> encode_to_vector(const BlockHeader& h);
 result<std::vector<std::uint8_t>> encode_to_vector(const Proposal& p);
 result<std::vector<std::uint8_t>> encode_to_vector(const Vote& v);
 result<std::vector<std::uint8_t>> encode_to_vector(const Certificate& c);
+result<std::vector<std::uint8_t>> encode_to_vector(const Reproposal& r);
+result<std::vector<std::uint8_t>> encode_to_vector(const CommitRequest& c);
 // Messages without a value type of their own are named: a bare byte span is not
 // self-describing, and a block or commit is assembled from its parts.
 result<std::vector<std::uint8_t>> encode_transaction_to_vector(std::span<const std::uint8_t> tx);

@@ -76,8 +76,9 @@ struct Certificate {
   std::array<CertificateSignature, kMaxMembers> signatures{};
 
   std::span<const CertificateSignature> used() const { return {signatures.data(), count}; }
-  // The i-th signature as the full precommit vote it stands for.
-  Vote vote(std::size_t i) const;
+  // The i-th signature as the full vote it stands for: a precommit in a commit
+  // certificate, a prevote in a re-proposal's polka.
+  Vote vote(std::size_t i, VoteStep step = VoteStep::precommit) const;
   friend bool operator==(const Certificate& a, const Certificate& b);
 };
 
@@ -96,6 +97,26 @@ struct BlockView {
 struct CommitView {
   Certificate certificate;
   BlockView block;
+};
+
+// A re-proposal (spec/protocol.md 5.4, rule "re-propose"): a block's original signed
+// proposal with a prevote quorum for it, carried whole, so that a receiver in any later
+// round learns the polka from this one message and keeps nothing of old rounds.
+struct Reproposal {
+  Proposal proposal;
+  Certificate polka;  // its entries are prevotes approving polka.block_id in polka.round
+  friend bool operator==(const Reproposal&, const Reproposal&) = default;
+};
+
+// "Send me the commit of `height`": a member that lacks the block of that height asks
+// the others (spec/protocol.md 7.5). Signed, so that no one but a member can make
+// members send commits, and answered at a bounded rate.
+struct CommitRequest {
+  ChainId chain_id;
+  std::uint64_t height = 0;
+  PublicKey requester;
+  Signature signature;  // requester's, over commit_request_signing_input
+  friend bool operator==(const CommitRequest&, const CommitRequest&) = default;
 };
 
 }  // namespace midnight

@@ -23,6 +23,11 @@ inline constexpr std::size_t kVoteSigningInputSize = 17 + 32 + 8 + 4 + 1 + 32 + 
 using VoteSigningInput = std::array<std::uint8_t, kVoteSigningInputSize>;
 VoteSigningInput vote_signing_input(const Vote& v);
 
+// tag::kCommitRequest || chain_id || height u64
+inline constexpr std::size_t kCommitRequestSigningInputSize = 27 + 32 + 8;
+using CommitRequestSigningInput = std::array<std::uint8_t, kCommitRequestSigningInputSize>;
+CommitRequestSigningInput commit_request_signing_input(const CommitRequest& c);
+
 // The VRF input of a round, alpha of ECVRF (spec/protocol.md 4.4): fixed before any block
 // of the height exists, and nothing in it is the proposer's choice.
 // tag::kVrfInput || chain_id || height u64 || round u32 || prev_id
@@ -40,5 +45,7 @@ bool verify_proposal(const Proposal& p);          // the signature, against p.he
 result<VrfOutput> verify_proposal_vrf(const Proposal& p);
 Vote sign_vote(Vote unsigned_vote, const SecretKey& sk);
 bool verify_vote(const Vote& v);                  // against v.voter
+CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKey& sk);
+bool verify_commit_request(const CommitRequest& c);  // against c.requester
 
 }  // namespace midnight
