@@ -754,7 +754,7 @@ void write_encoding(JsonWriter& w) {
   begin_family(w, "encoding",
                "Every message type: its field values and the exact bytes of its canonical encoding (spec/encoding.md "
                "§2-§3). Each MUST decode to these fields and encode to these bytes.",
-               {"hex is the whole message: the 2-byte prefix (version 1, type) and the body.",
+               {"hex is the whole message: the 2-byte prefix (version 2, type) and the body.",
                 "Byte strings longer than 4096 bytes are objects {size, sha256, segments}: concatenate each segment's "
                 "hex repeated `repeat` times.",
                 "Seed k is 32 bytes of value k; reward destination k is 32 bytes of value 0xd0 + k.",
@@ -847,6 +847,47 @@ void write_encoding(JsonWriter& w) {
                   block_fields();
                   w.end_object();
                 });
+
+  // A re-proposal: the fixture's proposal with a polka of round 2 (prevotes of seeds 2, 3
+  // and 4, weight 9 of 10), as a node re-proposing it in a later round sends it.
+  {
+    Reproposal rp;
+    rp.proposal = f.proposal;
+    rp.polka = f.certificate;
+    rp.polka.round = 2;
+    std::vector<Keypair> signers{keys_of(2), keys_of(3), keys_of(4)};
+    std::sort(signers.begin(), signers.end(), by_public_key);
+    for (std::size_t i = 0; i < signers.size(); ++i) {
+      Vote v = rp.polka.vote(i, VoteStep::prevote);
+      v.voter = signers[i].public_key;
+      v = sign_vote(v, signers[i].secret_key);
+      rp.polka.signatures[i] = {v.voter, v.signature};
+    }
+    require(verify_polka(rp.polka, f.members.membership, f.chain).has_value(), "fixture polka");
+    write_message(w, "reproposal (a round-0 proposal with its round-2 polka)", MessageType::reproposal,
+                  unwrap(encode_to_vector(rp)), [&] {
+                    w.begin_object();
+                    w.key("proposal").begin_object();
+                    write_proposal_fields(w, rp.proposal, Derived::omit);
+                    w.end_object();
+                    w.key("polka");
+                    write_certificate(w, rp.polka, Derived::omit, VoteStep::prevote);
+                    w.end_object();
+                  });
+  }
+  {
+    CommitRequest request;
+    request.chain_id = f.chain;
+    request.height = kHeight;
+    request.requester = keys_of(3).public_key;
+    request = sign_commit_request(request, keys_of(3).secret_key);
+    write_message(w, "commit request (seed 3 asks for height 1)", MessageType::commit_request,
+                  unwrap(encode_to_vector(request)), [&] {
+                    w.begin_object(true);
+                    write_commit_request_fields(w, request, Derived::omit);
+                    w.end_object();
+                  });
+  }
   w.end_array();
   w.end_object();
 }
@@ -975,19 +1016,21 @@ void write_rejections(JsonWriter& w) {
 
   // unknown_version
   r.reject("vote with wire version 0", MessageType::vote, with_byte(vote, 0, 0x00), codec_errc::unknown_version,
-           "prefix version is not 1");
-  r.reject("vote with wire version 2", MessageType::vote, with_byte(vote, 0, 0x02), codec_errc::unknown_version,
-           "prefix version is not 1");
+           "prefix version is not 2");
+  r.reject("vote with wire version 1 (a version 1 message)", MessageType::vote, with_byte(vote, 0, 0x01),
+           codec_errc::unknown_version, "prefix version is not 2: version 1 is not accepted");
+  r.reject("vote with wire version 3", MessageType::vote, with_byte(vote, 0, 0x03), codec_errc::unknown_version,
+           "prefix version is not 2");
   r.reject("block with wire version 0xff", MessageType::block, with_byte(block, 0, 0xff), codec_errc::unknown_version,
-           "prefix version is not 1");
+           "prefix version is not 2");
 
   // unknown_message_type
   r.reject("vote with type 0x00", MessageType::vote, with_byte(vote, 1, 0x00), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x08");
-  r.reject("vote with type 0x09", MessageType::vote, with_byte(vote, 1, 0x09), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x08");
+           "prefix type is not 0x01..0x0a");
+  r.reject("vote with type 0x0b", MessageType::vote, with_byte(vote, 1, 0x0b), codec_errc::unknown_message_type,
+           "prefix type is not 0x01..0x0a");
   r.reject("vote with type 0xff", MessageType::vote, with_byte(vote, 1, 0xff), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x08");
+           "prefix type is not 0x01..0x0a");
 
   // wrong_message_type
   r.reject("a vote where a proposal is expected", MessageType::proposal, vote, codec_errc::wrong_message_type,
@@ -1474,10 +1517,11 @@ class Script {
   using Keep = std::function<bool(std::size_t from, std::size_t to, const Action&)>;
 
   void start_all(std::uint32_t round) {
-    for (std::size_t i = 0; i < nodes_.size(); ++i) {
-      Event e{i, "round_start", {}, {}, round, {}, {}};
-      finish(e, nodes_[i]->on_round_start({kHeight, round}));
-    }
+    for (std::size_t i = 0; i < nodes_.size(); ++i) start(i, round);
+  }
+  void start(std::size_t node, std::uint32_t round) {
+    Event e{node, "round_start", {}, {}, round, {}, {}};
+    finish(e, nodes_[node]->on_round_start({kHeight, round}));
   }
   void fire_all(TimerKind kind, std::uint32_t round) {
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
@@ -1758,6 +1802,39 @@ void write_rounds(JsonWriter& w) {
     s.write(w, "lock_carried_into_next_round",
             "4 members of weight 1; every round-0 precommit is lost, so all are locked on the round-0 block B; "
             "round_end 0, delivery, collect_deadline 1, delivery: B (proposed in round 0) finalizes in round 1.");
+  }
+  {
+    // tests/unit: rule "skip". Nodes 1-3 begin the height late, at round 5 (a node MAY
+    // start at the round the schedule is in); node 0 is in round 0. Their round-5
+    // messages, from weight 3 of 4 (more than a third), bring node 0 to round 5 at once.
+    Script s(weights, mempool);
+    s.start(0, 0);
+    for (std::size_t i = 1; i < s.size(); ++i) s.start(i, 5);
+    s.deliver_all();
+    require(s.node(0).round() == 5, "skip scenario: node 0 skipped to round 5");
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto d = s.node(i).decision();
+      require(d.has_value() && d->round == 5, "skip scenario: all decide in round 5");
+    }
+    s.write(w, "round_skip",
+            "4 members of weight 1; node 0 starts round 0, nodes 1-3 start round 5; delivering their round-5 "
+            "messages makes node 0 skip to round 5 (rule skip: more than a third of the weight is there), and all "
+            "four finalize in round 5.");
+  }
+  {
+    // Rounds are unbounded: a height that reaches round 100000 still decides there, and
+    // every header's timestamp is S(100000) of the growing schedule (spec/protocol.md 5.1).
+    Script s(weights, mempool);
+    s.start_all(100000);
+    s.deliver_all();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto d = s.node(i).decision();
+      require(d.has_value() && d->round == 100000, "far-round scenario: all decide in round 100000");
+      require(d->header.timestamp_ms == round_start_ms(kMidnightMs, RoundTiming{}, 100000), "far-round timestamp");
+    }
+    s.write(w, "far_round",
+            "4 members of weight 1; all start round 100000 and every message is delivered: all finalize in round "
+            "100000, with header timestamp S(100000) = midnight + 100000 * 3000 + 1500 * 100000 * 99999 / 2 ms.");
   }
   w.end_array();
   w.end_object();

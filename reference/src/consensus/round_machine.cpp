@@ -64,7 +64,7 @@ constexpr BlockId kNilBlock{};
   X(self_) X(height_) X(started_) X(prev_id_) X(midnight_ms_) X(round_) X(step_) X(lock_)        \
   X(arrivals_) X(slots_) X(best_polka_) X(restored_) X(restored_round_) X(seen_round_)          \
   X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_) X(certificate_)       \
-  X(adopted_bytes_) X(adopted_count_) X(adopted_) X(commit_sent_round_)
+  X(adopted_bytes_) X(adopted_count_) X(adopted_) X(commit_sent_round_) X(commit_replies_)
 
 RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   assert(config.membership != nullptr && config.policy != nullptr);
@@ -152,6 +152,7 @@ void RoundMachine::begin_height(const HeightStart& start) {
   adopted_count_ = 0;
   adopted_ = false;
   commit_sent_round_.fill(kNoRound);
+  commit_replies_.fill(0);
   action_count_ = 0;
 }
 
@@ -809,7 +810,9 @@ void RoundMachine::reply_with_commit(std::size_t member, std::uint32_t their_rou
   if (member == self_) return;
   std::uint32_t& sent = commit_sent_round_[member];
   if (sent != kNoRound && their_round <= sent) return;
+  if (commit_replies_[member] >= kMaxCommitReplies) return;
   sent = their_round;
+  ++commit_replies_[member];
   emit(Action{.kind = ActionKind::send_commit, .member = member});
 }
 

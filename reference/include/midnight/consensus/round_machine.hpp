@@ -136,6 +136,10 @@ struct Action {
 // up to three votes and a finalize; 24 leaves room.
 inline constexpr std::size_t kMaxActionsPerStep = 24;
 
+// A decided node answers one member's late messages with its commit at most this many
+// times a height (spec/protocol.md 7.3): the bound on what a peer can make it send.
+inline constexpr std::uint8_t kMaxCommitReplies = 16;
+
 using Actions = std::span<const Action>;
 
 // ---- observable state --------------------------------------------------------
@@ -317,9 +321,12 @@ class RoundMachine {
   std::uint32_t adopted_count_ = 0;
   bool adopted_ = false;
   // Per member, the highest of its rounds we answered with our commit (kNoRound: none),
-  // so a lagging member gets the commit again in each later round, at most once a round.
+  // so a lagging member gets the commit again in each later round, at most once a round,
+  // and at most kMaxCommitReplies times a height: rounds are unbounded, and a member
+  // sending votes of round after round must not make us send commit after commit.
   static constexpr std::uint32_t kNoRound = UINT32_MAX;
   std::array<std::uint32_t, kMaxMembers> commit_sent_round_{};
+  std::array<std::uint8_t, kMaxMembers> commit_replies_{};
   void reply_with_commit(std::size_t member, std::uint32_t their_round);
   void record_vote(RoundSlot& s, const Vote& v, const TallyUpdate& u);
   bool resend_restored_vote(const VoteTally& tally);
