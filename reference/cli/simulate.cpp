@@ -199,6 +199,12 @@ int run_simulate(std::vector<std::string_view> argv) {
       const auto r = require_u64(flag, value());
       if (r < 1 || r > kLastRound) throw UsageError{"--rounds must be 1.." + std::to_string(kLastRound)};
       c.max_rounds = static_cast<std::uint32_t>(r);
+    } else if (flag == "--heights") {
+      c.heights = require_u64(flag, value());
+    } else if (flag == "--height-interval") {
+      c.height_interval_ms = require_u64(flag, value());
+    } else if (flag == "--time-limit") {
+      c.time_limit_ms = require_u64(flag, value());
     } else if (flag == "--seed") {
       c.seed = require_u64(flag, value());
     } else if (flag == "--key-seed") {

@@ -479,13 +479,10 @@ result<Actions> RoundMachine::on_reproposal(const Reproposal& r) {
       assert(update.has_value() && "a verified polka's prevotes fit their round's tally");
       if (update.has_value()) record_vote(s, v, update.value());
     }
-    const std::size_t proposer = *config_.membership->index_of(p.header.proposer);
-    StoredProposal* entry = in_window(p.header.round) ? &slot(p.header.round).proposals[proposer] : nullptr;
-    if (entry != nullptr && !entry->present) {
-      store_proposal(*entry, p, VrfOutput{});  // not ranked: a polka block is chosen as such
-    } else if (entry == nullptr || !(entry->proposal == p)) {
-      store_proposal(s.carried, p, VrfOutput{});
-    }
+    // Carried beside the round's proposals, never among them: its VRF proof is not
+    // covered by the signature and was not verified, so it must not rank under policy B,
+    // and the proposer's own proposal for that round must still be storable.
+    if (held_proposal(id) == nullptr) store_proposal(s.carried, p, VrfOutput{});
   }
   after_change();
   return actions();

@@ -72,6 +72,10 @@ std::string validate(const SimConfig& c) {
       c.negative_control != NegativeControl::no_lock && c.negative_control != NegativeControl::restart_without_journal)
     return "unknown negative control";
   if (c.max_rounds > kLastRound) return "rounds must be at most " + std::to_string(kLastRound);
+  if (c.heights < 1 || c.heights > kMaxSimHeights)
+    return "heights must be 1.." + std::to_string(kMaxSimHeights) + ", got " + std::to_string(c.heights);
+  if (c.height_interval_ms < 1 || c.height_interval_ms > (UINT64_MAX / 2) / kMaxSimHeights)
+    return "the height interval must be 1 ms .. 2^63 / 1000 ms";
   if (c.timing.collect_ms < 1 || c.timing.prevote_ms < 1 || c.timing.precommit_ms < 1)
     return "every round phase must last at least 1 ms";
   if (c.timing.collect_ms > kMaxPhaseMs || c.timing.prevote_ms > kMaxPhaseMs || c.timing.precommit_ms > kMaxPhaseMs)

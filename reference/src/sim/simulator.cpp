@@ -10,7 +10,7 @@
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/crypto/hash.hpp"
-#include "midnight/journal/journal_step.hpp"
+#include "midnight/node/node_host.hpp"
 #include "midnight/sim/byzantine.hpp"
 #include "midnight/sim/encoding.hpp"
 #include "midnight/sim/event_queue.hpp"
@@ -30,22 +30,21 @@ const FinalizedRecord* SimResult::finalized_by(std::size_t node) const {
 
 namespace {
 
-// One honest node: its machine and what the host keeps beside it. What survives a
-// crash is what a real node keeps on disk: the journal's durable bytes and, once it
-// has finalized, the commit in its block store.
+// One honest node: its host (node/node_host.hpp), which owns the round machine, and
+// what survives a crash, which is what a real node keeps on disk: the journal's durable
+// bytes and the block store's commits.
 struct HonestNode {
   std::size_t node = 0;
-  NodeConfig config;
+  HostConfig config;
   std::vector<TxBytes> mempool;  // its own order of the shared transactions
-  std::unique_ptr<RoundMachine> machine;
+  std::unique_ptr<NodeHost> host;
   std::uint64_t sent = 0;
   bool up = true;
   bool refused = false;        // its journal did not replay: it stays down for good
   std::uint32_t epoch = 0;     // incarnation; timers of an earlier one are dead
   std::optional<CrashPoint> armed;  // a crash that falls inside the next journaling step
   std::vector<std::uint8_t> journal;  // durable bytes (spec/journal.md)
-  Lock journaled_lock;
-  MessageBytes block_store;    // its finalized commit, if any
+  std::vector<MessageBytes> block_store;  // its decided commits, height after height
 };
 
 class Simulator {
@@ -54,15 +53,13 @@ class Simulator {
   SimResult run();
 
  private:
-  void begin_height(HonestNode& h);
   void start_honest(HonestNode& h);
   void handle(const Event& e);
   void deliver(const Event& e);
-  void deliver_honest(HonestNode& h, std::span<const std::uint8_t> bytes);
-  void execute(HonestNode& h, const result<Actions>& r, const char* handler, bool from_commit);
-  void record_finalize(HonestNode& h, bool from_commit);
+  void execute(HonestNode& h, const HostOutput& out);
+  void deliver_honest_bytes(HonestNode& h, std::span<const std::uint8_t> bytes);
+  void record_finalize(HonestNode& h, const HostAction& a, const MessageBytes& commit);
   void send_all(HonestNode& h, const MessageBytes& bytes);
-  bool journal_step(HonestNode& h, Actions actions);
   void on_crash(const Event& e);
   void go_down(HonestNode& h);
   void restart(HonestNode& h);
@@ -70,6 +67,7 @@ class Simulator {
   void log_event(const Event& e);
   void collect_trace();
   void check_agreement();
+  std::uint64_t round_limit_ms(std::uint64_t height) const;
   ByzantineContext byz_context() { return {config_, world_, network_, queue_, rng_, honest_}; }
 
   SimConfig config_;  // a copy: the network and the Byzantine nodes refer to it
@@ -83,12 +81,10 @@ class Simulator {
   std::vector<std::unique_ptr<ByzantineNode>> byzantine_;  // by node index; null if honest
   std::vector<bool> byzantine_up_;                         // by node index
   std::unique_ptr<VoteMonitor> monitor_;
-  std::unique_ptr<CommitView> commit_;                     // decode target (large)
-  std::unique_ptr<Reproposal> reproposal_;                 // decode target
+  std::unique_ptr<CommitView> commit_;                     // the judge's decode target (large)
   SimResult result_;
   Sha256 log_;
   std::uint64_t now_ = 0;
-  std::uint64_t round_limit_ms_ = 0;
 };
 
 Simulator::Simulator(const SimConfig& config)
@@ -96,13 +92,11 @@ Simulator::Simulator(const SimConfig& config)
       rng_(config.seed),
       network_(config_, rng_, queue_),
       world_(make_world(config_, rng_)),
-      commit_(std::make_unique<CommitView>()),
-      reproposal_(std::make_unique<Reproposal>()) {
+      commit_(std::make_unique<CommitView>()) {
   result_.config = config_;
   result_.chain = world_.chain;
   result_.total_weight = world_.membership.total_weight();
   result_.quorum = world_.membership.quorum();
-  round_limit_ms_ = run_round_limit_ms(config_);
   result_.time_limit_ms = run_time_limit_ms(config_);
   policy_ = make_policy(to_string(config_.policy));
   honest_.assign(config_.nodes, true);
@@ -117,7 +111,7 @@ Simulator::Simulator(const SimConfig& config)
       auto h = std::make_unique<HonestNode>();
       h->node = i;
       h->mempool = shuffled_mempool(world_, rng_);
-      NodeConfig& nc = h->config;
+      NodeConfig& nc = h->config.node;
       nc.chain_id = world_.chain;
       nc.membership = &world_.membership;
       nc.policy = policy_.get();
@@ -125,7 +119,9 @@ Simulator::Simulator(const SimConfig& config)
       nc.timing = config_.timing;
       nc.reward_per_height = config_.reward_per_height;
       nc.unsafe_retry_without_lock = config_.negative_control == NegativeControl::no_lock;
-      h->machine = std::make_unique<RoundMachine>(nc);
+      h->config.schedule = sim_schedule(config_, world_);
+      h->config.mempool = h->mempool;
+      h->host = std::make_unique<NodeHost>(h->config);
       honest_nodes_[i] = std::move(h);
     }
   }
@@ -183,16 +179,15 @@ void Simulator::go_down(HonestNode& h) {
   ++h.epoch;  // its pending timers die with it
 }
 
-// A restart is a new process: a fresh machine, the height begun again, the journal
-// replayed (spec/journal.md), the finalized commit taken back from the block store, or
-// else the round the clock says started. A journal that does not replay means the node
-// refuses to vote: it stays down rather than risk a second vote.
+// A restart is a new process: a fresh host given back the block store's commits and the
+// journal (spec/journal.md), then started at the height and round the clock says. A
+// journal that does not replay means the node refuses to vote: it stays down rather
+// than risk a second vote.
 void Simulator::restart(HonestNode& h) {
   if (h.up || h.refused) return;
-  h.machine = std::make_unique<RoundMachine>(h.config);
-  begin_height(h);
+  h.host = std::make_unique<NodeHost>(h.config);
   if (config_.negative_control == NegativeControl::restart_without_journal) h.journal.clear();
-  const auto replay = replay_journal(*h.machine, h.journal);
+  const auto replay = h.host->restore(h.block_store, h.journal);
   if (!replay) {
     h.refused = true;
     ++result_.journal_refusals;
@@ -202,39 +197,9 @@ void Simulator::restart(HonestNode& h) {
   }
   h.journal.resize(replay.value().intact_bytes);
   if (replay.value().torn_bytes > 0) ++result_.torn_frames_dropped;
-  h.journaled_lock = replay.value().lock;
   h.up = true;
   ++result_.restarts;
-  if (h.block_store) {
-    // Final before the crash: the block store gives the decision back. Nothing is sent.
-    [[maybe_unused]] const bool decoded = decode_commit(*h.block_store, *commit_).has_value();
-    assert(decoded && "the block store holds a commit this simulator encoded");
-    const auto adopted = h.machine->on_commit(*commit_);
-    if (!adopted) result_.violations.push_back("node " + std::to_string(h.node) + ": block store rejected");
-    return;
-  }
-  const std::uint32_t round = round_at_ms(kSimMidnightMs, config_.timing, now_);
-  if (round_start_ms(kSimMidnightMs, config_.timing, round) < round_limit_ms_) {
-    execute(h, h.machine->on_round_start({kSimHeight, round}), "on_round_start", false);
-  }
-}
-
-// The host's half of the journal contract: the step's records are appended and made
-// durable before any of its actions leaves the node. A crash armed for this step falls
-// inside the append (part of a frame reaches the disk) or just after it; either way
-// nothing is released. Returns whether the actions may be released.
-bool Simulator::journal_step(HonestNode& h, Actions actions) {
-  const std::size_t before = h.journal.size();
-  const std::size_t appended = append_step_frames(*h.machine, actions, h.journaled_lock, h.journal);
-  if (appended == 0) return true;  // nothing to make durable (an armed crash waits for a step that has)
-  if (!h.armed) return true;
-  if (*h.armed == CrashPoint::torn_append) {
-    // The host flushes frame by frame (spec/journal.md §4.1), so what reached the disk is
-    // the frames flushed before the crash and part of the one being written: a prefix.
-    h.journal.resize(before + static_cast<std::size_t>(rng_.below(appended)));
-  }
-  go_down(h);
-  return false;
+  execute(h, h.host->handle_start(now_));
 }
 
 void Simulator::send_all(HonestNode& h, const MessageBytes& bytes) {
@@ -245,26 +210,53 @@ void Simulator::send_all(HonestNode& h, const MessageBytes& bytes) {
   }
 }
 
-void Simulator::execute(HonestNode& h, const result<Actions>& r, const char* handler, bool from_commit) {
-  if (!r) {
-    const auto& ec = r.error();
-    ++result_.handler_errors[std::string(handler) + ": " + ec.category().name() + ": " + ec.message()];
-    return;
+std::uint64_t Simulator::round_limit_ms(std::uint64_t height) const {
+  if (config_.max_rounds == 0) return result_.time_limit_ms;
+  return round_start_ms(sim_schedule(config_, world_).midnight_ms(height), config_.timing, config_.max_rounds);
+}
+
+// The host's contract, carried out: the block store and the journal first, then the
+// actions. A crash armed for this step falls inside the journal append (part of a frame
+// reaches the disk) or just after it; either way nothing of the step is released.
+void Simulator::execute(HonestNode& h, const HostOutput& out) {
+  if (out.error) {
+    ++result_.handler_errors[std::string(out.handler) + ": " + out.error.category().name() + ": " +
+                             out.error.message()];
   }
-  if (!journal_step(h, r.value())) return;
-  // The span points into the machine's buffer; nothing below calls back into it.
-  for (const Action& a : r.value()) {
+  if (out.stored_commit) h.block_store.push_back(out.stored_commit);
+  if (out.journal_reset) h.journal.clear();
+  if (!out.journal_append.empty()) {
+    const std::size_t before = h.journal.size();
+    h.journal.insert(h.journal.end(), out.journal_append.begin(), out.journal_append.end());
+    if (h.armed) {
+      if (*h.armed == CrashPoint::torn_append) {
+        // The host flushes frame by frame (spec/journal.md §4.1), so what reached the disk
+        // is the frames flushed before the crash and part of the one being written: a prefix.
+        h.journal.resize(before + static_cast<std::size_t>(rng_.below(out.journal_append.size())));
+      }
+      go_down(h);
+      return;
+    }
+  }
+  for (const HostAction& a : out.actions) {
     switch (a.kind) {
-      case ActionKind::broadcast_proposal:
-        send_all(h, std::make_shared<const std::vector<std::uint8_t>>(encode_to_bytes(a.proposal)));
+      case HostActionKind::broadcast:
+        send_all(h, a.bytes);
         break;
-      case ActionKind::broadcast_vote:
-        send_all(h, std::make_shared<const std::vector<std::uint8_t>>(encode_to_bytes(a.vote)));
+      case HostActionKind::send: {
+        if (a.member >= world_.node_of_member.size()) break;
+        const std::size_t to = world_.node_of_member[a.member];
+        if (to == h.node) break;
+        ++h.sent;
+        network_.send(now_, h.node, to, a.bytes);
         break;
-      case ActionKind::set_timer: {
-        // The round limit: a node gets no timer at or after round R's scheduled start,
-        // so it never runs more than R rounds (it still answers messages after that).
-        if (a.at_ms >= round_limit_ms_) {
+      }
+      case HostActionKind::set_timer: {
+        // The round limit: a node gets no round timer at or after round R's scheduled
+        // start, so it never runs more than R rounds (it still answers messages after that).
+        const bool round_timer = a.timer.kind == HostTimerKind::round;
+        const std::uint64_t limit = round_timer ? round_limit_ms(a.timer.round_timer.height) : result_.time_limit_ms;
+        if (a.at_ms >= limit) {
           ++result_.timers_suppressed;
           break;
         }
@@ -277,56 +269,37 @@ void Simulator::execute(HonestNode& h, const result<Actions>& r, const char* han
         queue_.push(std::move(e));
         break;
       }
-      case ActionKind::finalize:
-        record_finalize(h, from_commit);
+      case HostActionKind::decided:
+        record_finalize(h, a, out.stored_commit);
         break;
-      case ActionKind::broadcast_reproposal: {
-        const Reproposal* rp = h.machine->reproposal();
-        if (rp == nullptr) {
-          result_.violations.push_back("node " + std::to_string(h.node) + ": re-proposal without a held polka");
-          break;
-        }
-        send_all(h, std::make_shared<const std::vector<std::uint8_t>>(encode_to_bytes(*rp)));
-        break;
-      }
-      case ActionKind::send_commit: {
-        const auto d = h.machine->decision();
-        if (!d || a.member >= world_.node_of_member.size()) {
-          result_.violations.push_back("node " + std::to_string(h.node) + ": send_commit without a decision");
-          break;
-        }
-        const std::size_t to = world_.node_of_member[a.member];
-        if (to == h.node) break;
-        ++h.sent;
-        network_.send(now_, h.node, to, std::make_shared<const std::vector<std::uint8_t>>(encode_to_bytes(*d)));
-        break;
-      }
     }
   }
 }
 
-void Simulator::record_finalize(HonestNode& h, bool from_commit) {
-  const auto d = h.machine->decision();
-  if (!d || d->certificate == nullptr) {
-    result_.violations.push_back("node " + std::to_string(h.node) + ": finalize without a decision");
+// The judge: every decision is checked from the commit's bytes, independently of the
+// host that made it: its certificate against the membership, its block id, its parent.
+void Simulator::record_finalize(HonestNode& h, const HostAction& a, const MessageBytes& commit) {
+  const auto fail = [&](const std::string& why) {
+    result_.violations.push_back("node " + std::to_string(h.node) + ": " + why);
     result_.agreement = false;
-    return;
+  };
+  if (!commit || !decode_commit(*commit, *commit_)) return fail("finalize without a decodable commit");
+  for (const auto& f : result_.finalized) {
+    if (f.node == h.node && f.height == a.height) fail("finalized height " + std::to_string(a.height) + " twice");
   }
-  if (result_.finalized_by(h.node) != nullptr) {
-    result_.violations.push_back("node " + std::to_string(h.node) + " finalized twice");
-    result_.agreement = false;
-  }
+  const Certificate& cert = commit_->certificate;
+  const BlockHeader& header = commit_->block.header;
   FinalizedRecord rec;
   rec.node = h.node;
-  rec.height = d->height;
-  rec.round = d->round;
-  rec.block_id = d->block_id;
+  rec.height = a.height;
+  rec.round = cert.round;
+  rec.block_id = cert.block_id;
+  rec.prev_id = header.prev_id;
   rec.at_ms = now_;
-  rec.adopted = from_commit;
-  const Certificate& cert = *d->certificate;
+  rec.adopted = a.adopted;
   auto weight = verify_certificate(cert, world_.membership, world_.chain);
-  rec.certificate_ok = weight.has_value() && cert.block_id == d->block_id && cert.height == d->height &&
-                       cert.round == d->round && compute_block_id(d->header) == d->block_id;
+  rec.certificate_ok = weight.has_value() && cert.height == a.height && header.height == a.height &&
+                       compute_block_id(header) == cert.block_id;
   rec.certificate_weight = weight ? weight.value() : 0;
   if (!rec.certificate_ok) {
     result_.certificates_ok = false;
@@ -334,44 +307,12 @@ void Simulator::record_finalize(HonestNode& h, bool from_commit) {
                                  (weight ? std::string() : ": " + weight.error().message()));
   }
   result_.finalized.push_back(rec);
-  h.block_store = std::make_shared<const std::vector<std::uint8_t>>(encode_to_bytes(*d));
-  send_all(h, h.block_store);
 }
 
-void Simulator::deliver_honest(HonestNode& h, std::span<const std::uint8_t> bytes) {
-  RoundMachine& m = *h.machine;
-  auto type = peek_message_type(bytes);
-  if (!type) {
-    ++network_.counts().decode_errors;
-    return;
-  }
-  switch (type.value()) {
-    case MessageType::proposal: {
-      auto p = decode_proposal(bytes);
-      if (!p) break;
-      execute(h, m.on_proposal(p.value()), "on_proposal", false);
-      return;
-    }
-    case MessageType::vote: {
-      auto v = decode_vote(bytes);
-      if (!v) break;
-      execute(h, m.on_vote(v.value()), "on_vote", false);
-      return;
-    }
-    case MessageType::commit: {
-      if (!decode_commit(bytes, *commit_)) break;
-      execute(h, m.on_commit(*commit_), "on_commit", true);
-      return;
-    }
-    case MessageType::reproposal: {
-      if (!decode_reproposal(bytes, *reproposal_)) break;
-      execute(h, m.on_reproposal(*reproposal_), "on_reproposal", false);
-      return;
-    }
-    default:
-      break;  // a well-formed message of a type no node sends: as good as garbage
-  }
-  ++network_.counts().decode_errors;
+void Simulator::deliver_honest_bytes(HonestNode& h, std::span<const std::uint8_t> bytes) {
+  const HostOutput& out = h.host->handle_message(now_, bytes);
+  if (out.error && out.error.category() == error_category_of<codec_errc>()) ++network_.counts().decode_errors;
+  execute(h, out);
 }
 
 void Simulator::deliver(const Event& e) {
@@ -381,7 +322,7 @@ void Simulator::deliver(const Event& e) {
   }
   ++network_.counts().delivered;
   if (honest_nodes_[e.node]) {
-    deliver_honest(*honest_nodes_[e.node], *e.bytes);
+    deliver_honest_bytes(*honest_nodes_[e.node], *e.bytes);
   } else {
     byzantine_[e.node]->on_message(byz_context(), now_, *e.bytes);
   }
@@ -396,9 +337,10 @@ void Simulator::log_event(const Event& e) {
   store_u32(p + 13, static_cast<std::uint32_t>(e.from));
   store_u32(p + 17, e.round);
   p[21] = e.phase;
-  p[22] = static_cast<std::uint8_t>(e.timer.kind);
-  store_u64(p + 23, e.timer.height);
-  store_u32(p + 31, e.timer.round);
+  const bool round_timer = e.timer.kind == HostTimerKind::round;
+  p[22] = round_timer ? static_cast<std::uint8_t>(e.timer.round_timer.kind) : std::uint8_t{0x80};
+  store_u64(p + 23, round_timer ? e.timer.round_timer.height : e.timer.height);
+  store_u32(p + 31, round_timer ? e.timer.round_timer.round : 0);
   const std::uint64_t len = e.bytes ? e.bytes->size() : 0;
   store_u64(p + 35, len);
   log_.update(rec);
@@ -422,7 +364,7 @@ void Simulator::handle(const Event& e) {
       if (!honest_nodes_[e.node]) return;
       HonestNode& h = *honest_nodes_[e.node];
       if (!h.up || e.epoch != h.epoch) return;
-      execute(h, h.machine->on_timer(e.timer), "on_timer", false);
+      execute(h, h.host->handle_timer(now_, e.timer));
       return;
     }
     case EventKind::byzantine_step:
@@ -441,20 +383,11 @@ void Simulator::handle(const Event& e) {
   }
 }
 
-void Simulator::begin_height(HonestNode& h) {
-  HeightStart hs;
-  hs.height = kSimHeight;
-  hs.prev_id = world_.prev_id;
-  hs.midnight_ms = kSimMidnightMs;
-  hs.mempool = h.mempool;
-  h.machine->begin_height(hs);
-}
+void Simulator::start_honest(HonestNode& h) { execute(h, h.host->handle_start(now_)); }
 
-void Simulator::start_honest(HonestNode& h) {
-  begin_height(h);
-  execute(h, h.machine->on_round_start({kSimHeight, 0}), "on_round_start", false);
-}
-
+// Agreement: one block per height across all honest nodes. Chains: each honest node's
+// decisions are heights 1, 2, ... in order, each block the child of the one before, so
+// with agreement every two chains are prefixes of one another.
 void Simulator::check_agreement() {
   std::map<std::uint64_t, const FinalizedRecord*> first;
   for (const auto& f : result_.finalized) {
@@ -468,13 +401,29 @@ void Simulator::check_agreement() {
     }
   }
   bool all = true;
+  bool complete = true;
   for (std::size_t i = 0; i < config_.nodes; ++i) {
     if (!honest_[i]) continue;
+    std::uint64_t next = kSimHeight;
+    BlockId parent = world_.prev_id;
+    for (const auto& f : result_.finalized) {
+      if (f.node != i) continue;
+      if (f.height != next || f.prev_id != parent) {
+        result_.chains_linked = false;
+        result_.violations.push_back("node " + std::to_string(i) + ": height " + std::to_string(f.height) +
+                                     " is not the child of its height " + std::to_string(next - 1));
+      }
+      next = f.height + 1;
+      parent = f.block_id;
+    }
+    const bool every_height = next == kSimHeight + config_.heights;
     const bool ever_crashes = std::any_of(config_.crashes.begin(), config_.crashes.end(),
                                           [&](const Crash& c) { return c.node == i; });
-    if (!ever_crashes && result_.finalized_by(i) == nullptr) all = false;
+    if (!ever_crashes && !every_height) all = false;
+    if (honest_nodes_[i]->up && !every_height) complete = false;
   }
   result_.all_honest_finalized = all;
+  result_.chains_complete = complete;
 }
 
 void Simulator::collect_trace() {
@@ -494,7 +443,7 @@ void Simulator::collect_trace() {
       continue;
     }
     const HonestNode& h = *honest_nodes_[i];
-    const RoundMachine& m = *h.machine;
+    const RoundMachine& m = h.host->machine();
     t.messages_sent = h.sent;
     t.last_round = m.round();
     t.step = m.step();
@@ -564,19 +513,35 @@ SimResult Simulator::run() {
 
 }  // namespace
 
+ChainSchedule sim_schedule(const SimConfig& config, const World& world) {
+  ChainSchedule s;
+  s.genesis_id = world.prev_id;
+  s.first_height = kSimHeight;
+  s.first_midnight_ms = kSimMidnightMs;
+  s.height_interval_ms = config.height_interval_ms;
+  s.last_height = kSimHeight + config.heights - 1;
+  return s;
+}
+
+namespace {
+std::uint64_t last_midnight_ms(const SimConfig& config) {
+  return kSimMidnightMs + (config.heights - 1) * config.height_interval_ms;  // validate() bounds it
+}
+}  // namespace
+
 std::uint64_t run_round_limit_ms(const SimConfig& config) {
-  if (config.max_rounds > 0) return round_start_ms(kSimMidnightMs, config.timing, config.max_rounds);
+  if (config.max_rounds > 0) return round_start_ms(last_midnight_ms(config), config.timing, config.max_rounds);
   return run_time_limit_ms(config);
 }
 
 std::uint64_t run_time_limit_ms(const SimConfig& config) {
   if (config.max_rounds > 0) return run_round_limit_ms(config) + kDrainMs;
-  return kSimMidnightMs + (config.time_limit_ms != 0 ? config.time_limit_ms : kDefaultRunMs);
+  return last_midnight_ms(config) + (config.time_limit_ms != 0 ? config.time_limit_ms : kDefaultRunMs);
 }
 
 std::uint32_t run_round_count(const SimConfig& config) {
   if (config.max_rounds > 0) return config.max_rounds;
-  const std::uint64_t limit = run_round_limit_ms(config);
+  const std::uint64_t limit = std::min(run_round_limit_ms(config), kSimMidnightMs + config.height_interval_ms);
   const std::uint32_t last = round_at_ms(kSimMidnightMs, config.timing, limit);
   return round_start_ms(kSimMidnightMs, config.timing, last) < limit ? last + 1 : last;
 }

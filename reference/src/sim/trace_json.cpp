@@ -122,6 +122,8 @@ void write_config(JsonWriter& w, const SimConfig& c) {
   }
   w.end_array();
   w.field("rounds", c.max_rounds);
+  if (c.heights != 1) w.field("heights", c.heights);
+  if (c.height_interval_ms != SimConfig{}.height_interval_ms) w.field("height_interval_ms", c.height_interval_ms);
   w.field("policy", to_string(c.policy));
   if (c.negative_control != NegativeControl::none) w.field("negative_control", to_string(c.negative_control));
   w.key("timing")
@@ -152,6 +154,10 @@ void write_result_fields(JsonWriter& w, const SimResult& r, bool trace) {
   w.field("quorum", r.quorum);
   w.field("agreement", r.agreement);
   w.field("all_honest_finalized", r.all_honest_finalized);
+  if (r.config.heights > 1 || !r.config.crashes.empty()) {
+    w.field("chains_complete", r.chains_complete);
+    w.field("chains_linked", r.chains_linked);
+  }
   w.field("certificates_ok", r.certificates_ok);
   w.field("no_double_votes", r.no_double_votes);
   w.field("locks_kept", r.locks_kept);

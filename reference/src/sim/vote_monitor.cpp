@@ -11,8 +11,7 @@ VoteMonitor::VoteMonitor(const Membership& membership, const ChainId& chain, std
     : membership_(membership),
       chain_(chain),
       honest_(std::move(honest_members)),
-      node_of_member_(std::move(node_of_member)),
-      lock_(membership.size()) {}
+      node_of_member_(std::move(node_of_member)) {}
 
 std::string VoteMonitor::who(std::size_t member) const {
   return "node " + std::to_string(node_of_member_[member]) + " (member " + std::to_string(member) + ")";
@@ -29,7 +28,7 @@ void VoteMonitor::on_send(std::span<const std::uint8_t> bytes) {
   if (!member) return;
   const std::size_t m = *member;
   if (v.step == VoteStep::prevote && v.approve) {
-    std::uint64_t& voters = prevoters_[{v.round, v.block_id}];
+    std::uint64_t& voters = prevoters_[{v.height, v.block_id, v.round}];
     const std::uint64_t bit = std::uint64_t{1} << m;
     if ((voters & bit) == 0 && verify_vote(v)) voters |= bit;
   }
@@ -39,38 +38,43 @@ void VoteMonitor::on_send(std::span<const std::uint8_t> bytes) {
 void VoteMonitor::check_honest(std::size_t member, const Vote& v) {
   // An honest member's votes are genuine (no one else holds its key), so no signature
   // check is needed to hold it to them.
-  const auto key = std::make_tuple(member, v.round, static_cast<std::uint8_t>(v.step));
+  const auto key = std::make_tuple(member, v.height, v.round, static_cast<std::uint8_t>(v.step));
   const auto [it, first] = cast_.emplace(key, Cast{v.block_id, v.approve});
   if (!first) {
     if (it->second.block_id != v.block_id || it->second.approve != v.approve) {
       no_double_votes_ = false;
       violations_.push_back(who(member) + " signed two different " +
-                            (v.step == VoteStep::prevote ? "prevotes" : "precommits") + " in round " +
-                            std::to_string(v.round) + ": " + short_hex(it->second.block_id) +
+                            (v.step == VoteStep::prevote ? "prevotes" : "precommits") + " at height " +
+                            std::to_string(v.height) + " round " + std::to_string(v.round) + ": " +
+                            short_hex(it->second.block_id) +
                             (it->second.approve ? "" : " (reject)") + " and " + short_hex(v.block_id) +
                             (v.approve ? "" : " (reject)"));
     }
     return;
   }
   if (!v.approve) return;
-  auto& lock = lock_[member];
+  const auto held = lock_.find({member, v.height});
   if (v.step == VoteStep::precommit) {
-    if (!lock || v.round >= lock->first) lock = std::make_pair(v.round, v.block_id);
+    if (held == lock_.end() || v.round >= held->second.first) lock_[{member, v.height}] = {v.round, v.block_id};
     return;
   }
-  if (lock && v.round > lock->first && v.block_id != lock->second &&
-      !polka_between(v.block_id, lock->first, v.round)) {
+  if (held == lock_.end()) return;
+  const auto& lock = held->second;
+  if (v.round > lock.first && v.block_id != lock.second && !polka_between(v.height, v.block_id, lock.first, v.round)) {
     locks_kept_ = false;
-    violations_.push_back(who(member) + " locked on " + short_hex(lock->second) +
-                          " in round " + std::to_string(lock->first) + " prevoted " + short_hex(v.block_id) +
+    violations_.push_back(who(member) + " locked on " + short_hex(lock.second) + " at height " +
+                          std::to_string(v.height) + " in round " + std::to_string(lock.first) + " prevoted " +
+                          short_hex(v.block_id) +
                           " in round " + std::to_string(v.round) + " with no polka for it since");
   }
 }
 
-bool VoteMonitor::polka_between(const BlockId& id, std::uint32_t from_round, std::uint32_t to_round) const {
-  for (std::uint32_t r = from_round; r < to_round; ++r) {
-    const auto it = prevoters_.find({r, id});
-    if (it == prevoters_.end()) continue;
+bool VoteMonitor::polka_between(std::uint64_t height, const BlockId& id, std::uint32_t from_round,
+                                std::uint32_t to_round) const {
+  for (auto it = prevoters_.lower_bound({height, id, from_round});
+       it != prevoters_.end() && std::get<0>(it->first) == height && std::get<1>(it->first) == id &&
+       std::get<2>(it->first) < to_round;
+       ++it) {
     std::uint64_t weight = 0;
     for (std::size_t m = 0; m < membership_.size(); ++m)
       if ((it->second >> m) & 1U) weight += membership_.member(m).weight;

@@ -32,6 +32,7 @@
 
 #include "midnight/block/builder.hpp"
 #include "midnight/block/membership.hpp"
+#include "midnight/consensus/lock.hpp"
 #include "midnight/consensus/selection.hpp"
 #include "midnight/consensus/tally.hpp"
 #include "midnight/crypto/sign.hpp"
@@ -144,13 +145,6 @@ using Actions = std::span<const Action>;
 
 // ---- observable state --------------------------------------------------------
 enum class Step : std::uint8_t { idle = 0, collect, prevoted, precommitted, decided };
-
-struct Lock {
-  bool held = false;
-  BlockId block_id;
-  std::uint32_t round = 0;
-  friend bool operator==(const Lock&, const Lock&) = default;
-};
 
 struct Decision {
   std::uint64_t height = 0;

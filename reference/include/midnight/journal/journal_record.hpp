@@ -27,7 +27,7 @@
 #include <span>
 #include <string_view>
 
-#include "midnight/consensus/round_machine.hpp"
+#include "midnight/consensus/lock.hpp"
 #include "midnight/core/error_category.hpp"
 #include "midnight/core/result.hpp"
 #include "midnight/wire/codec.hpp"

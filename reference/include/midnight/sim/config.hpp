@@ -79,7 +79,9 @@ struct SimConfig {
   // 0: rounds are unbounded and the run ends when nothing is left to do or at
   // time_limit_ms; R > 0: no timer at or after round R's scheduled start fires.
   std::uint32_t max_rounds = 0;
-  std::uint64_t time_limit_ms = 0;        // 0: one hour after midnight (kDefaultRunMs)
+  std::uint64_t time_limit_ms = 0;        // 0: one hour after the last height's midnight (kDefaultRunMs)
+  std::uint64_t heights = 1;              // heights 1 .. heights, one after the other
+  std::uint64_t height_interval_ms = 86'400'000;  // midnight(h + 1) - midnight(h): one day
   Policy policy = Policy::lowest_hash;
   NegativeControl negative_control = NegativeControl::none;
   RoundTiming timing{};
@@ -93,6 +95,7 @@ struct SimConfig {
 };
 
 inline constexpr std::uint64_t kDefaultRunMs = 3'600'000;
+inline constexpr std::uint64_t kMaxSimHeights = 1000;
 
 // Empty when the configuration can be run; otherwise a one-line reason.
 std::string validate(const SimConfig& config);

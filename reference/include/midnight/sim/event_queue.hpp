@@ -8,11 +8,11 @@
 #include <queue>
 #include <vector>
 
-#include "midnight/consensus/round_machine.hpp"
+#include "midnight/node/node_host.hpp"
 
 namespace midnight::sim {
 
-using MessageBytes = std::shared_ptr<const std::vector<std::uint8_t>>;
+using midnight::MessageBytes;  // node/node_host.hpp: shared encoded bytes
 
 enum class EventKind : std::uint8_t {
   deliver = 1,     // `bytes` from `from` arrive at `node`
@@ -29,7 +29,7 @@ struct Event {
   std::size_t node = 0;
   std::size_t from = 0;
   MessageBytes bytes;
-  TimerFired timer{};
+  HostTimer timer{};
   std::uint32_t round = 0;
   std::uint8_t phase = 0;
   std::uint32_t epoch = 0;  // timers: the incarnation of `node` that set it

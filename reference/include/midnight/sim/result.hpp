@@ -19,6 +19,7 @@ struct FinalizedRecord {
   std::uint64_t height = 0;
   std::uint32_t round = 0;  // the certificate's round
   BlockId block_id;
+  BlockId prev_id;              // the block's parent: the block of height - 1 (or genesis)
   std::uint64_t at_ms = 0;
   bool adopted = false;         // from a peer's commit, not from our own precommit quorum
   bool certificate_ok = false;  // verify_certificate accepted it, for this block
@@ -73,7 +74,9 @@ struct SimResult {
   std::uint64_t quorum = 0;
   std::vector<FinalizedRecord> finalized;  // in the order they happened
   bool agreement = true;                   // per height, one block id; no node finalized twice
-  bool all_honest_finalized = false;       // every honest node that never crashed
+  bool all_honest_finalized = false;       // every honest node that never crashed, every height
+  bool chains_complete = false;            // every honest node up at the end, every height
+  bool chains_linked = true;               // each node's heights in order, each the child of the last
   bool certificates_ok = true;
   // Every vote an honest node released, across its restarts, is checked as it leaves:
   bool no_double_votes = true;  // never two different votes for one (height, round, step)

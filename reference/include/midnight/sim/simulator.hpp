@@ -4,11 +4,13 @@
 #pragma once
 #include "midnight/crypto/hash.hpp"
 #include "midnight/sim/config.hpp"
+#include "midnight/node/node_host.hpp"
 #include "midnight/sim/result.hpp"
+#include "midnight/sim/world.hpp"
 
 namespace midnight::sim {
 
-// Runs one height to the end: until no event is left or time passes the run's time
+// Runs config.heights heights: until no event is left or time passes the run's time
 // limit (run_time_limit_ms). An invalid configuration gives a result whose `error` says
 // why (and nothing ran).
 SimResult run_simulation(const SimConfig& config);
@@ -22,7 +24,9 @@ inline constexpr std::uint64_t kDrainMs = 5000;
 // run stops (kDrainMs later with a round limit; the time limit without one).
 std::uint64_t run_round_limit_ms(const SimConfig& config);
 std::uint64_t run_time_limit_ms(const SimConfig& config);
-// How many rounds start before the round limit: the rounds a Byzantine node plays.
+// The chain every honest host follows: heights 1 .. config.heights, height_interval_ms apart.
+ChainSchedule sim_schedule(const SimConfig& config, const World& world);
+// How many rounds of height 1 start before the round limit: the rounds a Byzantine node plays.
 std::uint32_t run_round_count(const SimConfig& config);
 
 }  // namespace midnight::sim

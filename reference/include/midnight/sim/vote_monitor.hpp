@@ -45,19 +45,21 @@ class VoteMonitor {
     bool approve = false;
   };
   void check_honest(std::size_t member, const Vote& v);
-  bool polka_between(const BlockId& id, std::uint32_t from_round, std::uint32_t to_round) const;
+  bool polka_between(std::uint64_t height, const BlockId& id, std::uint32_t from_round, std::uint32_t to_round) const;
 
   const Membership& membership_;
   ChainId chain_;
   std::vector<bool> honest_;
   std::vector<std::size_t> node_of_member_;
   std::string who(std::size_t member) const;
-  // (member, round, step) -> the first vote seen; steps are 1 (prevote) and 2 (precommit).
-  std::map<std::tuple<std::size_t, std::uint32_t, std::uint8_t>, Cast> cast_;
-  // Per honest member: its highest-round approving precommit (its lock, as sent).
-  std::vector<std::optional<std::pair<std::uint32_t, BlockId>>> lock_;
-  // (round, block) -> members whose signature-valid approving prevote was seen.
-  std::map<std::pair<std::uint32_t, BlockId>, std::uint64_t> prevoters_;
+  // (member, height, round, step) -> the first vote seen; steps are 1 (prevote) and 2 (precommit).
+  std::map<std::tuple<std::size_t, std::uint64_t, std::uint32_t, std::uint8_t>, Cast> cast_;
+  // (member, height) -> its highest-round approving precommit there (its lock, as sent).
+  std::map<std::pair<std::size_t, std::uint64_t>, std::pair<std::uint32_t, BlockId>> lock_;
+  // (height, block, round) -> members whose signature-valid approving prevote was seen.
+  // Ordered so that the rounds of one block at one height are one range: a lock check
+  // looks at the rounds that exist, never at every round number in between.
+  std::map<std::tuple<std::uint64_t, BlockId, std::uint32_t>, std::uint64_t> prevoters_;
   bool no_double_votes_ = true;
   bool locks_kept_ = true;
   std::vector<std::string> violations_;

@@ -1,0 +1,354 @@
+// The node host (node/node_host.hpp): one round machine, a chain of heights, the journal
+// contract and catch-up. spec/protocol.md section 7.5 states the catch-up rules.
+#include "midnight/node/node_host.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "midnight/block/builder.hpp"
+#include "midnight/consensus/certificate.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/encode_vector.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight {
+
+namespace {
+
+MessageBytes shared(result<std::vector<std::uint8_t>> r) {
+  // Every value the host encodes comes from the machine or was decoded: it encodes.
+  assert(r.has_value() && "the host only encodes values that encode");
+  return std::make_shared<const std::vector<std::uint8_t>>(r.has_value() ? std::move(r).value()
+                                                                           : std::vector<std::uint8_t>{});
+}
+
+MessageBytes encode_decision(const Decision& d) {
+  return shared(encode_commit_to_vector(*d.certificate, d.header, d.signature, d.txs));
+}
+
+}  // namespace
+
+std::uint64_t ChainSchedule::midnight_ms(std::uint64_t height) const {
+  const std::uint64_t steps = height >= first_height ? height - first_height : 0;
+  return timing_detail::add_saturated(first_midnight_ms, timing_detail::mul_saturated(steps, height_interval_ms));
+}
+
+void HostOutput::clear() {
+  stored_height.reset();
+  stored_commit.reset();
+  journal_reset = false;
+  journal_append.clear();
+  actions.clear();
+  error = {};
+  handler = "";
+}
+
+NodeHost::NodeHost(const HostConfig& config)
+    : config_(config),
+      machine_(std::make_unique<RoundMachine>(config.node)),
+      height_(config.schedule.first_height),
+      tip_id_(config.schedule.genesis_id),
+      budgets_(config.node.membership->size()),
+      commit_(std::make_unique<CommitView>()),
+      reproposal_(std::make_unique<Reproposal>()) {}
+
+const MessageBytes* NodeHost::commit_of(std::uint64_t height) const {
+  if (height < config_.schedule.first_height || height >= height_) return nullptr;
+  return &block_store_[height - config_.schedule.first_height];
+}
+
+void NodeHost::reset_output(const char* handler) {
+  out_.clear();
+  out_.handler = handler;
+}
+
+void NodeHost::reject(const std::error_code& ec, const char* handler) {
+  out_.error = ec;
+  out_.handler = handler;
+}
+
+void NodeHost::broadcast(MessageBytes bytes) {
+  out_.actions.push_back(HostAction{.kind = HostActionKind::broadcast, .bytes = std::move(bytes)});
+}
+
+void NodeHost::set_timer(const HostTimer& t, std::uint64_t at_ms) {
+  HostAction a;
+  a.kind = HostActionKind::set_timer;
+  a.timer = t;
+  a.at_ms = at_ms;
+  out_.actions.push_back(std::move(a));
+}
+
+// ---- restart ------------------------------------------------------------------------
+
+result<JournalReplay> NodeHost::restore(std::span<const MessageBytes> block_store,
+                                        std::span<const std::uint8_t> journal) {
+  assert(!begun_ && block_store_.empty() && "restore a fresh host");
+  for (const MessageBytes& bytes : block_store) {
+    MIDNIGHT_TRY(decode_commit(*bytes, *commit_));
+    const HeightStart hs{height_, tip_id_, config_.schedule.midnight_ms(height_), config_.mempool};
+    machine_->begin_height(hs);
+    MIDNIGHT_TRY(adopted, machine_->on_commit(*commit_));
+    (void)adopted;
+    const auto d = machine_->decision();
+    if (!d) return round_errc::bad_certificate;
+    block_store_.push_back(bytes);
+    decided_ids_.push_back(d->block_id);
+    tip_id_ = d->block_id;
+    ++height_;
+  }
+  machine_->begin_height({height_, tip_id_, config_.schedule.midnight_ms(height_), config_.mempool});
+  begun_ = true;
+  auto replay = replay_journal(*machine_, journal);
+  if (!replay) {
+    refused_ = true;
+    return replay.error();
+  }
+  journaled_lock_ = replay.value().lock;
+  return replay;
+}
+
+// ---- heights ------------------------------------------------------------------------
+
+const HostOutput& NodeHost::handle_start(std::uint64_t now_ms) {
+  reset_output("start");
+  if (!begun_) {
+    machine_->begin_height({height_, tip_id_, config_.schedule.midnight_ms(height_), config_.mempool});
+    begun_ = true;
+  }
+  start_rounds(now_ms);
+  return out_;
+}
+
+// The machine has begun height_; start the round the clock is in, or wait for midnight.
+// A height begun after its first round is over is one this node is late for: it asks
+// for the commit at once, since the others may have decided it long ago.
+void NodeHost::start_rounds(std::uint64_t now_ms) {
+  if (refused_ || started_) return;
+  const std::uint64_t midnight = config_.schedule.midnight_ms(height_);
+  if (now_ms < midnight) {
+    set_timer(HostTimer{.kind = HostTimerKind::height_start, .height = height_}, midnight);
+    return;
+  }
+  const std::uint32_t round = round_at_ms(midnight, config_.node.timing, now_ms);
+  started_ = true;
+  if (round > 0) request_commit(now_ms, height_);
+  after_step(now_ms, machine_->on_round_start({height_, round}), "on_round_start");
+}
+
+void NodeHost::begin_height(std::uint64_t now_ms) {
+  machine_->begin_height({height_, tip_id_, config_.schedule.midnight_ms(height_), config_.mempool});
+  begun_ = true;
+  started_ = false;
+  journaled_lock_ = {};
+  requested_ = false;
+  start_rounds(now_ms);
+}
+
+// The machine decided height_: store the commit (before anything else of this step is
+// released, so a restart finds it), then move on to the next height.
+void NodeHost::on_decided(std::uint64_t now_ms, bool adopted) {
+  const auto d = machine_->decision();
+  assert(d.has_value());
+  if (!d) return;
+  MessageBytes commit = encode_decision(*d);
+  out_.stored_height = height_;
+  out_.stored_commit = commit;
+  block_store_.push_back(commit);
+  decided_ids_.push_back(d->block_id);
+  HostAction done;
+  done.kind = HostActionKind::decided;
+  done.height = height_;
+  done.adopted = adopted;
+  out_.actions.push_back(std::move(done));
+  broadcast(commit);  // rule "adopt": every member learns of the decision
+  tip_id_ = d->block_id;
+  ++height_;
+  begun_ = false;
+  started_ = false;
+  // The decided height is in the block store: its votes no longer need the journal.
+  out_.journal_reset = true;
+  journaled_lock_ = {};
+  if (config_.schedule.last_height != 0 && height_ > config_.schedule.last_height) return;
+  begin_height(now_ms);
+}
+
+// Journal, then translate: the machine's actions become the host's, in order.
+void NodeHost::after_step(std::uint64_t now_ms, const result<Actions>& r, const char* handler) {
+  if (!r) {
+    reject(r.error(), handler);
+    return;
+  }
+  append_step_frames(*machine_, r.value(), journaled_lock_, out_.journal_append);
+  bool decided = false;
+  for (const Action& a : r.value()) {
+    switch (a.kind) {
+      case ActionKind::broadcast_proposal:
+        broadcast(shared(encode_to_vector(a.proposal)));
+        break;
+      case ActionKind::broadcast_vote:
+        broadcast(shared(encode_to_vector(a.vote)));
+        break;
+      case ActionKind::broadcast_reproposal:
+        if (const Reproposal* rp = machine_->reproposal()) broadcast(shared(encode_to_vector(*rp)));
+        break;
+      case ActionKind::set_timer:
+        set_timer(HostTimer{.kind = HostTimerKind::round, .round_timer = a.timer}, a.at_ms);
+        break;
+      case ActionKind::finalize:
+        decided = true;
+        break;
+      case ActionKind::send_commit:
+        if (const auto d = machine_->decision()) {
+          out_.actions.push_back(
+              HostAction{.kind = HostActionKind::send, .bytes = encode_decision(*d), .member = a.member});
+        }
+        break;
+    }
+  }
+  if (decided) on_decided(now_ms, handler == std::string_view("on_commit"));
+}
+
+const HostOutput& NodeHost::handle_timer(std::uint64_t now_ms, const HostTimer& t) {
+  reset_output("on_timer");
+  if (t.kind == HostTimerKind::height_start) {
+    if (t.height != height_ || started_) {
+      reject(round_errc::stale_timer, "on_timer");
+      return out_;
+    }
+    if (!begun_) begin_height(now_ms); else start_rounds(now_ms);
+    return out_;
+  }
+  if (t.round_timer.height != height_ || !started_) {
+    reject(round_errc::stale_timer, "on_timer");
+    return out_;
+  }
+  const std::uint64_t height = height_;
+  after_step(now_ms, machine_->on_timer(t.round_timer), "on_timer");
+  // Rule "ask": a round ended and this height is still undecided here; someone may have
+  // decided it without this node hearing. One small message a round, answered only by
+  // decided members.
+  if (!out_.error && t.round_timer.kind == TimerKind::round_end && height_ == height) request_commit(now_ms, height);
+  return out_;
+}
+
+// ---- catch-up -----------------------------------------------------------------------
+
+// Rule "ask": a signed request for the commit of `height`, at most once a round-0 length
+// per height, so that a node hearing of a height it lacks does not flood its peers.
+void NodeHost::request_commit(std::uint64_t now_ms, std::uint64_t height) {
+  const std::uint64_t interval = round_ms(config_.node.timing, 0);
+  if (requested_ && last_request_height_ == height && now_ms < last_request_ms_ + interval) return;
+  requested_ = true;
+  last_request_ms_ = now_ms;
+  last_request_height_ = height;
+  CommitRequest request;
+  request.chain_id = config_.node.chain_id;
+  request.height = height;
+  request.requester = config_.node.keys.public_key;
+  request = sign_commit_request(request, config_.node.keys.secret_key);
+  broadcast(shared(encode_to_vector(request)));
+}
+
+// Rule "answer": the stored commit of `height` to `member`, within its budget.
+void NodeHost::answer_with_commit(std::uint64_t now_ms, std::size_t member, std::uint64_t height) {
+  const MessageBytes* commit = commit_of(height);
+  if (commit == nullptr || member == machine_->member_index()) return;
+  AnswerBudget& b = budgets_[member];
+  const std::uint64_t window = kCommitAnswerWindowRounds * round_ms(config_.node.timing, 0);
+  if (now_ms >= b.window_start_ms + window || now_ms < b.window_start_ms) {
+    b.window_start_ms = now_ms;
+    b.used = 0;
+  }
+  if (b.used >= kCommitAnswersPerWindow) return;
+  ++b.used;
+  out_.actions.push_back(HostAction{.kind = HostActionKind::send, .bytes = *commit, .member = member});
+}
+
+// A valid message of a later height than ours: the others have decided ours.
+void NodeHost::note_height(std::uint64_t now_ms, std::uint64_t height) {
+  if (height > height_) request_commit(now_ms, height_);
+}
+
+// ---- messages -----------------------------------------------------------------------
+
+const HostOutput& NodeHost::handle_message(std::uint64_t now_ms, std::span<const std::uint8_t> bytes) {
+  reset_output("decode");
+  dispatch(now_ms, bytes);
+  return out_;
+}
+
+void NodeHost::dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> bytes) {
+  const auto type = peek_message_type(bytes);
+  if (!type) return reject(type.error(), "decode");
+  const Membership& m = *config_.node.membership;
+  // The machine takes messages from the moment it has begun the height, before its
+  // first round and also after a refused journal (it then only never starts a round).
+  const bool live = begun_;
+  switch (type.value()) {
+    case MessageType::proposal: {
+      auto p = decode_proposal(bytes);
+      if (!p) return reject(p.error(), "decode");
+      const std::uint64_t h = p.value().header.height;
+      if (h == height_ && live) return after_step(now_ms, machine_->on_proposal(p.value()), "on_proposal");
+      const auto proposer = m.index_of(p.value().header.proposer);
+      if (!proposer || p.value().header.chain_id != config_.node.chain_id || !verify_proposal(p.value())) {
+        return reject(round_errc::bad_signature, "on_proposal");
+      }
+      if (h < height_) return answer_with_commit(now_ms, *proposer, h);
+      return note_height(now_ms, h);
+    }
+    case MessageType::vote: {
+      auto v = decode_vote(bytes);
+      if (!v) return reject(v.error(), "decode");
+      const std::uint64_t h = v.value().height;
+      if (h == height_ && live) return after_step(now_ms, machine_->on_vote(v.value()), "on_vote");
+      const auto voter = m.index_of(v.value().voter);
+      if (!voter || v.value().chain_id != config_.node.chain_id || !verify_vote(v.value())) {
+        return reject(round_errc::bad_signature, "on_vote");
+      }
+      if (h < height_) return answer_with_commit(now_ms, *voter, h);
+      return note_height(now_ms, h);
+    }
+    case MessageType::reproposal: {
+      if (auto r = decode_reproposal(bytes, *reproposal_); !r) return reject(r.error(), "decode");
+      if (reproposal_->proposal.header.height != height_ || !live) return reject(round_errc::wrong_height, "on_reproposal");
+      return after_step(now_ms, machine_->on_reproposal(*reproposal_), "on_reproposal");
+    }
+    case MessageType::commit: {
+      if (auto r = decode_commit(bytes, *commit_); !r) return reject(r.error(), "decode");
+      const std::uint64_t h = commit_->certificate.height;
+      // A commit of the height in progress decides it even before its midnight or after
+      // a refused journal: adopting a certified block signs nothing.
+      if (h == height_ && begun_) return after_step(now_ms, machine_->on_commit(*commit_), "on_commit");
+      if (h >= height_) {
+        if (h > height_) note_height(now_ms, h);
+        return reject(round_errc::wrong_height, "on_commit");
+      }
+      if (h < config_.schedule.first_height) return reject(round_errc::wrong_height, "on_commit");
+      // A commit of a height this node has decided: every member broadcasts its commit,
+      // so the same block arrives again and again and is ignored unverified (as the
+      // machine does within a height). Another block with a valid certificate would
+      // break agreement: it is reported, and never stored.
+      assert(decided_ids_.size() == height_ - config_.schedule.first_height);
+      if (commit_->certificate.block_id == decided_ids_[h - config_.schedule.first_height]) return;
+      if (verify_certificate(commit_->certificate, m, config_.node.chain_id).has_value()) {
+        return reject(round_errc::conflicting_commit, "on_commit");
+      }
+      return reject(round_errc::bad_certificate, "on_commit");
+    }
+    case MessageType::commit_request: {
+      auto c = decode_commit_request(bytes);
+      if (!c) return reject(c.error(), "decode");
+      const auto requester = m.index_of(c.value().requester);
+      if (c.value().chain_id != config_.node.chain_id) return reject(round_errc::wrong_chain, "on_commit_request");
+      if (!requester) return reject(round_errc::not_a_member, "on_commit_request");
+      if (!verify_commit_request(c.value())) return reject(round_errc::bad_signature, "on_commit_request");
+      return answer_with_commit(now_ms, *requester, c.value().height);
+    }
+    default:
+      return reject(codec_errc::wrong_message_type, "decode");  // a part, never sent alone
+  }
+}
+
+}  // namespace midnight
