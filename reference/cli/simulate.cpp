@@ -182,14 +182,15 @@ int run_simulate(std::vector<std::string_view> argv) {
       const auto v = value();
       bool known = false;
       for (auto n : {sim::NegativeControl::none, sim::NegativeControl::quorum_ceil, sim::NegativeControl::no_lock,
-                     sim::NegativeControl::restart_without_journal}) {
+                     sim::NegativeControl::restart_without_journal, sim::NegativeControl::no_catch_up}) {
         if (v == sim::to_string(n)) {
           c.negative_control = n;
           known = true;
         }
       }
       if (!known)
-        throw UsageError{"--negative-control: expected none, quorum-ceil, no-lock or restart-without-journal, got '" +
+        throw UsageError{"--negative-control: expected none, quorum-ceil, no-lock, restart-without-journal or "
+                         "no-catch-up, got '" +
                          std::string(v) + "'"};
     } else if (flag == "--policy") {
       const auto v = value();

@@ -34,8 +34,7 @@ std::uint64_t ChainSchedule::midnight_ms(std::uint64_t height) const {
 }
 
 void HostOutput::clear() {
-  stored_height.reset();
-  stored_commit.reset();
+  decided.clear();
   journal_reset = false;
   journal_append.clear();
   actions.clear();
@@ -152,22 +151,19 @@ void NodeHost::on_decided(std::uint64_t now_ms, bool adopted) {
   assert(d.has_value());
   if (!d) return;
   MessageBytes commit = encode_decision(*d);
-  out_.stored_height = height_;
-  out_.stored_commit = commit;
+  out_.decided.push_back(StoredCommit{height_, commit, adopted});
   block_store_.push_back(commit);
   decided_ids_.push_back(d->block_id);
-  HostAction done;
-  done.kind = HostActionKind::decided;
-  done.height = height_;
-  done.adopted = adopted;
-  out_.actions.push_back(std::move(done));
   broadcast(commit);  // rule "adopt": every member learns of the decision
   tip_id_ = d->block_id;
   ++height_;
   begun_ = false;
   started_ = false;
-  // The decided height is in the block store: its votes no longer need the journal.
+  // The decided height is in the block store: its votes no longer need the journal,
+  // those of this very step included (the caller stores the commit before it resets the
+  // journal, and releases the votes only after both).
   out_.journal_reset = true;
+  out_.journal_append.clear();
   journaled_lock_ = {};
   if (config_.schedule.last_height != 0 && height_ > config_.schedule.last_height) return;
   begin_height(now_ms);
@@ -253,7 +249,7 @@ void NodeHost::request_commit(std::uint64_t now_ms, std::uint64_t height) {
 // Rule "answer": the stored commit of `height` to `member`, within its budget.
 void NodeHost::answer_with_commit(std::uint64_t now_ms, std::size_t member, std::uint64_t height) {
   const MessageBytes* commit = commit_of(height);
-  if (commit == nullptr || member == machine_->member_index()) return;
+  if (commit == nullptr || member == machine_->member_index() || config_.unsafe_no_catch_up) return;
   AnswerBudget& b = budgets_[member];
   const std::uint64_t window = kCommitAnswerWindowRounds * round_ms(config_.node.timing, 0);
   if (now_ms >= b.window_start_ms + window || now_ms < b.window_start_ms) {

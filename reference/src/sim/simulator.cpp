@@ -58,7 +58,7 @@ class Simulator {
   void deliver(const Event& e);
   void execute(HonestNode& h, const HostOutput& out);
   void deliver_honest_bytes(HonestNode& h, std::span<const std::uint8_t> bytes);
-  void record_finalize(HonestNode& h, const HostAction& a, const MessageBytes& commit);
+  void record_finalize(HonestNode& h, const StoredCommit& a);
   void send_all(HonestNode& h, const MessageBytes& bytes);
   void on_crash(const Event& e);
   void go_down(HonestNode& h);
@@ -121,6 +121,7 @@ Simulator::Simulator(const SimConfig& config)
       nc.unsafe_retry_without_lock = config_.negative_control == NegativeControl::no_lock;
       h->config.schedule = sim_schedule(config_, world_);
       h->config.mempool = h->mempool;
+      h->config.unsafe_no_catch_up = config_.negative_control == NegativeControl::no_catch_up;
       h->host = std::make_unique<NodeHost>(h->config);
       honest_nodes_[i] = std::move(h);
     }
@@ -223,7 +224,12 @@ void Simulator::execute(HonestNode& h, const HostOutput& out) {
     ++result_.handler_errors[std::string(out.handler) + ": " + out.error.category().name() + ": " +
                              out.error.message()];
   }
-  if (out.stored_commit) h.block_store.push_back(out.stored_commit);
+  for (const StoredCommit& d : out.decided) {
+    // Final once stored, whatever happens to the rest of the step: a crash below still
+    // finds it in the block store at restart.
+    h.block_store.push_back(d.commit);
+    record_finalize(h, d);
+  }
   if (out.journal_reset) h.journal.clear();
   if (!out.journal_append.empty()) {
     const std::size_t before = h.journal.size();
@@ -269,16 +275,14 @@ void Simulator::execute(HonestNode& h, const HostOutput& out) {
         queue_.push(std::move(e));
         break;
       }
-      case HostActionKind::decided:
-        record_finalize(h, a, out.stored_commit);
-        break;
     }
   }
 }
 
 // The judge: every decision is checked from the commit's bytes, independently of the
 // host that made it: its certificate against the membership, its block id, its parent.
-void Simulator::record_finalize(HonestNode& h, const HostAction& a, const MessageBytes& commit) {
+void Simulator::record_finalize(HonestNode& h, const StoredCommit& a) {
+  const MessageBytes& commit = a.commit;
   const auto fail = [&](const std::string& why) {
     result_.violations.push_back("node " + std::to_string(h.node) + ": " + why);
     result_.agreement = false;

@@ -45,6 +45,10 @@ struct HostConfig {
   // The snapshot this node builds each height's block from (the views must outlive the
   // host). A real node would hand it a new one every day; the simulator keeps one.
   std::span<const TxBytes> mempool;
+  // A negative control, never set outside tests: the host answers no commit request and
+  // no message of a height it has left, so a node that fell behind never catches up.
+  // The chain property must then find a node without every height.
+  bool unsafe_no_catch_up = false;
 };
 
 // A decided node answers one member with at most this many commits per
@@ -66,7 +70,13 @@ enum class HostActionKind : std::uint8_t {
   broadcast = 1,  // send `bytes` to every other member
   send,           // send `bytes` to member `member`
   set_timer,      // call handle_timer(`timer`) when the local clock reaches `at_ms`
-  decided,        // height `height` is final (`adopted`: from a peer's commit)
+};
+
+// A height decided in this event: final once stored.
+struct StoredCommit {
+  std::uint64_t height = 0;
+  MessageBytes commit;   // the commit message (certificate and block)
+  bool adopted = false;  // from a peer's commit, not from this node's own precommit quorum
 };
 
 struct HostAction {
@@ -75,20 +85,18 @@ struct HostAction {
   std::size_t member = 0;
   HostTimer timer{};
   std::uint64_t at_ms = 0;
-  std::uint64_t height = 0;
-  bool adopted = false;
 };
 
-// What one event asks of the caller, in this order: (1) store `stored_commit` durably in
-// the block store; (2) if `journal_reset`, empty the journal (every height before the
-// current one is then in the block store); (3) append `journal_append` to the journal and
-// make it durable; (4) only then carry out `actions`, in order. A crash before (1)-(3)
+// What one event asks of the caller, in this order: (1) store each of `decided` durably in
+// the block store, in order (one event can decide several heights: a catch-up adopts one
+// and the next may then decide at once); (2) if `journal_reset`, empty the journal (every
+// height before the current one is then in the block store); (3) append `journal_append`
+// to the journal and make it durable; (4) only then carry out `actions`, in order. A crash before (1)-(3)
 // are durable means none of the actions happened. `error` is the rejection of the event,
 // if any (the message, timer or restart changed nothing), with `handler` naming what
 // rejected it ("on_vote", "decode", ...).
 struct HostOutput {
-  std::optional<std::uint64_t> stored_height;  // the height of stored_commit
-  MessageBytes stored_commit;
+  std::vector<StoredCommit> decided;
   bool journal_reset = false;
   std::vector<std::uint8_t> journal_append;
   std::vector<HostAction> actions;

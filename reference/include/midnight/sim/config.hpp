@@ -58,6 +58,7 @@ enum class NegativeControl : std::uint8_t {
   quorum_ceil,              // quorum ceil(2W/3) (QuorumRule::unsafe_at_least_two_thirds)
   no_lock,                  // retries without the lock rule (NodeConfig::unsafe_retry_without_lock)
   restart_without_journal,  // a restarted node starts with an empty journal (amnesia)
+  no_catch_up,              // no host answers a commit request or a message of a height it has left
 };
 
 struct SimConfig {
