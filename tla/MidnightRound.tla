@@ -9,9 +9,12 @@
 (* Network. Sent messages live in global sets and are never removed. A    *)
 (* node may act on any subset of the messages it can see, which stands    *)
 (* for every pattern of loss, delay, duplication and reordering. A        *)
-(* partition hides messages between the two sides from nodes in rounds   *)
-(* before HealRound; from HealRound on, everything sent is visible        *)
-(* (delivered late).                                                       *)
+(* partition hides messages between the two sides from nodes in rounds    *)
+(* before healRound, the round it heals in, which the model picks from    *)
+(* HealRounds; from healRound on, everything sent is visible (delivered   *)
+(* late). Every step of round r lasts TBase + r * TInc (wire version      *)
+(* 2); a round is synchronous only from healRound on and once its steps   *)
+(* last at least Delay, the delay bound; other rounds are asynchronous.   *)
 (*                                                                         *)
 (* Byzantine members. Every message a Byzantine member could sign is in   *)
 (* the sets from the start: proposals of honest and of other content,     *)
@@ -39,16 +42,28 @@ CONSTANTS
     Rank(_),      \* a block's rank key under lowest hash (stands for its block id)
     VrfRank(_),   \* a block's rank key under the VRF policy (stands for its VRF output)
     SideA,        \* one side of the partition (the other is Nodes \ SideA)
-    HealRound,    \* rounds before HealRound are partitioned; 0: no partition
-    Synchronous   \* TRUE: from HealRound on, the network is synchronous (for liveness)
+    HealRounds,   \* the rounds the partition may heal in (the model picks one); {0}: no partition
+    TBase,        \* step length in round 0 (collect, prevote and precommit alike)
+    TInc,         \* added to every step for each round after round 0; 0: fixed steps
+    Delay,        \* after the heal: message delay plus twice the clock error, in the same unit
+    Synchronous   \* TRUE: synchronous in the rounds SyncRound admits (for liveness)
 
 ASSUME Byzantine \subseteq Nodes /\ Silent \subseteq Nodes /\ Byzantine \cap Silent = {} /\ SideA \subseteq Nodes
-ASSUME MaxRound \in Nat /\ HealRound \in Nat /\ Quorum \in 1 .. Cardinality(Nodes)
+ASSUME MaxRound \in Nat /\ Quorum \in 1 .. Cardinality(Nodes)
+ASSUME HealRounds \subseteq Nat /\ HealRounds /= {} /\ {TBase, TInc, Delay} \subseteq Nat
 ASSUME Policy \in {"lowest-hash", "vrf", "first-to-quorum"}
 
 Honest == Nodes \ (Byzantine \cup Silent)
 N == Cardinality(Nodes)
 Rounds == 0 .. MaxRound
+
+(* Wire version 2: the collect, prevote and precommit steps of round r    *)
+(* each last StepLength(r), so round r starts at midnight +               *)
+(* 3 * (StepLength(0) + ... + StepLength(r - 1)): an absolute schedule.   *)
+StepLength(r) == TBase + r * TInc
+\* Delay bounds delivery plus twice the clock error after the heal: a step at least
+\* that long sees every honest message of the step before its deadline.
+StepLongEnough(r) == StepLength(r) >= Delay
 
 (* A block is named by its proposer and round. good: its content is the   *)
 (* content every honest member builds. A Byzantine member also proposes   *)
@@ -71,14 +86,15 @@ VARIABLES
     decisionRound,  \* the round of the certificate it finalized with
     proposals,      \* every proposal sent
     prevotes,       \* every prevote sent
-    precommits      \* every precommit sent
+    precommits,     \* every precommit sent
+    healRound       \* the round the partition heals in, one of HealRounds (never changes)
 
-vars == <<round, step, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, precommits>>
+vars == <<healRound, round, step, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, precommits>>
 
 ----------------------------------------------------------------------------
 (* What a node can see, and what it can count.                             *)
 
-Visible(n, src) == round[n] >= HealRound \/ ((src \in SideA) <=> (n \in SideA))
+Visible(n, src) == round[n] >= healRound \/ ((src \in SideA) <=> (n \in SideA))
 
 \* Distinct members whose prevotes (precommits) for block b in round r node n can see.
 PrevotersFor(n, r, b) == {m.src : m \in {v \in prevotes : v.round = r /\ v.block = b /\ Visible(n, v.src)}}
@@ -117,7 +133,10 @@ SyncChoices(n) ==
     ELSE IF Policy = "first-to-quorum" THEN Fresh(n)
     ELSE {Lowest(Fresh(n))}
 
-InSync(n) == Synchronous /\ round[n] >= HealRound
+\* A round in which timeouts fire only after the step's honest messages arrived:
+\* at or after the heal, with steps long enough.
+SyncRound(r) == r >= healRound /\ StepLongEnough(r)
+InSync(n) == Synchronous /\ SyncRound(round[n])
 Undecided == {h \in Honest : decision[h] = Nil}
 \* Synchrony: every undecided honest node has reached round r and sent its message.
 AllHonestReached(r) == \A h \in Undecided : round[h] >= r
@@ -131,6 +150,7 @@ ByzantineProposals == {b \in Blocks : b.proposer \in Byzantine}
 ByzantineVotes == {m \in Vote : m.src \in Byzantine}
 
 Init ==
+    /\ healRound \in HealRounds
     /\ round = [n \in Honest |-> 0]
     /\ step = [n \in Honest |-> "collect"]
     /\ lockedBlock = [n \in Honest |-> Nil]
@@ -156,7 +176,7 @@ Prevote(n) ==
           prevotes' = prevotes \cup
                 {[src |-> n, round |-> r, block |-> IF LockAllows(n, c[1], c[2]) THEN c[1] ELSE Nil]}
     /\ step' = [step EXCEPT ![n] = "prevoted"]
-    /\ UNCHANGED <<round, lockedBlock, lockedRound, decision, decisionRound, proposals, precommits>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, precommits>>
 
 \* RoundMachine::precommit: a polka for a block it holds, in its current round: lock on it.
 Precommit(n) ==
@@ -170,7 +190,7 @@ Precommit(n) ==
           /\ lockedRound' = [lockedRound EXCEPT ![n] = r]
           /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> b]}
     /\ step' = [step EXCEPT ![n] = "precommitted"]
-    /\ UNCHANGED <<round, decision, decisionRound, proposals, prevotes>>
+    /\ UNCHANGED <<healRound, round, decision, decisionRound, proposals, prevotes>>
 
 \* RoundMachine::precommit_nil: the prevote deadline passed without a polka.
 PrecommitNil(n) ==
@@ -180,7 +200,7 @@ PrecommitNil(n) ==
     /\ InSync(n) => AllHonestPrevoted(r) /\ ~\E b \in GoodBlocks : Holds(n, b) /\ Polka(n, r, b)
     /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> Nil]}
     /\ step' = [step EXCEPT ![n] = "precommitted"]
-    /\ UNCHANGED <<round, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes>>
 
 \* RoundMachine::finalize: a precommit quorum, in any round, for a block it holds.
 Finalize(n) ==
@@ -191,7 +211,7 @@ Finalize(n) ==
           /\ decision' = [decision EXCEPT ![n] = b]
           /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
     /\ step' = [step EXCEPT ![n] = "decided"]
-    /\ UNCHANGED <<round, lockedBlock, lockedRound, proposals, prevotes, precommits>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits>>
 
 \* RoundMachine::adopt_certificate (from on_commit): a commit is a precommit quorum
 \* with the block attached, so the node need not hold the proposal itself.
@@ -202,7 +222,7 @@ AdoptCertificate(n) ==
           /\ decision' = [decision EXCEPT ![n] = b]
           /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
     /\ step' = [step EXCEPT ![n] = "decided"]
-    /\ UNCHANGED <<round, lockedBlock, lockedRound, proposals, prevotes, precommits>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits>>
 
 \* RoundMachine::advance_round then propose: the round ended without a decision.
 \* Timers fire in order, so a node has prevoted and precommitted (perhaps nil) by
@@ -217,7 +237,7 @@ AdvanceRound(n) ==
     /\ round' = [round EXCEPT ![n] = r + 1]
     /\ step' = [step EXCEPT ![n] = "collect"]
     /\ proposals' = proposals \cup {[proposer |-> n, round |-> r + 1, good |-> TRUE]}
-    /\ UNCHANGED <<lockedBlock, lockedRound, decision, decisionRound, prevotes, precommits>>
+    /\ UNCHANGED <<healRound, lockedBlock, lockedRound, decision, decisionRound, prevotes, precommits>>
 
 Next ==
     \E n \in Honest :
@@ -245,6 +265,7 @@ FairSpec == Spec /\ Fairness
 (* Invariants.                                                             *)
 
 TypeOK ==
+    /\ healRound \in HealRounds
     /\ round \in [Honest -> Rounds]
     /\ step \in [Honest -> Steps]
     /\ lockedBlock \in [Honest -> GoodBlocks \cup {Nil}]
