@@ -12,6 +12,7 @@
 // outside the counted regions; gtest assertions are made after a region ends.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -124,9 +125,10 @@ TEST(AllocCounter, SetUpAllocationsAreSeen) {
 
 // ---- a 4-node cluster that routes messages without allocating ---------------------------
 
-enum Handler : std::size_t { kRoundStart, kProposal, kVote, kTimer, kCommit, kCodec, kHandlerCount };
-constexpr std::array<const char*, kHandlerCount> kHandlerNames{"on_round_start", "on_proposal", "on_vote",
-                                                               "on_timer",       "on_commit",   "encode+decode"};
+enum Handler : std::size_t { kRoundStart, kProposal, kVote, kTimer, kCommit, kReproposal, kCodec, kHandlerCount };
+constexpr std::array<const char*, kHandlerCount> kHandlerNames{"on_round_start", "on_proposal",   "on_vote",
+                                                               "on_timer",       "on_commit",     "on_reproposal",
+                                                               "encode+decode"};
 
 // How messages travel: as values (the Action's Proposal / Vote copied), or through the
 // wire (encoded into a fixed buffer and decoded at the receiver, commits included).
@@ -140,6 +142,7 @@ struct Envelope {
   ActionKind kind = ActionKind::broadcast_vote;
   Proposal proposal{};
   Vote vote{};
+  std::size_t reproposal = 0;  // broadcast_reproposal: its slot in the cluster's ring
 };
 
 // Fixed-capacity FIFO: the "network" never allocates.
@@ -176,6 +179,8 @@ class AllocCluster {
         txs_(std::move(mempool)),
         commit_out_(std::make_unique<CommitView>()),
         commit_in_(std::make_unique<CommitView>()),
+        reproposals_(std::make_unique<std::array<Reproposal, kReproposalRing>>()),
+        reproposal_in_(std::make_unique<Reproposal>()),
         wire_(kMaxMessageSize) {
     for (const auto& t : txs_) views_.push_back(TxBytes(t));
     for (std::size_t i = 0; i < n; ++i) {
@@ -208,15 +213,18 @@ class AllocCluster {
     return r;
   }
 
+  // Only nodes 0..n-1 are started and fired at from now on (the others stay silent).
+  void set_live(std::size_t n) { live_ = n; }
+
   void start_all(std::uint32_t round = 0) {
-    for (std::size_t i = 0; i < size(); ++i) {
+    for (std::size_t i = 0; i < std::min(live_, size()); ++i) {
       const auto r = counted(kRoundStart, [&] { return nodes_[i]->on_round_start({1, round}); });
       take(i, r);
     }
   }
 
   void fire(TimerKind kind, std::uint32_t round) {
-    for (std::size_t i = 0; i < size(); ++i) {
+    for (std::size_t i = 0; i < std::min(live_, size()); ++i) {
       const auto r = counted(kTimer, [&] { return nodes_[i]->on_timer({kind, 1, round}); });
       take(i, r);
     }
@@ -246,13 +254,18 @@ class AllocCluster {
   std::size_t rejected(Handler h) const { return rejected_[h]; }
   std::size_t allocations(Handler h) const { return allocations_[h]; }
 
-  // Every handler was called and none allocated; the harness lost nothing for lack of
-  // queue space and every message survived encode/decode.
-  void expect_no_allocations(const char* scenario) const {
+  // Every handler was called (on_reproposal only where the scenario re-proposes: pass
+  // `reproposes`) and none allocated; the harness lost nothing for lack of queue or ring
+  // space and every message survived encode/decode.
+  void expect_no_allocations(const char* scenario, bool reproposes = false) const {
     EXPECT_FALSE(overflow_) << "the fixed queue overflowed";
     EXPECT_EQ(wire_failures_, 0U) << "a message failed to encode or decode";
     for (std::size_t h = 0; h < kHandlerCount; ++h) {
       if (h == kCodec && transport_ == Transport::values) continue;
+      if (h == kReproposal && !reproposes) {
+        EXPECT_EQ(allocations_[h], 0U);
+        continue;
+      }
       EXPECT_GT(calls_[h], 0U) << kHandlerNames[h] << " was never called";
       EXPECT_EQ(allocations_[h], 0U) << kHandlerNames[h] << " allocated, over " << calls_[h] << " calls";
       std::printf("[ alloc    ] %s: %-14s %4zu calls (%zu rejected), %zu allocations\n", scenario, kHandlerNames[h],
@@ -284,6 +297,18 @@ class AllocCluster {
             if (j != from) push(Envelope{from, j, ActionKind::send_commit, {}, {}});
           }
           break;
+        case ActionKind::broadcast_reproposal: {
+          // The sender's reproposal() is valid until its next event: copied into the ring.
+          const Reproposal* rp = nodes_[from]->reproposal();
+          if (rp == nullptr) {
+            ++wire_failures_;
+            break;
+          }
+          const std::size_t slot = next_reproposal_++ % kReproposalRing;
+          (*reproposals_)[slot] = *rp;
+          push(Envelope{from, kEveryone, a.kind, {}, {}, slot});
+          break;
+        }
         case ActionKind::set_timer:
           break;  // timers are fired by the test
       }
@@ -313,6 +338,13 @@ class AllocCluster {
         c = commit_in_.get();
       }
       take(j, counted(kCommit, [&] { return n.on_commit(*c); }));
+    } else if (e.kind == ActionKind::broadcast_reproposal) {
+      const Reproposal* rp = &(*reproposals_)[e.reproposal];
+      if (transport_ == Transport::wire) {
+        if (!reproposal_through_wire(*rp)) return;
+        rp = reproposal_in_.get();
+      }
+      take(j, counted(kReproposal, [&] { return n.on_reproposal(*rp); }));
     }
   }
 
@@ -348,6 +380,13 @@ class AllocCluster {
     }
     return true;
   }
+  bool reproposal_through_wire(const Reproposal& rp) {
+    const AllocationCount c;
+    const auto back = decode_reproposal(written(encode_reproposal(rp, wire_)), *reproposal_in_);
+    note_codec(c.count());
+    if (!back || !(*reproposal_in_ == rp)) return ++wire_failures_, false;
+    return true;
+  }
   void note_codec(std::size_t allocated) {
     allocations_[kCodec] += allocated;
     ++calls_[kCodec];
@@ -362,7 +401,13 @@ class AllocCluster {
   EnvelopeQueue queue_;
   std::unique_ptr<CommitView> commit_out_;  // the sender's commit, as values
   std::unique_ptr<CommitView> commit_in_;   // the same, decoded from wire_
+  // Re-proposals in flight: more than one step's worth (every node re-proposes once a round).
+  static constexpr std::size_t kReproposalRing = 64;
+  std::unique_ptr<std::array<Reproposal, kReproposalRing>> reproposals_;
+  std::size_t next_reproposal_ = 0;
+  std::unique_ptr<Reproposal> reproposal_in_;  // a re-proposal decoded from wire_
   std::vector<std::uint8_t> wire_;          // one encoded message, kMaxMessageSize bytes
+  std::size_t live_ = SIZE_MAX;
   bool overflow_ = false;
   std::size_t wire_failures_ = 0;
   std::array<std::size_t, kHandlerCount> calls_{};
@@ -417,7 +462,8 @@ TEST_P(AllocRound, FourNodesFinalizeAndTheLateOneAdoptsTheCommit) {
     EXPECT_EQ(d->round, 0U);
   }
   EXPECT_GT(c->calls(kCommit) - c->rejected(kCommit), 0U);
-  EXPECT_FALSE(c->node(kLate).precommits(0).quorum_block().has_value())
+  ASSERT_NE(c->node(kLate).precommits(0), nullptr);
+  EXPECT_FALSE(c->node(kLate).precommits(0)->quorum_block().has_value())
       << "the late node saw no precommit quorum: it can only have decided from a commit";
 }
 
@@ -455,7 +501,8 @@ TEST_P(AllocRound, PartitionedRoundFailsAndTheRetryFinalizes) {
 }
 
 // Every precommit of round 0 is lost after all four locked: in round 1 each node
-// re-proposes its locked block and forwards the polka's signed prevotes.
+// re-proposes its locked block with the polka in one message (broadcast_reproposal),
+// and every receiver takes it through on_reproposal (and, through the wire, the codec).
 TEST_P(AllocRound, LockedBlockIsReProposedWithItsPolka) {
   auto c = std::make_unique<AllocCluster>(4, GetParam());
   const auto no_precommits = [](const Envelope& e, std::size_t) {
@@ -474,7 +521,8 @@ TEST_P(AllocRound, LockedBlockIsReProposedWithItsPolka) {
   const std::size_t allocations = total.count();
 
   EXPECT_EQ(allocations, 0U);
-  c->expect_no_allocations("lock+re-propose");
+  c->expect_no_allocations("lock+re-propose", true);
+  EXPECT_EQ(c->calls(kReproposal), 4U * 3U) << "four re-proposals, each to three receivers";
   for (std::size_t i = 0; i < 4; ++i) {
     EXPECT_TRUE(locks[i].held) << "node " << i;
     EXPECT_EQ(locks[i].round, 0U);
@@ -486,6 +534,85 @@ TEST_P(AllocRound, LockedBlockIsReProposedWithItsPolka) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, AllocRound, ::testing::Values(Transport::values, Transport::wire),
+                         [](const ::testing::TestParamInfo<Transport>& p) {
+                           return p.param == Transport::values ? "AsValues" : "ThroughTheWire";
+                         });
+
+// ---- a long partition: 200 rounds without a quorum ------------------------------------------
+
+// Rounds are unbounded (wire v2), so the machine's memory must not grow with them: two of
+// four members are silent, no round reaches a quorum, and the two live nodes run 200
+// rounds (collect, prevote and round-end timers; every message between them delivered).
+// Each round's steps are counted on their own. In the first kRoundSlots rounds (the
+// slots begin_height set up) and from round 4 on (the ring's slots reused round after
+// round) alike, no step allocates or frees anything, so the machine's memory is its
+// fixed size plus what begin_height built, in round 200 as in round 0.
+class AllocLongRun : public ::testing::TestWithParam<Transport> {};
+
+TEST_P(AllocLongRun, TwoHundredRoundsWithoutAQuorumAllocateNothing) {
+  constexpr std::uint32_t kRounds = 200;
+  constexpr std::size_t kLive = 2;  // nodes 2 and 3 never start and never hear anything
+  auto c = std::make_unique<AllocCluster>(4, GetParam());
+  c->set_live(kLive);
+  const auto link = [](std::size_t a, std::size_t b) { return a < kLive && b < kLive; };
+  // allocated[r], freed[r]: operator new / delete calls of round r's timers, of the
+  // messages they cause, and of the start of round r + 1 (which round r's end causes).
+  std::array<std::size_t, kRounds> allocated{}, freed{};
+  std::array<std::uint32_t, kRounds> lowest{}, highest{};
+  bool decided = false;
+
+  const AllocationCount start_count;
+  const std::size_t start_freed = deallocations_so_far();
+  c->start_all();
+  c->deliver(link);
+  const std::size_t start_allocated = start_count.count();
+  const std::size_t start_deallocated = deallocations_so_far() - start_freed;
+  for (std::uint32_t r = 0; r < kRounds; ++r) {
+    lowest[r] = c->node(0).window_lowest();
+    highest[r] = c->node(0).window_highest();
+    const std::size_t freed_before = deallocations_so_far();
+    const AllocationCount round;
+    c->fire(TimerKind::collect_deadline, r);
+    c->deliver(link);
+    c->fire(TimerKind::prevote_deadline, r);
+    c->deliver(link);
+    c->fire(TimerKind::round_end, r);
+    c->deliver(link);
+    allocated[r] = round.count();
+    freed[r] = deallocations_so_far() - freed_before;
+    decided = decided || c->node(0).decision().has_value() || c->node(1).decision().has_value();
+  }
+
+  EXPECT_EQ(start_allocated, 0U);
+  EXPECT_EQ(start_deallocated, 0U);
+  std::size_t first_window = 0, after = 0;
+  for (std::uint32_t r = 0; r < kRounds; ++r) {
+    EXPECT_EQ(allocated[r], 0U) << "round " << r;
+    EXPECT_EQ(freed[r], 0U) << "round " << r;
+    (r < kRoundSlots ? first_window : after) += allocated[r] + freed[r];
+    EXPECT_EQ(lowest[r], r == 0 ? 0 : r - 1) << "round " << r;
+    EXPECT_EQ(highest[r], r + 2) << "round " << r;
+  }
+  EXPECT_FALSE(decided) << "two of four members are not a quorum";
+  for (std::size_t i = 0; i < kLive; ++i) {
+    EXPECT_EQ(c->node(i).round(), kRounds) << "node " << i;
+    EXPECT_EQ(c->node(i).step(), Step::collect);
+  }
+  for (std::size_t h = 0; h < kHandlerCount; ++h) {
+    EXPECT_EQ(c->allocations(Handler(h)), 0U) << kHandlerNames[h];
+    EXPECT_EQ(c->rejected(Handler(h)), 0U) << kHandlerNames[h] << ": every event of the run is accepted";
+  }
+  EXPECT_GT(c->calls(kTimer), 3U * kRounds);
+  EXPECT_GT(c->calls(kProposal), kRounds);
+  EXPECT_GT(c->calls(kVote), 3U * kRounds);
+  static_assert(sizeof(RoundMachine) < (std::size_t{1} << 20), "one machine: a fixed object, whatever the round");
+  std::printf("[ alloc    ] %u rounds without a quorum: rounds 0..%u %zu, rounds %u..%u %zu allocations+frees; "
+              "sizeof(RoundMachine) = %zu bytes (%u round slots)\n",
+              kRounds, kRoundSlots - 1, first_window, kRoundSlots, kRounds - 1, after, sizeof(RoundMachine),
+              kRoundSlots);
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, AllocLongRun, ::testing::Values(Transport::values, Transport::wire),
                          [](const ::testing::TestParamInfo<Transport>& p) {
                            return p.param == Transport::values ? "AsValues" : "ThroughTheWire";
                          });
@@ -537,7 +664,7 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   Proposal wrong_chain = good;
   wrong_chain.header.chain_id.v[0] ^= 1;
   Proposal far_round = good;
-  far_round.header.round = kMaxRounds;
+  far_round.header.round = UINT32_MAX;  // the one round number no round has (wire v2)
   const Keypair outsider = test::keypair(77);
   Proposal stranger = good;
   stranger.header.proposer = outsider.public_key;
@@ -561,7 +688,7 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   const Vote vote_chain = test::make_vote(live->keys(1), test::chain(0xC2), 1, 0, VoteStep::prevote, test::block_id(9));
   const Vote vote_height = test::make_vote(live->keys(1), test::chain(), 2, 0, VoteStep::prevote, test::block_id(9));
   const Vote vote_round =
-      test::make_vote(live->keys(1), test::chain(), 1, kMaxRounds, VoteStep::prevote, test::block_id(9));
+      test::make_vote(live->keys(1), test::chain(), 1, UINT32_MAX, VoteStep::prevote, test::block_id(9));
 
   // Commits, built from `done`'s decision.
   auto commit = std::make_unique<CommitView>();
@@ -571,7 +698,7 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   auto commit_height = std::make_unique<CommitView>(*commit);
   commit_height->certificate.height = 2;
   auto commit_round = std::make_unique<CommitView>(*commit);
-  commit_round->certificate.round = kMaxRounds;
+  commit_round->certificate.round = UINT32_MAX;
   auto commit_header = std::make_unique<CommitView>(*commit);
   commit_header->block.header.timestamp_ms += 1;
   auto commit_block = std::make_unique<CommitView>(*commit);
@@ -588,6 +715,25 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   auto commit_foreign = std::make_unique<CommitView>();
   commit_view_of(*other->node(0).decision(), *commit_foreign);
 
+  // Re-proposals of `good` (round 0) with a polka of prevotes by members 1..3 for it.
+  const BlockId good_id = compute_block_id(good.header);
+  auto prevotes = std::make_unique<VoteTally>();
+  prevotes->reset(live->membership(), test::chain(), 1, 0, VoteStep::prevote);
+  for (std::size_t k = 1; k < 4; ++k) {
+    ASSERT_TRUE(prevotes->add(test::make_vote(live->keys(k), test::chain(), 1, 0, VoteStep::prevote, good_id)));
+  }
+  auto rp_good = std::make_unique<Reproposal>();
+  rp_good->proposal = good;
+  build_polka(*prevotes, live->membership(), good_id, rp_good->polka);
+  auto rp_below = std::make_unique<Reproposal>(*rp_good);
+  rp_below->polka.count = 2;
+  auto rp_other_block = std::make_unique<Reproposal>(*rp_good);
+  rp_other_block->polka.block_id.v[0] ^= 1;
+  auto rp_bad_sig = std::make_unique<Reproposal>(*rp_good);
+  rp_bad_sig->proposal.signature.v[0] ^= 1;
+  auto rp_height = std::make_unique<Reproposal>(*rp_good);
+  rp_height->polka.height = 2;
+
   const RoundMachine n_before = n;
   const RoundMachine n2_before = n2;
   const RoundMachine n3_before = n3;
@@ -599,7 +745,7 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
     std::error_code expected;
     std::error_code got{};
   };
-  std::array<Case, 40> cases{};
+  std::array<Case, 48> cases{};
   std::size_t count = 0;
   const auto expect = [&](const char* what, round_errc e) { cases[count++] = Case{what, make_error_code(e)}; };
   const auto got = [&](std::size_t i, const result<Actions>& r) {
@@ -641,6 +787,11 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   expect("not started: vote", round_errc::not_started);
   expect("not started: timer", round_errc::not_started);
   expect("not started: commit", round_errc::not_started);
+  expect("reproposal polka below quorum", round_errc::bad_polka);
+  expect("reproposal polka for another block", round_errc::bad_polka);
+  expect("reproposal bad proposal signature", round_errc::bad_signature);
+  expect("reproposal polka wrong height", round_errc::wrong_height);
+  expect("not started: reproposal", round_errc::not_started);
   const std::size_t expected_count = count;
 
   std::size_t i = 0;
@@ -665,7 +816,7 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   got(i++, decided.on_timer({TimerKind::round_end, 1, 0}));
   got(i++, n.on_round_start({1, 0}));
   got(i++, n.on_round_start({2, 1}));
-  got(i++, n.on_round_start({1, kMaxRounds}));
+  got(i++, n.on_round_start({1, UINT32_MAX}));
   got(i++, decided.on_round_start({1, 1}));
   got(i++, n.on_commit(*commit_chain));
   got(i++, n.on_commit(*commit_height));
@@ -681,6 +832,11 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   got(i++, idle->on_vote(vote));
   got(i++, idle->on_timer({TimerKind::collect_deadline, 1, 0}));
   got(i++, idle->on_commit(*commit));
+  got(i++, n.on_reproposal(*rp_below));
+  got(i++, n.on_reproposal(*rp_other_block));
+  got(i++, n.on_reproposal(*rp_bad_sig));
+  got(i++, n.on_reproposal(*rp_height));
+  got(i++, idle->on_reproposal(*rp_good));
   const std::size_t allocations = total.count();
 
   EXPECT_EQ(allocations, 0U);
@@ -709,7 +865,7 @@ std::vector<std::uint8_t> encoded(std::vector<std::uint8_t>& buffer, Encode enco
 // Valid messages of every decoded type, taken from a finished 4-node round, and a large
 // block (the maximum number of transactions and bytes).
 struct Messages {
-  std::vector<std::uint8_t> proposal, vote, certificate, block, commit, big_block;
+  std::vector<std::uint8_t> proposal, vote, certificate, block, commit, big_block, reproposal, commit_request;
   std::unique_ptr<CommitView> commit_view = std::make_unique<CommitView>();
   std::vector<std::vector<std::uint8_t>> big_txs;
   Membership membership;
@@ -729,6 +885,20 @@ struct Messages {
     block = encoded(buffer, [&](auto out) { return encode_block(d->header, d->signature, d->txs, out); });
     commit = encoded(buffer,
                      [&](auto out) { return encode_commit(*d->certificate, d->header, d->signature, d->txs, out); });
+    // A re-proposal of the decided block with its round-0 polka, and a commit request.
+    auto rp = std::make_unique<Reproposal>();
+    for (std::size_t m = 0; m < c->size(); ++m) {
+      const Proposal* p = c->node(0).proposal_of(0, m);
+      if (p != nullptr && compute_block_id(p->header) == d->block_id) rp->proposal = *p;
+    }
+    build_polka(*c->node(0).prevotes(0), c->membership(), d->block_id, rp->polka);
+    reproposal = encoded(buffer, [&](auto out) { return encode_reproposal(*rp, out); });
+    CommitRequest request;
+    request.chain_id = test::chain();
+    request.height = 2;
+    request.requester = c->keys(3).public_key;
+    request = sign_commit_request(request, c->keys(3).secret_key);
+    commit_request = encoded(buffer, [&](auto out) { return encode_commit_request(request, out); });
 
     // 1024 transactions of 1 KiB: exactly the block limits.
     const auto net = test::make_equal_members(1);
@@ -791,7 +961,7 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
       {MessageType::proposal, m.proposal, true},
       {MessageType::proposal, truncated(m.proposal, 1), false},
       {MessageType::proposal, extended(m.proposal), false},
-      {MessageType::proposal, with(m.proposal, 0, 2), false},                      // version
+      {MessageType::proposal, with(m.proposal, 0, 1), false},                      // version 1
       {MessageType::proposal, with(m.proposal, 1, 5), false},                      // a vote's type
       {MessageType::proposal, with(m.proposal, 2, 9), false},                      // header version
       {MessageType::vote, m.vote, true},
@@ -819,11 +989,25 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
       {MessageType::commit, truncated(m.commit, m.commit.size() / 2), false},
       {MessageType::commit, extended(m.commit), false},
       {MessageType::commit, with(m.commit, 1, 6), false},                          // a certificate's type
+      {MessageType::commit, with(m.commit, 0, 1), false},                          // version 1
+      {MessageType::reproposal, m.reproposal, true},
+      {MessageType::reproposal, truncated(m.reproposal, 1), false},
+      {MessageType::reproposal, truncated(m.reproposal, m.reproposal.size() / 2), false},
+      {MessageType::reproposal, extended(m.reproposal), false},
+      {MessageType::reproposal, with(m.reproposal, 0, 1), false},                  // version 1
+      {MessageType::reproposal, with(m.reproposal, 1, 4), false},                  // a proposal's type
+      {MessageType::reproposal, with(m.reproposal, kProposalBodySize + cert_count, 0), false},  // polka count 0
+      {MessageType::commit_request, m.commit_request, true},
+      {MessageType::commit_request, truncated(m.commit_request, 1), false},
+      {MessageType::commit_request, extended(m.commit_request), false},
+      {MessageType::commit_request, with(m.commit_request, 0, 1), false},          // version 1
+      {MessageType::commit_request, with(m.commit_request, 1, 0x0b), false},       // unknown type
   };
   // Output storage, allocated before counting.
   auto certificate = std::make_unique<Certificate>();
   auto block = std::make_unique<BlockView>();
   auto commit = std::make_unique<CommitView>();
+  auto reproposal = std::make_unique<Reproposal>();
   std::vector<bool> ok(inputs.size());
   std::vector<DecodeWhere> where(inputs.size());
 
@@ -837,6 +1021,8 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
       case MessageType::certificate: ok[i] = decode_certificate(in, *certificate, w).has_value(); break;
       case MessageType::block: ok[i] = decode_block(in, *block, w).has_value(); break;
       case MessageType::commit: ok[i] = decode_commit(in, *commit, w).has_value(); break;
+      case MessageType::reproposal: ok[i] = decode_reproposal(in, *reproposal, w).has_value(); break;
+      case MessageType::commit_request: ok[i] = decode_commit_request(in, w).has_value(); break;
       default: break;
     }
     ok[i] = ok[i] && peek_message_type(in).has_value();
@@ -885,6 +1071,11 @@ TEST(AllocVerify, SignaturesCertificatesAndIdsAllocateNothing) {
   to_sign.voter = k.public_key;
   BlockHeader header_to_sign = proposal.header;
   header_to_sign.proposer = k.public_key;
+  auto reproposal = std::make_unique<Reproposal>();
+  CommitRequest request_to_sign;
+  request_to_sign.chain_id = test::chain();
+  request_to_sign.height = 7;
+  request_to_sign.requester = k.public_key;
 
   const AllocationCount total;
   verified[0] = verify_proposal(proposal);
@@ -903,6 +1094,13 @@ TEST(AllocVerify, SignaturesCertificatesAndIdsAllocateNothing) {
   hashes[5] = compute_txid(test::chain(), c.block.txs[0]);
   signed_vote = sign_vote(to_sign, k.secret_key);
   signed_proposal = sign_proposal(header_to_sign, k.secret_key);
+  const bool decoded_reproposal = decode_reproposal(m.reproposal, *reproposal).has_value();
+  const auto polka = verify_polka(reproposal->polka, m.membership, test::chain());
+  const auto polka_as_certificate = verify_certificate(reproposal->polka, m.membership, test::chain());
+  const auto request = decode_commit_request(m.commit_request);
+  const bool request_ok = request.has_value() && verify_commit_request(request.value());
+  const CommitRequest signed_request = sign_commit_request(request_to_sign, k.secret_key);
+  const bool signed_request_ok = verify_commit_request(signed_request);
   const std::size_t allocations = total.count();
 
   EXPECT_EQ(allocations, 0U);
@@ -923,6 +1121,13 @@ TEST(AllocVerify, SignaturesCertificatesAndIdsAllocateNothing) {
                                         merkle_leaf_hash(few[2])));
   EXPECT_TRUE(verify_vote(signed_vote));
   EXPECT_TRUE(verify_proposal(signed_proposal));
+  EXPECT_TRUE(decoded_reproposal);
+  EXPECT_TRUE(polka.has_value()) << "the re-proposal's polka verifies as prevotes";
+  EXPECT_EQ(polka_as_certificate.has_value() ? std::error_code{} : polka_as_certificate.error(),
+            certificate_errc::bad_signature)
+      << "and not as precommits";
+  EXPECT_TRUE(request_ok);
+  EXPECT_TRUE(signed_request_ok);
   std::printf("[ alloc    ] verify/ids/merkle (%zu leaves)/sign: %zu allocations\n", many.size(), allocations);
 }
 

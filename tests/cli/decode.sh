@@ -46,7 +46,45 @@ check "bad step exits 2" [ "$RC" -eq 2 ]
 check "bad step: named" grep -q 'vote step' "$WORK/err"
 check "bad step: offset 46" grep -q 'byte offset 46' "$WORK/err"
 
-for garbage in '' 'zz' '0' '0105' 'ff05' '01ff' '0199' 'hello world'; do
+# Wire v1 bytes: the example vote with version byte 1 is refused on its first byte.
+vote_hex=$("$MIDNIGHT" example vote --hex)
+check "the example vote is wire version 2" [ "${vote_hex:0:4}" = "0205" ]
+printf '01%s' "${vote_hex:2}" >"$WORK/v1.hex"
+run decode --hex "$WORK/v1.hex"
+check "a v1 vote exits 2 (rc=$RC)" [ "$RC" -eq 2 ]
+check "v1: names the error" grep -q 'not a known version' "$WORK/err"
+check "v1: names the field" grep -q "field 'prefix.version', byte offset 0" "$WORK/err"
+
+# The two message types of wire v2, built from the examples' parts. A re-proposal: the
+# proposal body, then a certificate body (the example's is a precommit, so as a polka's
+# prevote its signature does not verify).
+proposal_hex=$("$MIDNIGHT" example proposal --hex)
+cert_hex=$("$MIDNIGHT" example certificate --hex)
+printf '0209%s%s' "${proposal_hex:4}" "${cert_hex:4}" >"$WORK/rp.hex"
+run decode --hex "$WORK/rp.hex"
+check "reproposal decodes (rc=$RC)" [ "$RC" -eq 0 ]
+check "reproposal JSON names its type" grep -q '"type": "reproposal"' "$WORK/out"
+check "reproposal JSON has its proposal" grep -q '"proposal": {' "$WORK/out"
+check "reproposal's polka names the proposal's block" grep -q '"polka_names_block": true' "$WORK/out"
+check "a precommit signature is no prevote" grep -q '"signature_valid": false' "$WORK/out"
+printf '0209%s' "${proposal_hex:4}" >"$WORK/rp-cut.hex"
+run decode --hex "$WORK/rp-cut.hex"
+check "reproposal without its polka exits 2 (rc=$RC)" [ "$RC" -eq 2 ]
+check "reproposal cut: names the field" grep -q "field 'certificate.chain_id', byte offset 296" "$WORK/err"
+# A commit request: the example vote's chain id and voter, height 1, a zero signature.
+printf '020a%s%s%s%0128d' "${vote_hex:4:64}" 0000000000000001 "${vote_hex:160:64}" 0 >"$WORK/cr.hex"
+run decode --hex "$WORK/cr.hex"
+check "commit_request decodes (rc=$RC)" [ "$RC" -eq 0 ]
+check "commit_request JSON names its type" grep -q '"type": "commit_request"' "$WORK/out"
+check "commit_request JSON has its height" grep -q '"height": 1' "$WORK/out"
+check "commit_request JSON has its requester" grep -q "\"requester\": \"${vote_hex:160:64}\"" "$WORK/out"
+check "a zero signature does not verify" grep -q '"signature_valid": false' "$WORK/out"
+{ cat "$WORK/cr.hex"; printf '00'; } >"$WORK/cr-long.hex"
+run decode --hex "$WORK/cr-long.hex"
+check "commit_request with a trailing byte exits 2 (rc=$RC)" [ "$RC" -eq 2 ]
+check "commit_request trailing: offset 138" grep -q 'byte offset 138' "$WORK/err"
+
+for garbage in '' 'zz' '0' '0105' '0205' 'ff05' '02ff' '020b' 'hello world'; do
   printf '%s' "$garbage" | "$MIDNIGHT" decode --hex - >"$WORK/out" 2>"$WORK/err"
   rc=$?
   check "garbage hex '$garbage' exits 2 (rc=$rc)" [ "$rc" -eq 2 ]

@@ -22,9 +22,10 @@ for _ in $(seq "$TRIES"); do
   try "$WORK/r.bin" --hex
 done
 
-# Random bytes after a valid prefix (version 1, each type) reach deeper into the decoders.
+# Random bytes after a valid prefix (version 2, each type 0x01..0x0a) reach deeper into
+# the decoders.
 for _ in $(seq "$TRIES"); do
-  printf "\\x01\\x0$((RANDOM % 8 + 1))" >"$WORK/p.bin"
+  printf "\\x02\\x$(printf %02x $((RANDOM % 10 + 1)))" >"$WORK/p.bin"
   head -c $((RANDOM % 700)) /dev/urandom >>"$WORK/p.bin"
   try "$WORK/p.bin"
 done

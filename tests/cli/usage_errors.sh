@@ -41,14 +41,27 @@ expect_usage simulate --nodes 4 --duplicate -0.1
 expect_usage simulate --nodes 4 --crash 1
 expect_usage simulate --nodes 4 --crash 7@100
 expect_usage simulate --nodes 4 --policy fastest
+expect_usage simulate --nodes 4 --timing 1000,1000,1000,500,1
+expect_usage simulate --nodes 4 --timing 1000,1000,1000,x
+expect_usage simulate --nodes 4 --timing 1000,1000,1000,1000000001
 expect_usage simulate --nodes 4 --rounds 0
-expect_usage simulate --nodes 4 --rounds 17
+# Rounds are unbounded (wire v2): 2^32 - 1 is the one round number no round has.
+expect_usage simulate --nodes 4 --rounds 4294967295
+expect_usage simulate --nodes 4 --rounds 99999999999
 expect_usage simulate --nodes 4 --seed ''
 expect_usage simulate --nodes 4 --key-seed ''
 expect_usage simulate --nodes 4 --key-seed -1
 expect_usage decode
 expect_usage decode a b
 expect_usage decode --frob x
+
+# What wire v1 refused is a valid run now: more than 16 rounds, and a fourth --timing
+# value (the per-round increment, 0 for equal rounds).
+for args in '--rounds 17' '--rounds 100000' '--timing 1000,1000,1000,0' '--timing 700,900,800,250'; do
+  run simulate --nodes 4 $args
+  check "simulate --nodes 4 $args runs (rc=$RC)" [ "$RC" -eq 0 ]
+  check "simulate --nodes 4 $args: no message" [ ! -s "$WORK/err" ]
+done
 
 # K >= N/3 is allowed, with a warning.
 run simulate --nodes 4 --byzantine 2 --byzantine-mode withhold

@@ -250,8 +250,32 @@ TEST(BuilderTest, MakeHeaderAndRoundTiming) {
   EXPECT_EQ(h.merkle_root, test::block_id(2));
   EXPECT_EQ(h.timestamp_ms, 12345u);
   EXPECT_EQ(h.proposer, test::keypair(0).public_key);
+  // Wire v2 schedule (spec/protocol.md 5.1): every step of round r is r * 500 ms longer
+  // than in round 0, so S(r) = midnight + 3000 r + 1500 r (r - 1) / 2 with the defaults.
   constexpr RoundTiming t;
-  static_assert(round_start_ms(1000, t, 0) == 1000 && round_start_ms(1000, t, 2) == 7000);
+  static_assert(round_start_ms(0, t, 0) == 0 && round_start_ms(0, t, 1) == 3000 &&
+                round_start_ms(0, t, 2) == 7500 && round_start_ms(0, t, 3) == 13500);
+  static_assert(round_start_ms(1000, t, 0) == 1000 && round_start_ms(1000, t, 3) == 14500);
+  static_assert(collect_ms(t, 0) == 1000 && collect_ms(t, 2) == 2000 && prevote_ms(t, 3) == 2500 &&
+                precommit_ms(t, 1) == 1500 && round_ms(t, 2) == 6000);
+  for (std::uint32_t r = 0; r < 64; ++r) {
+    EXPECT_EQ(round_start_ms(0, t, r + 1) - round_start_ms(0, t, r), round_ms(t, r)) << "round " << r;
+    EXPECT_EQ(round_at_ms(1000, t, round_start_ms(1000, t, r)), r);
+    if (r > 0) {
+      EXPECT_EQ(round_at_ms(1000, t, round_start_ms(1000, t, r) - 1), r - 1);
+    }
+  }
+  // Without an increment the schedule is the v1 one: equal rounds.
+  constexpr RoundTiming flat{1000, 1000, 1000, 0};
+  static_assert(round_start_ms(1000, flat, 2) == 7000 && round_ms(flat, 40) == 3000);
+  // Far rounds saturate instead of wrapping.
+  EXPECT_EQ(round_start_ms(0, t, UINT32_MAX - 1), UINT64_MAX);
+  // The last unsaturated round: some 1.5e8 rounds in, with the defaults.
+  const std::uint32_t last = round_at_ms(0, t, UINT64_MAX - 1);
+  EXPECT_GT(last, 100'000'000u);
+  EXPECT_LT(last, 200'000'000u);
+  EXPECT_LT(round_start_ms(0, t, last), UINT64_MAX);
+  EXPECT_EQ(round_start_ms(0, t, last + 1), UINT64_MAX);
 }
 
 }  // namespace

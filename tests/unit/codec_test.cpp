@@ -29,6 +29,7 @@
 #include "midnight/wire/encode_vector.hpp"
 #include "midnight/wire/messages.hpp"
 #include "midnight/wire/signing.hpp"
+#include "hex_support.hpp"
 
 namespace midnight {
 namespace {
@@ -66,6 +67,8 @@ struct Samples {
   Proposal proposal;
   Vote vote;
   Certificate certificate;
+  Reproposal reproposal;  // the sample proposal with a polka of three prevotes for it
+  CommitRequest commit_request;
   std::vector<Buf> tx_storage;  // coinbase, then ascending txid
   std::vector<TxBytes> txs;
 
@@ -103,10 +106,19 @@ struct Samples {
     vote = sign_vote(vote, voter.secret_key);
 
     certificate = make_certificate(3);
+    reproposal.proposal = proposal;
+    reproposal.polka = make_certificate(3, VoteStep::prevote);
+
+    CommitRequest request;
+    request.chain_id = chain;
+    request.height = 42;
+    request.requester = voter.public_key;
+    commit_request = sign_commit_request(request, voter.secret_key);
   }
 
-  // A certificate of `n` precommits for the sample block, voters ascending.
-  Certificate make_certificate(std::size_t n) const {
+  // A certificate of `n` votes of `step` (precommits: a commit certificate; prevotes: a
+  // re-proposal's polka) for the sample block, voters ascending.
+  Certificate make_certificate(std::size_t n, VoteStep step = VoteStep::precommit) const {
     std::vector<Keypair> keys;
     for (std::size_t i = 0; i < n; ++i) keys.push_back(keypair_of(std::uint8_t(0x80 + i)));
     std::sort(keys.begin(), keys.end(), [](const Keypair& a, const Keypair& b) { return a.public_key < b.public_key; });
@@ -117,7 +129,7 @@ struct Samples {
     c.block_id = compute_block_id(header);
     c.count = std::uint8_t(n);
     for (std::size_t i = 0; i < n; ++i) {
-      Vote v = c.vote(i);  // fills everything but the voter and signature
+      Vote v = c.vote(i, step);  // fills everything but the voter and signature
       v.voter = keys[i].public_key;
       v = sign_vote(v, keys[i].secret_key);
       c.signatures[i] = {v.voter, v.signature};
@@ -200,14 +212,25 @@ Decoded decode_and_reencode(MessageType type, std::span<const std::uint8_t> in, 
                                                      c->block.transactions()));
       break;
     }
+    case MessageType::reproposal: {
+      auto rp = std::make_unique<Reproposal>();
+      auto r = decode_reproposal(in, *rp, where);
+      if (!(d.error = error_of(r))) d.reencoded = unwrap(encode_to_vector(*rp));
+      break;
+    }
+    case MessageType::commit_request: {
+      auto r = decode_commit_request(in, where);
+      if (!(d.error = error_of(r))) d.reencoded = unwrap(encode_to_vector(r.value()));
+      break;
+    }
   }
   return d;
 }
 
-constexpr std::array<MessageType, 8> kAllTypes{MessageType::transaction, MessageType::masternode,
-                                               MessageType::header,      MessageType::proposal,
-                                               MessageType::vote,        MessageType::certificate,
-                                               MessageType::block,       MessageType::commit};
+constexpr std::array<MessageType, 10> kAllTypes{
+    MessageType::transaction, MessageType::masternode, MessageType::header,     MessageType::proposal,
+    MessageType::vote,        MessageType::certificate, MessageType::block,     MessageType::commit,
+    MessageType::reproposal,  MessageType::commit_request};
 
 struct Sample {
   MessageType type;
@@ -226,6 +249,8 @@ std::vector<Sample> all_samples() {
       {MessageType::certificate, unwrap(encode_to_vector(s.certificate))},
       {MessageType::block, unwrap(encode_block_to_vector(s.header, s.proposal.signature, s.txs))},
       {MessageType::commit, unwrap(encode_commit_to_vector(s.certificate, s.header, s.proposal.signature, s.txs))},
+      {MessageType::reproposal, unwrap(encode_to_vector(s.reproposal))},
+      {MessageType::commit_request, unwrap(encode_to_vector(s.commit_request))},
   };
 }
 
@@ -250,13 +275,13 @@ class CodecTest : public ::testing::Test {
 
 TEST_F(CodecTest, TransactionLayout) {
   const Buf tx{0xaa, 0xbb, 0xcc};
-  EXPECT_EQ(to_hex(unwrap(encode_transaction_to_vector(tx))), "010100000003aabbcc");
+  EXPECT_EQ(to_hex(unwrap(encode_transaction_to_vector(tx))), "020100000003aabbcc");
 }
 
 TEST_F(CodecTest, MasternodeLayout) {
   const Buf b = unwrap(encode_to_vector(s.masternode));
   ASSERT_EQ(b.size(), 74u);
-  EXPECT_EQ(to_hex(std::span(b).first(2)), "0102");
+  EXPECT_EQ(to_hex(std::span(b).first(2)), "0202");
   EXPECT_EQ(to_hex(std::span(b).subspan(2, 32)), to_hex(s.masternode.key));
   EXPECT_EQ(to_hex(std::span(b).subspan(34, 32)), to_hex(s.masternode.reward_to));
   EXPECT_EQ(to_hex(std::span(b).subspan(66)), "00000000000003e8");
@@ -266,7 +291,7 @@ TEST_F(CodecTest, HeaderLayout) {
   const Buf b = unwrap(encode_to_vector(s.header));
   ASSERT_EQ(b.size(), 152u);
   const std::string hex = to_hex(b);
-  EXPECT_EQ(hex.substr(0, 4), "0103");
+  EXPECT_EQ(hex.substr(0, 4), "0203");
   EXPECT_EQ(hex.substr(4, 4), "0001");
   EXPECT_EQ(hex.substr(8, 64), to_hex(s.header.chain_id));
   EXPECT_EQ(hex.substr(72, 16), "000000000000002a");
@@ -284,7 +309,7 @@ TEST_F(CodecTest, VoteLayout) {
   const Buf b = unwrap(encode_to_vector(s.vote));
   ASSERT_EQ(b.size(), 176u);
   const std::string hex = to_hex(b);
-  EXPECT_EQ(hex.substr(0, 4), "0105");
+  EXPECT_EQ(hex.substr(0, 4), "0205");
   EXPECT_EQ(hex.substr(4, 64), to_hex(s.vote.chain_id));
   EXPECT_EQ(hex.substr(68, 16), "000000000000002a");
   EXPECT_EQ(hex.substr(84, 8), "00000003");
@@ -314,6 +339,41 @@ TEST_F(CodecTest, CertificateAndBlockLayout) {
   EXPECT_EQ(m.size(), c.size() + b.size() - 2);
   EXPECT_TRUE(std::equal(c.begin() + 2, c.end(), m.begin() + 2));
   EXPECT_TRUE(std::equal(b.begin() + 2, b.end(), m.begin() + std::ptrdiff_t(c.size())));
+}
+
+// Wire v2 (spec/encoding.md): a re-proposal is one prefix, the proposal body (header,
+// signature, VRF proof), then a certificate body whose entries are prevote signatures.
+TEST_F(CodecTest, ReproposalLayout) {
+  const Buf b = unwrap(encode_to_vector(s.reproposal));
+  ASSERT_EQ(b.size(), kPrefixSize + kProposalBodySize + kCertificateFixedSize + 3 * kCertificateEntrySize);
+  EXPECT_EQ(b.size(), encoded_size_reproposal(s.reproposal));
+  EXPECT_EQ(to_hex(std::span(b).first(2)), "0209");
+  const Buf p = unwrap(encode_to_vector(s.proposal));
+  const Buf c = unwrap(encode_to_vector(s.reproposal.polka));
+  EXPECT_TRUE(std::equal(p.begin() + 2, p.end(), b.begin() + 2)) << "the proposal body";
+  EXPECT_TRUE(std::equal(c.begin() + 2, c.end(), b.begin() + 2 + std::ptrdiff_t(kProposalBodySize)))
+      << "the certificate body";
+  EXPECT_EQ(b[kPrefixSize + kProposalBodySize + kCertificateFixedSize - 1], 3) << "the polka's count";
+}
+
+// chain id, height u64, requester key, signature: 136 bytes after the prefix.
+TEST_F(CodecTest, CommitRequestLayout) {
+  const Buf b = unwrap(encode_to_vector(s.commit_request));
+  ASSERT_EQ(b.size(), kCommitRequestMessageSize);
+  ASSERT_EQ(b.size(), 138u);
+  const std::string hex = to_hex(b);
+  EXPECT_EQ(hex.substr(0, 4), "020a");
+  EXPECT_EQ(hex.substr(4, 64), to_hex(s.commit_request.chain_id));
+  EXPECT_EQ(hex.substr(68, 16), "000000000000002a");
+  EXPECT_EQ(hex.substr(84, 64), to_hex(s.commit_request.requester));
+  EXPECT_EQ(hex.substr(148), to_hex(s.commit_request.signature));
+  // Its signing input: tag || chain id || height, so a request names neither a round nor
+  // a block, and the signature binds the requester (it verifies only under that key).
+  Buf expected(tag::kCommitRequest.begin(), tag::kCommitRequest.end());
+  expected.insert(expected.end(), s.chain.v.begin(), s.chain.v.end());
+  for (int i = 7; i >= 0; --i) expected.push_back(std::uint8_t(std::uint64_t{42} >> (8 * i)));
+  const CommitRequestSigningInput in = commit_request_signing_input(s.commit_request);
+  EXPECT_EQ(Buf(in.begin(), in.end()), expected);
 }
 
 // ======== round trips ===============================================================================
@@ -374,6 +434,44 @@ TEST_F(CodecTest, RoundTripValues) {
   EXPECT_EQ(cm->certificate, s.certificate);
   EXPECT_EQ(cm->block.header, s.header);
   EXPECT_EQ(cm->block.tx_count, s.txs.size());
+
+  auto rp = std::make_unique<Reproposal>();
+  ASSERT_TRUE(decode_reproposal(unwrap(encode_to_vector(s.reproposal)), *rp));
+  EXPECT_EQ(*rp, s.reproposal);
+  EXPECT_TRUE(verify_proposal(rp->proposal));
+  for (std::size_t i = 0; i < rp->polka.count; ++i) {
+    EXPECT_TRUE(verify_vote(rp->polka.vote(i, VoteStep::prevote))) << i;
+    EXPECT_FALSE(verify_vote(rp->polka.vote(i, VoteStep::precommit))) << "a polka entry signs a prevote: " << i;
+  }
+
+  const auto cr = decode_commit_request(unwrap(encode_to_vector(s.commit_request)));
+  ASSERT_TRUE(cr);
+  EXPECT_EQ(cr.value(), s.commit_request);
+  EXPECT_TRUE(verify_commit_request(cr.value()));
+  CommitRequest other_height = cr.value();
+  other_height.height += 1;
+  EXPECT_FALSE(verify_commit_request(other_height));
+  CommitRequest other_chain = cr.value();
+  other_chain.chain_id.v[0] ^= 1;
+  EXPECT_FALSE(verify_commit_request(other_chain));
+  CommitRequest other_requester = cr.value();
+  other_requester.requester = s.proposer.public_key;
+  EXPECT_FALSE(verify_commit_request(other_requester));
+}
+
+// A re-proposal carries up to a full polka (kMaxMembers prevotes), and any round.
+TEST_F(CodecTest, RoundTripFullReproposal) {
+  Reproposal full = s.reproposal;
+  full.polka = s.make_certificate(kMaxMembers, VoteStep::prevote);
+  full.polka.round = UINT32_MAX;  // the codec bounds no round; the machine does
+  const Buf b = unwrap(encode_to_vector(full));
+  EXPECT_EQ(b.size(), kPrefixSize + kProposalBodySize + kMaxCertificateBodySize);
+  const Decoded d = decode_and_reencode(MessageType::reproposal, b);
+  ASSERT_FALSE(d.error) << d.error.message();
+  EXPECT_EQ(d.reencoded, b);
+  auto back = std::make_unique<Reproposal>();
+  ASSERT_TRUE(decode_reproposal(b, *back));
+  EXPECT_EQ(*back, full);
 }
 
 TEST_F(CodecTest, RoundTripVoteVariants) {
@@ -495,7 +593,21 @@ TEST_F(CodecTest, RejectTruncated) {
                 kVoteBlockIdAt);
   expect_reject(MessageType::vote, Buf(v.begin(), v.end() - 1), codec_errc::truncated, "vote.signature", 112);
   expect_reject(MessageType::vote, Buf{}, codec_errc::truncated, "prefix.version", 0);
-  expect_reject(MessageType::vote, Buf{0x01}, codec_errc::truncated, "prefix.type", 1);
+  expect_reject(MessageType::vote, Buf{kWireVersion}, codec_errc::truncated, "prefix.type", 1);
+  // A re-proposal cut inside its polka, and a commit request cut inside its signature.
+  const Buf rp = unwrap(encode_to_vector(s.reproposal));
+  const std::size_t polka_at = kPrefixSize + kProposalBodySize;
+  expect_reject(MessageType::reproposal, Buf(rp.begin(), rp.begin() + std::ptrdiff_t(polka_at + 10)),
+                codec_errc::truncated, "certificate.chain_id", polka_at);
+  expect_reject(MessageType::reproposal, Buf(rp.begin(), rp.begin() + std::ptrdiff_t(polka_at)),
+                codec_errc::truncated, "certificate.chain_id", polka_at);
+  expect_reject(MessageType::reproposal, Buf(rp.begin(), rp.begin() + 60), codec_errc::truncated,
+                "header.prev_id", 2 + 2 + 32 + 8 + 4);
+  const Buf cr = unwrap(encode_to_vector(s.commit_request));
+  expect_reject(MessageType::commit_request, Buf(cr.begin(), cr.end() - 1), codec_errc::truncated,
+                "commit_request.signature", 2 + 32 + 8 + 32);
+  expect_reject(MessageType::commit_request, Buf(cr.begin(), cr.begin() + 40), codec_errc::truncated,
+                "commit_request.height", 2 + 32);
   // A transaction length that promises more than there is.
   Buf t = unwrap(encode_transaction_to_vector(s.txs[1]));
   store_u32(t.data() + 2, std::uint32_t(s.txs[1].size() + 1));
@@ -535,19 +647,46 @@ TEST_F(CodecTest, RejectTrailingBytes) {
 
 TEST_F(CodecTest, RejectUnknownVersion) {
   for (const Sample& sample : all_samples()) {
-    for (std::uint8_t version : std::array<std::uint8_t, 3>{0x00, 0x02, 0xff}) {
+    // 0x01: every v1 message is refused whole (its rounds, re-proposals and schedule differ).
+    for (std::uint8_t version : std::array<std::uint8_t, 4>{0x00, 0x01, 0x03, 0xff}) {
       Buf b = sample.bytes;
       b[0] = version;
       expect_reject(sample.type, b, codec_errc::unknown_version, "prefix.version", 0);
       EXPECT_EQ(peek_message_type(b).error(), codec_errc::unknown_version);
     }
   }
-  expect_reject(MessageType::vote, Buf{0x02}, codec_errc::unknown_version, "prefix.version", 0);
+  expect_reject(MessageType::vote, Buf{0x01}, codec_errc::unknown_version, "prefix.version", 0);
+}
+
+// The worked example's vote as wire v1 encoded it (spec/encoding.md before version 2):
+// byte for byte a valid v1 message, refused by the v2 decoder on its first byte.
+TEST_F(CodecTest, RejectVersionOneVote) {
+  const Buf v1 = test::hex_vec(
+      "0105"
+      "eb72b803de010615e9be3b7a4189082254b395c385d155013cdfeb23395f9f4b"
+      "0000000000000001"
+      "00000000"
+      "01"
+      "cfcb973eab8d899deebddc1912a5b76913dda12137ad6ca9b2392ce69a6e148d"
+      "01"
+      "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c"
+      "d5d382512e50018631652840be10070748817c1aaf81284de66129e78be6ee96"
+      "924529a7f71c769376aa37bdefc1137a39e9a376b2c4b3ad9071b9c539115a0f");
+  ASSERT_EQ(v1.size(), kVoteMessageSize);
+  expect_reject(MessageType::vote, v1, codec_errc::unknown_version, "prefix.version", 0);
+  EXPECT_EQ(peek_message_type(v1).error(), codec_errc::unknown_version);
+  // The same bytes with the v2 version byte are the v2 worked example: a valid vote.
+  Buf v2 = v1;
+  v2[0] = kWireVersion;
+  const auto vote = decode_vote(v2);
+  ASSERT_TRUE(vote) << vote.error().message();
+  EXPECT_TRUE(verify_vote(vote.value()));
 }
 
 TEST_F(CodecTest, RejectUnknownMessageType) {
   for (const Sample& sample : all_samples()) {
-    for (std::uint8_t type : std::array<std::uint8_t, 4>{0x00, 0x09, 0x80, 0xff}) {
+    // 0x0a (commit request) is the last type of wire v2.
+    for (std::uint8_t type : std::array<std::uint8_t, 4>{0x00, 0x0b, 0x80, 0xff}) {
       Buf b = sample.bytes;
       b[1] = type;
       expect_reject(sample.type, b, codec_errc::unknown_message_type, "prefix.type", 1);
@@ -580,6 +719,9 @@ TEST_F(CodecTest, RejectBadHeaderVersion) {
     Buf m = unwrap(encode_commit_to_vector(s.certificate, s.header, s.proposal.signature, s.txs));
     store_u16(m.data() + commit_block_at, version);
     expect_reject(MessageType::commit, m, codec_errc::bad_header_version, "header.version", commit_block_at);
+    Buf rp = unwrap(encode_to_vector(s.reproposal));
+    store_u16(rp.data() + 2, version);
+    expect_reject(MessageType::reproposal, rp, codec_errc::bad_header_version, "header.version", 2);
   }
 }
 
@@ -608,6 +750,11 @@ TEST_F(CodecTest, RejectCountOutOfRange) {
     Buf m = unwrap(encode_commit_to_vector(s.certificate, s.header, s.proposal.signature, s.txs));
     m[kCertCountAt] = count;
     expect_reject(MessageType::commit, m, codec_errc::count_out_of_range, "certificate.count", kCertCountAt);
+    // A re-proposal's polka: the same count field, after the proposal body.
+    const std::size_t polka_count_at = kProposalBodySize + kCertCountAt;
+    Buf rp = unwrap(encode_to_vector(s.reproposal));
+    rp[polka_count_at] = count;
+    expect_reject(MessageType::reproposal, rp, codec_errc::count_out_of_range, "certificate.count", polka_count_at);
   }
   for (std::uint32_t count : {std::uint32_t{0}, std::uint32_t(kMaxBlockTransactions + 2), UINT32_MAX}) {
     Buf b = unwrap(encode_block_to_vector(s.header, s.proposal.signature, s.txs));
@@ -657,6 +804,11 @@ TEST_F(CodecTest, RejectNotCanonicalOrderCertificate) {
     }
     const std::string field = "certificate.sig[" + std::to_string(index) + "].voter";
     expect_reject(MessageType::certificate, c, codec_errc::not_canonical_order, field, cert_voter_at(index));
+    // The same entries as a re-proposal's polka.
+    Buf rp = unwrap(encode_to_vector(s.reproposal));
+    std::copy(c.begin() + 2, c.end(), rp.begin() + 2 + std::ptrdiff_t(kProposalBodySize));
+    expect_reject(MessageType::reproposal, rp, codec_errc::not_canonical_order, field,
+                  kProposalBodySize + cert_voter_at(index));
   }
 }
 
@@ -754,6 +906,8 @@ TEST_F(CodecTest, RejectOutputTooSmall) {
         case MessageType::certificate: r = encode_certificate(s.certificate, o); break;
         case MessageType::block: r = encode_block(s.header, s.proposal.signature, s.txs, o); break;
         case MessageType::commit: r = encode_commit(s.certificate, s.header, s.proposal.signature, s.txs, o); break;
+        case MessageType::reproposal: r = encode_reproposal(s.reproposal, o); break;
+        case MessageType::commit_request: r = encode_commit_request(s.commit_request, o); break;
       }
       ASSERT_FALSE(r) << int(sample.type) << " size " << size;
       EXPECT_EQ(r.error(), codec_errc::output_too_small);
@@ -800,6 +954,18 @@ TEST_F(CodecTest, EncodersRefuseNonCanonicalValues) {
   EXPECT_EQ(encode_certificate(c, o).error(), codec_errc::not_canonical_order);
   EXPECT_EQ(encode_commit(c, s.header, s.proposal.signature, s.txs, o).error(), codec_errc::not_canonical_order);
 
+  Reproposal rp = s.reproposal;
+  rp.proposal.header.version = 2;
+  EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::bad_header_version);
+  rp = s.reproposal;
+  rp.polka.count = 0;
+  EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::count_out_of_range);
+  rp.polka.count = kMaxMembers + 1;
+  EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::count_out_of_range);
+  rp = s.reproposal;
+  std::swap(rp.polka.signatures[0], rp.polka.signatures[1]);
+  EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::not_canonical_order);
+
   EXPECT_EQ(encode_block(s.header, s.proposal.signature, {}, o).error(), codec_errc::count_out_of_range);
   std::vector<TxBytes> txs(s.txs.begin(), s.txs.end());
   std::swap(txs[1], txs[2]);
@@ -839,6 +1005,18 @@ TEST_F(CodecTest, FailedDecodeLeavesOutputUntouched) {
   EXPECT_FALSE(decode_commit(bad_m, *m));
   EXPECT_EQ(m->certificate, s.certificate);
   EXPECT_EQ(m->block.tx_count, 0u);
+
+  auto rp = std::make_unique<Reproposal>(s.reproposal);
+  Reproposal other = s.reproposal;
+  other.polka = s.make_certificate(2, VoteStep::prevote);
+  other.proposal.signature.v[0] ^= 1;
+  Buf bad_rp = unwrap(encode_to_vector(other));
+  bad_rp.push_back(0);
+  EXPECT_FALSE(decode_reproposal(bad_rp, *rp));
+  EXPECT_EQ(*rp, s.reproposal);
+  bad_rp.resize(bad_rp.size() - 2);
+  EXPECT_FALSE(decode_reproposal(bad_rp, *rp));
+  EXPECT_EQ(*rp, s.reproposal);
 }
 
 // ======== random mutation: fail cleanly, or re-encode to the same bytes ==================================
@@ -935,7 +1113,7 @@ TEST_F(CodecTest, SpecWorkedExample) {
             "d5d382512e50018631652840be10070748817c1aaf81284de66129e78be6ee96"
             "924529a7f71c769376aa37bdefc1137a39e9a376b2c4b3ad9071b9c539115a0f");
   EXPECT_EQ(to_hex(encoded),
-            "0105"                                                              // version, type
+            "0205"                                                              // version 2, type
             "eb72b803de010615e9be3b7a4189082254b395c385d155013cdfeb23395f9f4b"  // chain id
             "0000000000000001"                                                  // height
             "00000000"                                                          // round
@@ -967,7 +1145,7 @@ TEST_F(CodecTest, SpecDocumentShowsTheWorkedExample) {
            "6d69646e696768742f76312f766f746500",
            "d5d382512e50018631652840be10070748817c1aaf81284de66129e78be6ee96"
            "924529a7f71c769376aa37bdefc1137a39e9a376b2c4b3ad9071b9c539115a0f",
-           "0105eb72b803de010615e9be3b7a4189082254b395c385d155013cdfeb23395f9f4b00000000000000010000000001"
+           "0205eb72b803de010615e9be3b7a4189082254b395c385d155013cdfeb23395f9f4b00000000000000010000000001"
            "cfcb973eab8d899deebddc1912a5b76913dda12137ad6ca9b2392ce69a6e148d01"
            "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c"
            "d5d382512e50018631652840be10070748817c1aaf81284de66129e78be6ee96"

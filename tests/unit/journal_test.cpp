@@ -737,17 +737,24 @@ TEST_F(JournalMachine, AStepJournalsItsOwnVotesThenItsNewLock) {
                                        .lock = Lock{true, own_block_, 0}}));
   EXPECT_EQ(m->lock(), records[2].lock);
 
-  // Round 1 re-proposes the block with its polka: the forwarded prevotes of members 1 and
-  // 2 are not journaled; member 0's own round-0 prevote is, again; the lock is unchanged.
+  // Round 1 re-proposes the block with its polka in one message (wire v2): no vote is
+  // sent, so nothing is journaled (the polka's prevotes, member 0's own among them, were
+  // journaled or are others'), and the lock is unchanged.
   Lock journaled = m->lock();
   const auto next = m->on_timer({TimerKind::round_end, kHeight, 0});
   ASSERT_TRUE(next.has_value());
-  std::size_t forwarded = 0;
-  for (const Action& a : next.value()) forwarded += a.kind == ActionKind::broadcast_vote;
-  EXPECT_EQ(forwarded, 3U);
-  const auto step = records_of(*m, next, journaled);
-  ASSERT_EQ(step.size(), 1U);
-  EXPECT_EQ(step[0], records[0]);
+  std::size_t votes = 0, reproposals = 0;
+  for (const Action& a : next.value()) {
+    votes += a.kind == ActionKind::broadcast_vote;
+    reproposals += a.kind == ActionKind::broadcast_reproposal;
+  }
+  EXPECT_EQ(votes, 0U);
+  EXPECT_EQ(reproposals, 1U);
+  ASSERT_NE(m->reproposal(), nullptr);
+  EXPECT_EQ(m->reproposal()->polka.round, 0U);
+  EXPECT_EQ(m->reproposal()->polka.block_id, own_block_);
+  EXPECT_EQ(m->reproposal()->polka.count, 3U);
+  EXPECT_TRUE(records_of(*m, next, journaled).empty());
 }
 
 TEST_F(JournalMachine, ReplayRestoresVotesAndLockIntoAFreshMachine) {
@@ -768,7 +775,8 @@ TEST_F(JournalMachine, ReplayRestoresVotesAndLockIntoAFreshMachine) {
   ASSERT_NE(m->prevote_of(0), nullptr);
   EXPECT_EQ(*m->prevote_of(0), *live->prevote_of(0));
   EXPECT_EQ(m->lock(), live->lock());
-  EXPECT_EQ(m->precommits(0).vote_of(m->member_index()) != nullptr, true);
+  ASSERT_NE(m->precommits(0), nullptr);
+  EXPECT_NE(m->precommits(0)->vote_of(m->member_index()), nullptr);
 }
 
 TEST_F(JournalMachine, ARestoredVoteIsSentAgainInsteadOfANewOne) {

@@ -1,10 +1,8 @@
 // The round state machine, driven by hand: a FIFO "network" that delivers every
-// broadcast to every other node, and timers fired explicitly by the test.
+// broadcast to every other node, and timers fired explicitly by the test (round_cluster.hpp).
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <memory>
-#include <string_view>
 #include <vector>
 
 #include "midnight/consensus/certificate.hpp"
@@ -12,164 +10,16 @@
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/merkle.hpp"
 #include "midnight/wire/signing.hpp"
+#include "round_cluster.hpp"
 
 namespace midnight {
 namespace {
 
-ChainId test_chain() {
-  crypto_init();
-  const std::string_view name = "round-machine-test-chain";
-  return sha256({reinterpret_cast<const std::uint8_t*>(name.data()), name.size()});
-}
-
-Keypair member_keys(std::size_t i) {
-  Seed seed{};
-  seed.v[0] = std::uint8_t(i + 1);
-  seed.v[31] = 0x5a;
-  return keypair_from_seed(seed);
-}
-
-struct Envelope {
-  std::size_t from;
-  std::optional<std::size_t> to;  // nullopt: everyone else
-  Action action;
-};
-
-// n members with equal weight, each with a RoundMachine at height 1.
-class Cluster {
- public:
-  explicit Cluster(std::size_t n, std::vector<std::vector<std::uint8_t>> mempool = {{1, 2, 3}, {4, 5}},
-                   std::string_view policy = "lowest-hash")
-      : policy_(make_policy(policy)), chain_(test_chain()), txs_(std::move(mempool)) {
-    std::vector<Masternode> members;
-    for (std::size_t i = 0; i < n; ++i) {
-      keys_.push_back(member_keys(i));
-      Masternode m;
-      m.key = keys_.back().public_key;
-      m.reward_to.v[0] = std::uint8_t(i);
-      members.push_back(m);
-    }
-    membership_ = std::make_unique<Membership>(Membership::make(members).value());
-    for (std::size_t i = 0; i < n; ++i) {
-      NodeConfig c;
-      c.chain_id = chain_;
-      c.membership = membership_.get();
-      c.policy = policy_.get();
-      c.keys = keys_[i];
-      c.reward_per_height = 1000;
-      nodes_.push_back(std::make_unique<RoundMachine>(c));
-    }
-    for (const auto& t : txs_) views_.push_back(TxBytes(t));
-    for (auto& node : nodes_) node->begin_height(HeightStart{1, genesis(), 0, views_});
-  }
-
-  static BlockId genesis() {
-    BlockId g{};
-    g.v[0] = 0xee;
-    return g;
-  }
-
-  std::size_t size() const { return nodes_.size(); }
-  RoundMachine& node(std::size_t i) { return *nodes_[i]; }
-  const Membership& membership() const { return *membership_; }
-  const ChainId& chain() const { return chain_; }
-  const Keypair& keys(std::size_t i) const { return keys_[i]; }
-  // Member index of the node created i-th (membership sorts by key).
-  std::size_t member_of(std::size_t i) const { return *membership_->index_of(keys_[i].public_key); }
-  std::size_t node_of_member(std::size_t m) const {
-    for (std::size_t i = 0; i < size(); ++i)
-      if (member_of(i) == m) return i;
-    return size();
-  }
-
-  void take(std::size_t from, const result<Actions>& r) {
-    ASSERT_TRUE(r.has_value()) << r.error().message();
-    for (const Action& a : r.value()) {
-      if (a.kind == ActionKind::broadcast_proposal || a.kind == ActionKind::broadcast_vote) {
-        queue_.push_back({from, std::nullopt, a});
-      } else if (a.kind == ActionKind::send_commit) {
-        queue_.push_back({from, node_of_member(a.member), a});
-      } else if (a.kind == ActionKind::finalize) {
-        for (std::size_t j = 0; j < size(); ++j)
-          if (j != from) queue_.push_back({from, j, Action{.kind = ActionKind::send_commit}});
-      }
-    }
-  }
-
-  void start_all(std::uint32_t round = 0) {
-    for (std::size_t i = 0; i < size(); ++i) take(i, nodes_[i]->on_round_start({1, round}));
-  }
-
-  // Delivers queued messages; `link(from, to)` false drops them.
-  template <class Link>
-  void deliver(Link link) {
-    deliver_if([&](const Envelope& e, std::size_t to) { return link(e.from, to); });
-  }
-  // Delivers queued messages; `keep(envelope, to)` false drops that copy.
-  template <class Keep>
-  void deliver_if(Keep keep) {
-    for (int guard = 0; guard < 100000 && !queue_.empty(); ++guard) {
-      Envelope e = queue_.front();
-      queue_.pop_front();
-      for (std::size_t j = 0; j < size(); ++j) {
-        if (j == e.from || (e.to && *e.to != j) || !keep(e, j)) continue;
-        deliver_one(e, j);
-      }
-    }
-  }
-  void deliver() {
-    deliver([](std::size_t, std::size_t) { return true; });
-  }
-
-  void fire(TimerKind kind, std::uint32_t round) {
-    for (std::size_t i = 0; i < size(); ++i) {
-      auto r = nodes_[i]->on_timer({kind, 1, round});
-      if (r) take(i, r);
-    }
-  }
-
-  std::vector<Envelope>& dropped() { return dropped_; }
-
- private:
-  void deliver_one(const Envelope& e, std::size_t j) {
-    RoundMachine& n = *nodes_[j];
-    if (e.action.kind == ActionKind::broadcast_proposal) {
-      auto r = n.on_proposal(e.action.proposal);
-      if (r) take(j, r);
-    } else if (e.action.kind == ActionKind::broadcast_vote) {
-      auto r = n.on_vote(e.action.vote);
-      if (r) take(j, r);
-    } else if (e.action.kind == ActionKind::send_commit) {
-      const auto d = nodes_[e.from]->decision();
-      ASSERT_TRUE(d.has_value());
-      CommitView c;
-      commit_view_of(*d, c);
-      auto r = n.on_commit(c);
-      if (r) take(j, r);
-    }
-  }
-
-  std::unique_ptr<SelectionPolicy> policy_;
-  ChainId chain_;
-  std::vector<std::vector<std::uint8_t>> txs_;
-  std::vector<TxBytes> views_;
-  std::vector<Keypair> keys_;
-  std::unique_ptr<Membership> membership_;
-  std::vector<std::unique_ptr<RoundMachine>> nodes_;
-  std::deque<Envelope> queue_;
-  std::vector<Envelope> dropped_;
-};
-
-BlockId lowest_round_proposal(Cluster& c, std::uint32_t round) {
-  std::optional<BlockId> best;
-  for (std::size_t m = 0; m < c.size(); ++m) {
-    const Proposal* p = c.node(0).proposal_of(round, m);
-    if (p == nullptr) continue;
-    const BlockId id = compute_block_id(p->header);
-    if (!best || id < *best) best = id;
-  }
-  return best.value_or(BlockId{});
-}
+using test::Cluster;
+using test::Envelope;
+using test::is_vote;
+using test::lowest_round_proposal;
+using test::member_keys;
 
 TEST(RoundMachine, SingleNodeFinalizesAtRoundStart) {
   Cluster c(1);
@@ -218,13 +68,10 @@ TEST(RoundMachine, TwoOfFourCannotFinalizeAndRetryAfterHealing) {
   }
 }
 
-bool is_vote(const Envelope& e, VoteStep step) {
-  return e.action.kind == ActionKind::broadcast_vote && e.action.vote.step == step;
-}
-
 // Lock rule, carried forward: every node precommits B in round 0 but all precommits are
-// lost. In round 1 each node re-proposes B with its polka, and B (not a fresh, possibly
-// lower, round-1 block) is what finalizes.
+// lost. In round 1 each node re-proposes B with its polka, in one message (wire v2:
+// broadcast_reproposal, no fresh proposal and no forwarded prevotes), and B (not a
+// fresh, possibly lower, round-1 block) is what finalizes.
 TEST(RoundMachine, LockedBlockIsCarriedIntoTheNextRound) {
   Cluster c(4);
   c.start_all();
@@ -234,7 +81,20 @@ TEST(RoundMachine, LockedBlockIsCarriedIntoTheNextRound) {
     EXPECT_EQ(c.node(i).lock(), (Lock{true, b, 0})) << "node " << i;
     EXPECT_FALSE(c.node(i).decision().has_value());
   }
+  const std::size_t proposals_before = c.sent(ActionKind::broadcast_proposal);
+  const std::size_t votes_before = c.sent(ActionKind::broadcast_vote);
   c.fire(TimerKind::round_end, 0);
+  EXPECT_EQ(c.sent(ActionKind::broadcast_reproposal), 4U) << "every node re-proposes";
+  EXPECT_EQ(c.sent(ActionKind::broadcast_proposal), proposals_before) << "and none proposes a round-1 block";
+  EXPECT_EQ(c.sent(ActionKind::broadcast_vote), votes_before) << "the polka travels inside the re-proposal";
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const Reproposal* rp = c.node(i).reproposal();
+    ASSERT_NE(rp, nullptr) << "node " << i;
+    EXPECT_EQ(compute_block_id(rp->proposal.header), b);
+    EXPECT_EQ(rp->polka.round, 0U);
+    EXPECT_EQ(rp->polka.block_id, b);
+    EXPECT_TRUE(verify_polka(rp->polka, c.membership(), c.chain()).has_value());
+  }
   c.deliver();
   c.fire(TimerKind::collect_deadline, 1);
   c.deliver();
@@ -244,6 +104,52 @@ TEST(RoundMachine, LockedBlockIsCarriedIntoTheNextRound) {
     EXPECT_EQ(pv->block_id, b);
     EXPECT_TRUE(pv->approve);
     ASSERT_TRUE(c.node(i).decision().has_value());
+    EXPECT_EQ(c.node(i).decision()->block_id, b);
+    EXPECT_EQ(c.node(i).decision()->round, 1U);
+    EXPECT_EQ(c.node(i).decision()->header.round, 0U) << "the round-0 block, decided in round 1";
+  }
+  EXPECT_TRUE(c.rejections().empty()) << c.rejections().front().message();
+}
+
+// The re-proposal alone carries the polka: only node 0 sees round 0's prevote quorum for B
+// (and locks); the others precommit nil and hold no polka. In round 1 node 0's one
+// broadcast_reproposal, delivered through on_reproposal, gives them the polka, so every
+// node prevotes B and B finalizes in round 1. (Without it they would prevote their own
+// lowest round-1 block: LockMovesOnlyToAHigherRoundPolka.)
+TEST(RoundMachine, ReproposalCarriesThePolkaToNodesThatMissedIt) {
+  Cluster c(4);
+  c.start_all();
+  c.deliver_if([](const Envelope& e, std::size_t to) {
+    if (is_vote(e, VoteStep::prevote)) return to == 0;  // only node 0 sees the polka
+    return !is_vote(e, VoteStep::precommit);            // node 0's precommit is lost
+  });
+  const BlockId b = lowest_round_proposal(c, 0);
+  ASSERT_EQ(c.node(0).lock(), (Lock{true, b, 0}));
+  c.fire(TimerKind::prevote_deadline, 0);
+  c.deliver_if([](const Envelope& e, std::size_t) { return e.from != 0; });
+  for (std::size_t i = 1; i < c.size(); ++i) {
+    EXPECT_FALSE(c.node(i).lock().held);
+    EXPECT_FALSE(c.node(i).prevotes(0)->quorum_block().has_value()) << "node " << i << " holds no polka";
+  }
+  c.fire(TimerKind::round_end, 0);
+  EXPECT_EQ(c.sent(ActionKind::broadcast_reproposal), 1U) << "node 0 alone holds a polka";
+  std::size_t reproposals_delivered = 0;
+  c.deliver_if([&](const Envelope& e, std::size_t) {
+    reproposals_delivered += e.action.kind == ActionKind::broadcast_reproposal;
+    return true;
+  });
+  EXPECT_EQ(reproposals_delivered, 3U);
+  for (std::size_t i = 1; i < c.size(); ++i) {
+    EXPECT_EQ(c.node(i).prevotes(0)->quorum_block(), b) << "node " << i << " learned the polka";
+  }
+  c.fire(TimerKind::collect_deadline, 1);
+  c.deliver();
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const Vote* pv = c.node(i).prevote_of(1);
+    ASSERT_NE(pv, nullptr) << "node " << i;
+    EXPECT_TRUE(pv->approve);
+    EXPECT_EQ(pv->block_id, b) << "node " << i;
+    ASSERT_TRUE(c.node(i).decision().has_value()) << "node " << i;
     EXPECT_EQ(c.node(i).decision()->block_id, b);
     EXPECT_EQ(c.node(i).decision()->round, 1U);
   }
@@ -265,7 +171,8 @@ TEST(RoundMachine, LockMovesOnlyToAHigherRoundPolka) {
   c.fire(TimerKind::prevote_deadline, 0);
   c.deliver_if([](const Envelope& e, std::size_t) { return e.from != 0; });
   c.fire(TimerKind::round_end, 0);
-  // Round 1: node 0's re-proposal of B and its forwarded polka are lost.
+  // Round 1: node 0's re-proposal of B (proposal and polka in one message) is lost.
+  EXPECT_EQ(c.sent(ActionKind::broadcast_reproposal), 1U);
   c.deliver_if([](const Envelope& e, std::size_t) { return e.from != 0; });
   c.fire(TimerKind::collect_deadline, 1);
   const Vote* mine = c.node(0).prevote_of(1);
@@ -348,7 +255,8 @@ TEST(RoundMachine, RejectedInputsChangeNothing) {
   EXPECT_EQ(n.on_proposal(q).error(), round_errc::wrong_timestamp);
   EXPECT_TRUE(before == n);
 
-  // A vote by a non-member (validly signed), another chain, a round out of range.
+  // A vote by a non-member (validly signed), another chain, round 2^32 - 1 (the only
+  // round out of range in wire v2).
   Keypair outsider = member_keys(77);
   Vote v{};
   v.chain_id = c.chain();
@@ -366,8 +274,12 @@ TEST(RoundMachine, RejectedInputsChangeNothing) {
   other_chain.chain_id.v[0] ^= 1;
   EXPECT_EQ(n.on_vote(sign_vote(other_chain, c.keys(1).secret_key)).error(), round_errc::wrong_chain);
   Vote far = w;
-  far.round = kMaxRounds;
+  far.round = UINT32_MAX;
   EXPECT_EQ(n.on_vote(sign_vote(far, c.keys(1).secret_key)).error(), round_errc::round_out_of_range);
+  Proposal far_proposal = *c.node(1).proposal_of(0, c.member_of(1));
+  far_proposal.header.round = UINT32_MAX;
+  EXPECT_EQ(n.on_proposal(far_proposal).error(), round_errc::round_out_of_range);
+  EXPECT_EQ(n.on_round_start({1, UINT32_MAX}).error(), round_errc::round_out_of_range);
   Vote forged = w;
   forged.approve = false;  // signature no longer matches
   EXPECT_EQ(n.on_vote(forged).error(), round_errc::bad_signature);
@@ -379,6 +291,19 @@ TEST(RoundMachine, RejectedInputsChangeNothing) {
   EXPECT_EQ(n.on_round_start({1, 0}).error(), round_errc::stale_round);
   EXPECT_EQ(n.on_round_start({2, 0}).error(), round_errc::wrong_height);
   EXPECT_TRUE(before == n);
+
+  // A far-future round is not an error in wire v2: the vote is verified, counted toward
+  // the round skip (one member of four is not enough to skip) and not stored.
+  RoundMachine ahead = n;
+  Vote future = w;
+  future.round = 16;
+  const auto counted = ahead.on_vote(sign_vote(future, c.keys(1).secret_key));
+  ASSERT_TRUE(counted.has_value()) << counted.error().message();
+  EXPECT_TRUE(counted.value().empty());
+  EXPECT_EQ(ahead.round(), 0U);
+  EXPECT_EQ(ahead.highest_round_seen(c.member_of(1)), 16U);
+  EXPECT_EQ(ahead.prevotes(16), nullptr) << "beyond the window: not stored";
+  EXPECT_FALSE(ahead == n) << "the skip count changed";
 }
 
 TEST(RoundMachine, ConflictingProposalIsRejectedAndChangesNothing) {

@@ -132,7 +132,14 @@ TEST(SimConfig, ValidateRejectsNonsense) {
   c.drop_probability = 1.5;
   EXPECT_NE(validate(c), "");
   c = nodes(4);
-  c.max_rounds = kMaxRounds + 1;
+  c.max_rounds = kLastRound + 1;  // rounds are unbounded; only 2^32 - 1 is no round
+  EXPECT_NE(validate(c), "");
+  c.max_rounds = kLastRound;
+  EXPECT_EQ(validate(c), "");
+  c.max_rounds = 0;  // no round limit: the run ends by time
+  EXPECT_EQ(validate(c), "");
+  c = nodes(4);
+  c.timing.increment_ms = 1'000'000'001;
   EXPECT_NE(validate(c), "");
   c = nodes(4);
   c.weights = {1, 2};
@@ -463,7 +470,23 @@ TEST(SimScenario, WeightedMembershipUsesWeights) {
   EXPECT_EQ(r.total_weight, 13U);
   EXPECT_EQ(r.quorum, 9U);
   ASSERT_NE(r.finalized_by(0), nullptr);  // node 0 is a quorum by itself
-  EXPECT_EQ(r.finalized_by(1), nullptr);  // the others never hear of it
+  EXPECT_LT(r.finalized_by(0)->at_ms, 100000U) << "during the partition";
+  // The others (3 of 13) can never form a quorum. With unbounded rounds (wire v2) the
+  // run outlasts the partition, so they finalize only after it heals, from node 0's commit.
+  for (std::size_t i = 1; i < 4; ++i) {
+    const auto* f = r.finalized_by(i);
+    ASSERT_NE(f, nullptr) << "node " << i;
+    EXPECT_GE(f->at_ms, 100000U) << "node " << i;
+    EXPECT_TRUE(f->adopted) << "node " << i;
+  }
+  EXPECT_EQ(blocks(r).size(), 1U);
+  // With a limit of 10 rounds (v1's default) no timer fires after S(10) = 97500 ms, before
+  // the heal: the others never hear of it.
+  c.max_rounds = 10;
+  const auto short_run = run_simulation(c);
+  expect_safe(short_run);
+  ASSERT_NE(short_run.finalized_by(0), nullptr);
+  EXPECT_EQ(short_run.finalized_by(1), nullptr);
 }
 
 }  // namespace

@@ -170,7 +170,7 @@ TEST_F(TallyTest, AnEquivocatorsSecondVoteCanCompleteAPolka) {
   ASSERT_TRUE(tally.add(vote(1, a)));
   ASSERT_TRUE(tally.add(vote(2, a)));
   EXPECT_FALSE(tally.quorum_block().has_value());
-  auto r = tally.add(vote(0, a));  // the forwarded polka carries member 0's a vote
+  auto r = tally.add(vote(0, a));  // a re-proposal's polka carries member 0's a vote
   ASSERT_TRUE(r);
   EXPECT_EQ(r.value().outcome, VoteOutcome::equivocation);
   EXPECT_TRUE(r.value().quorum_reached);

@@ -128,7 +128,7 @@ TEST(VectorsTest, EncodingNilPrecommit) {
   Buf out(kVoteMessageSize);
   ASSERT_EQ(encode_vote(v, out).value(), kVoteMessageSize);
   EXPECT_EQ(to_hex(out),
-            "0105"
+            "0205"                                                              // wire version 2, vote
             "eb72b803de010615e9be3b7a4189082254b395c385d155013cdfeb23395f9f4b"  // chain id
             "0000000000000001"                                                  // height
             "00000000"                                                          // round
@@ -143,11 +143,35 @@ TEST(VectorsTest, EncodingNilPrecommit) {
   EXPECT_EQ(decoded.value(), v);
 }
 
-// rejections.json, "masternode of weight 2^20 + 1" and "transaction of length 0".
+// encoding.json, "commit request (seed 3 asks for height 1)".
+TEST(VectorsTest, EncodingCommitRequestOfSeedThree) {
+  const Keypair k = keys_of(3);
+  CommitRequest c;
+  c.chain_id = chain();
+  c.height = 1;
+  c.requester = k.public_key;
+  c = sign_commit_request(c, k.secret_key);
+  Buf out(kCommitRequestMessageSize);
+  ASSERT_EQ(encode_commit_request(c, out).value(), 138U);
+  EXPECT_EQ(to_hex(out),
+            "020a"                                                              // wire version 2, commit request
+            "eb72b803de010615e9be3b7a4189082254b395c385d155013cdfeb23395f9f4b"  // chain id
+            "0000000000000001"                                                  // height
+            "ed4928c628d1c2c6eae90338905995612959273a5c63f93636c14614ac8737d1"  // requester (seed 3)
+            "432fd20f9df9fdc8b124e93564f47221245f43acfc0091df1a3540ad964840ca"
+            "72ed2f18f9225a102b5bb1b337dd513fbaf327b63efcf212fa19b2314a47940d");
+  const auto decoded = decode_commit_request(out);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded.value(), c);
+  EXPECT_TRUE(verify_commit_request(decoded.value()));
+}
+
+// rejections.json, "masternode of weight 2^20 + 1", "transaction of length 0" and "vote
+// with wire version 1 (a version 1 message)".
 TEST(VectorsTest, RejectionsReportTheErrorFieldAndOffset) {
   DecodeWhere where;
   const Buf heavy = hex(
-      "0102"
+      "0202"
       "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c"
       "d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1"
       "0000000000100001");
@@ -157,11 +181,23 @@ TEST(VectorsTest, RejectionsReportTheErrorFieldAndOffset) {
   EXPECT_STREQ(where.field, "masternode.weight");
   EXPECT_EQ(where.offset, 66U);
 
-  const auto t = decode_transaction(hex("010100000000"), &where);
+  const auto t = decode_transaction(hex("020100000000"), &where);
   ASSERT_FALSE(t.has_value());
   EXPECT_EQ(t.error(), codec_errc::length_out_of_range);
   EXPECT_STREQ(where.field, "transaction.length");
   EXPECT_EQ(where.offset, 2U);
+
+  const auto v1 = decode_vote(
+      hex("0105eb72b803de010615e9be3b7a4189082254b395c385d155013cdfeb23395f9f4b00000000000000010000000001"
+          "cfcb973eab8d899deebddc1912a5b76913dda12137ad6ca9b2392ce69a6e148d01"
+          "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c"
+          "d5d382512e50018631652840be10070748817c1aaf81284de66129e78be6ee96"
+          "924529a7f71c769376aa37bdefc1137a39e9a376b2c4b3ad9071b9c539115a0f"),
+      &where);
+  ASSERT_FALSE(v1.has_value());
+  EXPECT_EQ(v1.error(), codec_errc::unknown_version);
+  EXPECT_STREQ(where.field, "prefix.version");
+  EXPECT_EQ(where.offset, 0U);
 }
 
 // block_building.json, cases[0]: the mempool in its listed order.

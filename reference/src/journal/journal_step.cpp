@@ -10,8 +10,9 @@ std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, con
                                      std::span<JournalRecord, kMaxJournalRecordsPerStep> out) {
   std::size_t count = 0;
   const auto add = [&](const JournalRecord& r) {
-    // A step signs at most a prevote and a precommit in each of two rounds and forwards
-    // at most one own vote of an earlier round (a re-proposal's polka), plus one lock.
+    // A step signs at most a prevote and a precommit in each of two rounds (a round ends,
+    // or is skipped to, and the next begins), plus one lock. A re-proposal carries other
+    // members' prevotes inside one message: no vote action, nothing to journal.
     assert(count < out.size() && "kMaxJournalRecordsPerStep bounds one step's records");
     if (count < out.size()) out[count++] = r;
   };

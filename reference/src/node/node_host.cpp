@@ -131,7 +131,7 @@ void NodeHost::start_rounds(std::uint64_t now_ms) {
   }
   const std::uint32_t round = round_at_ms(midnight, config_.node.timing, now_ms);
   started_ = true;
-  if (round > 0) request_commit(now_ms, height_);
+  if (round > 0) request_commit(now_ms, height_, true);
   after_step(now_ms, machine_->on_round_start({height_, round}), "on_round_start");
 }
 
@@ -207,6 +207,10 @@ void NodeHost::after_step(std::uint64_t now_ms, const result<Actions>& r, const 
 
 const HostOutput& NodeHost::handle_timer(std::uint64_t now_ms, const HostTimer& t) {
   reset_output("on_timer");
+  if (t.kind == HostTimerKind::ask_again) {
+    if (t.height == height_) request_commit(now_ms, height_, true);
+    return out_;
+  }
   if (t.kind == HostTimerKind::height_start) {
     if (t.height != height_ || started_) {
       reject(round_errc::stale_timer, "on_timer");
@@ -224,7 +228,9 @@ const HostOutput& NodeHost::handle_timer(std::uint64_t now_ms, const HostTimer& 
   // Rule "ask": a round ended and this height is still undecided here; someone may have
   // decided it without this node hearing. One small message a round, answered only by
   // decided members.
-  if (!out_.error && t.round_timer.kind == TimerKind::round_end && height_ == height) request_commit(now_ms, height);
+  if (!out_.error && t.round_timer.kind == TimerKind::round_end && height_ == height) {
+    request_commit(now_ms, height, false);
+  }
   return out_;
 }
 
@@ -232,9 +238,10 @@ const HostOutput& NodeHost::handle_timer(std::uint64_t now_ms, const HostTimer& 
 
 // Rule "ask": a signed request for the commit of `height`, at most once a round-0 length
 // per height, so that a node hearing of a height it lacks does not flood its peers.
-void NodeHost::request_commit(std::uint64_t now_ms, std::uint64_t height) {
+void NodeHost::request_commit(std::uint64_t now_ms, std::uint64_t height, bool behind) {
   const std::uint64_t interval = round_ms(config_.node.timing, 0);
   if (requested_ && last_request_height_ == height && now_ms < last_request_ms_ + interval) return;
+  if (behind) set_timer(HostTimer{.kind = HostTimerKind::ask_again, .height = height}, now_ms + interval);
   requested_ = true;
   last_request_ms_ = now_ms;
   last_request_height_ = height;
@@ -256,14 +263,18 @@ void NodeHost::answer_with_commit(std::uint64_t now_ms, std::size_t member, std:
     b.window_start_ms = now_ms;
     b.used = 0;
   }
+  // The same height again within the window: the answer is on its way already (a node
+  // that is behind sends its request and its stale votes together).
+  if (b.used > 0 && b.last_height == height) return;
   if (b.used >= kCommitAnswersPerWindow) return;
   ++b.used;
+  b.last_height = height;
   out_.actions.push_back(HostAction{.kind = HostActionKind::send, .bytes = *commit, .member = member});
 }
 
 // A valid message of a later height than ours: the others have decided ours.
 void NodeHost::note_height(std::uint64_t now_ms, std::uint64_t height) {
-  if (height > height_) request_commit(now_ms, height_);
+  if (height > height_) request_commit(now_ms, height_, true);
 }
 
 // ---- messages -----------------------------------------------------------------------

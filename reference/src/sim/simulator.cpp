@@ -342,7 +342,8 @@ void Simulator::log_event(const Event& e) {
   store_u32(p + 17, e.round);
   p[21] = e.phase;
   const bool round_timer = e.timer.kind == HostTimerKind::round;
-  p[22] = round_timer ? static_cast<std::uint8_t>(e.timer.round_timer.kind) : std::uint8_t{0x80};
+  p[22] = round_timer ? static_cast<std::uint8_t>(e.timer.round_timer.kind)
+                      : static_cast<std::uint8_t>(0x80U | static_cast<unsigned>(e.timer.kind));
   store_u64(p + 23, round_timer ? e.timer.round_timer.height : e.timer.height);
   store_u32(p + 31, round_timer ? e.timer.round_timer.round : 0);
   const std::uint64_t len = e.bytes ? e.bytes->size() : 0;
@@ -539,8 +540,9 @@ std::uint64_t run_round_limit_ms(const SimConfig& config) {
 }
 
 std::uint64_t run_time_limit_ms(const SimConfig& config) {
-  if (config.max_rounds > 0) return run_round_limit_ms(config) + kDrainMs;
-  return last_midnight_ms(config) + (config.time_limit_ms != 0 ? config.time_limit_ms : kDefaultRunMs);
+  using timing_detail::add_saturated;  // S(R) saturates for R above some 10^8 rounds
+  if (config.max_rounds > 0) return add_saturated(run_round_limit_ms(config), kDrainMs);
+  return add_saturated(last_midnight_ms(config), config.time_limit_ms != 0 ? config.time_limit_ms : kDefaultRunMs);
 }
 
 std::uint32_t run_round_count(const SimConfig& config) {

@@ -42,7 +42,7 @@ int main() {
   config.keys = keys;
   config.reward_per_height = 1000;
 
-  // The machine holds fixed-size buffers for every round: keep it off the stack.
+  // The machine holds fixed-size buffers for every round of its window: keep it off the stack.
   auto node = std::make_unique<RoundMachine>(config);
   const std::vector<std::uint8_t> tx{1, 2, 3};
   const TxBytes mempool[] = {TxBytes(tx)};

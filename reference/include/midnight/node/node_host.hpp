@@ -57,12 +57,16 @@ struct HostConfig {
 inline constexpr std::uint32_t kCommitAnswersPerWindow = 4;
 inline constexpr std::uint32_t kCommitAnswerWindowRounds = 1;
 
-enum class HostTimerKind : std::uint8_t { round = 1, height_start = 2 };
+enum class HostTimerKind : std::uint8_t {
+  round = 1,     // the machine's timer
+  height_start,  // `height` begins (its midnight)
+  ask_again,     // still behind at `height`: ask for its commit again
+};
 
 struct HostTimer {
   HostTimerKind kind = HostTimerKind::round;
   TimerFired round_timer{};  // kind == round: the machine's timer
-  std::uint64_t height = 0;  // kind == height_start: the height that begins
+  std::uint64_t height = 0;  // height_start, ask_again: the height
   friend bool operator==(const HostTimer&, const HostTimer&) = default;
 };
 
@@ -137,6 +141,7 @@ class NodeHost {
   struct AnswerBudget {
     std::uint64_t window_start_ms = 0;
     std::uint32_t used = 0;
+    std::uint64_t last_height = 0;  // the height last answered in this window (0: none)
   };
 
   void reset_output(const char* handler);
@@ -145,7 +150,9 @@ class NodeHost {
   void after_step(std::uint64_t now_ms, const result<Actions>& r, const char* handler);
   void on_decided(std::uint64_t now_ms, bool adopted);
   void reject(const std::error_code& ec, const char* handler);
-  void request_commit(std::uint64_t now_ms, std::uint64_t height);
+  // `behind`: this node knows it is behind (it began the height late, or heard a later
+  // one), so it keeps asking every round-0 length until the height is decided.
+  void request_commit(std::uint64_t now_ms, std::uint64_t height, bool behind);
   void answer_with_commit(std::uint64_t now_ms, std::size_t member, std::uint64_t height);
   void dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> bytes);
   void note_height(std::uint64_t now_ms, std::uint64_t height);

@@ -1,0 +1,212 @@
+// A cluster of RoundMachines driven by hand: a FIFO "network" that delivers every
+// broadcast to every other node, and timers fired explicitly by the test. Shared by
+// round_machine_test.cpp and round_window_test.cpp.
+//
+//   test::Cluster c(4);
+//   c.start_all();      // every node starts round 0
+//   c.deliver();        // everything queued, and what it causes, reaches everyone
+//   c.fire(TimerKind::collect_deadline, 0);
+#pragma once
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "midnight/consensus/round_machine.hpp"
+#include "midnight/consensus/selection.hpp"
+#include "midnight/crypto/hash.hpp"
+#include "midnight/wire/messages.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight::test {
+
+inline ChainId cluster_chain() {
+  crypto_init();
+  const std::string_view name = "round-machine-test-chain";
+  return sha256({reinterpret_cast<const std::uint8_t*>(name.data()), name.size()});
+}
+
+inline Keypair member_keys(std::size_t i) {
+  Seed seed{};
+  seed.v[0] = std::uint8_t(i + 1);
+  seed.v[31] = 0x5a;
+  return keypair_from_seed(seed);
+}
+
+struct Envelope {
+  std::size_t from;
+  std::optional<std::size_t> to;  // nullopt: everyone else
+  Action action;
+  // For broadcast_reproposal: the sender's reproposal(), copied when it was emitted (the
+  // machine's pointer is valid only until its next event).
+  std::shared_ptr<const Reproposal> reproposal;
+};
+
+// n members with equal weight, each with a RoundMachine at height 1.
+class Cluster {
+ public:
+  explicit Cluster(std::size_t n, std::vector<std::vector<std::uint8_t>> mempool = {{1, 2, 3}, {4, 5}},
+                   std::string_view policy = "lowest-hash", RoundTiming timing = {}, std::uint64_t midnight_ms = 0)
+      : policy_(make_policy(policy)), chain_(cluster_chain()), txs_(std::move(mempool)) {
+    std::vector<Masternode> members;
+    for (std::size_t i = 0; i < n; ++i) {
+      keys_.push_back(member_keys(i));
+      Masternode m;
+      m.key = keys_.back().public_key;
+      m.reward_to.v[0] = std::uint8_t(i);
+      members.push_back(m);
+    }
+    membership_ = std::make_unique<Membership>(Membership::make(members).value());
+    for (std::size_t i = 0; i < n; ++i) {
+      NodeConfig c;
+      c.chain_id = chain_;
+      c.membership = membership_.get();
+      c.policy = policy_.get();
+      c.keys = keys_[i];
+      c.timing = timing;
+      c.reward_per_height = 1000;
+      nodes_.push_back(std::make_unique<RoundMachine>(c));
+    }
+    for (const auto& t : txs_) views_.push_back(TxBytes(t));
+    for (auto& node : nodes_) node->begin_height(HeightStart{1, genesis(), midnight_ms, views_});
+  }
+
+  static BlockId genesis() {
+    BlockId g{};
+    g.v[0] = 0xee;
+    return g;
+  }
+
+  std::size_t size() const { return nodes_.size(); }
+  RoundMachine& node(std::size_t i) { return *nodes_[i]; }
+  const Membership& membership() const { return *membership_; }
+  const ChainId& chain() const { return chain_; }
+  const Keypair& keys(std::size_t i) const { return keys_[i]; }
+  // Member index of the node created i-th (membership sorts by key).
+  std::size_t member_of(std::size_t i) const { return *membership_->index_of(keys_[i].public_key); }
+  std::size_t node_of_member(std::size_t m) const {
+    for (std::size_t i = 0; i < size(); ++i)
+      if (member_of(i) == m) return i;
+    return size();
+  }
+
+  // Queues what node `from` sends after an event. A broadcast_reproposal is sent as the
+  // machine's reproposal() at this moment.
+  void take(std::size_t from, const result<Actions>& r) {
+    ASSERT_TRUE(r.has_value()) << r.error().message();
+    for (const Action& a : r.value()) {
+      ++sent_[std::size_t(a.kind)];
+      if (a.kind == ActionKind::broadcast_proposal || a.kind == ActionKind::broadcast_vote) {
+        queue_.push_back({from, std::nullopt, a, nullptr});
+      } else if (a.kind == ActionKind::broadcast_reproposal) {
+        const Reproposal* rp = nodes_[from]->reproposal();
+        ASSERT_NE(rp, nullptr) << "node " << from << ": broadcast_reproposal without a held polka";
+        queue_.push_back({from, std::nullopt, a, std::make_shared<const Reproposal>(*rp)});
+      } else if (a.kind == ActionKind::send_commit) {
+        queue_.push_back({from, node_of_member(a.member), a, nullptr});
+      } else if (a.kind == ActionKind::finalize) {
+        for (std::size_t j = 0; j < size(); ++j)
+          if (j != from) queue_.push_back({from, j, Action{.kind = ActionKind::send_commit}, nullptr});
+      }
+    }
+  }
+
+  void start_all(std::uint32_t round = 0) {
+    for (std::size_t i = 0; i < size(); ++i) take(i, nodes_[i]->on_round_start({1, round}));
+  }
+
+  // Delivers queued messages; `link(from, to)` false drops them.
+  template <class Link>
+  void deliver(Link link) {
+    deliver_if([&](const Envelope& e, std::size_t to) { return link(e.from, to); });
+  }
+  // Delivers queued messages; `keep(envelope, to)` false drops that copy.
+  template <class Keep>
+  void deliver_if(Keep keep) {
+    for (int guard = 0; guard < 100000 && !queue_.empty(); ++guard) {
+      Envelope e = queue_.front();
+      queue_.pop_front();
+      for (std::size_t j = 0; j < size(); ++j) {
+        if (j == e.from || (e.to && *e.to != j) || !keep(e, j)) continue;
+        deliver_one(e, j);
+      }
+    }
+  }
+  void deliver() {
+    deliver([](std::size_t, std::size_t) { return true; });
+  }
+
+  // Fires the timer on every node; a node for which it is not due (stale) ignores it.
+  void fire(TimerKind kind, std::uint32_t round) {
+    for (std::size_t i = 0; i < size(); ++i) {
+      auto r = nodes_[i]->on_timer({kind, 1, round});
+      if (r) take(i, r);
+    }
+  }
+
+  // Actions of `kind` that all nodes have emitted so far.
+  std::size_t sent(ActionKind kind) const { return sent_[std::size_t(kind)]; }
+  // Deliveries a receiver rejected, with the error, in order.
+  const std::vector<std::error_code>& rejections() const { return rejections_; }
+
+ private:
+  void deliver_one(const Envelope& e, std::size_t j) {
+    RoundMachine& n = *nodes_[j];
+    result<Actions> r = round_errc::not_started;
+    if (e.action.kind == ActionKind::broadcast_proposal) {
+      r = n.on_proposal(e.action.proposal);
+    } else if (e.action.kind == ActionKind::broadcast_vote) {
+      r = n.on_vote(e.action.vote);
+    } else if (e.action.kind == ActionKind::broadcast_reproposal) {
+      r = n.on_reproposal(*e.reproposal);
+    } else if (e.action.kind == ActionKind::send_commit) {
+      const auto d = nodes_[e.from]->decision();
+      ASSERT_TRUE(d.has_value());
+      auto c = std::make_unique<CommitView>();
+      commit_view_of(*d, *c);
+      r = n.on_commit(*c);
+    } else {
+      return;
+    }
+    if (r) {
+      take(j, r);
+    } else {
+      rejections_.push_back(r.error());
+    }
+  }
+
+  std::unique_ptr<SelectionPolicy> policy_;
+  ChainId chain_;
+  std::vector<std::vector<std::uint8_t>> txs_;
+  std::vector<TxBytes> views_;
+  std::vector<Keypair> keys_;
+  std::unique_ptr<Membership> membership_;
+  std::vector<std::unique_ptr<RoundMachine>> nodes_;
+  std::deque<Envelope> queue_;
+  std::array<std::size_t, 8> sent_{};
+  std::vector<std::error_code> rejections_;
+};
+
+inline bool is_vote(const Envelope& e, VoteStep step) {
+  return e.action.kind == ActionKind::broadcast_vote && e.action.vote.step == step;
+}
+
+// The lowest block id among the proposals node 0 holds for `round`.
+inline BlockId lowest_round_proposal(Cluster& c, std::uint32_t round) {
+  std::optional<BlockId> best;
+  for (std::size_t m = 0; m < c.size(); ++m) {
+    const Proposal* p = c.node(0).proposal_of(round, m);
+    if (p == nullptr) continue;
+    const BlockId id = compute_block_id(p->header);
+    if (!best || id < *best) best = id;
+  }
+  return best.value_or(BlockId{});
+}
+
+}  // namespace midnight::test
