@@ -27,6 +27,7 @@
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/sign.hpp"
 #include "midnight/sim/simulator.hpp"
+#include "midnight/sim/world.hpp"
 
 namespace midnight::bench {
 namespace {
@@ -98,7 +99,7 @@ void BM_SimulatedRetry(benchmark::State& state) {
   sim::Partition halves;
   for (std::size_t i = 0; i < config.nodes / 2; ++i) halves.side_a.push_back(i);
   halves.start_ms = 0;
-  halves.heal_ms = config.timing.round_ms();  // S(1)
+  halves.heal_ms = round_start_ms(sim::kSimMidnightMs, config.timing, 1);  // S(1)
   config.partitions.push_back(halves);
   const bool round_zero_only = config.max_rounds == 1;
   run_and_report(state, config, [round_zero_only](const sim::SimResult& r) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Shows that the decoder targets' checks can fail: each mutant below plants one fault in
-# the library (a weaker check, a hash or signature over the wrong bytes, an output
-# written on failure), and the committed corpus, replayed by the gcc build of every
-# decoder target, must catch it. Not part of CI (each mutant is a rebuild); run it after
+# Shows that the decoder targets' and the round fuzzer's checks can fail: each mutant
+# below plants one fault in the library (a weaker check, a hash or signature over the
+# wrong bytes, an output written on failure), and the committed corpus, replayed by the
+# gcc build of every decoder target and of round_fuzzer, must catch it. Not part of CI (each mutant is a rebuild); run it after
 # changing a target or the corpus:
 #   fuzz/mutants.sh            # a temporary git worktree of HEAD, a Release build, ~1 min per mutant
 # Prints one line per mutant with the checks that caught it; exits 1 if any survived.
@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'git -C "$repo" worktree remove --force "$work/src" >/dev/null 2>&1; rm -rf "$work"' EXIT
 git -C "$repo" worktree add -q --detach "$work/src" HEAD
 cd "$work/src" || exit 2
-targets=(proposal vote block certificate journal)
+targets=(proposal vote block certificate reproposal journal round)
 build() {
   cmake --build "$work/b" -j2 --target "${targets[@]/%/_fuzzer_replay}" >"$work/build.log" 2>&1
 }
@@ -55,6 +55,14 @@ mutant "block decoder accepts unsorted transactions" reference/src/wire/codec.cp
   'if (i >= 2 && !(previous < id)) return r.reject(' 'if (false && i >= 2 && !(previous < id)) return r.reject('
 mutant "journal record re-encoded without its lock round" reference/src/journal/journal_record.cpp \
   'store_u32(payload + 9, record.lock.round);' 'store_u32(payload + 9, 0);'
+mutant "polka verified as precommits" reference/src/consensus/certificate.cpp \
+  'return verify_quorum(polka, m, chain, VoteStep::prevote);' 'return verify_quorum(polka, m, chain, VoteStep::precommit);'
+mutant "failed re-proposal decode writes its output" reference/src/wire/codec.cpp \
+  $'  if (e != kOk) return e;\n  out = rp;' $'  out = rp;\n  if (e != kOk) return e;'
+mutant "commit request signature check always true" reference/src/wire/signing.cpp \
+  'return verify_detached(c.requester, c.signature, in);' $'(void)in;\n  return true;'
+mutant "round skip at a third of the weight" reference/src/consensus/round_machine.cpp \
+  'if (3 * weight > m.total_weight()) return ahead[i].first;' 'if (3 * weight >= m.total_weight()) return ahead[i].first;'
 git checkout -q -- reference
 echo "$survivors mutants survived"
 [ "$survivors" -eq 0 ]

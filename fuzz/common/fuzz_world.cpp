@@ -1,11 +1,16 @@
 #include "common/fuzz_world.hpp"
 
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
 #include "common/check.hpp"
 #include "midnight/crypto/hash.hpp"
+#include "midnight/wire/signing.hpp"
 #include "midnight/sim/config.hpp"
 #include "midnight/sim/rng.hpp"
 #include "midnight/sim/world.hpp"
@@ -72,6 +77,35 @@ void check_codec_rejection(const std::error_code& error, const DecodeWhere& wher
   MIDNIGHT_FUZZ_CHECK(!error.message().empty(), "a decode error has no message");
   MIDNIGHT_FUZZ_CHECK(where.field != nullptr && where.field[0] != '\0', "a decode error names no field");
   MIDNIGHT_FUZZ_CHECK(where.offset <= input_size, "a decode error points past the end of the input");
+}
+
+bool judge_vote_quorum(std::span<const std::uint8_t> body, VoteStep step) {
+  constexpr std::size_t kBlockAt = 44, kCountAt = 76, kEntriesAt = 77;
+  static_assert(kEntriesAt == kCertificateFixedSize);
+  const FuzzWorld& w = fuzz_world();
+  MIDNIGHT_FUZZ_CHECK(body.size() >= kEntriesAt && body.size() >= kEntriesAt + body[kCountAt] * kCertificateEntrySize,
+                      "harness: the judge was given less than a whole certificate body");
+  if (!std::equal(w.chain.v.begin(), w.chain.v.end(), body.begin())) return false;
+  const auto zero = [](std::uint8_t b) { return b == 0; };
+  if (std::all_of(body.begin() + kBlockAt, body.begin() + kCountAt, zero)) return false;
+  std::array<std::uint8_t, kVoteSigningInputSize> msg{};
+  auto* out = std::copy(tag::kVote.begin(), tag::kVote.end(), msg.begin());
+  out = std::copy_n(body.begin(), kBlockAt, out);  // chain, height, round
+  *out++ = static_cast<std::uint8_t>(step);        // 1 prevote, 2 precommit
+  out = std::copy_n(body.begin() + kBlockAt, 32, out);
+  *out = 1;                                        // approve
+  const std::size_t count = body[kCountAt];
+  std::uint64_t weight = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint8_t* entry = body.data() + kEntriesAt + i * kCertificateEntrySize;
+    PublicKey voter;
+    std::copy_n(entry, 32, voter.v.begin());
+    const auto member = w.membership.index_of(voter);
+    if (!member) return false;
+    if (crypto_sign_verify_detached(entry + 32, msg.data(), msg.size(), entry) != 0) return false;
+    weight += w.membership.members()[*member].weight;
+  }
+  return 3 * weight > 2 * w.membership.total_weight();
 }
 
 void check_handler(const result<Actions>& r, RoundMachine& machine, const RoundMachine& before) {

@@ -46,6 +46,15 @@ bool lies_within(std::span<const std::uint8_t> inner, std::span<const std::uint8
 // with a message, and a DecodeWhere naming a field at an offset inside the input.
 void check_codec_rejection(const std::error_code& error, const DecodeWhere& where, std::size_t input_size);
 
+// The independent judge of a vote quorum carried as a certificate body (a commit's
+// certificate, whose entries are precommits, or a re-proposal's polka, whose entries are
+// prevotes), from the body's bytes and raw libsodium alone: the fuzz world's chain, a
+// non-nil block, every signer a member, every signature valid over the vote
+// tag || chain || height || round || step || block id || approve 1 it stands for, and
+// weight w with 3w > 2W. `body` starts at the certificate body (chain 32, height 8,
+// round 4, block id 32, count 1, then count x (voter 32, signature 64)) and holds all of it.
+bool judge_vote_quorum(std::span<const std::uint8_t> body, VoteStep step);
+
 // A scratch buffer that holds any message (kMaxMessageSize), allocated once.
 std::span<std::uint8_t> encode_buffer();
 

@@ -4,10 +4,11 @@
 // what fuzzing found; the CTest test fuzz-corpus.seeds_current regenerates the seeds and
 // fails if a committed one differs, so a format change cannot leave stale seeds behind.
 //
-// Each decoder target gets: valid messages of its own kind at the edges (round 0 and the
-// last round, smallest and largest counts and lengths), one valid message of every other
-// kind (the wrong-type paths), and the boundary sizes of its own kind (empty, prefix only,
-// one byte short, one byte over).
+// Each decoder target gets: valid messages of its own kind at the edges (round 0, the
+// first round beyond a round-0 machine's window, the last round and the one after it,
+// smallest and largest counts and lengths), one valid message of every other kind (the
+// wrong-type paths), and the boundary sizes of its own kind (empty, prefix only, one byte
+// short, one byte over).
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -74,8 +75,10 @@ Vote vote_by(std::size_t node, std::uint32_t round, VoteStep step, const BlockId
   return sign_vote(v, W().keys[node].secret_key);
 }
 
-// A certificate of the given nodes' approving precommits, voters ascending.
-Certificate certificate_by(std::vector<std::size_t> nodes, std::uint32_t round, const BlockId& id) {
+// A certificate of the given nodes' approving precommits (a commit certificate) or
+// prevotes (a re-proposal's polka), voters ascending.
+Certificate certificate_by(std::vector<std::size_t> nodes, std::uint32_t round, const BlockId& id,
+                           VoteStep step = VoteStep::precommit) {
   Certificate c;
   c.chain_id = W().chain;
   c.height = fuzz::kFuzzHeight;
@@ -83,7 +86,7 @@ Certificate certificate_by(std::vector<std::size_t> nodes, std::uint32_t round, 
   c.block_id = id;
   std::vector<CertificateSignature> sigs;
   for (std::size_t n : nodes) {
-    const Vote v = vote_by(n, round, VoteStep::precommit, id, true);
+    const Vote v = vote_by(n, round, step, id, true);
     sigs.push_back({v.voter, v.signature});
   }
   std::sort(sigs.begin(), sigs.end(), [](const auto& a, const auto& b) { return a.voter < b.voter; });
@@ -121,6 +124,7 @@ std::vector<Bytes_> transactions(std::size_t count, std::size_t size) {
 }
 
 struct Block {
+  std::size_t proposer = 0;
   BlockHeader header;
   Signature signature;
   BlockContent content;
@@ -129,6 +133,7 @@ struct Block {
 Block block_of(std::size_t node, std::uint32_t round, const std::vector<Bytes_>& mempool) {
   std::vector<TxBytes> views(mempool.begin(), mempool.end());
   Block b;
+  b.proposer = node;
   b.content = content_of(views);
   b.header = header_for(node, round, b.content.merkle_root);
   b.signature = sign_proposal(b.header, W().keys[node].secret_key).signature;
@@ -140,6 +145,25 @@ Bytes_ encode_block(const Block& b) {
 }
 Bytes_ encode_commit(const Certificate& c, const Block& b) {
   return must(encode_commit_to_vector(c, b.header, b.signature, b.content.views), "commit");
+}
+
+Proposal proposal_of(const Block& b) { return sign_proposal(b.header, W().keys.at(b.proposer).secret_key); }
+
+// A re-proposal of block `b` with a polka of the given nodes' signatures of `step` for
+// `id` (b's block id unless given) in `round`.
+Bytes_ encode_reproposal(const Block& b, std::vector<std::size_t> nodes, std::uint32_t round,
+                         VoteStep step = VoteStep::prevote, const BlockId* id = nullptr) {
+  const BlockId block = id != nullptr ? *id : compute_block_id(b.header);
+  return must(encode_to_vector(Reproposal{proposal_of(b), certificate_by(std::move(nodes), round, block, step)}),
+              "re-proposal");
+}
+
+CommitRequest commit_request_by(std::size_t node, std::uint64_t height) {
+  CommitRequest c;
+  c.chain_id = W().chain;
+  c.height = height;
+  c.requester = W().keys[node].public_key;
+  return sign_commit_request(c, W().keys[node].secret_key);
 }
 
 // One valid message of every kind, under the name of its kind.
@@ -156,11 +180,17 @@ Corpus every_kind() {
   c["kind-certificate"] = must(encode_to_vector(certificate_by({0, 1, 2}, 0, id)), "certificate");
   c["kind-block"] = encode_block(b);
   c["kind-commit"] = encode_commit(certificate_by({0, 1, 2}, 0, id), b);
+  c["kind-reproposal"] = encode_reproposal(b, {0, 1, 2}, 0);
+  c["kind-commit-request"] = must(encode_to_vector(commit_request_by(1, fuzz::kFuzzHeight)), "commit request");
   return c;
 }
 
-// Empty, prefix only, one byte short and one byte over of a valid message.
+// Empty, prefix only, one byte short and one byte over of a valid message, and the same
+// message under the previous wire version (refused as unknown_version).
 void add_edges(Corpus& c, const Bytes_& valid) {
+  Bytes_ old_version = valid;
+  old_version[0] = static_cast<std::uint8_t>(kWireVersion - 1);
+  c["edge-old-version"] = old_version;
   c["edge-empty"] = {};
   c["edge-prefix"] = Bytes_(valid.begin(), valid.begin() + 2);
   c["edge-short"] = Bytes_(valid.begin(), valid.end() - 1);
@@ -173,7 +203,9 @@ Corpus proposal_seeds() {
   Corpus c = every_kind();
   const Block b0 = block_of(1, 0, {});
   c["proposal-round0"] = c["kind-proposal"];
-  const Block last = block_of(2, kMaxRounds - 1, {});
+  const Block beyond = block_of(2, kRoundsAhead + 1, {});  // beyond a round-0 machine's window
+  c["proposal-beyond-window"] = must(encode_to_vector(Proposal{beyond.header, beyond.signature}), "proposal");
+  const Block last = block_of(2, kLastRound, {});
   c["proposal-last-round"] = must(encode_to_vector(Proposal{last.header, last.signature}), "proposal");
   const Block own = block_of(0, 0, {});  // the fuzz machine's own key
   c["proposal-own"] = must(encode_to_vector(Proposal{own.header, own.signature}), "proposal");
@@ -190,7 +222,16 @@ Corpus vote_seeds() {
   c["vote-precommit"] = must(encode_to_vector(vote_by(2, 0, VoteStep::precommit, id, true)), "vote");
   c["vote-nil"] = must(encode_to_vector(vote_by(3, 0, VoteStep::prevote, BlockId{}, false)), "vote");
   c["vote-reject"] = must(encode_to_vector(vote_by(1, 0, VoteStep::precommit, id, false)), "vote");
-  c["vote-last-round"] = must(encode_to_vector(vote_by(2, kMaxRounds - 1, VoteStep::prevote, id, true)), "vote");
+  c["vote-beyond-window"] = must(encode_to_vector(vote_by(2, kRoundsAhead + 1, VoteStep::prevote, id, true)), "vote");
+  c["vote-last-round"] = must(encode_to_vector(vote_by(2, kLastRound, VoteStep::prevote, id, true)), "vote");
+  c["vote-round-out-of-range"] = must(encode_to_vector(vote_by(2, UINT32_MAX, VoteStep::prevote, id, true)), "vote");
+  // Commit requests (the type byte picks the decoder): a member's, another height's, and
+  // one whose signature is another member's.
+  c["commit-request"] = must(encode_to_vector(commit_request_by(2, fuzz::kFuzzHeight)), "commit request");
+  c["commit-request-other-height"] = must(encode_to_vector(commit_request_by(3, 7)), "commit request");
+  CommitRequest forged = commit_request_by(1, fuzz::kFuzzHeight);
+  forged.requester = W().keys[2].public_key;
+  c["commit-request-wrong-signer"] = must(encode_to_vector(forged), "commit request");
   c["vote-own"] = must(encode_to_vector(vote_by(0, 0, VoteStep::prevote, id, true)), "vote");
   add_edges(c, c["vote-prevote"]);
   return c;
@@ -227,6 +268,34 @@ Corpus certificate_seeds() {
   const Block later = block_of(2, 3, transactions(5, 16));
   c["commit-later-round"] = encode_commit(certificate_by({1, 2, 3}, 3, compute_block_id(later.header)), later);
   add_edges(c, c["certificate-quorum"]);
+  return c;
+}
+
+Corpus reproposal_seeds() {
+  Corpus c = every_kind();
+  const Block b = block_of(1, 0, {});
+  const BlockId id = compute_block_id(b.header);
+  c["reproposal-quorum"] = c["kind-reproposal"];
+  c["reproposal-all"] = encode_reproposal(b, {0, 1, 2, 3}, 0);
+  c["reproposal-later-polka"] = encode_reproposal(b, {1, 2, 3}, 1);  // a round-0 block's polka of round 1
+  // Beyond a round-0 machine's window: the polka's signers (three quarters of the weight)
+  // are ahead of it, so it skips to the polka's round; and the last round there is.
+  c["reproposal-beyond-window"] = encode_reproposal(b, {0, 2, 3}, kRoundsAhead + 3);
+  c["reproposal-last-round"] = encode_reproposal(b, {0, 1, 2}, kLastRound);
+  const Block later = block_of(2, 2, {});
+  c["reproposal-round-2"] = encode_reproposal(later, {0, 1, 3}, 2);
+  const Block other = block_of(3, 0, transactions(3, 8));  // content the machine does not expect
+  c["reproposal-other-content"] = encode_reproposal(other, {1, 2, 3}, 0);
+  // Refused: below a quorum, precommit signatures, a polka for another block, a polka
+  // older than its proposal, the count limit of non-members.
+  c["reproposal-below-quorum"] = encode_reproposal(b, {1, 3}, 0);
+  c["reproposal-precommits"] = encode_reproposal(b, {0, 1, 2}, 0, VoteStep::precommit);
+  const BlockId another = compute_block_id(later.header);
+  c["reproposal-other-block"] = encode_reproposal(b, {0, 1, 2}, 2, VoteStep::prevote, &another);
+  c["reproposal-polka-before-proposal"] = encode_reproposal(later, {0, 1, 3}, 1);
+  c["reproposal-most-signers"] =
+      must(encode_to_vector(Reproposal{proposal_of(b), full_certificate(id)}), "re-proposal");
+  add_edges(c, c["reproposal-quorum"]);
   return c;
 }
 
@@ -504,6 +573,7 @@ int main(int argc, char** argv) {
   write_corpus(out / "vote_fuzzer", vote_seeds());
   write_corpus(out / "block_fuzzer", block_seeds());
   write_corpus(out / "certificate_fuzzer", certificate_seeds());
+  write_corpus(out / "reproposal_fuzzer", reproposal_seeds());
   write_corpus(out / "journal_fuzzer", journal_seeds());
   Corpus round;
   for (auto& [name, bytes] : fuzz::round_fuzzer_seeds()) round[name] = bytes;

@@ -164,6 +164,12 @@ CommitView& commit_view() {
   return *view;
 }
 
+// The decode target of re-proposals (about 6 KB), the same way.
+Reproposal& reproposal_view() {
+  static const auto view = std::make_unique<Reproposal>();
+  return *view;
+}
+
 // MIDNIGHT_FUZZ_VERBOSE set: a summary line per run; set to 2: also every machine step.
 int verbosity() {
   static const int level = [] {
@@ -205,21 +211,31 @@ struct HonestNode {
   MessagePtr block_store;  // its finalized commit
   std::vector<PendingTimer> timers;
   std::optional<BlockId> first_finalized;  // kept across crashes: the judge of agreement
-  // The block of each prevote it released (nil for a rejection): what a Byzantine member
-  // watching the network agrees with.
-  std::array<std::optional<BlockId>, kMaxRounds> released_prevote{};
+  // The block of each prevote it released (nil for a rejection) in the rounds the
+  // adversary names: what a Byzantine member watching the network agrees with.
+  std::array<std::optional<BlockId>, kByzRounds> released_prevote{};
 };
 
 // What a rejected call must not change, read through the public observers: cheap enough
-// to take around every call (the full operator== is sampled, see checked_call).
+// to take around every call (the full operator== is sampled, see checked_call). The
+// machine answers for the rounds of its window only, so the tallies and proposals are
+// those of the window's rounds, lowest first, with the window itself; of the rounds
+// before it, what is left is the held polka (the re-proposal); beyond it, the round each
+// member was seen in (the round skip's input).
 struct Fingerprint {
   std::uint64_t height = 0;
   std::uint32_t round = 0;
   Step step = Step::idle;
   Lock lock;
   BlockId decided;
-  std::array<std::uint64_t, kMaxRounds> prevoters{}, prevote_equivocators{}, precommitters{},
+  std::uint32_t window_lowest = 0, window_highest = 0;
+  std::array<std::uint64_t, kRoundSlots> prevoters{}, prevote_equivocators{}, precommitters{},
       precommit_equivocators{}, proposers{};
+  std::array<std::uint32_t, kMaxNodes> seen_round{};  // 1 + highest_round_seen(member); 0: none
+  bool repropose = false;
+  std::uint32_t polka_round = 0;
+  BlockId polka_block;
+  std::size_t polka_signers = 0;
   friend bool operator==(const Fingerprint&, const Fingerprint&) = default;
 };
 
@@ -230,13 +246,34 @@ Fingerprint fingerprint_of(const RoundMachine& m, std::size_t members) {
   f.step = m.step();
   f.lock = m.lock();
   if (const auto d = m.decision()) f.decided = d->block_id;
-  for (std::uint32_t r = 0; r < kMaxRounds; ++r) {
-    f.prevoters[r] = m.prevotes(r).voters();
-    f.prevote_equivocators[r] = m.prevotes(r).equivocators();
-    f.precommitters[r] = m.precommits(r).voters();
-    f.precommit_equivocators[r] = m.precommits(r).equivocators();
+  f.window_lowest = m.window_lowest();
+  f.window_highest = m.window_highest();
+  MIDNIGHT_FUZZ_CHECK(f.window_lowest <= f.round && f.round <= f.window_highest &&
+                          f.window_highest - f.window_lowest < kRoundSlots,
+                      "window: the machine's window does not hold its round, or is wider than its slots");
+  // Outside the window the machine answers nothing (scripts stay far below 2^32 - 1).
+  MIDNIGHT_FUZZ_CHECK(m.prevotes(f.window_highest + 1) == nullptr && m.precommits(f.window_highest + 1) == nullptr &&
+                          (f.window_lowest == 0 || m.prevotes(f.window_lowest - 1) == nullptr),
+                      "window: the machine answers for a round outside its window");
+  for (std::uint32_t r = f.window_lowest; r <= f.window_highest; ++r) {
+    const std::size_t i = r - f.window_lowest;
+    const VoteTally* prevotes = m.prevotes(r);
+    const VoteTally* precommits = m.precommits(r);
+    MIDNIGHT_FUZZ_CHECK(prevotes != nullptr && precommits != nullptr, "window: a round in the window has no tally");
+    f.prevoters[i] = prevotes->voters();
+    f.prevote_equivocators[i] = prevotes->equivocators();
+    f.precommitters[i] = precommits->voters();
+    f.precommit_equivocators[i] = precommits->equivocators();
     for (std::size_t mem = 0; mem < members; ++mem)
-      if (m.proposal_of(r, mem) != nullptr) f.proposers[r] |= std::uint64_t{1} << mem;
+      if (m.proposal_of(r, mem) != nullptr) f.proposers[i] |= std::uint64_t{1} << mem;
+  }
+  for (std::size_t mem = 0; mem < members; ++mem)
+    if (const auto seen = m.highest_round_seen(mem)) f.seen_round[mem] = *seen + 1;
+  if (const Reproposal* rp = m.reproposal()) {
+    f.repropose = true;
+    f.polka_round = rp->polka.round;
+    f.polka_block = rp->polka.block_id;
+    f.polka_signers = rp->polka.count;
   }
   return f;
 }
@@ -269,17 +306,20 @@ class RoundHarness {
   void execute(HonestNode& h, const result<Actions>& r);
   bool journal_step(HonestNode& h, Actions actions);
   void record_finalize(HonestNode& h);
+  void check_reproposal(const HonestNode& h, const Reproposal& rp) const;
   void fire(HonestNode& h, std::size_t timer_index);
   void go_down(HonestNode& h);
   void restart(HonestNode& h, std::uint8_t how);
   void begin_height(HonestNode& h);
-  void note_proposal(std::uint32_t round, const BlockId& id);
+  void note_proposal(const Proposal& p);
+  void note_prevote(const Vote& v);
 
   // The adversary.
   void byz_propose(std::uint8_t target, std::uint8_t flags);
   void byz_vote(std::uint8_t target, std::uint8_t flags, std::uint8_t choice);
   void byz_replay(std::uint8_t target, std::uint8_t index);
   void byz_garbage(std::uint8_t target, std::uint8_t kind);
+  void byz_repropose(std::uint8_t target, std::uint8_t flags, std::uint8_t choice);
   Vote byz_signed_vote(std::uint32_t round, VoteStep step, const BlockId& id, bool approve,
                        std::uint64_t height = sim::kSimHeight) const;
   std::vector<std::uint64_t> byz_send(const std::vector<std::size_t>& to, const MessagePtr& bytes);
@@ -294,13 +334,24 @@ class RoundHarness {
   std::vector<std::unique_ptr<HonestNode>> honest_;  // by node index, 0 .. byz_ - 1
   std::unique_ptr<sim::VoteMonitor> monitor_;
   CommitView* commit_;  // decode target (large, shared by the runs: commit_view())
+  Reproposal* reproposal_;  // decode target (shared by the runs: reproposal_view())
+  // No timer due at or after the start of round kScriptRounds is given to a node.
+  std::uint64_t round_limit_ms_ = 0;
   std::vector<Message> in_flight_;          // in send order
   std::uint64_t next_seq_ = 0;
   bool partitioned_ = false;
   std::uint32_t side_mask_ = 0;
   std::vector<MessagePtr> history_;
   std::size_t history_next_ = 0;
-  std::vector<std::pair<std::uint32_t, BlockId>> seen_;  // (round, id) of every proposal sent, in order
+  struct SeenProposal {
+    std::uint32_t round = 0;
+    BlockId id;
+    Proposal proposal;  // the first one sent with that id
+  };
+  std::vector<SeenProposal> seen_;  // every proposal sent, by first sending
+  // The approving prevotes sent (honest ones as released, the Byzantine member's own), by
+  // (round, block): what a Byzantine member can put in a polka of its own.
+  std::map<std::pair<std::uint32_t, BlockId>, std::map<PublicKey, Signature>> prevotes_sent_;
   // Counters for the summary.
   std::size_t ops_ = 0, handler_calls_ = 0, handler_errors_ = 0, full_checks_ = 0, delivered_ = 0,
               lost_ = 0, crashes_ = 0, restarts_ = 0;
@@ -311,8 +362,11 @@ RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::Negati
       pw_(preset_world(preset, control)),
       world_(pw_.world),
       byz_(preset_.nodes - 1),
-      commit_(&commit_view()) {
+      commit_(&commit_view()),
+      reproposal_(&reproposal_view()),
+      round_limit_ms_(round_start_ms(sim::kSimMidnightMs, pw_.timing, kScriptRounds)) {
   *commit_ = CommitView{};
+  *reproposal_ = Reproposal{};
   const std::size_t pol = (options & 2U) != 0 ? 1 : (options & 0x80U) != 0 ? 2 : 0;  // C, else B, else A
   const bool late_start = (options & 1U) != 0;
   const std::uint64_t order_seed = (options >> 2) & 0x1FU;
@@ -444,6 +498,12 @@ void RoundHarness::deliver_honest(HonestNode& h, std::span<const std::uint8_t> b
       execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_commit(*commit_); }));
       return;
     }
+    case MessageType::reproposal: {
+      if (!decode_reproposal(bytes, *reproposal_)) return;
+      execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_reproposal(*reproposal_); }));
+      return;
+    }
+    case MessageType::commit_request:  // not taken by the machine yet (a node of this height has no use for it)
     default:
       return;  // a well-formed message of a type no node sends: as good as garbage
   }
@@ -502,17 +562,29 @@ void RoundHarness::execute(HonestNode& h, const result<Actions>& r) {
     for (const Action& a : r.value()) {
       switch (a.kind) {
         case ActionKind::broadcast_proposal: {
-          note_proposal(a.proposal.header.round, compute_block_id(a.proposal.header));
+          note_proposal(a.proposal);
           broadcast(h.node, std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(a.proposal)));
           break;
         }
         case ActionKind::broadcast_vote: {
-          if (a.vote.voter == h.machine->public_key() && a.vote.step == VoteStep::prevote && a.vote.round < kMaxRounds)
+          // A re-proposal carries its polka in one message: a node sends only its own votes.
+          MIDNIGHT_FUZZ_CHECK(a.vote.voter == h.machine->public_key(), "host: a node broadcast a vote it did not sign");
+          if (a.vote.step == VoteStep::prevote && a.vote.round < kByzRounds)
             h.released_prevote[a.vote.round] = a.vote.block_id;
+          note_prevote(a.vote);
           broadcast(h.node, std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(a.vote)));
           break;
         }
+        case ActionKind::broadcast_reproposal: {
+          const Reproposal* rp = h.machine->reproposal();
+          MIDNIGHT_FUZZ_CHECK(rp != nullptr, "host: broadcast_reproposal without a held polka");
+          check_reproposal(h, *rp);
+          note_proposal(rp->proposal);
+          broadcast(h.node, std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(*rp)));
+          break;
+        }
         case ActionKind::set_timer:
+          if (a.at_ms >= round_limit_ms_) break;  // the script's last round has no end (kScriptRounds)
           if (h.timers.size() >= kMaxPendingTimers) h.timers.erase(h.timers.begin());
           h.timers.push_back(PendingTimer{a.timer, a.at_ms});
           break;
@@ -546,6 +618,19 @@ void RoundHarness::record_finalize(HonestNode& h) {
   MIDNIGHT_FUZZ_CHECK(*h.first_finalized == d->block_id, "agreement: a node finalized a second, different block");
   h.block_store = std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(*d));
   broadcast(h.node, h.block_store);
+}
+
+// What an honest node re-proposes (rule "re-propose"): the signed proposal of a block with
+// a prevote quorum for it, of a round at or after the proposal's and before the node's
+// current one. A receiver verifies all of it, so a wrong one would only be refused; it is
+// checked here because it is the honest side of the message.
+void RoundHarness::check_reproposal(const HonestNode& h, const Reproposal& rp) const {
+  const auto weight = verify_polka(rp.polka, world_.membership, world_.chain);
+  MIDNIGHT_FUZZ_CHECK(weight.has_value() && verify_proposal(rp.proposal) &&
+                          rp.polka.block_id == compute_block_id(rp.proposal.header) &&
+                          rp.polka.height == sim::kSimHeight && rp.proposal.header.round <= rp.polka.round &&
+                          rp.polka.round < h.machine->round(),
+                      "re-proposal: an honest node re-proposed what is not a polka of an earlier round for its block");
 }
 
 void RoundHarness::fire(HonestNode& h, std::size_t timer_index) {
@@ -590,7 +675,7 @@ void RoundHarness::restart(HonestNode& h, std::uint8_t how) {
     check_invariants();
     return;
   }
-  const std::uint32_t round = std::min<std::uint32_t>(h.crash_round + how % 3, kMaxRounds - 1);
+  const std::uint32_t round = std::min<std::uint32_t>(h.crash_round + how % 3, kScriptRounds - 1);
   if ((how / 3) % 2 == 1) {
     h.awaiting_start = true;
     h.start_round = round;
@@ -599,9 +684,15 @@ void RoundHarness::restart(HonestNode& h, std::uint8_t how) {
   execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_round_start({sim::kSimHeight, round}); }));
 }
 
-void RoundHarness::note_proposal(std::uint32_t round, const BlockId& id) {
-  const bool known = std::any_of(seen_.begin(), seen_.end(), [&](const auto& s) { return s.second == id; });
-  if (!known && seen_.size() < kMaxSeenProposals) seen_.emplace_back(round, id);
+void RoundHarness::note_proposal(const Proposal& p) {
+  const BlockId id = compute_block_id(p.header);
+  const bool known = std::any_of(seen_.begin(), seen_.end(), [&](const auto& s) { return s.id == id; });
+  if (!known && seen_.size() < kMaxSeenProposals) seen_.push_back(SeenProposal{p.header.round, id, p});
+}
+
+void RoundHarness::note_prevote(const Vote& v) {
+  if (v.step != VoteStep::prevote || !v.approve || v.round >= kByzRounds) return;
+  prevotes_sent_[{v.round, v.block_id}].emplace(v.voter, v.signature);
 }
 
 // ---- the adversary ---------------------------------------------------------------------
@@ -655,8 +746,8 @@ void RoundHarness::byz_propose(std::uint8_t target, std::uint8_t flags) {
   const Hash32 root = forged ? sha256(pw_.honest_root.span()) : pw_.honest_root;
   const BlockHeader header = make_header(world_.chain, sim::kSimHeight, round, world_.prev_id, root,
                                          round_start_ms(sim::kSimMidnightMs, pw_.timing, round), keys.public_key);
-  note_proposal(round, compute_block_id(header));
   Proposal p = sign_proposal(header, keys.secret_key);
+  note_proposal(p);
   if (bad_proof) p.vrf_proof.v[flags % VrfProof::size()] ^= 0x01;  // signed header, broken rank
   const auto seqs = byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(p)));
   if (now) deliver_now(seqs);
@@ -682,13 +773,14 @@ void RoundHarness::byz_vote(std::uint8_t target, std::uint8_t flags, std::uint8_
       const std::array<std::uint8_t, 2> salt{choice_byte, static_cast<std::uint8_t>(round)};
       id = sha256(salt);
     } else if (choice >= kByzFixedChoices) {
-      id = seen_[choice - kByzFixedChoices].second;
+      id = seen_[choice - kByzFixedChoices].id;
     }  // else nil: all zero
     for (const VoteStep s : {VoteStep::prevote, VoteStep::precommit}) {
       const bool wanted = step == ByzStep::both || (step == ByzStep::prevote) == (s == VoteStep::prevote);
       if (!wanted) continue;
-      const auto bytes = std::make_shared<const std::vector<std::uint8_t>>(
-          sim::encode_to_bytes(byz_signed_vote(round, s, id, approve)));
+      const Vote v = byz_signed_vote(round, s, id, approve);
+      note_prevote(v);
+      const auto bytes = std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(v));
       const auto sent = byz_send({to}, bytes);
       seqs.insert(seqs.end(), sent.begin(), sent.end());
     }
@@ -704,7 +796,7 @@ void RoundHarness::byz_replay(std::uint8_t target, std::uint8_t index) {
 
 void RoundHarness::byz_garbage(std::uint8_t target, std::uint8_t kind_byte) {
   const auto kind = static_cast<GarbageKind>(kind_byte % kGarbageKinds);
-  const BlockId id = seen_.empty() ? sha256(std::array<std::uint8_t, 1>{kind_byte}) : seen_.front().second;
+  const BlockId id = seen_.empty() ? sha256(std::array<std::uint8_t, 1>{kind_byte}) : seen_.front().id;
   std::vector<std::uint8_t> bytes;
   switch (kind) {
     case GarbageKind::noise:
@@ -724,10 +816,54 @@ void RoundHarness::byz_garbage(std::uint8_t target, std::uint8_t kind_byte) {
       bytes = sim::encode_to_bytes(byz_signed_vote(0, VoteStep::prevote, id, true, sim::kSimHeight + 1));
       break;
     case GarbageKind::round_out_of_range:
-      bytes = sim::encode_to_bytes(byz_signed_vote(kMaxRounds, VoteStep::prevote, id, true));
+      // The one round number no round may have (kLastRound + 1 = 2^32 - 1).
+      bytes = sim::encode_to_bytes(byz_signed_vote(UINT32_MAX, VoteStep::prevote, id, true));
+      break;
+    case GarbageKind::far_round:
+      // Valid, of a round beyond the recipient's window: verified and counted toward the
+      // round skip, not stored. The Byzantine weight alone (at most a third) never moves a
+      // node there (check_invariants).
+      bytes = sim::encode_to_bytes(
+          byz_signed_vote(far_round(static_cast<std::uint32_t>(kind_byte / kGarbageKinds)), VoteStep::prevote, id, true));
       break;
   }
   byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes)));
+}
+
+// A re-proposal of a proposal sent so far with a polka made of the approving prevotes
+// for it that were sent in the polka's round: with the Byzantine member's own prevote
+// added, or one signer left out, it may or may not be a quorum, and its round may be
+// below its proposal's (both refused as bad_polka), in the window or past it.
+void RoundHarness::byz_repropose(std::uint8_t target, std::uint8_t flags, std::uint8_t choice) {
+  if (seen_.empty()) return;
+  const SeenProposal& seen = seen_[choice % seen_.size()];
+  const std::uint32_t round = flags % kByzRounds;
+  const bool own_prevote = (flags & 4U) != 0;
+  const bool leave_one_out = (flags & 8U) != 0;
+  const bool now = (flags & 16U) != 0;
+  if (own_prevote) {
+    // Its prevote goes out inside the re-proposal: the monitor, which judges a lock change
+    // by the polkas sent, sees it as sent.
+    const Vote v = byz_signed_vote(round, VoteStep::prevote, seen.id, true);
+    note_prevote(v);
+    byz_send({}, std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(v)));
+  }
+  const auto it = prevotes_sent_.find({round, seen.id});
+  if (it == prevotes_sent_.end()) return;
+  auto rp = std::make_unique<Reproposal>();  // about 6 KB
+  rp->proposal = seen.proposal;
+  Certificate& polka = rp->polka;
+  polka.chain_id = world_.chain;
+  polka.height = sim::kSimHeight;
+  polka.round = round;
+  polka.block_id = seen.id;
+  for (const auto& [voter, signature] : it->second) {  // ascending by key, as a polka must be
+    if (leave_one_out && it->second.size() > 1 && voter == it->second.begin()->first) continue;
+    polka.signatures[polka.count++] = CertificateSignature{voter, signature};
+  }
+  const auto seqs =
+      byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(*rp)));
+  if (now) deliver_now(seqs);
 }
 
 // ---- the judge -------------------------------------------------------------------------
@@ -755,6 +891,12 @@ void RoundHarness::check_invariants() {
     for (const auto& v : monitor_->violations()) std::fprintf(stderr, "monitor: %s\n", v.c_str());
   }
   MIDNIGHT_FUZZ_CHECK(monitor_->no_double_votes(), "no double vote: an honest node signed two different votes");
+  // The round skip starts a round only when more than a third of the weight is there, so
+  // at least one honest member: no honest node is ever in a round no honest node started
+  // (kScriptRounds, round_script.hpp).
+  for (const auto& h : honest_)
+    MIDNIGHT_FUZZ_CHECK(!h->up || h->machine->round() < kScriptRounds,
+                        "skip: an honest node is in a round no honest node started (the Byzantine third moved it)");
   MIDNIGHT_FUZZ_CHECK(monitor_->locks_kept(), "lock kept: an honest node prevoted against its lock with no later polka");
 }
 
@@ -773,8 +915,13 @@ void RoundHarness::trace_step(const HonestNode& h, const result<Actions>& r) con
           break;
         case ActionKind::broadcast_vote:
           line += std::string(a.vote.step == VoteStep::prevote ? " prevote(" : " precommit(") + "r" +
-                  std::to_string(a.vote.round) + " " + short_hex(a.vote.block_id) + (a.vote.approve ? "" : " reject") +
-                  (a.vote.voter == m.public_key() ? "" : " fwd") + ")";
+                  std::to_string(a.vote.round) + " " + short_hex(a.vote.block_id) +
+                  (a.vote.approve ? "" : " reject") + ")";
+          break;
+        case ActionKind::broadcast_reproposal:
+          if (const Reproposal* rp = m.reproposal())
+            line += " repropose(r" + std::to_string(rp->proposal.header.round) + " " +
+                    short_hex(rp->polka.block_id) + " polka r" + std::to_string(rp->polka.round) + ")";
           break;
         case ActionKind::set_timer: line += " timer"; break;
         case ActionKind::finalize: line += " FINALIZE(" + short_hex(m.decision()->block_id) + ")"; break;
@@ -829,12 +976,19 @@ void RoundHarness::run(ScriptReader& in) {
       }
       case Op::tick:
         // Each node's local clock reaches its next deadline (clocks are not synchronised).
+        // Deadlines of rounds it has already left (skipped, or ended early) fire on the way
+        // and are refused, taking no time: otherwise a node that skipped rounds would spend
+        // a tick on each of their timers and never catch up.
         for (auto& h : honest_) {
-          if (!h->up || h->timers.empty() || !budget_left()) continue;
-          const auto earliest = std::min_element(h->timers.begin(), h->timers.end(), [](const auto& a, const auto& b) {
-            return std::pair(a.at_ms, a.timer.kind) < std::pair(b.at_ms, b.timer.kind);
-          });
-          fire(*h, static_cast<std::size_t>(earliest - h->timers.begin()));
+          while (h->up && !h->timers.empty() && budget_left()) {
+            const auto earliest =
+                std::min_element(h->timers.begin(), h->timers.end(), [](const auto& a, const auto& b) {
+                  return std::pair(a.at_ms, a.timer.kind) < std::pair(b.at_ms, b.timer.kind);
+                });
+            const bool left_behind = earliest->timer.round < h->machine->round();
+            fire(*h, static_cast<std::size_t>(earliest - h->timers.begin()));
+            if (!left_behind) break;
+          }
         }
         break;
       case Op::start_round: {
@@ -889,6 +1043,12 @@ void RoundHarness::run(ScriptReader& in) {
       case Op::byz_garbage: {
         const std::uint8_t target = in.next();
         byz_garbage(target, in.next());
+        break;
+      }
+      case Op::byz_repropose: {
+        const std::uint8_t target = in.next();
+        const std::uint8_t flags = in.next();
+        byz_repropose(target, flags, in.next());
         break;
       }
       case Op::byz_mirror: {

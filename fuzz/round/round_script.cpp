@@ -45,9 +45,14 @@ ScriptWriter& ScriptWriter::byz_vote(std::uint8_t target, std::uint8_t round, By
 ScriptWriter& ScriptWriter::byz_replay(std::uint8_t target, std::uint8_t index) {
   return op(Op::byz_replay, {target, index});
 }
-ScriptWriter& ScriptWriter::byz_garbage(std::uint8_t target, GarbageKind kind) {
-  return op(Op::byz_garbage, {target, static_cast<std::uint8_t>(kind)});
+ScriptWriter& ScriptWriter::byz_garbage(std::uint8_t target, GarbageKind kind, std::uint8_t pick) {
+  return op(Op::byz_garbage, {target, static_cast<std::uint8_t>(unsigned(kind) + kGarbageKinds * (pick % 42U))});
 }
 ScriptWriter& ScriptWriter::byz_mirror(std::uint8_t round) { return op(Op::byz_mirror, {round}); }
+ScriptWriter& ScriptWriter::byz_repropose(std::uint8_t target, std::uint8_t round, std::uint8_t choice,
+                                          bool own_prevote, bool leave_one_out, bool now) {
+  const unsigned flags = (round & 3U) | (own_prevote ? 4U : 0U) | (leave_one_out ? 8U : 0U) | (now ? 16U : 0U);
+  return op(Op::byz_repropose, {target, static_cast<std::uint8_t>(flags), choice});
+}
 
 }  // namespace midnight::fuzz::round

@@ -17,6 +17,8 @@
 //   duplicate     index                   the network copies in-flight message [index % count]
 //   fire_timer    node, index             honest node's pending timer [index % count] fires
 //   tick          -                       each running honest node's earliest pending timer fires
+//                                         (and, while that one was of a round the node has
+//                                         left, the next: a stale deadline takes no time)
 //   start_round   node                    the node's awaited round start (late start, deferred restart)
 //   partition     mask                    nodes with bit i set are cut off from the others
 //   heal          -                       the partition ends
@@ -37,12 +39,20 @@
 //                                         has not prevoted in it yet), 1 nil, 2 an id no one
 //                                         proposed, 3 + k the k-th proposal id ever sent
 //   byz_replay    target, index           re-sends an earlier message (any sender) [index % count]
-//   byz_garbage   target, kind            kind % 5: noise, a cut vote, a bad signature,
-//                                         a vote of another height, a vote of round >= kMaxRounds
+//   byz_garbage   target, kind            kind % 6: noise, a cut vote, a bad signature,
+//                                         a vote of another height, a vote of round 2^32 - 1
+//                                         (round_out_of_range), a valid prevote of a round
+//                                         far ahead (kind / 6 picks it, see far_round()):
+//                                         counted toward the round skip, never stored
 //   byz_mirror    round                   to every honest node that has prevoted in round
 //                                         round % 4: a prevote and a precommit for its own
 //                                         choice, delivered now (sim's mirror mode in one op:
 //                                         the strongest way to split nodes that chose apart)
+//   byz_repropose target, flags, choice   a re-proposal of the (choice % seen)-th proposal
+//                                         sent, with a polka of round flags & 3 made of the
+//                                         approving prevotes for it sent in that round;
+//                                         bit 2: the Byzantine member's own prevote added,
+//                                         bit 3: one signer left out, bit 4: delivered now
 //
 // `node` bytes pick an honest node (b % honest count); `target` bytes pick an honest
 // node or, for b % (honest + 1) == honest, every honest node.
@@ -54,6 +64,8 @@
 #include <span>
 #include <string_view>
 #include <vector>
+
+#include "midnight/core/limits.hpp"
 
 namespace midnight::fuzz::round {
 
@@ -74,8 +86,9 @@ enum class Op : std::uint8_t {
   byz_replay,
   byz_garbage,
   byz_mirror,
+  byz_repropose,
 };
-inline constexpr std::size_t kOpCount = 16;
+inline constexpr std::size_t kOpCount = 17;
 
 // Where a script stops even if it has bytes left: keeps every run short (Ed25519 work
 // dominates a run) and libFuzzer's inputs bounded.
@@ -103,12 +116,36 @@ enum class ByzStep : std::uint8_t { prevote = 0, precommit = 1, both = 2 };
 inline constexpr std::size_t kByzStepCount = 3;
 inline constexpr std::uint32_t kByzRounds = 4;  // the adversary's votes and proposals name rounds 0..3
 
+// Rounds are unbounded in the protocol; a script plays rounds 0 .. kScriptRounds - 1. The
+// host gives a node no timer due at or after the start of round kScriptRounds (as the
+// simulator's max_rounds does), and restarts a node at most in round kScriptRounds - 1,
+// so no honest node ever starts a later round: the round skip (more than a third of the
+// weight) cannot take it there either, because the Byzantine member holds at most a
+// third. The harness checks exactly that (see check_invariants).
+inline constexpr std::uint32_t kScriptRounds = 16;
+
 // Block choices of byz_vote below the seen proposals.
 enum class ByzChoice : std::uint8_t { agree = 0, nil = 1, unknown = 2 };
 inline constexpr std::size_t kByzFixedChoices = 3;
 
-enum class GarbageKind : std::uint8_t { noise = 0, cut_vote, bad_signature, other_height, round_out_of_range };
-inline constexpr std::size_t kGarbageKinds = 5;
+enum class GarbageKind : std::uint8_t {
+  noise = 0,
+  cut_vote,
+  bad_signature,
+  other_height,
+  round_out_of_range,
+  far_round,
+};
+inline constexpr std::size_t kGarbageKinds = 6;
+
+// The round of a far_round vote, from its kind byte's `pick` = byte / kGarbageKinds:
+// rounds kByzRounds .. kScriptRounds + 3 (beyond the window of a node in the first rounds;
+// from kScriptRounds on, rounds no honest node reaches) and, one pick in eight, the last
+// round there is (kLastRound = 2^32 - 2).
+inline constexpr std::uint32_t kFarRounds = kScriptRounds + 4 - kByzRounds;
+constexpr std::uint32_t far_round(std::uint32_t pick) {
+  return pick % 8 == 7 ? kLastRound : kByzRounds + pick % kFarRounds;
+}
 
 // Reads a script: a byte past the end is 0, so every prefix of a script is a script.
 class ScriptReader {
@@ -153,8 +190,12 @@ class ScriptWriter {
   ScriptWriter& byz_vote(std::uint8_t target, std::uint8_t round, ByzStep step, std::uint8_t choice,
                          bool approve = true, bool now = false);
   ScriptWriter& byz_replay(std::uint8_t target, std::uint8_t index);
-  ScriptWriter& byz_garbage(std::uint8_t target, GarbageKind kind);
+  // `pick`: far_round's choice for GarbageKind::far_round (0 .. 255 / kGarbageKinds - 1).
+  ScriptWriter& byz_garbage(std::uint8_t target, GarbageKind kind, std::uint8_t pick = 0);
   ScriptWriter& byz_mirror(std::uint8_t round);
+  // `choice`: the index of the proposal among those sent so far.
+  ScriptWriter& byz_repropose(std::uint8_t target, std::uint8_t round, std::uint8_t choice, bool own_prevote,
+                              bool leave_one_out = false, bool now = false);
 
   // The `target` that means every honest node in this preset.
   std::uint8_t all_honest() const { return static_cast<std::uint8_t>(kPresets[preset_].nodes - 1); }

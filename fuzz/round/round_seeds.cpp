@@ -109,6 +109,51 @@ std::vector<std::pair<std::string, std::vector<std::uint8_t>>> round_fuzzer_seed
     run_rounds(w, 9);
     add("byzantine-equivocation", w);
   }
+  {
+    // {1,1,1,1}: node 0 is cut off while nodes 1 and 2 run through rounds 0 to 4 on their
+    // own deadlines (half the weight: no quorum). At the heal their messages reach node 0,
+    // oldest first, each round's from more than a third of the weight ahead of it, so it
+    // skips round after round to theirs (rule "skip"). Nodes 1 and 2 then move one
+    // deadline on, which puts the three in step (their clocks are their own), and the
+    // honest nodes, a quorum, finish in round 5.
+    ScriptWriter w(1, {});
+    w.partition(0b0001).deliver_all();
+    for (int step = 0; step < 13; ++step) w.fire_timer(1, 0).fire_timer(2, 0).deliver_all();
+    w.heal().deliver_all().deliver_all();
+    w.fire_timer(1, 0).fire_timer(2, 0).deliver_all();
+    run_rounds(w, 12);
+    add("round-skip-after-partition", w);
+  }
+  {
+    // {1,1,1}: round 0 reaches a polka (both honest nodes and the Byzantine member prevote
+    // the lowest block) but every precommit is cut off, so both are locked on it in
+    // round 1 and re-propose it with its polka (one re-proposal message each); the
+    // Byzantine member re-proposes it too, with and without a signer, then agrees.
+    ScriptWriter w(0, {});
+    w.byz_propose(w.all_honest(), 0, false).deliver_all();
+    w.byz_vote(w.all_honest(), 0, ByzStep::prevote, kAgree, true, true);
+    w.deliver_all().partition(0b001);
+    for (int deadline = 0; deadline < 4; ++deadline) w.tick().deliver_all();
+    w.heal().deliver_all();
+    w.byz_repropose(w.all_honest(), 0, 0, true, true, true).byz_repropose(w.all_honest(), 0, 1, true, false, true);
+    w.byz_repropose(0, 1, 0, false, false, true);
+    run_rounds(w, 6);
+    add("reproposal-after-lost-precommits", w);
+  }
+  {
+    // {1,1,1}: the Byzantine member, at a third of the weight, sends prevotes of rounds far
+    // ahead (beyond every window, and the last round there is) and of round 2^32 - 1: the
+    // first are counted toward the skip, which its third alone never triggers; the
+    // rounds then go on as usual.
+    ScriptWriter w(0, {});
+    w.byz_garbage(w.all_honest(), GarbageKind::far_round, 0).byz_garbage(w.all_honest(), GarbageKind::far_round, 1);
+    w.byz_garbage(w.all_honest(), GarbageKind::far_round, 7).byz_garbage(w.all_honest(), GarbageKind::far_round, 13);
+    w.byz_garbage(w.all_honest(), GarbageKind::round_out_of_range).deliver_all();
+    w.tick().deliver_all().tick().tick().deliver_all();
+    w.byz_garbage(0, GarbageKind::far_round, 2).deliver_all();
+    run_rounds(w, 6);
+    add("byzantine-far-rounds", w);
+  }
   return seeds;
 }
 

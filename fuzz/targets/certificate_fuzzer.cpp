@@ -10,10 +10,6 @@
 //             given the commit accepts it or rejects it without changing.
 //   rejected  a readable codec error naming a field inside the input, and the caller's
 //             output exactly as it was before the call.
-#include <sodium.h>
-
-#include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -29,41 +25,10 @@ using namespace midnight;
 
 namespace {
 
-// Offsets of the certificate body (from its first byte): chain 32, height 8, round 4,
-// block id 32, count 1, then count x (voter 32, signature 64).
-constexpr std::size_t kBlockAt = 44, kCountAt = 76, kEntriesAt = 77;
-static_assert(kEntriesAt == kCertificateFixedSize);
-
-// The certificate's verdict, from the bytes alone: each entry stands for the precommit
-// tag || chain || height || round || step 2 || block id || approve 1.
-bool judge_certificate(std::span<const std::uint8_t> body) {
-  const fuzz::FuzzWorld& w = fuzz::fuzz_world();
-  if (!std::equal(w.chain.v.begin(), w.chain.v.end(), body.begin())) return false;
-  if (std::all_of(body.begin() + kBlockAt, body.begin() + kCountAt, [](std::uint8_t b) { return b == 0; })) return false;
-  std::array<std::uint8_t, kVoteSigningInputSize> msg{};
-  auto* out = std::copy(tag::kVote.begin(), tag::kVote.end(), msg.begin());
-  out = std::copy_n(body.begin(), kBlockAt, out);  // chain, height, round
-  *out++ = 2;                                        // precommit
-  out = std::copy_n(body.begin() + kBlockAt, 32, out);
-  *out = 1;                                          // approve
-  const std::size_t count = body[kCountAt];
-  std::uint64_t weight = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::uint8_t* entry = body.data() + kEntriesAt + i * kCertificateEntrySize;
-    PublicKey voter;
-    std::copy_n(entry, 32, voter.v.begin());
-    const auto member = w.membership.index_of(voter);
-    if (!member) return false;
-    if (crypto_sign_verify_detached(entry + 32, msg.data(), msg.size(), entry) != 0) return false;
-    weight += w.membership.members()[*member].weight;
-  }
-  return 3 * weight > 2 * w.membership.total_weight();
-}
-
 void check_certificate(const Certificate& c, std::span<const std::uint8_t> body) {
   const auto verdict = verify_certificate(c, fuzz::fuzz_world().membership, fuzz::fuzz_world().chain);
   if (!verdict) MIDNIGHT_FUZZ_CHECK(!verdict.error().message().empty(), "a certificate error has no message");
-  MIDNIGHT_FUZZ_CHECK(verdict.has_value() == judge_certificate(body),
+  MIDNIGHT_FUZZ_CHECK(verdict.has_value() == fuzz::judge_vote_quorum(body, VoteStep::precommit),
                       "verify_certificate disagrees with the independent judge over the input's bytes");
 }
 

@@ -1,9 +1,12 @@
-// libFuzzer target: the vote decoder (spec/encoding.md, "Vote").
+// libFuzzer target: the vote decoder (spec/encoding.md, "Vote") and, when the type byte
+// says so, the commit-request decoder ("Commit request"): both fixed-size messages signed
+// by one member.
 // Beyond "no crash", for every input:
 //   accepted  re-encodes to exactly the input; its signature check, computed from the
 //             decoded value, equals libsodium's over the input's own bytes (a vote signs
-//             its first 78 body bytes after the tag), so it reads the input and nothing
-//             else; a machine given it either accepts it or rejects it without changing.
+//             its first 78 body bytes after the tag, a commit request its first 40 after
+//             its own tag), so it reads the input and nothing else; a machine given a vote
+//             either accepts it or rejects it without changing.
 //   rejected  a readable codec error naming a field inside the input.
 // Built with MIDNIGHT_VOTE_FUZZER_LENIENT it is a negative control: the decoder under
 // test then reads any approve byte above 1 as "approve" (the mistake of testing
@@ -41,6 +44,38 @@ bool verify_from_bytes(std::span<const std::uint8_t> in) {
   return crypto_sign_verify_detached(in.data() + kSignatureAt, msg.data(), msg.size(), in.data() + kVoterAt) == 0;
 }
 
+// Offsets in the commit request message: prefix (2), then chain 32 and height 8 (the
+// signed fields), requester 32, signature 64.
+constexpr std::size_t kRequestSignedFields = 32 + 8;
+constexpr std::size_t kRequesterAt = kBody + kRequestSignedFields, kRequestSignatureAt = kRequesterAt + 32;
+static_assert(kRequestSignatureAt + 64 == kCommitRequestMessageSize);
+static_assert(kCommitRequestSigningInputSize == tag::kCommitRequest.size() + kRequestSignedFields);
+
+bool request_verifies_from_bytes(std::span<const std::uint8_t> in) {
+  std::array<std::uint8_t, kCommitRequestSigningInputSize> msg{};
+  auto* out = std::copy(tag::kCommitRequest.begin(), tag::kCommitRequest.end(), msg.begin());
+  std::copy_n(in.begin() + kBody, kRequestSignedFields, out);
+  return crypto_sign_verify_detached(in.data() + kRequestSignatureAt, msg.data(), msg.size(),
+                                     in.data() + kRequesterAt) == 0;
+}
+
+void check_commit_request(std::span<const std::uint8_t> in) {
+  DecodeWhere where;
+  const auto decoded = decode_commit_request(in, &where);
+  if (!decoded) {
+    fuzz::check_codec_rejection(decoded.error(), where, in.size());
+    return;
+  }
+  const CommitRequest& c = decoded.value();
+  fuzz::check_reencodes(in, [&](std::span<std::uint8_t> out) { return encode_commit_request(c, out); });
+  const auto signing_input = commit_request_signing_input(c);
+  MIDNIGHT_FUZZ_CHECK(std::equal(signing_input.begin() + static_cast<std::ptrdiff_t>(tag::kCommitRequest.size()),
+                                 signing_input.end(), in.begin() + kBody),
+                      "a commit request's signing input is not its signed fields as they are on the wire");
+  MIDNIGHT_FUZZ_CHECK(verify_commit_request(c) == request_verifies_from_bytes(in),
+                      "the commit request's signature check disagrees with libsodium over the input's bytes");
+}
+
 #ifdef MIDNIGHT_VOTE_FUZZER_LENIENT
 constexpr std::size_t kApproveAt = kVoterAt - 1;
 result<Vote> decode_under_test(std::span<const std::uint8_t> in, DecodeWhere* where) {
@@ -58,6 +93,10 @@ result<Vote> decode_under_test(std::span<const std::uint8_t> in, DecodeWhere* wh
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::uint8_t> in(data, size);
+  if (const auto type = peek_message_type(in); type && type.value() == MessageType::commit_request) {
+    check_commit_request(in);
+    return 0;
+  }
   DecodeWhere where;
   const auto decoded = decode_under_test(in, &where);
   if (!decoded) {
