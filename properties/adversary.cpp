@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "midnight/sim/simulator.hpp"
+#include "midnight/sim/world.hpp"
 #include "support.hpp"
 
 namespace midnight::prop {
@@ -47,7 +48,7 @@ rc::Gen<sim::Partition> gen_vote_phase_partition(const sim::SimConfig& c) {
     // within a few latencies of its start, or just after its collect deadline.
     const std::uint64_t flight = 4 * std::max<std::uint64_t>(c.latency_max_ms, 1);
     const std::uint64_t base =
-        round_start(c, round) + (*gen::arbitrary<bool>() ? 0 : c.timing.collect_ms);
+        round_start(c, round) + (*gen::arbitrary<bool>() ? 0 : collect_ms(c.timing, round));
     p.start_ms = base + *gen::inRange<std::uint64_t>(0, flight + 1);
     const std::uint64_t end = round_start(c, c.max_rounds) + sim::kDrainMs;
     p.heal_ms = *gen::arbitrary<bool>() ? end : *gen::inRange<std::uint64_t>(p.start_ms, end + 1);
@@ -72,10 +73,15 @@ rc::Gen<std::vector<sim::Crash>> gen_restarts(const sim::SimConfig& c, std::size
         cr.point = *gen::element(sim::CrashPoint::before_step, sim::CrashPoint::torn_append,
                                  sim::CrashPoint::after_sync);
         const bool comes_back = !*gen_chance(20);
-        cr.restart_ms = comes_back ? t + *gen::inRange<std::uint64_t>(1, 2 * c.timing.round_ms() + 1) : 0;
+        // Down for up to two rounds, and up again for up to one, in the length of the round
+        // it is in (steps grow from round to round).
+        const std::uint64_t round_length = round_ms(c.timing, round_at_ms(sim::kSimMidnightMs, c.timing, t));
+        cr.restart_ms = comes_back ? t + *gen::inRange<std::uint64_t>(1, 2 * round_length + 1) : 0;
         out.push_back(cr);
         if (!comes_back) break;
-        t = cr.restart_ms + *gen::inRange<std::uint64_t>(1, c.timing.round_ms() + 1);
+        const std::uint64_t next_length =
+            round_ms(c.timing, round_at_ms(sim::kSimMidnightMs, c.timing, cr.restart_ms));
+        t = cr.restart_ms + *gen::inRange<std::uint64_t>(1, next_length + 1);
       }
     }
     return out;
@@ -119,9 +125,10 @@ rc::Gen<sim::SimConfig> gen_adversarial_config(AdversarySpec spec) {
     // No draw at all without long runs, so the specs that use none generate as before.
     // Drawn as "not short" so that shrinking, which moves gen_chance towards true, moves
     // a counterexample towards a short run.
-    const bool long_run = spec.long_runs_percent > 0 && spec.max_rounds < kMaxRounds &&
+    const bool long_run = spec.long_runs_percent > 0 && spec.max_rounds < kMaxPropRounds &&
                           !*gen_chance(100 - spec.long_runs_percent);
-    c.max_rounds = long_run ? *gen_max_rounds(spec.max_rounds + 1, kMaxRounds) : *gen_max_rounds(2, spec.max_rounds);
+    c.max_rounds =
+        long_run ? *gen_max_rounds(spec.max_rounds + 1, kMaxPropRounds) : *gen_max_rounds(2, spec.max_rounds);
     // gen::inRange narrows with RapidCheck's size, so the split is drawn as a fixed chance.
     const int partition = *gen::weightedElement<int>({{2, 0}, {1, 2}, {1, 3}});  // 0: aimed; 2: anywhere; 3: none
     if (c.nodes >= 2 && partition == 0) c.partitions.push_back(*gen_vote_phase_partition(c));

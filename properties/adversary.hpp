@@ -31,7 +31,7 @@ rc::Gen<sim::Partition> gen_vote_phase_partition(const sim::SimConfig& c);
 
 // Restarts at any point: up to `max_nodes` distinct honest nodes each crash and restart
 // one to three times, at any time of the run, at any CrashPoint, down for any time from
-// 1 ms to two rounds; some never come back.
+// 1 ms to two rounds (of the length of the round it crashed in); some never come back.
 rc::Gen<std::vector<sim::Crash>> gen_restarts(const sim::SimConfig& c, std::size_t max_nodes);
 
 struct AdversarySpec {
@@ -43,9 +43,9 @@ struct AdversarySpec {
   // 3 or 4 would make half the cases all honest.
   int below_three_percent = 10;
   std::uint32_t max_rounds = 5;  // 2..max_rounds rounds, except:
-  // the chance in percent of a long run instead: max_rounds + 1 .. kMaxRounds rounds, so
-  // that a run can use every round of a height while most stay short (a round where
-  // nobody finalizes costs n^2 signature checks, and more with policy B).
+  // the chance in percent of a long run instead: max_rounds + 1 .. kMaxPropRounds rounds,
+  // so that a run can go through many rounds of a height while most stay short (a round
+  // where nobody finalizes costs n^2 signature checks, and more with policy B).
   int long_runs_percent = 0;
   bool restarts = false;
   bool mixed_coalitions = true;  // gen_byzantine_up_to_a_third's `mixed`

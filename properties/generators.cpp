@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "midnight/crypto/hash.hpp"
+#include "midnight/sim/world.hpp"
 
 namespace midnight::prop {
 
@@ -302,8 +303,8 @@ rc::Gen<std::size_t> gen_mempool_size() {
 }
 
 rc::Gen<std::uint32_t> gen_max_rounds(std::uint32_t lo, std::uint32_t hi) {
-  lo = std::clamp<std::uint32_t>(lo, 1, kMaxRounds);
-  hi = std::clamp<std::uint32_t>(hi, lo, kMaxRounds);
+  lo = std::clamp<std::uint32_t>(lo, 1, kMaxPropRounds);
+  hi = std::clamp<std::uint32_t>(hi, lo, kMaxPropRounds);
   return gen::inRange<std::uint32_t>(lo, hi + 1);
 }
 
@@ -315,6 +316,7 @@ rc::Gen<RoundTiming> gen_timing(std::uint64_t min_phase_ms) {
     t.collect_ms = *gen::inRange<std::uint64_t>(lo, 1501);
     t.prevote_ms = *gen::inRange<std::uint64_t>(lo, 1501);
     t.precommit_ms = *gen::inRange<std::uint64_t>(lo, 1501);
+    t.increment_ms = *gen::inRange<std::uint64_t>(0, 1001);
     return t;
   });
 }
@@ -326,11 +328,12 @@ rc::Gen<sim::SimConfig> gen_sim_config(SimSpec spec) {
     if (spec.byzantine) apply(c, *gen_byzantine(c));
     apply(c, *gen_network(spec.network));
     c.max_rounds = *gen_max_rounds(spec.min_rounds, spec.max_rounds);
-    const std::uint64_t horizon = std::uint64_t(c.max_rounds) * c.timing.round_ms();
+    // S(max_rounds): where the run's timers stop.
+    const std::uint64_t horizon = round_start_ms(sim::kSimMidnightMs, c.timing, c.max_rounds);
     if (spec.partitions && c.nodes >= 2 && *gen_chance(33))
       c.partitions.push_back(*gen_partition(c.nodes, horizon));
     if (spec.slow_nodes && can_have_slow_node(c) && *gen_chance(33))
-      apply(c, *gen_slow_nodes(c, 2, 100, 2 * c.timing.round_ms()));
+      apply(c, *gen_slow_nodes(c, 2, 100, 2 * round_ms(c.timing, 0)));
     if (spec.crashes && *gen_chance(33)) c.crashes = *gen_crashes(c, 2, horizon);
     c.policy = spec.any_policy ? *gen_policy() : sim::Policy::lowest_hash;
     c.mempool_size = *gen_mempool_size();
@@ -406,6 +409,9 @@ std::string simulate_command(const sim::SimConfig& c, std::string* why) {
     out << " --negative-control " << sim::to_string(c.negative_control);
   if (c.policy != d.policy) out << " --policy " << sim::to_string(c.policy);
   if (c.max_rounds != d.max_rounds) out << " --rounds " << c.max_rounds;
+  if (c.heights != d.heights) out << " --heights " << c.heights;
+  if (c.height_interval_ms != d.height_interval_ms) out << " --height-interval " << c.height_interval_ms;
+  if (c.time_limit_ms != d.time_limit_ms) out << " --time-limit " << c.time_limit_ms;
   if (c.mempool_size != d.mempool_size) out << " --mempool " << c.mempool_size;
   out << " --seed " << c.seed;
   if (c.key_seed != d.key_seed) out << " --key-seed " << c.key_seed;
@@ -575,9 +581,11 @@ std::ostream& operator<<(std::ostream& os, const SimConfig& c) {
     os << "\n";
   }
   os << "  policy " << to_string(c.policy) << ", max_rounds " << c.max_rounds << ", timing " << c.timing.collect_ms
-     << "/" << c.timing.prevote_ms << "/" << c.timing.precommit_ms << " ms, mempool " << c.mempool_size << ", reward "
+     << "/" << c.timing.prevote_ms << "/" << c.timing.precommit_ms << " ms +" << c.timing.increment_ms
+     << " ms a round, mempool " << c.mempool_size << ", reward "
      << c.reward_per_height << ", seed " << c.seed << ", key seed " << c.key_seed;
   if (c.negative_control != NegativeControl::none) os << ", negative control " << to_string(c.negative_control);
+  if (c.heights != 1) os << ", heights " << c.heights << " every " << c.height_interval_ms << " ms";
   std::string why;
   const auto cmd = prop::simulate_command(c, &why);
   if (!cmd.empty()) {

@@ -46,6 +46,9 @@ namespace midnight::prop {
 inline constexpr std::size_t kMaxPropNodes = 16;
 inline constexpr std::uint64_t kMaxPropWeight = 10;  // far below kMaxMemberWeight: small sums read well
 inline constexpr std::size_t kMaxPropMempool = 24;
+// Rounds are unbounded (a height is retried until it decides), a generated run is not:
+// every simulated property sets SimConfig::max_rounds, at most this many rounds.
+inline constexpr std::uint32_t kMaxPropRounds = 16;
 
 // ---- the parts of a configuration ----------------------------------------------------
 
@@ -166,9 +169,11 @@ rc::Gen<std::uint64_t> gen_seed();                   // any 64-bit seed
 // holds the lowest block id or VRF output, honest or Byzantine, varies between cases.
 rc::Gen<std::uint64_t> gen_key_seed();
 rc::Gen<std::size_t> gen_mempool_size();             // 0..kMaxPropMempool, small more often
-rc::Gen<std::uint32_t> gen_max_rounds(std::uint32_t lo, std::uint32_t hi);  // within 1..kMaxRounds
-// The default timing (1000/1000/1000 ms) 70 % of the time, otherwise each phase in
-// [min_phase_ms, 1500] ms (`midnight simulate --timing C,P,Q`).
+rc::Gen<std::uint32_t> gen_max_rounds(std::uint32_t lo, std::uint32_t hi);  // within 1..kMaxPropRounds
+// The default timing (1000/1000/1000 ms, each step 500 ms longer a round) 70 % of the
+// time, otherwise each phase in [min_phase_ms, 1500] ms and the increment in [0, 1000] ms
+// (`midnight simulate --timing C,P,Q,INCREMENT`); an increment of 0 gives every round the
+// same length. Steps only grow, so round 0's are the shortest of a run.
 rc::Gen<RoundTiming> gen_timing(std::uint64_t min_phase_ms = 200);
 
 // A whole configuration, for properties that hold under the fault model whatever the

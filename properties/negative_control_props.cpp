@@ -8,6 +8,8 @@
 //   retry without the lock rule  breaks Agreement (tla/MCNegNoLock.cfg) and, far more often,
 //                               the lock monitor of property 2
 //   restart without the journal  breaks the crash-restart property (a double vote or a lock)
+//   no catch-up                  leaves a node that was down across a midnight short of
+//                               heights (the chain property's liveness clause)
 //   VRF rank without verification  splits honest nodes that hold the same candidates, when a
 //                               Byzantine proposer sends one signed header with different
 //                               proofs to different nodes
@@ -20,6 +22,7 @@
 #include <string>
 
 #include "adversary.hpp"
+#include "chain.hpp"
 #include "midnight/sim/simulator.hpp"
 #include "support.hpp"
 #include "vrf_rank.hpp"
@@ -106,6 +109,18 @@ TEST(NegativeControl, RestartWithoutJournalBreaksCrashRestart) {
         check_quorum_safety(sim::run_simulation(c));
       },
       "violation");
+}
+
+// Catch-up switched off: a node that was down across a midnight never gets the commits
+// it missed, so it cannot begin the next height (it lacks its parent) and ends short.
+TEST(NegativeControl, NoCatchUpLeavesANodeShortOfHeights) {
+  expect_found_and_shrunk(
+      "NegativeControl.NoCatchUpLeavesANodeShortOfHeights",
+      [] {
+        const auto c = *gen_chain_config(sim::NegativeControl::no_catch_up);
+        check_chains(c, sim::run_simulation(c));
+      },
+      "heights");
 }
 
 // The ranker is a model of on_proposal and the pick in vrf_rank.cpp

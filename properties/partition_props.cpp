@@ -38,7 +38,7 @@ RC_GTEST_PROP(Partition, OnlyAQuorumSideFinalizesWhilePartitioned, ()) {
     if (*gen_chance(25)) apply(c, *gen_byzantine(c));
     apply(c, *gen_network());
     c.max_rounds = *gen_max_rounds(1, 4);
-    const std::uint64_t horizon = std::uint64_t(c.max_rounds) * c.timing.round_ms();
+    const std::uint64_t horizon = round_start(c, c.max_rounds);
     auto p = *gen_partition(c.nodes, horizon);
     // Half the time a side that holds a quorum, so that finalizations while partitioned
     // are common; half the time from midnight on (then every finalization before the heal
@@ -52,8 +52,8 @@ RC_GTEST_PROP(Partition, OnlyAQuorumSideFinalizesWhilePartitioned, ()) {
     } else if (*gen_chance(50)) {
       p.start_ms = round_start(c, *gen::inRange<std::uint32_t>(0, c.max_rounds));
     }
-    // Often long enough for a whole round to run inside it.
-    const std::uint64_t at_least = *gen_chance(50) ? c.timing.round_ms() : 0;
+    // Often long enough for a whole round to run inside it (the run's longest: its last).
+    const std::uint64_t at_least = *gen_chance(50) ? round_ms(c.timing, c.max_rounds - 1) : 0;
     p.heal_ms = std::max(p.heal_ms, p.start_ms + at_least + *gen::inRange<std::uint64_t>(0, horizon + 1));
     c.partitions.push_back(p);
     // C rarely finalizes, and B costs an ECVRF verification per proposal received.
@@ -88,7 +88,7 @@ RC_GTEST_PROP(Partition, OnlyAQuorumSideFinalizesWhilePartitioned, ()) {
   bool minority_cut_a_round = false;
   for (std::uint32_t round = 0; round < config.max_rounds; ++round) {
     const std::uint64_t s = round_start(config, round);
-    if (s >= p.start_ms && s + config.timing.round_ms() <= p.heal_ms) minority_cut_a_round = minority_side_exists;
+    if (s >= p.start_ms && s + round_ms(config.timing, round) <= p.heal_ms) minority_cut_a_round = minority_side_exists;
   }
   RC_TAG(node_band(config.nodes));
   RC_CLASSIFY(constrained, "a quorum side finalized while partitioned");
@@ -98,7 +98,8 @@ RC_GTEST_PROP(Partition, OnlyAQuorumSideFinalizesWhilePartitioned, ()) {
 }
 
 // After the partition heals on a synchronous network, every node finalizes the same
-// block, and no later than S(r_h) + T_c + 2Δ.
+// block, and no later than S(r_h) + T_c(r_h) + 2Δ, T_c(r) being round r's collect step
+// (T_c + r * increment: steps grow from round to round).
 //
 // The bound, from spec/claims.md §3.1 (every member honest or silent: a third of the
 // cases have Byzantine members under a third of the weight that withhold everything; one
@@ -107,9 +108,10 @@ RC_GTEST_PROP(Partition, OnlyAQuorumSideFinalizesWhilePartitioned, ()) {
 // min(T_c, T_p, T_q); no loss): GST is the heal time. Let r_h be the first round with S(r_h) >= heal + Δ.
 // By S(r_h) every earlier message has arrived or was lost to the partition, so knowledge
 // of polkas is final; in round r_h every undecided node either receives the highest
-// polka's re-proposal or all round-r_h proposals by S(r_h) + Δ < S(r_h) + T_c and so
-// prevotes the same block by S(r_h) + T_c; the polka reaches everyone by
-// S(r_h) + T_c + Δ and the precommit quorum by S(r_h) + T_c + 2Δ. A node that decided
+// polka's re-proposal or all round-r_h proposals by S(r_h) + Δ < S(r_h) + T_c(r_h) and so
+// prevotes the same block by its collect deadline S(r_h) + T_c(r_h); the polka reaches
+// everyone by S(r_h) + T_c(r_h) + Δ and the precommit quorum by S(r_h) + T_c(r_h) + 2Δ (the
+// later steps are longer than round 0's, so Δ stays below each). A node that decided
 // earlier (a side with a quorum) answers each round-r_h proposal or vote with its commit,
 // which arrives by S(r_h) + 2Δ (§3.3). The run must leave round r_h room: max_rounds > r_h.
 RC_GTEST_PROP(Partition, AllFinalizeOneBlockSoonAfterHeal, ()) {
@@ -120,11 +122,10 @@ RC_GTEST_PROP(Partition, AllFinalizeOneBlockSoonAfterHeal, ()) {
     if (*gen_chance(33)) apply(c, *gen_silent(c));
     const std::uint64_t min_phase = std::min({c.timing.collect_ms, c.timing.prevote_ms, c.timing.precommit_ms});
     apply(c, *gen_synchronous_network(min_phase - 1));
-    // Heal within the first two rounds' time, so r_h <= 3 and runs stay short.
-    c.partitions.push_back(*gen_partition(c.nodes, 2 * c.timing.round_ms()));
+    // Heal within the first two rounds' time (by S(2)), so r_h <= 3 and runs stay short.
+    c.partitions.push_back(*gen_partition(c.nodes, round_start(c, 2)));
     const auto& p = c.partitions.front();
-    const std::uint64_t gst = p.heal_ms + c.latency_max_ms;
-    const auto r_h = static_cast<std::uint32_t>((gst + c.timing.round_ms() - 1) / c.timing.round_ms());
+    const auto r_h = first_round_from(c, p.heal_ms + c.latency_max_ms);
     c.max_rounds = *gen_max_rounds(r_h + 1, r_h + 2);
     c.policy = *gen::element(sim::Policy::lowest_hash, sim::Policy::vrf);
     c.mempool_size = *gen_mempool_size();
@@ -134,10 +135,11 @@ RC_GTEST_PROP(Partition, AllFinalizeOneBlockSoonAfterHeal, ()) {
   });
   const auto& p = config.partitions.front();
   const std::uint64_t delta = config.latency_max_ms;
-  const std::uint64_t round_ms = config.timing.round_ms();
-  const auto r_h = static_cast<std::uint32_t>((p.heal_ms + delta + round_ms - 1) / round_ms);
+  const auto r_h = first_round_from(config, p.heal_ms + delta);
+  RC_ASSERT(round_start(config, r_h) >= p.heal_ms + delta);
+  RC_ASSERT(r_h == 0 || round_start(config, r_h - 1) < p.heal_ms + delta);
   RC_ASSERT(r_h < config.max_rounds);
-  const std::uint64_t deadline = round_start(config, r_h) + config.timing.collect_ms + 2 * delta;
+  const std::uint64_t deadline = round_start(config, r_h) + collect_ms(config.timing, r_h) + 2 * delta;
 
   const auto r = sim::run_simulation(config);
   assert_safe(r);

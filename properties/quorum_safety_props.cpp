@@ -40,8 +40,9 @@ void tag(const sim::SimConfig& c) {
 
 // Every membership size the issue names, 1 to 16: one or two members in 1 case in 10
 // (they seldom admit a Byzantine member), otherwise 3 to 16 by gen_node_count, which keeps
-// 12 or more to about 1 % of the cases, appearing as RapidCheck's size grows. And runs up
-// to the height's kMaxRounds: 1 case in 10 has 6 to 16 rounds, the rest 2 to 5 as before.
+// 12 or more to about 1 % of the cases, appearing as RapidCheck's size grows. And long
+// runs (rounds are unbounded, a run is bounded by max_rounds): 1 case in 10 has 6 to
+// kMaxPropRounds (16) rounds, the rest 2 to 5 as before.
 // One-round runs stay out, as before: up to S(1) such a run is the first round of a longer
 // one, and Determinism.SimulationIsReproducible checks the same verdicts (assert_safe)
 // on runs of 1 to 4 rounds, with Byzantine weight under a third.

@@ -4,6 +4,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "generators.hpp"
 #include "midnight/sim/simulator.hpp"
@@ -57,20 +58,29 @@ RC_GTEST_PROP(Selection, LowestHashAgreesInRoundZero, ()) {
   RC_ASSERT(r.nodes.size() == config.nodes);
   bool any_adopted = false;
   bool decided_before_prevoting = false;
+  bool decided_before_all_arrived = false;
   for (std::size_t i = 0; i < honest; ++i) {
     const auto& t = r.nodes[i];
-    RC_ASSERT(!t.rounds.empty());
-    const auto& r0 = t.rounds[0];
-    // It saw every honest member's round-0 proposal and nothing else, and they are the
-    // expected blocks.
-    RC_ASSERT(r0.proposals.size() == honest);
+    // A run of one or two rounds ends in round 0 or 1, whose window keeps round 0.
+    const auto* round0 = round_trace(t, 0);
+    RC_ASSERT(round0 != nullptr);
+    const auto& r0 = *round0;
+    const auto* f = r.finalized_by(i);
+    if (f == nullptr) RC_FAIL("node " + std::to_string(i) + " never finalized");
+    // It holds its own round-0 proposal and honest members' and nothing else, and they are
+    // the expected blocks. It holds every honest one unless it decided before the last
+    // arrived (by Δ): a decided node stores no more proposals.
+    RC_ASSERT(r0.proposals.size() <= honest);
+    RC_ASSERT(r0.proposals.size() == honest || f->at_ms <= delta);
+    bool own = false;
     for (const auto& p : r0.proposals) {
       RC_ASSERT(p.proposer < honest);
       RC_ASSERT(p.block_id == ids.at(p.proposer));
+      own = own || p.proposer == i;
     }
+    RC_ASSERT(own);
+    decided_before_all_arrived = decided_before_all_arrived || r0.proposals.size() < honest;
     // It finalized the lowest of them in round 0, by T_c + 2Δ.
-    const auto* f = r.finalized_by(i);
-    if (f == nullptr) RC_FAIL("node " + std::to_string(i) + " never finalized");
     RC_ASSERT(f->block_id == lowest);
     RC_ASSERT(f->round == 0U);
     RC_ASSERT(f->at_ms <= deadline);
@@ -90,6 +100,7 @@ RC_GTEST_PROP(Selection, LowestHashAgreesInRoundZero, ()) {
   RC_TAG(node_band(config.nodes));
   RC_CLASSIFY(any_adopted, "some node adopted a commit");
   RC_CLASSIFY(decided_before_prevoting, "some node decided before prevoting");
+  RC_CLASSIFY(decided_before_all_arrived, "some node decided before every proposal arrived");
   RC_CLASSIFY(!config.weights.empty(), "unequal weights");
   RC_CLASSIFY(config.byzantine > 0, "silent members");
 }
@@ -174,13 +185,19 @@ RC_GTEST_PROP(Selection, VrfRankAgreesInRoundZero, ()) {
   const auto r = sim::run_simulation(config);
   assert_safe(r);
   RC_ASSERT(r.nodes.size() == config.nodes);
-  std::vector<std::size_t> lowest(honest);  // node index of each honest node's lowest candidate
+  // Node index of each honest node's lowest candidate; none for a node that decided before
+  // every honest proposal reached it (a decided node stores no more proposals, so what it
+  // holds is not the candidate set it would have chosen from, and it made no choice).
+  std::vector<std::optional<std::size_t>> lowest(honest);
   bool some_held_a_byzantine_block = false;
   bool decided_before_prevoting = false;
+  bool decided_before_all_arrived = false;
   for (std::size_t i = 0; i < honest; ++i) {
     const auto& t = r.nodes[i];
-    RC_ASSERT(!t.rounds.empty());
-    const auto& r0 = t.rounds[0];
+    // A run of one or two rounds ends in round 0 or 1, whose window keeps round 0.
+    const auto* round0 = round_trace(t, 0);
+    RC_ASSERT(round0 != nullptr);
+    const auto& r0 = *round0;
     std::vector<std::size_t> candidates;
     std::size_t honest_seen = 0;
     for (const auto& p : r0.proposals) {
@@ -193,29 +210,48 @@ RC_GTEST_PROP(Selection, VrfRankAgreesInRoundZero, ()) {
         RC_ASSERT(p.proposer >= honest);
       }
     }
-    RC_ASSERT(honest_seen == honest);
-    lowest[i] = *std::min_element(candidates.begin(), candidates.end(),
-                                  [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
-    RC_LOG() << "node " << i << ": " << candidates.size() << " candidates, lowest from node " << lowest[i] << " ("
-             << short_hex(ids[lowest[i]]) << ", beta " << short_hex(betas[lowest[i]]) << ")\n";
+    if (honest_seen < honest) {
+      // Every honest proposal arrives by Δ; missing one, it decided by then, before its
+      // collect deadline and without prevoting.
+      const auto* f = r.finalized_by(i);
+      RC_ASSERT(f != nullptr);
+      RC_ASSERT(f->at_ms <= delta);
+      RC_ASSERT(!r0.prevoted);
+      decided_before_all_arrived = true;
+      decided_before_prevoting = true;
+      RC_LOG() << "node " << i << ": decided at " << f->at_ms << " ms holding " << honest_seen << " of " << honest
+               << " honest proposals\n";
+      continue;
+    }
+    const std::size_t low = *std::min_element(candidates.begin(), candidates.end(),
+                                              [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+    lowest[i] = low;
+    RC_LOG() << "node " << i << ": " << candidates.size() << " candidates, lowest from node " << low << " ("
+             << short_hex(ids[low]) << ", beta " << short_hex(betas[low]) << ")\n";
     if (r0.prevoted) {
       RC_ASSERT(r0.prevote_approve);
-      RC_ASSERT(r0.prevote_block == ids[lowest[i]]);
+      RC_ASSERT(r0.prevote_block == ids[low]);
     } else {
       const auto* f = r.finalized_by(i);
       RC_ASSERT(f != nullptr);
       RC_ASSERT(f->at_ms < config.timing.collect_ms);
       decided_before_prevoting = true;
     }
-    RC_ASSERT(lowest[i] == best_honest || (lowest[i] >= honest && rank(lowest[i]) < rank(best_honest)));
+    RC_ASSERT(low == best_honest || (low >= honest && rank(low) < rank(best_honest)));
   }
-  const bool agreed = std::all_of(lowest.begin(), lowest.end(), [&](std::size_t x) { return x == lowest.front(); });
-  if (!byzantine_below) RC_ASSERT(agreed && lowest.front() == best_honest);
+  // At least one honest node chose: a decision needs prevotes of more than two thirds of
+  // the weight, honest ones among them, made with every honest proposal held.
+  const auto first_choice = std::find_if(lowest.begin(), lowest.end(), [](const auto& x) { return x.has_value(); });
+  RC_ASSERT(first_choice != lowest.end());
+  const std::size_t chosen = **first_choice;
+  const bool agreed = std::all_of(lowest.begin(), lowest.end(), [&](const auto& x) { return !x || *x == chosen; });
+  if (!byzantine_below) RC_ASSERT(agreed && chosen == best_honest);
   if (agreed) {
+    // Every honest node, a chooser or one that decided early, finalizes the chosen block.
     for (std::size_t i = 0; i < honest; ++i) {
       const auto* f = r.finalized_by(i);
       if (f == nullptr) RC_FAIL("node " + std::to_string(i) + " never finalized");
-      RC_ASSERT(f->block_id == ids[lowest.front()]);
+      RC_ASSERT(f->block_id == ids[chosen]);
       RC_ASSERT(f->round == 0U);
       RC_ASSERT(f->at_ms <= deadline);
     }
@@ -229,6 +265,7 @@ RC_GTEST_PROP(Selection, VrfRankAgreesInRoundZero, ()) {
   RC_CLASSIFY(ids[best_honest] != *std::min_element(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(honest)),
               "the lowest output is not the lowest honest id");
   RC_CLASSIFY(decided_before_prevoting, "some node decided before prevoting");
+  RC_CLASSIFY(decided_before_all_arrived, "some node decided before every proposal arrived");
 }
 
 }  // namespace

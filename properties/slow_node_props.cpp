@@ -18,15 +18,15 @@ namespace gen = rc::gen;
 // round 0, and every slow node ends with the same block.
 //
 // Conditions: every member honest, no loss, no partition, lowest hash,
-// Δ = latency_max < min(T_c, T_p, T_q), and slow_ms > T_c + T_p + T_q (a slow node's
-// messages arrive after the round they belong to has ended). No slow node's proposal
+// Δ = latency_max < min(T_c, T_p, T_q), and slow_ms > T_c + T_p + T_q, the length of
+// round 0 (a slow node's round-0 messages arrive after round 0 has ended). No slow node's proposal
 // reaches a fast node before its collect deadline T_c, so the fast nodes prevote, at T_c,
 // the lowest of the fast nodes' blocks (all of which arrive by Δ); the fast nodes are a
 // quorum, so the polka forms by T_c + Δ and the precommit quorum by T_c + 2Δ: each fast
 // node finalizes that block in round 0 by T_c + 2Δ. A fast node that finalizes at f sends
 // its commit to every slow node, where it arrives by f + slow_ms + Δ; so each slow node
 // finalizes, by its own quorum or by adopting the commit, by the first fast f + slow_ms + Δ.
-// The run's time limit (max_rounds rounds + 5000 ms) is chosen to leave room for that.
+// The run's time limit (S(max_rounds) + 5000 ms) is chosen to leave room for that.
 RC_GTEST_PROP(SlowNode, OthersFinalizeAndSlowNodesFollow, ()) {
   const auto config = *gen::exec([] {
     sim::SimConfig c;
@@ -39,13 +39,14 @@ RC_GTEST_PROP(SlowNode, OthersFinalizeAndSlowNodesFollow, ()) {
     apply(c, m);
     const std::uint64_t min_phase = std::min({c.timing.collect_ms, c.timing.prevote_ms, c.timing.precommit_ms});
     apply(c, *gen_synchronous_network(min_phase - 1));
-    const std::uint64_t round_ms = c.timing.round_ms();
-    apply(c, *gen_slow_nodes(c, std::max<std::size_t>(1, c.nodes / 3), round_ms + 1, 3 * round_ms));
-    // Room for the slow nodes' commit: T_c + 3Δ + slow_ms <= max_rounds * round_ms + kDrainMs.
+    // Slower than round 0, the round the fast nodes finalize in.
+    const std::uint64_t round0_ms = round_ms(c.timing, 0);
+    apply(c, *gen_slow_nodes(c, std::max<std::size_t>(1, c.nodes / 3), round0_ms + 1, 3 * round0_ms));
+    // Room for the slow nodes' commit: T_c + 3Δ + slow_ms <= S(max_rounds) + kDrainMs.
     const std::uint64_t needed = c.timing.collect_ms + 3 * c.latency_max_ms + c.slow_ms;
-    const auto min_rounds = static_cast<std::uint32_t>(
-        needed <= sim::kDrainMs ? 1 : (needed - sim::kDrainMs + round_ms - 1) / round_ms);
-    c.max_rounds = *gen_max_rounds(std::max<std::uint32_t>(1, min_rounds), std::max<std::uint32_t>(2, min_rounds + 1));
+    const std::uint32_t min_rounds =
+        needed <= sim::kDrainMs ? 1 : std::max<std::uint32_t>(1, first_round_from(c, needed - sim::kDrainMs));
+    c.max_rounds = *gen_max_rounds(min_rounds, std::max<std::uint32_t>(2, min_rounds + 1));
     c.policy = sim::Policy::lowest_hash;
     c.mempool_size = *gen_mempool_size();
     c.seed = *gen_seed();
@@ -64,6 +65,8 @@ RC_GTEST_PROP(SlowNode, OthersFinalizeAndSlowNodesFollow, ()) {
     first = false;
   }
   const std::uint64_t delta = config.latency_max_ms;
+  RC_ASSERT(config.timing.collect_ms + 3 * delta + config.slow_ms <=
+            round_start(config, config.max_rounds) + sim::kDrainMs);
 
   const auto r = sim::run_simulation(config);
   assert_safe(r);

@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include <map>
+
 #include "midnight/block/builder.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/sim/world.hpp"
@@ -12,7 +14,12 @@ void assert_safe(const sim::SimResult& r) {
   if (!r.violations.empty()) RC_FAIL("violation: " + r.violations.front());
   RC_ASSERT(r.agreement);
   RC_ASSERT(r.certificates_ok);
-  RC_ASSERT(finalized_blocks(r).size() <= 1U);
+  // One block per height, stated again from the records (independently of `agreement`).
+  std::map<std::uint64_t, BlockId> block_of_height;
+  for (const auto& f : r.finalized) {
+    const auto [it, first] = block_of_height.emplace(f.height, f.block_id);
+    RC_ASSERT(first || it->second == f.block_id);
+  }
   for (const auto& f : r.finalized) RC_ASSERT(f.certificate_ok);
 }
 
@@ -50,6 +57,18 @@ std::vector<VrfOutput> own_vrf_outputs(const sim::SimConfig& c, std::uint32_t ro
 
 std::uint64_t round_start(const sim::SimConfig& c, std::uint32_t r) {
   return round_start_ms(sim::kSimMidnightMs, c.timing, r);
+}
+
+std::uint32_t first_round_from(const sim::SimConfig& c, std::uint64_t t) {
+  if (t <= sim::kSimMidnightMs) return 0;
+  const std::uint32_t r = round_at_ms(sim::kSimMidnightMs, c.timing, t);  // S(r) <= t < S(r + 1)
+  return round_start(c, r) == t ? r : r + 1;
+}
+
+const sim::RoundTrace* round_trace(const sim::NodeTrace& t, std::uint32_t round) {
+  for (const auto& rt : t.rounds)
+    if (rt.round == round) return &rt;
+  return nullptr;
 }
 
 std::string node_band(std::size_t nodes) {

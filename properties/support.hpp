@@ -38,8 +38,16 @@ std::vector<BlockId> own_round0_block_ids(const sim::SimConfig& c);
 // one output any valid proof of that node for round r can have, Byzantine or not.
 std::vector<VrfOutput> own_vrf_outputs(const sim::SimConfig& c, std::uint32_t round);
 
-// S(r): the scheduled start of round r (midnight is t = 0 in the simulator).
+// S(r): the scheduled start of round r (midnight is t = 0 in the simulator). Steps grow
+// by c.timing.increment_ms a round, so S is not linear in r: a round's length is
+// round_ms(c.timing, r), and the round of a time is round_at_ms (builder.hpp).
 std::uint64_t round_start(const sim::SimConfig& c, std::uint32_t r);
+// The first round that starts at or after t: the lowest r with S(r) >= t.
+std::uint32_t first_round_from(const sim::SimConfig& c, std::uint64_t t);
+
+// The trace of `round` in a node's trace, or null: a trace holds only the rounds the
+// node's machine still keeps at the end (its window, up to its current round).
+const sim::RoundTrace* round_trace(const sim::NodeTrace& t, std::uint32_t round);
 
 // "n1-4", "n5-7", "n8-11", "n12+": the node-count band of a case, for RC_TAG.
 std::string node_band(std::size_t nodes);

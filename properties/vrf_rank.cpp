@@ -100,7 +100,10 @@ rc::Gen<RankScenario> gen_rank_scenario() {
     s.height = *gen::arbitrary<std::uint64_t>();
     s.prev_id = *gen_bytes<32>();
     s.midnight_ms = *gen::inRange<std::uint64_t>(0, std::uint64_t{1} << 40);
-    s.round = *gen::resize(100, gen::inRange<std::uint32_t>(0, kMaxRounds));
+    // Rounds are unbounded: mostly one of the first 16, now and then any round up to the
+    // last (whose start time saturates, so a header's timestamp is 2^64 - 1 there).
+    s.round = *gen_chance(90) ? *gen::resize(100, gen::inRange<std::uint32_t>(0, 16))
+                              : *gen::resize(100, gen::inRange<std::uint32_t>(0, kLastRound)) + 1;
     for (std::size_t i = 0; i < s.honest; ++i) {
       std::vector<Timed> inbox;
       for (std::size_t j = 0; j < s.honest; ++j)
@@ -203,7 +206,9 @@ class Messages {
         p.vrf_proof = prove_another_way(kp.secret_key, alpha_, small_order_points()[4 + m.param % 4], m.param);
         break;
       case ByzantineProof::other_round: {
-        const auto r = static_cast<std::uint32_t>((s_.round + 1 + m.param % (kMaxRounds - 1)) % kMaxRounds);
+        // A round 1 to 15 away, after this one or, at the top, before it.
+        const auto away = static_cast<std::uint32_t>(1 + m.param % 15);
+        const std::uint32_t r = s_.round <= kLastRound - away ? s_.round + away : s_.round - away;
         p.vrf_proof = ecvrf_prove(kp.secret_key, vrf_input(s_.chain, s_.height, r, s_.prev_id)).value();
         break;
       }
