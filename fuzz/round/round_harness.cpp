@@ -17,7 +17,7 @@
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
 #include "midnight/crypto/hash.hpp"
-#include "midnight/journal/journal_step.hpp"
+#include "midnight/node/journal_step.hpp"
 #include "midnight/sim/encoding.hpp"
 #include "midnight/sim/rng.hpp"
 #include "midnight/sim/vote_monitor.hpp"

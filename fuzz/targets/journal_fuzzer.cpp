@@ -19,7 +19,7 @@
 #include "common/check.hpp"
 #include "common/fuzz_world.hpp"
 #include "midnight/journal/journal_record.hpp"
-#include "midnight/journal/journal_step.hpp"
+#include "midnight/node/journal_step.hpp"
 
 using namespace midnight;
 

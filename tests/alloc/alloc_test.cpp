@@ -33,7 +33,7 @@
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/merkle.hpp"
 #include "midnight/journal/journal_record.hpp"
-#include "midnight/journal/journal_step.hpp"
+#include "midnight/node/journal_step.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/signing.hpp"
 

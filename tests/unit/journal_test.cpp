@@ -24,7 +24,7 @@
 #include "midnight/crypto/hash.hpp"
 #include "midnight/journal/file_journal.hpp"
 #include "midnight/journal/journal_record.hpp"
-#include "midnight/journal/journal_step.hpp"
+#include "midnight/node/journal_step.hpp"
 #include "midnight/wire/codec.hpp"
 #include "test_support.hpp"
 

@@ -175,7 +175,7 @@ class RoundMachine {
   result<Actions> on_commit(const CommitView& c);
   result<Actions> on_reproposal(const Reproposal& r);
 
-  // Restart from the vote journal (journal/journal_step.hpp), after begin_height and
+  // Restart from the vote journal (node/journal_step.hpp), after begin_height and
   // before the first round starts. A restored vote is this node's own signed vote of
   // this height: it is counted, and the machine never votes again in its round and step
   // (it re-sends the same vote instead). The machine then never starts a round below the

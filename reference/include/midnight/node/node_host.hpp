@@ -22,7 +22,7 @@
 
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/core/result.hpp"
-#include "midnight/journal/journal_step.hpp"
+#include "midnight/node/journal_step.hpp"
 #include "midnight/wire/messages.hpp"
 
 namespace midnight {

@@ -1,5 +1,5 @@
-// The host's side of the journal contract (journal/journal_step.hpp, spec/journal.md).
-#include "midnight/journal/journal_step.hpp"
+// The host's side of the journal contract (node/journal_step.hpp, spec/journal.md).
+#include "midnight/node/journal_step.hpp"
 
 #include <array>
 #include <cassert>
