@@ -14,7 +14,8 @@ namespace midnight::prop {
 rc::Gen<sim::SimConfig> gen_chain_config(sim::NegativeControl control = sim::NegativeControl::none);
 
 // Safety, then: honest chains are prefixes of one another, and every node (all are up
-// and connected from before the last midnight on) ends with every height.
+// and connected from before the last midnight on) ends with every height, unless a node
+// crashed inside a journaling step (see chain_props.cpp: then safety only).
 void check_chains(const sim::SimConfig& config, const sim::SimResult& r);
 
 }  // namespace midnight::prop
