@@ -15,6 +15,7 @@
 #include <span>
 
 #include "common/check.hpp"
+#include "common/proposal_bytes.hpp"
 #include "common/fuzz_world.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/wire/codec.hpp"
@@ -24,12 +25,9 @@ using namespace midnight;
 
 namespace {
 
-// Offsets in the proposal message: prefix (2), then the header body (150), the signature
-// (64) and the VRF proof (80).
-constexpr std::size_t kBody = kPrefixSize;
-constexpr std::size_t kChainAt = kBody + 2, kHeightAt = kBody + 34, kPrevAt = kBody + 46, kProposerAt = kBody + 118;
-constexpr std::size_t kSignatureAt = kBody + kHeaderBodySize;
-constexpr std::size_t kProofAt = kSignatureAt + 64;
+// Offsets in the proposal message (common/proposal_bytes.hpp): prefix (2), then the
+// header body (150), the signature (64) and the VRF proof (80).
+using fuzz::kChainAt, fuzz::kHeightAt, fuzz::kPrevAt, fuzz::kProposerAt, fuzz::kProofAt;
 static_assert(kProofAt + kVrfProofSize == kProposalMessageSize);
 
 // verify_proposal_vrf, spelled out over the raw bytes: the proof at kProofAt, the
@@ -47,17 +45,6 @@ bool vrf_verifies_from_bytes(std::span<const std::uint8_t> in) {
   return ecvrf_verify(pk, pi, alpha).has_value();
 }
 
-// proposal_signing_input, spelled out over the raw bytes: tag || chain || height || round || block id.
-bool verify_from_bytes(std::span<const std::uint8_t> in) {
-  const Hash32 id = Sha256().update(tag::kBlockId).update(in.subspan(kBody, kHeaderBodySize)).finish();
-  std::array<std::uint8_t, kProposalSigningInputSize> msg{};
-  auto* out = std::copy(tag::kProposal.begin(), tag::kProposal.end(), msg.begin());
-  out = std::copy_n(in.begin() + kChainAt, 32, out);
-  out = std::copy_n(in.begin() + kHeightAt, 8 + 4, out);  // height, then round
-  std::copy(id.v.begin(), id.v.end(), out);
-  return crypto_sign_verify_detached(in.data() + kSignatureAt, msg.data(), msg.size(), in.data() + kProposerAt) == 0;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -71,10 +58,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Proposal& p = decoded.value();
   fuzz::check_reencodes(in, [&](std::span<std::uint8_t> out) { return encode_proposal(p, out); });
   const BlockId id = compute_block_id(p.header);
-  MIDNIGHT_FUZZ_CHECK(id == Sha256().update(tag::kBlockId).update(in.subspan(kBody, kHeaderBodySize)).finish(),
+  MIDNIGHT_FUZZ_CHECK(id == fuzz::block_id_from_bytes(in),
                       "the block id is not the hash of the input's header bytes");
   const bool signed_ok = verify_proposal(p);
-  MIDNIGHT_FUZZ_CHECK(signed_ok == verify_from_bytes(in),
+  MIDNIGHT_FUZZ_CHECK(signed_ok == fuzz::proposal_signature_verifies_from_bytes(in),
                       "the proposal's signature check disagrees with libsodium over the input's bytes");
   const bool proof_ok = verify_proposal_vrf(p).has_value();
   MIDNIGHT_FUZZ_CHECK(proof_ok == vrf_verifies_from_bytes(in),

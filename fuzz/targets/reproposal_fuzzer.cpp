@@ -21,6 +21,7 @@
 #include <span>
 
 #include "common/check.hpp"
+#include "common/proposal_bytes.hpp"
 #include "common/fuzz_world.hpp"
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/crypto/hash.hpp"
@@ -32,23 +33,9 @@ using namespace midnight;
 namespace {
 
 // Offsets in the re-proposal message: prefix (2), the proposal body (header 150,
-// signature 64, VRF proof 80), then the polka's certificate body.
-constexpr std::size_t kBody = kPrefixSize;
-constexpr std::size_t kChainAt = kBody + 2, kHeightAt = kBody + 34, kProposerAt = kBody + 118;
-constexpr std::size_t kSignatureAt = kBody + kHeaderBodySize;
-constexpr std::size_t kPolkaAt = kBody + kProposalBodySize;
+// signature 64, VRF proof 80; common/proposal_bytes.hpp), then the polka's certificate body.
+constexpr std::size_t kPolkaAt = fuzz::kBody + kProposalBodySize;
 static_assert(kPolkaAt == kProposalMessageSize);
-
-// proposal_signing_input, spelled out over the raw bytes: tag || chain || height || round || block id.
-bool proposal_verifies_from_bytes(std::span<const std::uint8_t> in) {
-  const Hash32 id = Sha256().update(tag::kBlockId).update(in.subspan(kBody, kHeaderBodySize)).finish();
-  std::array<std::uint8_t, kProposalSigningInputSize> msg{};
-  auto* out = std::copy(tag::kProposal.begin(), tag::kProposal.end(), msg.begin());
-  out = std::copy_n(in.begin() + kChainAt, 32, out);
-  out = std::copy_n(in.begin() + kHeightAt, 8 + 4, out);  // height, then round
-  std::copy(id.v.begin(), id.v.end(), out);
-  return crypto_sign_verify_detached(in.data() + kSignatureAt, msg.data(), msg.size(), in.data() + kProposerAt) == 0;
-}
 
 }  // namespace
 
@@ -66,10 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   fuzz::check_reencodes(in, [&](std::span<std::uint8_t> out) { return encode_reproposal(rp, out); });
   const BlockId id = compute_block_id(rp.proposal.header);
-  MIDNIGHT_FUZZ_CHECK(id == Sha256().update(tag::kBlockId).update(in.subspan(kBody, kHeaderBodySize)).finish(),
+  MIDNIGHT_FUZZ_CHECK(id == fuzz::block_id_from_bytes(in),
                       "the block id is not the hash of the input's header bytes");
   const bool signed_ok = verify_proposal(rp.proposal);
-  MIDNIGHT_FUZZ_CHECK(signed_ok == proposal_verifies_from_bytes(in),
+  MIDNIGHT_FUZZ_CHECK(signed_ok == fuzz::proposal_signature_verifies_from_bytes(in),
                       "the re-proposal's signature check disagrees with libsodium over the input's bytes");
   const fuzz::FuzzWorld& w = fuzz::fuzz_world();
   const auto polka = verify_polka(rp.polka, w.membership, w.chain);
