@@ -140,7 +140,6 @@ void NodeHost::begin_height(std::uint64_t now_ms) {
   begun_ = true;
   started_ = false;
   journaled_lock_ = {};
-  requested_ = false;
   start_rounds(now_ms);
 }
 
@@ -240,9 +239,8 @@ const HostOutput& NodeHost::handle_timer(std::uint64_t now_ms, const HostTimer& 
 // per height, so that a node hearing of a height it lacks does not flood its peers.
 void NodeHost::request_commit(std::uint64_t now_ms, std::uint64_t height, bool behind) {
   const std::uint64_t interval = round_ms(config_.node.timing, 0);
-  if (requested_ && last_request_height_ == height && now_ms < last_request_ms_ + interval) return;
+  if (last_request_height_ == height && now_ms < last_request_ms_ + interval) return;
   if (behind) set_timer(HostTimer{.kind = HostTimerKind::ask_again, .height = height}, now_ms + interval);
-  requested_ = true;
   last_request_ms_ = now_ms;
   last_request_height_ = height;
   CommitRequest request;

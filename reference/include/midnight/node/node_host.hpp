@@ -171,8 +171,7 @@ class NodeHost {
   std::vector<BlockId> decided_ids_;       // their block ids
   std::vector<AnswerBudget> budgets_;      // per member
   std::uint64_t last_request_ms_ = 0;
-  std::uint64_t last_request_height_ = 0;
-  bool requested_ = false;
+  std::optional<std::uint64_t> last_request_height_;  // none yet
   // Decode targets (large): reserved once.
   std::unique_ptr<CommitView> commit_;
   std::unique_ptr<Reproposal> reproposal_;
