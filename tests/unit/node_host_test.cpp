@@ -9,6 +9,7 @@
 
 #include "midnight/consensus/selection.hpp"
 #include "midnight/crypto/hash.hpp"
+#include "midnight/node/node_disk.hpp"
 #include "midnight/node/node_host.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/encode_vector.hpp"
@@ -49,8 +50,7 @@ class HostCluster {
       c.mempool = views_;
       configs_.push_back(c);
       hosts_.push_back(std::make_unique<NodeHost>(c));
-      journals_.emplace_back();
-      stores_.emplace_back();
+      disks_.emplace_back();
       up_.push_back(true);
     }
   }
@@ -59,19 +59,15 @@ class HostCluster {
   std::size_t member_of(std::size_t i) const { return hosts_[i]->member_index(); }
   const Membership& membership() const { return *membership_; }
   const ChainId& chain() const { return chain_; }
-  std::vector<std::uint8_t>& journal(std::size_t i) { return journals_[i]; }
-  std::vector<MessageBytes>& store(std::size_t i) { return stores_[i]; }
+  std::vector<std::uint8_t>& journal(std::size_t i) { return disks_[i].journal; }
+  std::vector<MessageBytes>& store(std::size_t i) { return disks_[i].block_store; }
   std::uint64_t now() const { return now_; }
   std::size_t sent_by(std::size_t i) const { return sent_[i]; }
 
   // Carries out one output as the host contract says: store, reset, append, then act.
   void apply(std::size_t i, const HostOutput& out) {
-    for (const StoredCommit& d : out.decided) {
-      stores_[i].push_back(d.commit);
-      decided_.push_back({i, d.height});
-    }
-    if (out.journal_reset) journals_[i].clear();
-    journals_[i].insert(journals_[i].end(), out.journal_append.begin(), out.journal_append.end());
+    (void)disks_[i].store(out);
+    for (const StoredCommit& d : out.decided) decided_.push_back({i, d.height});
     for (const HostAction& a : out.actions) {
       switch (a.kind) {
         case HostActionKind::broadcast:
@@ -124,7 +120,7 @@ class HostCluster {
   }
   result<JournalReplay> restart(std::size_t i) {
     hosts_[i] = std::make_unique<NodeHost>(configs_[i]);
-    auto r = hosts_[i]->restore(stores_[i], journals_[i]);
+    auto r = disks_[i].restore_into(*hosts_[i]);
     up_[i] = true;
     if (r) start(i);
     return r;
@@ -146,8 +142,7 @@ class HostCluster {
   std::vector<TxBytes> views_;
   std::vector<HostConfig> configs_;
   std::vector<std::unique_ptr<NodeHost>> hosts_;
-  std::vector<std::vector<std::uint8_t>> journals_;
-  std::vector<std::vector<MessageBytes>> stores_;
+  std::vector<NodeDisk> disks_;
   std::vector<bool> up_;
   std::vector<std::pair<std::size_t, MessageBytes>> queue_;
   std::vector<Timer> timers_;
@@ -205,6 +200,31 @@ TEST(NodeHost, ADecidingStepStoresTheCommitAndResetsTheJournalBeforeReleasing) {
     return a.kind == HostActionKind::set_timer && a.timer.kind == HostTimerKind::height_start && a.at_ms == kDay;
   });
   EXPECT_TRUE(waits_for_midnight) << "height 2 begins at its midnight";
+}
+
+// A chain with a last height: once it is decided, a restarted host has no height to begin
+// (it would otherwise start height last + 1) and only answers.
+TEST(NodeHost, ARestartAfterTheLastHeightBeginsNothingAndStillAnswers) {
+  HostCluster c(4, 1);
+  c.start_all();
+  c.run_until(60'000);
+  for (std::size_t i = 0; i < 4; ++i) ASSERT_EQ(c.store(i).size(), 1U) << "host " << i;
+  ASSERT_TRUE(c.restart(2).has_value());
+  EXPECT_TRUE(c.host(2).past_last_height());
+  EXPECT_EQ(c.host(2).decided_height(), 1U);
+  EXPECT_TRUE(c.journal(2).empty()) << "the decided height's journal is dropped";
+  const HostOutput& again = c.host(2).handle_start(c.now());
+  EXPECT_FALSE(again.error);
+  EXPECT_TRUE(again.actions.empty()) << "no round of height 2 starts, no timer is set";
+  CommitRequest r;
+  r.chain_id = c.chain();
+  r.height = 1;
+  r.requester = keys_of(0).public_key;
+  const auto request = encode_to_vector(sign_commit_request(r, keys_of(0).secret_key)).value();
+  const HostOutput& answer = c.host(2).handle_message(c.now(), request);
+  ASSERT_EQ(answer.actions.size(), 1U);
+  EXPECT_EQ(answer.actions[0].kind, HostActionKind::send);
+  EXPECT_EQ(*answer.actions[0].bytes, *c.store(2)[0]) << "its stored commit";
 }
 
 TEST(NodeHost, ANodeDownForDaysCatchesUpByCommitRequestsAndVotesInTheCurrentHeight) {

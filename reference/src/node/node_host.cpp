@@ -51,6 +51,10 @@ NodeHost::NodeHost(const HostConfig& config)
       commit_(std::make_unique<CommitView>()),
       reproposal_(std::make_unique<Reproposal>()) {}
 
+bool NodeHost::past_last_height() const {
+  return config_.schedule.last_height != 0 && height_ > config_.schedule.last_height;
+}
+
 const MessageBytes* NodeHost::commit_of(std::uint64_t height) const {
   if (height < config_.schedule.first_height || height >= height_) return nullptr;
   return &block_store_[height - config_.schedule.first_height];
@@ -96,6 +100,9 @@ result<JournalReplay> NodeHost::restore(std::span<const MessageBytes> block_stor
     tip_id_ = d->block_id;
     ++height_;
   }
+  // The chain's last height is decided: there is no height to vote in, and what the
+  // journal holds is of decided heights (it is dropped).
+  if (past_last_height()) return JournalReplay{};
   machine_->begin_height({height_, tip_id_, config_.schedule.midnight_ms(height_), config_.mempool});
   begun_ = true;
   auto replay = replay_journal(*machine_, journal);
@@ -111,6 +118,7 @@ result<JournalReplay> NodeHost::restore(std::span<const MessageBytes> block_stor
 
 const HostOutput& NodeHost::handle_start(std::uint64_t now_ms) {
   reset_output("start");
+  if (past_last_height()) return out_;
   if (!begun_) {
     machine_->begin_height({height_, tip_id_, config_.schedule.midnight_ms(height_), config_.mempool});
     begun_ = true;
@@ -164,7 +172,7 @@ void NodeHost::on_decided(std::uint64_t now_ms, bool adopted) {
   out_.journal_reset = true;
   out_.journal_append.clear();
   journaled_lock_ = {};
-  if (config_.schedule.last_height != 0 && height_ > config_.schedule.last_height) return;
+  if (past_last_height()) return;
   begin_height(now_ms);
 }
 

@@ -10,6 +10,7 @@
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/crypto/hash.hpp"
+#include "midnight/node/node_disk.hpp"
 #include "midnight/node/node_host.hpp"
 #include "midnight/sim/byzantine.hpp"
 #include "midnight/sim/encoding.hpp"
@@ -43,8 +44,7 @@ struct HonestNode {
   bool refused = false;        // its journal did not replay: it stays down for good
   std::uint32_t epoch = 0;     // incarnation; timers of an earlier one are dead
   std::optional<CrashPoint> armed;  // a crash that falls inside the next journaling step
-  std::vector<std::uint8_t> journal;  // durable bytes (spec/journal.md)
-  std::vector<MessageBytes> block_store;  // its decided commits, height after height
+  NodeDisk disk;  // its block store and journal
 };
 
 class Simulator {
@@ -187,8 +187,8 @@ void Simulator::go_down(HonestNode& h) {
 void Simulator::restart(HonestNode& h) {
   if (h.up || h.refused) return;
   h.host = std::make_unique<NodeHost>(h.config);
-  if (config_.negative_control == NegativeControl::restart_without_journal) h.journal.clear();
-  const auto replay = h.host->restore(h.block_store, h.journal);
+  if (config_.negative_control == NegativeControl::restart_without_journal) h.disk.journal.clear();
+  const auto replay = h.disk.restore_into(*h.host);
   if (!replay) {
     h.refused = true;
     ++result_.journal_refusals;
@@ -196,7 +196,6 @@ void Simulator::restart(HonestNode& h) {
                              replay.error().message()];
     return;
   }
-  h.journal.resize(replay.value().intact_bytes);
   if (replay.value().torn_bytes > 0) ++result_.torn_frames_dropped;
   h.up = true;
   ++result_.restarts;
@@ -224,25 +223,13 @@ void Simulator::execute(HonestNode& h, const HostOutput& out) {
     ++result_.handler_errors[std::string(out.handler) + ": " + out.error.category().name() + ": " +
                              out.error.message()];
   }
-  for (const StoredCommit& d : out.decided) {
-    // Final once stored, whatever happens to the rest of the step: a crash below still
-    // finds it in the block store at restart.
-    h.block_store.push_back(d.commit);
-    record_finalize(h, d);
-  }
-  if (out.journal_reset) h.journal.clear();
-  if (!out.journal_append.empty()) {
-    const std::size_t before = h.journal.size();
-    h.journal.insert(h.journal.end(), out.journal_append.begin(), out.journal_append.end());
-    if (h.armed) {
-      if (*h.armed == CrashPoint::torn_append) {
-        // The host flushes frame by frame (spec/journal.md §4.1), so what reached the disk
-        // is the frames flushed before the crash and part of the one being written: a prefix.
-        h.journal.resize(before + static_cast<std::size_t>(rng_.below(out.journal_append.size())));
-      }
-      go_down(h);
-      return;
-    }
+  const std::size_t appended = h.disk.store(out);
+  for (const StoredCommit& d : out.decided) record_finalize(h, d);
+  if (appended > 0 && h.armed) {
+    // The host flushes frame by frame (spec/journal.md 4.1): a torn append keeps a prefix.
+    if (*h.armed == CrashPoint::torn_append) h.disk.tear_last_append(appended, rng_.below(appended));
+    go_down(h);
+    return;
   }
   for (const HostAction& a : out.actions) {
     switch (a.kind) {

@@ -136,6 +136,8 @@ class NodeHost {
   std::size_t member_index() const { return machine_->member_index(); }
   // The commit this host stored for `height` (its own block store's copy), if any.
   const MessageBytes* commit_of(std::uint64_t height) const;
+  // Every height of a chain with a last height is decided: the host only answers.
+  bool past_last_height() const;
 
  private:
   struct AnswerBudget {
