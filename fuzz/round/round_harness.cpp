@@ -17,7 +17,8 @@
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
 #include "midnight/crypto/hash.hpp"
-#include "midnight/node/journal_step.hpp"
+#include "midnight/node/node_disk.hpp"
+#include "midnight/node/node_host.hpp"
 #include "midnight/sim/encoding.hpp"
 #include "midnight/sim/rng.hpp"
 #include "midnight/sim/vote_monitor.hpp"
@@ -36,12 +37,10 @@ constexpr std::size_t kMaxPendingTimers = 16;   // per node; the oldest is forgo
 constexpr std::size_t kMaxHistory = 64;         // messages the adversary can replay (the latest)
 constexpr std::size_t kMaxSeenProposals = 32;   // proposal ids the adversary can name
 constexpr std::size_t kMaxDeliverAll = 64;      // deliveries of one deliver_all
-// Every delivery or timer is a machine step with Ed25519 work; a run stops after this many.
+// Every delivery or timer is a host step with Ed25519 work; a run stops after this many.
 constexpr std::size_t kMaxHandlerCalls = 768;
-// One handler call in this many is checked against a full copy of the machine (see checked_call).
+// One host call in this many is checked against a full copy of the machine (see checked_call).
 constexpr std::size_t kFullCheckEvery = 16;
-// One re-initialisation of a pooled machine in this many is checked against its template (see fresh_machine).
-constexpr std::size_t kReinitCheckEvery = 16;
 // The Byzantine member's remembered vote signatures (see byz_signed_vote): at most this
 // many, and one reuse in this many is checked against a fresh signature.
 constexpr std::size_t kMaxRememberedSignatures = 1U << 14;
@@ -49,20 +48,11 @@ constexpr std::size_t kSignatureCheckEvery = 16;
 
 constexpr std::size_t kMempoolSize = 3;
 constexpr std::uint64_t kReward = 1000;
-
-using MessagePtr = std::shared_ptr<const std::vector<std::uint8_t>>;
+// The height's midnight on every node's clock. Above 0, so that a node can be up before
+// it (a late start: the host waits for midnight with a height_start timer).
+constexpr std::uint64_t kMidnightMs = 86'400'000;
 
 // ---- the fixed facts of each preset, built once ----------------------------------
-//
-// A RoundMachine is about 1.2 MB, plus a 1.1 MB reserve made by its constructor. Built
-// fresh for every node of every run (and every restart), the machines cost more than the
-// protocol work: the kernel faults in and zeroes new pages each time. So every machine a
-// run can need is built once per process, as a template (a machine constructed with that
-// node's NodeConfig, never stepped), and a run's machines are a few pooled machines that
-// are copy-assigned from their template (fresh_machine): the same state as a freshly
-// constructed one (RoundMachine's copy takes every field, and fresh_machine samples
-// operator== against the template), written over memory that is already mapped. What a
-// template's config points to (membership, policy) is built once too and never moves.
 
 // The selection policies by the options bits (round_script.hpp): stateless, built once.
 // Index 0 lowest-hash (A), 1 first-to-quorum (C), 2 vrf (B).
@@ -79,8 +69,6 @@ struct PresetWorld {
   sim::World world;
   Hash32 honest_root;  // the Merkle root every honest node builds: a Byzantine "honest" proposal uses it
   RoundTiming timing;
-  // [policy][node] for the honest nodes: what a machine of that node is when constructed.
-  std::array<std::array<std::unique_ptr<const RoundMachine>, kMaxNodes>, kPolicyCount> templates{};
 };
 
 std::unique_ptr<const PresetWorld> build_preset_world(std::size_t preset, sim::NegativeControl control) {
@@ -103,18 +91,6 @@ std::unique_ptr<const PresetWorld> build_preset_world(std::size_t preset, sim::N
   for (const auto& tx : out->world.mempool) views.emplace_back(tx);
   out->honest_root =
       build_block_content(out->world.chain, sim::kSimHeight, out->world.membership, kReward, views).merkle_root;
-  for (std::size_t pol = 0; pol < kPolicyCount; ++pol) {
-    for (std::size_t i = 0; i + 1 < p.nodes; ++i) {  // the last node is the Byzantine one
-      NodeConfig c;
-      c.chain_id = out->world.chain;
-      c.membership = &out->world.membership;  // *out never moves
-      c.policy = &policy(pol);
-      c.keys = out->world.keys[i];
-      c.timing = out->timing;
-      c.reward_per_height = kReward;
-      out->templates[pol][i] = std::make_unique<const RoundMachine>(c);
-    }
-  }
   return out;
 }
 
@@ -127,26 +103,8 @@ const PresetWorld& preset_world(std::size_t preset, sim::NegativeControl control
   return *worlds[slot];
 }
 
-// Node `node`'s machine, equal to `templ`: the pooled machine of that node index,
-// copy-assigned. Its previous contents (the previous run's machine of that index, or this
-// node's own before a restart) are gone: a run has one live machine per node index.
-RoundMachine& fresh_machine(std::size_t node, const RoundMachine& templ) {
-  static std::array<std::unique_ptr<RoundMachine>, kMaxNodes> pool{};
-  // Process-wide, so the sample moves over nodes and presets from run to run; it only
-  // picks which re-initialisations are also compared in full, never what a run does.
-  static std::size_t reinits = 0;
-  auto& slot = pool[node];
-  if (slot) {
-    *slot = templ;
-  } else {
-    slot = std::make_unique<RoundMachine>(templ);
-  }
-  if (reinits++ % kReinitCheckEvery == 0)
-    MIDNIGHT_FUZZ_CHECK(*slot == templ, "harness: a re-initialised pooled machine differs from its template");
-  return *slot;
-}
-
-// The sampled full copy of checked_call: one per process, copy-assigned each sample.
+// The sampled full copy of checked_call: one per process, copy-assigned each sample (a
+// machine is about 355 KB; a fresh one per sample would cost more than the run's work).
 RoundMachine& snapshot_of(const RoundMachine& m) {
   static std::unique_ptr<RoundMachine> snapshot;
   if (snapshot) {
@@ -157,20 +115,18 @@ RoundMachine& snapshot_of(const RoundMachine& m) {
   return *snapshot;
 }
 
-// The decode target of commits (about 23 KB): one per process, cleared at the start of
-// each run, so a run sees exactly what a CommitView of its own would hold.
+// The harness's own decode targets, for what it watches go by (about 23 KB and 6 KB):
+// one per process.
 CommitView& commit_view() {
   static const auto view = std::make_unique<CommitView>();
   return *view;
 }
-
-// The decode target of re-proposals (about 6 KB), the same way.
 Reproposal& reproposal_view() {
   static const auto view = std::make_unique<Reproposal>();
   return *view;
 }
 
-// MIDNIGHT_FUZZ_VERBOSE set: a summary line per run; set to 2: also every machine step.
+// MIDNIGHT_FUZZ_VERBOSE set: a summary line per run; set to 2: also every host step.
 int verbosity() {
   static const int level = [] {
     const char* v = std::getenv("MIDNIGHT_FUZZ_VERBOSE");
@@ -179,41 +135,46 @@ int verbosity() {
   return level;
 }
 
-// ---- hosts ---------------------------------------------------------------------------
+// ---- nodes ---------------------------------------------------------------------------
 
 struct Message {
   std::uint64_t seq = 0;  // send order, so a batch of deliveries can find its messages again
   std::size_t from = 0;
   std::size_t to = 0;
-  MessagePtr bytes;
+  MessageBytes bytes;
 };
 
 struct PendingTimer {
-  TimerFired timer;
+  HostTimer timer;
   std::uint64_t at_ms = 0;
 };
 
-// One honest node and what its host keeps beside the machine. What survives a crash is
-// what a real node keeps on disk: the journal's durable bytes and its block store.
+// One honest node: its host (node/node_host.hpp), which owns the round machine, the
+// journal contract, restart and the answers to commit requests, and what survives a
+// crash, which is what a real node keeps on disk (node/node_disk.hpp). The harness adds
+// a clock: it moves to a timer's deadline when the timer fires, and never back.
 struct HonestNode {
   std::size_t node = 0;
-  const RoundMachine* templ = nullptr;  // what its machine is when (re)started, before begin_height
+  HostConfig config;
   std::vector<TxBytes> mempool;  // its own order of the shared transactions
-  RoundMachine* machine = nullptr;  // pooled (fresh_machine)
+  std::unique_ptr<NodeHost> host;
+  std::uint64_t clock_ms = 0;
   bool up = true;
   bool awaiting_start = false;  // a round start the script has to give (start_round)
   std::uint32_t start_round = 0;
   std::optional<sim::CrashPoint> armed;  // a crash inside the next journaling step
   std::uint8_t cut = 0;                  // torn_append: keep cut/256 of that step's append
   std::uint32_t crash_round = 0;
-  std::vector<std::uint8_t> journal;  // durable bytes (spec/journal.md)
-  Lock journaled_lock;
-  MessagePtr block_store;  // its finalized commit
+  NodeDisk disk;
   std::vector<PendingTimer> timers;
   std::optional<BlockId> first_finalized;  // kept across crashes: the judge of agreement
   // The block of each prevote it released (nil for a rejection) in the rounds the
   // adversary names: what a Byzantine member watching the network agrees with.
   std::array<std::optional<BlockId>, kByzRounds> released_prevote{};
+  // Commits it sent the Byzantine member, and the clock at the first: the bound on what
+  // a peer can make a host send (kCommitAnswersPerWindow per window).
+  std::size_t answers_to_byz = 0;
+  std::uint64_t first_answer_ms = 0;
 };
 
 // What a rejected call must not change, read through the public observers: cheap enough
@@ -221,8 +182,11 @@ struct HonestNode {
 // machine answers for the rounds of its window only, so the tallies and proposals are
 // those of the window's rounds, lowest first, with the window itself; of the rounds
 // before it, what is left is the held polka (the re-proposal); beyond it, the round each
-// member was seen in (the round skip's input).
+// member was seen in (the round skip's input). Of the host: its height and chain tip.
 struct Fingerprint {
+  std::uint64_t host_height = 0;
+  BlockId tip;
+  bool refused = false;
   std::uint64_t height = 0;
   std::uint32_t round = 0;
   Step step = Step::idle;
@@ -239,8 +203,12 @@ struct Fingerprint {
   friend bool operator==(const Fingerprint&, const Fingerprint&) = default;
 };
 
-Fingerprint fingerprint_of(const RoundMachine& m, std::size_t members) {
+Fingerprint fingerprint_of(const NodeHost& host, std::size_t members) {
   Fingerprint f;
+  f.host_height = host.height();
+  f.tip = host.tip_id();
+  f.refused = host.refused();
+  const RoundMachine& m = host.machine();
   f.height = m.height();
   f.round = m.round();
   f.step = m.step();
@@ -293,24 +261,22 @@ class RoundHarness {
   // Network.
   bool crosses_partition(const Message& m) const;
   std::vector<std::size_t> deliverable() const;
-  std::optional<std::uint64_t> send(std::size_t from, std::size_t to, const MessagePtr& bytes);
-  void observe(const MessagePtr& bytes);  // the monitor and the adversary see every send
-  void broadcast(std::size_t from, const MessagePtr& bytes);
+  std::optional<std::uint64_t> send(std::size_t from, std::size_t to, const MessageBytes& bytes);
+  void observe(const MessageBytes& bytes);  // the monitor and the adversary see every send
   void deliver_at(std::size_t pool_index);
   void deliver_now(const std::vector<std::uint64_t>& seqs);
-  void deliver_honest(HonestNode& h, std::span<const std::uint8_t> bytes);
 
-  // Hosting.
+  // Hosting: every event goes to the node's host, and its output is carried out here.
   template <class Call>
-  result<Actions> checked_call(HonestNode& h, Call call);
-  void execute(HonestNode& h, const result<Actions>& r);
-  bool journal_step(HonestNode& h, Actions actions);
-  void record_finalize(HonestNode& h);
+  const HostOutput& checked_call(HonestNode& h, Call call);
+  void execute(HonestNode& h, const HostOutput& out);
+  void release(HonestNode& h, const HostAction& a);
+  void record_finalize(HonestNode& h, const StoredCommit& d);
   void check_reproposal(const HonestNode& h, const Reproposal& rp) const;
+  void start(HonestNode& h);
   void fire(HonestNode& h, std::size_t timer_index);
   void go_down(HonestNode& h);
   void restart(HonestNode& h, std::uint8_t how);
-  void begin_height(HonestNode& h);
   void note_proposal(const Proposal& p);
   void note_prevote(const Vote& v);
 
@@ -322,10 +288,10 @@ class RoundHarness {
   void byz_repropose(std::uint8_t target, std::uint8_t flags, std::uint8_t choice);
   Vote byz_signed_vote(std::uint32_t round, VoteStep step, const BlockId& id, bool approve,
                        std::uint64_t height = sim::kSimHeight) const;
-  std::vector<std::uint64_t> byz_send(const std::vector<std::size_t>& to, const MessagePtr& bytes);
+  std::vector<std::uint64_t> byz_send(const std::vector<std::size_t>& to, const MessageBytes& bytes);
 
   void check_invariants();
-  void trace_step(const HonestNode& h, const result<Actions>& r) const;
+  void trace_step(const HonestNode& h, const HostOutput& out) const;
 
   const Preset& preset_;
   const PresetWorld& pw_;
@@ -333,15 +299,16 @@ class RoundHarness {
   std::size_t byz_;  // the Byzantine node's index: the last one
   std::vector<std::unique_ptr<HonestNode>> honest_;  // by node index, 0 .. byz_ - 1
   std::unique_ptr<sim::VoteMonitor> monitor_;
-  CommitView* commit_;  // decode target (large, shared by the runs: commit_view())
+  CommitView* commit_;      // decode target (large, shared by the runs: commit_view())
   Reproposal* reproposal_;  // decode target (shared by the runs: reproposal_view())
   // No timer due at or after the start of round kScriptRounds is given to a node.
   std::uint64_t round_limit_ms_ = 0;
-  std::vector<Message> in_flight_;          // in send order
+  std::uint64_t answer_window_ms_ = 0;  // NodeHost's commit-answer window
+  std::vector<Message> in_flight_;      // in send order
   std::uint64_t next_seq_ = 0;
   bool partitioned_ = false;
   std::uint32_t side_mask_ = 0;
-  std::vector<MessagePtr> history_;
+  std::vector<MessageBytes> history_;
   std::size_t history_next_ = 0;
   struct SeenProposal {
     std::uint32_t round = 0;
@@ -364,9 +331,8 @@ RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::Negati
       byz_(preset_.nodes - 1),
       commit_(&commit_view()),
       reproposal_(&reproposal_view()),
-      round_limit_ms_(round_start_ms(sim::kSimMidnightMs, pw_.timing, kScriptRounds)) {
-  *commit_ = CommitView{};
-  *reproposal_ = Reproposal{};
+      round_limit_ms_(round_start_ms(kMidnightMs, pw_.timing, kScriptRounds)),
+      answer_window_ms_(kCommitAnswerWindowRounds * round_ms(pw_.timing, 0)) {
   const std::size_t pol = (options & 2U) != 0 ? 1 : (options & 0x80U) != 0 ? 2 : 0;  // C, else B, else A
   const bool late_start = (options & 1U) != 0;
   const std::uint64_t order_seed = (options >> 2) & 0x1FU;
@@ -379,28 +345,28 @@ RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::Negati
     h->node = i;
     sim::Rng order(1000 + order_seed * kMaxNodes + i);
     h->mempool = sim::shuffled_mempool(world_, order);
-    h->templ = pw_.templates[pol][i].get();
-    h->machine = &fresh_machine(i, *h->templ);
+    HostConfig& c = h->config;
+    c.node.chain_id = world_.chain;
+    c.node.membership = &world_.membership;  // the preset's world never moves
+    c.node.policy = &policy(pol);
+    c.node.keys = world_.keys[i];
+    c.node.timing = pw_.timing;
+    c.node.reward_per_height = kReward;
+    c.schedule.genesis_id = world_.prev_id;
+    c.schedule.first_height = sim::kSimHeight;
+    c.schedule.first_midnight_ms = kMidnightMs;
+    c.schedule.last_height = sim::kSimHeight;  // a script plays one height
+    c.mempool = h->mempool;                    // *h never moves
+    h->host = std::make_unique<NodeHost>(c);
     honest_.push_back(std::move(h));
   }
-  // Midnight: every node begins the height and, unless the script starts them late, round 0.
+  // Every node starts: at midnight, or, with a late start, just before it; it then takes
+  // messages, and its rounds begin when its height_start timer fires or the script says.
   for (auto& h : honest_) {
-    begin_height(*h);
-    if (late_start) {
-      h->awaiting_start = true;
-    } else {
-      execute(*h, checked_call(*h, [](RoundMachine& m) { return m.on_round_start({sim::kSimHeight, 0}); }));
-    }
+    h->clock_ms = late_start ? kMidnightMs - 1 : kMidnightMs;
+    h->awaiting_start = late_start;
+    start(*h);
   }
-}
-
-void RoundHarness::begin_height(HonestNode& h) {
-  HeightStart hs;
-  hs.height = sim::kSimHeight;
-  hs.prev_id = world_.prev_id;
-  hs.midnight_ms = sim::kSimMidnightMs;
-  hs.mempool = h.mempool;
-  h.machine->begin_height(hs);
 }
 
 std::vector<std::size_t> RoundHarness::targets(std::uint8_t pick) const {
@@ -427,7 +393,7 @@ std::vector<std::size_t> RoundHarness::deliverable() const {
   return out;
 }
 
-void RoundHarness::observe(const MessagePtr& bytes) {
+void RoundHarness::observe(const MessageBytes& bytes) {
   monitor_->on_send(*bytes);
   if (history_.size() < kMaxHistory) {
     history_.push_back(bytes);
@@ -439,7 +405,7 @@ void RoundHarness::observe(const MessagePtr& bytes) {
 
 // The Byzantine node never receives: it is omniscient (observe() shows it every send),
 // which is at least as strong as any message it could be sent.
-std::optional<std::uint64_t> RoundHarness::send(std::size_t from, std::size_t to, const MessagePtr& bytes) {
+std::optional<std::uint64_t> RoundHarness::send(std::size_t from, std::size_t to, const MessageBytes& bytes) {
   if (to == from || to == byz_) return std::nullopt;
   if (in_flight_.size() >= kMaxInFlight) {
     ++lost_;
@@ -447,11 +413,6 @@ std::optional<std::uint64_t> RoundHarness::send(std::size_t from, std::size_t to
   }
   in_flight_.push_back(Message{next_seq_, from, to, bytes});
   return next_seq_++;
-}
-
-void RoundHarness::broadcast(std::size_t from, const MessagePtr& bytes) {
-  observe(bytes);
-  for (std::size_t to = 0; to < preset_.nodes; ++to) send(from, to, bytes);
 }
 
 void RoundHarness::deliver_at(std::size_t pool_index) {
@@ -463,7 +424,7 @@ void RoundHarness::deliver_at(std::size_t pool_index) {
     return;
   }
   ++delivered_;
-  deliver_honest(h, *m.bytes);
+  execute(h, checked_call(h, [&](NodeHost& host) -> const HostOutput& { return host.handle_message(h.clock_ms, *m.bytes); }));
 }
 
 // Delivers the messages with these sequence numbers that are still in flight and not cut
@@ -477,147 +438,117 @@ void RoundHarness::deliver_now(const std::vector<std::uint64_t>& seqs) {
   }
 }
 
-void RoundHarness::deliver_honest(HonestNode& h, std::span<const std::uint8_t> bytes) {
-  const auto type = peek_message_type(bytes);
-  if (!type) return;
-  switch (type.value()) {
-    case MessageType::proposal: {
-      const auto p = decode_proposal(bytes);
-      if (!p) return;
-      execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_proposal(p.value()); }));
-      return;
-    }
-    case MessageType::vote: {
-      const auto v = decode_vote(bytes);
-      if (!v) return;
-      execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_vote(v.value()); }));
-      return;
-    }
-    case MessageType::commit: {
-      if (!decode_commit(bytes, *commit_)) return;
-      execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_commit(*commit_); }));
-      return;
-    }
-    case MessageType::reproposal: {
-      if (!decode_reproposal(bytes, *reproposal_)) return;
-      execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_reproposal(*reproposal_); }));
-      return;
-    }
-    case MessageType::commit_request:  // not taken by the machine yet (a node of this height has no use for it)
-    default:
-      return;  // a well-formed message of a type no node sends: as good as garbage
-  }
-}
-
 // ---- hosting -------------------------------------------------------------------------
 
-// Every handler call goes through here. A call that returns an error must leave the
-// machine unchanged (round_machine.hpp). The observable fingerprint is compared around
-// every call; a full copy and RoundMachine::operator== (about 1.2 MB each way) only
-// around one call in kFullCheckEvery, chosen by call count so it is the same in every
-// run of the same bytes: comparing every call would cost more than the Ed25519 work that
-// dominates a run, and over a fuzzing session the sample reaches every kind of rejection.
+// Every host call goes through here. A call whose output carries an error must have
+// changed nothing and must ask for nothing (node_host.hpp). The observable fingerprint
+// is compared around every call; a full copy of the machine and RoundMachine::operator==
+// only around one call in kFullCheckEvery, chosen by call count so it is the same in
+// every run of the same bytes: comparing every call would cost more than the Ed25519
+// work that dominates a run, and over a fuzzing session the sample reaches every kind of
+// rejection.
 template <class Call>
-result<Actions> RoundHarness::checked_call(HonestNode& h, Call call) {
+const HostOutput& RoundHarness::checked_call(HonestNode& h, Call call) {
   ++handler_calls_;
   const bool full = handler_calls_ % kFullCheckEvery == 0;
-  // Reused across samples and runs: a 1.2 MB allocation per sample would cost more than the run.
-  const RoundMachine* const snapshot = full ? &snapshot_of(*h.machine) : nullptr;
+  const RoundMachine* const snapshot = full ? &snapshot_of(h.host->machine()) : nullptr;
   const std::size_t members = world_.membership.size();
-  const Fingerprint before = fingerprint_of(*h.machine, members);
-  result<Actions> r = call(*h.machine);
-  if (!r) {
+  const Fingerprint before = fingerprint_of(*h.host, members);
+  const HostOutput& out = call(*h.host);
+  if (out.error) {
     ++handler_errors_;
-    MIDNIGHT_FUZZ_CHECK(!r.error().message().empty(), "errors: a rejection without a readable message");
-    MIDNIGHT_FUZZ_CHECK(fingerprint_of(*h.machine, members) == before,
-                        "errors: a handler that returned an error changed the machine's observable state");
+    MIDNIGHT_FUZZ_CHECK(!out.error.message().empty() && out.handler[0] != '\0',
+                        "errors: a rejection without a readable message or the handler that made it");
+    MIDNIGHT_FUZZ_CHECK(out.decided.empty() && !out.journal_reset && out.journal_append.empty() && out.actions.empty(),
+                        "errors: a rejected event still asked for something to be stored or done");
+    MIDNIGHT_FUZZ_CHECK(fingerprint_of(*h.host, members) == before,
+                        "errors: a host call that returned an error changed the host's observable state");
     if (full) {
       ++full_checks_;
-      MIDNIGHT_FUZZ_CHECK(*snapshot == *h.machine, "errors: a handler that returned an error changed the machine");
+      MIDNIGHT_FUZZ_CHECK(*snapshot == h.host->machine(), "errors: a host call that returned an error changed the machine");
     }
   }
-  return r;
+  return out;
 }
 
-// The host's half of the journal contract, as the simulator keeps it: the step's records
-// are durable before any of its actions leaves the node. A crash armed for this step
-// falls inside the append (a prefix reaches the disk) or just after it; either way
-// nothing is released. Returns whether the actions may be released.
-bool RoundHarness::journal_step(HonestNode& h, Actions actions) {
-  const std::size_t before = h.journal.size();
-  const std::size_t appended = append_step_frames(*h.machine, actions, h.journaled_lock, h.journal);
-  if (appended == 0) return true;  // nothing to make durable (an armed crash waits for a step that has)
-  if (!h.armed) return true;
-  if (*h.armed == sim::CrashPoint::torn_append) {
-    h.journal.resize(before + appended * h.cut / 256);  // any prefix, cut inside a frame or between frames
-  }
-  go_down(h);
-  return false;
-}
-
-void RoundHarness::execute(HonestNode& h, const result<Actions>& r) {
-  if (verbosity() > 1) trace_step(h, r);
-  if (r && journal_step(h, r.value())) {
-    // The span points into the machine's buffer; nothing below calls back into the machine.
-    for (const Action& a : r.value()) {
-      switch (a.kind) {
-        case ActionKind::broadcast_proposal: {
-          note_proposal(a.proposal);
-          broadcast(h.node, std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(a.proposal)));
-          break;
-        }
-        case ActionKind::broadcast_vote: {
-          // A re-proposal carries its polka in one message: a node sends only its own votes.
-          MIDNIGHT_FUZZ_CHECK(a.vote.voter == h.machine->public_key(), "host: a node broadcast a vote it did not sign");
-          if (a.vote.step == VoteStep::prevote && a.vote.round < kByzRounds)
-            h.released_prevote[a.vote.round] = a.vote.block_id;
-          note_prevote(a.vote);
-          broadcast(h.node, std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(a.vote)));
-          break;
-        }
-        case ActionKind::broadcast_reproposal: {
-          const Reproposal* rp = h.machine->reproposal();
-          MIDNIGHT_FUZZ_CHECK(rp != nullptr, "host: broadcast_reproposal without a held polka");
-          check_reproposal(h, *rp);
-          note_proposal(rp->proposal);
-          broadcast(h.node, std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(*rp)));
-          break;
-        }
-        case ActionKind::set_timer:
-          if (a.at_ms >= round_limit_ms_) break;  // the script's last round has no end (kScriptRounds)
-          if (h.timers.size() >= kMaxPendingTimers) h.timers.erase(h.timers.begin());
-          h.timers.push_back(PendingTimer{a.timer, a.at_ms});
-          break;
-        case ActionKind::finalize:
-          record_finalize(h);
-          break;
-        case ActionKind::send_commit: {
-          const auto d = h.machine->decision();
-          MIDNIGHT_FUZZ_CHECK(d.has_value() && a.member < world_.node_of_member.size(),
-                              "host: send_commit without a decision or to no member");
-          const auto bytes = std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(*d));
-          observe(bytes);
-          send(h.node, world_.node_of_member[a.member], bytes);
-          break;
-        }
-      }
-    }
+// The host's output carried out in the order node_host.hpp states: the block store and
+// the journal first, then the actions. A crash armed for this step falls inside the
+// journal append (a prefix reaches the disk) or just after it; either way nothing of
+// the step is released.
+void RoundHarness::execute(HonestNode& h, const HostOutput& out) {
+  if (verbosity() > 1) trace_step(h, out);
+  const std::size_t appended = h.disk.store(out);
+  for (const StoredCommit& d : out.decided) record_finalize(h, d);
+  if (appended > 0 && h.armed) {
+    if (*h.armed == sim::CrashPoint::torn_append) h.disk.tear_last_append(appended, appended * h.cut / 256);
+    go_down(h);
+  } else {
+    for (const HostAction& a : out.actions) release(h, a);
   }
   check_invariants();
 }
 
-void RoundHarness::record_finalize(HonestNode& h) {
-  const auto d = h.machine->decision();
-  MIDNIGHT_FUZZ_CHECK(d.has_value() && d->certificate != nullptr, "agreement: finalize without a decision");
-  const Certificate& cert = *d->certificate;
+void RoundHarness::release(HonestNode& h, const HostAction& a) {
+  switch (a.kind) {
+    case HostActionKind::broadcast: {
+      const auto type = peek_message_type(*a.bytes);
+      MIDNIGHT_FUZZ_CHECK(type.has_value(), "host: a node broadcast bytes that are not a message");
+      // What the adversary learns from it: the proposals and approving prevotes sent.
+      if (type.value() == MessageType::vote) {
+        // A re-proposal carries its polka in one message: a node sends only its own votes.
+        const auto v = decode_vote(*a.bytes);
+        MIDNIGHT_FUZZ_CHECK(v.has_value() && v.value().voter == world_.keys[h.node].public_key,
+                            "host: a node broadcast a vote it did not sign");
+        if (v.value().step == VoteStep::prevote && v.value().round < kByzRounds)
+          h.released_prevote[v.value().round] = v.value().block_id;
+        note_prevote(v.value());
+      } else if (type.value() == MessageType::proposal) {
+        const auto p = decode_proposal(*a.bytes);
+        MIDNIGHT_FUZZ_CHECK(p.has_value(), "host: a node broadcast a proposal that does not decode");
+        note_proposal(p.value());
+      } else if (type.value() == MessageType::reproposal) {
+        MIDNIGHT_FUZZ_CHECK(decode_reproposal(*a.bytes, *reproposal_).has_value(),
+                            "host: a node broadcast a re-proposal that does not decode");
+        check_reproposal(h, *reproposal_);
+        note_proposal(reproposal_->proposal);
+      }
+      observe(a.bytes);
+      for (std::size_t to = 0; to < preset_.nodes; ++to) send(h.node, to, a.bytes);
+      return;
+    }
+    case HostActionKind::send: {
+      MIDNIGHT_FUZZ_CHECK(a.member < world_.node_of_member.size(), "host: a send to no member");
+      const std::size_t to = world_.node_of_member[a.member];
+      if (to == byz_) {
+        // Whatever the Byzantine member sends (late votes, commit requests, replays), a
+        // host answers it with at most kCommitAnswersPerWindow commits per window.
+        if (h.answers_to_byz++ == 0) h.first_answer_ms = h.clock_ms;
+        const std::uint64_t windows = 1 + (h.clock_ms - h.first_answer_ms) / answer_window_ms_;
+        MIDNIGHT_FUZZ_CHECK(h.answers_to_byz <= kCommitAnswersPerWindow * windows,
+                            "bounded: a host sent one peer more commits than its answer budget allows");
+      }
+      observe(a.bytes);
+      send(h.node, to, a.bytes);
+      return;
+    }
+    case HostActionKind::set_timer:
+      if (a.at_ms >= round_limit_ms_) return;  // the script's last round has no end (kScriptRounds)
+      if (h.timers.size() >= kMaxPendingTimers) h.timers.erase(h.timers.begin());
+      h.timers.push_back(PendingTimer{a.timer, a.at_ms});
+      return;
+  }
+}
+
+void RoundHarness::record_finalize(HonestNode& h, const StoredCommit& d) {
+  MIDNIGHT_FUZZ_CHECK(d.height == sim::kSimHeight && d.commit && decode_commit(*d.commit, *commit_).has_value(),
+                      "agreement: a decision of no height this script plays, or without a commit that decodes");
+  const Certificate& cert = commit_->certificate;
   const auto weight = verify_certificate(cert, world_.membership, world_.chain);
-  MIDNIGHT_FUZZ_CHECK(weight.has_value() && cert.block_id == d->block_id && cert.height == d->height &&
-                          cert.round == d->round && compute_block_id(d->header) == d->block_id,
+  MIDNIGHT_FUZZ_CHECK(weight.has_value() && cert.height == d.height &&
+                          compute_block_id(commit_->block.header) == cert.block_id,
                       "certificate: a decision whose certificate is not a valid quorum for its block");
-  if (!h.first_finalized) h.first_finalized = d->block_id;
-  MIDNIGHT_FUZZ_CHECK(*h.first_finalized == d->block_id, "agreement: a node finalized a second, different block");
-  h.block_store = std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(*d));
-  broadcast(h.node, h.block_store);
+  if (!h.first_finalized) h.first_finalized = cert.block_id;
+  MIDNIGHT_FUZZ_CHECK(*h.first_finalized == cert.block_id, "agreement: a node finalized a second, different block");
 }
 
 // What an honest node re-proposes (rule "re-propose"): the signed proposal of a block with
@@ -629,14 +560,20 @@ void RoundHarness::check_reproposal(const HonestNode& h, const Reproposal& rp) c
   MIDNIGHT_FUZZ_CHECK(weight.has_value() && verify_proposal(rp.proposal) &&
                           rp.polka.block_id == compute_block_id(rp.proposal.header) &&
                           rp.polka.height == sim::kSimHeight && rp.proposal.header.round <= rp.polka.round &&
-                          rp.polka.round < h.machine->round(),
+                          rp.polka.round < h.host->machine().round(),
                       "re-proposal: an honest node re-proposed what is not a polka of an earlier round for its block");
 }
 
+// The host starts the round its clock is in, or waits for midnight.
+void RoundHarness::start(HonestNode& h) {
+  execute(h, checked_call(h, [&](NodeHost& host) -> const HostOutput& { return host.handle_start(h.clock_ms); }));
+}
+
 void RoundHarness::fire(HonestNode& h, std::size_t timer_index) {
-  const TimerFired t = h.timers[timer_index].timer;
+  const PendingTimer t = h.timers[timer_index];
   h.timers.erase(h.timers.begin() + static_cast<std::ptrdiff_t>(timer_index));
-  execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_timer(t); }));
+  h.clock_ms = std::max(h.clock_ms, t.at_ms);
+  execute(h, checked_call(h, [&](NodeHost& host) -> const HostOutput& { return host.handle_timer(h.clock_ms, t.timer); }));
 }
 
 void RoundHarness::go_down(HonestNode& h) {
@@ -644,44 +581,36 @@ void RoundHarness::go_down(HonestNode& h) {
   h.armed.reset();
   h.timers.clear();  // its pending timers die with it
   h.awaiting_start = false;
-  h.crash_round = h.machine->round();
+  h.crash_round = h.host->machine().round();
   ++crashes_;
 }
 
-// A restart is a new process: a fresh machine, the height begun again, the journal
-// replayed (spec/journal.md), the finalized commit taken back from the block store, or
-// else a round at or after the one it crashed in (the clock has not gone back).
+// A restart is a new process: a fresh host given back the block store and the journal
+// (spec/journal.md), started at a round at or after the one it crashed in (its clock
+// has not gone back), at once or when the script says.
 void RoundHarness::restart(HonestNode& h, std::uint8_t how) {
   if (h.up) {
     if (!h.armed) return;
     go_down(h);  // a crash armed for a journaling step that never came falls here, between steps
   }
-  h.machine = &fresh_machine(h.node, *h.templ);
-  begin_height(h);
-  const auto replay = replay_journal(*h.machine, h.journal);
-  if (!replay) std::fprintf(stderr, "node %zu: journal replay: %s\n", h.node, replay.error().message().c_str());
-  // Only this host writes the journal, and a crash only ever cuts its last append, so a
-  // refusal here (the node would have to stay down for good) is the library's failure.
-  MIDNIGHT_FUZZ_CHECK(replay.has_value(), "journal: a journal written by the host, torn at most at its end, did not replay");
-  h.journal.resize(replay.value().intact_bytes);
-  h.journaled_lock = replay.value().lock;
+  h.host = std::make_unique<NodeHost>(h.config);
+  const auto replay = h.disk.restore_into(*h.host);
+  if (!replay) std::fprintf(stderr, "node %zu: restore: %s\n", h.node, replay.error().message().c_str());
+  // Only this host wrote the block store and the journal, and a crash only ever cuts the
+  // journal's last append, so a refusal here (the node would have to stay down for good)
+  // is the library's failure.
+  MIDNIGHT_FUZZ_CHECK(replay.has_value(),
+                      "journal: a block store and journal written by the host, torn at most at its end, did not restore");
   h.up = true;
   ++restarts_;
-  if (h.block_store) {
-    // Final before the crash: the block store gives the decision back. Nothing is sent.
-    MIDNIGHT_FUZZ_CHECK(decode_commit(*h.block_store, *commit_).has_value(), "host: the block store does not decode");
-    const auto adopted = checked_call(h, [&](RoundMachine& m) { return m.on_commit(*commit_); });
-    MIDNIGHT_FUZZ_CHECK(adopted.has_value(), "agreement: a restarted node rejected its own finalized commit");
-    check_invariants();
-    return;
-  }
   const std::uint32_t round = std::min<std::uint32_t>(h.crash_round + how % 3, kScriptRounds - 1);
+  h.clock_ms = std::max(h.clock_ms, round_start_ms(kMidnightMs, pw_.timing, round));
   if ((how / 3) % 2 == 1) {
     h.awaiting_start = true;
     h.start_round = round;
     return;
   }
-  execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_round_start({sim::kSimHeight, round}); }));
+  start(h);
 }
 
 void RoundHarness::note_proposal(const Proposal& p) {
@@ -697,7 +626,7 @@ void RoundHarness::note_prevote(const Vote& v) {
 
 // ---- the adversary ---------------------------------------------------------------------
 
-std::vector<std::uint64_t> RoundHarness::byz_send(const std::vector<std::size_t>& to, const MessagePtr& bytes) {
+std::vector<std::uint64_t> RoundHarness::byz_send(const std::vector<std::size_t>& to, const MessageBytes& bytes) {
   observe(bytes);
   std::vector<std::uint64_t> seqs;
   for (const std::size_t node : to)
@@ -745,7 +674,7 @@ void RoundHarness::byz_propose(std::uint8_t target, std::uint8_t flags) {
   // Any other root will do; hashing the honest one keeps it fixed.
   const Hash32 root = forged ? sha256(pw_.honest_root.span()) : pw_.honest_root;
   const BlockHeader header = make_header(world_.chain, sim::kSimHeight, round, world_.prev_id, root,
-                                         round_start_ms(sim::kSimMidnightMs, pw_.timing, round), keys.public_key);
+                                         round_start_ms(kMidnightMs, pw_.timing, round), keys.public_key);
   Proposal p = sign_proposal(header, keys.secret_key);
   note_proposal(p);
   if (bad_proof) p.vrf_proof.v[flags % VrfProof::size()] ^= 0x01;  // signed header, broken rank
@@ -790,7 +719,7 @@ void RoundHarness::byz_vote(std::uint8_t target, std::uint8_t flags, std::uint8_
 
 void RoundHarness::byz_replay(std::uint8_t target, std::uint8_t index) {
   if (history_.empty()) return;
-  const MessagePtr old = history_[index % history_.size()];
+  const MessageBytes old = history_[index % history_.size()];
   byz_send(targets(target), old);
 }
 
@@ -826,6 +755,16 @@ void RoundHarness::byz_garbage(std::uint8_t target, std::uint8_t kind_byte) {
       bytes = sim::encode_to_bytes(
           byz_signed_vote(far_round(static_cast<std::uint32_t>(kind_byte / kGarbageKinds)), VoteStep::prevote, id, true));
       break;
+    case GarbageKind::commit_request: {
+      // Valid: a decided host answers it from its block store, within the budget it
+      // keeps for this member (the judge counts the answers, see release()).
+      CommitRequest request;
+      request.chain_id = world_.chain;
+      request.height = sim::kSimHeight + (kind_byte / kGarbageKinds) % 2;  // the height, or one no one decided
+      request.requester = world_.keys[byz_].public_key;
+      bytes = sim::encode_to_bytes(sign_commit_request(request, world_.keys[byz_].secret_key));
+      break;
+    }
   }
   byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes)));
 }
@@ -871,12 +810,10 @@ void RoundHarness::byz_repropose(std::uint8_t target, std::uint8_t flags, std::u
 void RoundHarness::check_invariants() {
   const HonestNode* first = nullptr;
   for (const auto& h : honest_) {
-    if (h->up) {
-      // A running machine's decision is the one its host recorded (a finalize is always released).
-      if (const auto d = h->machine->decision()) {
-        MIDNIGHT_FUZZ_CHECK(h->first_finalized.has_value() && *h->first_finalized == d->block_id,
-                            "agreement: a node's decision is not the block it finalized first");
-      }
+    // A running host that has decided holds the block it finalized first as its tip.
+    if (h->up && h->host->decided_height() >= sim::kSimHeight) {
+      MIDNIGHT_FUZZ_CHECK(h->first_finalized.has_value() && *h->first_finalized == h->host->tip_id(),
+                          "agreement: a node's decided block is not the block it finalized first");
     }
     if (!h->first_finalized) continue;
     if (first == nullptr) {
@@ -895,39 +832,29 @@ void RoundHarness::check_invariants() {
   // at least one honest member: no honest node is ever in a round no honest node started
   // (kScriptRounds, round_script.hpp).
   for (const auto& h : honest_)
-    MIDNIGHT_FUZZ_CHECK(!h->up || h->machine->round() < kScriptRounds,
+    MIDNIGHT_FUZZ_CHECK(!h->up || h->host->machine().round() < kScriptRounds,
                         "skip: an honest node is in a round no honest node started (the Byzantine third moved it)");
   MIDNIGHT_FUZZ_CHECK(monitor_->locks_kept(), "lock kept: an honest node prevoted against its lock with no later polka");
 }
 
-void RoundHarness::trace_step(const HonestNode& h, const result<Actions>& r) const {
-  const RoundMachine& m = *h.machine;
-  std::string line = "  call " + std::to_string(handler_calls_) + " n" + std::to_string(h.node) + " r" +
-                     std::to_string(m.round()) + " step " + std::to_string(int(m.step())) + ":";
-  if (!r) {
-    line += " rejected: " + r.error().message();
-  } else {
-    for (const Action& a : r.value()) {
-      switch (a.kind) {
-        case ActionKind::broadcast_proposal:
-          line += " propose(r" + std::to_string(a.proposal.header.round) + " " +
-                  short_hex(compute_block_id(a.proposal.header)) + ")";
-          break;
-        case ActionKind::broadcast_vote:
-          line += std::string(a.vote.step == VoteStep::prevote ? " prevote(" : " precommit(") + "r" +
-                  std::to_string(a.vote.round) + " " + short_hex(a.vote.block_id) +
-                  (a.vote.approve ? "" : " reject") + ")";
-          break;
-        case ActionKind::broadcast_reproposal:
-          if (const Reproposal* rp = m.reproposal())
-            line += " repropose(r" + std::to_string(rp->proposal.header.round) + " " +
-                    short_hex(rp->polka.block_id) + " polka r" + std::to_string(rp->polka.round) + ")";
-          break;
-        case ActionKind::set_timer: line += " timer"; break;
-        case ActionKind::finalize: line += " FINALIZE(" + short_hex(m.decision()->block_id) + ")"; break;
-        case ActionKind::send_commit: line += " commit->m" + std::to_string(a.member); break;
-      }
+void RoundHarness::trace_step(const HonestNode& h, const HostOutput& out) const {
+  const RoundMachine& m = h.host->machine();
+  std::string line = "  call " + std::to_string(handler_calls_) + " n" + std::to_string(h.node) + " t" +
+                     std::to_string(h.clock_ms) + " r" + std::to_string(m.round()) + " step " +
+                     std::to_string(int(m.step())) + " " + out.handler + ":";
+  if (out.error) line += " rejected: " + out.error.message();
+  for (const StoredCommit& d : out.decided) line += " DECIDED(h" + std::to_string(d.height) + ")";
+  if (out.journal_reset) line += " journal-reset";
+  if (!out.journal_append.empty()) line += " journal+" + std::to_string(out.journal_append.size());
+  for (const HostAction& a : out.actions) {
+    if (a.kind == HostActionKind::set_timer) {
+      line += " timer@" + std::to_string(a.at_ms);
+      continue;
     }
+    const auto type = peek_message_type(*a.bytes);
+    const std::string what = type ? std::to_string(int(type.value())) : "?";
+    line += a.kind == HostActionKind::broadcast ? " broadcast(type " + what + ")"
+                                                : " send(type " + what + " to m" + std::to_string(a.member) + ")";
   }
   std::fprintf(stderr, "%s%s\n", line.c_str(), h.up ? "" : " [crashed]");
 }
@@ -983,9 +910,10 @@ void RoundHarness::run(ScriptReader& in) {
           while (h->up && !h->timers.empty() && budget_left()) {
             const auto earliest =
                 std::min_element(h->timers.begin(), h->timers.end(), [](const auto& a, const auto& b) {
-                  return std::pair(a.at_ms, a.timer.kind) < std::pair(b.at_ms, b.timer.kind);
+                  return std::pair(a.at_ms, a.timer.round_timer.kind) < std::pair(b.at_ms, b.timer.round_timer.kind);
                 });
-            const bool left_behind = earliest->timer.round < h->machine->round();
+            const bool left_behind = earliest->timer.kind == HostTimerKind::round &&
+                                     earliest->timer.round_timer.round < h->host->machine().round();
             fire(*h, static_cast<std::size_t>(earliest - h->timers.begin()));
             if (!left_behind) break;
           }
@@ -995,8 +923,8 @@ void RoundHarness::run(ScriptReader& in) {
         HonestNode& h = honest(in.next());
         if (!h.up || !h.awaiting_start) break;
         h.awaiting_start = false;
-        const std::uint32_t round = h.start_round;
-        execute(h, checked_call(h, [&](RoundMachine& m) { return m.on_round_start({sim::kSimHeight, round}); }));
+        h.clock_ms = std::max(h.clock_ms, round_start_ms(kMidnightMs, pw_.timing, h.start_round));
+        start(h);
         break;
       }
       case Op::partition:
@@ -1065,12 +993,10 @@ void RoundHarness::print_summary() const {
   std::string nodes;
   for (const auto& h : honest_) {
     nodes += " n" + std::to_string(h->node) + (h->up ? "" : "(down)") + ":";
-    const auto d = h->up ? h->machine->decision() : std::nullopt;
     if (h->first_finalized) {
       nodes += "final=" + short_hex(*h->first_finalized);
-      if (d) nodes += "@r" + std::to_string(d->round);
     } else {
-      nodes += "r" + std::to_string(h->machine->round()) + "-none";
+      nodes += "r" + std::to_string(h->host->machine().round()) + "-none";
     }
   }
   std::fprintf(stderr,

@@ -1,15 +1,20 @@
-// round_fuzzer's harness: runs one script (round/round_script.hpp) against honest
-// RoundMachines hosted the way the simulator hosts them (journal before release, restart
-// from the journal and the block store), with one scripted Byzantine member, and checks
-// the protocol's safety promises after every machine step:
+// round_fuzzer's harness: runs one script (round/round_script.hpp) against honest nodes,
+// each a NodeHost (node/node_host.hpp) as the simulator and a real node run it, with its
+// output carried out in the host contract's order (node/node_disk.hpp: store, then act;
+// a crash inside the journal append keeps a prefix and releases nothing) and restarted
+// from its block store and journal; one scripted Byzantine member; and checks the
+// protocol's promises after every host step:
 //   agreement     no two honest nodes finalize different blocks, and no node ever
 //                 changes its decision, across crashes (adopted commits included); every
 //                 decision carries a certificate that verifies as a quorum for it
 //   no double vote, lock kept
 //                 sim::VoteMonitor, fed every send, finds none broken
-//   journal       a journal this host wrote (torn appends included) always replays
-//   errors        a handler that rejects input returns an error value and leaves the
-//                 machine unchanged (see RoundHarness::checked_call for how it is sampled)
+//   journal       a block store and journal this host wrote (torn appends included)
+//                 always restore
+//   errors        an event the host rejects returns an error value, asks for nothing and
+//                 leaves the host unchanged (see RoundHarness::checked_call for how it is sampled)
+//   bounded       whatever the Byzantine member sends, a host answers it with at most
+//                 kCommitAnswersPerWindow commits per window
 // A broken promise is a MIDNIGHT_FUZZ_CHECK failure: the message, then abort.
 #pragma once
 #include <cstdint>

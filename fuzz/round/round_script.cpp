@@ -46,7 +46,7 @@ ScriptWriter& ScriptWriter::byz_replay(std::uint8_t target, std::uint8_t index) 
   return op(Op::byz_replay, {target, index});
 }
 ScriptWriter& ScriptWriter::byz_garbage(std::uint8_t target, GarbageKind kind, std::uint8_t pick) {
-  return op(Op::byz_garbage, {target, static_cast<std::uint8_t>(unsigned(kind) + kGarbageKinds * (pick % 42U))});
+  return op(Op::byz_garbage, {target, static_cast<std::uint8_t>(unsigned(kind) + kGarbageKinds * (pick % (256U / kGarbageKinds)))});
 }
 ScriptWriter& ScriptWriter::byz_mirror(std::uint8_t round) { return op(Op::byz_mirror, {round}); }
 ScriptWriter& ScriptWriter::byz_repropose(std::uint8_t target, std::uint8_t round, std::uint8_t choice,

@@ -5,8 +5,9 @@
 // the harness must reject, and a cut-short script still runs to its end.
 //
 //   byte 0   preset: kPresets[b % kPresetCount] (membership weights, last node Byzantine)
-//   byte 1   options: bit 0 late start (nodes wait for a start_round op instead of
-//            starting round 0 at set-up); policy: bit 1 first-to-quorum, else bit 7 vrf,
+//   byte 1   options: bit 0 late start (nodes are up just before midnight and take
+//            messages; round 0 starts when their height_start timer fires or at a
+//            start_round op); policy: bit 1 first-to-quorum, else bit 7 vrf,
 //            else lowest-hash; bits 2..6 seed of each node's mempool order
 //   then up to kMaxOps ops, each an opcode byte (b % kOpCount) and its argument bytes:
 //
@@ -15,11 +16,13 @@
 //   deliver_all   -                       deliver every message deliverable now, oldest first
 //   drop          index                   lose in-flight message [index % count]
 //   duplicate     index                   the network copies in-flight message [index % count]
-//   fire_timer    node, index             honest node's pending timer [index % count] fires
+//   fire_timer    node, index             honest node's pending timer [index % count] fires (its
+//                                         clock moves to the deadline, never back)
 //   tick          -                       each running honest node's earliest pending timer fires
 //                                         (and, while that one was of a round the node has
 //                                         left, the next: a stale deadline takes no time)
-//   start_round   node                    the node's awaited round start (late start, deferred restart)
+//   start_round   node                    the node's awaited round start (late start, deferred restart):
+//                                         its clock moves to that round's start and its host starts
 //   partition     mask                    nodes with bit i set are cut off from the others
 //   heal          -                       the partition ends
 //   crash         node, point, cut        honest node crashes: point % 3 is sim::CrashPoint
@@ -39,11 +42,14 @@
 //                                         has not prevoted in it yet), 1 nil, 2 an id no one
 //                                         proposed, 3 + k the k-th proposal id ever sent
 //   byz_replay    target, index           re-sends an earlier message (any sender) [index % count]
-//   byz_garbage   target, kind            kind % 6: noise, a cut vote, a bad signature,
+//   byz_garbage   target, kind            kind % 7: noise, a cut vote, a bad signature,
 //                                         a vote of another height, a vote of round 2^32 - 1
 //                                         (round_out_of_range), a valid prevote of a round
-//                                         far ahead (kind / 6 picks it, see far_round()):
-//                                         counted toward the round skip, never stored
+//                                         far ahead (kind / 7 picks it, see far_round()):
+//                                         counted toward the round skip, never stored, or a
+//                                         signed commit request (of the height, or for
+//                                         (kind / 7) odd the next one): a decided host
+//                                         answers within its budget
 //   byz_mirror    round                   to every honest node that has prevoted in round
 //                                         round % 4: a prevote and a precommit for its own
 //                                         choice, delivered now (sim's mirror mode in one op:
@@ -117,7 +123,7 @@ inline constexpr std::size_t kByzStepCount = 3;
 inline constexpr std::uint32_t kByzRounds = 4;  // the adversary's votes and proposals name rounds 0..3
 
 // Rounds are unbounded in the protocol; a script plays rounds 0 .. kScriptRounds - 1. The
-// host gives a node no timer due at or after the start of round kScriptRounds (as the
+// harness gives a node no timer due at or after the start of round kScriptRounds (as the
 // simulator's max_rounds does), and restarts a node at most in round kScriptRounds - 1,
 // so no honest node ever starts a later round: the round skip (more than a third of the
 // weight) cannot take it there either, because the Byzantine member holds at most a
@@ -135,8 +141,9 @@ enum class GarbageKind : std::uint8_t {
   other_height,
   round_out_of_range,
   far_round,
+  commit_request,
 };
-inline constexpr std::size_t kGarbageKinds = 6;
+inline constexpr std::size_t kGarbageKinds = 7;
 
 // The round of a far_round vote, from its kind byte's `pick` = byte / kGarbageKinds:
 // rounds kByzRounds .. kScriptRounds + 3 (beyond the window of a node in the first rounds;

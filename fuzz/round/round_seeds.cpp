@@ -154,6 +154,23 @@ std::vector<std::pair<std::string, std::vector<std::uint8_t>>> round_fuzzer_seed
     run_rounds(w, 6);
     add("byzantine-far-rounds", w);
   }
+  {
+    // {1,1,1,1}: node 2 is down while the others decide round 0 (three of four are a
+    // quorum); the Byzantine member then asks every decided node for the commit again and
+    // again, and for a height no one has decided, and sends it a late vote: each host
+    // answers it once in the window (kCommitAnswersPerWindow bounds it). Node 2 comes
+    // back two rounds later, is behind, asks, and adopts the commit it is sent.
+    ScriptWriter w(1, {});
+    w.crash(2, kBeforeStep);
+    w.byz_propose(w.all_honest(), 0, false).deliver_all();
+    w.byz_vote(w.all_honest(), 0, ByzStep::both, kAgree);
+    w.deliver_all().deliver_all().deliver_all();
+    for (int i = 0; i < 6; ++i) w.byz_garbage(w.all_honest(), GarbageKind::commit_request, 0);
+    w.byz_garbage(w.all_honest(), GarbageKind::commit_request, 1).deliver_all();
+    w.byz_vote(0, 0, ByzStep::prevote, kAgree, true, true);
+    w.restart(2, 2).deliver_all().deliver_all();
+    add("catch-up-and-commit-requests", w);
+  }
   return seeds;
 }
 
