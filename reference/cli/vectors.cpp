@@ -38,6 +38,8 @@
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/merkle.hpp"
 #include "midnight/crypto/sign.hpp"
+#include "midnight/node/node_disk.hpp"
+#include "midnight/node/node_host.hpp"
 #include "midnight/sim/json_writer.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/encode_vector.hpp"
@@ -50,7 +52,7 @@ namespace {
 using sim::JsonWriter;
 using Buf = std::vector<std::uint8_t>;
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: rounds are runs of node hosts (events at now_ms, stored, journal bytes)
 
 // ---- errors of the generator itself --------------------------------------------------------
 [[noreturn]] void broken(const std::string& what) { throw std::logic_error("vectors: " + what); }
@@ -1494,65 +1496,105 @@ void write_selection(JsonWriter& w) {
 // ================================================================================================
 // rounds
 // ================================================================================================
-// Drives n RoundMachines by an explicit script and records every call (the event) and
-// everything it returned (the actions), so another implementation can replay the events
-// in order and compare each output.
+// One node host per member (node/node_host.hpp, the host every other caller runs too),
+// driven by an explicit script on one clock, with every call (the event) and everything
+// it returned (the output) recorded, so another implementation can replay the events in
+// order and compare each output: what it stores (commits, journal bytes) and what it
+// sends and schedules. Messages travel as bytes, so every delivery goes through decoding.
 class Script {
  public:
   Script(std::span<const std::uint64_t> weights, std::vector<Buf> mempool)
       : chain_(test_chain()), members_(make_members(weights)), mempool_(std::move(mempool)) {
     views_.assign(mempool_.begin(), mempool_.end());
     for (std::size_t i = 0; i < weights.size(); ++i) {
-      NodeConfig c;
-      c.chain_id = chain_;
-      c.membership = &members_.membership;
-      c.policy = &policy_;
-      c.keys = members_.keys[i];
-      c.reward_per_height = kReward;
-      nodes_.push_back(std::make_unique<RoundMachine>(c));
-      nodes_.back()->begin_height(HeightStart{kHeight, genesis(), kMidnightMs, views_});
+      HostConfig c;
+      c.node.chain_id = chain_;
+      c.node.membership = &members_.membership;
+      c.node.policy = &policy_;
+      c.node.keys = members_.keys[i];
+      c.node.reward_per_height = kReward;
+      c.schedule.genesis_id = genesis();
+      c.schedule.first_height = kHeight;
+      c.schedule.first_midnight_ms = kMidnightMs;
+      c.schedule.last_height = kHeight;  // one height: the script ends when it is decided
+      c.mempool = views_;
+      Node& n = nodes_.emplace_back();
+      n.config = c;
+      n.host = std::make_unique<NodeHost>(c);
     }
   }
 
-  using Keep = std::function<bool(std::size_t from, std::size_t to, const Action&)>;
+  // Which copies of a message reach which node: false drops it (no event).
+  using Keep = std::function<bool(std::size_t from, std::size_t to, std::span<const std::uint8_t> bytes)>;
+  static bool keep_all(std::size_t, std::size_t, std::span<const std::uint8_t>) { return true; }
 
-  void start_all(std::uint32_t round) {
-    for (std::size_t i = 0; i < nodes_.size(); ++i) start(i, round);
+  // The script's clock: every later event happens at this time on its node.
+  void advance_to(std::uint64_t now_ms) {
+    require(now_ms >= now_, "the script's clock never goes back");
+    now_ = now_ms;
   }
-  void start(std::size_t node, std::uint32_t round) {
-    Event e{node, "round_start", {}, {}, round, {}, {}};
-    finish(e, nodes_[node]->on_round_start({kHeight, round}));
+  void start(std::size_t node) {
+    Event e = event(node, "start");
+    finish(e, nodes_[node].host->handle_start(now_));
   }
+  void start_all() {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) start(i);
+  }
+  // Each node's pending round timer of this kind and round fires at its deadline (the
+  // clock moves there); a node without one is skipped.
   void fire_all(TimerKind kind, std::uint32_t round) {
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
-      Event e{i, "timer", {}, timer_name(kind), round, {}, {}};
-      finish(e, nodes_[i]->on_timer({kind, kHeight, round}));
+      auto& timers = nodes_[i].timers;
+      const auto it = std::find_if(timers.begin(), timers.end(), [&](const PendingTimer& t) {
+        return t.timer.kind == HostTimerKind::round && t.timer.round_timer.kind == kind &&
+               t.timer.round_timer.round == round;
+      });
+      if (it == timers.end()) continue;
+      const PendingTimer t = *it;
+      timers.erase(it);
+      now_ = std::max(now_, t.at_ms);
+      Event e = event(i, "timer");
+      e.timer = t.timer;
+      finish(e, nodes_[i].host->handle_timer(now_, t.timer));
     }
   }
-  // Delivers queued broadcasts first in, first out, each to every other node in node
-  // order; a copy for which `keep` is false is dropped (no event).
+  // Delivers what is queued, first in first out: a broadcast to every other node in node
+  // order, a send to its member's node. Deliveries can queue more; all are delivered.
   void deliver(const Keep& keep) {
     while (!queue_.empty()) {
       const Queued q = queue_.front();
       queue_.pop_front();
-      for (std::size_t to = 0; to < nodes_.size(); ++to) {
-        if (to == q.from || !keep(q.from, to, q.action)) continue;
-        Event e{to, {}, q.message, {}, 0, {}, {}};
-        if (q.action.kind == ActionKind::broadcast_proposal) {
-          e.kind = "proposal";
-          finish(e, nodes_[to]->on_proposal(q.action.proposal));
-        } else if (q.action.kind == ActionKind::broadcast_reproposal) {
-          e.kind = "reproposal";
-          finish(e, nodes_[to]->on_reproposal(*q.reproposal));
-        } else {
-          e.kind = "vote";
-          finish(e, nodes_[to]->on_vote(q.action.vote));
-        }
-      }
+      deliver_one(q, keep);
     }
   }
-  void deliver_all() {
-    deliver([](std::size_t, std::size_t, const Action&) { return true; });
+  void deliver_all() { deliver(keep_all); }
+  // One hop: delivers what is queued now; what those deliveries send stays queued.
+  void deliver_queued() {
+    for (std::size_t n = queue_.size(); n > 0; --n) {
+      const Queued q = queue_.front();
+      queue_.pop_front();
+      deliver_one(q, keep_all);
+    }
+  }
+  // The node stops: no event (a crash is not an input), its timers die with it, and
+  // nothing reaches it until it restarts. Its block store and journal stay.
+  void crash(std::size_t node) {
+    nodes_[node].up = false;
+    nodes_[node].timers.clear();
+  }
+  // A new process: a fresh host given the block store and the journal (the event lists
+  // both, as message ids and as bytes); then start(node) begins its work.
+  void restart(std::size_t node) {
+    Node& n = nodes_[node];
+    n.host = std::make_unique<NodeHost>(n.config);
+    Event e = event(node, "restart");
+    for (const MessageBytes& c : n.disk.block_store) e.block_store.push_back(intern(*c));
+    e.journal = n.disk.journal;
+    const auto replay = n.disk.restore_into(*n.host);
+    require(replay.has_value(), "a script's journal restores");
+    e.replayed_records = replay.value().records;
+    n.up = true;
+    events_.push_back(std::move(e));
   }
 
   void write(JsonWriter& w, std::string_view name, std::string_view description) const {
@@ -1561,9 +1603,10 @@ class Script {
     w.field("description", description);
     w.key("config").begin_object();
     derived_field(w, "chain_id", kChainAscii);
-    derived_field(w, "prev_id", kGenesisAscii);
-    w.field("height", kHeight);
-    w.field("midnight_ms", kMidnightMs);
+    derived_field(w, "genesis_id", kGenesisAscii);
+    w.field("first_height", kHeight);
+    w.field("first_midnight_ms", kMidnightMs);
+    w.field("last_height", kHeight);
     const RoundTiming t;
     w.key("timing").begin_object(true);
     w.field("collect_ms", t.collect_ms).field("prevote_ms", t.prevote_ms).field("precommit_ms", t.precommit_ms);
@@ -1580,7 +1623,7 @@ class Script {
       w.begin_object(true);
       w.field("node", i);
       w.field("seed", to_hex(seed_of(members_.seeds[i])));
-      w.field("member_index", nodes_[i]->member_index());
+      w.field("member_index", nodes_[i].host->member_index());
       w.end_object();
     }
     w.end_array();
@@ -1596,129 +1639,166 @@ class Script {
     w.end_array();
 
     w.key("events").begin_array();
-    for (std::size_t seq = 0; seq < events_.size(); ++seq) {
-      const Event& e = events_[seq];
-      w.begin_object(true);
-      w.field("seq", seq);
-      w.field("node", e.node);
-      w.key("input").begin_object(true);
-      w.field("kind", e.kind);
-      if (e.kind == "round_start") {
-        w.field("height", kHeight).field("round", e.round);
-      } else if (e.kind == "timer") {
-        w.field("timer", e.timer).field("height", kHeight).field("round", e.round);
-      } else {
-        w.field("message", e.message);
-      }
-      w.end_object();
-      if (e.error) {
-        w.field("error", *e.error);
-      } else {
-        w.key("output").begin_array(true);
-        for (const Output& o : e.outputs) write_output(w, o);
-        w.end_array();
-      }
-      w.end_object();
-    }
+    for (std::size_t seq = 0; seq < events_.size(); ++seq) write_event(w, seq, events_[seq]);
     w.end_array();
 
     w.key("expected").begin_array();
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
-      const RoundMachine& n = *nodes_[i];
-      const auto d = n.decision();
+      const NodeHost& h = *nodes_[i].host;
       w.begin_object(true);
       w.field("node", i);
-      w.field("decided", d.has_value());
-      if (d) {
-        w.field("round", d->round);
-        w.field("block_id", to_hex(d->block_id));
-        w.field("proposer_member_index", *members_.membership.index_of(d->header.proposer));
-        w.field("certificate_hex", to_hex(unwrap(encode_to_vector(*d->certificate))));
+      w.field("decided_height", h.decided_height());
+      if (const MessageBytes* c = h.commit_of(kHeight)) {
+        w.field("block_id", to_hex(h.tip_id()));
+        w.field("commit", intern_existing(**c));
       }
-      w.key("lock").begin_object(true);
-      w.field("held", n.lock().held);
-      if (n.lock().held) w.field("block_id", to_hex(n.lock().block_id)).field("round", n.lock().round);
-      w.end_object();
+      // A node that has decided the chain's last height has begun no height after it: the
+      // lock is that of the height it was deciding when the script ended.
+      if (h.decided_height() < kHeight) {
+        const Lock& lock = h.machine().lock();
+        w.key("lock").begin_object(true);
+        w.field("held", lock.held);
+        if (lock.held) w.field("block_id", to_hex(lock.block_id)).field("round", lock.round);
+        w.end_object();
+      }
       w.end_object();
     }
     w.end_array();
     w.end_object();
   }
 
-  RoundMachine& node(std::size_t i) { return *nodes_[i]; }
+  const NodeHost& host(std::size_t i) const { return *nodes_[i].host; }
   std::size_t size() const { return nodes_.size(); }
-  const Membership& membership() const { return members_.membership; }
-  const ChainId& chain() const { return chain_; }
+  std::uint64_t now() const { return now_; }
+  // The block a node decided, from its block store's commit.
+  std::optional<BlockId> decided_block(std::size_t i) const {
+    if (nodes_[i].host->decided_height() < kHeight) return std::nullopt;
+    return nodes_[i].host->tip_id();
+  }
 
  private:
   static constexpr std::uint64_t kReward = 1000;
+  struct PendingTimer {
+    HostTimer timer;
+    std::uint64_t at_ms = 0;
+  };
+  struct Node {
+    HostConfig config;
+    std::unique_ptr<NodeHost> host;
+    NodeDisk disk;
+    std::vector<PendingTimer> timers;
+    bool up = true;
+  };
   struct Message {
     const char* type;
     Buf bytes;
   };
   struct Output {
-    ActionKind kind;
-    std::size_t message = 0;  // broadcasts
-    TimerFired timer{};       // set_timer
+    HostActionKind kind;
+    std::size_t message = 0;  // broadcast, send
+    std::size_t member = 0;   // send
+    HostTimer timer{};        // set_timer
     std::uint64_t at_ms = 0;
-    std::size_t member = 0;   // send_commit
   };
   struct Event {
-    std::size_t node;
-    std::string kind;           // round_start, timer, proposal, vote
-    std::size_t message = 0;    // proposal, vote
-    const char* timer = "";     // timer
-    std::uint32_t round = 0;    // round_start, timer
+    std::size_t node = 0;
+    const char* kind = "";      // start, message, timer, restart
+    std::uint64_t now_ms = 0;
+    std::size_t message = 0;    // message
+    HostTimer timer{};          // timer
+    std::vector<std::size_t> block_store;  // restart
+    Buf journal;                            // restart
+    std::size_t replayed_records = 0;       // restart
     std::optional<std::string> error;
+    std::vector<std::size_t> stored;  // the commits stored, in order
+    bool journal_reset = false;
+    Buf journal_append;
     std::vector<Output> outputs;
   };
   struct Queued {
     std::size_t from;
-    Action action;
+    std::optional<std::size_t> to;  // a send: only this node
     std::size_t message;
-    std::shared_ptr<const Reproposal> reproposal = nullptr;  // broadcast_reproposal: what was sent
   };
 
-  // The id of a message, by its bytes: a forwarded vote is the same message as the original.
-  std::size_t intern(const char* type, Buf bytes) {
-    for (std::size_t i = 0; i < messages_.size(); ++i)
-      if (messages_[i].bytes == bytes) return i;
-    messages_.push_back({type, std::move(bytes)});
-    return messages_.size() - 1;
+  Event event(std::size_t node, const char* kind) const {
+    Event e;
+    e.node = node;
+    e.kind = kind;
+    e.now_ms = now_;
+    return e;
   }
 
-  void finish(Event& e, const result<Actions>& r) {
-    if (!r) {
-      require(r.error().category() == error_category_of<round_errc>(), "round machine error category");
-      e.error = round_errc_name(static_cast<round_errc>(r.error().value()));
+  void deliver_one(const Queued& q, const Keep& keep) {
+    for (std::size_t to = 0; to < nodes_.size(); ++to) {
+      if (to == q.from || (q.to && *q.to != to) || !nodes_[to].up) continue;
+      if (!keep(q.from, to, messages_[q.message].bytes)) continue;
+      Event e = event(to, "message");
+      e.message = q.message;
+      finish(e, nodes_[to].host->handle_message(now_, messages_[q.message].bytes));
+    }
+  }
+
+  static const char* type_name(std::span<const std::uint8_t> bytes) {
+    const auto t = peek_message_type(bytes);
+    require(t.has_value(), "a host sent bytes that are not a message");
+    switch (t.value()) {
+      case MessageType::proposal: return "proposal";
+      case MessageType::vote: return "vote";
+      case MessageType::commit: return "commit";
+      case MessageType::reproposal: return "reproposal";
+      case MessageType::commit_request: return "commit_request";
+      default: broken("a host sent a message of a type no host sends");
+    }
+  }
+  // The id of a message, by its bytes: the same commit stored and sent is one message.
+  std::size_t intern(const Buf& bytes) {
+    for (std::size_t i = 0; i < messages_.size(); ++i)
+      if (messages_[i].bytes == bytes) return i;
+    messages_.push_back({type_name(bytes), bytes});
+    return messages_.size() - 1;
+  }
+  std::size_t intern_existing(const Buf& bytes) const {
+    for (std::size_t i = 0; i < messages_.size(); ++i)
+      if (messages_[i].bytes == bytes) return i;
+    broken("a stored commit that was never recorded");
+  }
+  static std::string error_name(const std::error_code& ec) {
+    if (ec.category() == error_category_of<round_errc>()) return round_errc_name(static_cast<round_errc>(ec.value()));
+    if (ec.category() == error_category_of<codec_errc>()) return codec_errc_name(static_cast<codec_errc>(ec.value()));
+    broken("a host error of an unknown category");
+  }
+
+  // The host contract, as every host carries it out (node/node_disk.hpp): store, then act.
+  void finish(Event& e, const HostOutput& out) {
+    Node& n = nodes_[e.node];
+    if (out.error) {
+      e.error = error_name(out.error);
       events_.push_back(std::move(e));
       return;
     }
-    for (const Action& a : r.value()) {
+    (void)n.disk.store(out);
+    for (const StoredCommit& d : out.decided) e.stored.push_back(intern(*d.commit));
+    e.journal_reset = out.journal_reset;
+    e.journal_append = out.journal_append;
+    for (const HostAction& a : out.actions) {
       Output o{.kind = a.kind};
       switch (a.kind) {
-        case ActionKind::broadcast_proposal:
-          o.message = intern("proposal", unwrap(encode_to_vector(a.proposal)));
-          queue_.push_back({e.node, a, o.message});
+        case HostActionKind::broadcast:
+          o.message = intern(*a.bytes);
+          queue_.push_back({e.node, std::nullopt, o.message});
           break;
-        case ActionKind::broadcast_vote:
-          o.message = intern("vote", unwrap(encode_to_vector(a.vote)));
-          queue_.push_back({e.node, a, o.message});
-          break;
-        case ActionKind::set_timer:
-          o.timer = a.timer;
-          o.at_ms = a.at_ms;
-          break;
-        case ActionKind::broadcast_reproposal: {
-          auto sent = std::make_shared<const Reproposal>(*nodes_[e.node]->reproposal());
-          o.message = intern("reproposal", unwrap(encode_to_vector(*sent)));
-          queue_.push_back({e.node, a, o.message, std::move(sent)});
+        case HostActionKind::send: {
+          o.message = intern(*a.bytes);
+          o.member = a.member;
+          for (std::size_t to = 0; to < nodes_.size(); ++to)
+            if (nodes_[to].host->member_index() == a.member) queue_.push_back({e.node, to, o.message});
           break;
         }
-        case ActionKind::finalize:
-          break;
-        case ActionKind::send_commit:
-          o.member = a.member;
+        case HostActionKind::set_timer:
+          o.timer = a.timer;
+          o.at_ms = a.at_ms;
+          n.timers.push_back({a.timer, a.at_ms});
           break;
       }
       e.outputs.push_back(o);
@@ -1726,20 +1806,63 @@ class Script {
     events_.push_back(std::move(e));
   }
 
-  static void write_output(JsonWriter& w, const Output& o) {
+  static void write_timer(JsonWriter& w, const HostTimer& t) {
+    switch (t.kind) {
+      case HostTimerKind::round:
+        w.field("timer", timer_name(t.round_timer.kind)).field("height", t.round_timer.height);
+        w.field("round", t.round_timer.round);
+        return;
+      case HostTimerKind::height_start: w.field("timer", "height_start").field("height", t.height); return;
+      case HostTimerKind::ask_again: w.field("timer", "ask_again").field("height", t.height); return;
+    }
+    broken("unnamed host timer");
+  }
+
+  static void write_event(JsonWriter& w, std::size_t seq, const Event& e) {
     w.begin_object(true);
-    switch (o.kind) {
-      case ActionKind::broadcast_proposal: w.field("kind", "broadcast_proposal").field("message", o.message); break;
-      case ActionKind::broadcast_vote: w.field("kind", "broadcast_vote").field("message", o.message); break;
-      case ActionKind::broadcast_reproposal:
-        w.field("kind", "broadcast_reproposal").field("message", o.message);
-        break;
-      case ActionKind::set_timer:
-        w.field("kind", "set_timer").field("timer", timer_name(o.timer.kind)).field("height", o.timer.height);
-        w.field("round", o.timer.round).field("at_ms", o.at_ms);
-        break;
-      case ActionKind::finalize: w.field("kind", "finalize"); break;
-      case ActionKind::send_commit: w.field("kind", "send_commit").field("member_index", o.member); break;
+    w.field("seq", seq);
+    w.field("node", e.node);
+    w.field("now_ms", e.now_ms);
+    w.key("input").begin_object(true);
+    w.field("kind", e.kind);
+    if (std::string_view(e.kind) == "message") w.field("message", e.message);
+    if (std::string_view(e.kind) == "timer") write_timer(w, e.timer);
+    if (std::string_view(e.kind) == "restart") {
+      w.key("block_store").begin_array(true);
+      for (const std::size_t id : e.block_store) w.value(id);
+      w.end_array();
+      bytes_field(w, "journal", e.journal);
+    }
+    w.end_object();
+    if (e.error) {
+      w.field("error", *e.error);
+    } else if (std::string_view(e.kind) == "restart") {
+      w.field("replayed_records", e.replayed_records);
+    } else {
+      if (!e.stored.empty()) {
+        w.key("stored").begin_array(true);
+        for (const std::size_t id : e.stored) w.value(id);
+        w.end_array();
+      }
+      if (e.journal_reset) w.field("journal_reset", true);
+      if (!e.journal_append.empty()) bytes_field(w, "journal_append", e.journal_append);
+      w.key("output").begin_array(true);
+      for (const Output& o : e.outputs) {
+        w.begin_object(true);
+        switch (o.kind) {
+          case HostActionKind::broadcast: w.field("kind", "broadcast").field("message", o.message); break;
+          case HostActionKind::send:
+            w.field("kind", "send").field("member_index", o.member).field("message", o.message);
+            break;
+          case HostActionKind::set_timer:
+            w.field("kind", "set_timer");
+            write_timer(w, o.timer);
+            w.field("at_ms", o.at_ms);
+            break;
+        }
+        w.end_object();
+      }
+      w.end_array();
     }
     w.end_object();
   }
@@ -1749,92 +1872,150 @@ class Script {
   Members members_;
   std::vector<Buf> mempool_;
   std::vector<TxBytes> views_;
-  std::vector<std::unique_ptr<RoundMachine>> nodes_;
+  std::vector<Node> nodes_;
+  std::uint64_t now_ = kMidnightMs;
   std::deque<Queued> queue_;
   std::vector<Message> messages_;
   std::vector<Event> events_;
 };
 
+bool is_precommit(std::span<const std::uint8_t> bytes) {
+  const auto v = decode_vote(bytes);
+  return v.has_value() && v.value().step == VoteStep::precommit;
+}
+
 void write_rounds(JsonWriter& w) {
   begin_family(
       w, "rounds",
-      "Scripted runs of the round protocol (spec/protocol.md §5-§7): an ordered list of events for each node, every "
-      "output, and the decisions.",
-      {"One state machine per node, set up with the config (membership, policy, timing, reward) and begun at the "
-       "height with prev_id, midnight_ms and the mempool. Node i has seed i + 1.",
-       "Replay the events in seq order, each on its node: round_start(height, round), timer(kind, height, round), or "
-       "the delivery of a message (decode it from messages[id].hex as proposal, vote or reproposal).",
-       "output lists the actions the call returned, in order: broadcast_proposal/broadcast_vote (the message id of "
-       "its encoding), broadcast_reproposal (likewise), set_timer, finalize, send_commit (to a canonical member index). error is a call that MUST be "
-       "rejected (the midnight::round_errc name); it changes nothing.",
-       "The script delivers each broadcast to every other node, first in first out, in node order; finalize and "
-       "send_commit are recorded but not delivered. Messages not delivered are dropped (they have no event).",
-       "expected: each node's decision after the last event (round, block id, certificate encoding) and its lock."});
+      "Scripted runs of the round protocol (spec/protocol.md §5-§7), one node host per member: an ordered list of "
+      "events on one clock, everything each one stored and returned, and the decisions.",
+      {"One host per node: a round machine set up with the config (membership, policy, timing, reward) and the "
+       "chain schedule (genesis_id is prev_id of first_height, whose midnight is first_midnight_ms; last_height is the "
+       "last height begun), with the mempool. Node i has seed i + 1.",
+       "Replay the events in seq order, each on its node at now_ms: start (begin the height after the last decided "
+       "one, in the round the clock is in, or wait for its midnight), the delivery of messages[id] (its hex, decoded "
+       "by its type byte), a timer (a round timer: timer kind, height, round; height_start or ask_again: height), or "
+       "restart (a fresh host given the block store's commits, as message ids, and the journal's bytes, "
+       "spec/journal.md; replayed_records is how many journal records it restored).",
+       "Each event's output, in the order a host must carry it out (spec/protocol.md §7.5): stored, the commits to "
+       "store durably (message ids); journal_reset, the journal emptied; journal_append, the bytes to append to it and "
+       "make durable; then output, the actions: broadcast (to every other node), send (to a canonical member index), "
+       "set_timer. error is an event that MUST be rejected (its round_errc or codec_errc name): it stores and does "
+       "nothing.",
+       "Commit requests follow rule ask's SHOULDs as the reference implements them (§7.5): an implementation that "
+       "asks at other times differs only in its commit_request broadcasts and their ask_again timers.",
+       "The script delivers each broadcast to every other node that is up, first in first out, in node order, and "
+       "each send to its member's node; a node that crashed receives nothing until it restarts. Messages not "
+       "delivered are dropped (they have no event).",
+       "expected: each node's last decided height, its block id and commit (message id), and, for a node still "
+       "deciding, its lock."});
   const std::uint64_t weights[] = {1, 1, 1, 1};
   const std::vector<Buf> mempool = {bytes_of("hello"), bytes_of("midnight")};
+  const auto all_decide = [](const Script& s, std::uint32_t round, const std::string& what) {
+    const auto first = s.decided_block(0);
+    require(first.has_value(), what + ": node 0 decided");
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      require(s.decided_block(i) == first, what + ": every node decided one block");
+      const MessageBytes* c = s.host(i).commit_of(kHeight);
+      auto view = std::make_unique<CommitView>();
+      require(c != nullptr && decode_commit(**c, *view).has_value() && view->certificate.round == round,
+              what + ": decided in round " + std::to_string(round));
+    }
+  };
   w.key("scenarios").begin_array();
   {
     Script s(weights, mempool);
-    s.start_all(0);
+    s.start_all();
     s.deliver_all();
-    for (std::size_t i = 0; i < s.size(); ++i) require(s.node(i).decision().has_value(), "all delivered: decided");
+    all_decide(s, 0, "all delivered");
     s.write(w, "all_delivered",
-            "4 members of weight 1; every message is delivered; all finalize the lowest block id of round 0.");
+            "4 members of weight 1, all starting at midnight; every message is delivered: all finalize the lowest "
+            "block id of round 0, store its commit, empty their journals and broadcast the commit (which the others, "
+            "decided on the same block, ignore).");
   }
   {
     // tests/unit/round_machine_test.cpp, LockedBlockIsCarriedIntoTheNextRound.
     Script s(weights, mempool);
-    s.start_all(0);
-    s.deliver([](std::size_t, std::size_t, const Action& a) {
-      return !(a.kind == ActionKind::broadcast_vote && a.vote.step == VoteStep::precommit);
-    });
+    s.start_all();
+    s.deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      require(s.host(i).machine().lock().held, "lock scenario: every node is locked on the round-0 block");
+    }
     s.fire_all(TimerKind::round_end, 0);
     s.deliver_all();
     s.fire_all(TimerKind::collect_deadline, 1);
     s.deliver_all();
-    const auto d0 = s.node(0).decision();
-    require(d0.has_value() && d0->round == 1, "lock scenario decides in round 1");
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const auto d = s.node(i).decision();
-      require(d.has_value() && d->block_id == d0->block_id, "lock scenario: one block");
-      require(s.node(i).lock().held && s.node(i).lock().block_id == d0->block_id, "lock scenario: the locked block");
-    }
+    all_decide(s, 1, "lock scenario");
     s.write(w, "lock_carried_into_next_round",
-            "4 members of weight 1; every round-0 precommit is lost, so all are locked on the round-0 block B; "
-            "round_end 0, delivery, collect_deadline 1, delivery: B (proposed in round 0) finalizes in round 1.");
+            "4 members of weight 1; every round-0 precommit is lost, so all are locked on the round-0 block B "
+            "(journaled with their precommits); round 0 ends (each asks for the commit: rule ask), and after round "
+            "1's collect deadline B, proposed in round 0, finalizes in round 1.");
   }
   {
-    // tests/unit: rule "skip". Nodes 1-3 begin the height late, at round 5 (a node MAY
-    // start at the round the schedule is in); node 0 is in round 0. Their round-5
-    // messages, from weight 3 of 4 (more than a third), bring node 0 to round 5 at once.
+    // Rule "skip". Nodes 1-3 start late, when the schedule is in round 5 (a node begins in
+    // the round the clock is in); node 0 started at midnight and is in round 0. Their
+    // round-5 messages, from weight 3 of 4 (more than a third), bring node 0 to round 5.
     Script s(weights, mempool);
-    s.start(0, 0);
-    for (std::size_t i = 1; i < s.size(); ++i) s.start(i, 5);
+    s.start(0);
+    s.advance_to(round_start_ms(kMidnightMs, RoundTiming{}, 5));
+    for (std::size_t i = 1; i < s.size(); ++i) s.start(i);
     s.deliver_all();
-    require(s.node(0).round() == 5, "skip scenario: node 0 skipped to round 5");
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const auto d = s.node(i).decision();
-      require(d.has_value() && d->round == 5, "skip scenario: all decide in round 5");
-    }
+    require(s.host(0).machine().round() == 5, "skip scenario: node 0 skipped to round 5");
+    all_decide(s, 5, "skip scenario");
     s.write(w, "round_skip",
-            "4 members of weight 1; node 0 starts round 0, nodes 1-3 start round 5; delivering their round-5 "
-            "messages makes node 0 skip to round 5 (rule skip: more than a third of the weight is there), and all "
-            "four finalize in round 5.");
+            "4 members of weight 1; node 0 starts at midnight (round 0), nodes 1-3 at S(5), so in round 5, and ask "
+            "for the commit (they began the height late); delivering their round-5 messages makes node 0 skip to "
+            "round 5 (rule skip: more than a third of the weight is there), and all four finalize in round 5.");
   }
   {
     // Rounds are unbounded: a height that reaches round 100000 still decides there, and
     // every header's timestamp is S(100000) of the growing schedule (spec/protocol.md 5.1).
     Script s(weights, mempool);
-    s.start_all(100000);
+    s.advance_to(round_start_ms(kMidnightMs, RoundTiming{}, 100000));
+    s.start_all();
     s.deliver_all();
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const auto d = s.node(i).decision();
-      require(d.has_value() && d->round == 100000, "far-round scenario: all decide in round 100000");
-      require(d->header.timestamp_ms == round_start_ms(kMidnightMs, RoundTiming{}, 100000), "far-round timestamp");
-    }
+    all_decide(s, 100000, "far-round scenario");
     s.write(w, "far_round",
-            "4 members of weight 1; all start round 100000 and every message is delivered: all finalize in round "
-            "100000, with header timestamp S(100000) = midnight + 100000 * 3000 + 1500 * 100000 * 99999 / 2 ms.");
+            "4 members of weight 1; all start at S(100000) = midnight + 100000 * 3000 + 1500 * 100000 * 99999 / 2 ms, "
+            "so in round 100000, and every message is delivered: all finalize in round 100000, with that header "
+            "timestamp.");
+  }
+  {
+    // Rule "ask" and rule "answer": node 3 is down while the others decide (3 of 4 is a
+    // quorum); it starts in round 1, asks, and each decided node sends it the commit.
+    Script s(weights, mempool);
+    s.crash(3);
+    for (std::size_t i = 0; i < 3; ++i) s.start(i);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 0);  // node 3's proposal never comes
+    s.deliver_all();
+    s.advance_to(round_start_ms(kMidnightMs, RoundTiming{}, 1));
+    s.restart(3);
+    s.start(3);
+    s.deliver_all();
+    all_decide(s, 0, "catch-up scenario");
+    s.write(w, "catch_up_by_commit_request",
+            "4 members of weight 1; node 3 is down at midnight and nodes 0-2 (a quorum) prevote at their collect "
+            "deadline and finalize in round 0. Node 3 "
+            "starts at S(1), late, and broadcasts a commit request; each decided node answers it with its commit "
+            "(within its answer budget), and node 3 adopts the first and ignores the others.");
+  }
+  {
+    // The journal contract: node 0 crashes after its round-0 prevote went out and comes
+    // back in round 0 from its journal; its prevote is restored, not signed anew.
+    Script s(weights, mempool);
+    s.start_all();
+    s.deliver_queued();  // the proposals: with all four in, each node prevotes at once
+    s.crash(0);          // its prevote is out (queued), journaled before it went
+    s.restart(0);
+    s.start(0);
+    s.deliver_all();
+    all_decide(s, 0, "restart scenario");
+    s.write(w, "restart_from_journal",
+            "4 members of weight 1; when the four proposals are delivered every node prevotes (journaled first); "
+            "node 0 then crashes and restarts from its journal: its prevote record is restored, so in round 0 it "
+            "proposes again but signs no second prevote. The others reach a quorum with its first prevote and "
+            "finalize; node 0, which lost the others' proposals in the crash, adopts their commit.");
   }
   w.end_array();
   w.end_object();
