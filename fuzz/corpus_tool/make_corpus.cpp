@@ -334,6 +334,22 @@ Corpus journal_seeds() {
   Bytes_ corrupt = frames({prevote, precommit, lock});
   corrupt[kJournalFrameSize + 40] ^= 0x01;            // the middle frame damaged
   c["journal-corrupt-middle"] = corrupt;
+  // The locking step as the host journals it: the lock's polka (a re-proposal over part
+  // frames) before the precommit and the lock; then that polka cut short by a crash.
+  const Bytes_ polka_message = encode_reproposal(block_of(0, 0, {}), {0, 1, 2}, 0);
+  std::array<JournalFrame, kMaxJournalPolkaFrames> polka_frames{};
+  const std::size_t parts = encode_journal_polka_frames(polka_message, polka_frames);
+  if (parts < 2) die("journal seeds: a polka takes more than one frame");
+  Bytes_ polka;
+  for (std::size_t i = 0; i < parts; ++i) polka.insert(polka.end(), polka_frames[i].begin(), polka_frames[i].end());
+  Bytes_ with_polka = frames({prevote});
+  with_polka.insert(with_polka.end(), polka.begin(), polka.end());
+  const Bytes_ tail = frames({precommit, lock});
+  with_polka.insert(with_polka.end(), tail.begin(), tail.end());
+  c["journal-locked-with-polka"] = with_polka;
+  Bytes_ polka_torn = frames({prevote});
+  polka_torn.insert(polka_torn.end(), polka.begin(), polka.end() - kJournalFrameSize / 2);
+  c["journal-polka-torn"] = polka_torn;
   return c;
 }
 

@@ -104,7 +104,7 @@ const PresetWorld& preset_world(std::size_t preset, sim::NegativeControl control
 }
 
 // The sampled full copy of checked_call: one per process, copy-assigned each sample (a
-// machine is about 355 KB; a fresh one per sample would cost more than the run's work).
+// machine is about 362 KB; a fresh one per sample would cost more than the run's work).
 RoundMachine& snapshot_of(const RoundMachine& m) {
   static std::unique_ptr<RoundMachine> snapshot;
   if (snapshot) {

@@ -2,15 +2,16 @@
 // (spec/journal.md). The input is a whole journal file.
 // Beyond "no crash", for every input:
 //   - frames are read at multiples of kJournalFrameSize and every record read re-encodes
-//     to exactly its frame's bytes;
+//     to exactly its frames' bytes (one frame, or a polka's part frames);
 //   - the reader ends one of two ways: at the end, with intact + torn bytes = the file
-//     size and a torn part only in the last frame; or with a readable journal error at
-//     a frame boundary inside the file, which the next call returns again (a reader
-//     never skips past damage);
+//     size and a torn part only in the last frame or in a polka record cut short at the
+//     end; or with a readable journal error at a frame boundary inside the file, which
+//     the next call returns again (a reader never skips past damage);
 //   - replay_journal into a fresh machine of the journal's node fails exactly when the
 //     reader fails or the machine refuses a record, with a readable error; when it
 //     succeeds it counts the records the reader read.
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -28,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   JournalReader reader(in);
   std::size_t records = 0;
   bool failed = false;
-  // Bounded: every successful next() advances by one whole frame.
+  // Bounded: every successful next() advances by at least one whole frame.
   for (std::size_t guard = 0; guard <= size / kJournalFrameSize + 1; ++guard) {
     const std::size_t at = reader.offset();
     MIDNIGHT_FUZZ_CHECK(at % kJournalFrameSize == 0 && at <= size, "the reader is not at a frame boundary");
@@ -48,11 +49,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!next.value()) {
       MIDNIGHT_FUZZ_CHECK(reader.intact_bytes() + reader.torn_bytes() == size,
                           "intact and torn bytes do not add up to the file");
-      MIDNIGHT_FUZZ_CHECK(reader.torn_bytes() <= kJournalFrameSize,
-                          "more than the last frame was dropped as torn");
+      // More than a frame only for a polka record cut short: it starts with an intact
+      // polka part frame.
+      const bool polka_cut = reader.torn_bytes() > kJournalFrameSize &&
+                             reader.torn_bytes() <= kMaxJournalPolkaFrames * kJournalFrameSize &&
+                             in[at + kJournalLengthSize] == static_cast<std::uint8_t>(JournalRecordKind::polka);
+      MIDNIGHT_FUZZ_CHECK(reader.torn_bytes() <= kJournalFrameSize || polka_cut,
+                          "more than the last frame, or a polka cut short, was dropped as torn");
       break;
     }
     ++records;
+    if (next.value()->kind == JournalRecordKind::polka) {
+      std::array<JournalFrame, kMaxJournalPolkaFrames> parts{};
+      const std::size_t n = encode_journal_polka_frames(reader.polka_message(), parts);
+      MIDNIGHT_FUZZ_CHECK(n > 0 && reader.offset() == at + n * kJournalFrameSize,
+                          "a polka record did not take exactly its part frames");
+      for (std::size_t i = 0; i < n; ++i)
+        MIDNIGHT_FUZZ_CHECK(std::equal(parts[i].begin(), parts[i].end(), in.begin() + at + i * kJournalFrameSize),
+                            "a polka record re-encodes to different frames");
+      continue;
+    }
     MIDNIGHT_FUZZ_CHECK(reader.offset() == at + kJournalFrameSize, "a record did not take exactly one frame");
     const JournalFrame frame = encode_journal_frame(*next.value());
     MIDNIGHT_FUZZ_CHECK(std::equal(frame.begin(), frame.end(), in.begin() + at),

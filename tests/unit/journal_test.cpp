@@ -660,6 +660,104 @@ TEST(JournalReader, ACrashDuringAFrameByFrameAppendLeavesOnlyATornLastFrame) {
   EXPECT_EQ(*got.error, journal_errc::corrupt_frame);
 }
 
+// ---- polka records: one record over several frames ------------------------------------
+
+std::vector<std::uint8_t> polka_bytes(std::size_t size) {
+  std::vector<std::uint8_t> m(size);
+  for (std::size_t i = 0; i < size; ++i) m[i] = static_cast<std::uint8_t>(i * 7 + 3);
+  return m;
+}
+
+std::vector<std::uint8_t> polka_journal(std::span<const std::uint8_t> message) {
+  std::array<JournalFrame, kMaxJournalPolkaFrames> frames{};
+  const std::size_t n = encode_journal_polka_frames(message, frames);
+  EXPECT_GT(n, 0U);
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i < n; ++i) out.insert(out.end(), frames[i].begin(), frames[i].end());
+  return out;
+}
+
+TEST(JournalPolka, APolkaIsOneRecordOverItsPartFramesWhateverItsSize) {
+  for (const std::size_t size : {std::size_t{1}, kJournalPolkaChunk, kJournalPolkaChunk + 1, std::size_t{3000},
+                                 kMaxJournalPolkaSize}) {
+    const auto message = polka_bytes(size);
+    auto bytes = polka_journal(message);
+    EXPECT_EQ(bytes.size(), (size + kJournalPolkaChunk - 1) / kJournalPolkaChunk * kJournalFrameSize) << size;
+    const auto after = journal_of({lock_record(kHeight, 0, 0x11)});
+    bytes.insert(bytes.end(), after.begin(), after.end());
+    JournalReader reader(bytes);
+    const auto first = reader.next();
+    ASSERT_TRUE(first.has_value() && first.value().has_value()) << size;
+    EXPECT_EQ(first.value()->kind, JournalRecordKind::polka);
+    EXPECT_TRUE(std::equal(message.begin(), message.end(), reader.polka_message().begin(), reader.polka_message().end()));
+    const auto second = reader.next();
+    ASSERT_TRUE(second.has_value() && second.value().has_value());
+    EXPECT_EQ(*second.value(), lock_record(kHeight, 0, 0x11));
+  }
+  std::array<JournalFrame, kMaxJournalPolkaFrames> frames{};
+  EXPECT_EQ(encode_journal_polka_frames({}, frames), 0U) << "empty";
+  EXPECT_EQ(encode_journal_polka_frames(polka_bytes(kMaxJournalPolkaSize + 1), frames), 0U) << "too large";
+  EXPECT_EQ(encode_journal_polka_frames(polka_bytes(3000), std::span<JournalFrame>(frames).first(2)), 0U)
+      << "too few frames";
+}
+
+TEST(JournalPolka, APolkaCutAtTheEndIsDroppedWholeAndTheJournalContinuesBeforeIt) {
+  const auto votes = journal_of({three_records()[0]});
+  const auto polka = polka_journal(polka_bytes(3000));  // 13 frames
+  std::vector<std::uint8_t> whole = votes;
+  whole.insert(whole.end(), polka.begin(), polka.end());
+  // Every cut inside the polka: between frames or inside one.
+  for (std::size_t cut = votes.size() + 1; cut < whole.size(); cut += 97) {
+    const auto got = read_all(std::span<const std::uint8_t>(whole).first(cut));
+    ASSERT_FALSE(got.error) << cut << ": " << got.error->message();
+    ASSERT_EQ(got.records.size(), 1U) << cut;
+    EXPECT_EQ(got.offset, votes.size()) << "appends continue where the cut polka began";
+    EXPECT_EQ(got.torn, cut - votes.size());
+  }
+  EXPECT_EQ(read_all(whole).records.size(), 2U);
+}
+
+TEST(JournalPolka, PartsOutOfSequenceAreBadRecordsAndADamagedMiddlePartIsCorrupt) {
+  const auto polka = polka_journal(polka_bytes(1000));  // 5 frames
+  const auto lock = journal_of({lock_record(kHeight, 0, 0x11)});
+  const auto with_tail = [&](std::vector<std::uint8_t> b) {
+    b.insert(b.end(), lock.begin(), lock.end());
+    return b;
+  };
+  // Part 1 dropped: part 2 follows part 0.
+  std::vector<std::uint8_t> skipped(polka.begin(), polka.begin() + kJournalFrameSize);
+  skipped.insert(skipped.end(), polka.begin() + 2 * kJournalFrameSize, polka.end());
+  auto got = read_all(with_tail(skipped));
+  ASSERT_TRUE(got.error);
+  EXPECT_EQ(*got.error, journal_errc::bad_record);
+  EXPECT_EQ(got.offset, 0U) << "the error is placed at the record's first frame";
+  // The polka starts with part 1.
+  got = read_all(with_tail(std::vector<std::uint8_t>(polka.begin() + kJournalFrameSize, polka.end())));
+  ASSERT_TRUE(got.error);
+  EXPECT_EQ(*got.error, journal_errc::bad_record);
+  // A vote record where part 3 should be.
+  std::vector<std::uint8_t> interrupted(polka.begin(), polka.begin() + 3 * kJournalFrameSize);
+  const auto vote = journal_of({three_records()[0]});
+  interrupted.insert(interrupted.end(), vote.begin(), vote.end());
+  got = read_all(with_tail(interrupted));
+  ASSERT_TRUE(got.error);
+  EXPECT_EQ(*got.error, journal_errc::bad_record);
+  // A flipped byte in part 2 with frames after it: synced data damaged.
+  auto flipped = with_tail(polka);
+  flipped[2 * kJournalFrameSize + 40] ^= 0x01;
+  got = read_all(flipped);
+  ASSERT_TRUE(got.error);
+  EXPECT_EQ(*got.error, journal_errc::corrupt_frame);
+  // A short non-final part, with a correct check.
+  std::array<std::uint8_t, 10> short_part{static_cast<std::uint8_t>(JournalRecordKind::polka), 0, 0, 0, 2, 1, 2, 3, 4, 5};
+  const JournalFrame f = frame_with_payload(short_part);
+  std::vector<std::uint8_t> bytes(f.begin(), f.end());
+  bytes.insert(bytes.end(), polka.begin() + kJournalFrameSize, polka.begin() + 2 * kJournalFrameSize);
+  got = read_all(with_tail(bytes));
+  ASSERT_TRUE(got.error);
+  EXPECT_EQ(*got.error, journal_errc::bad_record);
+}
+
 // ---- the host contract, against a real machine ----------------------------------------
 
 // Four members of weight 1 (quorum 3); the machine is member 0's, at kHeight.
@@ -777,6 +875,84 @@ TEST_F(JournalMachine, ReplayRestoresVotesAndLockIntoAFreshMachine) {
   EXPECT_EQ(m->lock(), live->lock());
   ASSERT_NE(m->precommits(0), nullptr);
   EXPECT_NE(m->precommits(0)->vote_of(m->member_index()), nullptr);
+}
+
+// The step that locks journals the lock's polka first (journal_frames_for_step), so a
+// node restarted from any prefix that keeps its lock also holds the polka, and
+// re-proposes its block in the next round. The same journal without the polka frames
+// restores the lock alone: no re-proposal (the liveness gap the polka closes).
+TEST_F(JournalMachine, TheLockingStepJournalsThePolkaFirstAndARestartReproposesWithIt) {
+  auto live = fresh_machine();
+  std::vector<std::uint8_t> bytes;
+  Lock journaled{};
+  const auto journal_step = [&](const result<Actions>& r) {
+    ASSERT_TRUE(r.has_value());
+    std::array<JournalFrame, kMaxJournalFramesPerStep> frames;
+    const std::size_t n = journal_frames_for_step(*live, r.value(), journaled, frames);
+    for (std::size_t i = 0; i < n; ++i) bytes.insert(bytes.end(), frames[i].begin(), frames[i].end());
+    if (live->lock().held) journaled = live->lock();
+  };
+  journal_step(live->on_round_start({kHeight, 0}));
+  journal_step(live->on_timer({TimerKind::collect_deadline, kHeight, 0}));
+  own_block_ = live->prevote_of(0)->block_id;
+  journal_step(live->on_vote(other_vote(1, VoteStep::prevote)));
+  const std::size_t before_lock = bytes.size();
+  journal_step(live->on_vote(other_vote(2, VoteStep::prevote)));
+  ASSERT_TRUE(live->lock().held);
+  ASSERT_NE(live->lock_polka(), nullptr);
+  EXPECT_EQ(live->lock_polka()->polka.count, 3U);
+  // The locking step: polka parts, then the precommit, then the lock.
+  const std::size_t polka_frames = (bytes.size() - before_lock) / kJournalFrameSize - 2;
+  EXPECT_GT(polka_frames, 1U) << "a polka is larger than a frame";
+  EXPECT_EQ(bytes[before_lock + kJournalLengthSize], static_cast<std::uint8_t>(JournalRecordKind::polka));
+
+  const auto restart_round_1 = [&](std::span<const std::uint8_t> journal) {
+    auto m = fresh_machine();
+    const auto replay = replay_journal(*m, journal);
+    EXPECT_TRUE(replay.has_value()) << replay.error().message();
+    const auto start = m->on_round_start({kHeight, 1});
+    EXPECT_TRUE(start.has_value());
+    bool reproposed = false;
+    if (start.has_value())
+      for (const Action& a : start.value()) reproposed |= a.kind == ActionKind::broadcast_reproposal;
+    EXPECT_EQ(m->lock(), live->lock());
+    return reproposed;
+  };
+  EXPECT_TRUE(restart_round_1(bytes)) << "restored with its polka, the locked node re-proposes its block";
+  // The control: every polka frame removed, the lock kept.
+  std::vector<std::uint8_t> without;
+  for (std::size_t at = 0; at < bytes.size(); at += kJournalFrameSize)
+    if (bytes[at + kJournalLengthSize] != static_cast<std::uint8_t>(JournalRecordKind::polka))
+      without.insert(without.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                     bytes.begin() + static_cast<std::ptrdiff_t>(at + kJournalFrameSize));
+  EXPECT_FALSE(restart_round_1(without)) << "control: locked without its polka, it has nothing to re-propose";
+  // Nil prevotes of rounds 5 and 6 journaled after it: the window moves past round 0 on
+  // replay, and the polka stays as the held polka, re-proposed in round 7.
+  {
+    auto later = bytes;
+    const auto nils = journal_of({JournalRecord{.kind = JournalRecordKind::vote, .vote = own_vote(5, VoteStep::prevote, 0, false)},
+                                  JournalRecord{.kind = JournalRecordKind::vote, .vote = own_vote(6, VoteStep::prevote, 0, false)}});
+    later.insert(later.end(), nils.begin(), nils.end());
+    auto m = fresh_machine();
+    const auto replay = replay_journal(*m, later);
+    ASSERT_TRUE(replay.has_value()) << replay.error().message();
+    EXPECT_EQ(m->lock(), live->lock());
+    ASSERT_NE(m->reproposal(), nullptr) << "the round-0 polka is held after the window moved to round 6";
+    EXPECT_EQ(m->reproposal()->polka.round, 0U);
+    const auto start = m->on_round_start({kHeight, 7});
+    ASSERT_TRUE(start.has_value());
+    EXPECT_TRUE(std::any_of(start.value().begin(), start.value().end(),
+                            [](const Action& a) { return a.kind == ActionKind::broadcast_reproposal; }));
+  }
+  // Every cut of the locking step's append restores consistently.
+  for (std::size_t cut = before_lock; cut <= bytes.size(); cut += 61) {
+    auto m = fresh_machine();
+    const auto replay = replay_journal(*m, std::span<const std::uint8_t>(bytes).first(cut));
+    ASSERT_TRUE(replay.has_value()) << cut << ": " << replay.error().message();
+    if (m->lock().held) {
+      EXPECT_NE(m->lock_polka(), nullptr) << cut << ": a restored lock comes with its polka";
+    }
+  }
 }
 
 TEST_F(JournalMachine, ARestoredVoteIsSentAgainInsteadOfANewOne) {

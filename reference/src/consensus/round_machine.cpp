@@ -62,7 +62,7 @@ constexpr BlockId kNilBlock{};
 // but not compared.
 #define MIDNIGHT_ROUND_MACHINE_FIELDS(X)                                                        \
   X(self_) X(height_) X(started_) X(prev_id_) X(midnight_ms_) X(round_) X(step_) X(lock_)        \
-  X(arrivals_) X(slots_) X(best_polka_) X(restored_) X(restored_round_) X(seen_round_)          \
+  X(arrivals_) X(slots_) X(best_polka_) X(lock_polka_) X(restored_) X(restored_round_) X(seen_round_)          \
   X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_) X(certificate_)       \
   X(adopted_bytes_) X(adopted_count_) X(adopted_) X(commit_sent_round_) X(commit_replies_)
 
@@ -140,6 +140,7 @@ void RoundMachine::begin_height(const HeightStart& start) {
     claim_slot(r);
   }
   best_polka_ = HeldPolka{};
+  lock_polka_ = HeldPolka{};
   restored_ = false;
   restored_round_ = 0;
   seen_round_.fill(0);
@@ -440,6 +441,19 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
 // becomes the held polka if it is the highest; its block's proposal comes with it.
 result<Actions> RoundMachine::on_reproposal(const Reproposal& r) {
   if (!started_) return round_errc::not_started;
+  action_count_ = 0;
+  MIDNIGHT_TRY(taken, take_polka(r, false));
+  if (taken) after_change();
+  return actions();
+}
+
+// The checks and effects of a re-proposal, shared with restore_polka: its header and
+// polka are checked and verified (unless already known), and it is counted where its
+// round is: in the window, its prevotes go to the round's tally; before it, it may
+// become the held polka. False: nothing in it was new (nothing was verified).
+// `restoring` (restore_polka): the window first moves up to the polka's round, as for a
+// restored vote, once the polka has verified.
+result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
   const Proposal& p = r.proposal;
   const Certificate& polka = r.polka;
   MIDNIGHT_TRY(check_header(p.header));
@@ -449,17 +463,17 @@ result<Actions> RoundMachine::on_reproposal(const Reproposal& r) {
   const BlockId id = compute_block_id(p.header);
   if (polka.round < p.header.round || polka.block_id != id) return round_errc::bad_polka;
   const std::uint32_t vr = polka.round;
-  action_count_ = 0;
-  if (decided()) return actions();  // nothing in it can change a decided node
+  if (decided()) return false;  // nothing in it can change a decided node
   // Already known: every honest re-proposer sends the same one each round, and it is not
   // verified again (the same reasoning as for a commit of the decided block).
-  if (best_polka_.held && best_polka_.block_id == id && best_polka_.round() >= vr) return actions();
+  if (best_polka_.held && best_polka_.block_id == id && best_polka_.round() >= vr) return false;
   if (in_window(vr) && slot(vr).polka.seen && slot(vr).polka.block_id == id && held_proposal(id) != nullptr) {
-    return actions();
+    return false;
   }
-  if (vr < window_lowest() && best_polka_.held && best_polka_.round() >= vr) return actions();
+  if (vr < window_lowest() && best_polka_.held && best_polka_.round() >= vr) return false;
   if (!verify_proposal(p)) return round_errc::bad_signature;
   if (!verify_polka(polka, *config_.membership, config_.chain_id)) return round_errc::bad_polka;
+  if (restoring && vr > round_) restore_window(vr);
 
   // The polka's voters have all reached its round.
   for (const CertificateSignature& e : polka.used()) note_round(*config_.membership->index_of(e.voter), vr);
@@ -484,8 +498,27 @@ result<Actions> RoundMachine::on_reproposal(const Reproposal& r) {
     // and the proposer's own proposal for that round must still be storable.
     if (held_proposal(id) == nullptr) store_proposal(s.carried, p, VrfOutput{});
   }
-  after_change();
-  return actions();
+  return true;
+}
+
+// The polka that justifies lock_, carried whole: what the host journals before the
+// approving precommit (node/journal_step.hpp), so that a restarted node still holds it.
+void RoundMachine::capture_lock_polka() {
+  lock_polka_.held = false;
+  if (!lock_.held) return;
+  if (best_polka_.held && best_polka_.block_id == lock_.block_id && best_polka_.round() == lock_.round) {
+    lock_polka_ = best_polka_;
+    return;
+  }
+  if (!in_window(lock_.round)) return;
+  const RoundSlot& s = slot(lock_.round);
+  if (!s.polka.seen || s.polka.block_id != lock_.block_id) return;
+  const Proposal* p = held_proposal(lock_.block_id);
+  if (p == nullptr) return;
+  lock_polka_.held = true;
+  lock_polka_.block_id = lock_.block_id;
+  lock_polka_.message.proposal = *p;
+  build_polka(s.prevotes, *config_.membership, lock_.block_id, lock_polka_.message.polka);
 }
 
 // ---- restart from the journal ------------------------------------------------------
@@ -510,20 +543,46 @@ result<void> RoundMachine::restore_vote(const Vote& v) {
   if (!verify_vote(v)) return round_errc::bad_signature;
   // The lock follows from the approving precommit (precommit() sets both at once), so a
   // journal cut between a precommit record and its lock record still restores the lock.
-  if (v.step == VoteStep::precommit && v.approve && (!lock_.held || v.round >= lock_.round)) {
-    lock_ = Lock{true, v.block_id, v.round};
-  }
-  if (!restored_ || v.round > restored_round_) {
-    restored_ = true;
-    restored_round_ = v.round;
-  }
+  const bool locks = v.step == VoteStep::precommit && v.approve && (!lock_.held || v.round >= lock_.round);
+  if (locks) lock_ = Lock{true, v.block_id, v.round};
+  note_restored_round(v.round);
   // A vote of a round below the window is of a round this node never starts again.
-  if (!kept) return outcome::success();
-  if (v.round > round_) move_window(v.round);
+  if (!kept) {
+    if (locks) capture_lock_polka();
+    return outcome::success();
+  }
+  if (v.round > round_) restore_window(v.round);
   RoundSlot& s = slot(v.round);
   VoteTally& tally = v.step == VoteStep::prevote ? s.prevotes : s.precommits;
   MIDNIGHT_TRY(update, tally.add(v));
   record_vote(s, v, update);
+  // The lock's polka, restored just before (restore_polka), if the journal has it.
+  if (locks) capture_lock_polka();
+  return outcome::success();
+}
+
+// A restored record of a later round moves the window there, as starting that round
+// would: a polka of a round that leaves the window is kept as the held polka first.
+void RoundMachine::restore_window(std::uint32_t round) {
+  keep_best_polka(round);
+  move_window(round);
+}
+
+void RoundMachine::note_restored_round(std::uint32_t round) {
+  if (!restored_ || round > restored_round_) {
+    restored_ = true;
+    restored_round_ = round;
+  }
+}
+
+result<void> RoundMachine::restore_polka(const Reproposal& r) {
+  if (!started_) return round_errc::not_started;
+  if (step_ != Step::idle) return round_errc::restore_too_late;
+  // Its round is one this node has reached (it precommitted there): the window moves
+  // there for its prevotes to be counted, as for a restored vote.
+  MIDNIGHT_TRY(taken, take_polka(r, true));
+  (void)taken;  // known already: restored twice, harmless
+  note_restored_round(r.polka.round);
   return outcome::success();
 }
 
@@ -697,6 +756,8 @@ void RoundMachine::precommit(const BlockId& id) {
     return;
   }
   lock_ = Lock{true, id, round_};
+  capture_lock_polka();
+  assert(lock_polka_.held && "an approving precommit follows a polka of a block this node holds");
   step_ = Step::precommitted;
   emit_vote(VoteStep::precommit, round_, id, true);
 }

@@ -77,43 +77,70 @@ result<JournalRecord> decode_record(std::span<const std::uint8_t> payload) {
       std::copy_n(p + 12, BlockId::size(), r.lock.block_id.v.begin());
       return r;
     }
-    default:
+    default:  // a polka part is read by JournalReader::read_polka, never alone
       return journal_errc::bad_record;
   }
 }
 
+constexpr auto kPolkaKind = static_cast<std::uint8_t>(JournalRecordKind::polka);
+
+// A frame around `payload` (1 .. kMaxJournalPayload bytes, written by `fill`).
+template <class Fill>
+JournalFrame seal_frame(std::size_t length, Fill fill) {
+  JournalFrame frame{};
+  fill(frame.data() + kPayloadOffset);
+  store_u32(frame.data(), static_cast<std::uint32_t>(length));
+  const std::size_t check_at = kPayloadOffset + length;
+  const auto check = frame_check(std::span<const std::uint8_t>(frame.data(), check_at));
+  std::copy(check.begin(), check.end(), frame.begin() + static_cast<std::ptrdiff_t>(check_at));
+  return frame;
+}
+
 }  // namespace
 
+std::size_t encode_journal_polka_frames(std::span<const std::uint8_t> message, std::span<JournalFrame> out) {
+  if (message.empty() || message.size() > kMaxJournalPolkaSize) return 0;
+  const std::size_t count = (message.size() + kJournalPolkaChunk - 1) / kJournalPolkaChunk;
+  if (count > out.size()) return 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto chunk = message.subspan(i * kJournalPolkaChunk, std::min(kJournalPolkaChunk, message.size() - i * kJournalPolkaChunk));
+    out[i] = seal_frame(kJournalPolkaPartHeader + chunk.size(), [&](std::uint8_t* payload) {
+      payload[0] = kPolkaKind;
+      store_u16(payload + 1, static_cast<std::uint16_t>(i));
+      store_u16(payload + 3, static_cast<std::uint16_t>(count));
+      std::copy(chunk.begin(), chunk.end(), payload + kJournalPolkaPartHeader);
+    });
+  }
+  return count;
+}
+
 JournalFrame encode_journal_frame(const JournalRecord& record) {
-  JournalFrame frame{};
-  std::uint8_t* payload = frame.data() + kPayloadOffset;
-  std::size_t length = 0;
-  payload[0] = static_cast<std::uint8_t>(record.kind);
-  switch (record.kind) {
-    case JournalRecordKind::vote: {
+  assert(record.kind != JournalRecordKind::polka && "a polka is encode_journal_polka_frames'");
+  const std::size_t length = record.kind == JournalRecordKind::vote ? kJournalVotePayload : kJournalLockPayload;
+  return seal_frame(length, [&](std::uint8_t* payload) {
+    payload[0] = static_cast<std::uint8_t>(record.kind);
+    if (record.kind == JournalRecordKind::vote) {
       // The machine's votes are canonical, so they always encode. Were one not to, the
       // frame would still carry a valid check over a payload its decoder rejects: a
       // replay then fails with bad_record and the node refuses to vote, the safe side.
       [[maybe_unused]] const auto n =
           encode_vote(record.vote, std::span<std::uint8_t>(payload + 1, kVoteMessageSize));
       assert(n.has_value() && n.value() == kVoteMessageSize && "a journaled vote is canonical");
-      length = kJournalVotePayload;
-      break;
+      return;
     }
-    case JournalRecordKind::lock:
-      assert(record.lock.held && "only a held lock is journaled");
-      store_u64(payload + 1, record.height);
-      store_u32(payload + 9, record.lock.round);
-      std::copy(record.lock.block_id.v.begin(), record.lock.block_id.v.end(), payload + 13);
-      length = kJournalLockPayload;
-      break;
-  }
-  assert(length > 0 && "a record kind the encoder knows");
-  store_u32(frame.data(), static_cast<std::uint32_t>(length));
-  const std::size_t check_at = kPayloadOffset + length;
-  const auto check = frame_check(std::span<const std::uint8_t>(frame.data(), check_at));
-  std::copy(check.begin(), check.end(), frame.begin() + static_cast<std::ptrdiff_t>(check_at));
-  return frame;
+    assert(record.lock.held && "only a held lock is journaled");
+    store_u64(payload + 1, record.height);
+    store_u32(payload + 9, record.lock.round);
+    std::copy(record.lock.block_id.v.begin(), record.lock.block_id.v.end(), payload + 13);
+  });
+}
+
+std::span<const std::uint8_t> JournalReader::frame_payload(std::size_t at, bool& damaged) const {
+  damaged = true;
+  if (bytes_.size() - at < kJournalFrameSize) return {};
+  const auto payload = intact_payload(bytes_.subspan(at).first<kJournalFrameSize>());
+  damaged = payload.empty();
+  return payload;
 }
 
 result<std::optional<JournalRecord>> JournalReader::next() {
@@ -123,20 +150,59 @@ result<std::optional<JournalRecord>> JournalReader::next() {
     torn_ = 0;
     return std::optional<JournalRecord>{};
   }
-  std::span<const std::uint8_t> payload;
-  if (remaining >= kJournalFrameSize) {
-    payload = intact_payload(bytes_.subspan(offset_).first<kJournalFrameSize>());
-  }
-  if (payload.empty()) {
+  bool damaged = false;
+  const auto payload = frame_payload(offset_, damaged);
+  if (damaged) {
     // Damaged. Torn if nothing follows its slot; corruption otherwise. Either way the
     // state does not change, so a repeated call gives the same answer.
     if (remaining > kJournalFrameSize) return journal_errc::corrupt_frame;
     torn_ = remaining;
     return std::optional<JournalRecord>{};
   }
+  if (payload[0] == kPolkaKind) return read_polka(payload);
   MIDNIGHT_TRY(record, decode_record(payload));
   offset_ += kJournalFrameSize;
   return std::optional<JournalRecord>{record};
+}
+
+// A polka record: its parts, in order, in consecutive frames from offset_. offset_ moves
+// past them only when the record is whole, so an error or a cut-off record leaves the
+// reader where the record starts.
+result<std::optional<JournalRecord>> JournalReader::read_polka(std::span<const std::uint8_t> first) {
+  if (first.size() <= kJournalPolkaPartHeader) return journal_errc::bad_record;
+  const std::size_t count = load_u16(first.data() + 3);
+  if (load_u16(first.data() + 1) != 0 || count == 0 || count > kMaxJournalPolkaFrames) {
+    return journal_errc::bad_record;
+  }
+  std::size_t size = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t at = offset_ + i * kJournalFrameSize;
+    bool damaged = false;
+    const auto part = i == 0 ? first : (at < bytes_.size() ? frame_payload(at, damaged) : std::span<const std::uint8_t>{});
+    if (i > 0 && (at >= bytes_.size() || damaged)) {
+      // The record stops short. At the end of the journal (nothing follows the damaged
+      // slot, or no slot at all) the append that wrote it was cut: torn, dropped whole.
+      if (at >= bytes_.size() || bytes_.size() - at <= kJournalFrameSize) {
+        torn_ = bytes_.size() - offset_;
+        return std::optional<JournalRecord>{};
+      }
+      return journal_errc::corrupt_frame;
+    }
+    const bool last = i + 1 == count;
+    if (part.size() <= kJournalPolkaPartHeader || part[0] != kPolkaKind || load_u16(part.data() + 1) != i ||
+        load_u16(part.data() + 3) != count || (!last && part.size() != kMaxJournalPayload)) {
+      return journal_errc::bad_record;
+    }
+    const auto chunk = part.subspan(kJournalPolkaPartHeader);
+    if (size + chunk.size() > polka_.size()) return journal_errc::bad_record;
+    std::copy(chunk.begin(), chunk.end(), polka_.begin() + static_cast<std::ptrdiff_t>(size));
+    size += chunk.size();
+  }
+  polka_size_ = size;
+  offset_ += count * kJournalFrameSize;
+  JournalRecord r;
+  r.kind = JournalRecordKind::polka;
+  return std::optional<JournalRecord>{r};
 }
 
 }  // namespace midnight

@@ -4,6 +4,8 @@
 #include <array>
 #include <cassert>
 
+#include "midnight/wire/codec.hpp"
+
 namespace midnight {
 
 std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
@@ -28,22 +30,43 @@ std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, con
   return count;
 }
 
+std::size_t journal_frames_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
+                                    std::span<JournalFrame, kMaxJournalFramesPerStep> out) {
+  std::size_t count = 0;
+  const Reproposal* polka = m.lock_polka();
+  if (m.lock().held && m.lock() != journaled_lock && polka != nullptr) {
+    std::array<std::uint8_t, kMaxJournalPolkaSize> message{};
+    const auto size = encode_reproposal(*polka, message);
+    // The machine built it from prevotes it verified: it encodes.
+    assert(size.has_value() && "a lock's polka encodes");
+    if (size.has_value()) {
+      count = encode_journal_polka_frames(std::span<const std::uint8_t>(message.data(), size.value()),
+                                          out.first(kMaxJournalPolkaFrames));
+    }
+  }
+  std::array<JournalRecord, kMaxJournalRecordsPerStep> records{};
+  const std::size_t n = journal_records_for_step(m, actions, journaled_lock, records);
+  for (std::size_t i = 0; i < n; ++i) out[count++] = encode_journal_frame(records[i]);
+  return count;
+}
+
 std::size_t append_step_frames(const RoundMachine& m, Actions actions, Lock& journaled_lock,
                                std::vector<std::uint8_t>& journal) {
-  std::array<JournalRecord, kMaxJournalRecordsPerStep> records{};
-  const std::size_t count = journal_records_for_step(m, actions, journaled_lock, records);
-  for (std::size_t i = 0; i < count; ++i) {
-    const JournalFrame frame = encode_journal_frame(records[i]);
-    journal.insert(journal.end(), frame.begin(), frame.end());
-    if (records[i].kind == JournalRecordKind::lock) journaled_lock = records[i].lock;
-  }
+  std::array<JournalFrame, kMaxJournalFramesPerStep> frames;
+  const std::size_t count = journal_frames_for_step(m, actions, journaled_lock, frames);
+  for (std::size_t i = 0; i < count; ++i) journal.insert(journal.end(), frames[i].begin(), frames[i].end());
+  if (m.lock().held && count > 0) journaled_lock = m.lock();
   return count * kJournalFrameSize;
 }
 
 result<JournalReplay> replay_journal(RoundMachine& m, std::span<const std::uint8_t> journal,
                                      std::size_t* error_offset) {
   JournalReplay replay;
+  // The reader and the polka's decode target are about 13 KB together, on the stack:
+  // a replay allocates nothing.
   JournalReader reader(journal);
+  Reproposal polka_storage;
+  Reproposal* const polka = &polka_storage;
   for (;;) {
     const std::size_t at = reader.offset();
     auto restored = [&]() -> result<bool> {
@@ -51,6 +74,15 @@ result<JournalReplay> replay_journal(RoundMachine& m, std::span<const std::uint8
       if (!next) return false;
       const JournalRecord& r = *next;
       ++replay.records;
+      if (r.kind == JournalRecordKind::polka) {
+        if (!decode_reproposal(reader.polka_message(), *polka)) return journal_errc::bad_record;
+        if (polka->polka.height != m.height()) {
+          ++replay.other_heights;
+          return true;
+        }
+        MIDNIGHT_TRY(m.restore_polka(*polka));
+        return true;
+      }
       const std::uint64_t height = r.kind == JournalRecordKind::vote ? r.vote.height : r.height;
       if (height != m.height()) {
         ++replay.other_heights;

@@ -184,6 +184,10 @@ class RoundMachine {
   // restored before it give. Restoring the same record twice is harmless.
   result<void> restore_vote(const Vote& v);
   result<void> restore_lock(std::uint64_t height, const Lock& lock);
+  // The polka of a lock, journaled before the approving precommit: checked and verified
+  // as a re-proposal, and counted in its round (which the machine then never starts
+  // below), so that a restarted node that is locked can still re-propose its block.
+  result<void> restore_polka(const Reproposal& r);
 
   // Observers.
   std::uint64_t height() const { return height_; }
@@ -210,6 +214,10 @@ class RoundMachine {
   // The re-proposal a broadcast_reproposal action sends: the highest polka before the
   // current round whose block this node holds. Valid until the next event.
   const Reproposal* reproposal() const { return best_polka_.held ? &best_polka_.message : nullptr; }
+  // The polka that justifies the lock (its block's proposal and the prevotes of the lock
+  // round), which the host journals with the lock; null without a lock, or after a
+  // restart whose journal had no polka for it.
+  const Reproposal* lock_polka() const { return lock_polka_.held ? &lock_polka_.message : nullptr; }
   // The highest round of a valid vote or proposal seen from `member` at this height.
   std::optional<std::uint32_t> highest_round_seen(std::size_t member) const;
 
@@ -272,6 +280,10 @@ class RoundMachine {
   void keep_best_polka(std::uint32_t before);  // rule "valid block" for the rounds before `before`
   void store_proposal(StoredProposal& entry, const Proposal& p, const VrfOutput& vrf_output);
   void note_round(std::size_t member, std::uint32_t round);
+  result<bool> take_polka(const Reproposal& r, bool restoring);
+  void capture_lock_polka();
+  void note_restored_round(std::uint32_t round);
+  void restore_window(std::uint32_t round);
   std::optional<std::uint32_t> skip_target() const;
   bool skip_rounds();  // rule "skip": starts the round more than a third has reached
   const StoredProposal* find_proposal(const BlockId& id) const;
@@ -298,6 +310,7 @@ class RoundMachine {
   std::uint32_t arrivals_ = 0;
   std::array<RoundSlot, kRoundSlots> slots_{};
   HeldPolka best_polka_;
+  HeldPolka lock_polka_;  // the polka of lock_ (capture_lock_polka)
   // Restart: no round below the highest round of a restored vote is ever started.
   bool restored_ = false;
   std::uint32_t restored_round_ = 0;

@@ -12,6 +12,10 @@
 //
 //   kind 1, vote:  the vote's canonical message encoding (wire/codec.hpp, kVoteMessageSize)
 //   kind 2, lock:  u64 height, u32 round, 32-byte block id (big-endian integers)
+//   kind 3, polka part: u16 index, u16 count, then bytes [index * C, ...) of the lock's
+//                  polka as a re-proposal message (wire/codec.hpp), C = kJournalPolkaChunk;
+//                  parts 0 .. count - 1 in consecutive frames make one record, every part
+//                  but the last full. A polka is larger than a frame; it is one record.
 //
 // Why fixed-size frames: every frame boundary is known even when a length field is
 // damaged, so a damaged frame can always be placed: if it is the last frame it is a
@@ -45,6 +49,11 @@ inline constexpr std::size_t kJournalCheckSize = 8;
 inline constexpr std::size_t kMaxJournalPayload = kJournalFrameSize - kJournalLengthSize - kJournalCheckSize;
 inline constexpr std::size_t kJournalVotePayload = 1 + kVoteMessageSize;
 inline constexpr std::size_t kJournalLockPayload = 1 + 8 + 4 + 32;
+inline constexpr std::size_t kJournalPolkaPartHeader = 1 + 2 + 2;
+inline constexpr std::size_t kJournalPolkaChunk = kMaxJournalPayload - kJournalPolkaPartHeader;
+// The largest re-proposal message: a proposal and a polka of every member.
+inline constexpr std::size_t kMaxJournalPolkaSize = kPrefixSize + kProposalBodySize + kMaxCertificateBodySize;
+inline constexpr std::size_t kMaxJournalPolkaFrames = (kMaxJournalPolkaSize + kJournalPolkaChunk - 1) / kJournalPolkaChunk;
 static_assert(kJournalVotePayload <= kMaxJournalPayload, "a vote record fits in one frame");
 static_assert(kJournalLockPayload <= kMaxJournalPayload, "a lock record fits in one frame");
 
@@ -60,8 +69,9 @@ struct ErrorTable<journal_errc> {
   static const char* message(journal_errc e);
 };
 
-enum class JournalRecordKind : std::uint8_t { vote = 1, lock = 2 };
+enum class JournalRecordKind : std::uint8_t { vote = 1, lock = 2, polka = 3 };
 
+// A record as read. A polka record's bytes are the reader's (JournalReader::polka_message).
 struct JournalRecord {
   JournalRecordKind kind = JournalRecordKind::vote;
   Vote vote{};                // kind == vote
@@ -72,8 +82,13 @@ struct JournalRecord {
 
 using JournalFrame = std::array<std::uint8_t, kJournalFrameSize>;
 
-// One record as one frame.
+// A vote or lock record as one frame.
 JournalFrame encode_journal_frame(const JournalRecord& record);
+
+// A polka record: `message` (an encoded re-proposal, 1 .. kMaxJournalPolkaSize bytes) as
+// its part frames, written to the front of `out`. Returns how many (0 if `message` is
+// empty or too large, or `out` too small). Allocates nothing.
+std::size_t encode_journal_polka_frames(std::span<const std::uint8_t> message, std::span<JournalFrame> out);
 
 // Reads frames front to back without allocating. The bytes must outlive the reader.
 class JournalReader {
@@ -81,20 +96,32 @@ class JournalReader {
   explicit JournalReader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
 
   // The next intact record, or std::nullopt at the end. A damaged last frame (short,
-  // or failing its check) is a torn append: it is dropped and counted in torn_bytes().
-  // A damaged frame with a frame after it is journal_errc::corrupt_frame; an intact
-  // frame whose record is unknown or malformed is journal_errc::bad_record. After an
-  // error, offset() is where the offending frame starts and next() returns it again.
+  // or failing its check) is a torn append: it is dropped and counted in torn_bytes(),
+  // and so is a polka record whose last parts are missing at the end (the append that
+  // wrote it was cut between frames). A damaged frame with a frame after it is
+  // journal_errc::corrupt_frame; an intact frame whose record is unknown or malformed,
+  // or a polka part out of sequence, is journal_errc::bad_record. After an error,
+  // offset() is where the offending record starts and next() returns it again.
   result<std::optional<JournalRecord>> next();
 
-  std::size_t offset() const { return offset_; }       // start of the next frame
-  std::size_t intact_bytes() const { return offset_; }  // bytes of the frames read so far
+  // The bytes of the polka record next() last returned (a re-proposal message; decode it
+  // with decode_reproposal), valid until the next call.
+  std::span<const std::uint8_t> polka_message() const { return {polka_.data(), polka_size_}; }
+
+  std::size_t offset() const { return offset_; }       // start of the next record
+  std::size_t intact_bytes() const { return offset_; }  // bytes of the records read so far
   std::size_t torn_bytes() const { return torn_; }      // set once the end is reached
 
  private:
+  // One frame at `at`: its payload if intact, or empty with `damaged` set.
+  std::span<const std::uint8_t> frame_payload(std::size_t at, bool& damaged) const;
+  result<std::optional<JournalRecord>> read_polka(std::span<const std::uint8_t> first);
+
   std::span<const std::uint8_t> bytes_;
   std::size_t offset_ = 0;
   std::size_t torn_ = 0;
+  std::array<std::uint8_t, kMaxJournalPolkaSize> polka_{};
+  std::size_t polka_size_ = 0;
 };
 
 }  // namespace midnight

@@ -26,9 +26,23 @@ inline constexpr std::size_t kMaxJournalRecordsPerStep = 8;
 std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
                                      std::span<JournalRecord, kMaxJournalRecordsPerStep> out);
 
+// A step that changes the lock journals at most this many frames: the new lock's polka
+// (its part frames), then the records above.
+inline constexpr std::size_t kMaxJournalFramesPerStep = kMaxJournalPolkaFrames + kMaxJournalRecordsPerStep;
+
+// The frames the step that returned `actions` must journal, in the order that keeps
+// every prefix consistent: when the step changes the lock, the new lock's polka first
+// (m.lock_polka(): a restarted node that is locked can then still re-propose its block
+// with the polka, instead of insisting on a block no one else can be shown), then the
+// records of journal_records_for_step. A prefix that keeps the polka but not the
+// precommit restores knowledge of a polka and no vote, which is harmless; every lock
+// restored comes after its polka. Returns how many frames. Allocates nothing.
+std::size_t journal_frames_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
+                                    std::span<JournalFrame, kMaxJournalFramesPerStep> out);
+
 // A host that keeps its journal's bytes in memory (the simulator, the round fuzzer):
-// appends the frames of the step that returned `actions` to `journal` and moves
-// `journaled_lock` to the lock it records. Returns how many bytes were appended (0: the
+// appends the frames of the step that returned `actions` (journal_frames_for_step) to
+// `journal` and moves `journaled_lock` to the lock it records. Returns how many bytes were appended (0: the
 // step has nothing to make durable). The host then makes them durable before releasing
 // any action, or, crashing inside the append, keeps only a prefix of them. The vector
 // may grow: this is the host's storage, not a machine step.
@@ -44,8 +58,9 @@ struct JournalReplay {
 };
 
 // Replays a journal into a machine that has begun its height (begin_height) and has
-// not started a round: every vote and lock record of m.height() goes to restore_vote /
-// restore_lock. Any error (a corrupt frame, a bad record, a record the machine
+// not started a round: every vote, lock and polka record of m.height() goes to
+// restore_vote / restore_lock / restore_polka (a polka that does not decode as a
+// re-proposal is journal_errc::bad_record). Any error (a corrupt frame, a bad record, a record the machine
 // refuses) is returned as it is: the host must then not start a round, that is, it
 // refuses to vote rather than risk a double vote. `error_offset`, if given, receives
 // the offending frame's offset.
