@@ -182,15 +182,16 @@ int run_simulate(std::vector<std::string_view> argv) {
       const auto v = value();
       bool known = false;
       for (auto n : {sim::NegativeControl::none, sim::NegativeControl::quorum_ceil, sim::NegativeControl::no_lock,
-                     sim::NegativeControl::restart_without_journal, sim::NegativeControl::no_catch_up}) {
+                     sim::NegativeControl::restart_without_journal, sim::NegativeControl::no_catch_up,
+                     sim::NegativeControl::lock_without_polka}) {
         if (v == sim::to_string(n)) {
           c.negative_control = n;
           known = true;
         }
       }
       if (!known)
-        throw UsageError{"--negative-control: expected none, quorum-ceil, no-lock, restart-without-journal or "
-                         "no-catch-up, got '" +
+        throw UsageError{"--negative-control: expected none, quorum-ceil, no-lock, restart-without-journal, "
+                         "no-catch-up or lock-without-polka, got '" +
                          std::string(v) + "'"};
     } else if (flag == "--policy") {
       const auto v = value();

@@ -10,6 +10,7 @@
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/crypto/hash.hpp"
+#include "midnight/journal/journal_record.hpp"
 #include "midnight/node/node_disk.hpp"
 #include "midnight/node/node_host.hpp"
 #include "midnight/sim/byzantine.hpp"
@@ -30,6 +31,21 @@ const FinalizedRecord* SimResult::finalized_by(std::size_t node) const {
 }
 
 namespace {
+
+// NegativeControl::lock_without_polka: the journal as it would be had the host never
+// journaled a lock's polka (spec/journal.md): every polka part frame removed, votes and
+// locks kept. A restarted node is then locked without the polka that justified its lock.
+void drop_polka_frames(std::vector<std::uint8_t>& journal) {
+  std::vector<std::uint8_t> kept;
+  for (std::size_t at = 0; at < journal.size(); at += kJournalFrameSize) {
+    const std::size_t end = std::min(journal.size(), at + kJournalFrameSize);
+    const bool polka_part = end - at > kJournalLengthSize &&
+                            journal[at + kJournalLengthSize] == static_cast<std::uint8_t>(JournalRecordKind::polka);
+    if (!polka_part) kept.insert(kept.end(), journal.begin() + static_cast<std::ptrdiff_t>(at),
+                                 journal.begin() + static_cast<std::ptrdiff_t>(end));
+  }
+  journal = std::move(kept);
+}
 
 // One honest node: its host (node/node_host.hpp), which owns the round machine, and
 // what survives a crash, which is what a real node keeps on disk: the journal's durable
@@ -188,6 +204,7 @@ void Simulator::restart(HonestNode& h) {
   if (h.up || h.refused) return;
   h.host = std::make_unique<NodeHost>(h.config);
   if (config_.negative_control == NegativeControl::restart_without_journal) h.disk.journal.clear();
+  if (config_.negative_control == NegativeControl::lock_without_polka) drop_polka_frames(h.disk.journal);
   const auto replay = h.disk.restore_into(*h.host);
   if (!replay) {
     h.refused = true;

@@ -59,6 +59,7 @@ enum class NegativeControl : std::uint8_t {
   no_lock,                  // retries without the lock rule (NodeConfig::unsafe_retry_without_lock)
   restart_without_journal,  // a restarted node starts with an empty journal (amnesia)
   no_catch_up,              // no host answers a commit request or a message of a height it has left
+  lock_without_polka,       // a restarted node's journal loses its polka records (the lock stays)
 };
 
 struct SimConfig {
