@@ -1996,9 +1996,9 @@ void write_rounds(JsonWriter& w) {
     all_decide(s, 0, "catch-up scenario");
     s.write(w, "catch_up_by_commit_request",
             "4 members of weight 1; node 3 is down at midnight and nodes 0-2 (a quorum) prevote at their collect "
-            "deadline and finalize in round 0. Node 3 "
-            "starts at S(1), late, and broadcasts a commit request; each decided node answers it with its commit "
-            "(within its answer budget), and node 3 adopts the first and ignores the others.");
+            "deadline and finalize in round 0. Node 3 starts at S(1), late, and broadcasts a commit request; each "
+            "decided node answers it with its commit (within its answer budget), and node 3 adopts the first and "
+            "ignores the others.");
   }
   {
     // The journal contract: node 0 crashes after its round-0 prevote went out and comes

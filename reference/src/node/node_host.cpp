@@ -177,7 +177,7 @@ void NodeHost::on_decided(std::uint64_t now_ms, bool adopted) {
 }
 
 // Journal, then translate: the machine's actions become the host's, in order.
-void NodeHost::after_step(std::uint64_t now_ms, const result<Actions>& r, const char* handler) {
+void NodeHost::after_step(std::uint64_t now_ms, const result<Actions>& r, const char* handler, bool from_commit) {
   if (!r) {
     reject(r.error(), handler);
     return;
@@ -209,7 +209,7 @@ void NodeHost::after_step(std::uint64_t now_ms, const result<Actions>& r, const 
         break;
     }
   }
-  if (decided) on_decided(now_ms, handler == std::string_view("on_commit"));
+  if (decided) on_decided(now_ms, from_commit);
 }
 
 const HostOutput& NodeHost::handle_timer(std::uint64_t now_ms, const HostTimer& t) {
@@ -333,7 +333,7 @@ void NodeHost::dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> byte
       const std::uint64_t h = commit_->certificate.height;
       // A commit of the height in progress decides it even before its midnight or after
       // a refused journal: adopting a certified block signs nothing.
-      if (h == height_ && begun_) return after_step(now_ms, machine_->on_commit(*commit_), "on_commit");
+      if (h == height_ && begun_) return after_step(now_ms, machine_->on_commit(*commit_), "on_commit", true);
       if (h >= height_) {
         if (h > height_) note_height(now_ms, h);
         return reject(round_errc::wrong_height, "on_commit");

@@ -149,7 +149,8 @@ class NodeHost {
   void reset_output(const char* handler);
   void begin_height(std::uint64_t now_ms);
   void start_rounds(std::uint64_t now_ms);
-  void after_step(std::uint64_t now_ms, const result<Actions>& r, const char* handler);
+  // `from_commit`: the event was a peer's commit, so a decision in it is adopted.
+  void after_step(std::uint64_t now_ms, const result<Actions>& r, const char* handler, bool from_commit = false);
   void on_decided(std::uint64_t now_ms, bool adopted);
   void reject(const std::error_code& ec, const char* handler);
   // `behind`: this node knows it is behind (it began the height late, or heard a later
