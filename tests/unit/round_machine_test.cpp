@@ -111,6 +111,17 @@ TEST(RoundMachine, LockedBlockIsCarriedIntoTheNextRound) {
   EXPECT_TRUE(c.rejections().empty()) << c.rejections().front().message();
 }
 
+// Round 0 with only node 0 seeing the prevote quorum for the lowest block B (it locks on
+// B) and every precommit lost. Returns B.
+BlockId lock_node_0_alone(Cluster& c) {
+  c.start_all();
+  c.deliver_if([](const Envelope& e, std::size_t to) {
+    if (is_vote(e, VoteStep::prevote)) return to == 0;  // only node 0 sees the polka
+    return !is_vote(e, VoteStep::precommit);            // node 0's precommit is lost
+  });
+  return lowest_round_proposal(c, 0);
+}
+
 // The re-proposal alone carries the polka: only node 0 sees round 0's prevote quorum for B
 // (and locks); the others precommit nil and hold no polka. In round 1 node 0's one
 // broadcast_reproposal, delivered through on_reproposal, gives them the polka, so every
@@ -118,12 +129,7 @@ TEST(RoundMachine, LockedBlockIsCarriedIntoTheNextRound) {
 // lowest round-1 block: LockMovesOnlyToAHigherRoundPolka.)
 TEST(RoundMachine, ReproposalCarriesThePolkaToNodesThatMissedIt) {
   Cluster c(4);
-  c.start_all();
-  c.deliver_if([](const Envelope& e, std::size_t to) {
-    if (is_vote(e, VoteStep::prevote)) return to == 0;  // only node 0 sees the polka
-    return !is_vote(e, VoteStep::precommit);            // node 0's precommit is lost
-  });
-  const BlockId b = lowest_round_proposal(c, 0);
+  const BlockId b = lock_node_0_alone(c);
   ASSERT_EQ(c.node(0).lock(), (Lock{true, b, 0}));
   c.fire(TimerKind::prevote_deadline, 0);
   c.deliver_if([](const Envelope& e, std::size_t) { return e.from != 0; });
@@ -160,12 +166,7 @@ TEST(RoundMachine, ReproposalCarriesThePolkaToNodesThatMissedIt) {
 // or after its lock round lets node 0 precommit C, and C finalizes. B never does.
 TEST(RoundMachine, LockMovesOnlyToAHigherRoundPolka) {
   Cluster c(4);
-  c.start_all();
-  c.deliver_if([](const Envelope& e, std::size_t to) {
-    if (is_vote(e, VoteStep::prevote)) return to == 0;  // only node 0 sees the polka
-    return !is_vote(e, VoteStep::precommit);            // node 0's precommit is lost
-  });
-  const BlockId b = lowest_round_proposal(c, 0);
+  const BlockId b = lock_node_0_alone(c);
   ASSERT_EQ(c.node(0).lock(), (Lock{true, b, 0}));
   for (std::size_t i = 1; i < c.size(); ++i) EXPECT_FALSE(c.node(i).lock().held);
   c.fire(TimerKind::prevote_deadline, 0);
