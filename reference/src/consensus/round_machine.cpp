@@ -62,9 +62,10 @@ constexpr BlockId kNilBlock{};
 // but not compared.
 #define MIDNIGHT_ROUND_MACHINE_FIELDS(X)                                                        \
   X(self_) X(height_) X(started_) X(prev_id_) X(midnight_ms_) X(round_) X(step_) X(lock_)        \
-  X(arrivals_) X(slots_) X(best_polka_) X(lock_polka_) X(restored_) X(restored_round_) X(seen_round_)          \
-  X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_) X(certificate_)       \
-  X(adopted_bytes_) X(adopted_count_) X(adopted_) X(commit_sent_round_) X(commit_replies_)
+  X(arrivals_) X(slots_) X(best_polka_) X(lock_polka_) X(restored_) X(restored_round_)            \
+  X(seen_round_) X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_)        \
+  X(certificate_) X(adopted_bytes_) X(adopted_count_) X(adopted_) X(commit_sent_round_)           \
+  X(commit_replies_)
 
 RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   assert(config.membership != nullptr && config.policy != nullptr);
