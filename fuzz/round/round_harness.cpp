@@ -171,8 +171,10 @@ struct HonestNode {
   // The block of each prevote it released (nil for a rejection) in the rounds the
   // adversary names: what a Byzantine member watching the network agrees with.
   std::array<std::optional<BlockId>, kByzRounds> released_prevote{};
-  // Commits it sent the Byzantine member, and the clock at the first: the bound on what
-  // a peer can make a host send (kCommitAnswersPerWindow per window).
+  // Commits it sent the Byzantine member since its last (re)start, and the clock at the
+  // first: the bound on what a peer can make a host send (kCommitAnswersPerWindow per
+  // window). A host keeps the count in memory, so a restart, which the peer cannot
+  // cause, begins it again.
   std::size_t answers_to_byz = 0;
   std::uint64_t first_answer_ms = 0;
 };
@@ -594,6 +596,7 @@ void RoundHarness::restart(HonestNode& h, std::uint8_t how) {
     go_down(h);  // a crash armed for a journaling step that never came falls here, between steps
   }
   h.host = std::make_unique<NodeHost>(h.config);
+  h.answers_to_byz = 0;
   const auto replay = h.disk.restore_into(*h.host);
   if (!replay) std::fprintf(stderr, "node %zu: restore: %s\n", h.node, replay.error().message().c_str());
   // Only this host wrote the block store and the journal, and a crash only ever cuts the
