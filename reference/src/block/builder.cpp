@@ -3,16 +3,16 @@
 #include "midnight/block/builder.hpp"
 
 #include <algorithm>
-#include <cassert>
 
+#include "midnight/core/invariant.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/merkle.hpp"
 
 namespace midnight {
 
 std::array<std::uint64_t, kMaxMembers> split_reward(const Membership& m, std::uint64_t reward) {
-  assert(reward <= kMaxRewardPerHeight);
-  assert(m.size() >= 1 && m.size() <= kMaxMembers);
+  MIDNIGHT_INVARIANT(reward <= kMaxRewardPerHeight);
+  MIDNIGHT_INVARIANT(m.size() >= 1 && m.size() <= kMaxMembers);
   const std::uint64_t total = m.total_weight();
   std::array<std::uint64_t, kMaxMembers> shares{};
   std::uint64_t paid = 0;
@@ -23,7 +23,7 @@ std::array<std::uint64_t, kMaxMembers> split_reward(const Membership& m, std::ui
   }
   // Each floor loses less than one unit, so the remainder is below the member count.
   const std::uint64_t remainder = reward - paid;
-  assert(remainder < m.size());
+  MIDNIGHT_INVARIANT(remainder < m.size());
   for (std::size_t i = 0; i < remainder; ++i) shares[i] += 1;
   return shares;
 }
@@ -46,7 +46,7 @@ std::vector<std::uint8_t> build_coinbase(const ChainId& chain, std::uint64_t hei
     store_u64(p, shares[i]);
     p += 8;
   }
-  assert(p == out.data() + out.size());
+  MIDNIGHT_INVARIANT(p == out.data() + out.size());
   return out;
 }
 

@@ -1,8 +1,8 @@
 // The masternode set of a height, in canonical order (ascending public key).
 #include "midnight/block/membership.hpp"
+#include "midnight/core/invariant.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 namespace midnight {
 
@@ -39,7 +39,7 @@ result<Membership> Membership::make(std::span<const Masternode> members, QuorumR
 
   std::uint64_t total = 0;
   for (const Masternode& mn : used) total += mn.weight;  // <= kMaxTotalWeight: no overflow
-  assert(total <= kMaxTotalWeight);
+  MIDNIGHT_INVARIANT(total <= kMaxTotalWeight);
   out.total_weight_ = total;
   out.rule_ = rule;
   return out;

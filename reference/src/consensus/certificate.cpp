@@ -1,8 +1,8 @@
 // Commit certificates: built from a precommit tally, verified against the membership.
 #include "midnight/consensus/certificate.hpp"
 
-#include <cassert>
 
+#include "midnight/core/invariant.hpp"
 #include "midnight/wire/signing.hpp"
 
 namespace midnight {
@@ -29,7 +29,7 @@ namespace {
 
 // Commit certificates and polkas are the same structure over votes of one step.
 void build_quorum(const VoteTally& tally, const Membership& m, const BlockId& block_id, Certificate& out) {
-  assert(!block_id.is_zero());
+  MIDNIGHT_INVARIANT(!block_id.is_zero());
   out = Certificate{};
   out.chain_id = tally.chain();
   out.height = tally.height();
@@ -42,14 +42,14 @@ void build_quorum(const VoteTally& tally, const Membership& m, const BlockId& bl
   for (std::size_t i = 0; i < m.size(); ++i) {
     const Vote* v = tally.approving_vote(i, block_id);
     if (v == nullptr) continue;
-    assert(v->voter == m.member(i).key);
+    MIDNIGHT_INVARIANT(v->voter == m.member(i).key);
     out.signatures[count] = CertificateSignature{v->voter, v->signature};
     ++count;
     weight += m.member(i).weight;
   }
-  assert(count <= kMaxMembers);
-  assert(weight == tally.approve_weight(block_id));
-  assert(m.reaches_quorum(weight) && "a certificate or polka needs a quorum");
+  MIDNIGHT_INVARIANT(count <= kMaxMembers);
+  MIDNIGHT_INVARIANT(weight == tally.approve_weight(block_id));
+  MIDNIGHT_INVARIANT(m.reaches_quorum(weight) && "a certificate or polka needs a quorum");
   out.count = static_cast<std::uint8_t>(count);
 }
 
@@ -79,12 +79,12 @@ result<std::uint64_t> verify_quorum(const Certificate& c, const Membership& m, c
 }  // namespace
 
 void build_certificate(const VoteTally& precommits, const Membership& m, const BlockId& block_id, Certificate& out) {
-  assert(precommits.step() == VoteStep::precommit);
+  MIDNIGHT_INVARIANT(precommits.step() == VoteStep::precommit);
   build_quorum(precommits, m, block_id, out);
 }
 
 void build_polka(const VoteTally& prevotes, const Membership& m, const BlockId& block_id, Certificate& out) {
-  assert(prevotes.step() == VoteStep::prevote);
+  MIDNIGHT_INVARIANT(prevotes.step() == VoteStep::prevote);
   build_quorum(prevotes, m, block_id, out);
 }
 

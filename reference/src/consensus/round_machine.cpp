@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <utility>
-#include <cassert>
 #include <cstring>
 
 #include "midnight/consensus/certificate.hpp"
+#include "midnight/core/invariant.hpp"
 #include "midnight/crypto/merkle.hpp"
 #include "midnight/wire/signing.hpp"
 
@@ -68,9 +68,9 @@ constexpr BlockId kNilBlock{};
   X(commit_replies_)
 
 RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
-  assert(config.membership != nullptr && config.policy != nullptr);
+  MIDNIGHT_INVARIANT(config.membership != nullptr && config.policy != nullptr);
   const auto index = config.membership->index_of(config.keys.public_key);
-  assert(index.has_value() && "a node's key must be a member");
+  MIDNIGHT_INVARIANT(index.has_value() && "a node's key must be a member");
   self_ = index.value_or(0);
   // Reserved once, so adopting a committed block body never allocates.
   adopted_bytes_.reserve(kMaxBlockTransactionBytes + kMaxTransactionBytes);
@@ -186,7 +186,7 @@ void RoundMachine::claim_slot(std::uint32_t round) {
 // the old window keeps it. What a slot of a round that leaves the window held is gone,
 // except its polka, which keep_best_polka() has taken first if it is the highest.
 void RoundMachine::move_window(std::uint32_t round) {
-  assert(round >= round_ || step_ == Step::idle);
+  MIDNIGHT_INVARIANT(round >= round_ || step_ == Step::idle);
   round_ = round;
   for (std::uint32_t r = window_lowest();; ++r) {
     claim_slot(r);
@@ -360,7 +360,7 @@ result<Actions> RoundMachine::on_vote(const Vote& v) {
     RoundSlot& s = slot(v.round);
     VoteTally& tally = v.step == VoteStep::prevote ? s.prevotes : s.precommits;
     const auto update = tally.add(v);
-    assert(update.has_value() && "a verified member's vote fits its round's tally");
+    MIDNIGHT_INVARIANT(update.has_value() && "a verified member's vote fits its round's tally");
     if (update.has_value()) record_vote(s, v, update.value());
     after_change();
     return actions();
@@ -491,7 +491,7 @@ result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
     for (std::size_t i = 0; i < polka.count; ++i) {
       const Vote v = polka.vote(i, VoteStep::prevote);
       const auto update = s.prevotes.add(v);
-      assert(update.has_value() && "a verified polka's prevotes fit their round's tally");
+      MIDNIGHT_INVARIANT(update.has_value() && "a verified polka's prevotes fit their round's tally");
       if (update.has_value()) record_vote(s, v, update.value());
     }
     // Carried beside the round's proposals, never among them: its VRF proof is not
@@ -646,7 +646,7 @@ std::optional<std::uint32_t> RoundMachine::highest_round_seen(std::size_t member
 }
 
 void commit_view_of(const Decision& d, CommitView& out) {
-  assert(d.certificate != nullptr && d.txs.size() <= out.block.txs.size());
+  MIDNIGHT_INVARIANT(d.certificate != nullptr && d.txs.size() <= out.block.txs.size());
   out.certificate = *d.certificate;
   out.block.header = d.header;
   out.block.signature = d.signature;
@@ -657,7 +657,7 @@ void commit_view_of(const Decision& d, CommitView& out) {
 // ---- the protocol's steps --------------------------------------------------------
 
 void RoundMachine::start_round(std::uint32_t round) {
-  assert(round <= kLastRound);
+  MIDNIGHT_INVARIANT(round <= kLastRound);
   keep_best_polka(round);
   move_window(round);
   step_ = Step::collect;
@@ -684,12 +684,12 @@ void RoundMachine::propose(std::uint32_t round) {
                   round_start_ms(midnight_ms_, config_.timing, round), config_.keys.public_key);
   const Proposal proposal = sign_proposal(header, config_.keys.secret_key);
   StoredProposal& entry = slot(round).proposals[self_];
-  assert(!entry.present || entry.proposal == proposal);
+  MIDNIGHT_INVARIANT(!entry.present || entry.proposal == proposal);
   VrfOutput own{};
   if (ranks_by_vrf()) {
     // Our own proof: its output without verifying (we made it with our own key).
     [[maybe_unused]] const bool proved = !proposal.vrf_proof.is_zero();
-    assert(proved && "a consistent key always proves");
+    MIDNIGHT_INVARIANT(proved && "a consistent key always proves");
     if (auto beta = ecvrf_proof_to_hash(proposal.vrf_proof)) own = beta.value();
   }
   store_proposal(entry, proposal, own);
@@ -701,7 +701,7 @@ void RoundMachine::propose(std::uint32_t round) {
 // round's proposals whose content matches ours. Lock rule: approve only if unlocked, or
 // the choice is the locked block, or the choice's polka is at or after the lock round.
 void RoundMachine::prevote() {
-  assert(step_ == Step::collect);
+  MIDNIGHT_INVARIANT(step_ == Step::collect);
   const std::uint32_t r = round_;
   RoundSlot& s = slot(r);
   if (resend_restored_vote(s.prevotes)) {
@@ -712,7 +712,7 @@ void RoundMachine::prevote() {
   std::optional<BlockId> choice;
   std::optional<std::uint32_t> polka_round;
   if (lock_rule && best_polka_.held) {
-    assert(best_polka_.round() < r && "the held polka is of an earlier round");
+    MIDNIGHT_INVARIANT(best_polka_.round() < r && "the held polka is of an earlier round");
     choice = best_polka_.block_id;
     polka_round = best_polka_.round();
   }
@@ -733,17 +733,17 @@ void RoundMachine::prevote() {
   }
   // The choice prefers the held polka, and a lock taken live is on a block whose polka
   // the held polka is or is later than, so a locked node's choice is its lock or a block
-  // with a later polka: the lock rule holds by construction, and is asserted here. A lock
-  // restored from the journal may lack that polka in this run (the votes were lost with
-  // the crash); then the choice can be another block, and the rule makes this prevote a
-  // rejection.
+  // with a later polka: the lock rule holds by construction, and is checked here in every
+  // build. A lock restored from the journal comes with its polka (spec/journal.md 4.1)
+  // unless the journal was written without one (its block's content did not match); then
+  // the choice can be another block, and the rule makes this prevote a rejection.
   const bool lock_allows =
       choice.has_value() && (!lock_rule || !lock_.held || lock_.block_id == *choice ||
                              (polka_round && *polka_round >= lock_.round));
-  [[maybe_unused]] const bool lock_backed =
+  const bool lock_backed =
       lock_.held && best_polka_.held && best_polka_.round() >= lock_.round;
-  assert((!choice.has_value() || lock_allows || !lock_backed || !lock_rule) &&
-         "lock rule: a locked node approves only its lock or a later polka");
+  MIDNIGHT_SAFETY_INVARIANT((!choice.has_value() || lock_allows || !lock_backed || !lock_rule) &&
+                            "lock rule: a locked node approves only its lock or a later polka");
   const bool approve = lock_allows;
   step_ = Step::prevoted;
   emit_vote(VoteStep::prevote, r, choice.value_or(kNilBlock), approve);
@@ -751,20 +751,20 @@ void RoundMachine::prevote() {
 
 // Precommit: after a polka for a block in this round whose content we hold; lock on it.
 void RoundMachine::precommit(const BlockId& id) {
-  assert(step_ == Step::prevoted);
+  MIDNIGHT_INVARIANT(step_ == Step::prevoted);
   if (resend_restored_vote(slot(round_).precommits)) {
     step_ = Step::precommitted;
     return;
   }
   lock_ = Lock{true, id, round_};
   capture_lock_polka();
-  assert(lock_polka_.held && "an approving precommit follows a polka of a block this node holds");
+  MIDNIGHT_INVARIANT(lock_polka_.held && "an approving precommit follows a polka of a block this node holds");
   step_ = Step::precommitted;
   emit_vote(VoteStep::precommit, round_, id, true);
 }
 
 void RoundMachine::precommit_nil() {
-  assert(step_ == Step::prevoted);
+  MIDNIGHT_INVARIANT(step_ == Step::prevoted);
   if (resend_restored_vote(slot(round_).precommits)) {
     step_ = Step::precommitted;
     return;
@@ -780,7 +780,7 @@ void RoundMachine::adopt_certificate(const CommitView& c) {
   const BlockView& block = c.block;
   [[maybe_unused]] std::size_t total = 0;  // checked by the assert below
   for (const TxBytes tx : block.transactions()) total += tx.size();
-  assert(total <= adopted_bytes_.capacity() && "decoder bounds keep a block within the reserve");
+  MIDNIGHT_INVARIANT(total <= adopted_bytes_.capacity() && "decoder bounds keep a block within the reserve");
   adopted_bytes_.clear();
   adopted_count_ = 0;
   for (const TxBytes tx : block.transactions()) {
@@ -801,7 +801,7 @@ void RoundMachine::adopt_certificate(const CommitView& c) {
 // Finalize: a precommit quorum for a block, in any round of the window, whose content we hold.
 void RoundMachine::finalize(std::uint32_t round, const BlockId& id) {
   const Proposal* p = held_proposal(id);
-  assert(p != nullptr);
+  MIDNIGHT_INVARIANT(p != nullptr);
   decided_round_ = round;
   decided_id_ = id;
   decided_header_ = p->header;
@@ -886,8 +886,10 @@ bool RoundMachine::resend_restored_vote(const VoteTally& tally) {
 }
 
 void RoundMachine::emit(const Action& a) {
-  assert(action_count_ < actions_.size() && "kMaxActionsPerStep bounds one step's output");
-  if (action_count_ < actions_.size()) actions_[action_count_++] = a;
+  // Never dropped: a lost action could be a vote, a timer or a decision. The bound is
+  // the design's (kMaxActionsPerStep), so only a library bug can reach it.
+  MIDNIGHT_SAFETY_INVARIANT(action_count_ < actions_.size() && "kMaxActionsPerStep bounds one step's output");
+  actions_[action_count_++] = a;
 }
 
 void RoundMachine::emit_timer(TimerKind kind, std::uint32_t round, std::uint64_t at_ms) {
@@ -907,8 +909,11 @@ void RoundMachine::emit_vote(VoteStep step, std::uint32_t round, const BlockId& 
   RoundSlot& s = slot(round);
   VoteTally& tally = step == VoteStep::prevote ? s.prevotes : s.precommits;
   const auto update = tally.add(v);
-  assert(update.has_value() && update.value().outcome == VoteOutcome::counted && "a node votes once per step");
-  if (update.has_value()) record_vote(s, v, update.value());
+  // A second, different vote of this node for the round and step would be an
+  // equivocation that breaks safety: checked in every build, before anything is sent.
+  MIDNIGHT_SAFETY_INVARIANT(update.has_value() && update.value().outcome == VoteOutcome::counted &&
+                            "a node votes once per step");
+  record_vote(s, v, update.value());
   emit(Action{.kind = ActionKind::broadcast_vote, .vote = v});
 }
 

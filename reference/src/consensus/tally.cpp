@@ -16,8 +16,8 @@
 // more than a third of the weight equivocated. Under the fault model (f < W/3) at most
 // one block per tally reaches the quorum; beyond it quorum_block() names the first.
 #include "midnight/consensus/tally.hpp"
+#include "midnight/core/invariant.hpp"
 
-#include <cassert>
 
 namespace midnight {
 
@@ -57,14 +57,14 @@ void VoteTally::reset(const Membership& m, const ChainId& chain, std::uint64_t h
 }
 
 result<TallyUpdate> VoteTally::add(const Vote& v) {
-  assert(membership_ != nullptr && "reset() before add()");
+  MIDNIGHT_INVARIANT(membership_ != nullptr && "reset() before add()");
   if (v.chain_id != chain_ || v.height != height_ || v.round != round_ || v.step != step_) {
     return tally_errc::wrong_slot;
   }
   const auto index = membership_->index_of(v.voter);
   if (!index) return tally_errc::not_a_member;
   const std::size_t i = *index;
-  assert(i < membership_->size() && i < kMaxMembers);
+  MIDNIGHT_INVARIANT(i < membership_->size() && i < kMaxMembers);
 
   TallyUpdate update;
   if (voted_ & bit(i)) {
@@ -105,7 +105,7 @@ void VoteTally::credit(const BlockId& id, std::size_t i, TallyUpdate& update) {
   const bool before = membership_->reaches_quorum(entry.weight);
   entry.weight += membership_->member(i).weight;
   entry.members |= bit(i);
-  assert(entry.weight <= total);
+  MIDNIGHT_INVARIANT(entry.weight <= total);
   if (!before && membership_->reaches_quorum(entry.weight)) {
     // Weights only grow, so this happens at most once per entry.
     if (!quorum_entry_) quorum_entry_ = e;

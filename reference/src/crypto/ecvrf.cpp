@@ -25,8 +25,9 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <cassert>
 #include <cstddef>
+
+#include "midnight/core/invariant.hpp"
 
 namespace midnight {
 
@@ -121,14 +122,14 @@ bool is_below_group_order(const Scalar& s) {
 Point add_points(const Point& a, const Point& b) {
   Point r;
   [[maybe_unused]] const int rc = crypto_core_ed25519_add(r.data(), a.data(), b.data());
-  assert(rc == 0);
+  MIDNIGHT_INVARIANT(rc == 0);
   return r;
 }
 
 Point sub_points(const Point& a, const Point& b) {
   Point r;
   [[maybe_unused]] const int rc = crypto_core_ed25519_sub(r.data(), a.data(), b.data());
-  assert(rc == 0);
+  MIDNIGHT_INVARIANT(rc == 0);
   return r;
 }
 
@@ -152,10 +153,10 @@ Scalar reduce_scalar(const Bytes<64>& n) {
 // result; for n < q both mean n = 0, whose multiple is the identity, and RFC 9381 encodes the
 // identity like any other point. The branch reveals only whether n = 0.
 Point scalarmult_base_or_identity(const Scalar& n) {
-  assert(is_below_group_order(n));
+  MIDNIGHT_INVARIANT(is_below_group_order(n));
   Point r;
   if (crypto_scalarmult_ed25519_base_noclamp(r.data(), n.data()) != 0) {
-    assert(sodium_is_zero(n.data(), n.size()) == 1);
+    MIDNIGHT_INVARIANT(sodium_is_zero(n.data(), n.size()) == 1);
     r = kIdentity;
   }
   return r;
@@ -164,11 +165,11 @@ Point scalarmult_base_or_identity(const Scalar& n) {
 // n*P for n < q and P a valid point of the prime-order subgroup other than the identity
 // (what crypto_core_ed25519_is_valid_point accepts), constant time. -1 then means n = 0.
 Point scalarmult_prime_order_or_identity(const Scalar& n, const Point& p) {
-  assert(is_below_group_order(n));
-  assert(crypto_core_ed25519_is_valid_point(p.data()) == 1);
+  MIDNIGHT_INVARIANT(is_below_group_order(n));
+  MIDNIGHT_INVARIANT(crypto_core_ed25519_is_valid_point(p.data()) == 1);
   Point r;
   if (crypto_scalarmult_ed25519_noclamp(r.data(), n.data(), p.data()) != 0) {
-    assert(sodium_is_zero(n.data(), n.size()) == 1);
+    MIDNIGHT_INVARIANT(sodium_is_zero(n.data(), n.size()) == 1);
     r = kIdentity;
   }
   return r;
@@ -198,7 +199,7 @@ point_decoding string_to_point(const Point& s) {
   // differs from the input. With y < p that is the only way the two can differ: otherwise
   // x is chosen with the sign the input asks for.
   if (reencoded != s) {
-    assert((reencoded.v[31] ^ s.v[31]) == 0x80 &&
+    MIDNIGHT_INVARIANT((reencoded.v[31] ^ s.v[31]) == 0x80 &&
            std::equal(reencoded.v.begin(), reencoded.v.begin() + 31, s.v.begin()));
     return point_decoding::x_zero_sign_set;
   }
@@ -208,7 +209,7 @@ point_decoding string_to_point(const Point& s) {
 bool is_identity(const Point& p) { return p == kIdentity; }
 
 Point cofactor_times(const Point& p) {
-  assert(string_to_point(p) == point_decoding::ok);
+  MIDNIGHT_INVARIANT(string_to_point(p) == point_decoding::ok);
   // add() accepts points outside the prime-order subgroup, which scalarmult would refuse,
   // and its formulas are complete: doubling works for every curve point.
   const Point p2 = add_points(p, p);
@@ -217,7 +218,7 @@ Point cofactor_times(const Point& p) {
 }
 
 Point scalarmult_any_point(const Scalar& n, const Point& p) {
-  assert(string_to_point(p) == point_decoding::ok);
+  MIDNIGHT_INVARIANT(string_to_point(p) == point_decoding::ok);
   const Scalar n_mod_q = reduce_scalar(n);
   // The common case: p is in the prime-order subgroup, so n*p = (n mod q)*p. libsodium's
   // multiplication checks that membership itself (it multiplies p by q), so it is tried
@@ -349,7 +350,7 @@ result<VrfProof> prove_with_transcript(const SecretKey& sk, std::span<const std:
   }
   out.h = h.value();
   out.gamma = scalarmult_prime_order_or_identity(x_mod_q, out.h.h);
-  assert(!is_identity(out.gamma));
+  MIDNIGHT_INVARIANT(!is_identity(out.gamma));
 
   out.k_string = nonce_string(seed, out.h.h);
   out.k = reduce_scalar(out.k_string);

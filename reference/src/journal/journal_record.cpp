@@ -11,9 +11,9 @@
 #include "midnight/journal/journal_record.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 #include "midnight/core/bytes.hpp"
+#include "midnight/core/invariant.hpp"
 #include "midnight/crypto/hash.hpp"
 
 namespace midnight {
@@ -115,7 +115,7 @@ std::size_t encode_journal_polka_frames(std::span<const std::uint8_t> message, s
 }
 
 JournalFrame encode_journal_frame(const JournalRecord& record) {
-  assert(record.kind != JournalRecordKind::polka && "a polka is encode_journal_polka_frames'");
+  MIDNIGHT_INVARIANT(record.kind != JournalRecordKind::polka && "a polka is encode_journal_polka_frames'");
   const std::size_t length = record.kind == JournalRecordKind::vote ? kJournalVotePayload : kJournalLockPayload;
   return seal_frame(length, [&](std::uint8_t* payload) {
     payload[0] = static_cast<std::uint8_t>(record.kind);
@@ -125,10 +125,10 @@ JournalFrame encode_journal_frame(const JournalRecord& record) {
       // replay then fails with bad_record and the node refuses to vote, the safe side.
       [[maybe_unused]] const auto n =
           encode_vote(record.vote, std::span<std::uint8_t>(payload + 1, kVoteMessageSize));
-      assert(n.has_value() && n.value() == kVoteMessageSize && "a journaled vote is canonical");
+      MIDNIGHT_INVARIANT(n.has_value() && n.value() == kVoteMessageSize && "a journaled vote is canonical");
       return;
     }
-    assert(record.lock.held && "only a held lock is journaled");
+    MIDNIGHT_INVARIANT(record.lock.held && "only a held lock is journaled");
     store_u64(payload + 1, record.height);
     store_u32(payload + 9, record.lock.round);
     std::copy(record.lock.block_id.v.begin(), record.lock.block_id.v.end(), payload + 13);
@@ -144,7 +144,7 @@ std::span<const std::uint8_t> JournalReader::frame_payload(std::size_t at, bool&
 }
 
 result<std::optional<JournalRecord>> JournalReader::next() {
-  assert(offset_ <= bytes_.size());
+  MIDNIGHT_INVARIANT(offset_ <= bytes_.size());
   const std::size_t remaining = bytes_.size() - offset_;
   if (remaining == 0) {
     torn_ = 0;

@@ -2,8 +2,8 @@
 #include "midnight/node/journal_step.hpp"
 
 #include <array>
-#include <cassert>
 
+#include "midnight/core/invariant.hpp"
 #include "midnight/wire/codec.hpp"
 
 namespace midnight {
@@ -15,7 +15,7 @@ std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, con
     // A step signs at most a prevote and a precommit in each of two rounds (a round ends,
     // or is skipped to, and the next begins), plus one lock. A re-proposal carries other
     // members' prevotes inside one message: no vote action, nothing to journal.
-    assert(count < out.size() && "kMaxJournalRecordsPerStep bounds one step's records");
+    MIDNIGHT_INVARIANT(count < out.size() && "kMaxJournalRecordsPerStep bounds one step's records");
     if (count < out.size()) out[count++] = r;
   };
   for (const Action& a : actions) {
@@ -38,7 +38,7 @@ std::size_t journal_frames_for_step(const RoundMachine& m, Actions actions, cons
     std::array<std::uint8_t, kMaxJournalPolkaSize> message{};
     const auto size = encode_reproposal(*polka, message);
     // The machine built it from prevotes it verified: it encodes.
-    assert(size.has_value() && "a lock's polka encodes");
+    MIDNIGHT_INVARIANT(size.has_value() && "a lock's polka encodes");
     if (size.has_value()) {
       count = encode_journal_polka_frames(std::span<const std::uint8_t>(message.data(), size.value()),
                                           out.first(kMaxJournalPolkaFrames));

@@ -1,7 +1,8 @@
 // A node's durable state kept in memory (node/node_disk.hpp).
 #include "midnight/node/node_disk.hpp"
 
-#include <cassert>
+#include "midnight/core/invariant.hpp"
+
 
 namespace midnight {
 
@@ -15,7 +16,7 @@ std::size_t NodeDisk::store(const HostOutput& out) {
 }
 
 void NodeDisk::tear_last_append(std::size_t appended, std::size_t kept) {
-  assert(appended <= journal.size() && kept <= appended);
+  MIDNIGHT_INVARIANT(appended <= journal.size() && kept <= appended);
   if (appended > journal.size() || kept > appended) return;
   journal.resize(journal.size() - appended + kept);
 }

@@ -3,10 +3,10 @@
 #include "midnight/node/node_host.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 #include "midnight/block/builder.hpp"
 #include "midnight/consensus/certificate.hpp"
+#include "midnight/core/invariant.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/encode_vector.hpp"
 #include "midnight/wire/signing.hpp"
@@ -17,7 +17,7 @@ namespace {
 
 MessageBytes shared(result<std::vector<std::uint8_t>> r) {
   // Every value the host encodes comes from the machine or was decoded: it encodes.
-  assert(r.has_value() && "the host only encodes values that encode");
+  MIDNIGHT_INVARIANT(r.has_value() && "the host only encodes values that encode");
   return std::make_shared<const std::vector<std::uint8_t>>(r.has_value() ? std::move(r).value()
                                                                            : std::vector<std::uint8_t>{});
 }
@@ -86,7 +86,7 @@ void NodeHost::set_timer(const HostTimer& t, std::uint64_t at_ms) {
 
 result<JournalReplay> NodeHost::restore(std::span<const MessageBytes> block_store,
                                         std::span<const std::uint8_t> journal) {
-  assert(!begun_ && block_store_.empty() && "restore a fresh host");
+  MIDNIGHT_INVARIANT(!begun_ && block_store_.empty() && "restore a fresh host");
   for (const MessageBytes& bytes : block_store) {
     MIDNIGHT_TRY(decode_commit(*bytes, *commit_));
     const HeightStart hs{height_, tip_id_, config_.schedule.midnight_ms(height_), config_.mempool};
@@ -155,7 +155,7 @@ void NodeHost::begin_height(std::uint64_t now_ms) {
 // released, so a restart finds it), then move on to the next height.
 void NodeHost::on_decided(std::uint64_t now_ms, bool adopted) {
   const auto d = machine_->decision();
-  assert(d.has_value());
+  MIDNIGHT_INVARIANT(d.has_value());
   if (!d) return;
   MessageBytes commit = encode_decision(*d);
   out_.decided.push_back(StoredCommit{height_, commit, adopted});
@@ -343,7 +343,7 @@ void NodeHost::dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> byte
       // so the same block arrives again and again and is ignored unverified (as the
       // machine does within a height). Another block with a valid certificate would
       // break agreement: it is reported, and never stored.
-      assert(decided_ids_.size() == height_ - config_.schedule.first_height);
+      MIDNIGHT_INVARIANT(decided_ids_.size() == height_ - config_.schedule.first_height);
       if (commit_->certificate.block_id == decided_ids_[h - config_.schedule.first_height]) return;
       if (verify_certificate(commit_->certificate, m, config_.node.chain_id).has_value()) {
         return reject(round_errc::conflicting_commit, "on_commit");

@@ -1,10 +1,10 @@
 // The allocating encoders: size from codec.hpp, encode, hand the vector over.
 #include "midnight/wire/encode_vector.hpp"
 
-#include <cassert>
 #include <cstddef>
 #include <utility>
 
+#include "midnight/core/invariant.hpp"
 #include "midnight/wire/codec.hpp"
 
 namespace midnight {
@@ -20,7 +20,7 @@ result<Buf> encode_sized(std::size_t size, Encode&& encode) {
   const result<std::size_t> n = encode(std::span<std::uint8_t>(out));
   if (!n) return n.error();
   // The encoders return exactly encoded_size_* (or the k*MessageSize constant).
-  assert(n.value() == size && "encoded_size_* and the encoder disagree");
+  MIDNIGHT_INVARIANT(n.value() == size && "encoded_size_* and the encoder disagree");
   out.resize(n.value());
   return out;
 }

@@ -3,12 +3,13 @@
 #include "midnight/wire/messages.hpp"
 
 #include <algorithm>
-#include <cassert>
+
+#include "midnight/core/invariant.hpp"
 
 namespace midnight {
 
 Vote Certificate::vote(std::size_t i, VoteStep step) const {
-  assert(i < count && i < kMaxMembers);
+  MIDNIGHT_INVARIANT(i < count && i < kMaxMembers);
   Vote v;
   v.chain_id = chain_id;
   v.height = height;
