@@ -1742,26 +1742,23 @@ class Script {
   static const char* type_name(std::span<const std::uint8_t> bytes) {
     const auto t = peek_message_type(bytes);
     require(t.has_value(), "a host sent bytes that are not a message");
-    switch (t.value()) {
-      case MessageType::proposal: return "proposal";
-      case MessageType::vote: return "vote";
-      case MessageType::commit: return "commit";
-      case MessageType::reproposal: return "reproposal";
-      case MessageType::commit_request: return "commit_request";
-      default: broken("a host sent a message of a type no host sends");
-    }
+    return message_type_name(t.value());
   }
   // The id of a message, by its bytes: the same commit stored and sent is one message.
-  std::size_t intern(const Buf& bytes) {
+  std::optional<std::size_t> find_message(const Buf& bytes) const {
     for (std::size_t i = 0; i < messages_.size(); ++i)
       if (messages_[i].bytes == bytes) return i;
+    return std::nullopt;
+  }
+  std::size_t intern(const Buf& bytes) {
+    if (const auto id = find_message(bytes)) return *id;
     messages_.push_back({type_name(bytes), bytes});
     return messages_.size() - 1;
   }
   std::size_t intern_existing(const Buf& bytes) const {
-    for (std::size_t i = 0; i < messages_.size(); ++i)
-      if (messages_[i].bytes == bytes) return i;
-    broken("a stored commit that was never recorded");
+    const auto id = find_message(bytes);
+    require(id.has_value(), "a stored commit that was never recorded");
+    return *id;
   }
   static std::string error_name(const std::error_code& ec) {
     if (ec.category() == error_category_of<round_errc>()) return round_errc_name(static_cast<round_errc>(ec.value()));

@@ -205,10 +205,7 @@ void RoundMachine::keep_best_polka(std::uint32_t before) {
     if (!s.polka.seen) continue;
     const Proposal* p = held_proposal(s.polka.block_id);
     if (p == nullptr) continue;
-    best_polka_.held = true;
-    best_polka_.block_id = s.polka.block_id;
-    best_polka_.message.proposal = *p;
-    build_polka(s.prevotes, *config_.membership, s.polka.block_id, best_polka_.message.polka);
+    hold_polka(best_polka_, s, *p);
     return;
   }
 }
@@ -516,10 +513,15 @@ void RoundMachine::capture_lock_polka() {
   if (!s.polka.seen || s.polka.block_id != lock_.block_id) return;
   const Proposal* p = held_proposal(lock_.block_id);
   if (p == nullptr) return;
-  lock_polka_.held = true;
-  lock_polka_.block_id = lock_.block_id;
-  lock_polka_.message.proposal = *p;
-  build_polka(s.prevotes, *config_.membership, lock_.block_id, lock_polka_.message.polka);
+  hold_polka(lock_polka_, s, *p);
+}
+
+// A round's polka carried whole: its block's proposal and the round's prevotes for it.
+void RoundMachine::hold_polka(HeldPolka& out, const RoundSlot& s, const Proposal& p) const {
+  out.held = true;
+  out.block_id = s.polka.block_id;
+  out.message.proposal = p;
+  build_polka(s.prevotes, *config_.membership, s.polka.block_id, out.message.polka);
 }
 
 // ---- restart from the journal ------------------------------------------------------

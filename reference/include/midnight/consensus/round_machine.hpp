@@ -282,6 +282,7 @@ class RoundMachine {
   void note_round(std::size_t member, std::uint32_t round);
   result<bool> take_polka(const Reproposal& r, bool restoring);
   void capture_lock_polka();
+  void hold_polka(HeldPolka& out, const RoundSlot& s, const Proposal& p) const;
   void note_restored_round(std::uint32_t round);
   void restore_window(std::uint32_t round);
   std::optional<std::uint32_t> skip_target() const;
