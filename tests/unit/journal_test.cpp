@@ -748,11 +748,16 @@ TEST(JournalPolka, PartsOutOfSequenceAreBadRecordsAndADamagedMiddlePartIsCorrupt
   got = read_all(flipped);
   ASSERT_TRUE(got.error);
   EXPECT_EQ(*got.error, journal_errc::corrupt_frame);
-  // A short non-final part, with a correct check.
-  std::array<std::uint8_t, 10> short_part{static_cast<std::uint8_t>(JournalRecordKind::polka), 0, 0, 0, 2, 1, 2, 3, 4, 5};
-  const JournalFrame f = frame_with_payload(short_part);
-  std::vector<std::uint8_t> bytes(f.begin(), f.end());
-  bytes.insert(bytes.end(), polka.begin() + kJournalFrameSize, polka.begin() + 2 * kJournalFrameSize);
+  // A short non-final part, with a correct check, followed by a well-formed last part:
+  // only the rule "every part but the last is full" refuses it (the split is unique).
+  constexpr auto kPolka = static_cast<std::uint8_t>(JournalRecordKind::polka);
+  const std::array<std::uint8_t, 10> short_first{kPolka, 0, 0, 0, 2, 1, 2, 3, 4, 5};
+  const std::array<std::uint8_t, 8> last{kPolka, 0, 1, 0, 2, 6, 7, 8};
+  const JournalFrame f0 = frame_with_payload(short_first);
+  const JournalFrame f1 = frame_with_payload(last);
+  std::vector<std::uint8_t> bytes(2 * kJournalFrameSize);
+  std::copy(f0.begin(), f0.end(), bytes.begin());
+  std::copy(f1.begin(), f1.end(), bytes.begin() + kJournalFrameSize);
   got = read_all(with_tail(bytes));
   ASSERT_TRUE(got.error);
   EXPECT_EQ(*got.error, journal_errc::bad_record);
