@@ -183,6 +183,12 @@ class AllocCluster {
         reproposal_in_(std::make_unique<Reproposal>()),
         wire_(kMaxMessageSize) {
     for (const auto& t : txs_) views_.push_back(TxBytes(t));
+    // Certificate entries for the membership, reserved once: copies and decodes into
+    // these reuse the room and allocate nothing.
+    commit_out_->certificate.reserve_entries(n);
+    commit_in_->certificate.reserve_entries(n);
+    reproposal_in_->polka.reserve_entries(n);
+    for (Reproposal& rp : *reproposals_) rp.polka.reserve_entries(n);
     for (std::size_t i = 0; i < n; ++i) {
       NodeConfig c;
       c.chain_id = test::chain();
@@ -292,7 +298,9 @@ class AllocCluster {
           push(Envelope{from, a.member, a.kind, {}, {}});
           break;
         case ActionKind::finalize:
-          // The host sends the commit to every member.
+          // This harness sends the commit to every member, so that every scenario takes
+          // on_commit (a decided member's, of its own block). NodeHost no longer does
+          // (spec/protocol.md 7.3): a lagging member gets it by a message of a later round.
           for (std::size_t j = 0; j < size(); ++j) {
             if (j != from) push(Envelope{from, j, ActionKind::send_commit, {}, {}});
           }
@@ -373,7 +381,7 @@ class AllocCluster {
     const CommitView& out = *commit_out_;
     const auto n =
         encode_commit(out.certificate, out.block.header, out.block.signature, out.block.transactions(), wire_);
-    const auto back = decode_commit(written(n), *commit_in_);
+    const auto back = decode_commit(written(n), *commit_in_, nullptr, net_.membership.size());
     note_codec(c.count());
     if (!back || !(commit_in_->certificate == out.certificate) || !(commit_in_->block.header == out.block.header)) {
       return ++wire_failures_, false;
@@ -382,7 +390,8 @@ class AllocCluster {
   }
   bool reproposal_through_wire(const Reproposal& rp) {
     const AllocationCount c;
-    const auto back = decode_reproposal(written(encode_reproposal(rp, wire_)), *reproposal_in_);
+    const auto back =
+        decode_reproposal(written(encode_reproposal(rp, wire_)), *reproposal_in_, nullptr, net_.membership.size());
     note_codec(c.count());
     if (!back || !(*reproposal_in_ == rp)) return ++wire_failures_, false;
     return true;
@@ -433,8 +442,9 @@ TEST(AllocCounter, AllocationInsideAHandlerCallIsAttributed) {
 class AllocRound : public ::testing::TestWithParam<Transport> {};
 
 // Node 3 is cut off for round 0: the other three finalize without it at the collect
-// deadline; its nil precommit after the prevote deadline draws commits from them, and it
-// adopts the block through on_commit. Every event of the height is counted.
+// deadline. Its nil precommit after the prevote deadline is of the decision's round and
+// draws nothing; its messages of round 1, after the round-end timer, draw commits from
+// them, and it adopts the block through on_commit. Every event of the height is counted.
 TEST_P(AllocRound, FourNodesFinalizeAndTheLateOneAdoptsTheCommit) {
   auto c = std::make_unique<AllocCluster>(4, GetParam());
   constexpr std::size_t kLate = 3;
@@ -448,6 +458,8 @@ TEST_P(AllocRound, FourNodesFinalizeAndTheLateOneAdoptsTheCommit) {
   c->deliver(cut);
   for (std::size_t i = 0; i < 4; ++i) decided_before_heal[i] = c->node(i).step() == Step::decided;
   c->fire(TimerKind::prevote_deadline, 0);  // the decided three reject it: stale
+  c->deliver();
+  c->fire(TimerKind::round_end, 0);  // likewise
   c->deliver();
   const std::size_t allocations = total.count();
 
@@ -561,6 +573,7 @@ TEST_P(AllocLongRun, TwoHundredRoundsWithoutAQuorumAllocateNothing) {
   std::array<std::uint32_t, kRounds> lowest{}, highest{};
   bool decided = false;
 
+  const std::array<std::size_t, kLive> memory_before{c->node(0).memory_bytes(), c->node(1).memory_bytes()};
   const AllocationCount start_count;
   const std::size_t start_freed = deallocations_so_far();
   c->start_all();
@@ -595,6 +608,7 @@ TEST_P(AllocLongRun, TwoHundredRoundsWithoutAQuorumAllocateNothing) {
   }
   EXPECT_FALSE(decided) << "two of four members are not a quorum";
   for (std::size_t i = 0; i < kLive; ++i) {
+    EXPECT_EQ(c->node(i).memory_bytes(), memory_before[i]) << "node " << i << ": the storage sized at set-up";
     EXPECT_EQ(c->node(i).round(), kRounds) << "node " << i;
     EXPECT_EQ(c->node(i).step(), Step::collect);
   }
@@ -607,9 +621,9 @@ TEST_P(AllocLongRun, TwoHundredRoundsWithoutAQuorumAllocateNothing) {
   EXPECT_GT(c->calls(kVote), 3U * kRounds);
   static_assert(sizeof(RoundMachine) < (std::size_t{1} << 20), "one machine: a fixed object, whatever the round");
   std::printf("[ alloc    ] %u rounds without a quorum: rounds 0..%u %zu, rounds %u..%u %zu allocations+frees; "
-              "sizeof(RoundMachine) = %zu bytes (%u round slots)\n",
+              "sizeof(RoundMachine) = %zu bytes + %zu heap bytes (%u round slots)\n",
               kRounds, kRoundSlots - 1, first_window, kRoundSlots, kRounds - 1, after, sizeof(RoundMachine),
-              kRoundSlots);
+              c->node(0).memory_bytes(), kRoundSlots);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, AllocLongRun, ::testing::Values(Transport::values, Transport::wire),
@@ -726,7 +740,7 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   rp_good->proposal = good;
   build_polka(*prevotes, live->membership(), good_id, rp_good->polka);
   auto rp_below = std::make_unique<Reproposal>(*rp_good);
-  rp_below->polka.count = 2;
+  rp_below->polka.signatures.resize(2);
   auto rp_other_block = std::make_unique<Reproposal>(*rp_good);
   rp_other_block->polka.block_id.v[0] ^= 1;
   auto rp_bad_sig = std::make_unique<Reproposal>(*rp_good);
@@ -939,13 +953,14 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
   // Offsets past the 2-byte prefix: see spec/encoding.md.
   const std::size_t vote_step = kPrefixSize + 32 + 8 + 4;
   const std::size_t vote_approve = vote_step + 1 + 32;
-  const std::size_t cert_count = kPrefixSize + 32 + 8 + 4 + 32;
+  const std::size_t cert_count = kPrefixSize + 32 + 8 + 4 + 32;  // u16: high byte, then low byte
+  const std::size_t cert_entries = cert_count + 2;
   const std::size_t block_tx_count = kPrefixSize + kSignedHeaderBodySize;
   const std::size_t block_tx0_length = block_tx_count + 4;
   // Certificate with its first two voters swapped (not canonical order).
   std::vector<std::uint8_t> cert_swapped = m.certificate;
-  std::swap_ranges(cert_swapped.begin() + long(cert_count + 1), cert_swapped.begin() + long(cert_count + 1 + 96),
-                   cert_swapped.begin() + long(cert_count + 1 + 96));
+  std::swap_ranges(cert_swapped.begin() + long(cert_entries), cert_swapped.begin() + long(cert_entries + 96),
+                   cert_swapped.begin() + long(cert_entries + 96));
   // The big block with its last two transactions' contents swapped (txid order broken).
   std::vector<std::uint8_t> big_unordered = m.big_block;
   const std::size_t tx_size = kMaxBlockTransactionBytes / kMaxBlockTransactions;
@@ -974,8 +989,10 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
       {MessageType::certificate, m.certificate, true},
       {MessageType::certificate, truncated(m.certificate, 1), false},
       {MessageType::certificate, extended(m.certificate), false},
-      {MessageType::certificate, with(m.certificate, cert_count, 0), false},       // count 0
-      {MessageType::certificate, with(m.certificate, cert_count, 65), false},      // count > max
+      {MessageType::certificate, with(m.certificate, cert_count + 1, 0), false},   // count 0
+      {MessageType::certificate, with(m.certificate, cert_count + 1, 5), false},   // count > members (4)
+      {MessageType::certificate, with(with(m.certificate, cert_count, 0xff), cert_count + 1, 0xff), false},  // 0xffff
+      {MessageType::certificate, with(m.certificate, cert_count, 1), false},       // count + 256
       {MessageType::certificate, cert_swapped, false},                             // order
       {MessageType::block, m.block, true},
       {MessageType::block, m.big_block, true},
@@ -996,18 +1013,26 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
       {MessageType::reproposal, extended(m.reproposal), false},
       {MessageType::reproposal, with(m.reproposal, 0, 1), false},                  // version 1
       {MessageType::reproposal, with(m.reproposal, 1, 4), false},                  // a proposal's type
-      {MessageType::reproposal, with(m.reproposal, kProposalBodySize + cert_count, 0), false},  // polka count 0
+      {MessageType::reproposal, with(m.reproposal, kProposalBodySize + cert_count + 1, 0), false},  // polka count 0
+      {MessageType::reproposal, with(m.reproposal, kProposalBodySize + cert_count + 1, 5), false},  // > members
+      {MessageType::commit, with(m.commit, cert_count + 1, 5), false},             // count > members
       {MessageType::commit_request, m.commit_request, true},
       {MessageType::commit_request, truncated(m.commit_request, 1), false},
       {MessageType::commit_request, extended(m.commit_request), false},
       {MessageType::commit_request, with(m.commit_request, 0, 1), false},          // version 1
       {MessageType::commit_request, with(m.commit_request, 1, 0x0b), false},       // unknown type
   };
-  // Output storage, allocated before counting.
+  // Output storage, allocated before counting, with room for the membership's entries; a
+  // receiver bounds the count by its membership (max_entries), which keeps every decode
+  // within that room.
+  const std::size_t members = m.membership.size();
   auto certificate = std::make_unique<Certificate>();
+  certificate->reserve_entries(members);
   auto block = std::make_unique<BlockView>();
   auto commit = std::make_unique<CommitView>();
+  commit->certificate.reserve_entries(members);
   auto reproposal = std::make_unique<Reproposal>();
+  reproposal->polka.reserve_entries(members);
   std::vector<bool> ok(inputs.size());
   std::vector<DecodeWhere> where(inputs.size());
 
@@ -1018,10 +1043,10 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
     switch (inputs[i].type) {
       case MessageType::proposal: ok[i] = decode_proposal(in, w).has_value(); break;
       case MessageType::vote: ok[i] = decode_vote(in, w).has_value(); break;
-      case MessageType::certificate: ok[i] = decode_certificate(in, *certificate, w).has_value(); break;
+      case MessageType::certificate: ok[i] = decode_certificate(in, *certificate, w, members).has_value(); break;
       case MessageType::block: ok[i] = decode_block(in, *block, w).has_value(); break;
-      case MessageType::commit: ok[i] = decode_commit(in, *commit, w).has_value(); break;
-      case MessageType::reproposal: ok[i] = decode_reproposal(in, *reproposal, w).has_value(); break;
+      case MessageType::commit: ok[i] = decode_commit(in, *commit, w, members).has_value(); break;
+      case MessageType::reproposal: ok[i] = decode_reproposal(in, *reproposal, w, members).has_value(); break;
       case MessageType::commit_request: ok[i] = decode_commit_request(in, w).has_value(); break;
       default: break;
     }
@@ -1052,10 +1077,10 @@ TEST(AllocVerify, SignaturesCertificatesAndIdsAllocateNothing) {
   std::vector<Certificate> certs(8, c.certificate);
   certs[1].chain_id.v[0] ^= 1;                                       // wrong_chain
   certs[2].block_id = BlockId{};                                     // nil_block
-  certs[3].count = std::uint8_t(kMaxMembers + 1);                    // not_canonical (count)
+  certs[3].signatures.resize(m.membership.size() + 1, certs[3].signatures.back());  // not_canonical (count)
   std::swap(certs[4].signatures[0], certs[4].signatures[1]);         // not_canonical (order)
-  certs[5].signatures[certs[5].count - 1].voter.v.fill(0xff);       // not_a_member (still ascending)
-  certs[6].count = 2;                                                // below_quorum
+  certs[5].signatures[certs[5].count() - 1].voter.v.fill(0xff);     // not_a_member (still ascending)
+  certs[6].signatures.resize(2);                                     // below_quorum
   certs[7].signatures[2].signature.v[0] ^= 1;                        // bad_signature
   std::array<std::error_code, 8> cert_results{};
 
@@ -1072,6 +1097,7 @@ TEST(AllocVerify, SignaturesCertificatesAndIdsAllocateNothing) {
   BlockHeader header_to_sign = proposal.header;
   header_to_sign.proposer = k.public_key;
   auto reproposal = std::make_unique<Reproposal>();
+  reproposal->polka.reserve_entries(m.membership.size());
   CommitRequest request_to_sign;
   request_to_sign.chain_id = test::chain();
   request_to_sign.height = 7;
@@ -1094,7 +1120,7 @@ TEST(AllocVerify, SignaturesCertificatesAndIdsAllocateNothing) {
   hashes[5] = compute_txid(test::chain(), c.block.txs[0]);
   signed_vote = sign_vote(to_sign, k.secret_key);
   signed_proposal = sign_proposal(header_to_sign, k.secret_key);
-  const bool decoded_reproposal = decode_reproposal(m.reproposal, *reproposal).has_value();
+  const bool decoded_reproposal = decode_reproposal(m.reproposal, *reproposal, nullptr, m.membership.size()).has_value();
   const auto polka = verify_polka(reproposal->polka, m.membership, test::chain());
   const auto polka_as_certificate = verify_certificate(reproposal->polka, m.membership, test::chain());
   const auto request = decode_commit_request(m.commit_request);
@@ -1132,7 +1158,8 @@ TEST(AllocVerify, SignaturesCertificatesAndIdsAllocateNothing) {
 }
 
 TEST(AllocTally, AddAndBuildCertificateAllocateNothing) {
-  // 64 members, the maximum: every slot of the tally is used.
+  // kMaxMembers (65,535) members, the maximum: the tally's storage, sized by prepare()
+  // at set-up, is as large as it gets, and every member's slot is used.
   const auto net = test::make_equal_members(kMaxMembers);
   const ChainId chain = test::chain();
   const BlockId a = test::block_id(0xA0);
@@ -1147,8 +1174,10 @@ TEST(AllocTally, AddAndBuildCertificateAllocateNothing) {
   const Vote wrong_slot = test::make_vote(net.keys[2], chain, 1, 1, VoteStep::precommit, a);
   const Vote stranger = test::make_vote(test::keypair(kMaxMembers + 5), chain, 1, 0, VoteStep::precommit, a);
   auto tally = std::make_unique<VoteTally>();
+  tally->prepare(net.membership);  // set-up: the one call that allocates
   auto cert = std::make_unique<Certificate>();
-  std::array<VoteOutcome, kMaxMembers + 2> outcomes{};
+  cert->reserve_entries(net.membership.size());
+  std::vector<VoteOutcome> outcomes(kMaxMembers + 2);
   std::size_t quorum_crossings = 0;
   std::array<std::error_code, 2> errors{};
   std::optional<BlockId> quorum;
@@ -1184,17 +1213,22 @@ TEST(AllocTally, AddAndBuildCertificateAllocateNothing) {
   EXPECT_EQ(errors[1], tally_errc::not_a_member);
   EXPECT_EQ(quorum_crossings, 1U);
   EXPECT_EQ(quorum, a);
-  EXPECT_EQ(cert->count, kMaxMembers - kMaxMembers / 8);
+  EXPECT_EQ(cert->count(), kMaxMembers - kMaxMembers / 8);
+  EXPECT_EQ(tally->voters().count(), kMaxMembers);
+  EXPECT_EQ(tally->equivocators().count(), 2u);
   EXPECT_TRUE(verified.has_value());
   std::printf("[ alloc    ] tally of %zu votes + certificate: %zu allocations\n", votes.size() + 5, allocations);
 }
 
 TEST(AllocSelection, SelectCanonicalAllocatesNothing) {
-  std::array<Proposal, kMaxMembers> proposals{};
-  std::array<Candidate, kMaxMembers> candidates{};
+  // One candidate per member of the largest membership (set-up: on the heap, ~20 MB of
+  // proposals would not fit on the stack). Ids descend with i; arrivals are a permutation.
+  std::vector<Proposal> proposals(kMaxMembers);
+  std::vector<Candidate> candidates(kMaxMembers);
   for (std::size_t i = 0; i < kMaxMembers; ++i) {
     BlockId id;
-    id.v.fill(std::uint8_t(200 - i));
+    id.v.fill(0x42);
+    store_u32(id.v.data(), std::uint32_t(kMaxMembers - i));
     candidates[i] = Candidate{&proposals[i], id, std::uint32_t((i * 37) % kMaxMembers)};
   }
   const LowestHashPolicy lowest;

@@ -28,7 +28,7 @@ Tx make_tx(std::uint32_t i, std::size_t size) {
   return tx;
 }
 
-std::uint64_t sum(const std::array<std::uint64_t, kMaxMembers>& a) {
+std::uint64_t sum(const std::vector<std::uint64_t>& a) {
   return std::accumulate(a.begin(), a.end(), std::uint64_t{0});
 }
 
@@ -38,7 +38,7 @@ TEST(BuilderTest, RewardSplitRemainderGoesToTheFirstMembers) {
   EXPECT_EQ(s[0], 4u);
   EXPECT_EQ(s[1], 3u);
   EXPECT_EQ(s[2], 3u);
-  EXPECT_EQ(s[3], 0u);  // no member: nothing
+  EXPECT_EQ(s.size(), 3u);  // one share per member, nothing more
 
   const auto four = test::make_equal_members(4);
   s = split_reward(four.membership, 7);  // floor 1 each, remainder 3
@@ -95,7 +95,15 @@ TEST(BuilderTest, RewardSplitAtTheLimits) {
   const auto m = Membership::make(nodes);
   ASSERT_TRUE(m);
   const auto s = split_reward(m.value(), kMaxRewardPerHeight);
+  ASSERT_EQ(s.size(), kMaxMembers);
   EXPECT_EQ(sum(s), kMaxRewardPerHeight);
+  // The coinbase of the largest membership: its own bound (beyond kMaxTransactionBytes),
+  // with the u16 member count 0xffff after tag, chain and height.
+  const auto cb = build_coinbase(test::chain(), 1, m.value(), kMaxRewardPerHeight);
+  EXPECT_EQ(cb.size(), kMaxCoinbaseBytes);
+  EXPECT_GT(cb.size(), kMaxTransactionBytes);
+  ASSERT_GE(cb.size(), 21u + 32 + 8 + 2);
+  EXPECT_EQ(load_u16(cb.data() + 21 + 32 + 8), kMaxMembers);
 }
 
 TEST(BuilderTest, CoinbaseLayout) {
@@ -112,7 +120,8 @@ TEST(BuilderTest, CoinbaseLayout) {
   for (const char ch : tag_bytes) expected.push_back(static_cast<std::uint8_t>(ch));
   for (int k = 0; k < 32; ++k) expected.push_back(0xAB);
   for (std::uint8_t b : std::initializer_list<std::uint8_t>{1, 2, 3, 4, 5, 6, 7, 8}) expected.push_back(b);
-  expected.push_back(2);  // count
+  expected.push_back(0);  // count, u16 big-endian
+  expected.push_back(2);
   for (std::size_t i = 0; i < 2; ++i) {
     const Destination& d = net.membership.member(i).reward_to;
     for (const std::uint8_t b : d.v) expected.push_back(b);
@@ -120,7 +129,8 @@ TEST(BuilderTest, CoinbaseLayout) {
     for (int k = 7; k >= 0; --k) expected.push_back(static_cast<std::uint8_t>(amount >> (8 * k)));
   }
   EXPECT_EQ(sizeof tag_bytes, 21u);
-  EXPECT_EQ(cb.size(), 21u + 32 + 8 + 1 + 2 * 40);
+  EXPECT_EQ(cb.size(), 21u + 32 + 8 + 2 + 2 * 40);
+  EXPECT_EQ(cb.size(), kCoinbaseFixedBytes + 2 * kCoinbaseEntryBytes);
   EXPECT_EQ(cb, expected);
 
   // The coinbase differs per chain and per height.

@@ -44,7 +44,7 @@ TEST_F(CertificateTest, BuildThenVerify) {
   EXPECT_EQ(c.height, kHeight);
   EXPECT_EQ(c.round, kRound);
   EXPECT_EQ(c.block_id, a);
-  ASSERT_EQ(c.count, 4u);
+  ASSERT_EQ(c.count(), 4u);
   // Canonical member order, whatever the arrival order.
   const std::size_t expected[] = {0, 2, 3, 4};
   for (std::size_t i = 0; i < 4; ++i) {
@@ -59,7 +59,7 @@ TEST_F(CertificateTest, BuildThenVerify) {
 TEST_F(CertificateTest, OnlyApprovingPrecommitsForTheBlockAreIncluded) {
   ASSERT_TRUE(tally.add(precommit(1, b)));  // another block
   const Certificate c = certify({0, 2, 3, 4});
-  ASSERT_EQ(c.count, 4u);
+  ASSERT_EQ(c.count(), 4u);
   for (const auto& s : c.used()) EXPECT_NE(s.voter, net.key(1));
 
   // Votes against the block and nil votes are not approvals either.
@@ -74,7 +74,7 @@ TEST_F(CertificateTest, OnlyApprovingPrecommitsForTheBlockAreIncluded) {
   for (std::size_t m : {1, 2, 4, 5, 6}) ASSERT_TRUE(t.add(v(m, a, true)));
   Certificate seven_cert;
   build_certificate(t, seven.membership, a, seven_cert);
-  ASSERT_EQ(seven_cert.count, 5u);
+  ASSERT_EQ(seven_cert.count(), 5u);
   const std::size_t expected[] = {1, 2, 4, 5, 6};
   for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(seven_cert.signatures[i].voter, seven.key(expected[i]));
   EXPECT_EQ(verify_certificate(seven_cert, seven.membership, chain).value(), 5u);
@@ -86,7 +86,7 @@ TEST_F(CertificateTest, EquivocatorsApprovingVoteIsIncludedOnce) {
   ASSERT_TRUE(tally.add(for_b));
   EXPECT_EQ(tally.add(for_a).value().outcome, VoteOutcome::equivocation);
   const Certificate c = certify({0, 2, 3, 4});
-  ASSERT_EQ(c.count, 5u);  // member 1 signed a precommit for a: it is in, once
+  ASSERT_EQ(c.count(), 5u);  // member 1 signed a precommit for a: it is in, once
   std::size_t ones = 0;
   for (const auto& s : c.used()) {
     if (s.voter != net.key(1)) continue;
@@ -120,9 +120,9 @@ TEST_F(CertificateTest, RejectsTamperedSignature) {
 TEST_F(CertificateTest, RejectsBelowQuorum) {
   Certificate c = certify({0, 1, 2, 3, 4});
   EXPECT_EQ(verify_certificate(c, net.membership, chain).value(), 6u);
-  c.count = 4;  // drops member 4 (weight 2): 4 of 6 is exactly 2/3
+  c.signatures.resize(4);  // drops member 4 (weight 2): 4 of 6 is exactly 2/3
   EXPECT_EQ(verify_certificate(c, net.membership, chain).error(), certificate_errc::below_quorum);
-  c.count = 0;
+  c.signatures.clear();
   EXPECT_EQ(verify_certificate(c, net.membership, chain).error(), certificate_errc::below_quorum);
 }
 
@@ -135,7 +135,7 @@ TEST_F(CertificateTest, RejectsDuplicateOrMisorderedSigners) {
   // Signers 0, 1, 4, 4: the distinct members hold 4 of 6 (no quorum); counting member 4
   // (weight 2) twice would make it 6.
   Certificate twice = good;
-  twice.count = 4;
+  twice.signatures.resize(4);
   twice.signatures[2] = good.signatures[4];
   twice.signatures[3] = good.signatures[4];
   EXPECT_EQ(verify_certificate(twice, net.membership, chain).error(), certificate_errc::not_canonical);
@@ -144,8 +144,12 @@ TEST_F(CertificateTest, RejectsDuplicateOrMisorderedSigners) {
   std::swap(swapped.signatures[0], swapped.signatures[1]);
   EXPECT_EQ(verify_certificate(swapped, net.membership, chain).error(), certificate_errc::not_canonical);
 
+  // More entries than the membership has members: some signer repeats.
   Certificate oversized = good;
-  oversized.count = kMaxMembers + 1;
+  oversized.signatures.push_back(good.signatures[4]);
+  ASSERT_EQ(oversized.count(), net.membership.size() + 1);
+  EXPECT_EQ(verify_certificate(oversized, net.membership, chain).error(), certificate_errc::not_canonical);
+  oversized.signatures.resize(kMaxMembers + 1, good.signatures[4]);
   EXPECT_EQ(verify_certificate(oversized, net.membership, chain).error(), certificate_errc::not_canonical);
 }
 
@@ -155,7 +159,7 @@ TEST_F(CertificateTest, RejectsNonMemberSigner) {
   const Keypair outsider = test::keypair(777);
   const Vote v = test::make_vote(outsider, chain, kHeight, kRound, VoteStep::precommit, a);
   c.signatures[1] = CertificateSignature{outsider.public_key, v.signature};
-  std::sort(c.signatures.begin(), c.signatures.begin() + c.count,
+  std::sort(c.signatures.begin(), c.signatures.end(),
             [](const CertificateSignature& x, const CertificateSignature& y) { return x.voter < y.voter; });
   EXPECT_EQ(verify_certificate(c, net.membership, chain).error(), certificate_errc::not_a_member);
 }

@@ -51,8 +51,13 @@ constexpr std::size_t kVoteStepAt = 2 + 32 + 8 + 4;         // 46
 constexpr std::size_t kVoteBlockIdAt = kVoteStepAt + 1;      // 47
 constexpr std::size_t kVoteApproveAt = kVoteBlockIdAt + 32;  // 79
 constexpr std::size_t kMasternodeWeightAt = 2 + 32 + 32;     // 66
-constexpr std::size_t kCertCountAt = 2 + 32 + 8 + 4 + 32;    // 78
-constexpr std::size_t cert_voter_at(std::size_t i) { return kCertCountAt + 1 + i * kCertificateEntrySize; }
+constexpr std::size_t kCertCountAt = 2 + 32 + 8 + 4 + 32;    // 78: count u16, big-endian
+constexpr std::size_t kCertCountSize = 2;
+constexpr std::size_t cert_voter_at(std::size_t i) {
+  return kCertCountAt + kCertCountSize + i * kCertificateEntrySize;  // 80 + 96 i
+}
+static_assert(kCertificateFixedSize == 32 + 8 + 4 + 32 + kCertCountSize);
+static_assert(kCertificateFixedSize == 78);
 // Within a block body (add the body's start).
 constexpr std::size_t kBodySignatureAt = kHeaderBodySize;       // 150
 constexpr std::size_t kBodyTxCountAt = kBodySignatureAt + 64;   // 214
@@ -116,18 +121,36 @@ struct Samples {
     commit_request = sign_commit_request(request, voter.secret_key);
   }
 
+  // Voter number i of make_certificate: seeds filled with 0x80 + i for the first 64 (the
+  // keys the samples always had), then seeds that spell out i, up to kMaxMembers voters.
+  static const std::vector<Keypair>& voter_keys(std::size_t n) {
+    static std::vector<Keypair> keys;
+    while (keys.size() < n) {
+      const std::size_t i = keys.size();
+      if (i < 64) {
+        keys.push_back(keypair_of(std::uint8_t(0x80 + i)));
+      } else {
+        Seed seed;
+        seed.v.fill(0xCE);
+        store_u64(seed.data() + Seed::size() - 8, i);
+        keys.push_back(keypair_from_seed(seed));
+      }
+    }
+    return keys;
+  }
+
   // A certificate of `n` votes of `step` (precommits: a commit certificate; prevotes: a
   // re-proposal's polka) for the sample block, voters ascending.
   Certificate make_certificate(std::size_t n, VoteStep step = VoteStep::precommit) const {
-    std::vector<Keypair> keys;
-    for (std::size_t i = 0; i < n; ++i) keys.push_back(keypair_of(std::uint8_t(0x80 + i)));
+    const std::vector<Keypair>& all = voter_keys(n);
+    std::vector<Keypair> keys(all.begin(), all.begin() + std::ptrdiff_t(n));
     std::sort(keys.begin(), keys.end(), [](const Keypair& a, const Keypair& b) { return a.public_key < b.public_key; });
     Certificate c;
     c.chain_id = chain;
     c.height = header.height;
     c.round = header.round;
     c.block_id = compute_block_id(header);
-    c.count = std::uint8_t(n);
+    c.signatures.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       Vote v = c.vote(i, step);  // fills everything but the voter and signature
       v.voter = keys[i].public_key;
@@ -323,7 +346,9 @@ TEST_F(CodecTest, VoteLayout) {
 TEST_F(CodecTest, CertificateAndBlockLayout) {
   const Buf c = unwrap(encode_to_vector(s.certificate));
   ASSERT_EQ(c.size(), 2 + kCertificateFixedSize + 3 * kCertificateEntrySize);
-  EXPECT_EQ(c[kCertCountAt], 3);
+  EXPECT_EQ(c[kCertCountAt], 0) << "count u16, high byte";
+  EXPECT_EQ(c[kCertCountAt + 1], 3) << "count u16, low byte";
+  EXPECT_EQ(cert_voter_at(0), 80u);
   EXPECT_TRUE(std::equal(s.certificate.signatures[1].voter.v.begin(), s.certificate.signatures[1].voter.v.end(),
                          c.begin() + std::ptrdiff_t(cert_voter_at(1))));
 
@@ -353,7 +378,8 @@ TEST_F(CodecTest, ReproposalLayout) {
   EXPECT_TRUE(std::equal(p.begin() + 2, p.end(), b.begin() + 2)) << "the proposal body";
   EXPECT_TRUE(std::equal(c.begin() + 2, c.end(), b.begin() + 2 + std::ptrdiff_t(kProposalBodySize)))
       << "the certificate body";
-  EXPECT_EQ(b[kPrefixSize + kProposalBodySize + kCertificateFixedSize - 1], 3) << "the polka's count";
+  EXPECT_EQ(load_u16(b.data() + kPrefixSize + kProposalBodySize + kCertificateFixedSize - 2), 3)
+      << "the polka's count, u16 at the end of the certificate's fixed part";
 }
 
 // chain id, height u64, requester key, signature: 136 bytes after the prefix.
@@ -414,7 +440,7 @@ TEST_F(CodecTest, RoundTripValues) {
   auto c = std::make_unique<Certificate>();
   ASSERT_TRUE(decode_certificate(unwrap(encode_to_vector(s.certificate)), *c));
   EXPECT_EQ(*c, s.certificate);
-  for (std::size_t i = 0; i < c->count; ++i) EXPECT_TRUE(verify_vote(c->vote(i))) << i;
+  for (std::size_t i = 0; i < c->count(); ++i) EXPECT_TRUE(verify_vote(c->vote(i))) << i;
 
   const Buf block_bytes = unwrap(encode_block_to_vector(s.header, s.proposal.signature, s.txs));
   auto b = std::make_unique<BlockView>();
@@ -439,7 +465,7 @@ TEST_F(CodecTest, RoundTripValues) {
   ASSERT_TRUE(decode_reproposal(unwrap(encode_to_vector(s.reproposal)), *rp));
   EXPECT_EQ(*rp, s.reproposal);
   EXPECT_TRUE(verify_proposal(rp->proposal));
-  for (std::size_t i = 0; i < rp->polka.count; ++i) {
+  for (std::size_t i = 0; i < rp->polka.count(); ++i) {
     EXPECT_TRUE(verify_vote(rp->polka.vote(i, VoteStep::prevote))) << i;
     EXPECT_FALSE(verify_vote(rp->polka.vote(i, VoteStep::precommit))) << "a polka entry signs a prevote: " << i;
   }
@@ -547,15 +573,16 @@ TEST_F(CodecTest, LimitsFullCertificateAndFullBlock) {
   const Certificate full = s.make_certificate(kMaxMembers);
   const Buf c = unwrap(encode_to_vector(full));
   EXPECT_EQ(c.size(), kPrefixSize + kMaxCertificateBodySize);
+  EXPECT_EQ(load_u16(c.data() + kCertCountAt), kMaxMembers) << "the largest count, 0xffff";
   auto back = std::make_unique<Certificate>();
   ASSERT_TRUE(decode_certificate(c, *back));
   EXPECT_EQ(*back, full);
 
-  // The largest possible block: a 64 KiB coinbase and 1024 transactions of 1 KiB each
-  // (exactly kMaxBlockTransactionBytes). With a full certificate it is the largest
-  // message there is.
+  // The largest possible block: the largest coinbase (kMaxCoinbaseBytes, every one of
+  // kMaxMembers members paid) and 1024 transactions of 1 KiB each (exactly
+  // kMaxBlockTransactionBytes). With a full certificate it is the largest message there is.
   std::vector<Buf> storage;
-  storage.push_back(Buf(kMaxTransactionBytes, 0xC0));
+  storage.push_back(Buf(kMaxCoinbaseBytes, 0xC0));
   std::vector<Buf> mempool;
   for (std::uint32_t i = 0; i < kMaxBlockTransactions; ++i) {
     Buf tx(kMaxBlockTransactionBytes / kMaxBlockTransactions, 0x5A);
@@ -612,9 +639,13 @@ TEST_F(CodecTest, RejectTruncated) {
   Buf t = unwrap(encode_transaction_to_vector(s.txs[1]));
   store_u32(t.data() + 2, std::uint32_t(s.txs[1].size() + 1));
   expect_reject(MessageType::transaction, t, codec_errc::truncated, "transaction.bytes", 6);
-  // A certificate whose count promises one more signature than there is.
+  // A certificate whose count promises one more signature than there is (the count's
+  // low byte), or 256 more (its high byte).
   Buf c = unwrap(encode_to_vector(s.certificate));
-  c[kCertCountAt] = 4;
+  c[kCertCountAt + 1] = 4;
+  expect_reject(MessageType::certificate, c, codec_errc::truncated, "certificate.sig[3].voter", cert_voter_at(3));
+  c = unwrap(encode_to_vector(s.certificate));
+  c[kCertCountAt] = 1;
   expect_reject(MessageType::certificate, c, codec_errc::truncated, "certificate.sig[3].voter", cert_voter_at(3));
 }
 
@@ -705,7 +736,7 @@ TEST_F(CodecTest, RejectWrongMessageType) {
 }
 
 TEST_F(CodecTest, RejectBadHeaderVersion) {
-  const std::size_t commit_block_at = 2 + kCertificateFixedSize + s.certificate.count * kCertificateEntrySize;
+  const std::size_t commit_block_at = 2 + kCertificateFixedSize + s.certificate.count() * kCertificateEntrySize;
   for (std::uint16_t version : {std::uint16_t{0}, std::uint16_t{2}, std::uint16_t{0x0100}, std::uint16_t{0xffff}}) {
     Buf h = unwrap(encode_to_vector(s.header));
     store_u16(h.data() + 2, version);
@@ -735,27 +766,86 @@ TEST_F(CodecTest, RejectLengthOutOfRange) {
     const std::size_t tx1_at = 2 + kBodyFirstTxAt + 4 + s.txs[0].size();
     store_u32(b.data() + tx1_at, len);
     expect_reject(MessageType::block, b, codec_errc::length_out_of_range, "block.tx[1].length", tx1_at);
-    // The coinbase obeys the same length bounds.
+  }
+  // The coinbase has its own bound, kMaxCoinbaseBytes (it pays every member).
+  for (std::uint32_t len : {std::uint32_t{0}, std::uint32_t(kMaxCoinbaseBytes + 1), UINT32_MAX}) {
     Buf c = unwrap(encode_block_to_vector(s.header, s.proposal.signature, s.txs));
     store_u32(c.data() + 2 + kBodyFirstTxAt, len);
     expect_reject(MessageType::block, c, codec_errc::length_out_of_range, "block.tx[0].length", 2 + kBodyFirstTxAt);
   }
+  // A coinbase longer than any other transaction may be is within its bound: these bytes
+  // fail only because the length promises more than there is.
+  Buf c = unwrap(encode_block_to_vector(s.header, s.proposal.signature, s.txs));
+  store_u32(c.data() + 2 + kBodyFirstTxAt, std::uint32_t(kMaxTransactionBytes + 1));
+  DecodeWhere where;
+  EXPECT_EQ(decode_and_reencode(MessageType::block, c, &where).error, codec_errc::truncated);
+  EXPECT_EQ(std::string_view(where.field), "block.tx[0].bytes");
+}
+
+// Decodes `in` with a receiver's bound on certificate entries (the decoders' trailing
+// max_entries argument) and checks the error and where decoding stopped.
+void expect_reject_bounded(MessageType type, const Buf& in, std::size_t max_entries, codec_errc expected,
+                           std::string_view field, std::size_t offset) {
+  const Buf copy(in);
+  DecodeWhere where;
+  std::error_code error;
+  if (type == MessageType::certificate) {
+    auto c = std::make_unique<Certificate>();
+    error = error_of(decode_certificate(copy, *c, &where, max_entries));
+  } else if (type == MessageType::commit) {
+    auto c = std::make_unique<CommitView>();
+    error = error_of(decode_commit(copy, *c, &where, max_entries));
+  } else {
+    ASSERT_EQ(type, MessageType::reproposal);
+    auto rp = std::make_unique<Reproposal>();
+    error = error_of(decode_reproposal(copy, *rp, &where, max_entries));
+  }
+  EXPECT_EQ(error, expected) << "type " << int(type) << ", max_entries " << max_entries;
+  EXPECT_EQ(std::string_view(where.field), field);
+  EXPECT_EQ(where.offset, offset);
 }
 
 TEST_F(CodecTest, RejectCountOutOfRange) {
-  for (std::uint8_t count : {std::uint8_t{0}, std::uint8_t(kMaxMembers + 1), std::uint8_t{0xff}}) {
-    Buf c = unwrap(encode_to_vector(s.certificate));
-    c[kCertCountAt] = count;
-    expect_reject(MessageType::certificate, c, codec_errc::count_out_of_range, "certificate.count", kCertCountAt);
-    Buf m = unwrap(encode_commit_to_vector(s.certificate, s.header, s.proposal.signature, s.txs));
-    m[kCertCountAt] = count;
-    expect_reject(MessageType::commit, m, codec_errc::count_out_of_range, "certificate.count", kCertCountAt);
-    // A re-proposal's polka: the same count field, after the proposal body.
-    const std::size_t polka_count_at = kProposalBodySize + kCertCountAt;
-    Buf rp = unwrap(encode_to_vector(s.reproposal));
-    rp[polka_count_at] = count;
-    expect_reject(MessageType::reproposal, rp, codec_errc::count_out_of_range, "certificate.count", polka_count_at);
+  // The count is u16, so no count on the wire exceeds kMaxMembers (0xffff): zero is the
+  // one count every decoder rejects, and a receiver's max_entries (its membership's
+  // size) bounds it from above.
+  static_assert(kMaxMembers == 0xffff);
+  const std::size_t polka_count_at = kProposalBodySize + kCertCountAt;  // after the proposal body
+  const Buf cert = unwrap(encode_to_vector(s.certificate));
+  const Buf commit = unwrap(encode_commit_to_vector(s.certificate, s.header, s.proposal.signature, s.txs));
+  const Buf reproposal = unwrap(encode_to_vector(s.reproposal));
+  const auto with_count = [](Buf b, std::size_t at, std::uint16_t count) {
+    store_u16(b.data() + at, count);
+    return b;
+  };
+  expect_reject(MessageType::certificate, with_count(cert, kCertCountAt, 0), codec_errc::count_out_of_range,
+                "certificate.count", kCertCountAt);
+  expect_reject(MessageType::commit, with_count(commit, kCertCountAt, 0), codec_errc::count_out_of_range,
+                "certificate.count", kCertCountAt);
+  expect_reject(MessageType::reproposal, with_count(reproposal, polka_count_at, 0), codec_errc::count_out_of_range,
+                "certificate.count", polka_count_at);
+  // The sample's three entries against a receiver of two members: out of range, before
+  // any entry is read; counts of 4, 256 and 0xffff likewise against three members.
+  for (const auto& [count, max_entries] :
+       {std::pair<std::uint16_t, std::size_t>{3, 2}, {4, 3}, {256, 3}, {0xffff, 3}, {0xffff, kMaxMembers - 1}}) {
+    expect_reject_bounded(MessageType::certificate, with_count(cert, kCertCountAt, count), max_entries,
+                          codec_errc::count_out_of_range, "certificate.count", kCertCountAt);
+    expect_reject_bounded(MessageType::commit, with_count(commit, kCertCountAt, count), max_entries,
+                          codec_errc::count_out_of_range, "certificate.count", kCertCountAt);
+    expect_reject_bounded(MessageType::reproposal, with_count(reproposal, polka_count_at, count), max_entries,
+                          codec_errc::count_out_of_range, "certificate.count", polka_count_at);
   }
+  // At the bound, the count is accepted (the sample's three entries, three members).
+  auto c = std::make_unique<Certificate>();
+  EXPECT_TRUE(decode_certificate(cert, *c, nullptr, 3));
+  auto m = std::make_unique<CommitView>();
+  EXPECT_TRUE(decode_commit(commit, *m, nullptr, 3));
+  auto rp = std::make_unique<Reproposal>();
+  EXPECT_TRUE(decode_reproposal(reproposal, *rp, nullptr, 3));
+  // Without a bound the largest count, 0xffff, is a count: these bytes are only short of it.
+  expect_reject(MessageType::certificate, with_count(cert, kCertCountAt, 0xffff), codec_errc::truncated,
+                "certificate.sig[3].voter", cert_voter_at(3));
+
   for (std::uint32_t count : {std::uint32_t{0}, std::uint32_t(kMaxBlockTransactions + 2), UINT32_MAX}) {
     Buf b = unwrap(encode_block_to_vector(s.header, s.proposal.signature, s.txs));
     store_u32(b.data() + 2 + kBodyTxCountAt, count);
@@ -796,7 +886,7 @@ TEST_F(CodecTest, RejectNotCanonicalOrderCertificate) {
   repeated.signatures[2] = repeated.signatures[1];
   for (const auto& [bad, index] : {std::pair{&swapped, std::size_t{1}}, std::pair{&repeated, std::size_t{2}}}) {
     Buf c = unwrap(encode_to_vector(s.certificate));  // valid bytes, then overwrite the entries
-    for (std::size_t i = 0; i < bad->count; ++i) {
+    for (std::size_t i = 0; i < bad->count(); ++i) {
       std::copy(bad->signatures[i].voter.v.begin(), bad->signatures[i].voter.v.end(),
                 c.begin() + std::ptrdiff_t(cert_voter_at(i)));
       std::copy(bad->signatures[i].signature.v.begin(), bad->signatures[i].signature.v.end(),
@@ -945,9 +1035,9 @@ TEST_F(CodecTest, EncodersRefuseNonCanonicalValues) {
   EXPECT_EQ(encode_vote(v, o).error(), codec_errc::bad_vote_step);
 
   Certificate c = s.certificate;
-  c.count = 0;
+  c.signatures.clear();
   EXPECT_EQ(encode_certificate(c, o).error(), codec_errc::count_out_of_range);
-  c.count = kMaxMembers + 1;
+  c.signatures.resize(kMaxMembers + 1);  // the count is checked first: no order needed
   EXPECT_EQ(encode_certificate(c, o).error(), codec_errc::count_out_of_range);
   c = s.certificate;
   std::swap(c.signatures[0], c.signatures[2]);
@@ -958,9 +1048,9 @@ TEST_F(CodecTest, EncodersRefuseNonCanonicalValues) {
   rp.proposal.header.version = 2;
   EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::bad_header_version);
   rp = s.reproposal;
-  rp.polka.count = 0;
+  rp.polka.signatures.clear();
   EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::count_out_of_range);
-  rp.polka.count = kMaxMembers + 1;
+  rp.polka.signatures.resize(kMaxMembers + 1);
   EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::count_out_of_range);
   rp = s.reproposal;
   std::swap(rp.polka.signatures[0], rp.polka.signatures[1]);

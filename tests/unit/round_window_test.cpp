@@ -113,7 +113,9 @@ TEST(RoundWindow, TwoHundredRoundsWithoutAQuorumKeepTheWindowOnTheRound) {
       ASSERT_FALSE(n.lock().held) << "round " << r;
       ASSERT_NE(n.prevote_of(r), nullptr) << "round " << r;
       ASSERT_NE(n.prevotes(r), nullptr);
-      ASSERT_EQ(std::popcount(n.prevotes(r)->voters()), 2) << "both live members' prevotes, round " << r;
+      ASSERT_EQ(n.prevotes(r)->voters().count(), 2U) << "both live members' prevotes, round " << r;
+      ASSERT_TRUE(n.prevotes(r)->voters().contains(c.member_of(0)) && n.prevotes(r)->voters().contains(c.member_of(1)))
+          << "round " << r;
       ASSERT_FALSE(n.prevotes(r)->quorum_block().has_value());
       ASSERT_FALSE(n.precommits(r)->quorum_block().has_value());
     }
@@ -276,11 +278,10 @@ Reproposal make_reproposal(Cluster& c, std::size_t proposer, std::uint32_t heade
   rp.polka.height = 1;
   rp.polka.round = polka_round;
   rp.polka.block_id = id;
-  std::uint8_t count = 0;
+  rp.polka.signatures.clear();
   for (std::size_t m = 0; m < c.membership().size(); ++m) {
-    if (const Vote* v = tally->approving_vote(m, id)) rp.polka.signatures[count++] = {v->voter, v->signature};
+    if (const Vote* v = tally->approving_vote(m, id)) rp.polka.signatures.push_back({v->voter, v->signature});
   }
-  rp.polka.count = count;
   return rp;
 }
 
@@ -300,8 +301,7 @@ TEST(Reproposal, APolkaThatDoesNotBackTheBlockIsRejected) {
   };
   Reproposal below_quorum = make_reproposal(c, 1, 3, 3, {1, 2});
   Reproposal truncated = good;  // a valid polka with its last entry dropped
-  truncated.polka.count = 2;
-  truncated.polka.signatures[2] = {};
+  truncated.polka.signatures.resize(2);
   Reproposal renamed = good;  // the polka's block id changed: it names another block
   renamed.polka.block_id = other_block;
   const Reproposal other = make_reproposal(c, 1, 3, 3, {1, 2, 3}, other_block);  // a real quorum, for another block

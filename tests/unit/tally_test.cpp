@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include "midnight/wire/signing.hpp"
@@ -17,23 +18,41 @@ namespace {
 constexpr std::uint64_t kHeight = 9;
 constexpr std::uint32_t kRound = 1;
 
+// The members of a set, ascending.
+std::vector<std::size_t> members_of(const MemberSet& set) {
+  std::vector<std::size_t> out;
+  set.for_each([&](std::size_t i) { out.push_back(i); });
+  return out;
+}
+
+// The members whose signed vote (first or conflicting) approves `id`, ascending.
+std::vector<std::size_t> approvers(const VoteTally& t, std::size_t members, const BlockId& id) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < members; ++i) {
+    if (t.approving_vote(i, id) != nullptr) out.push_back(i);
+  }
+  return out;
+}
+
+using Members = std::vector<std::size_t>;
+
 // Everything observable about a tally, for before/after comparisons.
 struct Snapshot {
   std::vector<std::uint64_t> weights;
-  std::vector<std::uint64_t> approvers;
+  std::vector<Members> approvers;
   std::uint64_t voted_weight;
-  std::uint64_t voters;
-  std::uint64_t equivocators;
+  Members voters;
+  Members equivocators;
   std::optional<BlockId> quorum_block;
   std::vector<std::optional<Vote>> votes;
   friend bool operator==(const Snapshot&, const Snapshot&) = default;
 };
 
 Snapshot snapshot(const VoteTally& t, std::size_t members, std::initializer_list<BlockId> ids) {
-  Snapshot s{{}, {}, t.voted_weight(), t.voters(), t.equivocators(), t.quorum_block(), {}};
+  Snapshot s{{}, {}, t.voted_weight(), members_of(t.voters()), members_of(t.equivocators()), t.quorum_block(), {}};
   for (const BlockId& id : ids) {
     s.weights.push_back(t.approve_weight(id));
-    s.approvers.push_back(t.approvers(id));
+    s.approvers.push_back(approvers(t, members, id));
   }
   for (std::size_t i = 0; i < members; ++i) {
     const Vote* v = t.vote_of(i);
@@ -71,10 +90,15 @@ TEST_F(TallyTest, CountsFirstVotes) {
   EXPECT_EQ(r.value().outcome, VoteOutcome::counted);
   EXPECT_FALSE(r.value().quorum_reached);
   EXPECT_EQ(tally.approve_weight(a), 1u);
-  EXPECT_EQ(tally.approvers(a), 1u << 2);
+  EXPECT_EQ(approvers(tally, 4, a), Members{2});
   EXPECT_EQ(tally.approve_weight(b), 0u);
-  EXPECT_EQ(tally.approvers(b), 0u);
-  EXPECT_EQ(tally.voters(), 1u << 2);
+  EXPECT_EQ(approvers(tally, 4, b), Members{});
+  EXPECT_EQ(tally.voters().size(), 4u) << "sized for the membership";
+  EXPECT_TRUE(tally.voters().contains(2));
+  EXPECT_FALSE(tally.voters().contains(1));
+  EXPECT_EQ(tally.voters().count(), 1u);
+  EXPECT_EQ(members_of(tally.voters()), Members{2});
+  EXPECT_TRUE(tally.equivocators().empty());
   EXPECT_EQ(tally.voted_weight(), 1u);
   ASSERT_NE(tally.vote_of(2), nullptr);
   EXPECT_EQ(*tally.vote_of(2), vote(2, a));
@@ -94,7 +118,9 @@ TEST_F(TallyTest, DuplicateIsIdempotent) {
     EXPECT_FALSE(r.value().quorum_reached);
   }
   EXPECT_EQ(snap(), before);
-  EXPECT_EQ(tally.equivocators(), 0u);
+  EXPECT_TRUE(tally.equivocators().empty());
+  EXPECT_EQ(tally.equivocators().count(), 0u);
+  EXPECT_EQ(members_of(tally.voters()), (Members{1, 3}));
 }
 
 TEST_F(TallyTest, EquivocationIsKeptAsEvidenceAndCountedAtMostOncePerBlock) {
@@ -107,7 +133,9 @@ TEST_F(TallyTest, EquivocationIsKeptAsEvidenceAndCountedAtMostOncePerBlock) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r.value().outcome, VoteOutcome::equivocation);
   EXPECT_FALSE(r.value().quorum_reached);
-  EXPECT_EQ(tally.equivocators(), 1u << 1);
+  EXPECT_TRUE(tally.equivocators().contains(1));
+  EXPECT_EQ(tally.equivocators().count(), 1u);
+  EXPECT_EQ(members_of(tally.equivocators()), Members{1});
   const Evidence* ev = tally.evidence_of(1);
   ASSERT_NE(ev, nullptr);
   EXPECT_EQ(ev->first, first);
@@ -118,9 +146,12 @@ TEST_F(TallyTest, EquivocationIsKeptAsEvidenceAndCountedAtMostOncePerBlock) {
 
   // The member counts once as a voter and once toward each block it signed for.
   EXPECT_EQ(tally.voted_weight(), before.voted_weight);
-  EXPECT_EQ(tally.voters(), before.voters);
+  EXPECT_EQ(members_of(tally.voters()), before.voters);
+  EXPECT_EQ(tally.voters().count(), 1u);
   EXPECT_EQ(tally.approve_weight(a), 1u);
   EXPECT_EQ(tally.approve_weight(b), 1u);
+  EXPECT_EQ(approvers(tally, 4, a), Members{1});
+  EXPECT_EQ(approvers(tally, 4, b), Members{1});
   EXPECT_EQ(*tally.vote_of(1), first);
   EXPECT_EQ(*tally.approving_vote(1, a), first);
   EXPECT_EQ(*tally.approving_vote(1, b), second);
@@ -239,10 +270,12 @@ TEST_F(TallyTest, DisapprovalCountsOnlyAsVoted) {
   ASSERT_TRUE(tally.add(vote(1, BlockId{}, false)));  // nil
   ASSERT_TRUE(tally.add(vote(2, a)));
   EXPECT_EQ(tally.approve_weight(a), 1u);
-  EXPECT_EQ(tally.approvers(a), 1u << 2);
+  EXPECT_EQ(approvers(tally, 4, a), Members{2});
   EXPECT_EQ(tally.approve_weight(BlockId{}), 0u);
+  EXPECT_EQ(approvers(tally, 4, BlockId{}), Members{});
   EXPECT_EQ(tally.voted_weight(), 3u);
-  EXPECT_EQ(tally.voters(), 0b0111u);
+  EXPECT_EQ(tally.voters().count(), 3u);
+  EXPECT_EQ(members_of(tally.voters()), (Members{0, 1, 2}));
   r = tally.add(vote(3, a));
   ASSERT_TRUE(r);
   EXPECT_FALSE(r.value().quorum_reached);  // 2 of 4 approve: no quorum although all voted
@@ -258,9 +291,12 @@ TEST_F(TallyTest, DisapprovalCountsOnlyAsVoted) {
 TEST_F(TallyTest, ResetForgetsEverything) {
   ASSERT_TRUE(tally.add(vote(0, a)));
   ASSERT_TRUE(tally.add(vote(0, b)));
+  ASSERT_EQ(tally.voters().count(), 1u);
+  ASSERT_EQ(tally.equivocators().count(), 1u);
   tally.reset(net.membership, chain, kHeight, kRound + 1, VoteStep::precommit);
-  EXPECT_EQ(tally.voters(), 0u);
-  EXPECT_EQ(tally.equivocators(), 0u);
+  EXPECT_TRUE(tally.voters().empty());
+  EXPECT_TRUE(tally.equivocators().empty());
+  EXPECT_EQ(tally.voters().size(), 4u) << "still sized for the membership";
   EXPECT_EQ(tally.approve_weight(a), 0u);
   EXPECT_EQ(tally.vote_of(0), nullptr);
   EXPECT_EQ(tally.evidence_of(0), nullptr);
@@ -286,6 +322,93 @@ TEST(TallyWeightedTest, HeavyMemberAloneReachesQuorum) {
   EXPECT_TRUE(r.value().quorum_reached);
   EXPECT_EQ(t.approve_weight(a), 1111u);
   EXPECT_EQ(t.voted_weight(), 1111u);
+}
+
+// 10,000 members in four weight tiers (1, 10, 100, 1000; 2,500 each, total 2,777,500):
+// the quorum is more than two thirds of the weight, not of the members. Every light
+// member and as many heavy ones as stay at or below two thirds of the weight make
+// 9,074 voters (over 90% of the members) and no quorum; 1,852 heavy members (under a
+// fifth) make one. Votes are unsigned: add() trusts its caller to have verified them.
+TEST(TallyWeightedTest, QuorumIsByWeightNotByMemberCount) {
+  constexpr std::size_t kMembers = 10'000;
+  constexpr std::array<std::uint64_t, 4> kTiers{1, 10, 100, 1000};
+  std::vector<std::uint64_t> weights(kMembers);
+  for (std::size_t i = 0; i < kMembers; ++i) weights[i] = kTiers[i % kTiers.size()];
+  const auto net = test::make_members(weights);  // keys from seeds 0 .. 9,999
+  const Membership& m = net.membership;
+  ASSERT_EQ(m.size(), kMembers);
+  ASSERT_EQ(m.total_weight(), 2'777'500u);
+  const std::uint64_t quorum = m.quorum();
+  ASSERT_EQ(quorum, 1'851'667u);  // the least integer above 2/3 of 2,777,500
+  ASSERT_FALSE(m.reaches_quorum(quorum - 1));
+  ASSERT_TRUE(m.reaches_quorum(quorum));
+
+  const ChainId chain = test::chain();
+  const BlockId a = test::block_id(0xA1);
+  const auto unsigned_vote = [&](std::size_t member, const BlockId& id) {
+    Vote v;
+    v.chain_id = chain;
+    v.height = kHeight;
+    v.round = kRound;
+    v.step = VoteStep::precommit;
+    v.block_id = id;
+    v.approve = true;
+    v.voter = net.key(member);
+    return v;  // no signature
+  };
+  std::vector<std::size_t> light, heavy;
+  for (std::size_t i = 0; i < kMembers; ++i) (m.member(i).weight == 1000 ? heavy : light).push_back(i);
+  ASSERT_EQ(light.size(), 7'500u);
+  ASSERT_EQ(heavy.size(), 2'500u);
+
+  // Many members, too little weight: all 7,500 light ones (277,500) and 1,574 heavy ones.
+  const std::size_t heavy_below = (2 * m.total_weight() / 3 - 277'500) / 1000;
+  ASSERT_EQ(heavy_below, 1'574u);
+  std::vector<std::size_t> many(light);
+  many.insert(many.end(), heavy.begin(), heavy.begin() + std::ptrdiff_t(heavy_below));
+  VoteTally t;
+  t.reset(m, chain, kHeight, kRound, VoteStep::precommit);
+  std::size_t crossings = 0;
+  for (const std::size_t i : many) {
+    const auto r = t.add(unsigned_vote(i, a));
+    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_EQ(r.value().outcome, VoteOutcome::counted);
+    crossings += r.value().quorum_reached;
+  }
+  EXPECT_EQ(t.voters().count(), 9'074u);
+  EXPECT_GT(3 * t.voters().count(), 2 * kMembers) << "more than two thirds of the members voted";
+  EXPECT_EQ(t.approve_weight(a), 1'851'500u);
+  EXPECT_EQ(t.voted_weight(), 1'851'500u);
+  EXPECT_LE(3 * t.approve_weight(a), 2 * m.total_weight()) << "but not more than two thirds of the weight";
+  EXPECT_LT(t.approve_weight(a), quorum);
+  EXPECT_EQ(crossings, 0u);
+  EXPECT_FALSE(t.quorum_block().has_value());
+  EXPECT_TRUE(t.voters().contains(light.front()) && t.voters().contains(light.back()));
+  EXPECT_TRUE(t.voters().contains(heavy[heavy_below - 1]));
+  EXPECT_FALSE(t.voters().contains(heavy[heavy_below]));
+
+  // Fewer members, more weight: 1,852 heavy ones, under a fifth of the members.
+  t.reset(m, chain, kHeight, kRound, VoteStep::precommit);
+  EXPECT_TRUE(t.voters().empty());
+  const std::size_t heavy_quorum = (quorum + 999) / 1000;
+  ASSERT_EQ(heavy_quorum, 1'852u);
+  std::optional<std::size_t> crossed_at;
+  for (std::size_t k = 0; k < heavy_quorum; ++k) {
+    const auto r = t.add(unsigned_vote(heavy[k], a));
+    ASSERT_TRUE(r) << r.error().message();
+    if (r.value().quorum_reached) {
+      EXPECT_FALSE(crossed_at.has_value()) << "crossed once";
+      crossed_at = k;
+      EXPECT_EQ(r.value().block_id, a);
+    }
+  }
+  EXPECT_EQ(crossed_at, heavy_quorum - 1) << "the 1,852nd heavy vote crosses, not one before";
+  EXPECT_EQ(t.voters().count(), heavy_quorum);
+  EXPECT_LT(t.voters().count(), many.size());
+  EXPECT_LT(5 * t.voters().count(), kMembers);
+  EXPECT_EQ(t.approve_weight(a), 1'852'000u);
+  EXPECT_GT(3 * t.approve_weight(a), 2 * m.total_weight());
+  EXPECT_EQ(t.quorum_block(), a);
 }
 
 TEST(TallyOrderTest, AllPermutationsGiveTheSameResult) {

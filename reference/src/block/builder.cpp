@@ -10,11 +10,11 @@
 
 namespace midnight {
 
-std::array<std::uint64_t, kMaxMembers> split_reward(const Membership& m, std::uint64_t reward) {
+std::vector<std::uint64_t> split_reward(const Membership& m, std::uint64_t reward) {
   MIDNIGHT_INVARIANT(reward <= kMaxRewardPerHeight);
   MIDNIGHT_INVARIANT(m.size() >= 1 && m.size() <= kMaxMembers);
   const std::uint64_t total = m.total_weight();
-  std::array<std::uint64_t, kMaxMembers> shares{};
+  std::vector<std::uint64_t> shares(m.size(), 0);
   std::uint64_t paid = 0;
   for (std::size_t i = 0; i < m.size(); ++i) {
     // reward * w_i <= kMaxRewardPerHeight * kMaxMemberWeight fits in 64 bits (limits.hpp).
@@ -31,15 +31,16 @@ std::array<std::uint64_t, kMaxMembers> split_reward(const Membership& m, std::ui
 std::vector<std::uint8_t> build_coinbase(const ChainId& chain, std::uint64_t height, const Membership& m,
                                          std::uint64_t reward) {
   const auto shares = split_reward(m, reward);
-  constexpr std::size_t kEntrySize = 32 + 8;
-  std::vector<std::uint8_t> out(tag::kCoinbase.size() + 32 + 8 + 1 + m.size() * kEntrySize);
+  static_assert(kCoinbaseFixedBytes == tag::kCoinbase.size() + 32 + 8 + 2);
+  std::vector<std::uint8_t> out(kCoinbaseFixedBytes + m.size() * kCoinbaseEntryBytes);
   std::uint8_t* p = out.data();
   p = std::copy(tag::kCoinbase.begin(), tag::kCoinbase.end(), p);
   p = std::copy(chain.v.begin(), chain.v.end(), p);
   store_u64(p, height);
   p += 8;
-  static_assert(kMaxMembers <= 255, "member count is one byte");
-  *p++ = static_cast<std::uint8_t>(m.size());
+  static_assert(kMaxMembers <= UINT16_MAX, "member count is u16");
+  store_u16(p, static_cast<std::uint16_t>(m.size()));
+  p += 2;
   for (std::size_t i = 0; i < m.size(); ++i) {
     const Destination& to = m.member(i).reward_to;
     p = std::copy(to.v.begin(), to.v.end(), p);

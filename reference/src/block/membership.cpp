@@ -28,9 +28,8 @@ result<Membership> Membership::make(std::span<const Masternode> members, QuorumR
   }
 
   Membership out;
-  std::copy(members.begin(), members.end(), out.members_.begin());
-  out.count_ = members.size();
-  auto used = std::span<Masternode>(out.members_.data(), out.count_);
+  out.members_.assign(members.begin(), members.end());
+  auto used = std::span<Masternode>(out.members_);
   std::sort(used.begin(), used.end(), [](const Masternode& a, const Masternode& b) { return a.key < b.key; });
   // Sorted, so duplicates are adjacent.
   auto dup = std::adjacent_find(used.begin(), used.end(),

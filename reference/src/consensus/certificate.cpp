@@ -30,34 +30,32 @@ namespace {
 // Commit certificates and polkas are the same structure over votes of one step.
 void build_quorum(const VoteTally& tally, const Membership& m, const BlockId& block_id, Certificate& out) {
   MIDNIGHT_INVARIANT(!block_id.is_zero());
-  out = Certificate{};
+  out.signatures.clear();  // keeps the reserve
   out.chain_id = tally.chain();
   out.height = tally.height();
   out.round = tally.round();
   out.block_id = block_id;
 
   [[maybe_unused]] std::uint64_t weight = 0;  // checked by the asserts below
-  std::size_t count = 0;
   // Canonical member order = ascending key, so the signers come out strictly ascending.
   for (std::size_t i = 0; i < m.size(); ++i) {
     const Vote* v = tally.approving_vote(i, block_id);
     if (v == nullptr) continue;
     MIDNIGHT_INVARIANT(v->voter == m.member(i).key);
-    out.signatures[count] = CertificateSignature{v->voter, v->signature};
-    ++count;
+    out.signatures.push_back(CertificateSignature{v->voter, v->signature});
     weight += m.member(i).weight;
   }
-  MIDNIGHT_INVARIANT(count <= kMaxMembers);
+  MIDNIGHT_INVARIANT(out.count() <= m.size());
   MIDNIGHT_INVARIANT(weight == tally.approve_weight(block_id));
   MIDNIGHT_INVARIANT(m.reaches_quorum(weight) && "a certificate or polka needs a quorum");
-  out.count = static_cast<std::uint8_t>(count);
 }
 
-result<std::uint64_t> verify_quorum(const Certificate& c, const Membership& m, const ChainId& chain, VoteStep step) {
+result<std::uint64_t> verify_quorum(const Certificate& c, const Membership& m, const ChainId& chain, VoteStep step,
+                                    const SignatureVerifier& verifier) {
   if (c.chain_id != chain) return certificate_errc::wrong_chain;
   if (c.block_id.is_zero()) return certificate_errc::nil_block;
   // More entries than there can be distinct members: some key repeats.
-  if (c.count > kMaxMembers) return certificate_errc::not_canonical;
+  if (c.count() > m.size()) return certificate_errc::not_canonical;
 
   // Cheap structural checks first (order, membership, weight), signatures last: a
   // malformed certificate costs no signature verification.
@@ -71,7 +69,7 @@ result<std::uint64_t> verify_quorum(const Certificate& c, const Membership& m, c
   }
   if (!m.reaches_quorum(weight)) return certificate_errc::below_quorum;
   for (std::size_t i = 0; i < signers.size(); ++i) {
-    if (!verify_vote(c.vote(i, step))) return certificate_errc::bad_signature;
+    if (!verify_vote(c.vote(i, step), verifier)) return certificate_errc::bad_signature;
   }
   return weight;
 }
@@ -88,12 +86,14 @@ void build_polka(const VoteTally& prevotes, const Membership& m, const BlockId& 
   build_quorum(prevotes, m, block_id, out);
 }
 
-result<std::uint64_t> verify_certificate(const Certificate& c, const Membership& m, const ChainId& chain) {
-  return verify_quorum(c, m, chain, VoteStep::precommit);
+result<std::uint64_t> verify_certificate(const Certificate& c, const Membership& m, const ChainId& chain,
+                                         const SignatureVerifier& verifier) {
+  return verify_quorum(c, m, chain, VoteStep::precommit, verifier);
 }
 
-result<std::uint64_t> verify_polka(const Certificate& polka, const Membership& m, const ChainId& chain) {
-  return verify_quorum(polka, m, chain, VoteStep::prevote);
+result<std::uint64_t> verify_polka(const Certificate& polka, const Membership& m, const ChainId& chain,
+                                   const SignatureVerifier& verifier) {
+  return verify_quorum(polka, m, chain, VoteStep::prevote, verifier);
 }
 
 }  // namespace midnight

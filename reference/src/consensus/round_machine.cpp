@@ -45,6 +45,8 @@ const char* ErrorTable<round_errc>::message(round_errc e) {
       return "message of a round before the rounds this node still keeps (its round minus one)";
     case round_errc::bad_polka:
       return "re-proposal's polka is not a prevote quorum for its block at or after the block's round";
+    case round_errc::bad_coinbase:
+      return "committed block's coinbase is not the one this height's members and reward give";
   }
   return "unknown round error";
 }
@@ -63,7 +65,7 @@ constexpr BlockId kNilBlock{};
 #define MIDNIGHT_ROUND_MACHINE_FIELDS(X)                                                        \
   X(self_) X(height_) X(started_) X(prev_id_) X(midnight_ms_) X(round_) X(step_) X(lock_)        \
   X(arrivals_) X(slots_) X(best_polka_) X(lock_polka_) X(restored_) X(restored_round_)            \
-  X(seen_round_) X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_)        \
+  X(seen_round_) X(ahead_weight_) X(ahead_round_) X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_)        \
   X(certificate_) X(adopted_bytes_) X(adopted_count_) X(adopted_) X(commit_sent_round_)           \
   X(commit_replies_)
 
@@ -72,18 +74,39 @@ RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   const auto index = config.membership->index_of(config.keys.public_key);
   MIDNIGHT_INVARIANT(index.has_value() && "a node's key must be a member");
   self_ = index.value_or(0);
-  // Reserved once, so adopting a committed block body never allocates.
-  adopted_bytes_.reserve(kMaxBlockTransactionBytes + kMaxTransactionBytes);
-  commit_sent_round_.fill(kNoRound);
+  // Everything a step may fill is sized here, once, from the membership.
+  const Membership& m = *config.membership;
+  const std::size_t n = m.size();
+  for (RoundSlot& s : slots_) {
+    s.proposals.assign(n, StoredProposal{});
+    s.matching.reserve(n);
+    s.prevotes.prepare(m);
+    s.precommits.prepare(m);
+  }
+  certificate_.reserve_entries(n);
+  best_polka_.message.polka.reserve_entries(n);
+  lock_polka_.message.polka.reserve_entries(n);
+  seen_round_.assign(n, 0);
+  commit_sent_round_.assign(n, kNoRound);
+  commit_replies_.assign(n, 0);
+  candidates_.resize(n);
+  ahead_.resize(n);
+  // Adopting a committed block body never allocates: a valid one has our coinbase.
+  adopted_bytes_.reserve(kMaxBlockTransactionBytes + kCoinbaseFixedBytes + n * kCoinbaseEntryBytes);
 }
 
-RoundMachine::RoundMachine(const RoundMachine& other) : config_(other.config_) {
-  adopted_bytes_.reserve(kMaxBlockTransactionBytes + kMaxTransactionBytes);
-  *this = other;
-}
+RoundMachine::RoundMachine(const RoundMachine& other) : config_(other.config_) { *this = other; }
 
 RoundMachine& RoundMachine::operator=(const RoundMachine& other) {
   if (this == &other) return *this;
+  // The reserves and the scratch follow the other machine's membership, which may be
+  // larger than this one's: a copy may allocate, a step after it must not.
+  adopted_bytes_.reserve(other.adopted_bytes_.capacity());
+  certificate_.reserve_entries(other.certificate_.signatures.capacity());
+  best_polka_.message.polka.reserve_entries(other.best_polka_.message.polka.signatures.capacity());
+  lock_polka_.message.polka.reserve_entries(other.lock_polka_.message.polka.signatures.capacity());
+  candidates_.resize(other.candidates_.size());
+  ahead_.resize(other.ahead_.size());
   config_ = other.config_;
   content_.txs = other.content_.txs;
   content_.merkle_root = other.content_.merkle_root;
@@ -123,6 +146,21 @@ bool operator==(const RoundMachine& a, const RoundMachine& b) {
   return same;
 }
 
+std::size_t RoundMachine::memory_bytes() const {
+  std::size_t n = sizeof(RoundMachine);
+  for (const RoundSlot& s : slots_) {
+    n += s.proposals.capacity() * sizeof(StoredProposal) + s.matching.memory_bytes() + s.prevotes.memory_bytes() +
+         s.precommits.memory_bytes();
+  }
+  for (const Certificate* c : {&certificate_, &best_polka_.message.polka, &lock_polka_.message.polka}) {
+    n += c->signatures.capacity() * sizeof(CertificateSignature);
+  }
+  n += seen_round_.capacity() * sizeof(std::uint32_t) + commit_sent_round_.capacity() * sizeof(std::uint32_t) +
+       commit_replies_.capacity() + candidates_.capacity() * sizeof(Candidate) +
+       ahead_.capacity() * sizeof(ahead_[0]) + adopted_bytes_.capacity();
+  return n;
+}
+
 // ---- set-up ----------------------------------------------------------------------
 
 void RoundMachine::begin_height(const HeightStart& start) {
@@ -140,21 +178,27 @@ void RoundMachine::begin_height(const HeightStart& start) {
     slots_[r % kRoundSlots].round = r + 1;  // claimed by no round: claim_slot resets it
     claim_slot(r);
   }
-  best_polka_ = HeldPolka{};
-  lock_polka_ = HeldPolka{};
+  best_polka_.clear();
+  lock_polka_.clear();
   restored_ = false;
   restored_round_ = 0;
-  seen_round_.fill(0);
+  std::fill(seen_round_.begin(), seen_round_.end(), 0U);
+  ahead_weight_ = 0;
+  ahead_round_ = UINT32_MAX;
   decided_round_ = 0;
   decided_id_ = {};
   decided_header_ = {};
   decided_signature_ = {};
-  certificate_ = {};
+  certificate_.signatures.clear();  // keeps the reserve
+  certificate_.chain_id = {};
+  certificate_.height = 0;
+  certificate_.round = 0;
+  certificate_.block_id = {};
   adopted_bytes_.clear();
   adopted_count_ = 0;
   adopted_ = false;
-  commit_sent_round_.fill(kNoRound);
-  commit_replies_.fill(0);
+  std::fill(commit_sent_round_.begin(), commit_sent_round_.end(), kNoRound);
+  std::fill(commit_replies_.begin(), commit_replies_.end(), std::uint8_t{0});
   action_count_ = 0;
 }
 
@@ -175,7 +219,9 @@ void RoundMachine::claim_slot(std::uint32_t round) {
   if (s.round == round) return;
   const Membership& m = *config_.membership;
   s.round = round;
-  s.proposals.fill(StoredProposal{});
+  std::fill(s.proposals.begin(), s.proposals.end(), StoredProposal{});
+  s.present = 0;
+  s.matching.clear();
   s.prevotes.reset(m, config_.chain_id, height_, round, VoteStep::prevote);
   s.precommits.reset(m, config_.chain_id, height_, round, VoteStep::precommit);
   s.polka = Polka{};
@@ -211,27 +257,43 @@ void RoundMachine::keep_best_polka(std::uint32_t before) {
 }
 
 void RoundMachine::note_round(std::size_t member, std::uint32_t round) {
-  seen_round_[member] = std::max(seen_round_[member], round + 1);
+  const std::uint32_t before = seen_round_[member];
+  seen_round_[member] = std::max(before, round + 1);
+  // Kept for the current round only; a stale sum is recomputed by skip_target().
+  if (ahead_round_ == round_ && before <= std::uint64_t(round_) + 1 && seen_round_[member] > std::uint64_t(round_) + 1) {
+    ahead_weight_ += config_.membership->member(member).weight;
+  }
 }
 
 // Rule "skip": the highest round r above ours that members of more than a third of the
 // weight have sent a valid message of. At least one of them is honest and has reached
 // r, so r is where the network is; starting it is safe (a node may skip rounds: it only
 // votes less) and after a long partition brings every node to one round at once.
-std::optional<std::uint32_t> RoundMachine::skip_target() const {
+//
+// The weight of all members ahead is kept as messages come (note_round), so a message
+// that cannot make the rule fire costs O(1); the sort runs only when it fires.
+std::optional<std::uint32_t> RoundMachine::skip_target() {
   const Membership& m = *config_.membership;
-  std::array<std::pair<std::uint32_t, std::uint64_t>, kMaxMembers> ahead{};
+  if (ahead_round_ != round_) {
+    ahead_weight_ = 0;
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      if (seen_round_[i] > std::uint64_t(round_) + 1) ahead_weight_ += m.member(i).weight;
+    }
+    ahead_round_ = round_;
+  }
+  if (3 * ahead_weight_ <= m.total_weight()) return std::nullopt;
   std::size_t count = 0;
   for (std::size_t i = 0; i < m.size(); ++i) {
-    if (seen_round_[i] > std::uint64_t(round_) + 1) ahead[count++] = {seen_round_[i] - 1, m.member(i).weight};
+    if (seen_round_[i] > std::uint64_t(round_) + 1) ahead_[count++] = {seen_round_[i] - 1, m.member(i).weight};
   }
-  std::sort(ahead.begin(), ahead.begin() + static_cast<std::ptrdiff_t>(count),
+  std::sort(ahead_.begin(), ahead_.begin() + static_cast<std::ptrdiff_t>(count),
             [](const auto& a, const auto& b) { return a.first > b.first; });
   std::uint64_t weight = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    weight += ahead[i].second;
-    if (3 * weight > m.total_weight()) return ahead[i].first;
+    weight += ahead_[i].second;
+    if (3 * weight > m.total_weight()) return ahead_[i].first;
   }
+  MIDNIGHT_INVARIANT(false && "more than a third of the weight is ahead, so some round is reached");
   return std::nullopt;
 }
 
@@ -277,13 +339,27 @@ void RoundMachine::store_proposal(StoredProposal& entry, const Proposal& p, cons
   entry.vrf_output = vrf_output;
 }
 
+// A proposal into its round's slot for its proposer: counted, and indexed by block id if
+// its content is ours (such an entry is never replaced, rule "replace").
+void RoundMachine::store_round_proposal(RoundSlot& s, std::size_t proposer, const Proposal& p,
+                                        const VrfOutput& vrf_output) {
+  StoredProposal& entry = s.proposals[proposer];
+  MIDNIGHT_INVARIANT(!entry.content_ok && "a proposal with our content is never replaced");
+  if (!entry.present) ++s.present;
+  store_proposal(entry, p, vrf_output);
+  if (entry.content_ok) {
+    [[maybe_unused]] const bool indexed = s.matching.insert(entry.block_id, static_cast<std::uint32_t>(proposer));
+    MIDNIGHT_INVARIANT(indexed && "one proposal per member, so the index has room");
+  }
+}
+
 result<Actions> RoundMachine::on_proposal(const Proposal& p) {
   if (!started_) return round_errc::not_started;
   MIDNIGHT_TRY(check_header(p.header));
   const std::size_t proposer = *config_.membership->index_of(p.header.proposer);
   const std::uint32_t round = p.header.round;
   if (decided()) {
-    if (!verify_proposal(p)) return round_errc::bad_signature;
+    if (!verify_proposal(p, verifier())) return round_errc::bad_signature;
     action_count_ = 0;
     reply_with_commit(proposer, round);
     return actions();
@@ -300,18 +376,19 @@ result<Actions> RoundMachine::on_proposal(const Proposal& p) {
   if (round > window_highest()) {
     // Beyond the window: it counts toward the round skip; it is stored only if the skip
     // brings its round into the window (a fresh slot then, so no conflict can arise).
-    if (!verify_proposal(p)) return round_errc::bad_signature;
+    if (!verify_proposal(p, verifier())) return round_errc::bad_signature;
     MIDNIGHT_TRY(vrf_output, verify_rank());
     action_count_ = 0;
     note_round(proposer, round);
     if (skip_rounds() && in_window(round)) {
-      StoredProposal& entry = slot(round).proposals[proposer];
-      if (!entry.present) store_proposal(entry, p, vrf_output);
+      RoundSlot& s = slot(round);
+      if (!s.proposals[proposer].present) store_round_proposal(s, proposer, p, vrf_output);
       after_change();
     }
     return actions();
   }
-  StoredProposal& entry = slot(round).proposals[proposer];
+  RoundSlot& s = slot(round);
+  const StoredProposal& entry = s.proposals[proposer];
   const bool content_ok = p.header.merkle_root == content_.merkle_root;
   // Rule "replace": for one (round, proposer) only one header can match our content, so
   // a matching proposal replaces a non-matching one that a Byzantine proposer sent us
@@ -321,13 +398,13 @@ result<Actions> RoundMachine::on_proposal(const Proposal& p) {
   const bool store = !entry.present || replaces;
   VrfOutput vrf_output{};
   if (store) {
-    if (!verify_proposal(p)) return round_errc::bad_signature;
+    if (!verify_proposal(p, verifier())) return round_errc::bad_signature;
     MIDNIGHT_TRY(beta, verify_rank());
     vrf_output = beta;
   }
   action_count_ = 0;
   if (store) {
-    store_proposal(entry, p, vrf_output);
+    store_round_proposal(s, proposer, p, vrf_output);
     note_round(proposer, round);
   }
   if (!skip_rounds()) after_change();
@@ -342,7 +419,7 @@ result<Actions> RoundMachine::on_vote(const Vote& v) {
   const auto voter = config_.membership->index_of(v.voter);
   if (!voter) return round_errc::not_a_member;
   if (!decided() && v.round < window_lowest()) return round_errc::round_behind_window;
-  if (!verify_vote(v)) return round_errc::bad_signature;
+  if (!verify_vote(v, verifier())) return round_errc::bad_signature;
 
   if (decided()) {
     action_count_ = 0;
@@ -423,8 +500,16 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
   if (block.header.round > cert.round) return round_errc::block_mismatch;
   if (compute_block_id(block.header) != cert.block_id) return round_errc::block_mismatch;
   if (merkle_root(block.transactions()) != block.header.merkle_root) return round_errc::bad_merkle_root;
-  if (!verify_proposal(Proposal{block.header, block.signature})) return round_errc::bad_signature;
-  if (!verify_certificate(cert, *config_.membership, config_.chain_id)) return round_errc::bad_certificate;
+  // The coinbase depends only on the chain, height, membership and reward, so every
+  // honest member built this very one; a block without it was approved by no honest
+  // member, and its size could exceed what adoption reserved.
+  const TxBytes coinbase = block.transactions()[0];
+  const TxBytes own_coinbase = content_.views[0];
+  if (!std::equal(coinbase.begin(), coinbase.end(), own_coinbase.begin(), own_coinbase.end())) {
+    return round_errc::bad_coinbase;
+  }
+  if (!verify_proposal(Proposal{block.header, block.signature}, verifier())) return round_errc::bad_signature;
+  if (!verify_certificate(cert, *config_.membership, config_.chain_id, verifier())) return round_errc::bad_certificate;
 
   // A valid certificate for another block than the one decided: impossible under the
   // fault model (spec/protocol.md section 6), so it is reported, never adopted.
@@ -469,8 +554,8 @@ result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
     return false;
   }
   if (vr < window_lowest() && best_polka_.held && best_polka_.round() >= vr) return false;
-  if (!verify_proposal(p)) return round_errc::bad_signature;
-  if (!verify_polka(polka, *config_.membership, config_.chain_id)) return round_errc::bad_polka;
+  if (!verify_proposal(p, verifier())) return round_errc::bad_signature;
+  if (!verify_polka(polka, *config_.membership, config_.chain_id, verifier())) return round_errc::bad_polka;
   if (restoring && vr > round_) restore_window(vr);
 
   // The polka's voters have all reached its round.
@@ -485,7 +570,7 @@ result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
     }
   } else if (content_ok && in_window(vr)) {
     RoundSlot& s = slot(vr);
-    for (std::size_t i = 0; i < polka.count; ++i) {
+    for (std::size_t i = 0; i < polka.count(); ++i) {
       const Vote v = polka.vote(i, VoteStep::prevote);
       const auto update = s.prevotes.add(v);
       MIDNIGHT_INVARIANT(update.has_value() && "a verified polka's prevotes fit their round's tally");
@@ -685,7 +770,8 @@ void RoundMachine::propose(std::uint32_t round) {
       make_header(config_.chain_id, height_, round, prev_id_, content_.merkle_root,
                   round_start_ms(midnight_ms_, config_.timing, round), config_.keys.public_key);
   const Proposal proposal = sign_proposal(header, config_.keys.secret_key);
-  StoredProposal& entry = slot(round).proposals[self_];
+  RoundSlot& s = slot(round);
+  StoredProposal& entry = s.proposals[self_];
   MIDNIGHT_INVARIANT(!entry.present || entry.proposal == proposal);
   VrfOutput own{};
   if (ranks_by_vrf()) {
@@ -694,7 +780,11 @@ void RoundMachine::propose(std::uint32_t round) {
     MIDNIGHT_INVARIANT(proved && "a consistent key always proves");
     if (auto beta = ecvrf_proof_to_hash(proposal.vrf_proof)) own = beta.value();
   }
-  store_proposal(entry, proposal, own);
+  if (entry.present) {
+    store_proposal(entry, proposal, own);  // the same proposal again: already counted and indexed
+  } else {
+    store_round_proposal(s, self_, proposal, own);
+  }
   emit(Action{.kind = ActionKind::broadcast_proposal, .proposal = proposal});
 }
 
@@ -719,7 +809,6 @@ void RoundMachine::prevote() {
     polka_round = best_polka_.round();
   }
   if (!choice) {
-    std::array<Candidate, kMaxMembers> candidates{};
     std::size_t count = 0;
     for (std::size_t m = 0; m < config_.membership->size(); ++m) {
       const StoredProposal& e = s.proposals[m];
@@ -727,10 +816,10 @@ void RoundMachine::prevote() {
       // First-to-quorum ranks by arrival; a node's own block ranks last, so that
       // members converge on the block that reached them first rather than on their own.
       const std::uint32_t arrival = m == self_ ? UINT32_MAX : e.arrival;
-      candidates[count++] = Candidate{&e.proposal, e.block_id, arrival, ranks_by_vrf() ? &e.vrf_output : nullptr};
+      candidates_[count++] = Candidate{&e.proposal, e.block_id, arrival, ranks_by_vrf() ? &e.vrf_output : nullptr};
     }
-    if (const auto pick = select_canonical(*config_.policy, {candidates.data(), count})) {
-      choice = candidates[*pick].block_id;
+    if (const auto pick = select_canonical(*config_.policy, {candidates_.data(), count})) {
+      choice = candidates_[*pick].block_id;
     }
   }
   // The choice prefers the held polka, and a lock taken live is on a block whose polka
@@ -845,9 +934,10 @@ void RoundMachine::after_change() {
 const Proposal* RoundMachine::held_proposal(const BlockId& id) const {
   for (const RoundSlot& s : slots_) {
     if (!in_window(s.round)) continue;
-    for (std::size_t m = 0; m < config_.membership->size(); ++m) {
-      const StoredProposal& e = s.proposals[m];
-      if (e.present && e.content_ok && e.block_id == id) return &e.proposal;
+    if (const auto m = s.matching.find(id)) {
+      const StoredProposal& e = s.proposals[*m];
+      MIDNIGHT_INVARIANT(e.present && e.content_ok && e.block_id == id);
+      return &e.proposal;
     }
     if (s.carried.present && s.carried.content_ok && s.carried.block_id == id) return &s.carried.proposal;
   }
@@ -857,10 +947,7 @@ const Proposal* RoundMachine::held_proposal(const BlockId& id) const {
 
 bool RoundMachine::proposal_all_arrived(std::uint32_t round) const {
   const RoundSlot& s = slot(round);
-  for (std::size_t m = 0; m < config_.membership->size(); ++m) {
-    if (!s.proposals[m].present) return false;
-  }
-  return true;
+  return s.present == config_.membership->size();
 }
 
 void RoundMachine::record_vote(RoundSlot& s, const Vote& v, const TallyUpdate& u) {
@@ -869,6 +956,9 @@ void RoundMachine::record_vote(RoundSlot& s, const Vote& v, const TallyUpdate& u
 
 void RoundMachine::reply_with_commit(std::size_t member, std::uint32_t their_round) {
   if (member == self_) return;
+  // A message of the decision's round or earlier does not show that its sender missed
+  // the decision (spec/protocol.md 7.3): only a later round does.
+  if (their_round <= decided_round_) return;
   std::uint32_t& sent = commit_sent_round_[member];
   if (sent != kNoRound && their_round <= sent) return;
   if (commit_replies_[member] >= kMaxCommitReplies) return;

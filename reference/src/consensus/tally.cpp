@@ -33,8 +33,6 @@ const char* ErrorTable<tally_errc>::message(tally_errc e) {
 
 namespace {
 
-constexpr std::uint64_t bit(std::size_t i) { return std::uint64_t{1} << i; }
-
 // Same signed content (the signature itself is not compared: Ed25519 as used here is
 // deterministic, and a second signature over the same content is no equivocation).
 bool same_content(const Vote& a, const Vote& b) {
@@ -44,12 +42,35 @@ bool same_content(const Vote& a, const Vote& b) {
 
 }  // namespace
 
+void VoteTally::prepare(const Membership& m) {
+  membership_ = &m;
+  const std::size_t n = m.size();
+  voted_.resize(n);
+  equivocated_.resize(n);
+  voted_weight_ = 0;
+  slots_.assign(n, Evidence{});
+  entries_.assign(n, Entry{});
+  entry_count_ = 0;
+  by_block_.reserve(n);
+  quorum_entry_.reset();
+}
+
 void VoteTally::reset(const Membership& m, const ChainId& chain, std::uint64_t height, std::uint32_t round,
                       VoteStep step) {
-  // A fresh value: no stale vote of an earlier use survives, so equal histories give
-  // equal objects byte for byte.
-  *this = VoteTally{};
-  membership_ = &m;
+  if (membership_ != &m || slots_.size() != m.size()) {
+    prepare(m);
+  } else {
+    // Back to the prepared value: only what the last use wrote is cleared, so equal
+    // histories give equal objects, and the cost is that of the votes held, not of n.
+    voted_.for_each([&](std::size_t i) { slots_[i] = Evidence{}; });
+    voted_.clear();
+    equivocated_.clear();
+    voted_weight_ = 0;
+    for (std::size_t e = 0; e < entry_count_; ++e) entries_[e] = Entry{};
+    entry_count_ = 0;
+    by_block_.clear();
+    quorum_entry_.reset();
+  }
   chain_ = chain;
   height_ = height;
   round_ = round;
@@ -64,26 +85,30 @@ result<TallyUpdate> VoteTally::add(const Vote& v) {
   const auto index = membership_->index_of(v.voter);
   if (!index) return tally_errc::not_a_member;
   const std::size_t i = *index;
-  MIDNIGHT_INVARIANT(i < membership_->size() && i < kMaxMembers);
+  MIDNIGHT_INVARIANT(i < membership_->size() && i < slots_.size());
 
   TallyUpdate update;
-  if (voted_ & bit(i)) {
-    if (same_content(slots_[i].first, v) || ((equivocated_ & bit(i)) && same_content(slots_[i].second, v))) {
+  if (voted_.contains(i)) {
+    if (same_content(slots_[i].first, v) || (equivocated_.contains(i) && same_content(slots_[i].second, v))) {
       update.outcome = VoteOutcome::duplicate;
       return update;
     }
     update.outcome = VoteOutcome::equivocation;
     // Keep the first conflicting vote only: one pair is proof enough, and a bounded
     // store. A third different vote changes nothing.
-    if (equivocated_ & bit(i)) return update;
+    if (equivocated_.contains(i)) return update;
     slots_[i].second = v;
-    equivocated_ |= bit(i);
+    equivocated_.insert(i);
+    // Two approving votes of one member with different content name different blocks
+    // (everything else in them is this tally's), so a member credits a block once.
+    MIDNIGHT_INVARIANT(!(v.approve && slots_[i].first.approve && slots_[i].first.block_id == v.block_id));
     if (v.approve) credit(v.block_id, i, update);
     return update;
   }
 
   slots_[i].first = v;
-  voted_ |= bit(i);
+  voted_.insert(i);
+  voted_weight_ += membership_->member(i).weight;
   update.outcome = VoteOutcome::counted;
   if (v.approve) credit(v.block_id, i, update);  // otherwise counts toward voted_weight() only
   return update;
@@ -91,20 +116,21 @@ result<TallyUpdate> VoteTally::add(const Vote& v) {
 
 void VoteTally::credit(const BlockId& id, std::size_t i, TallyUpdate& update) {
   std::size_t e = 0;
-  while (e < entry_count_ && entries_[e].id != id) ++e;
-  if (e == entry_count_) {
-    // Each member approves at most two blocks, and there are at most kMaxMembers
-    // distinct ids per member set: bounded by the array (first votes plus evidence).
-    if (entry_count_ == entries_.size()) return;  // only reachable with > 1/2 equivocating
-    entries_[e] = Entry{id, 0, 0};
-    ++entry_count_;
+  if (const auto found = by_block_.find(id)) {
+    e = *found;
+  } else {
+    // Bounded by the reserve (n distinct ids): past it, more than half the members
+    // equivocated, and the vote is kept as evidence without weight.
+    if (entry_count_ == entries_.size()) return;
+    e = entry_count_++;
+    entries_[e] = Entry{id, 0};
+    [[maybe_unused]] const bool inserted = by_block_.insert(id, static_cast<std::uint32_t>(e));
+    MIDNIGHT_INVARIANT(inserted);
   }
   Entry& entry = entries_[e];
-  if (entry.members & bit(i)) return;  // at most once per block
   [[maybe_unused]] const std::uint64_t total = membership_->total_weight();
   const bool before = membership_->reaches_quorum(entry.weight);
   entry.weight += membership_->member(i).weight;
-  entry.members |= bit(i);
   MIDNIGHT_INVARIANT(entry.weight <= total);
   if (!before && membership_->reaches_quorum(entry.weight)) {
     // Weights only grow, so this happens at most once per entry.
@@ -115,37 +141,19 @@ void VoteTally::credit(const BlockId& id, std::size_t i, TallyUpdate& update) {
 }
 
 const Vote* VoteTally::approving_vote(std::size_t member, const BlockId& id) const {
-  if (member >= kMaxMembers) return nullptr;
-  if ((voted_ & bit(member)) && slots_[member].first.approve && slots_[member].first.block_id == id) {
+  if (!member_in_range(member)) return nullptr;
+  if (voted_.contains(member) && slots_[member].first.approve && slots_[member].first.block_id == id) {
     return &slots_[member].first;
   }
-  if ((equivocated_ & bit(member)) && slots_[member].second.approve && slots_[member].second.block_id == id) {
+  if (equivocated_.contains(member) && slots_[member].second.approve && slots_[member].second.block_id == id) {
     return &slots_[member].second;
   }
   return nullptr;
 }
 
 std::uint64_t VoteTally::approve_weight(const BlockId& id) const {
-  for (std::size_t e = 0; e < entry_count_; ++e) {
-    if (entries_[e].id == id) return entries_[e].weight;
-  }
-  return 0;
-}
-
-std::uint64_t VoteTally::approvers(const BlockId& id) const {
-  for (std::size_t e = 0; e < entry_count_; ++e) {
-    if (entries_[e].id == id) return entries_[e].members;
-  }
-  return 0;
-}
-
-std::uint64_t VoteTally::voted_weight() const {
-  if (membership_ == nullptr) return 0;
-  std::uint64_t w = 0;
-  for (std::size_t i = 0; i < membership_->size(); ++i) {
-    if (voted_ & bit(i)) w += membership_->member(i).weight;
-  }
-  return w;
+  const auto e = by_block_.find(id);
+  return e ? entries_[*e].weight : 0;
 }
 
 std::optional<BlockId> VoteTally::quorum_block() const {
@@ -154,12 +162,12 @@ std::optional<BlockId> VoteTally::quorum_block() const {
 }
 
 const Vote* VoteTally::vote_of(std::size_t member) const {
-  if (member >= kMaxMembers || !(voted_ & bit(member))) return nullptr;
+  if (!member_in_range(member) || !voted_.contains(member)) return nullptr;
   return &slots_[member].first;
 }
 
 const Evidence* VoteTally::evidence_of(std::size_t member) const {
-  if (member >= kMaxMembers || !(equivocated_ & bit(member))) return nullptr;
+  if (!member_in_range(member) || !equivocated_.contains(member)) return nullptr;
   return &slots_[member];
 }
 

@@ -36,4 +36,16 @@ bool verify_detached(const PublicKey& pk, const Signature& sig, std::span<const 
   return crypto_sign_verify_detached(sig.data(), message_data(message), message.size(), pk.data()) == 0;
 }
 
+namespace {
+class DirectVerifier final : public SignatureVerifier {
+ public:
+  bool verify(const PublicKey& pk, const Signature& sig, std::span<const std::uint8_t> message) const override {
+    return verify_detached(pk, sig, message);
+  }
+};
+const DirectVerifier kDirectVerifier{};
+}  // namespace
+
+const SignatureVerifier& direct_verifier() { return kDirectVerifier; }
+
 }  // namespace midnight

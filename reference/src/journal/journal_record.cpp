@@ -175,6 +175,7 @@ result<std::optional<JournalRecord>> JournalReader::read_polka(std::span<const s
     return journal_errc::bad_record;
   }
   std::size_t size = 0;
+  polka_.clear();
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t at = offset_ + i * kJournalFrameSize;
     bool damaged = false;
@@ -194,8 +195,8 @@ result<std::optional<JournalRecord>> JournalReader::read_polka(std::span<const s
       return journal_errc::bad_record;
     }
     const auto chunk = part.subspan(kJournalPolkaPartHeader);
-    if (size + chunk.size() > polka_.size()) return journal_errc::bad_record;
-    std::copy(chunk.begin(), chunk.end(), polka_.begin() + static_cast<std::ptrdiff_t>(size));
+    if (size + chunk.size() > kMaxJournalPolkaSize) return journal_errc::bad_record;
+    polka_.insert(polka_.end(), chunk.begin(), chunk.end());  // a replay is set-up: it may allocate
     size += chunk.size();
   }
   polka_size_ = size;

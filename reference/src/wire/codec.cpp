@@ -75,8 +75,15 @@ struct IndexedNames {
 
 constexpr IndexedNames<kMaxBlockTransactions + 1, 32> kTxLengthNames{"block.tx", ".length"};
 constexpr IndexedNames<kMaxBlockTransactions + 1, 32> kTxBytesNames{"block.tx", ".bytes"};
-constexpr IndexedNames<kMaxMembers, 40> kCertVoterNames{"certificate.sig", ".voter"};
-constexpr IndexedNames<kMaxMembers, 40> kCertSignatureNames{"certificate.sig", ".signature"};
+// Certificate entries are named up to index 1023; past it the name says so and the
+// offset in DecodeWhere still points at the exact byte.
+inline constexpr std::size_t kNamedCertEntries = 1024;
+constexpr IndexedNames<kNamedCertEntries, 40> kCertVoterNames{"certificate.sig", ".voter"};
+constexpr IndexedNames<kNamedCertEntries, 40> kCertSignatureNames{"certificate.sig", ".signature"};
+const char* cert_voter_name(std::size_t i) { return i < kNamedCertEntries ? kCertVoterNames[i] : "certificate.sig[>1023].voter"; }
+const char* cert_signature_name(std::size_t i) {
+  return i < kNamedCertEntries ? kCertSignatureNames[i] : "certificate.sig[>1023].signature";
+}
 
 // ---- reading -------------------------------------------------------------------------
 class Reader {
@@ -84,6 +91,7 @@ class Reader {
   Reader(std::span<const std::uint8_t> in, DecodeWhere* where) : in_(in), where_(where) {}
 
   std::size_t pos() const { return pos_; }
+  std::span<const std::uint8_t> consumed_since(std::size_t start) const { return in_.subspan(start, pos_ - start); }
   // Offset of the field read last: where a value-level rejection points.
   std::size_t field_offset() const { return field_offset_; }
 
@@ -168,10 +176,10 @@ codec_errc read_expected_prefix(Reader& r, MessageType expected) {
   return kOk;
 }
 
-// u32 length of one transaction: 1..kMaxTransactionBytes.
-codec_errc read_tx_length(Reader& r, const char* field, std::uint32_t& len) {
+// u32 length of one transaction: 1..kMaxTransactionBytes (the coinbase: 1..kMaxCoinbaseBytes).
+codec_errc read_tx_length(Reader& r, const char* field, std::uint32_t& len, std::size_t max = kMaxTransactionBytes) {
   MIDNIGHT_CODEC_CHECK(r.u32(field, len));
-  if (len == 0 || len > kMaxTransactionBytes) return r.reject(codec_errc::length_out_of_range, field);
+  if (len == 0 || len > max) return r.reject(codec_errc::length_out_of_range, field);
   return kOk;
 }
 
@@ -218,21 +226,51 @@ codec_errc read_vote_body(Reader& r, Vote& v) {
   return kOk;
 }
 
-codec_errc read_certificate_body(Reader& r, Certificate& c) {
+// A certificate body, checked but not yet copied: the entries stay in the input, so that
+// a failure later in the message leaves the caller's certificate untouched and a
+// success copies them into storage the caller sized at set-up (no allocation).
+struct CertificateRead {
+  ChainId chain_id;
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;
+  BlockId block_id;
+  std::uint16_t count = 0;
+  std::span<const std::uint8_t> entries;  // count * kCertificateEntrySize bytes
+
+  void copy_to(Certificate& c) const {
+    c.chain_id = chain_id;
+    c.height = height;
+    c.round = round;
+    c.block_id = block_id;
+    c.signatures.resize(count);  // within the reserve the caller made at set-up
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::uint8_t* e = entries.data() + i * kCertificateEntrySize;
+      std::copy(e, e + 32, c.signatures[i].voter.v.begin());
+      std::copy(e + 32, e + kCertificateEntrySize, c.signatures[i].signature.v.begin());
+    }
+  }
+};
+
+// `max_entries`: the receiver's bound on count (kMaxMembers, or its membership's size).
+codec_errc read_certificate_body(Reader& r, CertificateRead& c, std::size_t max_entries) {
   MIDNIGHT_CODEC_CHECK(r.fixed("certificate.chain_id", c.chain_id));
   MIDNIGHT_CODEC_CHECK(r.u64("certificate.height", c.height));
   MIDNIGHT_CODEC_CHECK(r.u32("certificate.round", c.round));
   MIDNIGHT_CODEC_CHECK(r.fixed("certificate.block_id", c.block_id));
-  MIDNIGHT_CODEC_CHECK(r.u8("certificate.count", c.count));
-  if (c.count == 0 || c.count > kMaxMembers) return r.reject(codec_errc::count_out_of_range, "certificate.count");
+  MIDNIGHT_CODEC_CHECK(r.u16("certificate.count", c.count));
+  if (c.count == 0 || c.count > std::min(max_entries, kMaxMembers))
+    return r.reject(codec_errc::count_out_of_range, "certificate.count");
+  const std::size_t start = r.pos();
+  std::span<const std::uint8_t> previous;
   for (std::size_t i = 0; i < c.count; ++i) {
-    CertificateSignature& s = c.signatures[i];
-    MIDNIGHT_CODEC_CHECK(r.fixed(kCertVoterNames[i], s.voter));
-    if (i > 0 && !(c.signatures[i - 1].voter < s.voter))
-      return r.reject(codec_errc::not_canonical_order, kCertVoterNames[i]);
-    MIDNIGHT_CODEC_CHECK(r.fixed(kCertSignatureNames[i], s.signature));
+    std::span<const std::uint8_t> voter, signature;
+    MIDNIGHT_CODEC_CHECK(r.view(cert_voter_name(i), 32, voter));
+    if (i > 0 && !std::lexicographical_compare(previous.begin(), previous.end(), voter.begin(), voter.end()))
+      return r.reject(codec_errc::not_canonical_order, cert_voter_name(i));
+    MIDNIGHT_CODEC_CHECK(r.view(cert_signature_name(i), 64, signature));
+    previous = voter;
   }
-  std::fill(c.signatures.begin() + c.count, c.signatures.end(), CertificateSignature{});
+  c.entries = r.consumed_since(start);
   return kOk;
 }
 
@@ -252,7 +290,7 @@ codec_errc read_block_body(Reader& r, BlockView& b) {
   TxId previous;
   for (std::size_t i = 0; i < b.tx_count; ++i) {
     std::uint32_t len = 0;
-    MIDNIGHT_CODEC_CHECK(read_tx_length(r, kTxLengthNames[i], len));
+    MIDNIGHT_CODEC_CHECK(read_tx_length(r, kTxLengthNames[i], len, i == 0 ? kMaxCoinbaseBytes : kMaxTransactionBytes));
     if (i >= 1) {
       mempool_bytes += len;  // at most 1024 * 64 KiB: no overflow
       if (mempool_bytes > kMaxBlockTransactionBytes) return r.reject(codec_errc::block_too_large, kTxLengthNames[i]);
@@ -308,7 +346,7 @@ void write_certificate_body(Writer& w, const Certificate& c) {
   w.u64(c.height);
   w.u32(c.round);
   w.fixed(c.block_id);
-  w.u8(c.count);
+  w.u16(static_cast<std::uint16_t>(c.count()));
   for (const CertificateSignature& s : c.used()) {
     w.fixed(s.voter);
     w.fixed(s.signature);
@@ -326,8 +364,8 @@ void write_block_body(Writer& w, const BlockHeader& h, const Signature& sig, std
 }
 
 // ---- validation before encoding: the decoder's rules, on values -----------------------
-codec_errc check_tx_length(std::size_t len) {
-  return (len == 0 || len > kMaxTransactionBytes) ? codec_errc::length_out_of_range : kOk;
+codec_errc check_tx_length(std::size_t len, std::size_t max = kMaxTransactionBytes) {
+  return (len == 0 || len > max) ? codec_errc::length_out_of_range : kOk;
 }
 
 codec_errc check_header(const BlockHeader& h) {
@@ -341,8 +379,8 @@ codec_errc check_vote(const Vote& v) {
 }
 
 codec_errc check_certificate(const Certificate& c) {
-  if (c.count == 0 || c.count > kMaxMembers) return codec_errc::count_out_of_range;
-  for (std::size_t i = 1; i < c.count; ++i) {
+  if (c.count() == 0 || c.count() > kMaxMembers) return codec_errc::count_out_of_range;
+  for (std::size_t i = 1; i < c.count(); ++i) {
     if (!(c.signatures[i - 1].voter < c.signatures[i].voter)) return codec_errc::not_canonical_order;
   }
   return kOk;
@@ -354,7 +392,7 @@ codec_errc check_block(const BlockHeader& h, std::span<const TxBytes> txs) {
   std::size_t mempool_bytes = 0;
   TxId previous;
   for (std::size_t i = 0; i < txs.size(); ++i) {
-    MIDNIGHT_CODEC_CHECK(check_tx_length(txs[i].size()));
+    MIDNIGHT_CODEC_CHECK(check_tx_length(txs[i].size(), i == 0 ? kMaxCoinbaseBytes : kMaxTransactionBytes));
     if (i == 0) continue;  // the coinbase is outside the order and the byte budget
     mempool_bytes += txs[i].size();
     if (mempool_bytes > kMaxBlockTransactionBytes) return codec_errc::block_too_large;
@@ -366,7 +404,7 @@ codec_errc check_block(const BlockHeader& h, std::span<const TxBytes> txs) {
 }
 
 std::size_t certificate_body_size(const Certificate& c) {
-  return kCertificateFixedSize + std::min<std::size_t>(c.count, kMaxMembers) * kCertificateEntrySize;
+  return kCertificateFixedSize + std::min<std::size_t>(c.count(), kMaxMembers) * kCertificateEntrySize;
 }
 
 std::size_t block_body_size(std::span<const TxBytes> txs) {
@@ -437,14 +475,15 @@ result<Vote> decode_vote(std::span<const std::uint8_t> in, DecodeWhere* where) {
   return v;
 }
 
-result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& out, DecodeWhere* where) {
+result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& out, DecodeWhere* where,
+                                std::size_t max_entries) {
   Reader r(in, where);
-  Certificate c;  // ~6 KiB; `out` changes only on success
+  CertificateRead c;  // `out` changes only on success
   codec_errc e = read_expected_prefix(r, MessageType::certificate);
-  if (e == kOk) e = read_certificate_body(r, c);
+  if (e == kOk) e = read_certificate_body(r, c, max_entries);
   if (e == kOk) e = r.end();
   if (e != kOk) return e;
-  out = c;
+  c.copy_to(out);
   return outcome::success();
 }
 
@@ -459,27 +498,33 @@ result<void> decode_block(std::span<const std::uint8_t> in, BlockView& out, Deco
   return outcome::success();
 }
 
-result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, DecodeWhere* where) {
+result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, DecodeWhere* where,
+                           std::size_t max_entries) {
   Reader r(in, where);
-  CommitView c;  // ~23 KiB; `out` changes only on success
+  CertificateRead c;
+  BlockView b;  // ~17 KiB; `out` changes only on success
   codec_errc e = read_expected_prefix(r, MessageType::commit);
-  if (e == kOk) e = read_certificate_body(r, c.certificate);
-  if (e == kOk) e = read_block_body(r, c.block);
+  if (e == kOk) e = read_certificate_body(r, c, max_entries);
+  if (e == kOk) e = read_block_body(r, b);
   if (e == kOk) e = r.end();
   if (e != kOk) return e;
-  out = c;
+  c.copy_to(out.certificate);
+  out.block = b;
   return outcome::success();
 }
 
-result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out, DecodeWhere* where) {
+result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out, DecodeWhere* where,
+                               std::size_t max_entries) {
   Reader r(in, where);
-  Reproposal rp;  // ~6 KiB; `out` changes only on success
+  Proposal p;
+  CertificateRead c;  // `out` changes only on success
   codec_errc e = read_expected_prefix(r, MessageType::reproposal);
-  if (e == kOk) e = read_proposal_body(r, rp.proposal);
-  if (e == kOk) e = read_certificate_body(r, rp.polka);
+  if (e == kOk) e = read_proposal_body(r, p);
+  if (e == kOk) e = read_certificate_body(r, c, max_entries);
   if (e == kOk) e = r.end();
   if (e != kOk) return e;
-  out = rp;
+  out.proposal = p;
+  c.copy_to(out.polka);
   return outcome::success();
 }
 

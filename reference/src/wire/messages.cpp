@@ -1,15 +1,12 @@
-// Certificate helpers: the precommit each signature stands for, and equality over the
-// used part only (the unused tail of the fixed array is not part of the value).
+// Certificate helpers: the vote each signature stands for.
 #include "midnight/wire/messages.hpp"
-
-#include <algorithm>
 
 #include "midnight/core/invariant.hpp"
 
 namespace midnight {
 
 Vote Certificate::vote(std::size_t i, VoteStep step) const {
-  MIDNIGHT_INVARIANT(i < count && i < kMaxMembers);
+  MIDNIGHT_INVARIANT(i < signatures.size());
   Vote v;
   v.chain_id = chain_id;
   v.height = height;
@@ -20,15 +17,6 @@ Vote Certificate::vote(std::size_t i, VoteStep step) const {
   v.voter = signatures[i].voter;
   v.signature = signatures[i].signature;
   return v;
-}
-
-bool operator==(const Certificate& a, const Certificate& b) {
-  if (a.chain_id != b.chain_id || a.height != b.height || a.round != b.round || a.block_id != b.block_id ||
-      a.count != b.count)
-    return false;
-  // Never read past the array, even for a count no decoder would produce.
-  const std::size_t n = std::min<std::size_t>(a.count, kMaxMembers);
-  return std::equal(a.signatures.begin(), a.signatures.begin() + n, b.signatures.begin());
 }
 
 }  // namespace midnight

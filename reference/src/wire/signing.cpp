@@ -97,9 +97,9 @@ result<VrfOutput> verify_proposal_vrf(const Proposal& p) {
   return ecvrf_verify(p.header.proposer, p.vrf_proof, vrf_input(p.header));
 }
 
-bool verify_proposal(const Proposal& p) {
+bool verify_proposal(const Proposal& p, const SignatureVerifier& verifier) {
   const ProposalSigningInput in = proposal_signing_input(p.header);
-  return verify_detached(p.header.proposer, p.signature, in);
+  return verifier.verify(p.header.proposer, p.signature, in);
 }
 
 Vote sign_vote(Vote unsigned_vote, const SecretKey& sk) {
@@ -108,9 +108,9 @@ Vote sign_vote(Vote unsigned_vote, const SecretKey& sk) {
   return unsigned_vote;
 }
 
-bool verify_vote(const Vote& v) {
+bool verify_vote(const Vote& v, const SignatureVerifier& verifier) {
   const VoteSigningInput in = vote_signing_input(v);
-  return verify_detached(v.voter, v.signature, in);
+  return verifier.verify(v.voter, v.signature, in);
 }
 
 CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKey& sk) {
@@ -119,9 +119,9 @@ CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKe
   return unsigned_request;
 }
 
-bool verify_commit_request(const CommitRequest& c) {
+bool verify_commit_request(const CommitRequest& c, const SignatureVerifier& verifier) {
   const CommitRequestSigningInput in = commit_request_signing_input(c);
-  return verify_detached(c.requester, c.signature, in);
+  return verifier.verify(c.requester, c.signature, in);
 }
 
 }  // namespace midnight

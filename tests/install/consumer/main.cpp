@@ -68,6 +68,6 @@ int main() {
 
   std::printf("consumer: finalized height %llu round %u with %u signature(s); simulator agrees\n",
               static_cast<unsigned long long>(decision->height), decision->round,
-              unsigned{decision->certificate->count});
+              static_cast<unsigned>(decision->certificate->count()));
   return 0;
 }

@@ -3,7 +3,6 @@
 // never on arrival order or on the builder. Building happens once per height at set-up
 // and may allocate; everything after it does not.
 #pragma once
-#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -16,11 +15,11 @@ namespace midnight {
 
 // Reward split by weight: member i (canonical order) gets floor(reward * w_i / W);
 // the remainder r (< number of members) is one unit each to members 0..r-1.
-std::array<std::uint64_t, kMaxMembers> split_reward(const Membership& m, std::uint64_t reward);
+std::vector<std::uint64_t> split_reward(const Membership& m, std::uint64_t reward);
 
 // Coinbase transaction bytes:
-//   tag::kCoinbase || chain_id || height u64 || count u8 || count x (destination 32 || amount u64)
-// one entry per member in canonical order.
+//   tag::kCoinbase || chain_id || height u64 || count u16 || count x (destination 32 || amount u64)
+// one entry per member in canonical order (at most kMaxCoinbaseBytes).
 std::vector<std::uint8_t> build_coinbase(const ChainId& chain, std::uint64_t height, const Membership& m,
                                          std::uint64_t reward);
 

@@ -1,11 +1,12 @@
 // The masternode set of a height: members in canonical order (ascending public key),
-// their weights, and the quorum. Fixed capacity; member index = position in that order.
+// their weights, and the quorum. Member index = position in that order. make() is the
+// set-up step: it allocates the member list once; nothing after it does.
 #pragma once
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "midnight/core/error_category.hpp"
 #include "midnight/core/limits.hpp"
@@ -59,9 +60,9 @@ class Membership {
   static result<Membership> make(std::span<const Masternode> members,
                                  QuorumRule rule = QuorumRule::more_than_two_thirds);
 
-  std::size_t size() const { return count_; }
+  std::size_t size() const { return members_.size(); }
   const Masternode& member(std::size_t index) const { return members_[index]; }
-  std::span<const Masternode> members() const { return {members_.data(), count_}; }
+  std::span<const Masternode> members() const { return members_; }
   std::uint64_t total_weight() const { return total_weight_; }
   QuorumRule quorum_rule() const { return rule_; }
   // The smallest weight that reaches the quorum, and the test itself (integers only).
@@ -76,8 +77,7 @@ class Membership {
   std::optional<std::size_t> index_of(const PublicKey& key) const;
 
  private:
-  std::array<Masternode, kMaxMembers> members_{};
-  std::size_t count_ = 0;
+  std::vector<Masternode> members_;
   std::uint64_t total_weight_ = 0;
   QuorumRule rule_ = QuorumRule::more_than_two_thirds;
 };

@@ -7,6 +7,7 @@
 #include "midnight/consensus/tally.hpp"
 #include "midnight/core/error_category.hpp"
 #include "midnight/core/result.hpp"
+#include "midnight/crypto/sign.hpp"
 #include "midnight/wire/messages.hpp"
 
 namespace midnight {
@@ -27,11 +28,13 @@ struct ErrorTable<certificate_errc> {
 };
 
 // All approving precommits for `block_id` in `precommits`, in canonical member order.
-// Precondition (asserted): their weight is a quorum.
+// Precondition (asserted): their weight is a quorum. Fills `out` in place: with entries
+// reserved for the membership (Certificate::reserve_entries) it allocates nothing.
 void build_certificate(const VoteTally& precommits, const Membership& m, const BlockId& block_id, Certificate& out);
 
 // Verifies everything about the certificate; returns the signers' weight.
-result<std::uint64_t> verify_certificate(const Certificate& c, const Membership& m, const ChainId& chain);
+[[nodiscard]] result<std::uint64_t> verify_certificate(const Certificate& c, const Membership& m, const ChainId& chain,
+                                                       const SignatureVerifier& verifier = direct_verifier());
 
 // The approving prevotes for `block_id` in `prevotes`, in canonical member order, as a
 // re-proposal's polka. Precondition (asserted): their weight is a quorum.
@@ -40,7 +43,8 @@ void build_polka(const VoteTally& prevotes, const Membership& m, const BlockId& 
 // Verifies a re-proposal's polka as a prevote quorum (the same rules as a commit
 // certificate, with prevote signatures); returns the signers' weight. Whether the polka
 // is for the proposal's block is the receiver's check (RoundMachine::on_reproposal).
-result<std::uint64_t> verify_polka(const Certificate& polka, const Membership& m, const ChainId& chain);
+[[nodiscard]] result<std::uint64_t> verify_polka(const Certificate& polka, const Membership& m, const ChainId& chain,
+                                                 const SignatureVerifier& verifier = direct_verifier());
 
 }  // namespace midnight
 

@@ -23,6 +23,11 @@
 //
 // Every handler validates its whole input before changing anything: an error leaves
 // the machine exactly as it was.
+//
+// Storage is sized once, in the constructor, from the membership (n members): per round
+// of the window one proposal slot and two tallies' votes per member, indexed by member
+// and by block id, so no step scans the window or allocates. Memory is O(n) and the
+// same in every round (round_machine_memory_bytes() says how much).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -35,6 +40,7 @@
 #include "midnight/consensus/lock.hpp"
 #include "midnight/consensus/selection.hpp"
 #include "midnight/consensus/tally.hpp"
+#include "midnight/core/block_id_index.hpp"
 #include "midnight/crypto/sign.hpp"
 #include "midnight/core/error_category.hpp"
 #include "midnight/core/result.hpp"
@@ -67,6 +73,7 @@ enum class round_errc {
   bad_vrf_proof,           // policy B: the proposal's VRF proof does not verify for its proposer and round
   round_behind_window,     // a vote or proposal of a round this node has left behind its window
   bad_polka,               // a re-proposal's polka is not a prevote quorum for its block, at or after its round
+  bad_coinbase,            // a committed block's coinbase is not the one every member builds
 };
 
 template <>
@@ -85,6 +92,9 @@ struct NodeConfig {
   Keypair keys;                             // keys.public_key must be a member
   RoundTiming timing;
   std::uint64_t reward_per_height = 0;
+  // Who checks signatures (null: libsodium directly). A simulator may pass a memo
+  // (crypto/sign.hpp); it must outlive the machine.
+  const SignatureVerifier* verifier = nullptr;
   // A negative control, never set outside tests: every round's prevote is a fresh pick
   // among that round's proposals, with no lock and no preference for an earlier polka
   // (tla/MCNegNoLock.cfg is the same variant in the model). The property tests and TLC
@@ -192,6 +202,8 @@ class RoundMachine {
   // Observers.
   std::uint64_t height() const { return height_; }
   std::uint32_t round() const { return round_; }
+  // Heap bytes this machine holds (its storage, sized from the membership at construction).
+  std::size_t memory_bytes() const;
   Step step() const { return step_; }
   const Lock& lock() const { return lock_; }
   const PublicKey& public_key() const { return config_.keys.public_key; }
@@ -241,7 +253,9 @@ class RoundMachine {
   // Everything of one round in the window.
   struct RoundSlot {
     std::uint32_t round = 0;
-    std::array<StoredProposal, kMaxMembers> proposals{};
+    std::vector<StoredProposal> proposals;  // one per member, sized at construction
+    std::size_t present = 0;                // proposals with present == true
+    BlockIdIndex matching;                  // block id -> member, for proposals with our content
     VoteTally prevotes;
     VoteTally precommits;
     Polka polka;
@@ -258,6 +272,17 @@ class RoundMachine {
     BlockId block_id;
     Reproposal message;  // the block's proposal and the polka's prevotes
     std::uint32_t round() const { return message.polka.round; }
+    // Back to "none held", keeping the polka's reserved entries.
+    void clear() {
+      held = false;
+      block_id = {};
+      message.proposal = {};
+      message.polka.signatures.clear();
+      message.polka.chain_id = {};
+      message.polka.height = 0;
+      message.polka.round = 0;
+      message.polka.block_id = {};
+    }
     friend bool operator==(const HeldPolka&, const HeldPolka&) = default;
   };
 
@@ -279,13 +304,17 @@ class RoundMachine {
   void claim_slot(std::uint32_t round);
   void keep_best_polka(std::uint32_t before);  // rule "valid block" for the rounds before `before`
   void store_proposal(StoredProposal& entry, const Proposal& p, const VrfOutput& vrf_output);
+  void store_round_proposal(RoundSlot& s, std::size_t proposer, const Proposal& p, const VrfOutput& vrf_output);
+  const SignatureVerifier& verifier() const {
+    return config_.verifier != nullptr ? *config_.verifier : direct_verifier();
+  }
   void note_round(std::size_t member, std::uint32_t round);
   result<bool> take_polka(const Reproposal& r, bool restoring);
   void capture_lock_polka();
   void hold_polka(HeldPolka& out, const RoundSlot& s, const Proposal& p) const;
   void note_restored_round(std::uint32_t round);
   void restore_window(std::uint32_t round);
-  std::optional<std::uint32_t> skip_target() const;
+  std::optional<std::uint32_t> skip_target();
   bool skip_rounds();  // rule "skip": starts the round more than a third has reached
   const StoredProposal* find_proposal(const BlockId& id) const;
   const Proposal* held_proposal(const BlockId& id) const;  // a stored or carried proposal with our content
@@ -316,7 +345,11 @@ class RoundMachine {
   bool restored_ = false;
   std::uint32_t restored_round_ = 0;
   // Round skip: per member, 1 + the highest round of a valid message of it (0: none).
-  std::array<std::uint32_t, kMaxMembers> seen_round_{};
+  std::vector<std::uint32_t> seen_round_;
+  // The weight of the members seen beyond round ahead_round_ + 1, kept as messages come,
+  // so that the skip rule costs O(1) per message until it may fire (kNoRound: stale).
+  std::uint64_t ahead_weight_ = 0;
+  std::uint32_t ahead_round_ = UINT32_MAX;
   // Decision (valid when step_ == Step::decided).
   std::uint32_t decided_round_ = 0;
   BlockId decided_id_;
@@ -333,8 +366,12 @@ class RoundMachine {
   // and at most kMaxCommitReplies times a height: rounds are unbounded, and a member
   // sending votes of round after round must not make us send commit after commit.
   static constexpr std::uint32_t kNoRound = UINT32_MAX;
-  std::array<std::uint32_t, kMaxMembers> commit_sent_round_{};
-  std::array<std::uint8_t, kMaxMembers> commit_replies_{};
+  std::vector<std::uint32_t> commit_sent_round_;
+  std::vector<std::uint8_t> commit_replies_;
+  // Scratch of single steps, sized at construction (not state: neither copied nor compared
+  // as such, only reused).
+  std::vector<Candidate> candidates_;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> ahead_;
   void reply_with_commit(std::size_t member, std::uint32_t their_round);
   void record_vote(RoundSlot& s, const Vote& v, const TallyUpdate& u);
   bool resend_restored_vote(const VoteTally& tally);

@@ -1,15 +1,18 @@
-// Vote tally of one (chain, height, round, step): a member-indexed bitset of who voted,
-// approve weight per block id, and equivocation evidence. A member's weight counts at
+// Vote tally of one (chain, height, round, step): a member set of who voted, approve
+// weight per block id (indexed by block id, not scanned), and equivocation evidence. A member's weight counts at
 // most once toward any block: its first vote, and its first conflicting vote (kept as
 // evidence) toward the block that one approves (see tally.cpp for why). Each block's
 // weight crosses the quorum at most once, reported by the add() that crossed it.
-// Integer arithmetic only; no allocation.
+// Integer arithmetic only. Storage is sized once for the membership (prepare); reset()
+// and add() allocate nothing.
 #pragma once
-#include <array>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "midnight/block/membership.hpp"
+#include "midnight/core/block_id_index.hpp"
+#include "midnight/core/member_set.hpp"
 #include "midnight/core/error_category.hpp"
 #include "midnight/core/result.hpp"
 #include "midnight/wire/messages.hpp"
@@ -48,17 +51,27 @@ struct Evidence {
 
 class VoteTally {
  public:
-  // The membership must outlive the tally.
+  // Set-up: sizes the storage for the membership, which must outlive the tally. The only
+  // call that allocates.
+  void prepare(const Membership& m);
+  // Empties the tally for a new (chain, height, round, step) of the prepared membership
+  // (preparing it first if it is another one). Equal histories give equal tallies.
   void reset(const Membership& m, const ChainId& chain, std::uint64_t height, std::uint32_t round, VoteStep step);
 
   // The caller has verified the signature. Errors leave the tally unchanged.
   result<TallyUpdate> add(const Vote& v);
 
   std::uint64_t approve_weight(const BlockId& id) const;
-  std::uint64_t approvers(const BlockId& id) const;  // member bitset
-  std::uint64_t voted_weight() const;                // weight of members with a counted vote
-  std::uint64_t voters() const { return voted_; }
-  std::uint64_t equivocators() const { return equivocated_; }
+  std::uint64_t voted_weight() const { return voted_weight_; }  // weight of members with a counted vote
+  const MemberSet& voters() const { return voted_; }
+  const MemberSet& equivocators() const { return equivocated_; }
+  // Distinct block ids approved so far (first votes and evidence).
+  std::size_t approved_blocks() const { return entry_count_; }
+  // Heap bytes of the storage prepare() sized.
+  std::size_t memory_bytes() const {
+    return voted_.memory_bytes() + equivocated_.memory_bytes() + slots_.capacity() * sizeof(Evidence) +
+           entries_.capacity() * sizeof(Entry) + by_block_.memory_bytes();
+  }
   // The first block whose approve weight reached the quorum, if any.
   std::optional<BlockId> quorum_block() const;
   const Vote* vote_of(std::size_t member) const;  // the member's first vote
@@ -75,10 +88,10 @@ class VoteTally {
 
  private:
   void credit(const BlockId& id, std::size_t member, TallyUpdate& update);
+  bool member_in_range(std::size_t member) const { return member < voted_.size(); }
   struct Entry {
     BlockId id;
     std::uint64_t weight = 0;
-    std::uint64_t members = 0;
     friend bool operator==(const Entry&, const Entry&) = default;
   };
   const Membership* membership_ = nullptr;
@@ -86,16 +99,20 @@ class VoteTally {
   std::uint64_t height_ = 0;
   std::uint32_t round_ = 0;
   VoteStep step_ = VoteStep::prevote;
-  std::uint64_t voted_ = 0;
-  std::uint64_t equivocated_ = 0;
-  // slots_[i].first is member i's counted vote (valid when bit i of voted_ is set);
-  // slots_[i].second its first conflicting vote (valid when bit i of equivocated_ is set).
-  // Stored as Evidence so evidence_of() can point at it.
-  std::array<Evidence, kMaxMembers> slots_{};
-  std::array<Entry, kMaxMembers> entries_{};  // one per distinct approved block id
+  MemberSet voted_;
+  MemberSet equivocated_;
+  std::uint64_t voted_weight_ = 0;
+  // slots_[i].first is member i's counted vote (valid when i is in voted_);
+  // slots_[i].second its first conflicting vote (valid when i is in equivocated_).
+  // Stored as Evidence so evidence_of() can point at it. One per member.
+  std::vector<Evidence> slots_;
+  // One per distinct approved block id, in order of first approval; by_block_ finds them.
+  // A member approves at most two blocks (its vote and its evidence), so 2n entries hold
+  // every case; n is kept, which only more than half the members equivocating can fill.
+  std::vector<Entry> entries_;
   std::size_t entry_count_ = 0;
+  BlockIdIndex by_block_;
   std::optional<std::size_t> quorum_entry_;
-  static_assert(kMaxMembers <= 64, "member bitsets are one 64-bit word");
 };
 
 }  // namespace midnight

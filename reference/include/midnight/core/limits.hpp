@@ -10,8 +10,10 @@ namespace midnight {
 inline constexpr std::uint8_t kWireVersion = 2;
 inline constexpr std::uint16_t kHeaderVersion = 1;
 
-// Membership.
-inline constexpr std::size_t kMaxMembers = 64;                  // one bit each in a std::uint64_t
+// Membership. A height may have up to 65,535 members (a certificate's count and the
+// coinbase's entry count are u16 on the wire); storage for them is sized at set-up from
+// the actual membership, never from this maximum.
+inline constexpr std::size_t kMaxMembers = 65535;
 inline constexpr std::uint64_t kMaxMemberWeight = 1ULL << 20;    // per member
 inline constexpr std::uint64_t kMaxTotalWeight = kMaxMembers * kMaxMemberWeight;
 
@@ -22,6 +24,11 @@ inline constexpr std::uint64_t kMaxRewardPerHeight = 1ULL << 40;
 inline constexpr std::size_t kMaxTransactionBytes = 64 * 1024;   // one transaction
 inline constexpr std::size_t kMaxBlockTransactions = 1024;       // excluding the coinbase
 inline constexpr std::size_t kMaxBlockTransactionBytes = 1024 * 1024;  // excluding the coinbase
+// The coinbase pays every member (spec/protocol.md 3.2): its own bound, since 40 bytes
+// a member exceed kMaxTransactionBytes above 1,636 members.
+inline constexpr std::size_t kCoinbaseEntryBytes = 32 + 8;
+inline constexpr std::size_t kCoinbaseFixedBytes = 21 + 32 + 8 + 2;  // tag, chain, height, count u16
+inline constexpr std::size_t kMaxCoinbaseBytes = kCoinbaseFixedBytes + kMaxMembers * kCoinbaseEntryBytes;
 
 // Rounds are unbounded: a height is retried round after round until it decides. The
 // last round number is reserved so that "the round after r" never wraps.
@@ -36,7 +43,7 @@ inline constexpr std::uint32_t kRoundsBehind = 1;
 inline constexpr std::uint32_t kRoundsAhead = 2;
 inline constexpr std::uint32_t kRoundSlots = kRoundsBehind + 1 + kRoundsAhead;
 
-static_assert(kMaxMembers <= 64, "voter sets are one 64-bit word");
+static_assert(kMaxMembers <= UINT16_MAX, "member counts are u16 on the wire");
 static_assert(kMaxMembers >= 1);
 static_assert(kMaxTotalWeight / kMaxMembers == kMaxMemberWeight, "total weight must not overflow");
 static_assert(kMaxRewardPerHeight <= UINT64_MAX / kMaxMemberWeight,

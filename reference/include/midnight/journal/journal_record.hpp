@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 #include <string_view>
 
 #include "midnight/consensus/lock.hpp"
@@ -51,9 +52,17 @@ inline constexpr std::size_t kJournalVotePayload = 1 + kVoteMessageSize;
 inline constexpr std::size_t kJournalLockPayload = 1 + 8 + 4 + 32;
 inline constexpr std::size_t kJournalPolkaPartHeader = 1 + 2 + 2;
 inline constexpr std::size_t kJournalPolkaChunk = kMaxJournalPayload - kJournalPolkaPartHeader;
-// The largest re-proposal message: a proposal and a polka of every member.
+// The largest re-proposal message: a proposal and a polka of every member. A membership
+// of n members needs journal_polka_size_for(n) at most.
 inline constexpr std::size_t kMaxJournalPolkaSize = kPrefixSize + kProposalBodySize + kMaxCertificateBodySize;
+constexpr std::size_t journal_polka_size_for(std::size_t members) {
+  return kPrefixSize + kProposalBodySize + kCertificateFixedSize + members * kCertificateEntrySize;
+}
 inline constexpr std::size_t kMaxJournalPolkaFrames = (kMaxJournalPolkaSize + kJournalPolkaChunk - 1) / kJournalPolkaChunk;
+constexpr std::size_t journal_polka_frames_for(std::size_t members) {
+  return (journal_polka_size_for(members) + kJournalPolkaChunk - 1) / kJournalPolkaChunk;
+}
+static_assert(kMaxJournalPolkaFrames <= UINT16_MAX, "a polka part's index and count are u16");
 static_assert(kJournalVotePayload <= kMaxJournalPayload, "a vote record fits in one frame");
 static_assert(kJournalLockPayload <= kMaxJournalPayload, "a lock record fits in one frame");
 
@@ -90,7 +99,8 @@ JournalFrame encode_journal_frame(const JournalRecord& record);
 // empty or too large, or `out` too small). Allocates nothing.
 std::size_t encode_journal_polka_frames(std::span<const std::uint8_t> message, std::span<JournalFrame> out);
 
-// Reads frames front to back without allocating. The bytes must outlive the reader.
+// Reads frames front to back. It allocates only to hold a polka record's message (a
+// replay is part of a restart's set-up). The bytes must outlive the reader.
 class JournalReader {
  public:
   explicit JournalReader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
@@ -120,7 +130,7 @@ class JournalReader {
   std::span<const std::uint8_t> bytes_;
   std::size_t offset_ = 0;
   std::size_t torn_ = 0;
-  std::array<std::uint8_t, kMaxJournalPolkaSize> polka_{};
+  std::vector<std::uint8_t> polka_;  // grows to the largest polka read (at most kMaxJournalPolkaSize)
   std::size_t polka_size_ = 0;
 };
 

@@ -65,12 +65,12 @@ inline constexpr std::size_t kSignedHeaderBodySize = kHeaderBodySize + 64;  // h
 inline constexpr std::size_t kVrfProofSize = VrfProof::size();
 inline constexpr std::size_t kProposalBodySize = kSignedHeaderBodySize + kVrfProofSize;  // 294
 inline constexpr std::size_t kVoteBodySize = 32 + 8 + 4 + 1 + 32 + 1 + 32 + 64;    // 174
-inline constexpr std::size_t kCertificateFixedSize = 32 + 8 + 4 + 32 + 1;
+inline constexpr std::size_t kCertificateFixedSize = 32 + 8 + 4 + 32 + 2;  // count is u16
 inline constexpr std::size_t kCertificateEntrySize = 32 + 64;
 inline constexpr std::size_t kMaxCertificateBodySize = kCertificateFixedSize + kMaxMembers * kCertificateEntrySize;
 inline constexpr std::size_t kCommitRequestBodySize = 32 + 8 + 32 + 64;  // 136
 inline constexpr std::size_t kMaxBlockBodySize =
-    kSignedHeaderBodySize + 4 + (kMaxBlockTransactions + 1) * 4 + kMaxBlockTransactionBytes + kMaxTransactionBytes;
+    kSignedHeaderBodySize + 4 + (kMaxBlockTransactions + 1) * 4 + kMaxBlockTransactionBytes + kMaxCoinbaseBytes;
 static_assert(kHeaderBodySize == 150);
 static_assert(kProposalBodySize == 294);
 static_assert(kVoteBodySize == 174);
@@ -86,13 +86,21 @@ result<Masternode> decode_masternode(std::span<const std::uint8_t> in, DecodeWhe
 result<BlockHeader> decode_header(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
 result<Proposal> decode_proposal(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
 result<Vote> decode_vote(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
-// Certificate and block are large: decoded into caller-owned storage.
-result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& out, DecodeWhere* where = nullptr);
+// Certificate and block are large: decoded into caller-owned storage. A certificate's
+// entries are copied into out.signatures, which allocates only if its reserve
+// (Certificate::reserve_entries) is smaller than the count. `max_entries` lets a
+// receiver that knows its membership refuse a count above its member count
+// (count_out_of_range): such a certificate can never verify, since its voters are
+// distinct members, and refusing it keeps decoding within the reserve.
+result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& out, DecodeWhere* where = nullptr,
+                                std::size_t max_entries = kMaxMembers);
 // Transaction views in `out` point into `in`. Checks structure and txid order
 // (txids use header.chain_id); does not check the Merkle root or signature.
 result<void> decode_block(std::span<const std::uint8_t> in, BlockView& out, DecodeWhere* where = nullptr);
-result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, DecodeWhere* where = nullptr);
-result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out, DecodeWhere* where = nullptr);
+result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, DecodeWhere* where = nullptr,
+                           std::size_t max_entries = kMaxMembers);
+result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out, DecodeWhere* where = nullptr,
+                               std::size_t max_entries = kMaxMembers);
 result<CommitRequest> decode_commit_request(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
 
 // Encoded sizes of whole messages (prefix included).

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "midnight/core/bytes.hpp"
 #include "midnight/core/limits.hpp"
@@ -61,6 +62,10 @@ struct Vote {
 // A precommit quorum for one block: every vote in it is a precommit with
 // approve = true for (chain_id, height, round, block_id), so only the voter and the
 // signature are carried. Voters are strictly ascending by key (canonical, no duplicates).
+//
+// The entries are owned; their count is the vector's size (1..kMaxMembers when valid).
+// Storage is sized at set-up (reserve_entries: one per member of the membership), after
+// which decoding, building and copying into the certificate reuse it and allocate nothing.
 struct CertificateSignature {
   PublicKey voter;
   Signature signature;
@@ -72,14 +77,16 @@ struct Certificate {
   std::uint64_t height = 0;
   std::uint32_t round = 0;
   BlockId block_id;
-  std::uint8_t count = 0;  // 1..kMaxMembers
-  std::array<CertificateSignature, kMaxMembers> signatures{};
+  std::vector<CertificateSignature> signatures;
 
-  std::span<const CertificateSignature> used() const { return {signatures.data(), count}; }
+  std::size_t count() const { return signatures.size(); }
+  std::span<const CertificateSignature> used() const { return signatures; }
+  // Set-up: room for `members` entries, so that filling it later does not allocate.
+  void reserve_entries(std::size_t members) { signatures.reserve(members); }
   // The i-th signature as the full vote it stands for: a precommit in a commit
   // certificate, a prevote in a re-proposal's polka.
   Vote vote(std::size_t i, VoteStep step = VoteStep::precommit) const;
-  friend bool operator==(const Certificate& a, const Certificate& b);
+  friend bool operator==(const Certificate&, const Certificate&) = default;
 };
 
 // A block: header, proposer signature, transactions (coinbase first, then the

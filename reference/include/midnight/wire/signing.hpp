@@ -6,6 +6,7 @@
 
 #include "midnight/crypto/hash.hpp"
 #include "midnight/wire/codec.hpp"
+#include "midnight/crypto/sign.hpp"
 #include "midnight/wire/messages.hpp"
 
 namespace midnight {
@@ -39,13 +40,14 @@ VrfInput vrf_input(const BlockHeader& h);  // of the header's chain, height, rou
 // Sign / verify the messages (Ed25519 over the inputs above). sign_proposal also proves
 // the header's VRF input with the same key, so every proposal carries its VRF proof.
 Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk);
-bool verify_proposal(const Proposal& p);          // the signature, against p.header.proposer
+[[nodiscard]] bool verify_proposal(const Proposal& p, const SignatureVerifier& verifier = direct_verifier());  // against p.header.proposer
 // The proposal's VRF proof against p.header.proposer and vrf_input(p.header): beta, the
 // rank key of policy B, or the midnight.vrf error that rejects it.
-result<VrfOutput> verify_proposal_vrf(const Proposal& p);
+[[nodiscard]] result<VrfOutput> verify_proposal_vrf(const Proposal& p);
 Vote sign_vote(Vote unsigned_vote, const SecretKey& sk);
-bool verify_vote(const Vote& v);                  // against v.voter
+[[nodiscard]] bool verify_vote(const Vote& v, const SignatureVerifier& verifier = direct_verifier());  // against v.voter
 CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKey& sk);
-bool verify_commit_request(const CommitRequest& c);  // against c.requester
+[[nodiscard]] bool verify_commit_request(const CommitRequest& c,
+                                         const SignatureVerifier& verifier = direct_verifier());  // against c.requester
 
 }  // namespace midnight
