@@ -669,7 +669,7 @@ std::vector<std::uint8_t> polka_bytes(std::size_t size) {
 }
 
 std::vector<std::uint8_t> polka_journal(std::span<const std::uint8_t> message) {
-  std::array<JournalFrame, kMaxJournalPolkaFrames> frames{};
+  std::vector<JournalFrame> frames(kMaxJournalPolkaFrames);  // ~6.7 MB: on the heap
   const std::size_t n = encode_journal_polka_frames(message, frames);
   EXPECT_GT(n, 0U);
   std::vector<std::uint8_t> out;
@@ -694,7 +694,7 @@ TEST(JournalPolka, APolkaIsOneRecordOverItsPartFramesWhateverItsSize) {
     ASSERT_TRUE(second.has_value() && second.value().has_value());
     EXPECT_EQ(*second.value(), lock_record(kHeight, 0, 0x11));
   }
-  std::array<JournalFrame, kMaxJournalPolkaFrames> frames{};
+  std::vector<JournalFrame> frames(kMaxJournalPolkaFrames);
   EXPECT_EQ(encode_journal_polka_frames({}, frames), 0U) << "empty";
   EXPECT_EQ(encode_journal_polka_frames(polka_bytes(kMaxJournalPolkaSize + 1), frames), 0U) << "too large";
   EXPECT_EQ(encode_journal_polka_frames(polka_bytes(3000), std::span<JournalFrame>(frames).first(2)), 0U)
@@ -856,7 +856,7 @@ TEST_F(JournalMachine, AStepJournalsItsOwnVotesThenItsNewLock) {
   ASSERT_NE(m->reproposal(), nullptr);
   EXPECT_EQ(m->reproposal()->polka.round, 0U);
   EXPECT_EQ(m->reproposal()->polka.block_id, own_block_);
-  EXPECT_EQ(m->reproposal()->polka.count, 3U);
+  EXPECT_EQ(m->reproposal()->polka.count(), 3U);
   EXPECT_TRUE(records_of(*m, next, journaled).empty());
 }
 
@@ -892,9 +892,12 @@ TEST_F(JournalMachine, TheLockingStepJournalsThePolkaFirstAndARestartReproposesW
   Lock journaled{};
   const auto journal_step = [&](const result<Actions>& r) {
     ASSERT_TRUE(r.has_value());
-    std::array<JournalFrame, kMaxJournalFramesPerStep> frames;
+    StepFrames frames;
+    frames.reserve(net_.membership.size());
     const std::size_t n = journal_frames_for_step(*live, r.value(), journaled, frames);
-    for (std::size_t i = 0; i < n; ++i) bytes.insert(bytes.end(), frames[i].begin(), frames[i].end());
+    EXPECT_EQ(n, frames.frames.size());
+    EXPECT_LE(n, max_journal_frames_per_step(net_.membership.size()));
+    for (std::size_t i = 0; i < n; ++i) bytes.insert(bytes.end(), frames.frames[i].begin(), frames.frames[i].end());
     if (live->lock().held) journaled = live->lock();
   };
   journal_step(live->on_round_start({kHeight, 0}));
@@ -905,7 +908,7 @@ TEST_F(JournalMachine, TheLockingStepJournalsThePolkaFirstAndARestartReproposesW
   journal_step(live->on_vote(other_vote(2, VoteStep::prevote)));
   ASSERT_TRUE(live->lock().held);
   ASSERT_NE(live->lock_polka(), nullptr);
-  EXPECT_EQ(live->lock_polka()->polka.count, 3U);
+  EXPECT_EQ(live->lock_polka()->polka.count(), 3U);
   // The locking step: polka parts, then the precommit, then the lock.
   const std::size_t polka_frames = (bytes.size() - before_lock) / kJournalFrameSize - 2;
   EXPECT_GT(polka_frames, 1U) << "a polka is larger than a frame";

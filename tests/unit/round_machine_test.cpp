@@ -27,7 +27,7 @@ TEST(RoundMachine, SingleNodeFinalizesAtRoundStart) {
   ASSERT_TRUE(c.node(0).decision().has_value());
   EXPECT_EQ(c.node(0).decision()->round, 0U);
   EXPECT_EQ(c.node(0).step(), Step::decided);
-  EXPECT_EQ(c.node(0).decision()->certificate->count, 1);
+  EXPECT_EQ(c.node(0).decision()->certificate->count(), 1U);
 }
 
 TEST(RoundMachine, FourHonestNodesFinalizeTheLowestIdInRoundZero) {
@@ -357,11 +357,20 @@ TEST(RoundMachine, NodeThatMissedTheRoundAdoptsTheCommit) {
   c.deliver(cut);
   for (std::size_t i = 0; i < 3; ++i) ASSERT_TRUE(c.node(i).decision().has_value());
   ASSERT_FALSE(c.node(late).decision().has_value());
-  // The late node's next message (its nil precommit) draws a commit from those that decided.
+  // Its nil precommit of round 0, the decision's round, does not show that it missed the
+  // decision (spec/protocol.md 7.3): no commit is sent for it.
+  const std::size_t commits_before = c.sent(ActionKind::send_commit);
   c.fire(TimerKind::prevote_deadline, 0);
   c.deliver();
+  EXPECT_EQ(c.sent(ActionKind::send_commit), commits_before);
+  EXPECT_FALSE(c.node(late).decision().has_value());
+  // Its next message, of round 1, draws a commit from those that decided.
+  c.fire(TimerKind::round_end, 0);
+  c.deliver();
+  EXPECT_GT(c.sent(ActionKind::send_commit), commits_before);
   ASSERT_TRUE(c.node(late).decision().has_value());
   EXPECT_EQ(c.node(late).decision()->block_id, c.node(0).decision()->block_id);
+  EXPECT_EQ(c.node(late).decision()->round, 0U) << "the commit's round, not the late node's";
 }
 
 // Found by fuzz/round_fuzzer: a copy of a machine that adopted a commit had transaction
@@ -376,6 +385,8 @@ TEST(RoundMachine, CopyOfAMachineThatAdoptedACommitKeepsItsBlock) {
   c.fire(TimerKind::collect_deadline, 0);
   c.deliver(cut);
   c.fire(TimerKind::prevote_deadline, 0);
+  c.deliver();
+  c.fire(TimerKind::round_end, 0);  // the late node's round-1 messages draw the commit
   c.deliver();
   const RoundMachine& adopted = c.node(late);
   ASSERT_TRUE(adopted.decision().has_value());

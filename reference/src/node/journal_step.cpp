@@ -31,30 +31,32 @@ std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, con
 }
 
 std::size_t journal_frames_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
-                                    std::span<JournalFrame, kMaxJournalFramesPerStep> out) {
-  std::size_t count = 0;
+                                    StepFrames& out) {
+  out.frames.clear();
   const Reproposal* polka = m.lock_polka();
   if (m.lock().held && m.lock() != journaled_lock && polka != nullptr) {
-    std::array<std::uint8_t, kMaxJournalPolkaSize> message{};
-    const auto size = encode_reproposal(*polka, message);
+    out.polka_message.resize(encoded_size_reproposal(*polka));
+    const auto size = encode_reproposal(*polka, out.polka_message);
     // The machine built it from prevotes it verified: it encodes.
     MIDNIGHT_INVARIANT(size.has_value() && "a lock's polka encodes");
     if (size.has_value()) {
-      count = encode_journal_polka_frames(std::span<const std::uint8_t>(message.data(), size.value()),
-                                          out.first(kMaxJournalPolkaFrames));
+      const std::size_t parts = (size.value() + kJournalPolkaChunk - 1) / kJournalPolkaChunk;
+      out.frames.resize(parts);
+      [[maybe_unused]] const std::size_t written =
+          encode_journal_polka_frames(std::span<const std::uint8_t>(out.polka_message.data(), size.value()), out.frames);
+      MIDNIGHT_INVARIANT(written == parts);
     }
   }
   std::array<JournalRecord, kMaxJournalRecordsPerStep> records{};
   const std::size_t n = journal_records_for_step(m, actions, journaled_lock, records);
-  for (std::size_t i = 0; i < n; ++i) out[count++] = encode_journal_frame(records[i]);
-  return count;
+  for (std::size_t i = 0; i < n; ++i) out.frames.push_back(encode_journal_frame(records[i]));
+  return out.frames.size();
 }
 
 std::size_t append_step_frames(const RoundMachine& m, Actions actions, Lock& journaled_lock,
-                               std::vector<std::uint8_t>& journal) {
-  std::array<JournalFrame, kMaxJournalFramesPerStep> frames;
-  const std::size_t count = journal_frames_for_step(m, actions, journaled_lock, frames);
-  for (std::size_t i = 0; i < count; ++i) journal.insert(journal.end(), frames[i].begin(), frames[i].end());
+                               std::vector<std::uint8_t>& journal, StepFrames& scratch) {
+  const std::size_t count = journal_frames_for_step(m, actions, journaled_lock, scratch);
+  for (const JournalFrame& f : scratch.frames) journal.insert(journal.end(), f.begin(), f.end());
   if (m.lock().held && count > 0) journaled_lock = m.lock();
   return count * kJournalFrameSize;
 }
@@ -62,8 +64,8 @@ std::size_t append_step_frames(const RoundMachine& m, Actions actions, Lock& jou
 result<JournalReplay> replay_journal(RoundMachine& m, std::span<const std::uint8_t> journal,
                                      std::size_t* error_offset) {
   JournalReplay replay;
-  // The reader and the polka's decode target are about 13 KB together, on the stack:
-  // a replay allocates nothing.
+  // A replay is part of a restart's set-up: the reader and the polka's decode target
+  // grow to the polka's size.
   JournalReader reader(journal);
   Reproposal polka_storage;
   Reproposal* const polka = &polka_storage;

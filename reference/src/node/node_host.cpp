@@ -49,7 +49,15 @@ NodeHost::NodeHost(const HostConfig& config)
       tip_id_(config.schedule.genesis_id),
       budgets_(config.node.membership->size()),
       commit_(std::make_unique<CommitView>()),
-      reproposal_(std::make_unique<Reproposal>()) {}
+      reproposal_(std::make_unique<Reproposal>()) {
+  // Decode targets and journal scratch sized once for the membership: a certificate or
+  // polka with more entries than there are members is refused at decode (it could never
+  // verify), so decoding stays within these reserves.
+  const std::size_t n = config.node.membership->size();
+  commit_->certificate.reserve_entries(n);
+  reproposal_->polka.reserve_entries(n);
+  step_frames_.reserve(n);
+}
 
 bool NodeHost::past_last_height() const {
   return config_.schedule.last_height != 0 && height_ > config_.schedule.last_height;
@@ -96,7 +104,7 @@ result<JournalReplay> NodeHost::restore(std::span<const MessageBytes> block_stor
     const auto d = machine_->decision();
     if (!d) return round_errc::bad_certificate;
     block_store_.push_back(bytes);
-    decided_ids_.push_back(d->block_id);
+    decided_.push_back(Decided{d->block_id, d->round});
     tip_id_ = d->block_id;
     ++height_;
   }
@@ -160,8 +168,11 @@ void NodeHost::on_decided(std::uint64_t now_ms, bool adopted) {
   MessageBytes commit = encode_decision(*d);
   out_.decided.push_back(StoredCommit{height_, commit, adopted});
   block_store_.push_back(commit);
-  decided_ids_.push_back(d->block_id);
-  broadcast(commit);  // rule "adopt": every member learns of the decision
+  decided_.push_back(Decided{d->block_id, d->round});
+  // Nothing is broadcast (spec/protocol.md 7.3): a member that decided by its own quorum
+  // needs no commit, and one that did not shows it, by a message of a later round or a
+  // commit request, and is answered then.
+  if (config_.version1_commit_traffic) broadcast(commit);
   tip_id_ = d->block_id;
   ++height_;
   begun_ = false;
@@ -182,7 +193,7 @@ void NodeHost::after_step(std::uint64_t now_ms, const result<Actions>& r, const 
     reject(r.error(), handler);
     return;
   }
-  append_step_frames(*machine_, r.value(), journaled_lock_, out_.journal_append);
+  append_step_frames(*machine_, r.value(), journaled_lock_, out_.journal_append, step_frames_);
   bool decided = false;
   for (const Action& a : r.value()) {
     switch (a.kind) {
@@ -278,6 +289,17 @@ void NodeHost::answer_with_commit(std::uint64_t now_ms, std::size_t member, std:
   out_.actions.push_back(HostAction{.kind = HostActionKind::send, .bytes = *commit, .member = member});
 }
 
+// Rule "answer", for a proposal or vote of a height this node has decided: only one of a
+// round after the decision's shows that its sender missed the decision (it started a
+// later round without it). A vote of the decision's round is most often a precommit of
+// the quorum itself, arriving late: its sender decides from the same quorum, and an
+// answer would be a commit it does not need (spec/protocol.md 7.3).
+void NodeHost::answer_late(std::uint64_t now_ms, std::size_t member, std::uint64_t height, std::uint32_t round) {
+  if (height < config_.schedule.first_height) return;
+  if (round <= decided_[height - config_.schedule.first_height].round && !config_.version1_commit_traffic) return;
+  answer_with_commit(now_ms, member, height);
+}
+
 // A valid message of a later height than ours: the others have decided ours.
 void NodeHost::note_height(std::uint64_t now_ms, std::uint64_t height) {
   if (height > height_) request_commit(now_ms, height_, true);
@@ -305,10 +327,10 @@ void NodeHost::dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> byte
       const std::uint64_t h = p.value().header.height;
       if (h == height_ && live) return after_step(now_ms, machine_->on_proposal(p.value()), "on_proposal");
       const auto proposer = m.index_of(p.value().header.proposer);
-      if (!proposer || p.value().header.chain_id != config_.node.chain_id || !verify_proposal(p.value())) {
+      if (!proposer || p.value().header.chain_id != config_.node.chain_id || !verify_proposal(p.value(), verifier())) {
         return reject(round_errc::bad_signature, "on_proposal");
       }
-      if (h < height_) return answer_with_commit(now_ms, *proposer, h);
+      if (h < height_) return answer_late(now_ms, *proposer, h, p.value().header.round);
       return note_height(now_ms, h);
     }
     case MessageType::vote: {
@@ -317,19 +339,19 @@ void NodeHost::dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> byte
       const std::uint64_t h = v.value().height;
       if (h == height_ && live) return after_step(now_ms, machine_->on_vote(v.value()), "on_vote");
       const auto voter = m.index_of(v.value().voter);
-      if (!voter || v.value().chain_id != config_.node.chain_id || !verify_vote(v.value())) {
+      if (!voter || v.value().chain_id != config_.node.chain_id || !verify_vote(v.value(), verifier())) {
         return reject(round_errc::bad_signature, "on_vote");
       }
-      if (h < height_) return answer_with_commit(now_ms, *voter, h);
+      if (h < height_) return answer_late(now_ms, *voter, h, v.value().round);
       return note_height(now_ms, h);
     }
     case MessageType::reproposal: {
-      if (auto r = decode_reproposal(bytes, *reproposal_); !r) return reject(r.error(), "decode");
+      if (auto r = decode_reproposal(bytes, *reproposal_, nullptr, m.size()); !r) return reject(r.error(), "decode");
       if (reproposal_->proposal.header.height != height_ || !live) return reject(round_errc::wrong_height, "on_reproposal");
       return after_step(now_ms, machine_->on_reproposal(*reproposal_), "on_reproposal");
     }
     case MessageType::commit: {
-      if (auto r = decode_commit(bytes, *commit_); !r) return reject(r.error(), "decode");
+      if (auto r = decode_commit(bytes, *commit_, nullptr, m.size()); !r) return reject(r.error(), "decode");
       const std::uint64_t h = commit_->certificate.height;
       // A commit of the height in progress decides it even before its midnight or after
       // a refused journal: adopting a certified block signs nothing.
@@ -343,9 +365,9 @@ void NodeHost::dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> byte
       // so the same block arrives again and again and is ignored unverified (as the
       // machine does within a height). Another block with a valid certificate would
       // break agreement: it is reported, and never stored.
-      MIDNIGHT_INVARIANT(decided_ids_.size() == height_ - config_.schedule.first_height);
-      if (commit_->certificate.block_id == decided_ids_[h - config_.schedule.first_height]) return;
-      if (verify_certificate(commit_->certificate, m, config_.node.chain_id).has_value()) {
+      MIDNIGHT_INVARIANT(decided_.size() == height_ - config_.schedule.first_height);
+      if (commit_->certificate.block_id == decided_[h - config_.schedule.first_height].block_id) return;
+      if (verify_certificate(commit_->certificate, m, config_.node.chain_id, verifier()).has_value()) {
         return reject(round_errc::conflicting_commit, "on_commit");
       }
       return reject(round_errc::bad_certificate, "on_commit");
@@ -356,7 +378,7 @@ void NodeHost::dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> byte
       const auto requester = m.index_of(c.value().requester);
       if (c.value().chain_id != config_.node.chain_id) return reject(round_errc::wrong_chain, "on_commit_request");
       if (!requester) return reject(round_errc::not_a_member, "on_commit_request");
-      if (!verify_commit_request(c.value())) return reject(round_errc::bad_signature, "on_commit_request");
+      if (!verify_commit_request(c.value(), verifier())) return reject(round_errc::bad_signature, "on_commit_request");
       return answer_with_commit(now_ms, *requester, c.value().height);
     }
     default:

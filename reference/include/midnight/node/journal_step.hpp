@@ -26,9 +26,22 @@ inline constexpr std::size_t kMaxJournalRecordsPerStep = 8;
 std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
                                      std::span<JournalRecord, kMaxJournalRecordsPerStep> out);
 
-// A step that changes the lock journals at most this many frames: the new lock's polka
-// (its part frames), then the records above.
-inline constexpr std::size_t kMaxJournalFramesPerStep = kMaxJournalPolkaFrames + kMaxJournalRecordsPerStep;
+// A step that changes the lock journals at most this many frames, for a membership of
+// `members`: the new lock's polka (its part frames), then the records above.
+constexpr std::size_t max_journal_frames_per_step(std::size_t members) {
+  return journal_polka_frames_for(members) + kMaxJournalRecordsPerStep;
+}
+
+// Where journal_frames_for_step writes: the frames, and the polka's message on its way
+// into them. reserve() at set-up, for the membership; a step then allocates nothing.
+struct StepFrames {
+  std::vector<JournalFrame> frames;
+  std::vector<std::uint8_t> polka_message;
+  void reserve(std::size_t members) {
+    frames.reserve(max_journal_frames_per_step(members));
+    polka_message.reserve(journal_polka_size_for(members));
+  }
+};
 
 // The frames the step that returned `actions` must journal, in the order that keeps
 // every prefix consistent: when the step changes the lock, the new lock's polka first
@@ -36,18 +49,18 @@ inline constexpr std::size_t kMaxJournalFramesPerStep = kMaxJournalPolkaFrames +
 // with the polka, instead of insisting on a block no one else can be shown), then the
 // records of journal_records_for_step. A prefix that keeps the polka but not the
 // precommit restores knowledge of a polka and no vote, which is harmless; every lock
-// restored comes after its polka. Returns how many frames. Allocates nothing.
+// restored comes after its polka. Replaces out.frames; returns how many frames.
 std::size_t journal_frames_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
-                                    std::span<JournalFrame, kMaxJournalFramesPerStep> out);
+                                    StepFrames& out);
 
 // A host that keeps its journal's bytes in memory (the simulator, the round fuzzer):
-// appends the frames of the step that returned `actions` (journal_frames_for_step) to
-// `journal` and moves `journaled_lock` to the lock it records. Returns how many bytes were appended (0: the
-// step has nothing to make durable). The host then makes them durable before releasing
-// any action, or, crashing inside the append, keeps only a prefix of them. The vector
-// may grow: this is the host's storage, not a machine step.
+// appends the frames of the step that returned `actions` (journal_frames_for_step, into
+// `scratch`) to `journal` and moves `journaled_lock` to the lock it records. Returns how
+// many bytes were appended (0: the step has nothing to make durable). The host then
+// makes them durable before releasing any action, or, crashing inside the append, keeps
+// only a prefix of them. The vector may grow: this is the host's storage, not a machine step.
 std::size_t append_step_frames(const RoundMachine& m, Actions actions, Lock& journaled_lock,
-                               std::vector<std::uint8_t>& journal);
+                               std::vector<std::uint8_t>& journal, StepFrames& scratch);
 
 struct JournalReplay {
   std::size_t records = 0;       // intact records read

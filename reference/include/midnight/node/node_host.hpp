@@ -49,6 +49,10 @@ struct HostConfig {
   // no message of a height it has left, so a node that fell behind never catches up.
   // The chain property must then find a node without every height.
   bool unsafe_no_catch_up = false;
+  // For measurement only, never in a node: the commit traffic of wire version 1, where a
+  // node broadcast its commit on deciding and answered a late message of any round
+  // (spec/protocol.md 7.3 says why version 2 does not). bench/ compares the two.
+  bool version1_commit_traffic = false;
 };
 
 // A decided node answers one member with at most this many commits per
@@ -157,6 +161,7 @@ class NodeHost {
   // one), so it keeps asking every round-0 length until the height is decided.
   void request_commit(std::uint64_t now_ms, std::uint64_t height, bool behind);
   void answer_with_commit(std::uint64_t now_ms, std::size_t member, std::uint64_t height);
+  void answer_late(std::uint64_t now_ms, std::size_t member, std::uint64_t height, std::uint32_t round);
   void dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> bytes);
   void note_height(std::uint64_t now_ms, std::uint64_t height);
   void broadcast(MessageBytes bytes);
@@ -171,14 +176,22 @@ class NodeHost {
   bool refused_ = false;
   Lock journaled_lock_{};
   std::vector<MessageBytes> block_store_;  // this host's commits, from first_height on
-  std::vector<BlockId> decided_ids_;       // their block ids
+  struct Decided {
+    BlockId block_id;
+    std::uint32_t round = 0;  // the certificate's round
+  };
+  std::vector<Decided> decided_;           // their block ids and rounds
   std::vector<AnswerBudget> budgets_;      // per member
   std::uint64_t last_request_ms_ = 0;
   std::optional<std::uint64_t> last_request_height_;  // none yet
   // Decode targets (large): reserved once.
   std::unique_ptr<CommitView> commit_;
   std::unique_ptr<Reproposal> reproposal_;
+  StepFrames step_frames_;
   HostOutput out_;
+  const SignatureVerifier& verifier() const {
+    return config_.node.verifier != nullptr ? *config_.node.verifier : direct_verifier();
+  }
 };
 
 }  // namespace midnight
