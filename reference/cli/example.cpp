@@ -58,8 +58,7 @@ Sample make_sample() {
   s.certificate.height = v.height;
   s.certificate.round = v.round;
   s.certificate.block_id = v.block_id;
-  s.certificate.count = 1;
-  s.certificate.signatures[0] = {v.voter, s.precommit.signature};
+  s.certificate.signatures = {{v.voter, s.precommit.signature}};
   return s;
 }
 

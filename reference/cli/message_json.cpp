@@ -91,7 +91,7 @@ void write_certificate(JsonWriter& w, const Certificate& c, Derived derived, Vot
   w.field("height", c.height);
   w.field("round", c.round);
   w.field("block_id", to_hex(c.block_id));
-  w.field("count", c.count);
+  w.field("count", c.count());
   w.key("signatures").begin_array();
   const auto used = c.used();
   for (std::size_t i = 0; i < used.size(); ++i) {

@@ -50,6 +50,7 @@ void print_config_line(std::ostream& out, const sim::SimConfig& c) {
   out << ", latency " << c.latency_min_ms << "-" << c.latency_max_ms << " ms, policy " << sim::to_string(c.policy)
       << ", rounds " << c.max_rounds << ", seed " << c.seed;
   if (c.key_seed != 0) out << ", key seed " << c.key_seed;
+  if (c.version1_commit_traffic) out << ", version-1 commit traffic";
   out << "\n";
 }
 
@@ -118,8 +119,9 @@ void print_finalized(std::ostream& out, const sim::SimResult& r) {
       continue;
     }
     out << short_hex(f->block_id) << " (round " << f->round << ") at " << f->at_ms << " ms, "
-        << (f->adopted ? "adopted from a commit certificate" : "own precommit quorum")
-        << (f->certificate_ok ? "" : ", CERTIFICATE INVALID") << "\n";
+        << (f->adopted ? "adopted from a commit certificate" : "own precommit quorum") << ", certificate "
+        << f->certificate_signers << " of " << r.nodes.size() << " members, weight " << f->certificate_weight << " of "
+        << r.total_weight << (f->certificate_ok ? "" : ", CERTIFICATE INVALID") << "\n";
   }
 }
 
@@ -144,6 +146,8 @@ void print_messages(std::ostream& out, const sim::SimResult& r) {
   out << "  messages: " << m.sent << " sent, " << m.delivered << " delivered, " << m.dropped() << " dropped ("
       << m.dropped_partition << " by partition), " << m.duplicated << " duplicated, " << m.decode_errors
       << " undecodable, " << m.undelivered << " in flight at the end\n";
+  out << "  bytes: " << m.bytes_sent << " sent, " << m.commit_bytes_sent << " of them in " << m.commits_sent
+      << " commits\n";
   if (!r.handler_errors.empty()) {
     out << "  rejected by the round machine:\n";
     for (const auto& [what, count] : r.handler_errors) out << "    " << count << " x " << what << "\n";

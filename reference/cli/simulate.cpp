@@ -128,6 +128,7 @@ int run_simulate(std::vector<std::string_view> argv) {
   bool json = false;
   bool trace = false;
   bool have_nodes = false;
+  std::string_view weights_text;
   std::vector<PartitionSpec> partitions;
   while (!args.done()) {
     std::string_view flag = args.next();
@@ -218,7 +219,11 @@ int run_simulate(std::vector<std::string_view> argv) {
     } else if (flag == "--mempool") {
       c.mempool_size = require_size(flag, value());
     } else if (flag == "--weights") {
-      c.weights = parse_weights(value());
+      weights_text = value();
+    } else if (flag == "--no-verify-memo") {
+      c.verify_memo = false;
+    } else if (flag == "--version1-commits") {
+      c.version1_commit_traffic = true;
     } else if (flag == "--timing") {
       c.timing = parse_timing(value());
     } else {
@@ -226,8 +231,14 @@ int run_simulate(std::vector<std::string_view> argv) {
     }
   }
   if (!have_nodes) throw UsageError{"simulate: --nodes N is required"};
-  if (c.nodes < 1 || c.nodes > kMaxMembers)
-    throw UsageError{"--nodes must be 1.." + std::to_string(kMaxMembers) + ", got " + std::to_string(c.nodes)};
+  if (c.nodes < 1 || c.nodes > sim::kMaxSimNodes)
+    throw UsageError{"--nodes must be 1.." + std::to_string(sim::kMaxSimNodes) + ", got " + std::to_string(c.nodes)};
+  // "tiers": the origin node's tier weights (node i weighs 10^(i mod 4)); else a list.
+  if (weights_text == "tiers") {
+    c.weights = sim::tier_weights(c.nodes);
+  } else if (!weights_text.empty()) {
+    c.weights = parse_weights(weights_text);
+  }
   for (const auto& p : partitions) {
     sim::Partition part;
     if (!p.side_a.empty()) {

@@ -11,7 +11,7 @@ expect_usage frobnicate
 expect_usage simulate
 expect_usage simulate --nodes
 expect_usage simulate --nodes 0
-expect_usage simulate --nodes 65
+expect_usage simulate --nodes 2001
 expect_usage simulate --nodes abc
 expect_usage simulate --nodes 4x
 expect_usage simulate --nodes -3

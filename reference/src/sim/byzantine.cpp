@@ -25,7 +25,7 @@ void ByzantineNode::start(const ByzantineContext& ctx) {
   // The fallback votes go out once every on-time proposal has arrived and every on-time
   // prevote made on it (two latencies), yet still inside the collect phase.
   const std::uint32_t rounds = run_round_count(ctx.config);
-  served_.assign(rounds, 0);
+  served_.assign(rounds, MemberSet(ctx.config.nodes));
   for (std::uint32_t r = 0; r < rounds; ++r) {
     const std::uint64_t collect = collect_ms(ctx.config.timing, r);
     const std::uint64_t vote_offset = std::min(2 * ctx.config.latency_max_ms + 1, collect > 1 ? collect - 1 : 0);
@@ -91,9 +91,7 @@ void ByzantineNode::on_message(const ByzantineContext& ctx, std::uint64_t now, s
 
 void ByzantineNode::vote_for(const ByzantineContext& ctx, std::uint64_t now, std::size_t to, std::uint32_t round,
                              const BlockId& id) {
-  std::uint64_t& served = served_[round];
-  if (served >> to & 1) return;  // one pair of votes per recipient and round
-  served |= std::uint64_t{1} << to;
+  if (!served_[round].insert(to)) return;  // one pair of votes per recipient and round
   send_vote(ctx, now, to, signed_vote(ctx, round, VoteStep::prevote, id));
   send_vote(ctx, now, to, signed_vote(ctx, round, VoteStep::precommit, id));
 }

@@ -17,9 +17,16 @@ std::string bad_node(const char* what, std::size_t node, std::size_t n) {
 }
 }  // namespace
 
+std::vector<std::uint64_t> tier_weights(std::size_t nodes) {
+  static constexpr std::uint64_t kTiers[] = {1, 10, 100, 1000};
+  std::vector<std::uint64_t> w(nodes);
+  for (std::size_t i = 0; i < nodes; ++i) w[i] = kTiers[i % 4];
+  return w;
+}
+
 std::string validate(const SimConfig& c) {
-  if (c.nodes < 1 || c.nodes > kMaxMembers)
-    return "nodes must be 1.." + std::to_string(kMaxMembers) + ", got " + std::to_string(c.nodes);
+  if (c.nodes < 1 || c.nodes > kMaxSimNodes)
+    return "nodes must be 1.." + std::to_string(kMaxSimNodes) + ", got " + std::to_string(c.nodes);
   if (!c.weights.empty()) {
     if (c.weights.size() != c.nodes) return "weights must be empty or one per node";
     for (auto w : c.weights)
@@ -40,11 +47,11 @@ std::string validate(const SimConfig& c) {
   for (const auto& p : c.partitions) {
     if (p.start_ms > p.heal_ms) return "a partition must start before it heals";
     if (p.heal_ms > kMaxDelayMs) return "partition times must be at most 1e9 ms";
-    std::uint64_t seen = 0;
+    std::vector<bool> seen(c.nodes, false);
     for (auto i : p.side_a) {
       if (i >= c.nodes) return bad_node("a partition", i, c.nodes);
-      if (seen >> i & 1) return "a partition names node " + std::to_string(i) + " twice";
-      seen |= std::uint64_t{1} << i;
+      if (seen[i]) return "a partition names node " + std::to_string(i) + " twice";
+      seen[i] = true;
     }
   }
   for (auto s : c.slow_nodes)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "midnight/wire/codec.hpp"
+
 namespace midnight::sim {
 
 bool Network::partitioned(std::uint64_t now, std::size_t a, std::size_t b) const {
@@ -28,6 +30,10 @@ std::uint64_t Network::latency(std::size_t from, std::size_t to) {
 void Network::send(std::uint64_t now, std::size_t from, std::size_t to, const MessageBytes& bytes) {
   ++counts_.sent;
   counts_.bytes_sent += bytes->size();
+  if (bytes->size() >= 2 && (*bytes)[1] == static_cast<std::uint8_t>(MessageType::commit)) {
+    ++counts_.commits_sent;
+    counts_.commit_bytes_sent += bytes->size();
+  }
   if (monitor_ != nullptr) monitor_->on_send(*bytes);
   if (partitioned(now, from, to)) {
     ++counts_.dropped_partition;

@@ -14,6 +14,7 @@
 #include "midnight/node/node_host.hpp"
 #include "midnight/sim/byzantine.hpp"
 #include "midnight/sim/encoding.hpp"
+#include "midnight/sim/memo_verifier.hpp"
 #include "midnight/sim/event_queue.hpp"
 #include "midnight/sim/network.hpp"
 #include "midnight/sim/trace_json.hpp"
@@ -86,6 +87,8 @@ class Simulator {
   ByzantineContext byz_context() { return {config_, world_, network_, queue_, rng_, honest_}; }
 
   SimConfig config_;  // a copy: the network and the Byzantine nodes refer to it
+  MemoVerifier memo_;
+  const SignatureVerifier& verifier_;  // memo_ or libsodium directly (config_.verify_memo)
   Rng rng_;
   EventQueue queue_;
   Network network_;
@@ -104,6 +107,7 @@ class Simulator {
 
 Simulator::Simulator(const SimConfig& config)
     : config_(config),
+      verifier_(config.verify_memo ? static_cast<const SignatureVerifier&>(memo_) : direct_verifier()),
       rng_(config.seed),
       network_(config_, rng_, queue_),
       world_(make_world(config_, rng_)),
@@ -134,9 +138,11 @@ Simulator::Simulator(const SimConfig& config)
       nc.timing = config_.timing;
       nc.reward_per_height = config_.reward_per_height;
       nc.unsafe_retry_without_lock = config_.negative_control == NegativeControl::no_lock;
+      nc.verifier = &verifier_;
       h->config.schedule = sim_schedule(config_, world_);
       h->config.mempool = h->mempool;
       h->config.unsafe_no_catch_up = config_.negative_control == NegativeControl::no_catch_up;
+      h->config.version1_commit_traffic = config_.version1_commit_traffic;
       h->host = std::make_unique<NodeHost>(h->config);
       honest_nodes_[i] = std::move(h);
     }
@@ -153,7 +159,7 @@ Simulator::Simulator(const SimConfig& config)
   std::vector<bool> honest_members(config_.nodes);
   for (std::size_t i = 0; i < config_.nodes; ++i) honest_members[world_.member_of_node[i]] = honest_[i];
   monitor_ = std::make_unique<VoteMonitor>(world_.membership, world_.chain, std::move(honest_members),
-                                           world_.node_of_member);
+                                           world_.node_of_member, verifier_);
   network_.set_monitor(monitor_.get());
   for (std::size_t k = 0; k < config_.crashes.size(); ++k) {
     const Crash& c = config_.crashes[k];
@@ -304,10 +310,11 @@ void Simulator::record_finalize(HonestNode& h, const StoredCommit& a) {
   rec.prev_id = header.prev_id;
   rec.at_ms = now_;
   rec.adopted = a.adopted;
-  auto weight = verify_certificate(cert, world_.membership, world_.chain);
+  auto weight = verify_certificate(cert, world_.membership, world_.chain, verifier_);
   rec.certificate_ok = weight.has_value() && cert.height == a.height && header.height == a.height &&
                        compute_block_id(header) == cert.block_id;
   rec.certificate_weight = weight ? weight.value() : 0;
+  rec.certificate_signers = cert.count();
   if (!rec.certificate_ok) {
     result_.certificates_ok = false;
     result_.violations.push_back("node " + std::to_string(h.node) + ": certificate check failed" +

@@ -137,6 +137,7 @@ void write_config(JsonWriter& w, const SimConfig& c) {
   w.field("seed", c.seed);
   // Only when set, so that every configuration without it prints (and digests) as before.
   if (c.key_seed != 0) w.field("key_seed", c.key_seed);
+  if (c.version1_commit_traffic) w.field("version1_commit_traffic", true);
   w.field("reward_per_height", c.reward_per_height);
   w.field("mempool_size", c.mempool_size);
   w.end_object();
@@ -180,6 +181,7 @@ void write_result_fields(JsonWriter& w, const SimResult& r, bool trace) {
     w.field("via", f.adopted ? "commit" : "quorum");
     w.field("certificate_ok", f.certificate_ok);
     w.field("certificate_weight", f.certificate_weight);
+    w.field("certificate_signers", f.certificate_signers);
     w.end_object();
   }
   w.end_array();
@@ -196,6 +198,8 @@ void write_result_fields(JsonWriter& w, const SimResult& r, bool trace) {
       .field("undelivered", m.undelivered)
       .field("decode_errors", m.decode_errors)
       .field("bytes_sent", m.bytes_sent)
+      .field("commits_sent", m.commits_sent)
+      .field("commit_bytes_sent", m.commit_bytes_sent)
       .end_object();
   w.key("handler_errors").begin_object();
   for (const auto& [k, n] : r.handler_errors) w.field(k, n);

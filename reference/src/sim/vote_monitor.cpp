@@ -7,8 +7,9 @@
 namespace midnight::sim {
 
 VoteMonitor::VoteMonitor(const Membership& membership, const ChainId& chain, std::vector<bool> honest_members,
-                         std::vector<std::size_t> node_of_member)
+                         std::vector<std::size_t> node_of_member, const SignatureVerifier& verifier)
     : membership_(membership),
+      verifier_(verifier),
       chain_(chain),
       honest_(std::move(honest_members)),
       node_of_member_(std::move(node_of_member)) {}
@@ -28,9 +29,9 @@ void VoteMonitor::on_send(std::span<const std::uint8_t> bytes) {
   if (!member) return;
   const std::size_t m = *member;
   if (v.step == VoteStep::prevote && v.approve) {
-    std::uint64_t& voters = prevoters_[{v.height, v.block_id, v.round}];
-    const std::uint64_t bit = std::uint64_t{1} << m;
-    if ((voters & bit) == 0 && verify_vote(v)) voters |= bit;
+    MemberSet& voters = prevoters_[{v.height, v.block_id, v.round}];
+    if (voters.size() == 0) voters.resize(membership_.size());
+    if (!voters.contains(m) && verify_vote(v, verifier_)) voters.insert(m);
   }
   if (honest_[m]) check_honest(m, v);
 }
@@ -76,8 +77,7 @@ bool VoteMonitor::polka_between(std::uint64_t height, const BlockId& id, std::ui
        std::get<2>(it->first) < to_round;
        ++it) {
     std::uint64_t weight = 0;
-    for (std::size_t m = 0; m < membership_.size(); ++m)
-      if ((it->second >> m) & 1U) weight += membership_.member(m).weight;
+    it->second.for_each([&](std::size_t m) { weight += membership_.member(m).weight; });
     if (membership_.reaches_quorum(weight)) return true;
   }
   return false;

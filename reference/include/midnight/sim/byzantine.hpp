@@ -25,6 +25,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "midnight/core/member_set.hpp"
+
 #include "midnight/crypto/sign.hpp"
 #include "midnight/sim/config.hpp"
 #include "midnight/sim/event_queue.hpp"
@@ -75,7 +77,7 @@ class ByzantineNode {
   };
   std::vector<Seen> proposals_;  // distinct (round, block id) seen
   std::vector<Vote> replay_;     // votes received, replayed in later rounds
-  std::vector<std::uint64_t> served_;  // per round: bitset of honest nodes already voted to
+  std::vector<MemberSet> served_;  // per round: the honest nodes already voted to
   std::uint64_t sent_ = 0;
 };
 

@@ -63,7 +63,7 @@ enum class NegativeControl : std::uint8_t {
 };
 
 struct SimConfig {
-  std::size_t nodes = 4;                  // 1..kMaxMembers
+  std::size_t nodes = 4;                  // 1..kMaxSimNodes
   std::vector<std::uint64_t> weights;     // empty = all 1; else one per node
   std::size_t byzantine = 0;              // the last `byzantine` node indices
   ByzantineMode byzantine_mode = ByzantineMode::equivocate;
@@ -94,10 +94,22 @@ struct SimConfig {
   std::uint64_t key_seed = 0;
   std::uint64_t reward_per_height = 1000;
   std::size_t mempool_size = 16;          // random transactions, same set for every honest node
+  // Signature checks go through a memo (memo_verifier.hpp): the same output, faster with
+  // many nodes. Off: every check is libsodium's.
+  bool verify_memo = true;
+  // Measurement only: wire version 1's commit traffic (HostConfig::version1_commit_traffic).
+  bool version1_commit_traffic = false;
 };
 
 inline constexpr std::uint64_t kDefaultRunMs = 3'600'000;
 inline constexpr std::uint64_t kMaxSimHeights = 1000;
+// Every node of a run lives in one process and each holds state for every member, so
+// memory grows as nodes squared (about 3 MB a node at 1,000 members, bench/README.md):
+// the simulator stops at 2,000 nodes. The protocol itself allows kMaxMembers.
+inline constexpr std::size_t kMaxSimNodes = 2000;
+
+// The origin node's tier weights: node i weighs 10^(i mod 4) (1, 10, 100, 1000).
+std::vector<std::uint64_t> tier_weights(std::size_t nodes);
 
 // Empty when the configuration can be run; otherwise a one-line reason.
 std::string validate(const SimConfig& config);

@@ -22,6 +22,8 @@ struct MessageCounts {
   std::uint64_t undelivered = 0;        // still in flight when the run stopped
   std::uint64_t decode_errors = 0;      // arrived but did not decode
   std::uint64_t bytes_sent = 0;
+  std::uint64_t commits_sent = 0;       // of sent: commit messages (protocol.md 7.3)
+  std::uint64_t commit_bytes_sent = 0;  // of bytes_sent: theirs
   std::uint64_t dropped() const { return dropped_random + dropped_partition; }
 };
 

@@ -24,6 +24,7 @@ struct FinalizedRecord {
   bool adopted = false;         // from a peer's commit, not from our own precommit quorum
   bool certificate_ok = false;  // verify_certificate accepted it, for this block
   std::uint64_t certificate_weight = 0;
+  std::size_t certificate_signers = 0;  // how many members signed it (weight, not this, decides)
 };
 
 struct ProposalSeen {

@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "midnight/block/membership.hpp"
+#include "midnight/core/member_set.hpp"
+#include "midnight/crypto/sign.hpp"
 #include "midnight/wire/messages.hpp"
 
 namespace midnight::sim {
@@ -28,7 +30,7 @@ class VoteMonitor {
   // `honest[m]`: member m is honest (only honest members are held to the promises);
   // `node_of_member[m]`: its node index, for the messages.
   VoteMonitor(const Membership& membership, const ChainId& chain, std::vector<bool> honest_members,
-              std::vector<std::size_t> node_of_member);
+              std::vector<std::size_t> node_of_member, const SignatureVerifier& verifier = direct_verifier());
 
   // Every send, before the network decides its fate. Non-votes and undecodable bytes
   // are ignored.
@@ -48,6 +50,7 @@ class VoteMonitor {
   bool polka_between(std::uint64_t height, const BlockId& id, std::uint32_t from_round, std::uint32_t to_round) const;
 
   const Membership& membership_;
+  const SignatureVerifier& verifier_;
   ChainId chain_;
   std::vector<bool> honest_;
   std::vector<std::size_t> node_of_member_;
@@ -59,7 +62,7 @@ class VoteMonitor {
   // (height, block, round) -> members whose signature-valid approving prevote was seen.
   // Ordered so that the rounds of one block at one height are one range: a lock check
   // looks at the rounds that exist, never at every round number in between.
-  std::map<std::tuple<std::uint64_t, BlockId, std::uint32_t>, std::uint64_t> prevoters_;
+  std::map<std::tuple<std::uint64_t, BlockId, std::uint32_t>, MemberSet> prevoters_;
   bool no_double_votes_ = true;
   bool locks_kept_ = true;
   std::vector<std::string> violations_;
