@@ -9,6 +9,16 @@ check "same seed, identical JSON" cmp -s "$WORK/a" "$WORK/b"
 "$MIDNIGHT" "${args[@]/42/43}" >"$WORK/c" 2>/dev/null
 check_not "different seed, different run" cmp -s "$WORK/a" "$WORK/c"
 
+# The signature memo changes no outcome, only the time: with it (the default) and
+# without it the same run gives the same JSON, byte for byte, here with Byzantine
+# garbage (signatures that do not verify) and a restart.
+memo_args=(simulate --nodes 7 --byzantine 2 --byzantine-mode garbage,equivocate --drop 0.05 --crash 1@800:4000
+           --seed 11 --json --trace)
+"$MIDNIGHT" "${memo_args[@]}" >"$WORK/memo" 2>/dev/null
+"$MIDNIGHT" "${memo_args[@]}" --no-verify-memo >"$WORK/nomemo" 2>/dev/null
+check "memo on and off: identical JSON" cmp -s "$WORK/memo" "$WORK/nomemo"
+check "memo on and off: a real run" grep -q '"agreement": true' "$WORK/memo"
+
 # --key-seed K: other keys, hence another run, the same one every time; without it (or
 # with 0) the JSON names no key_seed and the keys are those of the node indices.
 run simulate --nodes 5 --seed 9 --key-seed 0 --json --trace
