@@ -80,10 +80,11 @@ void check_codec_rejection(const std::error_code& error, const DecodeWhere& wher
 }
 
 bool judge_vote_quorum(std::span<const std::uint8_t> body, VoteStep step) {
-  constexpr std::size_t kBlockAt = 44, kCountAt = 76, kEntriesAt = 77;
+  constexpr std::size_t kBlockAt = 44, kCountAt = 76, kEntriesAt = 78;  // count is u16 at 76
   static_assert(kEntriesAt == kCertificateFixedSize);
   const FuzzWorld& w = fuzz_world();
-  MIDNIGHT_FUZZ_CHECK(body.size() >= kEntriesAt && body.size() >= kEntriesAt + body[kCountAt] * kCertificateEntrySize,
+  const std::size_t count = body.size() >= kEntriesAt ? load_u16(body.data() + kCountAt) : 0;
+  MIDNIGHT_FUZZ_CHECK(body.size() >= kEntriesAt && body.size() >= kEntriesAt + count * kCertificateEntrySize,
                       "harness: the judge was given less than a whole certificate body");
   if (!std::equal(w.chain.v.begin(), w.chain.v.end(), body.begin())) return false;
   const auto zero = [](std::uint8_t b) { return b == 0; };
@@ -94,7 +95,6 @@ bool judge_vote_quorum(std::span<const std::uint8_t> body, VoteStep step) {
   *out++ = static_cast<std::uint8_t>(step);        // 1 prevote, 2 precommit
   out = std::copy_n(body.begin() + kBlockAt, 32, out);
   *out = 1;                                        // approve
-  const std::size_t count = body[kCountAt];
   std::uint64_t weight = 0;
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint8_t* entry = body.data() + kEntriesAt + i * kCertificateEntrySize;

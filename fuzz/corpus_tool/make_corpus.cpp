@@ -90,22 +90,23 @@ Certificate certificate_by(std::vector<std::size_t> nodes, std::uint32_t round, 
     sigs.push_back({v.voter, v.signature});
   }
   std::sort(sigs.begin(), sigs.end(), [](const auto& a, const auto& b) { return a.voter < b.voter; });
-  c.count = static_cast<std::uint8_t>(sigs.size());
-  std::copy(sigs.begin(), sigs.end(), c.signatures.begin());
+  c.signatures = sigs;
   return c;
 }
 
-// A certificate at the count limit: kMaxMembers ascending non-member keys, junk
-// signatures. It decodes; it must not verify.
+// A certificate with more entries than the fuzz world has members (256, past the old
+// one-byte count): ascending non-member keys, junk signatures. It decodes; it must not verify.
 Certificate full_certificate(const BlockId& id) {
   Certificate c;
   c.chain_id = W().chain;
   c.height = fuzz::kFuzzHeight;
   c.block_id = id;
-  c.count = static_cast<std::uint8_t>(kMaxMembers);
-  for (std::size_t i = 0; i < kMaxMembers; ++i) {
+  constexpr std::size_t kEntries = 256;
+  c.signatures.resize(kEntries);
+  for (std::size_t i = 0; i < kEntries; ++i) {
     c.signatures[i].voter.v.fill(0);
-    c.signatures[i].voter.v[0] = static_cast<std::uint8_t>(i + 1);
+    c.signatures[i].voter.v[0] = static_cast<std::uint8_t>((i + 1) >> 8);
+    c.signatures[i].voter.v[1] = static_cast<std::uint8_t>(i + 1);
     c.signatures[i].signature.v.fill(static_cast<std::uint8_t>(i));
   }
   return c;
@@ -337,7 +338,7 @@ Corpus journal_seeds() {
   // The locking step as the host journals it: the lock's polka (a re-proposal over part
   // frames) before the precommit and the lock; then that polka cut short by a crash.
   const Bytes_ polka_message = encode_reproposal(block_of(0, 0, {}), {0, 1, 2}, 0);
-  std::array<JournalFrame, kMaxJournalPolkaFrames> polka_frames{};
+  std::vector<JournalFrame> polka_frames((polka_message.size() + kJournalPolkaChunk - 1) / kJournalPolkaChunk);
   const std::size_t parts = encode_journal_polka_frames(polka_message, polka_frames);
   if (parts < 2) die("journal seeds: a polka takes more than one frame");
   Bytes_ polka;

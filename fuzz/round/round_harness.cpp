@@ -16,6 +16,7 @@
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
+#include "midnight/core/member_set.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/node/node_disk.hpp"
 #include "midnight/node/node_host.hpp"
@@ -195,7 +196,7 @@ struct Fingerprint {
   Lock lock;
   BlockId decided;
   std::uint32_t window_lowest = 0, window_highest = 0;
-  std::array<std::uint64_t, kRoundSlots> prevoters{}, prevote_equivocators{}, precommitters{},
+  std::array<MemberSet, kRoundSlots> prevoters{}, prevote_equivocators{}, precommitters{},
       precommit_equivocators{}, proposers{};
   std::array<std::uint32_t, kMaxNodes> seen_round{};  // 1 + highest_round_seen(member); 0: none
   bool repropose = false;
@@ -234,8 +235,9 @@ Fingerprint fingerprint_of(const NodeHost& host, std::size_t members) {
     f.prevote_equivocators[i] = prevotes->equivocators();
     f.precommitters[i] = precommits->voters();
     f.precommit_equivocators[i] = precommits->equivocators();
+    f.proposers[i].resize(members);
     for (std::size_t mem = 0; mem < members; ++mem)
-      if (m.proposal_of(r, mem) != nullptr) f.proposers[i] |= std::uint64_t{1} << mem;
+      if (m.proposal_of(r, mem) != nullptr) f.proposers[i].insert(mem);
   }
   for (std::size_t mem = 0; mem < members; ++mem)
     if (const auto seen = m.highest_round_seen(mem)) f.seen_round[mem] = *seen + 1;
@@ -243,7 +245,7 @@ Fingerprint fingerprint_of(const NodeHost& host, std::size_t members) {
     f.repropose = true;
     f.polka_round = rp->polka.round;
     f.polka_block = rp->polka.block_id;
-    f.polka_signers = rp->polka.count;
+    f.polka_signers = rp->polka.count();
   }
   return f;
 }
@@ -801,7 +803,7 @@ void RoundHarness::byz_repropose(std::uint8_t target, std::uint8_t flags, std::u
   polka.block_id = seen.id;
   for (const auto& [voter, signature] : it->second) {  // ascending by key, as a polka must be
     if (leave_one_out && it->second.size() > 1 && voter == it->second.begin()->first) continue;
-    polka.signatures[polka.count++] = CertificateSignature{voter, signature};
+    polka.signatures.push_back(CertificateSignature{voter, signature});
   }
   const auto seqs =
       byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(*rp)));

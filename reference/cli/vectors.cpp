@@ -109,6 +109,7 @@ const char* round_errc_name(round_errc e) {
     case round_errc::bad_vrf_proof: return "bad_vrf_proof";
     case round_errc::round_behind_window: return "round_behind_window";
     case round_errc::bad_polka: return "bad_polka";
+    case round_errc::bad_coinbase: return "bad_coinbase";
   }
   broken("unnamed round_errc");
 }
@@ -147,6 +148,22 @@ Seed seed_of(std::uint8_t k) {
   return s;
 }
 Keypair keys_of(std::uint8_t k) { return keypair_from_seed(seed_of(k)); }
+// The origin node's tiers: member i has weight 10^(i mod 4), so a quarter of the members
+// each weigh 1, 10, 100 and 1000.
+std::vector<std::uint64_t> tier_weights(std::size_t n) {
+  static constexpr std::uint64_t kTiers[] = {1, 10, 100, 1000};
+  std::vector<std::uint64_t> w(n);
+  for (std::size_t i = 0; i < n; ++i) w[i] = kTiers[i % 4];
+  return w;
+}
+
+// Wide seed k, for memberships past 255: k as u32 big-endian, then 28 bytes of 0x5e.
+Seed wide_seed_of(std::uint32_t k) {
+  Seed s;
+  s.v.fill(0x5e);
+  store_u32(s.v.data(), k);
+  return s;
+}
 // Reward destination k: 32 bytes of value 0xd0 + k.
 Destination destination_of(std::uint8_t k) {
   Destination d;
@@ -721,7 +738,7 @@ EncodingFixture make_encoding_fixture() {
   f.certificate.block_id = compute_block_id(f.header);
   std::vector<Keypair> signers{keys_of(2), keys_of(3), keys_of(4)};
   std::sort(signers.begin(), signers.end(), by_public_key);
-  f.certificate.count = static_cast<std::uint8_t>(signers.size());
+  f.certificate.signatures.resize(signers.size());
   for (std::size_t i = 0; i < signers.size(); ++i) {
     Vote v = f.certificate.vote(i);
     v.voter = signers[i].public_key;
@@ -759,7 +776,11 @@ void write_encoding(JsonWriter& w) {
                {"hex is the whole message: the 2-byte prefix (version 2, type) and the body.",
                 "Byte strings longer than 4096 bytes are objects {size, sha256, segments}: concatenate each segment's "
                 "hex repeated `repeat` times.",
-                "Seed k is 32 bytes of value k; reward destination k is 32 bytes of value 0xd0 + k.",
+                "Seed k is 32 bytes of value k; reward destination k is 32 bytes of value 0xd0 + k. Wide seed k "
+                "(memberships past 255) is k as u32 big-endian followed by 28 bytes of 0x5e.",
+                "The certificates of 255, 256 and 10000 precommits are of the certificate entry's chain, height, round "
+                "and block, signed by the keys of wide seeds 1..n in ascending key order; the one of 10000 is given "
+                "by its size and the SHA-256 of its encoding.",
                 "The block's transactions are those built by the block_building rules from the mempool 'hello', "
                 "'midnight', 'x' for members seeds 1..4 with weights 1, 2, 3, 4 and reward 1003 (coinbase first)."});
   const EncodingFixture f = make_encoding_fixture();
@@ -813,21 +834,48 @@ void write_encoding(JsonWriter& w) {
   write_message(w, "certificate", MessageType::certificate, unwrap(encode_to_vector(f.certificate)),
                 [&] { write_certificate(w, f.certificate, Derived::omit); });
 
-  // The largest certificate: 64 precommits (seeds 1..64), voters ascending.
-  {
-    Certificate big = f.certificate;
+  // Certificates at the count's boundaries: 255 and 256 precommits (the last count a
+  // one-byte field could hold, and the first it could not) in full, and one of 10,000
+  // precommits by its size and SHA-256 (1 MB of hex would bury the file).
+  const auto certificate_of = [&](std::uint32_t signers_count) {
+    Certificate c = f.certificate;
     std::vector<Keypair> signers;
-    for (std::uint8_t k = 1; k <= kMaxMembers; ++k) signers.push_back(keys_of(k));
+    for (std::uint32_t k = 1; k <= signers_count; ++k) signers.push_back(keypair_from_seed(wide_seed_of(k)));
     std::sort(signers.begin(), signers.end(), by_public_key);
-    big.count = static_cast<std::uint8_t>(signers.size());
+    c.signatures.resize(signers.size());
     for (std::size_t i = 0; i < signers.size(); ++i) {
-      Vote v = big.vote(i);
+      Vote v = c.vote(i);
       v.voter = signers[i].public_key;
       v = sign_vote(v, signers[i].secret_key);
-      big.signatures[i] = {v.voter, v.signature};
+      c.signatures[i] = {v.voter, v.signature};
     }
-    write_message(w, "certificate of the largest count (64, seeds 1..64)", MessageType::certificate,
-                  unwrap(encode_to_vector(big)), [&] { write_certificate(w, big, Derived::omit); });
+    return c;
+  };
+  for (const std::uint32_t n : {255U, 256U}) {
+    const Certificate c = certificate_of(n);
+    write_message(w, "certificate of " + std::to_string(n) + " precommits (wide seeds 1.." + std::to_string(n) + ")",
+                  MessageType::certificate, unwrap(encode_to_vector(c)), [&] { write_certificate(w, c, Derived::omit); });
+  }
+  {
+    const Certificate c = certificate_of(10000);
+    const Buf encoded = unwrap(encode_to_vector(c));
+    const DecodeOutcome d = decode_as(MessageType::certificate, encoded);
+    require(!d.error && d.reencoded == encoded, "the 10,000-member certificate does not round-trip");
+    w.begin_object();
+    w.field("name", "certificate of 10000 precommits (wide seeds 1..10000), by digest");
+    w.field("type", message_type_name(MessageType::certificate));
+    w.key("fields").begin_object();
+    w.field("chain_id", to_hex(c.chain_id));
+    w.field("height", c.height);
+    w.field("round", c.round);
+    w.field("block_id", to_hex(c.block_id));
+    w.field("count", c.count());
+    w.field("first_voter", to_hex(c.signatures.front().voter));
+    w.field("last_voter", to_hex(c.signatures.back().voter));
+    w.end_object();
+    w.field("size", encoded.size());
+    w.field("sha256", to_hex(sha256(encoded)));
+    w.end_object();
   }
 
   const auto block_fields = [&] {
@@ -981,7 +1029,8 @@ void write_rejections(JsonWriter& w) {
   const Buf block = unwrap(encode_block_to_vector(f.header, f.proposal.signature, f.content.views));
   const Buf commit = unwrap(encode_commit_to_vector(f.certificate, f.header, f.proposal.signature, f.content.views));
   const std::size_t cert_size = certificate.size() - kPrefixSize;  // body size inside a commit
-  constexpr std::size_t kCertCountAt = kPrefixSize + 32 + 8 + 4 + 32;      // 78
+  constexpr std::size_t kCertCountAt = kPrefixSize + 32 + 8 + 4 + 32;      // 78, a u16
+  constexpr std::size_t kCertEntriesAt = kCertCountAt + 2;
   const auto& tx_views = f.content.views;  // coinbase, then 3 transactions ascending by txid
   require(tx_views.size() == 4 && raw_block(f.header, f.proposal.signature, 4, tx_views) == block, "raw_block");
   const Buf zero_byte{0x00};
@@ -1001,7 +1050,7 @@ void write_rejections(JsonWriter& w) {
   r.reject("transaction length promises more bytes than there are", MessageType::transaction, cut(tx, tx.size() - 2),
            codec_errc::truncated, "a length that promises more bytes than there are");
   r.reject("certificate count promises more entries than there are", MessageType::certificate,
-           cut(certificate, kCertCountAt + 1 + 96), codec_errc::truncated,
+           cut(certificate, kCertEntriesAt + 96), codec_errc::truncated,
            "a count that promises more bytes than there are");
   r.reject("block cut inside the last transaction", MessageType::block, cut(block, block.size() - 1),
            codec_errc::truncated, "the input ends inside a field");
@@ -1084,21 +1133,13 @@ void write_rejections(JsonWriter& w) {
 
   // count_out_of_range
   {
-    Buf c0 = cut(certificate, kCertCountAt + 1);
+    Buf c0 = cut(certificate, kCertEntriesAt);
     c0[kCertCountAt] = 0;
+    c0[kCertCountAt + 1] = 0;
     r.reject("certificate of count 0", MessageType::certificate, c0, codec_errc::count_out_of_range,
              "certificate count is 0");
-    // 65 entries with strictly ascending voters (voter i: 31 zero bytes then i + 1), so
-    // only the count is wrong.
-    Buf c65 = cut(certificate, kCertCountAt + 1);
-    c65[kCertCountAt] = static_cast<std::uint8_t>(kMaxMembers + 1);
-    for (std::size_t i = 0; i <= kMaxMembers; ++i) {
-      Buf entry(kCertificateEntrySize, 0);
-      entry[31] = static_cast<std::uint8_t>(i + 1);
-      c65 = append(std::move(c65), entry);
-    }
-    r.reject("certificate of count 65 (with 65 ascending entries)", MessageType::certificate, c65,
-             codec_errc::count_out_of_range, "certificate count is above 64");
+    // A count above kMaxMembers (65535) cannot be written in the u16 field: 0 is the one
+    // count out of range on the wire.
     r.reject("block of tx_count 0", MessageType::block, raw_block(f.header, f.proposal.signature, 0, {}),
              codec_errc::count_out_of_range, "block tx_count is 0");
     // 1026 transactions: the coinbase and 1025 two-byte transactions in txid order.
@@ -1149,7 +1190,7 @@ void write_rejections(JsonWriter& w) {
 
   // not_canonical_order
   {
-    const auto entry_at = [&](std::size_t i) { return kCertCountAt + 1 + i * kCertificateEntrySize; };
+    const auto entry_at = [&](std::size_t i) { return kCertEntriesAt + i * kCertificateEntrySize; };
     Buf swapped = certificate;
     std::swap_ranges(swapped.begin() + static_cast<std::ptrdiff_t>(entry_at(0)),
                      swapped.begin() + static_cast<std::ptrdiff_t>(entry_at(1)),
@@ -1210,13 +1251,15 @@ void write_quorum(JsonWriter& w) {
   w.key("weighted").begin_array();
   const std::vector<std::vector<std::uint64_t>> memberships = {
       {2, 1},         {1, 1, 1, 3}, {1, 10, 100, 1000}, {5, 5, 5}, {1048576, 1048576, 1048576, 1},
-      std::vector<std::uint64_t>(64, kMaxMemberWeight)};
+      std::vector<std::uint64_t>(kMaxMembers, kMaxMemberWeight), tier_weights(10000)};
   for (const auto& weights : memberships) {
     std::uint64_t total = 0;
     for (std::uint64_t x : weights) total += x;
     w.begin_object(true);
-    if (weights.size() == 64) {
-      w.field("weights", "64 members of weight 1048576");
+    if (weights.size() == kMaxMembers) {
+      w.field("weights", "65535 members of weight 1048576");
+    } else if (weights.size() == 10000) {
+      w.field("weights", "10000 members, member i of weight 10^(i mod 4) (tiers 1, 10, 100, 1000)");
     } else {
       w.key("weights").begin_array(true);
       for (std::uint64_t x : weights) w.value(x);
@@ -1285,7 +1328,7 @@ void write_block_building(JsonWriter& w) {
                 "Drop empty transactions and those above 65536 bytes; deduplicate by txid; sort ascending by txid; "
                 "keep the longest prefix with at most 1024 transactions and 1048576 bytes (stop at the first that "
                 "does not fit); prepend the coinbase.",
-                "coinbase = tag_coinbase || chain_id || height u64 || member count u8 || per canonical member "
+                "coinbase = tag_coinbase || chain_id || height u64 || member count u16 || per canonical member "
                 "(reward_to 32 || amount u64).",
                 "amount of member i = floor(R * w_i / W), and one more unit for members 0 .. r-1 where r = R - sum of "
                 "the floors.",
