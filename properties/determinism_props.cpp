@@ -249,7 +249,7 @@ RC_GTEST_PROP(Determinism, CertificateRoundTrips, ()) {
   RC_ASSERT(encode_to_vector(*back).value() == bytes.value());
   Certificate scratch;
   assert_exact(bytes.value(), [&](std::span<const std::uint8_t> in) { return bool(decode_certificate(in, scratch)); });
-  RC_TAG(c.count > 8 ? "9+ voters" : "1-8 voters");
+  RC_TAG(c.count() > 8 ? "9+ voters" : "1-8 voters");
 }
 
 std::vector<TxBytes> views_of(const std::vector<Tx>& txs) { return {txs.begin(), txs.end()}; }
@@ -299,7 +299,7 @@ RC_GTEST_PROP(Determinism, CommitRoundTrips, ()) {
   RC_ASSERT(again.value() == bytes.value());
   auto scratch = std::make_unique<CommitView>();
   assert_exact(bytes.value(), [&](std::span<const std::uint8_t> in) { return bool(decode_commit(in, *scratch)); });
-  RC_TAG(c.count > 8 ? "9+ voters" : "1-8 voters");
+  RC_TAG(c.count() > 8 ? "9+ voters" : "1-8 voters");
 }
 
 // The remaining kinds: a header alone, a masternode entry, a transaction.
@@ -320,7 +320,7 @@ RC_GTEST_PROP(Determinism, ReproposalRoundTrips, ()) {
   RC_ASSERT(encode_to_vector(*back).value() == bytes.value());
   auto scratch = std::make_unique<Reproposal>();
   assert_exact(bytes.value(), [&](std::span<const std::uint8_t> in) { return bool(decode_reproposal(in, *scratch)); });
-  RC_TAG(rp->polka.count > 8 ? "9+ voters" : "1-8 voters");
+  RC_TAG(rp->polka.count() > 8 ? "9+ voters" : "1-8 voters");
 }
 
 RC_GTEST_PROP(Determinism, CommitRequestRoundTrips, ()) {

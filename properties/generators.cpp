@@ -125,8 +125,17 @@ rc::Gen<Members> gen_membership(std::size_t lo, std::size_t hi, std::uint64_t ma
   return gen::exec([lo, hi, max_weight] {
     Members m;
     m.nodes = *gen_node_count(lo, hi);
-    if (max_weight > 1 && *gen::arbitrary<bool>())
-      m.weights = *gen::container<std::vector<std::uint64_t>>(m.nodes, gen::inRange<std::uint64_t>(1, max_weight + 1));
+    // Half the time equal weights; otherwise each member 1..max_weight, or one of the
+    // origin node's tiers 1, 10, 100, 1000 (a quarter of the time), where a set of more
+    // than two thirds of the members can weigh less than a third.
+    if (max_weight > 1 && *gen::arbitrary<bool>()) {
+      if (*gen::arbitrary<bool>()) {
+        m.weights = *gen::container<std::vector<std::uint64_t>>(m.nodes, gen::inRange<std::uint64_t>(1, max_weight + 1));
+      } else {
+        m.weights = *gen::container<std::vector<std::uint64_t>>(
+            m.nodes, gen::element<std::uint64_t>(1, 10, 100, 1000));
+      }
+    }
     return m;
   });
 }
@@ -468,11 +477,12 @@ rc::Gen<Certificate> gen_certificate() {
     c.height = *gen::arbitrary<std::uint64_t>();
     c.round = *gen::arbitrary<std::uint32_t>();
     c.block_id = *gen_bytes<32>();
-    const auto count = *gen_chance(20) ? *gen::inRange<std::size_t>(1, kMaxMembers + 1)
-                                                : *gen::inRange<std::size_t>(1, 8);
+    // Mostly small; one case in five up to 300 entries, across the 255/256 boundary a
+    // one-byte count could not cross (the u16 count's own maximum is a unit test's).
+    const auto count = *gen_chance(20) ? *gen::inRange<std::size_t>(1, 301) : *gen::inRange<std::size_t>(1, 8);
     auto voters = *gen::unique<std::vector<PublicKey>>(count, gen_bytes<32>());
     std::sort(voters.begin(), voters.end());
-    c.count = static_cast<std::uint8_t>(voters.size());
+    c.signatures.resize(voters.size());
     for (std::size_t i = 0; i < voters.size(); ++i) c.signatures[i] = {voters[i], *gen_bytes<64>()};
     return c;
   });
@@ -621,7 +631,7 @@ void showValue(const Vote& v, std::ostream& os) {
 
 void showValue(const Certificate& c, std::ostream& os) {
   os << "certificate {chain " << to_hex(c.chain_id) << ", height " << c.height << ", round " << c.round << ", block "
-     << to_hex(c.block_id) << ", " << int(c.count) << " voters:";
+     << to_hex(c.block_id) << ", " << c.count() << " voters:";
   for (const auto& s : c.used()) os << " " << short_hex(s.voter);
   os << "}";
 }

@@ -91,14 +91,15 @@ void apply(sim::SimConfig& c, const SlowNodes& s);
 // ---- generators of the parts ---------------------------------------------------------
 
 // A node count in [lo, hi] (1 <= lo <= hi <= kMaxMembers), biased small for cost: the
-// band 1-4 with weight 66, 5-7 with 24, 8-11 with 7 and 12-64 with 3 (the parts of bands
+// band 1-4 with weight 66, 5-7 with 24, 8-11 with 7 and 12 and above with 3 (the parts of bands
 // inside [lo, hi], uniform within a band), and never above lo + 2 + (hi - lo) * size / 100
 // for RapidCheck's size: of 1000 cases of gen_node_count(1, 16) about 70 % have 1-4
 // nodes, 5 % 8-11 and 1-2 % 12-16.
 rc::Gen<std::size_t> gen_node_count(std::size_t lo = 1, std::size_t hi = kMaxPropNodes);
 
-// gen_node_count(lo, hi) members; half the time all of weight 1, otherwise each of
-// weight 1..max_weight.
+// gen_node_count(lo, hi) members; half the time all of weight 1, a quarter of the time
+// each of weight 1..max_weight, a quarter each of a tier weight 1, 10, 100 or 1000 (the
+// origin node's tiers; only when max_weight > 1).
 rc::Gen<Members> gen_membership(std::size_t lo = 1, std::size_t hi = kMaxPropNodes,
                                 std::uint64_t max_weight = kMaxPropWeight);
 
