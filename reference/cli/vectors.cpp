@@ -966,6 +966,26 @@ struct Rejector {
     bytes_field(w, "hex", input);
     w.end_object();
   }
+  // The same for an input too large to print: its size and SHA-256, and the rule that
+  // builds it.
+  void reject_by_digest(std::string_view name, MessageType as, std::span<const std::uint8_t> input,
+                        codec_errc expected, std::string_view rule, std::string_view input_rule) {
+    const DecodeOutcome d = decode_as(as, input);
+    require(d.error == make_error_code(expected),
+            std::string("rejection '") + std::string(name) + "': expected " + codec_errc_name(expected) + ", got " +
+                (d.error ? d.error.message() : std::string("success")));
+    w.begin_object(true);
+    w.field("name", name);
+    w.field("decode_as", message_type_name(as));
+    w.field("rule", rule);
+    w.field("error", codec_errc_name(expected));
+    w.field("field", d.where.field);
+    w.field("offset", d.where.offset);
+    w.field("size", input.size());
+    w.field("input_rule", input_rule);
+    w.field("sha256", to_hex(sha256(input)));
+    w.end_object();
+  }
 };
 
 Buf with_byte(Buf b, std::size_t at, std::uint8_t value) {
@@ -998,10 +1018,36 @@ Buf raw_block(const BlockHeader& h, const Signature& sig, std::uint32_t tx_count
   return out;
 }
 
-// Transactions sorted by txid (the block order after the coinbase).
+// Transactions sorted by txid (the block order after the coinbase), each txid computed once.
 void sort_by_txid(const ChainId& chain, std::vector<Buf>& txs) {
-  std::sort(txs.begin(), txs.end(),
-            [&](const Buf& a, const Buf& b) { return compute_txid(chain, a) < compute_txid(chain, b); });
+  std::vector<std::pair<TxId, Buf>> keyed;
+  keyed.reserve(txs.size());
+  for (Buf& tx : txs) keyed.emplace_back(compute_txid(chain, tx), std::move(tx));
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 0; i < keyed.size(); ++i) txs[i] = std::move(keyed[i].second);
+}
+
+// Mempools too large to list, described by a rule instead (the vectors' notes say so):
+// transaction i is i as u32 big-endian, then `fill` bytes of 0x5b, for i in [0, count).
+std::vector<Buf> counted_transactions(std::size_t count, std::size_t fill = 0) {
+  std::vector<Buf> txs;
+  txs.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    Buf t(4 + fill, 0x5b);
+    store_u32(t.data(), static_cast<std::uint32_t>(i));
+    txs.push_back(std::move(t));
+  }
+  return txs;
+}
+std::string counted_rule(std::size_t count, std::size_t fill = 0) {
+  return "transaction i is i as u32 big-endian" + (fill == 0 ? std::string() : " then " + std::to_string(fill) + " bytes of 0x5b") +
+         ", for i = 0 .. " + std::to_string(count - 1);
+}
+// SHA-256 over the concatenated txids of `txs`, in their order: a long list, checked whole.
+Hash32 txids_digest(const ChainId& chain, std::span<const TxBytes> txs) {
+  Sha256 h;
+  for (const TxBytes& tx : txs) h.update(compute_txid(chain, tx).span());
+  return h.finish();
 }
 
 void write_rejections(JsonWriter& w) {
@@ -1017,7 +1063,9 @@ void write_rejections(JsonWriter& w) {
                 "their name says.",
                 "Byte strings longer than 4096 bytes are objects {size, sha256, segments}: concatenate each segment's "
                 "hex repeated `repeat` times.",
-                "Decoding checks structure only: the changed messages' signatures are not checked and do not matter."});
+                "Decoding checks structure only: the changed messages' signatures are not checked and do not matter.",
+                "An input too large to print has input_rule (how to build it from encoding.json's block) with its size "
+                "and sha256 instead of hex."});
   const EncodingFixture f = make_encoding_fixture();
   Rejector r{w};
   const Buf vote = unwrap(encode_to_vector(f.vote));
@@ -1142,19 +1190,16 @@ void write_rejections(JsonWriter& w) {
     // count out of range on the wire.
     r.reject("block of tx_count 0", MessageType::block, raw_block(f.header, f.proposal.signature, 0, {}),
              codec_errc::count_out_of_range, "block tx_count is 0");
-    // 1026 transactions: the coinbase and 1025 two-byte transactions in txid order.
-    std::vector<Buf> many;
-    for (std::uint16_t i = 0; i < kMaxBlockTransactions + 1; ++i) {
-      Buf t(2);
-      put_u16(t, 0, i);
-      many.push_back(t);
-    }
+    // 2^21 + 2 transactions: the coinbase and 2^21 + 1 four-byte ones in txid order.
+    std::vector<Buf> many = counted_transactions(kMaxBlockTransactions + 1);
     sort_by_txid(f.chain, many);
     std::vector<TxBytes> views{tx_views[0]};
     views.insert(views.end(), many.begin(), many.end());
-    r.reject("block of tx_count 1026 (with 1026 transactions in order)", MessageType::block,
-             raw_block(f.header, f.proposal.signature, static_cast<std::uint32_t>(views.size()), views),
-             codec_errc::count_out_of_range, "block tx_count is above 1025");
+    r.reject_by_digest("block of tx_count 2097154 (with 2097154 transactions in order)", MessageType::block,
+                       raw_block(f.header, f.proposal.signature, static_cast<std::uint32_t>(views.size()), views),
+                       codec_errc::count_out_of_range, "block tx_count is above 2097153",
+                       "the block's header and signature, then the coinbase, then " +
+                           counted_rule(kMaxBlockTransactions + 1) + ", in ascending txid order");
   }
 
   // bad_flag, bad_vote_step, nil_vote_not_canonical
@@ -1219,16 +1264,18 @@ void write_rejections(JsonWriter& w) {
              codec_errc::not_canonical_order, "certificate voters not strictly ascending");
   }
 
-  // block_too_large: 17 transactions of 65536 bytes after the coinbase, in txid order.
+  // block_too_large: 4097 transactions of 65536 bytes after the coinbase, in txid order.
   {
-    std::vector<Buf> big;
-    for (std::uint8_t fill = 1; fill <= 17; ++fill) big.emplace_back(kMaxTransactionBytes, fill);
+    constexpr std::size_t kBig = kMaxBlockTransactionBytes / kMaxTransactionBytes + 1;
+    std::vector<Buf> big = counted_transactions(kBig, kMaxTransactionBytes - 4);
     sort_by_txid(f.chain, big);
     std::vector<TxBytes> views{tx_views[0]};
     views.insert(views.end(), big.begin(), big.end());
-    r.reject("block with 17 transactions of 65536 bytes after the coinbase", MessageType::block,
-             raw_block(f.header, f.proposal.signature, static_cast<std::uint32_t>(views.size()), views),
-             codec_errc::block_too_large, "transaction bytes after the coinbase above 1048576");
+    r.reject_by_digest("block with 4097 transactions of 65536 bytes after the coinbase", MessageType::block,
+                       raw_block(f.header, f.proposal.signature, static_cast<std::uint32_t>(views.size()), views),
+                       codec_errc::block_too_large, "transaction bytes after the coinbase above 268435456",
+                       "the block's header and signature, then the coinbase, then " +
+                           counted_rule(kBig, kMaxTransactionBytes - 4) + ", in ascending txid order");
   }
   w.end_array();
   w.end_object();
@@ -1326,13 +1373,16 @@ void write_block_building(JsonWriter& w) {
                {"Seed k is 32 bytes of value k; reward destination k is 32 bytes of value 0xd0 + k.",
                 "Members are listed in input order; member_index is the canonical index (ascending public key).",
                 "Drop empty transactions and those above 65536 bytes; deduplicate by txid; sort ascending by txid; "
-                "keep the longest prefix with at most 1024 transactions and 1048576 bytes (stop at the first that "
+                "keep the longest prefix with at most 2097152 transactions and 268435456 bytes (stop at the first that "
                 "does not fit); prepend the coinbase.",
                 "coinbase = tag_coinbase || chain_id || height u64 || member count u16 || per canonical member "
                 "(reward_to 32 || amount u64).",
                 "amount of member i = floor(R * w_i / W), and one more unit for members 0 .. r-1 where r = R - sum of "
                 "the floors.",
                 "transactions lists the block in order: index 0 is the coinbase. merkle_root is RFC 6962 over them.",
+                "A mempool too large to list is a mempool_rule; its expected block is given by tx_count, mempool_bytes, "
+                "merkle_root and txids_sha256, the SHA-256 over the concatenated txids of the block's transactions in "
+                "order (coinbase first).",
                 "Byte strings longer than 4096 bytes are objects {size, sha256, segments}: concatenate each segment's "
                 "hex repeated `repeat` times."});
   const ChainId chain = test_chain();
@@ -1373,57 +1423,64 @@ void write_block_building(JsonWriter& w) {
     w.end_object();
     w.end_object();
   }
-  // The count cap: 1030 two-byte transactions (u16 big-endian 0 .. 1029); the 1024 with
-  // the lowest txids are kept.
-  {
-    std::vector<Buf> mempool;
-    for (std::uint16_t i = 0; i < 1030; ++i) {
-      Buf t(2);
-      put_u16(t, 0, i);
-      mempool.push_back(t);
-    }
+  // Mempools too large to list: each is a rule; the result is its count, bytes, Merkle
+  // root and the SHA-256 over its txids in block order (coinbase first).
+  const auto by_rule = [&](std::string_view name, const std::vector<Buf>& mempool, const std::string& rule,
+                           const auto& extra) {
     const std::vector<TxBytes> views(mempool.begin(), mempool.end());
     const BlockContent c = build_block_content(chain, kHeight, m.membership, kReward, views);
-    require(c.views.size() == kMaxBlockTransactions + 1, "count cap");
     w.begin_object();
-    w.field("name", "count cap: 1030 transactions, the 1024 lowest txids are kept");
+    w.field("name", name);
     write_members(w, m);
     w.field("reward", kReward);
-    write_mempool(w, mempool);
+    w.field("mempool_rule", rule);
     w.key("expected").begin_object();
-    write_content(w, chain, c, false);
+    w.field("coinbase_hex", to_hex(c.txs.front()));
+    w.field("tx_count", c.views.size());
+    w.field("mempool_bytes", c.mempool_bytes);
+    w.field("txids_sha256", to_hex(txids_digest(chain, c.views)));
+    extra(c);
+    w.field("merkle_root", to_hex(c.merkle_root));
     w.end_object();
     w.end_object();
-  }
-  // The byte cap: seventeen 65536-byte transactions and seven one-byte ones. The prefix stops
-  // at the first transaction (in txid order) that would pass 1048576 bytes; later ones
-  // are not taken even when they would fit.
+  };
+  // A day's block: 1,000,000 four-byte transactions, all kept.
   {
-    std::vector<Buf> mempool;
-    for (std::uint8_t fill = 1; fill <= 17; ++fill) mempool.emplace_back(kMaxTransactionBytes, fill);
-    for (std::string_view s : {"a", "b", "c", "d", "e", "f", "g"}) mempool.push_back(bytes_of(s));
-    const std::vector<TxBytes> views(mempool.begin(), mempool.end());
-    const BlockContent c = build_block_content(chain, kHeight, m.membership, kReward, views);
-    // The txid order, and how many after the stop would have fitted on their own.
+    const std::vector<Buf> mempool = counted_transactions(1'000'000);
+    by_rule("a day's block: 1000000 transactions, all kept", mempool, counted_rule(1'000'000), [&](const BlockContent& c) {
+      require(c.views.size() == 1'000'001, "a day's block keeps every transaction");
+    });
+  }
+  // The count cap: 2^21 + 5 four-byte transactions; the 2^21 with the lowest txids are kept.
+  {
+    const std::vector<Buf> mempool = counted_transactions(kMaxBlockTransactions + 5);
+    by_rule("count cap: 2097157 transactions, the 2097152 lowest txids are kept", mempool,
+            counted_rule(kMaxBlockTransactions + 5), [&](const BlockContent& c) {
+              require(c.views.size() == kMaxBlockTransactions + 1, "count cap");
+            });
+  }
+  // The byte cap: 8192 transactions of 65536 bytes (twice what fits) and seven one-byte
+  // ones. The prefix stops at the first transaction (in txid order) that would pass
+  // 268435456 bytes, about halfway; later ones are not taken even when they would fit.
+  {
+    constexpr std::size_t kBig = 2 * (kMaxBlockTransactionBytes / kMaxTransactionBytes);
+    std::vector<Buf> mempool = counted_transactions(kBig, kMaxTransactionBytes - 4);
+    for (std::string_view t : {"a", "b", "c", "d", "e", "f", "g"}) mempool.push_back(bytes_of(t));
     std::vector<Buf> sorted = mempool;
     sort_by_txid(chain, sorted);
-    const std::size_t kept = c.views.size() - 1;
-    std::size_t would_fit = 0;
-    for (std::size_t i = kept + 1; i < sorted.size(); ++i)
-      if (c.mempool_bytes + sorted[i].size() <= kMaxBlockTransactionBytes) ++would_fit;
-    require(kept < sorted.size() && c.mempool_bytes + sorted[kept].size() > kMaxBlockTransactionBytes, "byte cap");
-    require(would_fit >= 1, "byte cap: a later transaction that would fit shows that the prefix never skips ahead");
-    w.begin_object();
-    w.field("name", "byte cap: the prefix stops at the first transaction that does not fit, never skipping ahead");
-    write_members(w, m);
-    w.field("reward", kReward);
-    write_mempool(w, mempool);
-    w.key("expected").begin_object();
-    w.field("first_excluded_txid", to_hex(compute_txid(chain, sorted[kept])));
-    w.field("excluded_that_would_fit_alone", would_fit);
-    write_content(w, chain, c, true);
-    w.end_object();
-    w.end_object();
+    by_rule("byte cap: the prefix stops at the first transaction that does not fit, never skipping ahead", mempool,
+            counted_rule(kBig, kMaxTransactionBytes - 4) + ", then the seven one-byte transactions 'a' .. 'g'",
+            [&](const BlockContent& c) {
+              const std::size_t kept = c.views.size() - 1;
+              std::size_t would_fit = 0;
+              for (std::size_t i = kept + 1; i < sorted.size(); ++i)
+                if (c.mempool_bytes + sorted[i].size() <= kMaxBlockTransactionBytes) ++would_fit;
+              require(kept < sorted.size() && c.mempool_bytes + sorted[kept].size() > kMaxBlockTransactionBytes,
+                      "byte cap");
+              require(would_fit >= 1, "byte cap: a later transaction that would fit shows the prefix never skips ahead");
+              w.field("first_excluded_txid", to_hex(compute_txid(chain, sorted[kept])));
+              w.field("excluded_that_would_fit_alone", would_fit);
+            });
   }
   w.end_array();
   w.end_object();

@@ -187,6 +187,9 @@ class AllocCluster {
     // these reuse the room and allocate nothing.
     commit_out_->certificate.reserve_entries(n);
     commit_in_->certificate.reserve_entries(n);
+    // The block of the cluster's mempool (the coinbase and a few transactions).
+    commit_out_->block.reserve_transactions(64);
+    commit_in_->block.reserve_transactions(64);
     reproposal_in_->polka.reserve_entries(n);
     for (Reproposal& rp : *reproposals_) rp.polka.reserve_entries(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -1028,9 +1031,12 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
   const std::size_t members = m.membership.size();
   auto certificate = std::make_unique<Certificate>();
   certificate->reserve_entries(members);
+  // and room for the largest block among the inputs (the caller sizes it for the block).
   auto block = std::make_unique<BlockView>();
+  block->reserve_transactions(kMaxBlockTransactions + 1);
   auto commit = std::make_unique<CommitView>();
   commit->certificate.reserve_entries(members);
+  commit->block.reserve_transactions(kMaxBlockTransactions + 1);
   auto reproposal = std::make_unique<Reproposal>();
   reproposal->polka.reserve_entries(members);
   std::vector<bool> ok(inputs.size());

@@ -220,10 +220,13 @@ TEST(BuilderTest, CapsTheTransactionCountWithTheLowestTxids) {
 TEST(BuilderTest, CapsTheBytesAndStopsAtTheFirstTransactionThatDoesNotFit) {
   const auto net = test::make_equal_members(3);
   const ChainId chain = test::chain();
-  // 17 x 60000 bytes fit in 1 MiB (1048576), an 18th does not; 28576 bytes stay free.
+  // kFit x 60000 bytes fit in kMaxBlockTransactionBytes (256 MiB: 4473 of them), one
+  // more does not; 55456 bytes stay free.
   constexpr std::size_t kBig = 60000;
+  constexpr std::size_t kFit = kMaxBlockTransactionBytes / kBig;
+  static_assert(kMaxBlockTransactionBytes - kFit * kBig > 100, "room for the small transaction below");
   std::vector<Tx> big;
-  for (std::uint32_t i = 0; i < 18; ++i) big.push_back(make_tx(i, kBig));
+  for (std::uint32_t i = 0; i < kFit + 1; ++i) big.push_back(make_tx(i, kBig));
   TxId last_big{};
   for (const auto& tx : big) last_big = std::max(last_big, compute_txid(chain, tx));
   // A small transaction that sorts after every big one: it would fit in the free bytes,
@@ -236,16 +239,18 @@ TEST(BuilderTest, CapsTheBytesAndStopsAtTheFirstTransactionThatDoesNotFit) {
   std::vector<Tx> pool = big;
   pool.push_back(after);
   const BlockContent c = build_block_content(chain, 2, net.membership, 0, test::views_of(pool));
-  ASSERT_EQ(c.txs.size(), 1u + 17);
-  EXPECT_EQ(c.mempool_bytes, 17 * kBig);
+  ASSERT_EQ(c.txs.size(), 1u + kFit);
+  EXPECT_EQ(c.mempool_bytes, kFit * kBig);
   EXPECT_LE(c.mempool_bytes, kMaxBlockTransactionBytes);
   for (std::size_t i = 1; i < c.txs.size(); ++i) EXPECT_EQ(c.txs[i].size(), kBig);
 
-  // Exactly at the byte cap: 16 transactions of the largest size fill 1 MiB exactly.
+  // Exactly at the byte cap: 4096 transactions of the largest size fill 256 MiB exactly.
+  constexpr std::size_t kLargest = kMaxBlockTransactionBytes / kMaxTransactionBytes;
+  static_assert(kLargest * kMaxTransactionBytes == kMaxBlockTransactionBytes);
   std::vector<Tx> exact;
-  for (std::uint32_t i = 0; i < 17; ++i) exact.push_back(make_tx(i, kMaxTransactionBytes));
+  for (std::uint32_t i = 0; i < kLargest + 1; ++i) exact.push_back(make_tx(i, kMaxTransactionBytes));
   const BlockContent e = build_block_content(chain, 2, net.membership, 0, test::views_of(exact));
-  EXPECT_EQ(e.txs.size(), 1u + 16);
+  EXPECT_EQ(e.txs.size(), 1u + kLargest);
   EXPECT_EQ(e.mempool_bytes, kMaxBlockTransactionBytes);
 }
 

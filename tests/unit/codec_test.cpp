@@ -579,20 +579,25 @@ TEST_F(CodecTest, LimitsFullCertificateAndFullBlock) {
   EXPECT_EQ(*back, full);
 
   // The largest possible block: the largest coinbase (kMaxCoinbaseBytes, every one of
-  // kMaxMembers members paid) and 1024 transactions of 1 KiB each (exactly
-  // kMaxBlockTransactionBytes). With a full certificate it is the largest message there is.
-  std::vector<Buf> storage;
-  storage.push_back(Buf(kMaxCoinbaseBytes, 0xC0));
-  std::vector<Buf> mempool;
+  // kMaxMembers members paid) and kMaxBlockTransactions transactions of 128 bytes each
+  // (exactly kMaxBlockTransactionBytes), slices of one buffer sorted by txids computed
+  // once. With a full certificate it is the largest message there is.
+  const Buf coinbase(kMaxCoinbaseBytes, 0xC0);
+  constexpr std::size_t kTxSize = kMaxBlockTransactionBytes / kMaxBlockTransactions;
+  static_assert(kTxSize * kMaxBlockTransactions == kMaxBlockTransactionBytes);
+  Buf arena(kMaxBlockTransactionBytes, 0x5A);
+  std::vector<std::pair<TxId, TxBytes>> keyed;
+  keyed.reserve(kMaxBlockTransactions);
   for (std::uint32_t i = 0; i < kMaxBlockTransactions; ++i) {
-    Buf tx(kMaxBlockTransactionBytes / kMaxBlockTransactions, 0x5A);
-    store_u32(tx.data(), i);
-    mempool.push_back(std::move(tx));
+    std::uint8_t* tx = arena.data() + std::size_t{i} * kTxSize;
+    store_u32(tx, i);
+    const TxBytes view(tx, kTxSize);
+    keyed.emplace_back(compute_txid(s.chain, view), view);
   }
-  std::sort(mempool.begin(), mempool.end(),
-            [&](const Buf& a, const Buf& b) { return compute_txid(s.chain, a) < compute_txid(s.chain, b); });
-  storage.insert(storage.end(), mempool.begin(), mempool.end());
-  std::vector<TxBytes> txs(storage.begin(), storage.end());
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<TxBytes> txs{TxBytes(coinbase)};
+  txs.reserve(kMaxBlockTransactions + 1);
+  for (const auto& [id, view] : keyed) txs.push_back(view);
 
   const Buf m = unwrap(encode_commit_to_vector(full, s.header, s.proposal.signature, txs));
   EXPECT_EQ(m.size(), kMaxMessageSize);
@@ -938,32 +943,34 @@ TEST_F(CodecTest, RejectNotCanonicalOrderBlock) {
 }
 
 TEST_F(CodecTest, RejectBlockTooLarge) {
-  // Seventeen 64 KiB transactions after the coinbase: 1 MiB + 64 KiB > kMaxBlockTransactionBytes.
-  std::vector<Buf> mempool;
-  for (std::uint32_t i = 0; i < 17; ++i) {
+  // 4097 64 KiB transactions after the coinbase: 256 MiB + 64 KiB > kMaxBlockTransactionBytes.
+  constexpr std::size_t kFull = kMaxBlockTransactionBytes / kMaxTransactionBytes;  // 4096
+  std::vector<std::pair<TxId, Buf>> keyed;
+  for (std::uint32_t i = 0; i < kFull + 1; ++i) {
     Buf tx(kMaxTransactionBytes, 0x33);
     store_u32(tx.data(), i);
-    mempool.push_back(std::move(tx));
+    keyed.emplace_back(compute_txid(s.chain, tx), std::move(tx));
   }
-  std::sort(mempool.begin(), mempool.end(),
-            [&](const Buf& a, const Buf& b) { return compute_txid(s.chain, a) < compute_txid(s.chain, b); });
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Buf> mempool;
+  for (auto& [id, tx] : keyed) mempool.push_back(std::move(tx));
   std::vector<TxBytes> txs{s.txs[0]};
-  for (std::size_t i = 0; i < 16; ++i) txs.emplace_back(mempool[i]);
+  for (std::size_t i = 0; i < kFull; ++i) txs.emplace_back(mempool[i]);
   // Exactly kMaxBlockTransactionBytes is fine (the coinbase does not count).
   Buf b = unwrap(encode_block_to_vector(s.header, s.proposal.signature, txs));
   ASSERT_FALSE(decode_and_reencode(MessageType::block, b).error);
-  // Append the 17th by hand: count 18, then its length.
-  txs.emplace_back(mempool[16]);
+  // Append the last by hand: count 4098, then its length.
+  txs.emplace_back(mempool[kFull]);
   Buf out(encoded_size_block(txs));
   const auto refused = encode_block(s.header, s.proposal.signature, txs, out);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error(), codec_errc::block_too_large);
   const std::size_t len_at = b.size();
-  store_u32(b.data() + 2 + kBodyTxCountAt, 18);
+  store_u32(b.data() + 2 + kBodyTxCountAt, std::uint32_t(kFull + 2));
   b.resize(b.size() + 4);
   store_u32(b.data() + len_at, std::uint32_t(kMaxTransactionBytes));
-  b.insert(b.end(), mempool[16].begin(), mempool[16].end());
-  expect_reject(MessageType::block, b, codec_errc::block_too_large, "block.tx[17].length", len_at);
+  b.insert(b.end(), mempool[kFull].begin(), mempool[kFull].end());
+  expect_reject(MessageType::block, b, codec_errc::block_too_large, "block.tx[>1023].length", len_at);
 }
 
 TEST_F(CodecTest, RejectNilVoteNotCanonical) {

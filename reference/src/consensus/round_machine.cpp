@@ -91,8 +91,6 @@ RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   commit_replies_.assign(n, 0);
   candidates_.resize(n);
   ahead_.resize(n);
-  // Adopting a committed block body never allocates: a valid one has our coinbase.
-  adopted_bytes_.reserve(kMaxBlockTransactionBytes + kCoinbaseFixedBytes + n * kCoinbaseEntryBytes);
 }
 
 RoundMachine::RoundMachine(const RoundMachine& other) : config_(other.config_) { *this = other; }
@@ -125,6 +123,8 @@ RoundMachine& RoundMachine::operator=(const RoundMachine& other) {
 // them from there).
 void RoundMachine::rebind_views(const RoundMachine& source) {
   content_.views.assign(content_.txs.begin(), content_.txs.end());
+  adopted_views_.reserve(source.adopted_views_.capacity());
+  adopted_views_.resize(adopted_count_);
   std::size_t offset = 0;
   for (std::uint32_t i = 0; i < adopted_count_; ++i) {
     const std::size_t n = source.adopted_views_[i].size();
@@ -194,7 +194,12 @@ void RoundMachine::begin_height(const HeightStart& start) {
   certificate_.height = 0;
   certificate_.round = 0;
   certificate_.block_id = {};
+  // An adopted body of another content is at most as large as ours (the honest case of
+  // a commit); reserved now, with the block, so that adopting it allocates nothing.
   adopted_bytes_.clear();
+  adopted_bytes_.reserve(content_.mempool_bytes + content_.txs[0].size());
+  adopted_views_.clear();
+  adopted_views_.reserve(content_.views.size());
   adopted_count_ = 0;
   adopted_ = false;
   std::fill(commit_sent_round_.begin(), commit_sent_round_.end(), kNoRound);
@@ -733,12 +738,12 @@ std::optional<std::uint32_t> RoundMachine::highest_round_seen(std::size_t member
 }
 
 void commit_view_of(const Decision& d, CommitView& out) {
-  MIDNIGHT_INVARIANT(d.certificate != nullptr && d.txs.size() <= out.block.txs.size());
-  out.certificate = *d.certificate;
+  MIDNIGHT_INVARIANT(d.certificate != nullptr);
+  out.certificate = *d.certificate;  // within out's reserves, if made for this membership and block
   out.block.header = d.header;
   out.block.signature = d.signature;
   out.block.tx_count = static_cast<std::uint32_t>(d.txs.size());
-  std::copy(d.txs.begin(), d.txs.end(), out.block.txs.begin());
+  out.block.txs.assign(d.txs.begin(), d.txs.end());
 }
 
 // ---- the protocol's steps --------------------------------------------------------
@@ -869,17 +874,24 @@ void RoundMachine::precommit_nil() {
 void RoundMachine::adopt_certificate(const CommitView& c) {
   const Certificate& cert = c.certificate;
   const BlockView& block = c.block;
-  [[maybe_unused]] std::size_t total = 0;  // checked by the assert below
+  std::size_t total = 0;
   for (const TxBytes tx : block.transactions()) total += tx.size();
-  MIDNIGHT_INVARIANT(total <= adopted_bytes_.capacity() && "decoder bounds keep a block within the reserve");
   adopted_bytes_.clear();
+  adopted_views_.clear();
   adopted_count_ = 0;
-  for (const TxBytes tx : block.transactions()) {
-    const std::size_t offset = adopted_bytes_.size();
-    adopted_bytes_.insert(adopted_bytes_.end(), tx.begin(), tx.end());
-    adopted_views_[adopted_count_++] = TxBytes(adopted_bytes_.data() + offset, tx.size());
+  adopted_ = block.header.merkle_root != content_.merkle_root;
+  if (adopted_) {
+    // Another content: copied whole, the bytes first so that no view is taken before the
+    // buffer stops moving. Within begin_height's reserve unless the block is larger.
+    adopted_bytes_.reserve(total);
+    for (const TxBytes tx : block.transactions()) adopted_bytes_.insert(adopted_bytes_.end(), tx.begin(), tx.end());
+    std::size_t offset = 0;
+    for (const TxBytes tx : block.transactions()) {
+      adopted_views_.push_back(TxBytes(adopted_bytes_.data() + offset, tx.size()));
+      offset += tx.size();
+    }
+    adopted_count_ = static_cast<std::uint32_t>(adopted_views_.size());
   }
-  adopted_ = true;
   certificate_ = cert;
   decided_round_ = cert.round;
   decided_id_ = cert.block_id;

@@ -153,6 +153,9 @@ void NodeHost::start_rounds(std::uint64_t now_ms) {
 
 void NodeHost::begin_height(std::uint64_t now_ms) {
   machine_->begin_height({height_, tip_id_, config_.schedule.midnight_ms(height_), config_.mempool});
+  // Set-up with the block: a commit of this height is decoded into views reserved for a
+  // block of this node's own content (the honest case); only a larger one allocates.
+  commit_->block.reserve_transactions(machine_->own_transactions().size());
   begun_ = true;
   started_ = false;
   journaled_lock_ = {};

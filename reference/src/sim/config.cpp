@@ -8,7 +8,8 @@ namespace {
 // Bounds that keep every time sum far from overflow (R * round + slow + latency).
 constexpr std::uint64_t kMaxDelayMs = 1'000'000'000;
 constexpr std::uint64_t kMaxPhaseMs = 1'000'000'000;
-constexpr std::size_t kMaxMempool = 4096;
+// A day of transactions (kMaxBlockTransactions fit one block; more are left out of it).
+constexpr std::size_t kMaxMempool = 4 * kMaxBlockTransactions;
 
 bool probability_ok(double p) { return std::isfinite(p) && p >= 0.0 && p <= 1.0; }
 

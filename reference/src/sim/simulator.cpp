@@ -315,6 +315,8 @@ void Simulator::record_finalize(HonestNode& h, const StoredCommit& a) {
                        compute_block_id(header) == cert.block_id;
   rec.certificate_weight = weight ? weight.value() : 0;
   rec.certificate_signers = cert.count();
+  rec.block_transactions = commit_->block.tx_count;
+  rec.commit_bytes = commit->size();
   if (!rec.certificate_ok) {
     result_.certificates_ok = false;
     result_.violations.push_back("node " + std::to_string(h.node) + ": certificate check failed" +

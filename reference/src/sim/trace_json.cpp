@@ -182,6 +182,8 @@ void write_result_fields(JsonWriter& w, const SimResult& r, bool trace) {
     w.field("certificate_ok", f.certificate_ok);
     w.field("certificate_weight", f.certificate_weight);
     w.field("certificate_signers", f.certificate_signers);
+    w.field("block_transactions", f.block_transactions);
+    w.field("commit_bytes", f.commit_bytes);
     w.end_object();
   }
   w.end_array();

@@ -73,8 +73,12 @@ struct IndexedNames {
   constexpr const char* operator[](std::size_t i) const { return text[i]; }
 };
 
-constexpr IndexedNames<kMaxBlockTransactions + 1, 32> kTxLengthNames{"block.tx", ".length"};
-constexpr IndexedNames<kMaxBlockTransactions + 1, 32> kTxBytesNames{"block.tx", ".bytes"};
+// Transactions are named up to index 1023, like certificate entries below.
+inline constexpr std::size_t kNamedTransactions = 1024;
+constexpr IndexedNames<kNamedTransactions, 32> kTxLengthNames{"block.tx", ".length"};
+constexpr IndexedNames<kNamedTransactions, 32> kTxBytesNames{"block.tx", ".bytes"};
+const char* tx_length_name(std::size_t i) { return i < kNamedTransactions ? kTxLengthNames[i] : "block.tx[>1023].length"; }
+const char* tx_bytes_name(std::size_t i) { return i < kNamedTransactions ? kTxBytesNames[i] : "block.tx[>1023].bytes"; }
 // Certificate entries are named up to index 1023; past it the name says so and the
 // offset in DecodeWhere still points at the exact byte.
 inline constexpr std::size_t kNamedCertEntries = 1024;
@@ -280,29 +284,54 @@ codec_errc read_proposal_body(Reader& r, Proposal& p) {
   return r.fixed("proposal.vrf_proof", p.vrf_proof);  // opaque here; policy B verifies it
 }
 
-codec_errc read_block_body(Reader& r, BlockView& b) {
+// A block body, checked but not yet copied out: the transactions stay in the input, so
+// that a failure later in the message leaves the caller's block untouched and a success
+// fills views into storage the caller reserved (no allocation, no 16 MB local copy).
+struct BlockRead {
+  BlockHeader header;
+  Signature signature;
+  std::uint32_t tx_count = 0;
+  std::span<const std::uint8_t> entries;  // tx_count (length u32, bytes) entries, already checked
+
+  void copy_to(BlockView& b) const {
+    b.header = header;
+    b.signature = signature;
+    b.tx_count = tx_count;
+    b.txs.resize(tx_count);  // within the reserve the caller made
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < tx_count; ++i) {
+      const std::size_t len = load_u32(entries.data() + at);
+      b.txs[i] = entries.subspan(at + 4, len);
+      at += 4 + len;
+    }
+  }
+};
+
+codec_errc read_block_body(Reader& r, BlockRead& b) {
   MIDNIGHT_CODEC_CHECK(read_header_body(r, b.header));
   MIDNIGHT_CODEC_CHECK(r.fixed("block.signature", b.signature));
   MIDNIGHT_CODEC_CHECK(r.u32("block.tx_count", b.tx_count));
   if (b.tx_count == 0 || b.tx_count > kMaxBlockTransactions + 1)
     return r.reject(codec_errc::count_out_of_range, "block.tx_count");
+  const std::size_t start = r.pos();
   std::size_t mempool_bytes = 0;  // bytes of the transactions after the coinbase
   TxId previous;
   for (std::size_t i = 0; i < b.tx_count; ++i) {
     std::uint32_t len = 0;
-    MIDNIGHT_CODEC_CHECK(read_tx_length(r, kTxLengthNames[i], len, i == 0 ? kMaxCoinbaseBytes : kMaxTransactionBytes));
+    MIDNIGHT_CODEC_CHECK(read_tx_length(r, tx_length_name(i), len, i == 0 ? kMaxCoinbaseBytes : kMaxTransactionBytes));
     if (i >= 1) {
-      mempool_bytes += len;  // at most 1024 * 64 KiB: no overflow
-      if (mempool_bytes > kMaxBlockTransactionBytes) return r.reject(codec_errc::block_too_large, kTxLengthNames[i]);
+      mempool_bytes += len;  // at most 2^21 * 64 KiB: no overflow
+      if (mempool_bytes > kMaxBlockTransactionBytes) return r.reject(codec_errc::block_too_large, tx_length_name(i));
     }
-    MIDNIGHT_CODEC_CHECK(r.view(kTxBytesNames[i], len, b.txs[i]));
+    std::span<const std::uint8_t> tx;
+    MIDNIGHT_CODEC_CHECK(r.view(tx_bytes_name(i), len, tx));
     if (i >= 1) {
-      const TxId id = compute_txid(b.header.chain_id, b.txs[i]);
-      if (i >= 2 && !(previous < id)) return r.reject(codec_errc::not_canonical_order, kTxBytesNames[i]);
+      const TxId id = compute_txid(b.header.chain_id, tx);
+      if (i >= 2 && !(previous < id)) return r.reject(codec_errc::not_canonical_order, tx_bytes_name(i));
       previous = id;
     }
   }
-  std::fill(b.txs.begin() + b.tx_count, b.txs.end(), TxBytes{});
+  b.entries = r.consumed_since(start);
   return kOk;
 }
 
@@ -489,12 +518,12 @@ result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& o
 
 result<void> decode_block(std::span<const std::uint8_t> in, BlockView& out, DecodeWhere* where) {
   Reader r(in, where);
-  BlockView b;  // ~17 KiB; `out` changes only on success
+  BlockRead b;  // `out` changes only on success
   codec_errc e = read_expected_prefix(r, MessageType::block);
   if (e == kOk) e = read_block_body(r, b);
   if (e == kOk) e = r.end();
   if (e != kOk) return e;
-  out = b;
+  b.copy_to(out);
   return outcome::success();
 }
 
@@ -502,14 +531,14 @@ result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, De
                            std::size_t max_entries) {
   Reader r(in, where);
   CertificateRead c;
-  BlockView b;  // ~17 KiB; `out` changes only on success
+  BlockRead b;  // `out` changes only on success
   codec_errc e = read_expected_prefix(r, MessageType::commit);
   if (e == kOk) e = read_certificate_body(r, c, max_entries);
   if (e == kOk) e = read_block_body(r, b);
   if (e == kOk) e = r.end();
   if (e != kOk) return e;
   c.copy_to(out.certificate);
-  out.block = b;
+  b.copy_to(out.block);
   return outcome::success();
 }
 

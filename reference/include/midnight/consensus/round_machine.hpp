@@ -209,6 +209,8 @@ class RoundMachine {
   const PublicKey& public_key() const { return config_.keys.public_key; }
   std::size_t member_index() const { return self_; }
   const Hash32& expected_merkle_root() const { return content_.merkle_root; }
+  // This node's own block content for the height (coinbase first), built by begin_height.
+  std::span<const TxBytes> own_transactions() const { return content_.views; }
   std::optional<Decision> decision() const;
   // What this node prevoted in `round` (its canonical choice), if it has.
   const Vote* prevote_of(std::uint32_t round) const;
@@ -356,9 +358,13 @@ class RoundMachine {
   BlockHeader decided_header_;
   Signature decided_signature_;
   Certificate certificate_{};
-  // Body adopted from a commit: bytes reserved at construction, so adoption does not allocate.
+  // A body adopted from a commit whose content is not ours (adopted_: the decision's
+  // transactions are this copy). A commit of our own content (same Merkle root) needs no
+  // copy: the decision is our content. The copy is reserved at begin_height for a block
+  // of our content's size, so adopting a block up to that size allocates nothing; only
+  // a larger one (a member whose mempool lacked what the others had) grows it, once.
   std::vector<std::uint8_t> adopted_bytes_;
-  std::array<TxBytes, kMaxBlockTransactions + 1> adopted_views_{};
+  std::vector<TxBytes> adopted_views_;
   std::uint32_t adopted_count_ = 0;
   bool adopted_ = false;
   // Per member, the highest of its rounds we answered with our commit (kNoRound: none),

@@ -20,10 +20,12 @@ inline constexpr std::uint64_t kMaxTotalWeight = kMaxMembers * kMaxMemberWeight;
 // Rewards: reward * weight must fit in 64 bits for the exact integer split.
 inline constexpr std::uint64_t kMaxRewardPerHeight = 1ULL << 40;
 
-// Blocks.
+// Blocks. One block a day carries a day's transactions: the origin node's ten-minute
+// blocks allow 10,000 each, about 1.4 million a day. Storage for a block is sized from
+// the block itself (its builder, its decoder's caller), never from these maxima.
 inline constexpr std::size_t kMaxTransactionBytes = 64 * 1024;   // one transaction
-inline constexpr std::size_t kMaxBlockTransactions = 1024;       // excluding the coinbase
-inline constexpr std::size_t kMaxBlockTransactionBytes = 1024 * 1024;  // excluding the coinbase
+inline constexpr std::size_t kMaxBlockTransactions = 1U << 21;   // 2,097,152, excluding the coinbase
+inline constexpr std::size_t kMaxBlockTransactionBytes = 256U * 1024 * 1024;  // 256 MiB, excluding the coinbase
 // The coinbase pays every member (spec/protocol.md 3.2): its own bound, since 40 bytes
 // a member exceed kMaxTransactionBytes above 1,636 members.
 inline constexpr std::size_t kCoinbaseEntryBytes = 32 + 8;

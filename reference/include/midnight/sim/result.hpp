@@ -25,6 +25,8 @@ struct FinalizedRecord {
   bool certificate_ok = false;  // verify_certificate accepted it, for this block
   std::uint64_t certificate_weight = 0;
   std::size_t certificate_signers = 0;  // how many members signed it (weight, not this, decides)
+  std::uint32_t block_transactions = 0;  // the decided block's, coinbase included
+  std::uint64_t commit_bytes = 0;        // its commit message (certificate and block), as stored
 };
 
 struct ProposalSeen {

@@ -94,7 +94,8 @@ result<Vote> decode_vote(std::span<const std::uint8_t> in, DecodeWhere* where = 
 // distinct members, and refusing it keeps decoding within the reserve.
 result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& out, DecodeWhere* where = nullptr,
                                 std::size_t max_entries = kMaxMembers);
-// Transaction views in `out` point into `in`. Checks structure and txid order
+// Transaction views in `out` point into `in`; out.txs allocates only if its reserve
+// (BlockView::reserve_transactions) is below the count. Checks structure and txid order
 // (txids use header.chain_id); does not check the Merkle root or signature.
 result<void> decode_block(std::span<const std::uint8_t> in, BlockView& out, DecodeWhere* where = nullptr);
 result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, DecodeWhere* where = nullptr,

@@ -90,14 +90,17 @@ struct Certificate {
 };
 
 // A block: header, proposer signature, transactions (coinbase first, then the
-// mempool transactions strictly ascending by txid). Views into the decoded buffer.
+// mempool transactions strictly ascending by txid). Views into the decoded buffer; the
+// view list is the caller's storage, reserved for the blocks it expects
+// (reserve_transactions), so that decoding one of those allocates nothing.
 struct BlockView {
   BlockHeader header;
   Signature signature;
-  std::uint32_t tx_count = 0;  // including the coinbase, so >= 1
-  std::array<TxBytes, kMaxBlockTransactions + 1> txs{};
+  std::uint32_t tx_count = 0;  // including the coinbase, so >= 1; txs.size() == tx_count
+  std::vector<TxBytes> txs;
 
   std::span<const TxBytes> transactions() const { return {txs.data(), tx_count}; }
+  void reserve_transactions(std::size_t count) { txs.reserve(count); }
 };
 
 // A finalized block travelling with its certificate (catch-up).
