@@ -268,7 +268,30 @@ void BM_RoundMachineRound(benchmark::State& state) {
   if (allocations != 0) state.SkipWithError("a state-machine step allocated");
   if (!decided) state.SkipWithError("the machine did not decide in round 0");
 }
-BENCHMARK(BM_RoundMachineRound)->Arg(4)->Arg(16)->Arg(64)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RoundMachineRound)->Arg(4)->Arg(16)->Arg(64)->Arg(1000)->Unit(benchmark::kMicrosecond);
+
+// What a round machine holds for an n-member membership: memory_bytes() (its storage,
+// sized once in the constructor, the same in every round) after begin_height.
+void BM_RoundMachineMemory(benchmark::State& state) {
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  const auto net = test::make_equal_members(n);
+  const LowestHashPolicy policy;
+  NodeConfig config;
+  config.chain_id = test::chain();
+  config.membership = &net.membership;
+  config.policy = &policy;
+  config.keys = net.keys[0];
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    auto m = std::make_unique<RoundMachine>(config);
+    m->begin_height(HeightStart{1, test::block_id(0xee), 0, {}});
+    bytes = m->memory_bytes();
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.counters["machine_bytes"] = static_cast<double>(bytes);
+  state.counters["bytes_per_member"] = static_cast<double>(bytes) / static_cast<double>(n);
+}
+BENCHMARK(BM_RoundMachineMemory)->Arg(4)->Arg(64)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 // ---- the round state machine, one step of each other kind --------------------------------
 //
