@@ -211,13 +211,19 @@ struct MachineFixture {
   std::vector<Vote> precommits;
 };
 
-void build_machine_fixture(MachineFixture& f, std::size_t n) {
-  f.net = test::make_equal_members(n);
+// Member 0 of `net` under `policy`, on the test chain.
+NodeConfig member0_config(const test::TestMembers& net, const SelectionPolicy& policy) {
   NodeConfig config;
   config.chain_id = test::chain();
-  config.membership = &f.net.membership;
-  config.policy = &f.policy;
-  config.keys = f.net.keys[0];
+  config.membership = &net.membership;
+  config.policy = &policy;
+  config.keys = net.keys[0];
+  return config;
+}
+
+void build_machine_fixture(MachineFixture& f, std::size_t n) {
+  f.net = test::make_equal_members(n);
+  NodeConfig config = member0_config(f.net, f.policy);
   config.reward_per_height = 1000;
   static const std::vector<std::vector<std::uint8_t>> txs{{1, 2, 3}, {4, 5}, {6}};
   static const std::vector<TxBytes> views = test::views_of(txs);
@@ -276,11 +282,7 @@ void BM_RoundMachineMemory(benchmark::State& state) {
   const std::size_t n = static_cast<std::size_t>(state.range(0));
   const auto net = test::make_equal_members(n);
   const LowestHashPolicy policy;
-  NodeConfig config;
-  config.chain_id = test::chain();
-  config.membership = &net.membership;
-  config.policy = &policy;
-  config.keys = net.keys[0];
+  const NodeConfig config = member0_config(net, policy);
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto m = std::make_unique<RoundMachine>(config);

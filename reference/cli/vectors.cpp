@@ -951,18 +951,7 @@ struct Rejector {
   // Writes one case after checking that decoding `input` as `as` fails with `expected`.
   void reject(std::string_view name, MessageType as, std::span<const std::uint8_t> input, codec_errc expected,
               std::string_view rule) {
-    const DecodeOutcome d = decode_as(as, input);
-    require(d.error == make_error_code(expected),
-            std::string("rejection '") + std::string(name) + "': expected " + codec_errc_name(expected) + ", got " +
-                (d.error ? d.error.message() : std::string("success")));
-    w.begin_object(true);
-    w.field("name", name);
-    w.field("decode_as", message_type_name(as));
-    w.field("rule", rule);
-    w.field("error", codec_errc_name(expected));
-    w.field("field", d.where.field);
-    w.field("offset", d.where.offset);
-    w.field("size", input.size());
+    begin(name, as, input, expected, rule);
     bytes_field(w, "hex", input);
     w.end_object();
   }
@@ -970,6 +959,16 @@ struct Rejector {
   // builds it.
   void reject_by_digest(std::string_view name, MessageType as, std::span<const std::uint8_t> input,
                         codec_errc expected, std::string_view rule, std::string_view input_rule) {
+    begin(name, as, input, expected, rule);
+    w.field("input_rule", input_rule);
+    w.field("sha256", to_hex(sha256(input)));
+    w.end_object();
+  }
+
+ private:
+  // Checks that the reference rejects `input` as `expected`, and opens its entry.
+  void begin(std::string_view name, MessageType as, std::span<const std::uint8_t> input, codec_errc expected,
+             std::string_view rule) {
     const DecodeOutcome d = decode_as(as, input);
     require(d.error == make_error_code(expected),
             std::string("rejection '") + std::string(name) + "': expected " + codec_errc_name(expected) + ", got " +
@@ -982,9 +981,6 @@ struct Rejector {
     w.field("field", d.where.field);
     w.field("offset", d.where.offset);
     w.field("size", input.size());
-    w.field("input_rule", input_rule);
-    w.field("sha256", to_hex(sha256(input)));
-    w.end_object();
   }
 };
 
