@@ -16,7 +16,19 @@ MCVrfRank(b) == (3 * NodeIndex(b.proposer) + 5 * b.round) % 7
 MCFirstSyncRound == CHOOSE r \in 0 .. MaxRound : SyncRound(r) /\ \A q \in 0 .. (r - 1) : ~SyncRound(q)
 MCNoNodePastFirstSyncRound == \A n \in DOMAIN round : round[n] <= MCFirstSyncRound
 
+\* Weights. Every configuration but the weighted ones gives each member weight 1, so
+\* that a set's weight is its size and Quorum its member-count quorum, as before weights.
+MCWeightOne == [n \in Nodes |-> 1]
+\* MCWeighted and its controls: total 7, quorum weight QuorumThreshold(7) = 5, so the
+\* quorums are n3 with any other member (two members can be one), while the three
+\* light members together (3 of 4, a member-count quorum) weigh 3 and are not one.
+\* One light Byzantine member weighs 1, two weigh 2: both less than a third of 7.
+MCWeightUnequal == n1 :> 1 @@ n2 :> 1 @@ n3 :> 4 @@ n4 :> 1
+
 \* The honest members n1, n2, n3 are interchangeable wherever ranks are not used
-\* (the asynchronous configurations), so TLC may check one state per permutation.
-HonestSymmetry == Permutations({n1, n2, n3})
+\* (the asynchronous configurations) and their weights are equal, so TLC may check
+\* one state per permutation. Only permutations that keep every member's weight are
+\* included: a permutation of members of different weights is no symmetry of the
+\* model (with MCWeightOne every permutation of n1, n2, n3 keeps the weights).
+HonestSymmetry == {p \in Permutations({n1, n2, n3}) : \A n \in {n1, n2, n3} : Weight[p[n]] = Weight[n]}
 =============================================================================

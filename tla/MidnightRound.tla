@@ -28,16 +28,24 @@
 (* neither honest (they take no step) nor Byzantine (nothing of theirs is  *)
 (* in the sets), so the liveness configurations can state how much silent  *)
 (* weight Termination tolerates.                                            *)
+(*                                                                         *)
+(* Weights. Every member has a positive integer weight (Weight), and a set *)
+(* of members is a quorum iff its weight reaches Quorum, the quorum weight *)
+(* (membership.hpp: quorum_threshold(total) = total * 2 / 3 + 1, the least *)
+(* weight w with 3 * w > 2 * total). A member's votes count once toward a  *)
+(* block, with its weight (consensus/tally.cpp).                           *)
 (***************************************************************************)
 EXTENDS Integers, FiniteSets
 
 CONSTANTS
-    Nodes,        \* the members; each has weight 1
+    Nodes,        \* the members
+    Weight,       \* Weight[n]: member n's weight, a positive integer (Masternode::weight)
     Byzantine,    \* the Byzantine members
     Silent,       \* members that send nothing at this height (crashed, or withholding)
     MaxRound,     \* rounds 0 .. MaxRound
-    Quorum,       \* the protocol's quorum: 2 * N \div 3 + 1 (strictly more than 2/3)
+    Quorum,       \* the quorum weight; the protocol's is QuorumThreshold(TotalWeight)
     LockRule,     \* TRUE: as specified; FALSE: negative control, retries without the lock rule
+    QuorumByCount, \* FALSE: as specified; TRUE: negative control, quorums count members (below)
     Policy,       \* "lowest-hash", "vrf" or "first-to-quorum" (the reference's policy names)
     Rank(_),      \* a block's rank key under lowest hash (stands for its block id)
     VrfRank(_),   \* a block's rank key under the VRF policy (stands for its VRF output)
@@ -49,13 +57,35 @@ CONSTANTS
     Synchronous   \* TRUE: synchronous in the rounds SyncRound admits (for liveness)
 
 ASSUME Byzantine \subseteq Nodes /\ Silent \subseteq Nodes /\ Byzantine \cap Silent = {} /\ SideA \subseteq Nodes
-ASSUME MaxRound \in Nat /\ Quorum \in 1 .. Cardinality(Nodes)
+ASSUME Weight \in [Nodes -> Nat] /\ \A n \in Nodes : Weight[n] >= 1
+ASSUME LockRule \in BOOLEAN /\ QuorumByCount \in BOOLEAN
 ASSUME HealRounds \subseteq Nat /\ HealRounds /= {} /\ {TBase, TInc, Delay} \subseteq Nat
 ASSUME Policy \in {"lowest-hash", "vrf", "first-to-quorum"}
 
 Honest == Nodes \ (Byzantine \cup Silent)
 N == Cardinality(Nodes)
 Rounds == 0 .. MaxRound
+
+\* The weight of a set of members (VoteTally's approve_weight of their votes), and of all.
+RECURSIVE WeightOf(_)
+WeightOf(S) == IF S = {} THEN 0 ELSE LET m == CHOOSE x \in S : TRUE IN Weight[m] + WeightOf(S \ {m})
+TotalWeight == WeightOf(Nodes)
+
+\* membership.hpp: quorum_threshold(total), the least weight w with is_quorum(w, total).
+QuorumThreshold(total) == (total * 2) \div 3 + 1
+IsQuorum(w, total) == 3 * w > 2 * total
+
+ASSUME MaxRound \in Nat /\ Quorum \in 1 .. TotalWeight
+
+\* Membership::reaches_quorum on the weight of a set of members: its weight reaches
+\* Quorum (for Quorum = QuorumThreshold(TotalWeight): IsQuorum(WeightOf(S), TotalWeight)).
+\* Negative control (QuorumByCount): a tally that counts members instead of adding
+\* weights, against the member-count quorum QuorumThreshold(N) (3 of 4 members).
+\* Tally and Threshold are the measure and the bound of the model's quorum tests;
+\* QuorumIntegrity checks weight whatever they are.
+Tally(S) == IF QuorumByCount THEN Cardinality(S) ELSE WeightOf(S)
+Threshold == IF QuorumByCount THEN QuorumThreshold(N) ELSE Quorum
+ReachesQuorum(S) == Tally(S) >= Threshold
 
 (* Wire version 2: the collect, prevote and precommit steps of round r    *)
 (* each last StepLength(r), so round r starts at midnight +               *)
@@ -96,11 +126,12 @@ vars == <<healRound, round, step, lockedBlock, lockedRound, decision, decisionRo
 
 Visible(n, src) == round[n] >= healRound \/ ((src \in SideA) <=> (n \in SideA))
 
-\* Distinct members whose prevotes (precommits) for block b in round r node n can see.
+\* Distinct members whose prevotes (precommits) for block b in round r node n can see;
+\* each counts once, with its weight.
 PrevotersFor(n, r, b) == {m.src : m \in {v \in prevotes : v.round = r /\ v.block = b /\ Visible(n, v.src)}}
 PrecommittersFor(n, r, b) == {m.src : m \in {v \in precommits : v.round = r /\ v.block = b /\ Visible(n, v.src)}}
-Polka(n, r, b) == Cardinality(PrevotersFor(n, r, b)) >= Quorum
-CommitQuorum(n, r, b) == Cardinality(PrecommittersFor(n, r, b)) >= Quorum
+Polka(n, r, b) == ReachesQuorum(PrevotersFor(n, r, b))
+CommitQuorum(n, r, b) == ReachesQuorum(PrecommittersFor(n, r, b))
 
 \* A block whose proposal n can see and whose content matches its own.
 Holds(n, b) == b \in proposals /\ b.good /\ Visible(n, b.proposer)
@@ -285,12 +316,13 @@ Agreement ==
 Validity ==
     \A n \in Honest : decision[n] /= Nil => decision[n] \in proposals /\ decision[n].good
 
-\* Finalized only with precommits of strictly more than 2/3 of the members, in one round.
+\* Finalized only with precommits of members holding strictly more than 2/3 of the
+\* weight, in one round: is_quorum(weight, total), whatever Quorum and QuorumByCount are.
 QuorumIntegrity ==
     \A n \in Honest :
         decision[n] /= Nil =>
-            3 * Cardinality({m.src : m \in {v \in precommits :
-                                 v.round = decisionRound[n] /\ v.block = decision[n]}}) > 2 * N
+            IsQuorum(WeightOf({m.src : m \in {v \in precommits :
+                                 v.round = decisionRound[n] /\ v.block = decision[n]}}), TotalWeight)
 
 \* An honest member sends at most one prevote and one precommit per round.
 NoHonestDoubleVote ==
@@ -300,8 +332,9 @@ NoHonestDoubleVote ==
 
 \* What the lock rule needs: a lock is on a block with a polka in the lock round;
 \* once a block is finalized in round r, no honest member precommits another block
-\* in round r or later, and no other block has a polka in those rounds.
-Polkas(r, b) == Cardinality({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b}}) >= Quorum
+\* in round r or later, and no other block has a polka in those rounds: the honest
+\* weight of its prevotes stays below the quorum weight less the Byzantine weight.
+Polkas(r, b) == ReachesQuorum({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b}})
 LockSafety ==
     /\ \A n \in Honest : lockedRound[n] /= -1 => Polkas(lockedRound[n], lockedBlock[n])
     /\ \A n \in Honest : decision[n] /= Nil =>
@@ -309,8 +342,8 @@ LockSafety ==
                 m.src \in Honest /\ m.round >= decisionRound[n] /\ m.block /= Nil => m.block = decision[n]
           /\ \A r \in decisionRound[n] .. MaxRound, b \in GoodBlocks :
                 Polkas(r, b) /\ b /= decision[n] =>
-                    Cardinality({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b /\ v.src \in Honest}})
-                        < Quorum - Cardinality(Byzantine)
+                    Tally({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b /\ v.src \in Honest}})
+                        < Threshold - Tally(Byzantine)
 
 \* Liveness: every honest node finalizes.
 Termination == <>(\A n \in Honest : decision[n] /= Nil)

@@ -3,8 +3,11 @@
 # configuration must pass and a negative control must fail in the way it targets.
 #   run_tlc.sh JAR CONFIG EXPECT
 # EXPECT: ok | invariant:NAME | temporal
+# TLC_WORKERS (default 2): TLC's worker threads; 1 makes a violating run's state counts
+# repeatable (a parallel search stops at whichever violation a worker reaches first).
 set -euo pipefail
 jar=$1 config=$2 expect=$3
+workers=${TLC_WORKERS:-2}
 here=$(cd "$(dirname "$0")" && pwd)
 if [ ! -f "$jar" ]; then
   echo "TLC not found at $jar: run scripts/setup.sh" >&2
@@ -16,13 +19,16 @@ cp "$here"/*.tla "$here/$config.cfg" "$work/"
 cd "$work"
 start=$(date +%s)
 set +e
-java -XX:+UseParallelGC -cp "$jar" tlc2.TLC -workers 2 -deadlock -cleanup \
+java -XX:+UseParallelGC -cp "$jar" tlc2.TLC -workers "$workers" -deadlock -cleanup \
   -metadir "$work/states" -config "$config.cfg" MC.tla > tlc.out 2>&1
 status=$?
 set -e
 elapsed=$(( $(date +%s) - start ))
-states=$(grep -Eo '[0-9,]+ distinct states found' tlc.out | tail -1 | cut -d' ' -f1)
-summary="$config: ${states:-?} distinct states, ${elapsed} s, TLC exit $status"
+# (|| true: a run that never reached the state space must get to fail() below, not
+# stop here silently under set -e and pipefail.)
+states=$(grep -Eo '[0-9,]+ distinct states found' tlc.out | tail -1 | cut -d' ' -f1 || true)
+generated=$(grep -Eo '[0-9,]+ states generated' tlc.out | tail -1 | cut -d' ' -f1 || true)
+summary="$config: ${generated:-?} states generated, ${states:-?} distinct states, ${elapsed} s, $workers worker(s), TLC exit $status"
 
 fail() {
   echo "FAIL $summary: $1" >&2
