@@ -29,9 +29,15 @@ namespace {
 namespace gen = rc::gen;
 using Tx = std::vector<std::uint8_t>;
 
+// The block limits the builder property runs under: smaller than the protocol's (2^21
+// transactions, 256 MiB), so that a case reaches either cap with about a thousand small
+// or twenty large transactions. The rule does not depend on the sizes; the protocol's own
+// caps are checked by BuilderTest and block_building.json's cap vectors.
+constexpr BlockLimits kPropBlockLimits{1024, 1024 * 1024};
+
 // A mempool for the builder: mostly a few dozen small transactions, with empty and
 // oversized ones (which the builder drops), and now and then enough transactions to
-// pass kMaxBlockTransactions or kMaxBlockTransactionBytes (where it cuts the prefix).
+// pass either limit of kPropBlockLimits (where it cuts the prefix).
 rc::Gen<std::vector<Tx>> gen_builder_mempool() {
   return gen::exec([] {
     auto txs_of = [](std::size_t count, std::size_t lo, std::size_t hi) {
@@ -56,7 +62,9 @@ rc::Gen<std::vector<Tx>> gen_builder_mempool() {
     };
     const int kind = *gen::resize(100, gen::inRange(0, 40));
     if (kind == 0)
-      return seeded_txs_of(*gen::inRange<std::size_t>(kMaxBlockTransactions - 8, kMaxBlockTransactions + 80), 1, 6);
+      return seeded_txs_of(*gen::inRange<std::size_t>(kPropBlockLimits.max_transactions - 8,
+                                                       kPropBlockLimits.max_transactions + 80),
+                           3, 6);  // 3 bytes and more: few repeats, so the count limit is passed
     if (kind == 1)
       return seeded_txs_of(*gen::inRange<std::size_t>(14, 20), kMaxTransactionBytes - 4096, kMaxTransactionBytes);
     auto txs = txs_of(*gen::inRange<std::size_t>(0, 40), 1, 200);
@@ -90,7 +98,7 @@ RC_GTEST_PROP(Determinism, BlockContentIgnoresArrivalOrderAndDuplicates, ()) {
   const ChainId chain = *gen_bytes<32>();
   const auto height = *gen::arbitrary<std::uint64_t>();
   const auto reward = *gen::inRange<std::uint64_t>(0, kMaxRewardPerHeight + 1);
-  const auto n = *gen_node_count(1, kMaxMembers);
+  const auto n = *gen_node_count(1, 300);
   const auto keys = *gen::unique<std::vector<PublicKey>>(n, gen_bytes<32>());
   std::vector<Masternode> members;
   for (const auto& k : keys)
@@ -103,7 +111,7 @@ RC_GTEST_PROP(Determinism, BlockContentIgnoresArrivalOrderAndDuplicates, ()) {
   auto build = [&](const std::vector<std::size_t>& order) {
     std::vector<TxBytes> views;
     for (auto i : order) views.emplace_back(pool[i]);
-    return build_block_content(chain, height, m, reward, views);
+    return build_block_content(chain, height, m, reward, views, kPropBlockLimits);
   };
   const auto a = build(*gen_arrival(pool.size()));
   const auto b = build(*gen_arrival(pool.size()));
@@ -120,7 +128,8 @@ RC_GTEST_PROP(Determinism, BlockContentIgnoresArrivalOrderAndDuplicates, ()) {
   std::vector<Tx> expected;
   std::size_t bytes = 0;
   for (const auto& [id, tx] : distinct) {
-    if (expected.size() == kMaxBlockTransactions || bytes + tx.size() > kMaxBlockTransactionBytes) break;
+    if (expected.size() == kPropBlockLimits.max_transactions || bytes + tx.size() > kPropBlockLimits.max_transaction_bytes)
+      break;
     bytes += tx.size();
     expected.push_back(tx);
   }
@@ -128,8 +137,10 @@ RC_GTEST_PROP(Determinism, BlockContentIgnoresArrivalOrderAndDuplicates, ()) {
   RC_ASSERT(a.mempool_bytes == bytes);
   std::vector<std::span<const std::uint8_t>> leaves(a.txs.begin(), a.txs.end());
   RC_ASSERT(a.merkle_root == merkle_root(leaves));
-  RC_CLASSIFY(expected.size() == kMaxBlockTransactions && distinct.size() > expected.size(), "cut at the count limit");
-  RC_CLASSIFY(expected.size() < kMaxBlockTransactions && distinct.size() > expected.size(), "cut at the byte limit");
+  RC_CLASSIFY(expected.size() == kPropBlockLimits.max_transactions && distinct.size() > expected.size(),
+              "cut at the count limit");
+  RC_CLASSIFY(expected.size() < kPropBlockLimits.max_transactions && distinct.size() > expected.size(),
+              "cut at the byte limit");
   RC_CLASSIFY(distinct.size() < pool.size(), "empty or oversized transactions dropped");
 
   // The same header over either content encodes to the same block bytes.

@@ -52,7 +52,9 @@ std::vector<std::uint8_t> build_coinbase(const ChainId& chain, std::uint64_t hei
 }
 
 BlockContent build_block_content(const ChainId& chain, std::uint64_t height, const Membership& m,
-                                 std::uint64_t reward, std::span<const TxBytes> mempool) {
+                                 std::uint64_t reward, std::span<const TxBytes> mempool, BlockLimits limits) {
+  MIDNIGHT_INVARIANT(limits.max_transactions <= kMaxBlockTransactions &&
+                     limits.max_transaction_bytes <= kMaxBlockTransactionBytes);
   struct Keyed {
     TxId id;
     std::size_t index;  // into mempool
@@ -76,7 +78,7 @@ BlockContent build_block_content(const ChainId& chain, std::uint64_t height, con
   for (const Keyed& k : keyed) {
     const TxBytes tx = mempool[k.index];
     // The longest prefix within both caps: stop at the first transaction that does not fit.
-    if (count + 1 > kMaxBlockTransactions || bytes + tx.size() > kMaxBlockTransactionBytes) break;
+    if (count + 1 > limits.max_transactions || bytes + tx.size() > limits.max_transaction_bytes) break;
     out.txs.emplace_back(tx.begin(), tx.end());
     ++count;
     bytes += tx.size();

@@ -34,8 +34,16 @@ struct BlockContent {
 // with at most kMaxBlockTransactions transactions and kMaxBlockTransactionBytes bytes,
 // and prepends the coinbase. Transactions that are empty or above kMaxTransactionBytes
 // are dropped (they could never be encoded).
+//
+// `limits` are the protocol's (limits.hpp) unless a test passes smaller ones: the rule is
+// the same at any size, and a property can then reach both caps with a few transactions
+// instead of 2^21 of them or 256 MiB.
+struct BlockLimits {
+  std::size_t max_transactions = kMaxBlockTransactions;
+  std::size_t max_transaction_bytes = kMaxBlockTransactionBytes;
+};
 BlockContent build_block_content(const ChainId& chain, std::uint64_t height, const Membership& m,
-                                 std::uint64_t reward, std::span<const TxBytes> mempool);
+                                 std::uint64_t reward, std::span<const TxBytes> mempool, BlockLimits limits = {});
 
 // Round schedule of a height (spec/protocol.md section 5.1). Every step of round r is
 // r * increment_ms longer than in round 0, so once message delays are bounded by any
