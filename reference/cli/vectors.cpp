@@ -40,6 +40,7 @@
 #include "midnight/crypto/sign.hpp"
 #include "midnight/node/node_disk.hpp"
 #include "midnight/node/node_host.hpp"
+#include "midnight/sim/config.hpp"
 #include "midnight/sim/json_writer.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/encode_vector.hpp"
@@ -148,15 +149,6 @@ Seed seed_of(std::uint8_t k) {
   return s;
 }
 Keypair keys_of(std::uint8_t k) { return keypair_from_seed(seed_of(k)); }
-// The origin node's tiers: member i has weight 10^(i mod 4), so a quarter of the members
-// each weigh 1, 10, 100 and 1000.
-std::vector<std::uint64_t> tier_weights(std::size_t n) {
-  static constexpr std::uint64_t kTiers[] = {1, 10, 100, 1000};
-  std::vector<std::uint64_t> w(n);
-  for (std::size_t i = 0; i < n; ++i) w[i] = kTiers[i % 4];
-  return w;
-}
-
 // Wide seed k, for memberships past 255: k as u32 big-endian, then 28 bytes of 0x5e.
 Seed wide_seed_of(std::uint32_t k) {
   Seed s;
@@ -1294,7 +1286,7 @@ void write_quorum(JsonWriter& w) {
   w.key("weighted").begin_array();
   const std::vector<std::vector<std::uint64_t>> memberships = {
       {2, 1},         {1, 1, 1, 3}, {1, 10, 100, 1000}, {5, 5, 5}, {1048576, 1048576, 1048576, 1},
-      std::vector<std::uint64_t>(kMaxMembers, kMaxMemberWeight), tier_weights(10000)};
+      std::vector<std::uint64_t>(kMaxMembers, kMaxMemberWeight), sim::tier_weights(10000)};
   for (const auto& weights : memberships) {
     std::uint64_t total = 0;
     for (std::uint64_t x : weights) total += x;

@@ -30,7 +30,7 @@ namespace {
 // Commit certificates and polkas are the same structure over votes of one step.
 void build_quorum(const VoteTally& tally, const Membership& m, const BlockId& block_id, Certificate& out) {
   MIDNIGHT_INVARIANT(!block_id.is_zero());
-  out.signatures.clear();  // keeps the reserve
+  out.clear();  // keeps the reserve
   out.chain_id = tally.chain();
   out.height = tally.height();
   out.round = tally.round();

@@ -189,11 +189,7 @@ void RoundMachine::begin_height(const HeightStart& start) {
   decided_id_ = {};
   decided_header_ = {};
   decided_signature_ = {};
-  certificate_.signatures.clear();  // keeps the reserve
-  certificate_.chain_id = {};
-  certificate_.height = 0;
-  certificate_.round = 0;
-  certificate_.block_id = {};
+  certificate_.clear();  // keeps the reserve
   // An adopted body of another content is at most as large as ours (the honest case of
   // a commit); reserved now, with the block, so that adopting it allocates nothing.
   adopted_bytes_.clear();

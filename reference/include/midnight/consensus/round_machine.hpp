@@ -279,11 +279,7 @@ class RoundMachine {
       held = false;
       block_id = {};
       message.proposal = {};
-      message.polka.signatures.clear();
-      message.polka.chain_id = {};
-      message.polka.height = 0;
-      message.polka.round = 0;
-      message.polka.block_id = {};
+      message.polka.clear();
     }
     friend bool operator==(const HeldPolka&, const HeldPolka&) = default;
   };

@@ -83,6 +83,14 @@ struct Certificate {
   std::span<const CertificateSignature> used() const { return signatures; }
   // Set-up: room for `members` entries, so that filling it later does not allocate.
   void reserve_entries(std::size_t members) { signatures.reserve(members); }
+  // Back to the empty value, keeping the reserve.
+  void clear() {
+    chain_id = {};
+    height = 0;
+    round = 0;
+    block_id = {};
+    signatures.clear();
+  }
   // The i-th signature as the full vote it stands for: a precommit in a commit
   // certificate, a prevote in a re-proposal's polka.
   Vote vote(std::size_t i, VoteStep step = VoteStep::precommit) const;
