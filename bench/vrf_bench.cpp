@@ -240,7 +240,8 @@ constexpr std::size_t kEncodeAlphas = 1024;
 
 struct Fixture {
   std::string error;  // empty when every set-up check passed
-  Keypair key;
+  VrfKeypair key;  // proves (a member's VRF key)
+  Keypair signer;  // signs: the Ed25519 comparisons (a member's signing key, another key)
   Alpha alpha{};
   VrfProof proof;
   VrfOutput beta;
@@ -264,7 +265,8 @@ void check(Fixture& f, bool ok, const char* what) {
 
 Fixture make_fixture() {
   Fixture f;
-  f.key = test::keypair(1);
+  f.signer = test::keypair(1);
+  f.key = test::vrf_keypair_of(f.signer);
   f.alpha = make_alpha(1000, 0);
 
   ecvrf_detail::ProverTranscript t;
@@ -287,7 +289,7 @@ Fixture make_fixture() {
 
   // The raw side computes the same bytes.
   VrfProof raw_pi;
-  check(f, raw_prove(f.key.secret_key, f.alpha, raw_pi) && raw_pi == f.proof, "the raw prover gives another proof");
+  check(f, raw_prove(f.key.secret_key.bytes, f.alpha, raw_pi) && raw_pi == f.proof, "the raw prover gives another proof");
   RawVerification rv;
   ecvrf_detail::VerifierTranscript vt;
   check(f, ecvrf_detail::verify_with_transcript(f.key.public_key, f.proof, f.alpha, vt).has_value(),
@@ -384,13 +386,13 @@ Fixture make_fixture() {
   check(f, !raw_verify(f.key.public_key, f.torsion_proof, f.alpha, refused),
         "the raw verifier (prime-order points only) accepts a Gamma with a torsion component");
 
-  // Ed25519 over a proposal's 97-byte signing input, with the same key.
+  // Ed25519 over a proposal's 97-byte signing input, with the member's signing key.
   const Proposal prop =
-      test::make_proposal(f.key, test::chain(), 1000, 0, test::block_id(0x42), test::block_id(0x43), 6000);
+      test::make_proposal(f.signer, test::chain(), 1000, 0, test::block_id(0x42), test::block_id(0x43), 6000);
   f.message = proposal_signing_input(prop.header);
-  crypto_sign_detached(f.signature.data(), nullptr, f.message.data(), f.message.size(), f.key.secret_key.data());
+  crypto_sign_detached(f.signature.data(), nullptr, f.message.data(), f.message.size(), f.signer.secret_key.data());
   check(f, crypto_sign_verify_detached(f.signature.data(), f.message.data(), f.message.size(),
-                                       f.key.public_key.data()) == 0,
+                                       f.signer.public_key.data()) == 0,
         "the Ed25519 signature does not verify");
 
   f.alphas.reserve(kEncodeAlphas);
@@ -471,7 +473,7 @@ void BM_VrfProve(benchmark::State& state) {
   bool raw_ok = true;
   run.finish([&] {
     VrfProof pi;
-    raw_ok = raw_prove(f.key.secret_key, f.alpha, pi) && raw_ok;
+    raw_ok = raw_prove(f.key.secret_key.bytes, f.alpha, pi) && raw_ok;
     benchmark::DoNotOptimize(pi);
   });
   report_ratio_one_scalarmult(state, f);
@@ -479,7 +481,7 @@ void BM_VrfProve(benchmark::State& state) {
   extra_ratio(state, "ratio_ed25519_sign", ns_per_call(static_cast<std::uint64_t>(state.iterations()), [&] {
                 Signature sig;
                 crypto_sign_detached(sig.data(), nullptr, f.message.data(), f.message.size(),
-                                     f.key.secret_key.data());
+                                     f.signer.secret_key.data());
                 sign_ok = sig == f.signature && sign_ok;
               }));
   state.counters["ctr"] = f.ctr;
@@ -522,7 +524,7 @@ void BM_VrfVerify(benchmark::State& state) {
   bool verify_ok = true;
   extra_ratio(state, "ratio_ed25519_verify", ns_per_call(static_cast<std::uint64_t>(state.iterations()), [&] {
                 verify_ok = crypto_sign_verify_detached(f.signature.data(), f.message.data(), f.message.size(),
-                                                        f.key.public_key.data()) == 0 &&
+                                                        f.signer.public_key.data()) == 0 &&
                             verify_ok;
               }));
   state.counters["ctr"] = f.ctr;
@@ -674,11 +676,11 @@ void raw_benchmark(benchmark::State& state, const char* failure, Op&& op) {
   if (!all_ok) state.SkipWithError(failure);
 }
 
-// Ed25519 over a proposal's 97-byte signing input, same key.
+// Ed25519 over a proposal's 97-byte signing input, with the member's signing key.
 void BM_RawEd25519Sign(benchmark::State& state) {
   raw_benchmark(state, "the signature differs", [](const Fixture& f) {
     Signature sig;
-    crypto_sign_detached(sig.data(), nullptr, f.message.data(), f.message.size(), f.key.secret_key.data());
+    crypto_sign_detached(sig.data(), nullptr, f.message.data(), f.message.size(), f.signer.secret_key.data());
     return sig == f.signature;
   });
 }
@@ -687,7 +689,7 @@ BENCHMARK(BM_RawEd25519Sign);
 void BM_RawEd25519Verify(benchmark::State& state) {
   raw_benchmark(state, "the signature does not verify", [](const Fixture& f) {
     return crypto_sign_verify_detached(f.signature.data(), f.message.data(), f.message.size(),
-                                       f.key.public_key.data()) == 0;
+                                       f.signer.public_key.data()) == 0;
   });
 }
 BENCHMARK(BM_RawEd25519Verify);

@@ -13,6 +13,7 @@
 
 #include "generators.hpp"
 #include "midnight/block/builder.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/merkle.hpp"
 #include "midnight/sim/rng.hpp"
@@ -102,7 +103,8 @@ RC_GTEST_PROP(Determinism, BlockContentIgnoresArrivalOrderAndDuplicates, ()) {
   const auto keys = *gen::unique<std::vector<PublicKey>>(n, gen_bytes<32>());
   std::vector<Masternode> members;
   for (const auto& k : keys)
-    members.push_back({k, *gen_bytes<32>(), *gen::inRange<std::uint64_t>(1, kMaxPropWeight + 1)});
+    members.push_back({k, vrf_keypair_from_seed(k).public_key, *gen_bytes<32>(),  // distinct keys, distinct VRF keys
+                       *gen::inRange<std::uint64_t>(1, kMaxPropWeight + 1)});
   const auto membership = Membership::make(members);
   RC_ASSERT(membership.has_value());
   const Membership& m = membership.value();
@@ -360,7 +362,9 @@ RC_GTEST_PROP(Determinism, HeaderMasternodeTransactionRoundTrip, ()) {
   RC_ASSERT(decode_header(hb.value()).value() == h);
   assert_exact(hb.value(), [](std::span<const std::uint8_t> in) { return bool(decode_header(in)); });
 
-  const Masternode m{*gen_bytes<32>(), *gen_bytes<32>(), *gen::inRange<std::uint64_t>(1, kMaxMemberWeight + 1)};
+  // The codec carries any 32 bytes as a VRF key; Membership::make validates it.
+  const Masternode m{*gen_bytes<32>(), *gen_bytes<32>(), *gen_bytes<32>(),
+                     *gen::inRange<std::uint64_t>(1, kMaxMemberWeight + 1)};
   const auto mb = encode_to_vector(m);
   RC_ASSERT(mb.has_value());
   RC_ASSERT(mb.value().size() == kMasternodeMessageSize);

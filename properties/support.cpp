@@ -51,7 +51,7 @@ std::vector<VrfOutput> own_vrf_outputs(const sim::SimConfig& c, std::uint32_t ro
   const auto alpha = vrf_input(w.chain, sim::kSimHeight, round, w.prev_id);
   std::vector<VrfOutput> out;
   for (std::size_t i = 0; i < c.nodes; ++i)
-    out.push_back(ecvrf_proof_to_hash(ecvrf_prove(w.keys[i].secret_key, alpha).value()).value());
+    out.push_back(ecvrf_proof_to_hash(ecvrf_prove(w.vrf_keys[i].secret_key, alpha).value()).value());
   return out;
 }
 

@@ -79,7 +79,7 @@ struct Modified {
 
 // One change of (pk, alpha, pi), never the identity: the result differs from the original
 // statement in its proof, its key or its input.
-Modified modify(const Keypair& kp, const std::vector<std::uint8_t>& alpha, const VrfProof& pi) {
+Modified modify(const VrfKeypair& kp, const std::vector<std::uint8_t>& alpha, const VrfProof& pi) {
   Modified m{*gen::element(Change::bit_flips, Change::bytes_replaced, Change::fields_swapped, Change::shifted,
                            Change::spliced, Change::gamma_plus_torsion, Change::another_key, Change::another_input,
                            Change::second_proof),
@@ -132,7 +132,7 @@ Modified modify(const Keypair& kp, const std::vector<std::uint8_t>& alpha, const
     }
     case Change::spliced: {
       const bool other_key = *gen::arbitrary<bool>();
-      const Keypair other = other_key ? keypair_from_seed(*gen_bytes<32>()) : kp;
+      const VrfKeypair other = other_key ? vrf_keypair_from_seed(*gen_bytes<32>()) : kp;
       const auto other_alpha = other_key ? alpha : *gen::suchThat(gen_alpha(), [&](const auto& a) { return a != alpha; });
       const VrfProof donor = ecvrf_prove(other.secret_key, other_alpha).value();
       const int field = *gen::inRange(0, 3);  // Gamma, c, s
@@ -200,7 +200,7 @@ Modified modify(const Keypair& kp, const std::vector<std::uint8_t>& alpha, const
 // made with the secret key, which no change of the bytes alone is.
 RC_GTEST_PROP(Vrf, ModifiedProofIsRejectedOrHasTheSameOutput, ()) {
   RC_ASSERT(crypto_init());
-  const Keypair kp = keypair_from_seed(*gen_bytes<32>());
+  const VrfKeypair kp = vrf_keypair_from_seed(*gen_bytes<32>());
   const auto alpha = *gen_alpha();
   const VrfProof pi = ecvrf_prove(kp.secret_key, alpha).value();
   const auto beta = ecvrf_verify(kp.public_key, pi, alpha);
@@ -252,11 +252,12 @@ RC_GTEST_PROP(Vrf, ModifiedProofIsRejectedOrHasTheSameOutput, ()) {
   RC_CLASSIFY(!verdict.has_value() && verdict.error() != vrf_errc::proof_does_not_verify, "rejected by decoding");
 }
 
-// A proposal's proof verifies against vrf_input(header) and the proposer's key, with the
-// output ecvrf_prove gives for them; with the proof unchanged:
+// A proposal's proof verifies against vrf_input(header) and the proposer's VRF key, with
+// the output ecvrf_prove gives for them; with the proof unchanged:
 //   - changing any non-empty subset of the header's round, height, chain and prev_id (the
-//     VRF input), or its proposer (another real key), makes verify_proposal_vrf fail with
-//     proof_does_not_verify;
+//     VRF input), or checking it against another VRF key (another real key, or the
+//     proposer's own signing key: the two keys are apart, spec/vrf.md §6), makes
+//     verify_proposal_vrf fail with proof_does_not_verify;
 //   - changing the Merkle root or the timestamp (the proposer's content, outside the input)
 //     leaves the same output: no choice of content moves a proposer's rank;
 // and the proposal's signature does not cover the proof: verify_proposal accepts the
@@ -264,15 +265,18 @@ RC_GTEST_PROP(Vrf, ModifiedProofIsRejectedOrHasTheSameOutput, ()) {
 RC_GTEST_PROP(Vrf, ProposalProofIsBoundToItsRoundHeightChainAndParent, ()) {
   RC_ASSERT(crypto_init());
   const Keypair kp = keypair_from_seed(*gen_bytes<32>());
+  const VrfKeypair vrf = vrf_keypair_from_seed(*gen::suchThat(gen_bytes<32>(), [&](const Seed& s) {
+    return keypair_from_seed(s).public_key != kp.public_key;
+  }));
   BlockHeader h = *gen_header();
   h.version = kHeaderVersion;
   h.proposer = kp.public_key;
-  const Proposal p = sign_proposal(h, kp.secret_key);
-  const auto beta = verify_proposal_vrf(p);
+  const Proposal p = sign_proposal(h, kp.secret_key, vrf.secret_key);
+  const auto beta = verify_proposal_vrf(p, vrf.public_key);
   RC_ASSERT(beta.has_value());
   const auto alpha = vrf_input(h);
   RC_ASSERT(alpha == vrf_input(h.chain_id, h.height, h.round, h.prev_id));
-  RC_ASSERT(beta.value() == unique_vrf_output(kp.secret_key, alpha));
+  RC_ASSERT(beta.value() == unique_vrf_output(vrf.secret_key, alpha));
   RC_ASSERT(beta.value() == ecvrf_proof_to_hash(p.vrf_proof).value());
   RC_ASSERT(verify_proposal(p));
 
@@ -288,15 +292,17 @@ RC_GTEST_PROP(Vrf, ProposalProofIsBoundToItsRoundHeightChainAndParent, ()) {
     moved.header.chain_id = *gen::suchThat(gen_bytes<32>(), [&](const ChainId& c) { return c != h.chain_id; });
   if (fields & 8)
     moved.header.prev_id = *gen::suchThat(gen_bytes<32>(), [&](const BlockId& b) { return b != h.prev_id; });
-  const auto moved_verdict = verify_proposal_vrf(moved);
+  const auto moved_verdict = verify_proposal_vrf(moved, vrf.public_key);
   RC_ASSERT(!moved_verdict.has_value());
   RC_ASSERT(moved_verdict.error() == vrf_errc::proof_does_not_verify);
 
-  // Another proposer.
-  Proposal other = p;
-  other.header.proposer = *gen::suchThat(gen::map(gen_bytes<32>(), [](const Seed& s) { return keypair_from_seed(s).public_key; }),
-                                         [&](const PublicKey& k) { return k != h.proposer; });
-  const auto other_verdict = verify_proposal_vrf(other);
+  // Another VRF key, or the proposer's signing key.
+  const PublicKey other_key =
+      *gen::arbitrary<bool>()
+          ? kp.public_key
+          : *gen::suchThat(gen::map(gen_bytes<32>(), [](const Seed& s) { return vrf_keypair_from_seed(s).public_key; }),
+                           [&](const PublicKey& k) { return k != vrf.public_key; });
+  const auto other_verdict = verify_proposal_vrf(p, other_key);
   RC_ASSERT(!other_verdict.has_value());
   RC_ASSERT(other_verdict.error() == vrf_errc::proof_does_not_verify);
 
@@ -304,7 +310,7 @@ RC_GTEST_PROP(Vrf, ProposalProofIsBoundToItsRoundHeightChainAndParent, ()) {
   Proposal content = p;
   if (*gen::arbitrary<bool>()) content.header.merkle_root = *gen_bytes<32>();
   if (*gen::arbitrary<bool>()) content.header.timestamp_ms = *gen::arbitrary<std::uint64_t>();
-  const auto content_verdict = verify_proposal_vrf(content);
+  const auto content_verdict = verify_proposal_vrf(content, vrf.public_key);
   RC_ASSERT(content_verdict.has_value());
   RC_ASSERT(content_verdict.value() == beta.value());
 

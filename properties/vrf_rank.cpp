@@ -30,6 +30,7 @@ const char* to_string(ByzantineProof p) {
     case ByzantineProof::torsion_gamma: return "torsion-gamma";
     case ByzantineProof::other_round: return "other-round";
     case ByzantineProof::other_key: return "other-key";
+    case ByzantineProof::signing_key: return "signing-key";
     case ByzantineProof::bit_flip: return "bit-flip";
     case ByzantineProof::garbage: return "garbage";
     case ByzantineProof::zero: return "zero";
@@ -78,6 +79,7 @@ rc::Gen<Timed> gen_byzantine_message(std::size_t from) {
                                                              {2, ByzantineProof::torsion_gamma},
                                                              {2, ByzantineProof::other_round},
                                                              {2, ByzantineProof::other_key},
+                                                             {1, ByzantineProof::signing_key},
                                                              {2, ByzantineProof::bit_flip},
                                                              {1, ByzantineProof::garbage},
                                                              {1, ByzantineProof::zero},
@@ -145,15 +147,18 @@ class Messages {
  public:
   Messages(const RankScenario& s, const Hash32& content_root) : s_(s), root_(content_root) {
     const std::size_t n = s.honest + s.byzantine;
-    for (std::size_t i = 0; i < n; ++i) keys_.push_back(test_keypair(s.key_seed, i));
+    for (std::size_t i = 0; i < n; ++i) {
+      keys_.push_back(test_keypair(s.key_seed, i));
+      vrf_keys_.push_back(test_vrf_keypair(s.key_seed, i));
+    }
     alpha_ = vrf_input(s.chain, s.height, s.round, s.prev_id);
     for (std::size_t i = 0; i < n; ++i) {
-      proofs_.push_back(ecvrf_prove(keys_[i].secret_key, alpha_).value());
+      proofs_.push_back(ecvrf_prove(vrf_keys_[i].secret_key, alpha_).value());
       betas_.push_back(ecvrf_proof_to_hash(proofs_.back()).value());
     }
   }
 
-  // ecvrf_prove's proof of the node's key for the round: what sign_proposal attaches.
+  // ecvrf_prove's proof of the node's VRF key for the round: what sign_proposal attaches.
   const VrfProof& proof(std::size_t node) const { return proofs_[node]; }
 
   const std::vector<Keypair>& keys() const { return keys_; }
@@ -180,6 +185,7 @@ class Messages {
  private:
   Proposal make(const RankMessage& m) const {
     const Keypair& kp = keys_[m.from];
+    const VrfKeypair& vrf = vrf_keys_[m.from];
     const std::size_t n = keys_.size();
     if (m.proof == ByzantineProof::other_content) {
       Sha256 h;
@@ -187,7 +193,7 @@ class Messages {
       std::array<std::uint8_t, 8> param{};
       store_u64(param.data(), m.param);
       h.update(param);
-      return sign_proposal(header(m.from, h.finish()), kp.secret_key);
+      return sign_proposal(header(m.from, h.finish()), kp.secret_key, vrf.secret_key);
     }
     // sign_proposal's proposal (the signature over the header, ecvrf_prove's proof), built
     // from its parts so that the proof is not made again for every variant.
@@ -200,24 +206,28 @@ class Messages {
       case ByzantineProof::other_content:
         break;
       case ByzantineProof::second_nonce:
-        p.vrf_proof = prove_another_way(kp.secret_key, alpha_, ecvrf_detail::kIdentity, m.param);
+        p.vrf_proof = prove_another_way(vrf.secret_key, alpha_, ecvrf_detail::kIdentity, m.param);
         break;
       case ByzantineProof::torsion_gamma:
-        p.vrf_proof = prove_another_way(kp.secret_key, alpha_, small_order_points()[4 + m.param % 4], m.param);
+        p.vrf_proof = prove_another_way(vrf.secret_key, alpha_, small_order_points()[4 + m.param % 4], m.param);
         break;
       case ByzantineProof::other_round: {
         // A round 1 to 15 away, after this one or, at the top, before it.
         const auto away = static_cast<std::uint32_t>(1 + m.param % 15);
         const std::uint32_t r = s_.round <= kLastRound - away ? s_.round + away : s_.round - away;
-        p.vrf_proof = ecvrf_prove(kp.secret_key, vrf_input(s_.chain, s_.height, r, s_.prev_id)).value();
+        p.vrf_proof = ecvrf_prove(vrf.secret_key, vrf_input(s_.chain, s_.height, r, s_.prev_id)).value();
         break;
       }
       case ByzantineProof::other_key: {
         const std::size_t k = static_cast<std::size_t>(m.param % (n + 1));
-        const Keypair other = k == m.from || k == n ? test_keypair(s_.key_seed, n + 1 + m.param % 5) : keys_[k];
+        const VrfKeypair other =
+            k == m.from || k == n ? test_vrf_keypair(s_.key_seed, n + 1 + m.param % 5) : vrf_keys_[k];
         p.vrf_proof = ecvrf_prove(other.secret_key, alpha_).value();
         break;
       }
+      case ByzantineProof::signing_key:
+        p.vrf_proof = ecvrf_prove(VrfSecretKey{kp.secret_key}, alpha_).value();
+        break;
       case ByzantineProof::bit_flip: {
         const auto bit = static_cast<std::size_t>(m.param % 640);
         p.vrf_proof.v[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
@@ -243,6 +253,7 @@ class Messages {
   const RankScenario& s_;
   Hash32 root_;
   std::vector<Keypair> keys_;
+  std::vector<VrfKeypair> vrf_keys_;
   VrfInput alpha_{};
   std::vector<VrfProof> proofs_;
   std::vector<VrfOutput> betas_;
@@ -392,6 +403,7 @@ void check_vrf_ranking(const RankScenario& s, Ranker ranker, bool all_clauses) {
   for (std::size_t i = 0; i < n; ++i) {
     Masternode m;
     m.key = test_keypair(s.key_seed, i).public_key;
+    m.vrf_key = test_vrf_keypair(s.key_seed, i).public_key;
     m.reward_to.v[0] = static_cast<std::uint8_t>(i);
     members.push_back(m);
   }
@@ -409,6 +421,7 @@ void check_vrf_ranking(const RankScenario& s, Ranker ranker, bool all_clauses) {
     c.membership = membership.get();
     c.policy = &policy;
     c.keys = test_keypair(s.key_seed, i);
+    c.vrf_keys = test_vrf_keypair(s.key_seed, i);
     c.timing = kTiming;
     c.reward_per_height = 1000;
     machines.push_back(std::make_unique<MachineNode>(c, s));
@@ -439,7 +452,11 @@ void check_vrf_ranking(const RankScenario& s, Ranker ranker, bool all_clauses) {
   auto verdict_of = [&](const Proposal& p) -> const result<VrfOutput>& {
     const auto key = std::pair(compute_block_id(p.header), p.vrf_proof);
     auto it = verdicts.find(key);
-    if (it == verdicts.end()) it = verdicts.emplace(key, verify_proposal_vrf(p)).first;
+    if (it == verdicts.end()) {
+      const auto proposer = membership->index_of(p.header.proposer);
+      RC_ASSERT(proposer.has_value());
+      it = verdicts.emplace(key, verify_proposal_vrf(p, membership->member(*proposer).vrf_key)).first;
+    }
     return it->second;
   };
   // The honest proposals carry ecvrf_prove's proof of their own key for the round (asserted

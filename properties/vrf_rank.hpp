@@ -30,7 +30,8 @@ enum class ByzantineProof : std::uint8_t {
   second_nonce,   // another proof RFC 9381 accepts: another nonce
   torsion_gamma,  // another proof RFC 9381 accepts: Gamma + T of order 8, V compensated
   other_round,    // its proof of another round's VRF input
-  other_key,      // another member's (or a non-member's) proof of this round's input
+  other_key,      // another member's (or a non-member's) VRF proof of this round's input
+  signing_key,    // its own proof of this round's input under its signing key, not its VRF key
   bit_flip,       // the valid proof with one bit flipped
   garbage,        // 80 arbitrary bytes
   zero,           // no proof: all zero
@@ -47,7 +48,7 @@ struct RankMessage {
 struct RankScenario {
   std::size_t honest = 2;
   std::size_t byzantine = 0;
-  std::uint64_t key_seed = 0;  // node i's key: test_keypair(key_seed, i)
+  std::uint64_t key_seed = 0;  // node i's keys: test_keypair and test_vrf_keypair(key_seed, i)
   ChainId chain;
   std::uint64_t height = 1;
   BlockId prev_id;

@@ -69,7 +69,7 @@ Point add_points(const Point& p, const Point& q) {
   return out;
 }
 
-VrfProof prove_another_way(const SecretKey& sk, std::span<const std::uint8_t> alpha, const Point& torsion,
+VrfProof prove_another_way(const VrfSecretKey& sk, std::span<const std::uint8_t> alpha, const Point& torsion,
                            std::uint64_t nonce_seed) {
   ecvrf_detail::ProverTranscript t;
   if (!ecvrf_detail::prove_with_transcript(sk, alpha, t)) throw std::logic_error("prove_another_way: no proof");
@@ -105,20 +105,31 @@ VrfProof prove_another_way(const SecretKey& sk, std::span<const std::uint8_t> al
   throw std::logic_error("prove_another_way: no challenge matched its torsion guess in 1000 nonces");
 }
 
-VrfOutput unique_vrf_output(const SecretKey& sk, std::span<const std::uint8_t> alpha) {
+VrfOutput unique_vrf_output(const VrfSecretKey& sk, std::span<const std::uint8_t> alpha) {
   const auto pi = ecvrf_prove(sk, alpha);
   if (!pi) throw std::logic_error("unique_vrf_output: no proof");
   return ecvrf_proof_to_hash(pi.value()).value();
 }
 
-Keypair test_keypair(std::uint64_t seed, std::uint64_t index) {
+namespace {
+// SHA-256(domain || seed u64 || index u64): the seed of a test key.
+Seed test_key_seed(std::string_view domain, std::uint64_t seed, std::uint64_t index) {
   std::array<std::uint8_t, 16> in{};
   store_u64(in.data(), seed);
   store_u64(in.data() + 8, index);
   Sha256 h;
-  h.update(std::string_view("prop key"));
+  h.update(domain);
   h.update(in);
-  return keypair_from_seed(h.finish());
+  return h.finish();
+}
+}  // namespace
+
+Keypair test_keypair(std::uint64_t seed, std::uint64_t index) {
+  return keypair_from_seed(test_key_seed("prop key", seed, index));
+}
+
+VrfKeypair test_vrf_keypair(std::uint64_t seed, std::uint64_t index) {
+  return vrf_keypair_from_seed(test_key_seed("prop vrf key", seed, index));
 }
 
 }  // namespace midnight::prop

@@ -31,13 +31,15 @@ ecvrf_detail::Point add_points(const ecvrf_detail::Point& p, const ecvrf_detail:
 // k*H - (c mod 8)*torsion, so the prover commits V = k*H - j*torsion for j = 0..7 and
 // keeps the first (k, j) whose challenge has c mod 8 = j. Its beta is the key holder's:
 // beta hashes 8*Gamma' = 8*x*H.
-VrfProof prove_another_way(const SecretKey& sk, std::span<const std::uint8_t> alpha,
+VrfProof prove_another_way(const VrfSecretKey& sk, std::span<const std::uint8_t> alpha,
                            const ecvrf_detail::Point& torsion, std::uint64_t nonce_seed);
 
 // The one output a valid proof of (sk, alpha) can have: beta of ecvrf_prove's proof.
-VrfOutput unique_vrf_output(const SecretKey& sk, std::span<const std::uint8_t> alpha);
+VrfOutput unique_vrf_output(const VrfSecretKey& sk, std::span<const std::uint8_t> alpha);
 
 // A member key for tests: keypair_from_seed(SHA-256("prop key" || seed || index)).
 Keypair test_keypair(std::uint64_t seed, std::uint64_t index);
+// That member's VRF key: vrf_keypair_from_seed(SHA-256("prop vrf key" || seed || index)).
+VrfKeypair test_vrf_keypair(std::uint64_t seed, std::uint64_t index);
 
 }  // namespace midnight::prop

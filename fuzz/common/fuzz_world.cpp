@@ -30,6 +30,7 @@ FuzzWorld build_world() {
   out.chain = w.chain;
   out.prev_id = w.prev_id;
   out.keys = w.keys;
+  out.vrf_keys = w.vrf_keys;
   out.membership = w.membership;
   return out;
 }
@@ -48,6 +49,7 @@ RoundMachine make_fuzz_machine(std::size_t node, bool start_round, const Selecti
   config.membership = &w.membership;
   config.policy = policy != nullptr ? policy : &w.policy;
   config.keys = w.keys.at(node);
+  config.vrf_keys = w.vrf_keys.at(node);
   RoundMachine m(config);
   m.begin_height(HeightStart{kFuzzHeight, w.prev_id, sim::kSimMidnightMs, {}});
   if (start_round) {

@@ -12,6 +12,7 @@
 #include "midnight/block/membership.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/sign.hpp"
 #include "midnight/core/result.hpp"
 #include "midnight/wire/codec.hpp"
@@ -25,6 +26,7 @@ struct FuzzWorld {
   ChainId chain;
   BlockId prev_id;                 // the parent of every height-1 block
   std::vector<Keypair> keys;       // keys[i]: the simulator's node i
+  std::vector<VrfKeypair> vrf_keys;  // vrf_keys[i]: node i's VRF key
   Membership membership;
   LowestHashPolicy policy;         // the machines' selection policy (A), by default
   VrfRankPolicy vrf_policy;        // policy B, for machines that must check VRF proofs

@@ -137,7 +137,7 @@ Block block_of(std::size_t node, std::uint32_t round, const std::vector<Bytes_>&
   b.proposer = node;
   b.content = content_of(views);
   b.header = header_for(node, round, b.content.merkle_root);
-  b.signature = sign_proposal(b.header, W().keys[node].secret_key).signature;
+  b.signature = sign_proposal(b.header, W().keys[node].secret_key, W().vrf_keys[node].secret_key).signature;
   return b;
 }
 
@@ -148,7 +148,9 @@ Bytes_ encode_commit(const Certificate& c, const Block& b) {
   return must(encode_commit_to_vector(c, b.header, b.signature, b.content.views), "commit");
 }
 
-Proposal proposal_of(const Block& b) { return sign_proposal(b.header, W().keys.at(b.proposer).secret_key); }
+Proposal proposal_of(const Block& b) {
+  return sign_proposal(b.header, W().keys.at(b.proposer).secret_key, W().vrf_keys.at(b.proposer).secret_key);
+}
 
 // A re-proposal of block `b` with a polka of the given nodes' signatures of `step` for
 // `id` (b's block id unless given) in `round`.
@@ -176,7 +178,7 @@ Corpus every_kind() {
   c["kind-transaction"] = must(encode_transaction_to_vector(tx), "transaction");
   c["kind-masternode"] = must(encode_to_vector(W().membership.members()[0]), "masternode");
   c["kind-header"] = must(encode_to_vector(b.header), "header");
-  c["kind-proposal"] = must(encode_to_vector(Proposal{b.header, b.signature}), "proposal");
+  c["kind-proposal"] = must(encode_to_vector(proposal_of(b)), "proposal");  // with its VRF proof
   c["kind-vote"] = must(encode_to_vector(vote_by(1, 0, VoteStep::prevote, id, true)), "vote");
   c["kind-certificate"] = must(encode_to_vector(certificate_by({0, 1, 2}, 0, id)), "certificate");
   c["kind-block"] = encode_block(b);
@@ -398,7 +400,7 @@ Bytes<N> vrf_hex_bytes(std::string_view hex) {
   return out;
 }
 
-Keypair vrf_key(std::size_t k) { return keypair_from_seed(vrf_hex_bytes<32>(kVrfSeedHex[k])); }
+VrfKeypair vrf_key(std::size_t k) { return vrf_keypair_from_seed(vrf_hex_bytes<32>(kVrfSeedHex[k])); }
 
 VrfProof vrf_prove(std::size_t k, const Bytes_& alpha) {
   const auto pi = ecvrf_prove(vrf_key(k).secret_key, alpha);

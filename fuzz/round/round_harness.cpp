@@ -354,6 +354,7 @@ RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::Negati
     c.node.membership = &world_.membership;  // the preset's world never moves
     c.node.policy = &policy(pol);
     c.node.keys = world_.keys[i];
+    c.node.vrf_keys = world_.vrf_keys[i];
     c.node.timing = pw_.timing;
     c.node.reward_per_height = kReward;
     c.schedule.genesis_id = world_.prev_id;
@@ -680,7 +681,7 @@ void RoundHarness::byz_propose(std::uint8_t target, std::uint8_t flags) {
   const Hash32 root = forged ? sha256(pw_.honest_root.span()) : pw_.honest_root;
   const BlockHeader header = make_header(world_.chain, sim::kSimHeight, round, world_.prev_id, root,
                                          round_start_ms(kMidnightMs, pw_.timing, round), keys.public_key);
-  Proposal p = sign_proposal(header, keys.secret_key);
+  Proposal p = sign_proposal(header, keys.secret_key, world_.vrf_keys[byz_].secret_key);
   note_proposal(p);
   if (bad_proof) p.vrf_proof.v[flags % VrfProof::size()] ^= 0x01;  // signed header, broken rank
   const auto seqs = byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(p)));

@@ -30,19 +30,28 @@ namespace {
 using fuzz::kChainAt, fuzz::kHeightAt, fuzz::kPrevAt, fuzz::kProposerAt, fuzz::kProofAt;
 static_assert(kProofAt + kVrfProofSize == kProposalMessageSize);
 
+// The key a proposal's VRF proof is checked against: its proposer's VRF key in the fuzz
+// membership; for a proposer outside it (which every machine refuses before any proof
+// check), the proposer field itself, so that the two checks below still compare.
+PublicKey vrf_key_of_proposer(const PublicKey& proposer) {
+  const Membership& m = fuzz::fuzz_world().membership;
+  const auto index = m.index_of(proposer);
+  return index ? m.member(*index).vrf_key : proposer;
+}
+
 // verify_proposal_vrf, spelled out over the raw bytes: the proof at kProofAt, the
-// proposer's key, and alpha = tag || chain || height || round || prev id.
+// proposer's VRF key, and alpha = tag || chain || height || round || prev id.
 bool vrf_verifies_from_bytes(std::span<const std::uint8_t> in) {
   VrfInput alpha{};
   auto* out = std::copy(tag::kVrfInput.begin(), tag::kVrfInput.end(), alpha.begin());
   out = std::copy_n(in.begin() + kChainAt, 32, out);
   out = std::copy_n(in.begin() + kHeightAt, 8 + 4, out);  // height, then round
   std::copy_n(in.begin() + kPrevAt, 32, out);
-  PublicKey pk;
+  PublicKey proposer;
   VrfProof pi;
-  std::copy_n(in.begin() + kProposerAt, 32, pk.v.begin());
+  std::copy_n(in.begin() + kProposerAt, 32, proposer.v.begin());
   std::copy_n(in.begin() + kProofAt, kVrfProofSize, pi.v.begin());
-  return ecvrf_verify(pk, pi, alpha).has_value();
+  return ecvrf_verify(vrf_key_of_proposer(proposer), pi, alpha).has_value();
 }
 
 }  // namespace
@@ -63,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool signed_ok = verify_proposal(p);
   MIDNIGHT_FUZZ_CHECK(signed_ok == fuzz::proposal_signature_verifies_from_bytes(in),
                       "the proposal's signature check disagrees with libsodium over the input's bytes");
-  const bool proof_ok = verify_proposal_vrf(p).has_value();
+  const bool proof_ok = verify_proposal_vrf(p, vrf_key_of_proposer(p.header.proposer)).has_value();
   MIDNIGHT_FUZZ_CHECK(proof_ok == vrf_verifies_from_bytes(in),
                       "the proposal's VRF check disagrees with ECVRF over the input's bytes");
 

@@ -253,7 +253,7 @@ ecvrf_detail::Challenge challenge(const Point& y, const Point& h, const Point& g
 
 struct FixedKey {
   Seed seed;
-  Keypair kp;
+  VrfKeypair kp;
   Scalar x;          // the RFC 8032 scalar, reduced mod q (same multiples of B and H)
   VrfProof padding;  // ecvrf_prove of the empty alpha: fills a short input's proof
 };
@@ -271,7 +271,7 @@ Harness build_harness() {
   for (std::size_t k = 0; k < 4; ++k) {
     FixedKey& key = h.keys[k];
     key.seed = from_hex_or_die<32>(kSeedHex[k]);
-    key.kp = keypair_from_seed(key.seed);
+    key.kp = vrf_keypair_from_seed(key.seed);
     std::array<std::uint8_t, 64> hashed;
     crypto_hash_sha512(hashed.data(), key.seed.data(), key.seed.size());
     hashed[0] &= 248;

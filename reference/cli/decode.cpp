@@ -105,11 +105,17 @@ int report_error(const std::error_code& ec, const DecodeWhere& where, MessageTyp
 int run_decode(std::vector<std::string_view> argv) {
   Args args(std::move(argv));
   bool hex = false;
+  std::optional<PublicKey> vrf_key;
   std::optional<std::string_view> path;
   while (!args.done()) {
     const auto a = args.next();
     if (a == "--hex") {
       hex = true;
+    } else if (a == "--vrf-key") {
+      if (args.done()) throw UsageError{"decode: --vrf-key needs 64 hex digits"};
+      PublicKey k;
+      if (!from_hex(args.next(), k.v)) throw UsageError{"decode: --vrf-key needs 64 hex digits"};
+      vrf_key = k;
     } else if (a.size() > 1 && a.starts_with("-")) {
       throw UsageError{"decode: unknown option '" + std::string(a) + "'"};
     } else if (path) {
@@ -118,7 +124,7 @@ int run_decode(std::vector<std::string_view> argv) {
       path = a;
     }
   }
-  if (!path) throw UsageError{"decode: usage: midnight decode [--hex] FILE|-"};
+  if (!path) throw UsageError{"decode: usage: midnight decode [--hex] [--vrf-key HEX] FILE|-"};
   const std::string raw = read_input(*path);
   const std::vector<std::uint8_t> bytes =
       hex ? parse_hex_text(raw) : std::vector<std::uint8_t>(raw.begin(), raw.end());
@@ -155,7 +161,7 @@ int run_decode(std::vector<std::string_view> argv) {
     case MessageType::proposal: {
       auto p = decode_proposal(bytes, &where);
       if (!p) return report_error(p.error(), where, type.value(), true);
-      write_proposal_fields(w, p.value(), Derived::show);
+      write_proposal_fields(w, p.value(), Derived::show, vrf_key ? &*vrf_key : nullptr);
       break;
     }
     case MessageType::vote: {
@@ -192,7 +198,7 @@ int run_decode(std::vector<std::string_view> argv) {
       auto rp = std::make_unique<Reproposal>();
       if (auto r = decode_reproposal(bytes, *rp, &where); !r) return report_error(r.error(), where, type.value(), true);
       w.key("proposal").begin_object();
-      write_proposal_fields(w, rp->proposal, Derived::show);
+      write_proposal_fields(w, rp->proposal, Derived::show, vrf_key ? &*vrf_key : nullptr);
       w.end_object();
       w.key("polka");
       write_certificate(w, rp->polka, Derived::show, VoteStep::prevote);

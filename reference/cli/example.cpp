@@ -18,6 +18,7 @@ namespace {
 
 struct Sample {
   Keypair keys;
+  VrfKeypair vrf_keys;
   ChainId chain = sim::sim_chain_id();
   Membership membership;
   BlockContent content;
@@ -31,8 +32,10 @@ struct Sample {
 Sample make_sample() {
   Sample s;
   s.keys = keypair_from_seed(sim::node_seed(0));
+  s.vrf_keys = vrf_keypair_from_seed(sim::node_vrf_seed(0, 0));
   Masternode m;
   m.key = s.keys.public_key;
+  m.vrf_key = s.vrf_keys.public_key;
   m.reward_to.v = m.key.v;
   const Masternode members[] = {m};
   auto made = Membership::make(members);
@@ -44,7 +47,7 @@ Sample make_sample() {
   s.content = build_block_content(s.chain, sim::kSimHeight, s.membership, 1000, mempool);
   s.header = make_header(s.chain, sim::kSimHeight, 0, sim::sim_genesis_id(), s.content.merkle_root,
                          sim::kSimMidnightMs, s.keys.public_key);
-  s.proposal = sign_proposal(s.header, s.keys.secret_key);
+  s.proposal = sign_proposal(s.header, s.keys.secret_key, s.vrf_keys.secret_key);
   Vote v;
   v.chain_id = s.chain;
   v.height = sim::kSimHeight;

@@ -40,7 +40,7 @@ constexpr const char* kUsage =
     "                         --partition of listed nodes cuts them off from the rest; --timing\n"
     "                         sets the round-0 collect, prevote and precommit steps in ms and\n"
     "                         what every step grows by per round (default 500)\n"
-    "  decode [--hex] FILE|-  print one encoded message as JSON\n"
+    "  decode [--hex] [--vrf-key HEX] FILE|-  print one encoded message as JSON\n"
     "  vectors [--out DIR]    write the conformance vectors (spec/vectors/): one JSON document\n"
     "                         to standard output, or DIR/<family>.json for each family\n"
     "\n"

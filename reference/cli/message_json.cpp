@@ -49,18 +49,22 @@ void write_signed_header_fields(JsonWriter& w, const BlockHeader& h, const Signa
   if (derived == Derived::show) w.field("signature_valid", verify_proposal(Proposal{h, sig}));
 }
 
-void write_proposal_fields(JsonWriter& w, const Proposal& p, Derived derived) {
+void write_proposal_fields(JsonWriter& w, const Proposal& p, Derived derived, const PublicKey* proposer_vrf_key) {
   write_signed_header_fields(w, p.header, p.signature, derived);
   w.field("vrf_proof", to_hex(p.vrf_proof));
-  if (derived == Derived::show) {
-    const auto beta = verify_proposal_vrf(p);
+  if (derived != Derived::show) return;
+  if (proposer_vrf_key != nullptr) {
+    const auto beta = verify_proposal_vrf(p, *proposer_vrf_key);
     w.field("vrf_valid", beta.has_value());
     if (beta) w.field("vrf_output", to_hex(beta.value()));
+  } else if (const auto beta = ecvrf_proof_to_hash(p.vrf_proof)) {
+    w.field("vrf_output_unverified", to_hex(beta.value()));
   }
 }
 
 void write_masternode_fields(JsonWriter& w, const Masternode& m) {
   w.field("key", to_hex(m.key));
+  w.field("vrf_key", to_hex(m.vrf_key));
   w.field("reward_to", to_hex(m.reward_to));
   w.field("weight", m.weight);
 }

@@ -30,10 +30,13 @@ void write_header_fields(sim::JsonWriter& w, const BlockHeader& h);
 // The header's fields, then "signature" (the proposer's), and with Derived::show
 // "signature_valid". A proposal, and the start of a block.
 void write_signed_header_fields(sim::JsonWriter& w, const BlockHeader& h, const Signature& sig, Derived derived);
-// The signed header's fields, then "vrf_proof"; with Derived::show also "vrf_valid" (the
-// proof verifies for the proposer and the header's VRF input) and, if so, "vrf_output".
-void write_proposal_fields(sim::JsonWriter& w, const Proposal& p, Derived derived);
-// "key", "reward_to", "weight".
+// The signed header's fields, then "vrf_proof". With Derived::show also: given the
+// proposer's VRF key (a proposal does not carry it: the membership does), "vrf_valid" (the
+// proof verifies for that key and the header's VRF input) and, if so, "vrf_output";
+// without it, "vrf_output_unverified" (ECVRF_proof_to_hash of a proof that decodes).
+void write_proposal_fields(sim::JsonWriter& w, const Proposal& p, Derived derived,
+                           const PublicKey* proposer_vrf_key = nullptr);
+// "key", "vrf_key", "reward_to", "weight".
 void write_masternode_fields(sim::JsonWriter& w, const Masternode& m);
 // "chain_id", "height", "round", "step", "block_id", "approve", ["nil"], "voter", "signature",
 // ["signature_valid"]; the bracketed ones with Derived::show.

@@ -149,6 +149,16 @@ Seed seed_of(std::uint8_t k) {
   return s;
 }
 Keypair keys_of(std::uint8_t k) { return keypair_from_seed(seed_of(k)); }
+// VRF seed k: the bytes 0x76 0x72 ("vr"), then 30 bytes of value k. Its first two bytes
+// differ, so it is never a signing seed (all bytes equal, or a wide seed starting 00 00).
+Seed vrf_seed_of(std::uint8_t k) {
+  Seed s;
+  s.v.fill(k);
+  s.v[0] = 0x76;
+  s.v[1] = 0x72;
+  return s;
+}
+VrfKeypair vrf_keys_of(std::uint8_t k) { return vrf_keypair_from_seed(vrf_seed_of(k)); }
 // Wide seed k, for memberships past 255: k as u32 big-endian, then 28 bytes of 0x5e.
 Seed wide_seed_of(std::uint32_t k) {
   Seed s;
@@ -156,6 +166,7 @@ Seed wide_seed_of(std::uint32_t k) {
   store_u32(s.v.data(), k);
   return s;
 }
+
 // Reward destination k: 32 bytes of value 0xd0 + k.
 Destination destination_of(std::uint8_t k) {
   Destination d;
@@ -349,6 +360,7 @@ struct Members {
       if (k.public_key == membership.member(index).key) return k;
     broken("member without keys");
   }
+  VrfKeypair vrf_keys_of_member(std::size_t index) const { return vrf_keys_of(seed_of_member(index)); }
 };
 
 Members make_members(std::span<const std::uint64_t> weights) {
@@ -359,7 +371,7 @@ Members make_members(std::span<const std::uint64_t> weights) {
     m.seeds.push_back(k);
     m.keys.push_back(keys_of(k));
     m.weights.push_back(weights[i]);
-    nodes.push_back({m.keys.back().public_key, destination_of(k), weights[i]});
+    nodes.push_back({m.keys.back().public_key, vrf_keys_of(k).public_key, destination_of(k), weights[i]});
   }
   auto made = Membership::make(nodes);
   require(made.has_value(), "membership");
@@ -375,6 +387,8 @@ void write_members(JsonWriter& w, const Members& m) {
     w.begin_object(true);
     w.field("seed", to_hex(seed_of(k)));
     w.field("public_key", to_hex(m.keys[i].public_key));
+    w.field("vrf_seed", to_hex(vrf_seed_of(k)));
+    w.field("vrf_key", to_hex(vrf_keys_of(k).public_key));
     w.field("reward_to", to_hex(destination_of(k)));
     w.field("weight", m.weights[i]);
     w.field("member_index", *m.membership.index_of(m.keys[i].public_key));
@@ -602,7 +616,7 @@ void write_signing(JsonWriter& w) {
       {2, make_header(chain, kHeight, 2, genesis(), hash_ascii("midnight-test-merkle"), kMidnightMs + 6000,
                       keys_of(2).public_key)}};
   for (const auto& [seed, h] : proposals) {
-    const Proposal p = sign_proposal(h, keys_of(seed).secret_key);
+    const Proposal p = sign_proposal(h, keys_of(seed).secret_key, vrf_keys_of(seed).secret_key);
     require(verify_proposal(p), "proposal verifies");
     w.begin_object();
     w.field("signer_seed", to_hex(seed_of(seed)));
@@ -723,7 +737,7 @@ EncodingFixture make_encoding_fixture() {
   std::vector<TxBytes> mempool(std::begin(mempool_storage), std::end(mempool_storage));
   f.content = build_block_content(f.chain, kHeight, f.members.membership, 1003, mempool);
   f.header = make_header(f.chain, kHeight, 0, genesis(), f.content.merkle_root, kMidnightMs, keys_of(1).public_key);
-  f.proposal = sign_proposal(f.header, keys_of(1).secret_key);
+  f.proposal = sign_proposal(f.header, keys_of(1).secret_key, vrf_keys_of(1).secret_key);
   f.certificate.chain_id = f.chain;
   f.certificate.height = kHeight;
   f.certificate.round = 0;
@@ -740,8 +754,8 @@ EncodingFixture make_encoding_fixture() {
   require(verify_certificate(f.certificate, f.members.membership, f.chain).has_value(), "fixture certificate");
   f.vote = spec_example_vote(VoteStep::prevote, true, false);
   f.nil_vote = spec_example_vote(VoteStep::precommit, false, true);
-  f.masternode = {keys_of(1).public_key, destination_of(1), 1};
-  f.heavy_masternode = {keys_of(2).public_key, destination_of(2), kMaxMemberWeight};
+  f.masternode = {keys_of(1).public_key, vrf_keys_of(1).public_key, destination_of(1), 1};
+  f.heavy_masternode = {keys_of(2).public_key, vrf_keys_of(2).public_key, destination_of(2), kMaxMemberWeight};
   return f;
 }
 
@@ -1209,7 +1223,7 @@ void write_rejections(JsonWriter& w) {
 
   // weight_out_of_range
   {
-    constexpr std::size_t kWeightAt = kPrefixSize + 64;
+    constexpr std::size_t kWeightAt = kPrefixSize + 96;  // after key, vrf_key, reward_to
     for (const auto& [name, weight] :
          {std::pair<const char*, std::uint64_t>{"masternode of weight 0", 0},
           std::pair<const char*, std::uint64_t>{"masternode of weight 2^20 + 1", kMaxMemberWeight + 1},
@@ -1272,11 +1286,90 @@ void write_rejections(JsonWriter& w) {
 // ================================================================================================
 // quorum
 // ================================================================================================
+const char* membership_errc_name(membership_errc e) {
+  switch (e) {
+    case membership_errc::empty: return "empty";
+    case membership_errc::too_many_members: return "too_many_members";
+    case membership_errc::duplicate_member: return "duplicate_member";
+    case membership_errc::weight_out_of_range: return "weight_out_of_range";
+    case membership_errc::vrf_key_invalid: return "vrf_key_invalid";
+    case membership_errc::vrf_key_reused: return "vrf_key_reused";
+  }
+  broken("unnamed membership_errc");
+}
+
+PublicKey first_off_curve_encoding();
+
+// Memberships the protocol accepts and every way it refuses one (spec/protocol.md §1.1):
+// each case lists its members' keys as given (input order) and the expected verdict.
+void write_membership_cases(JsonWriter& w) {
+  const auto member = [](std::uint8_t k, std::uint64_t weight = 1) {
+    return Masternode{keys_of(k).public_key, vrf_keys_of(k).public_key, destination_of(k), weight};
+  };
+  const auto with_vrf_key = [](Masternode m, const PublicKey& vrf_key) {
+    m.vrf_key = vrf_key;
+    return m;
+  };
+  PublicKey identity{};
+  identity.v[0] = 1;
+  PublicKey y_is_p{};  // y = p = 2^255 - 19
+  y_is_p.v.fill(0xff);
+  y_is_p.v[0] = 0xed;
+  y_is_p.v[31] = 0x7f;
+  struct Case {
+    std::string name;
+    std::vector<Masternode> members;
+  };
+  const std::vector<Case> cases{
+      {"seeds 1, 2, 3 with VRF seeds 1, 2, 3", {member(3), member(1), member(2, 5)}},
+      {"no members", {}},
+      {"weight 0", {member(1), member(2, 0)}},
+      {"the same signing key twice", {member(1), with_vrf_key(member(1), vrf_keys_of(2).public_key)}},
+      {"a VRF key that is the identity (small order)", {member(1), with_vrf_key(member(2), identity)}},
+      {"a VRF key with y = p (not canonical)", {member(1), with_vrf_key(member(2), y_is_p)}},
+      {"a VRF key not on the curve", {member(1), with_vrf_key(member(2), first_off_curve_encoding())}},
+      {"a member's VRF key is its own signing key", {member(1), with_vrf_key(member(2), keys_of(2).public_key)}},
+      {"a member's VRF key is another member's signing key",
+       {member(1), with_vrf_key(member(2), keys_of(1).public_key)}},
+      {"two members with one VRF key", {member(1), with_vrf_key(member(2), vrf_keys_of(1).public_key)}},
+  };
+  w.key("memberships").begin_array();
+  for (const Case& c : cases) {
+    w.begin_object();
+    w.field("name", c.name);
+    w.key("members").begin_array();
+    for (const Masternode& m : c.members) {
+      w.begin_object(true);
+      write_masternode_fields(w, m);
+      w.end_object();
+    }
+    w.end_array();
+    const auto made = Membership::make(c.members);
+    if (made) {
+      w.field("expected", "valid");
+      w.key("canonical_keys").begin_array(true);
+      for (const Masternode& m : made.value().members()) w.value(to_hex(m.key));
+      w.end_array();
+      w.field("total_weight", made.value().total_weight());
+    } else {
+      require(made.error().category() == error_category_of<membership_errc>(), "a membership rejection");
+      w.field("expected", membership_errc_name(static_cast<membership_errc>(made.error().value())));
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+
 void write_quorum(JsonWriter& w) {
   begin_family(w, "quorum",
-               "The quorum rule (spec/protocol.md §2): a weight w is a quorum of total W iff 3w > 2W; the threshold "
-               "is floor(2W/3) + 1.",
-               {"Integer arithmetic only: no division is needed to test a quorum."});
+               "The membership (spec/protocol.md §1.1) and the quorum rule (spec/protocol.md §2): a weight w is a "
+               "quorum of total W iff 3w > 2W; the threshold is floor(2W/3) + 1.",
+               {"Integer arithmetic only: no division is needed to test a quorum.",
+                "memberships: a membership is valid when it is not empty, has at most 65535 members, every weight "
+                "is 1..2^20, the signing keys are distinct, every VRF key passes ECVRF_validate_key (spec/vrf.md "
+                "§3.7) and every VRF key differs from every other key of the membership, signing or VRF; "
+                "otherwise `expected` names the first rule broken, in that order."});
+  write_membership_cases(w);
   w.key("equal_weights").begin_array();
   for (std::uint64_t n = 1; n <= 10; ++n) {
     w.begin_object(true).field("n", n).field("total_weight", n).field("threshold", quorum_threshold(n)).end_object();
@@ -1486,11 +1579,13 @@ void write_selection(JsonWriter& w) {
                 "vrf: the rank key is the ECVRF-EDWARDS25519-SHA512-TAI output (beta, 64 bytes) of the proposal's "
                 "VRF proof over vrf_input = \"midnight/v1/vrf\\0\" || chain_id || height u64 || round u32 || "
                 "prev_id (spec/protocol.md §4.4); each proposal below lists its vrf_input, vrf_proof (what "
-                "sign_proposal makes with the member's key) and vrf_output. A proof is deterministic, so these "
+                "sign_proposal makes with the member's VRF key, listed with its vrf_seed in members) and "
+                "vrf_output. A proof is deterministic, so these "
                 "are byte-exact.",
                 "Candidates are proposals whose content matches the node's own; here every header has the same "
                 "Merkle root, parent, height and timestamp rule.",
-                "Seed k is 32 bytes of value k; member_index is the canonical index (ascending public key)."});
+                "Seed k is 32 bytes of value k; VRF seed k is 0x76 0x72 then 30 bytes of value k; member_index is "
+                "the canonical index (ascending public key)."});
   const ChainId chain = test_chain();
   const Members m = make_members(kFixtureWeights);
   const Hash32 merkle = make_encoding_fixture().content.merkle_root;
@@ -1513,8 +1608,9 @@ void write_selection(JsonWriter& w) {
     for (std::size_t i = 0; i < m.membership.size(); ++i) {
       const BlockHeader h = make_header(chain, kHeight, round, genesis(), merkle,
                                         round_start_ms(kMidnightMs, RoundTiming{}, round), m.membership.member(i).key);
-      const Proposal signed_proposal = sign_proposal(h, m.keys_of_member(i).secret_key);
-      const result<VrfOutput> verified = verify_proposal_vrf(signed_proposal);
+      const Proposal signed_proposal =
+          sign_proposal(h, m.keys_of_member(i).secret_key, m.vrf_keys_of_member(i).secret_key);
+      const result<VrfOutput> verified = verify_proposal_vrf(signed_proposal, m.membership.member(i).vrf_key);
       require(verified.has_value(), "a proposal made by sign_proposal has a VRF proof that verifies");
       const VrfOutput beta = verified.value();
       rounds[round].push_back({i, h, compute_block_id(h), beta});
@@ -1600,6 +1696,7 @@ class Script {
       c.node.membership = &members_.membership;
       c.node.policy = &policy_;
       c.node.keys = members_.keys[i];
+      c.node.vrf_keys = vrf_keys_of(members_.seeds[i]);
       c.node.reward_per_height = kReward;
       c.schedule.genesis_id = genesis();
       c.schedule.first_height = kHeight;
@@ -1711,6 +1808,7 @@ class Script {
       w.begin_object(true);
       w.field("node", i);
       w.field("seed", to_hex(seed_of(members_.seeds[i])));
+      w.field("vrf_seed", to_hex(vrf_seed_of(members_.seeds[i])));
       w.field("member_index", nodes_[i].host->member_index());
       w.end_object();
     }
@@ -2140,12 +2238,13 @@ void write_vrf(JsonWriter& w) {
   begin_family(w, "vrf",
                "ECVRF-EDWARDS25519-SHA512-TAI (RFC 9381; spec/vrf.md): proofs the reference makes, and what its "
                "verification accepts (with beta) or rejects (with the error).",
-               {"Keys are Ed25519 keys: sk is the 32-byte seed, pk its public key. Proofs are 80 bytes "
-                "(Gamma 32 || c 16 || s 32), outputs (beta) 64 bytes.",
+               {"Keys are derived as Ed25519 keys are: sk is the 32-byte seed, pk its public key. Proofs are 80 "
+                "bytes (Gamma 32 || c 16 || s 32), outputs (beta) 64 bytes. A member's VRF key is not its signing "
+                "key (spec/vrf.md §6): the protocol's cases use VRF seed k (0x76 0x72, then 30 bytes of value k).",
                 "prove: the three ECVRF-EDWARDS25519-SHA512-TAI examples of RFC 9381 Appendix B.3 (Examples 16-18; "
                 "tests/unit/ecvrf_test.cpp checks every value against the RFC), then the protocol's VRF input "
-                "(spec/protocol.md §4.4) for seeds 1 and 2 at height 1, rounds 0 and 1.",
-                "verify: one valid proof of seed 1 and every way spec/vrf.md rejects one; `expected` is \"valid\" "
+                "(spec/protocol.md §4.4) for VRF seeds 1 and 2 at height 1, rounds 0 and 1.",
+                "verify: one valid proof of VRF seed 1 and every way spec/vrf.md rejects one; `expected` is \"valid\" "
                 "with `beta`, or the error name (spec/vrf.md §6). Checks run in the order of spec/vrf.md, so "
                 "an input with several faults names the first.",
                 "A valid proof is never identified by its bytes: beta is the value (spec/vrf.md §5.3)."});
@@ -2167,12 +2266,12 @@ void write_vrf(JsonWriter& w) {
   for (std::uint8_t k = 1; k <= 2; ++k) {
     for (std::uint32_t round = 0; round < 2; ++round) {
       const VrfInput in = vrf_input(test_chain(), kHeight, round, genesis());
-      prove_cases.push_back({"protocol VRF input, seed " + std::to_string(k) + ", round " + std::to_string(round),
-                             seed_of(k), Buf(in.begin(), in.end())});
+      prove_cases.push_back({"protocol VRF input, VRF seed " + std::to_string(k) + ", round " + std::to_string(round),
+                             vrf_seed_of(k), Buf(in.begin(), in.end())});
     }
   }
   for (const ProveCase& c : prove_cases) {
-    const Keypair kp = keypair_from_seed(c.seed);
+    const VrfKeypair kp = vrf_keypair_from_seed(c.seed);
     const result<VrfProof> pi = ecvrf_prove(kp.secret_key, c.alpha);
     require(pi.has_value(), "ecvrf_prove of a consistent key");
     const result<VrfOutput> beta = ecvrf_verify(kp.public_key, pi.value(), c.alpha);
@@ -2189,11 +2288,11 @@ void write_vrf(JsonWriter& w) {
   w.end_array();
 
   // Verification cases around one valid proof.
-  const Keypair signer = keys_of(1);
+  const VrfKeypair signer = vrf_keys_of(1);
   const VrfInput alpha = vrf_input(test_chain(), kHeight, 0, genesis());
   const VrfInput other_alpha = vrf_input(test_chain(), kHeight, 1, genesis());
   const result<VrfProof> proved = ecvrf_prove(signer.secret_key, alpha);
-  require(proved.has_value(), "ecvrf_prove of seed 1");
+  require(proved.has_value(), "ecvrf_prove of VRF seed 1");
   const VrfProof pi = proved.value();
   const auto with = [&](std::size_t at, std::initializer_list<std::uint8_t> bytes) {
     VrfProof out = pi;
@@ -2234,7 +2333,8 @@ void write_vrf(JsonWriter& w) {
   const std::vector<VerifyCase> cases{
       {"valid", signer.public_key, a, pi},
       {"another alpha (round 1)", signer.public_key, Buf(other_alpha.begin(), other_alpha.end()), pi},
-      {"another member's key (seed 2)", keys_of(2).public_key, a, pi},
+      {"another member's VRF key (VRF seed 2)", vrf_keys_of(2).public_key, a, pi},
+      {"the same member's signing key (seed 1), not its VRF key", keys_of(1).public_key, a, pi},
       {"bit 0 of Gamma flipped", signer.public_key, a, flipped(0)},
       {"bit 0 of c flipped", signer.public_key, a, flipped(256)},
       {"bit 0 of s flipped", signer.public_key, a, flipped(384)},

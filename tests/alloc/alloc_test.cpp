@@ -109,6 +109,7 @@ TEST(AllocCounter, SetUpAllocationsAreSeen) {
   config.membership = &net.membership;
   config.policy = &policy;
   config.keys = net.keys[0];
+  config.vrf_keys = test::vrf_keypair_of(config.keys);
   const AllocationCount construct;
   auto node = std::make_unique<RoundMachine>(config);
   const std::size_t constructed = construct.count();
@@ -198,6 +199,7 @@ class AllocCluster {
       c.membership = &net_.membership;
       c.policy = &policy_;
       c.keys = net_.keys[i];
+      c.vrf_keys = test::vrf_keypair_of(c.keys);
       c.reward_per_height = 1000;
       nodes_.push_back(std::make_unique<RoundMachine>(c));
       nodes_.back()->begin_height(HeightStart{1, genesis(), 0, views_});
@@ -664,6 +666,7 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   const LowestHashPolicy policy;
   idle_config.policy = &policy;
   idle_config.keys = live->keys(0);
+  idle_config.vrf_keys = test::vrf_keypair_of(idle_config.keys);
   auto idle = std::make_unique<RoundMachine>(idle_config);
 
   // Proposals.
@@ -685,10 +688,10 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   const Keypair outsider = test::keypair(77);
   Proposal stranger = good;
   stranger.header.proposer = outsider.public_key;
-  stranger = sign_proposal(stranger.header, outsider.secret_key);
+  stranger = test::sign_proposal_as(stranger.header, outsider);
   BlockHeader changed = good.header;
   changed.merkle_root.v[0] ^= 1;
-  const Proposal conflicting = sign_proposal(changed, live->keys(1).secret_key);
+  const Proposal conflicting = test::sign_proposal_as(changed, live->keys(1));
   // Node 2 accepts `good` first, so `conflicting` conflicts with it.
   RoundMachine& n2 = live->node(2);
   ASSERT_TRUE(n2.on_proposal(good).has_value());
@@ -1125,7 +1128,7 @@ TEST(AllocVerify, SignaturesCertificatesAndIdsAllocateNothing) {
   hashes[4] = merkle_root(many);
   hashes[5] = compute_txid(test::chain(), c.block.txs[0]);
   signed_vote = sign_vote(to_sign, k.secret_key);
-  signed_proposal = sign_proposal(header_to_sign, k.secret_key);
+  signed_proposal = test::sign_proposal_as(header_to_sign, k);
   const bool decoded_reproposal = decode_reproposal(m.reproposal, *reproposal, nullptr, m.membership.size()).has_value();
   const auto polka = verify_polka(reproposal->polka, m.membership, test::chain());
   const auto polka_as_certificate = verify_certificate(reproposal->polka, m.membership, test::chain());
@@ -1263,6 +1266,7 @@ TEST(AllocJournal, ReadingRecordingAndReplayingAllocateNothing) {
   config.membership = &members.membership;
   config.policy = &policy;
   config.keys = members.keys[0];
+  config.vrf_keys = test::vrf_keypair_of(config.keys);
   auto machine = std::make_unique<RoundMachine>(config);
   const std::vector<std::vector<std::uint8_t>> txs{{1, 2, 3}};
   const auto views = test::views_of(txs);

@@ -25,6 +25,26 @@ done
 check "commit shows transactions with txids" grep -q '"txid": "[0-9a-f]\{64\}"' "$WORK/out"
 check "commit certificate names its block" grep -q '"certificate_names_block": true' "$WORK/out"
 
+# A proposal's VRF proof is checked against the proposer's VRF key, which the membership
+# lists (the example masternode is the proposer): valid under it, not under the signing
+# key; without --vrf-key only the unverified output is shown.
+"$MIDNIGHT" decode "$WORK/masternode.bin" >"$WORK/mn.json"
+vrf_key=$(sed -n 's/.*"vrf_key": "\([0-9a-f]\{64\}\)".*/\1/p' "$WORK/mn.json")
+signing_key=$(sed -n 's/.*"key": "\([0-9a-f]\{64\}\)".*/\1/p' "$WORK/mn.json")
+check "the masternode lists a VRF key" [ ${#vrf_key} -eq 64 ]
+check "the VRF key is not the signing key" [ "$vrf_key" != "$signing_key" ]
+run decode --vrf-key "$vrf_key" "$WORK/proposal.bin"
+check "proposal with its VRF key decodes (rc=$RC)" [ "$RC" -eq 0 ]
+check "the proof verifies under the VRF key" grep -q '"vrf_valid": true' "$WORK/out"
+check "the verified output is shown" grep -q '"vrf_output": "[0-9a-f]\{128\}"' "$WORK/out"
+run decode --vrf-key "$signing_key" "$WORK/proposal.bin"
+check "the proof does not verify under the signing key" grep -q '"vrf_valid": false' "$WORK/out"
+run decode "$WORK/proposal.bin"
+check "without a VRF key: the unverified output" grep -q '"vrf_output_unverified": "[0-9a-f]\{128\}"' "$WORK/out"
+check "without a VRF key: no verdict" bash -c "! grep -q vrf_valid '$WORK/out'"
+run decode --vrf-key 1234 "$WORK/proposal.bin"
+check "a short --vrf-key exits 2 (rc=$RC)" [ "$RC" -eq 2 ]
+
 # Truncated: the vote cut inside the voter key (bytes 80..111).
 head -c 100 "$WORK/vote.bin" >"$WORK/cut.bin"
 run decode "$WORK/cut.bin"

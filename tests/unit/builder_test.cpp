@@ -90,7 +90,7 @@ TEST(BuilderTest, RewardSplitSumsExactly) {
 TEST(BuilderTest, RewardSplitAtTheLimits) {
   std::vector<Masternode> nodes;
   for (std::uint64_t i = 0; i < kMaxMembers; ++i) {
-    nodes.push_back({test::keypair(i).public_key, test::destination(i), kMaxMemberWeight - i});
+    nodes.push_back(test::member_of(test::keypair(i), test::destination(i), kMaxMemberWeight - i));
   }
   const auto m = Membership::make(nodes);
   ASSERT_TRUE(m);

@@ -183,7 +183,7 @@ TEST_F(CertificateTest, VerifiesAgainstTheGivenMembership) {
   const Certificate c = certify({0, 1, 2, 3, 4});
   // Another membership with the same keys but heavier outsiders: below its quorum.
   std::vector<Masternode> nodes(net.membership.members().begin(), net.membership.members().end());
-  nodes.push_back({test::keypair(500).public_key, {}, 100});
+  nodes.push_back(test::member_of(test::keypair(500), {}, 100));
   const auto bigger = Membership::make(nodes);
   ASSERT_TRUE(bigger);
   EXPECT_EQ(verify_certificate(c, bigger.value(), chain).error(), certificate_errc::below_quorum);

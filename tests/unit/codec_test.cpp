@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "midnight/core/bytes.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/sign.hpp"
 #include "midnight/wire/encode_vector.hpp"
@@ -45,12 +46,17 @@ Keypair keypair_of(std::uint8_t fill) {
   seed.v.fill(fill);
   return keypair_from_seed(seed);
 }
+VrfKeypair vrf_keypair_of(std::uint8_t fill) {
+  Seed seed;
+  seed.v.fill(fill);
+  return vrf_keypair_from_seed(seed);
+}
 
 // ---- byte offsets of fields in whole messages (prefix included) -----------------------------
 constexpr std::size_t kVoteStepAt = 2 + 32 + 8 + 4;         // 46
 constexpr std::size_t kVoteBlockIdAt = kVoteStepAt + 1;      // 47
 constexpr std::size_t kVoteApproveAt = kVoteBlockIdAt + 32;  // 79
-constexpr std::size_t kMasternodeWeightAt = 2 + 32 + 32;     // 66
+constexpr std::size_t kMasternodeWeightAt = 2 + 32 + 32 + 32;  // 98: after key, vrf_key, reward_to
 constexpr std::size_t kCertCountAt = 2 + 32 + 8 + 4 + 32;    // 78: count u16, big-endian
 constexpr std::size_t kCertCountSize = 2;
 constexpr std::size_t cert_voter_at(std::size_t i) {
@@ -66,6 +72,7 @@ constexpr std::size_t kBodyFirstTxAt = kBodyTxCountAt + 4;      // 218
 // ---- sample messages ------------------------------------------------------------------------------
 struct Samples {
   Keypair proposer = keypair_of(0x10);
+  VrfKeypair proposer_vrf = vrf_keypair_of(0x11);
   ChainId chain;
   Masternode masternode;
   BlockHeader header;
@@ -80,6 +87,7 @@ struct Samples {
   Samples() {
     chain = sha256(as_bytes("codec-test-chain"));
     masternode.key = proposer.public_key;
+    masternode.vrf_key = proposer_vrf.public_key;
     masternode.reward_to.v.fill(0xDD);
     masternode.weight = 1000;
 
@@ -98,7 +106,7 @@ struct Samples {
     header.merkle_root = sha256(as_bytes("not really a merkle root"));
     header.timestamp_ms = 1'735'689'600'000ULL;
     header.proposer = proposer.public_key;
-    proposal = sign_proposal(header, proposer.secret_key);
+    proposal = sign_proposal(header, proposer.secret_key, proposer_vrf.secret_key);
 
     const Keypair voter = keypair_of(0x20);
     vote.chain_id = chain;
@@ -303,11 +311,13 @@ TEST_F(CodecTest, TransactionLayout) {
 
 TEST_F(CodecTest, MasternodeLayout) {
   const Buf b = unwrap(encode_to_vector(s.masternode));
-  ASSERT_EQ(b.size(), 74u);
+  ASSERT_EQ(b.size(), 106u);
   EXPECT_EQ(to_hex(std::span(b).first(2)), "0202");
   EXPECT_EQ(to_hex(std::span(b).subspan(2, 32)), to_hex(s.masternode.key));
-  EXPECT_EQ(to_hex(std::span(b).subspan(34, 32)), to_hex(s.masternode.reward_to));
-  EXPECT_EQ(to_hex(std::span(b).subspan(66)), "00000000000003e8");
+  EXPECT_EQ(to_hex(std::span(b).subspan(34, 32)), to_hex(s.masternode.vrf_key));
+  EXPECT_EQ(to_hex(std::span(b).subspan(66, 32)), to_hex(s.masternode.reward_to));
+  EXPECT_EQ(to_hex(std::span(b).subspan(98)), "00000000000003e8");
+  EXPECT_EQ(decode_masternode(b).value(), s.masternode);
 }
 
 TEST_F(CodecTest, HeaderLayout) {
@@ -1261,8 +1271,10 @@ TEST_F(CodecTest, ProposalCarriesItsVrfProofAfterTheSignature) {
   EXPECT_TRUE(std::equal(s.proposal.signature.v.begin(), s.proposal.signature.v.end(), bytes.begin() + 2 + 150));
   EXPECT_TRUE(std::equal(s.proposal.vrf_proof.v.begin(), s.proposal.vrf_proof.v.end(), bytes.begin() + 2 + 214));
   EXPECT_FALSE(s.proposal.vrf_proof.is_zero());
-  const auto beta = verify_proposal_vrf(s.proposal);
+  const auto beta = verify_proposal_vrf(s.proposal, s.proposer_vrf.public_key);
   ASSERT_TRUE(beta.has_value()) << beta.error().message();
+  // The proof is the VRF key's, not the signing key's (spec/vrf.md §6).
+  EXPECT_EQ(verify_proposal_vrf(s.proposal, s.proposer.public_key).error(), vrf_errc::proof_does_not_verify);
   EXPECT_EQ(beta.value(), ecvrf_proof_to_hash(s.proposal.vrf_proof).value());
 
   // Any 80 bytes decode (policy B checks them, not the decoder), and change only the proof.
@@ -1273,7 +1285,7 @@ TEST_F(CodecTest, ProposalCarriesItsVrfProofAfterTheSignature) {
   EXPECT_EQ(decoded.value().header, s.proposal.header);
   EXPECT_EQ(compute_block_id(decoded.value().header), compute_block_id(s.proposal.header));
   EXPECT_TRUE(verify_proposal(decoded.value()));
-  EXPECT_FALSE(verify_proposal_vrf(decoded.value()).has_value());
+  EXPECT_FALSE(verify_proposal_vrf(decoded.value(), s.proposer_vrf.public_key).has_value());
   EXPECT_EQ(encode_to_vector(decoded.value()).value(), garbage);
 }
 

@@ -278,7 +278,7 @@ TEST_F(CryptoTest, VoteSigningInputLayout) {
 
 TEST_F(CryptoTest, SignAndVerifyProposalAndVote) {
   const Keypair k = test_keypair(0x11);
-  const Proposal p = sign_proposal(test_header(test_chain(1), k.public_key), k.secret_key);
+  const Proposal p = test::sign_proposal_as(test_header(test_chain(1), k.public_key), k);
   EXPECT_TRUE(verify_proposal(p));
   Proposal bad = p;
   bad.header.height += 1;
@@ -328,7 +328,7 @@ TEST_F(CryptoTest, VoteSignatureDoesNotVerifyAsProposalSignature) {
   ASSERT_TRUE(verify_vote(v));
   EXPECT_FALSE(verify_proposal(Proposal{h, v.signature}));
   // And the other way round.
-  const Proposal p = sign_proposal(h, k.secret_key);
+  const Proposal p = test::sign_proposal_as(h, k);
   Vote w = v;
   w.signature = p.signature;
   EXPECT_FALSE(verify_vote(w));

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "midnight/core/bytes.hpp"
@@ -111,7 +112,7 @@ constexpr std::string_view kNotOnCurve = "02000000000000000000000000000000000000
 constexpr std::string_view kGroupOrderHex = "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010";
 
 struct Example {
-  SecretKey sk;
+  VrfSecretKey sk;
   PublicKey pk;
   std::vector<std::uint8_t> alpha;
   VrfProof pi;
@@ -119,7 +120,7 @@ struct Example {
 };
 
 Example load(const Rfc9381Example& e) {
-  const Keypair kp = keypair_from_seed(hex_bytes<32>(e.sk));
+  const VrfKeypair kp = vrf_keypair_from_seed(hex_bytes<32>(e.sk));
   return Example{kp.secret_key, hex_bytes<32>(e.pk), hex_vec(e.alpha), hex_bytes<80>(e.pi), hex_bytes<64>(e.beta)};
 }
 
@@ -202,7 +203,7 @@ TEST_F(EcvrfTest, Rfc9381AppendixB3EveryIntermediateValue) {
   for (const Rfc9381Example& e : kRfc9381Examples) {
     SCOPED_TRACE(e.name);
     const Example ex = load(e);
-    ASSERT_EQ(to_hex(keypair_from_seed(hex_bytes<32>(e.sk)).public_key), e.pk);
+    ASSERT_EQ(to_hex(vrf_keypair_from_seed(hex_bytes<32>(e.sk)).public_key), e.pk);
 
     ecvrf_detail::ProverTranscript t;
     const auto pi = ecvrf_detail::prove_with_transcript(ex.sk, ex.alpha, t);
@@ -272,8 +273,20 @@ TEST_F(EcvrfTest, Example17FirstCandidateIsNotACurvePoint) {
 
 // ---- determinism and round trips --------------------------------------------------------------
 
+TEST_F(EcvrfTest, VrfKeysDeriveAsEd25519KeysDoButAreATypeApart) {
+  // spec/vrf.md §1: the derivation is Ed25519's, so one seed gives one public key either
+  // way; the secret is a VrfSecretKey, which sign_detached does not accept (a member's VRF
+  // key proves and never signs).
+  Seed seed;
+  seed.v.fill(7);
+  EXPECT_EQ(vrf_keypair_from_seed(seed).public_key, keypair_from_seed(seed).public_key);
+  EXPECT_EQ(vrf_keypair_from_seed(seed).secret_key.bytes, keypair_from_seed(seed).secret_key);
+  static_assert(!std::is_convertible_v<VrfSecretKey, SecretKey>);
+  static_assert(!std::is_invocable_v<decltype(&sign_detached), const VrfSecretKey&, std::span<const std::uint8_t>>);
+}
+
 TEST_F(EcvrfTest, ProveIsDeterministic) {
-  const Keypair kp = test::keypair(1);
+  const VrfKeypair kp = test::vrf_keypair_of(test::keypair(1));
   const auto alpha = test::bytes_of({1, 2, 3});
   const auto a = ecvrf_prove(kp.secret_key, alpha);
   const auto b = ecvrf_prove(kp.secret_key, alpha);
@@ -286,7 +299,7 @@ TEST_F(EcvrfTest, ProveIsDeterministic) {
 
 TEST_F(EcvrfTest, ProveVerifyRoundTripForManyKeysAndInputs) {
   for (std::uint64_t i = 0; i < 16; ++i) {
-    const Keypair kp = test::keypair(i);
+    const VrfKeypair kp = test::vrf_keypair_of(test::keypair(i));
     const Hash32 alpha = test_bytes("alpha", i);
     const auto input = std::span<const std::uint8_t>(alpha.v).first(i);  // lengths 0 .. 15
     const auto pi = ecvrf_prove(kp.secret_key, input);
@@ -298,9 +311,9 @@ TEST_F(EcvrfTest, ProveVerifyRoundTripForManyKeysAndInputs) {
 }
 
 TEST_F(EcvrfTest, SecretKeyWhosePublicHalfIsNotItsOwnIsRefused) {
-  SecretKey sk = test::keypair(3).secret_key;
-  const PublicKey other = test::keypair(4).public_key;
-  std::copy(other.v.begin(), other.v.end(), sk.v.begin() + 32);
+  VrfSecretKey sk = test::vrf_keypair_of(test::keypair(3)).secret_key;
+  const PublicKey other = test::vrf_keypair_of(test::keypair(4)).public_key;
+  std::copy(other.v.begin(), other.v.end(), sk.bytes.v.begin() + 32);
   EXPECT_EQ(ecvrf_prove(sk, {}).error(), vrf_errc::secret_key_inconsistent);
 }
 
@@ -485,6 +498,29 @@ TEST_F(EcvrfTest, AllEightSmallOrderPublicKeysAreRejected) {
     EXPECT_EQ(ecvrf_validate_key(pk).error(), vrf_errc::public_key_small_order);
     EXPECT_EQ(ecvrf_verify(pk, ex.pi, ex.alpha).error(), vrf_errc::public_key_small_order);
   }
+}
+
+// ecvrf_validate_key decides "8*Y is the identity" by comparing with the eight encodings
+// (has_small_order); cofactor_times is the definition. They agree on every small-order
+// point, on honest keys, and on honest keys plus each small-order point (a torsion
+// component: not of small order, so valid).
+TEST_F(EcvrfTest, SmallOrderListAgreesWithCofactorClearing) {
+  std::vector<Point> points;
+  for (std::string_view hex : kSmallOrderPoints) points.push_back(hex_bytes<32>(hex));
+  for (std::uint64_t i = 0; i < 8; ++i) {
+    const Point honest = test::vrf_keypair_of(test::keypair(i)).public_key;
+    points.push_back(honest);
+    points.push_back(add(honest, hex_bytes<32>(kSmallOrderPoints[i])));
+  }
+  std::size_t small = 0;
+  for (const Point& p : points) {
+    SCOPED_TRACE(to_hex(p));
+    ASSERT_EQ(ecvrf_detail::string_to_point(p), point_decoding::ok);
+    const bool by_definition = ecvrf_detail::is_identity(ecvrf_detail::cofactor_times(p));
+    EXPECT_EQ(ecvrf_detail::has_small_order(p), by_definition);
+    small += by_definition ? 1 : 0;
+  }
+  EXPECT_EQ(small, 8u);  // exactly the eight listed points
 }
 
 TEST_F(EcvrfTest, CofactorClearingIsMultiplicationByEight) {

@@ -776,6 +776,7 @@ class JournalMachine : public ::testing::Test {
     c.membership = &net_.membership;
     c.policy = &policy_;
     c.keys = net_.keys[0];
+    c.vrf_keys = test::vrf_keypair_of(c.keys);
     c.reward_per_height = 1000;
     auto m = std::make_unique<RoundMachine>(c);
     m->begin_height(HeightStart{kHeight, test::block_id(0xEE), 0, {}});

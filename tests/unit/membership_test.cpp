@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "hex_support.hpp"
+#include "small_order_points.hpp"
 #include "test_support.hpp"
 
 namespace midnight {
@@ -79,7 +83,7 @@ TEST(QuorumTest, Weighted) {
 
 TEST(MembershipTest, SortsByKeyAndFindsEveryMember) {
   std::vector<Masternode> nodes;
-  for (std::uint64_t i = 0; i < 12; ++i) nodes.push_back({test::keypair(i).public_key, test::destination(i), i + 1});
+  for (std::uint64_t i = 0; i < 12; ++i) nodes.push_back(test::member_of(test::keypair(i), test::destination(i), i + 1));
   auto m = Membership::make(nodes);
   ASSERT_TRUE(m) << m.error().message();
   ASSERT_EQ(m.value().size(), 12u);
@@ -108,23 +112,25 @@ TEST(MembershipTest, Rejections) {
   EXPECT_EQ(Membership::make({}).error(), membership_errc::empty);
 
   std::vector<Masternode> too_many;
-  for (std::uint64_t i = 0; i <= kMaxMembers; ++i) too_many.push_back({test::keypair(i).public_key, {}, 1});
+  for (std::uint64_t i = 0; i <= kMaxMembers; ++i) too_many.push_back(test::member_of(test::keypair(i), {}, 1));
   EXPECT_EQ(Membership::make(too_many).error(), membership_errc::too_many_members);
   too_many.pop_back();
   auto full = Membership::make(too_many);
   ASSERT_TRUE(full);
   EXPECT_EQ(full.value().size(), kMaxMembers);
 
-  const PublicKey a = test::keypair(1).public_key;
-  const PublicKey b = test::keypair(2).public_key;
-  const Masternode dup[] = {{a, {}, 1}, {b, {}, 1}, {a, test::destination(7), 2}};
+  const Keypair a = test::keypair(1);
+  const Keypair b = test::keypair(2);
+  Masternode a_again = test::member_of(a, test::destination(7), 2);
+  a_again.vrf_key = test::vrf_keypair_of(test::keypair(3)).public_key;  // only the signing key repeats
+  const Masternode dup[] = {test::member_of(a, {}, 1), test::member_of(b, {}, 1), a_again};
   EXPECT_EQ(Membership::make(dup).error(), membership_errc::duplicate_member);
 
-  const Masternode zero[] = {{a, {}, 1}, {b, {}, 0}};
+  const Masternode zero[] = {test::member_of(a, {}, 1), test::member_of(b, {}, 0)};
   EXPECT_EQ(Membership::make(zero).error(), membership_errc::weight_out_of_range);
-  const Masternode heavy[] = {{a, {}, kMaxMemberWeight + 1}};
+  const Masternode heavy[] = {test::member_of(a, {}, kMaxMemberWeight + 1)};
   EXPECT_EQ(Membership::make(heavy).error(), membership_errc::weight_out_of_range);
-  const Masternode max_weight[] = {{a, {}, kMaxMemberWeight}, {b, {}, 1}};
+  const Masternode max_weight[] = {test::member_of(a, {}, kMaxMemberWeight), test::member_of(b, {}, 1)};
   ASSERT_TRUE(Membership::make(max_weight));
   EXPECT_EQ(Membership::make(max_weight).value().total_weight(), kMaxMemberWeight + 1);
 }
@@ -149,6 +155,47 @@ TEST(MembershipTest, TestSupportGivesWeightsInCanonicalOrder) {
   EXPECT_EQ(test::keypair(4).public_key, test::keypair(4).public_key);
   EXPECT_EQ(test::keypair(4).secret_key, test::keypair(4).secret_key);
   EXPECT_NE(test::keypair(4).public_key, test::keypair(5).public_key);
+}
+
+// spec/protocol.md §1.1: every VRF key is a valid ECVRF key, and no key of a membership
+// has two roles: a VRF key is never a signing key (its own member's or another's) nor
+// another member's VRF key. The checks come after the signing-key checks, in that order.
+TEST(MembershipTest, VrfKeysAreValidAndNeverShared) {
+  const Keypair a = test::keypair(1);
+  const Keypair b = test::keypair(2);
+  const auto with_vrf_key = [](Masternode m, const PublicKey& vrf_key) {
+    m.vrf_key = vrf_key;
+    return m;
+  };
+  const Masternode ma = test::member_of(a, {}, 1);
+  const Masternode mb = test::member_of(b, {}, 1);
+  const Masternode fine[] = {ma, mb};
+  ASSERT_TRUE(Membership::make(fine));
+  EXPECT_EQ(Membership::make(fine).value().member(0).vrf_key,
+            (ma.key < mb.key ? ma : mb).vrf_key);  // the VRF key travels with its member
+
+  for (const std::string_view hex : testkit::kSmallOrderPointsHex) {
+    const Masternode small[] = {ma, with_vrf_key(mb, test::hex_bytes<32>(hex))};
+    EXPECT_EQ(Membership::make(small).error(), membership_errc::vrf_key_invalid) << hex;
+  }
+  PublicKey y_is_p;  // y = p = 2^255 - 19: not canonical
+  y_is_p.v.fill(0xff);
+  y_is_p.v[0] = 0xed;
+  y_is_p.v[31] = 0x7f;
+  const Masternode not_canonical[] = {ma, with_vrf_key(mb, y_is_p)};
+  EXPECT_EQ(Membership::make(not_canonical).error(), membership_errc::vrf_key_invalid);
+
+  const Masternode own_signing_key[] = {ma, with_vrf_key(mb, b.public_key)};
+  EXPECT_EQ(Membership::make(own_signing_key).error(), membership_errc::vrf_key_reused);
+  const Masternode others_signing_key[] = {ma, with_vrf_key(mb, a.public_key)};
+  EXPECT_EQ(Membership::make(others_signing_key).error(), membership_errc::vrf_key_reused);
+  const Masternode shared_vrf_key[] = {ma, with_vrf_key(mb, ma.vrf_key)};
+  EXPECT_EQ(Membership::make(shared_vrf_key).error(), membership_errc::vrf_key_reused);
+  // The signing-key rules come first: a duplicate member is named as such.
+  const Masternode both[] = {ma, with_vrf_key(ma, a.public_key)};
+  EXPECT_EQ(Membership::make(both).error(), membership_errc::duplicate_member);
+  // Every rejection has a message a person can read.
+  EXPECT_NE(make_error_code(membership_errc::vrf_key_reused).message().find("VRF key"), std::string::npos);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "midnight/node/node_host.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/encode_vector.hpp"
+#include "test_support.hpp"
 #include "midnight/wire/signing.hpp"
 
 namespace midnight {
@@ -35,7 +36,7 @@ class HostCluster {
     crypto_init();
     chain_ = sha256(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>("node-host-test"), 14));
     std::vector<Masternode> members;
-    for (std::size_t i = 0; i < n; ++i) members.push_back({keys_of(i).public_key, Destination{}, 1});
+    for (std::size_t i = 0; i < n; ++i) members.push_back(test::member_of(keys_of(i), Destination{}, 1));
     membership_ = std::make_unique<Membership>(Membership::make(members).value());
     mempool_ = {std::vector<std::uint8_t>{1, 2, 3}, std::vector<std::uint8_t>{4, 5}};
     views_.assign(mempool_.begin(), mempool_.end());
@@ -45,6 +46,7 @@ class HostCluster {
       c.node.membership = membership_.get();
       c.node.policy = &policy_;
       c.node.keys = keys_of(i);
+      c.node.vrf_keys = test::vrf_keypair_of(c.node.keys);
       c.schedule.genesis_id = sha256(std::span<const std::uint8_t>(chain_.v));
       c.schedule.last_height = last_height;
       c.mempool = views_;

@@ -33,6 +33,7 @@ struct Node {
     c.membership = &members.membership;
     c.policy = &policy;
     c.keys = members.keys[self];
+    c.vrf_keys = test::vrf_keypair_of(c.keys);
     c.reward_per_height = 1000;
     machine = std::make_unique<RoundMachine>(c);
     for (const auto& t : txs) views.emplace_back(t);

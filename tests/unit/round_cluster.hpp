@@ -23,6 +23,7 @@
 #include "midnight/crypto/hash.hpp"
 #include "midnight/wire/messages.hpp"
 #include "midnight/wire/signing.hpp"
+#include "test_support.hpp"
 
 namespace midnight::test {
 
@@ -59,6 +60,7 @@ class Cluster {
       keys_.push_back(member_keys(i));
       Masternode m;
       m.key = keys_.back().public_key;
+      m.vrf_key = test::vrf_keypair_of(keys_.back()).public_key;
       m.reward_to.v[0] = std::uint8_t(i);
       members.push_back(m);
     }
@@ -69,6 +71,7 @@ class Cluster {
       c.membership = membership_.get();
       c.policy = policy_.get();
       c.keys = keys_[i];
+      c.vrf_keys = test::vrf_keypair_of(keys_[i]);
       c.timing = timing;
       c.reward_per_height = 1000;
       nodes_.push_back(std::make_unique<RoundMachine>(c));

@@ -316,7 +316,7 @@ TEST(RoundMachine, ConflictingProposalIsRejectedAndChangesNothing) {
   const RoundMachine before = n;
   BlockHeader h = original.header;
   h.merkle_root.v[0] ^= 1;
-  const Proposal second = sign_proposal(h, c.keys(1).secret_key);
+  const Proposal second = test::sign_proposal_as(h, c.keys(1));
   auto r = n.on_proposal(second);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error(), round_errc::conflicting_proposal);
@@ -468,7 +468,7 @@ TEST(RoundMachine, CommitForTheDecidedBlockIsIgnoredWithoutVerifying) {
 }
 
 // Policy B (spec/protocol.md section 4.4): a proposal is stored only if its VRF proof
-// verifies for its proposer and its round's VRF input; otherwise bad_vrf_proof and the
+// verifies for its proposer's VRF key and its round's VRF input; otherwise bad_vrf_proof and the
 // machine is unchanged. Under policy A the proof is carried and never checked.
 TEST(RoundMachine, VrfPolicyRejectsAProposalWhoseProofDoesNotVerify) {
   Cluster b(4, {{1, 2, 3}, {4, 5}}, "vrf");
@@ -477,19 +477,22 @@ TEST(RoundMachine, VrfPolicyRejectsAProposalWhoseProofDoesNotVerify) {
   a.start_all();
   const BlockHeader h = make_header(b.chain(), 1, 0, Cluster::genesis(), b.node(0).expected_merkle_root(),
                                     round_start_ms(0, RoundTiming{}, 0), b.keys(1).public_key);
-  const Proposal honest = sign_proposal(h, b.keys(1).secret_key);
-  ASSERT_TRUE(verify_proposal_vrf(honest).has_value());
+  const Proposal honest = test::sign_proposal_as(h, b.keys(1));
+  const PublicKey& vrf_key_1 = b.membership().member(*b.membership().index_of(b.keys(1).public_key)).vrf_key;
+  ASSERT_TRUE(verify_proposal_vrf(honest, vrf_key_1).has_value());
   Proposal flipped = honest;
   flipped.vrf_proof.v[70] ^= 0x01;  // a bit of s
   Proposal other_round = honest;    // a valid proof of the same key, for round 1's input
   BlockHeader h1 = h;
   h1.round = 1;
-  other_round.vrf_proof = sign_proposal(h1, b.keys(1).secret_key).vrf_proof;
+  other_round.vrf_proof = test::sign_proposal_as(h1, b.keys(1)).vrf_proof;
   Proposal other_key = honest;  // a valid proof of another member's key, same input
   BlockHeader h2 = h;
   h2.proposer = b.keys(2).public_key;
-  other_key.vrf_proof = sign_proposal(h2, b.keys(2).secret_key).vrf_proof;
-  for (const Proposal* bad : {&flipped, &other_round, &other_key}) {
+  other_key.vrf_proof = test::sign_proposal_as(h2, b.keys(2)).vrf_proof;
+  Proposal signing_key = honest;  // a valid proof under the proposer's signing key (version 1's rule)
+  signing_key.vrf_proof = ecvrf_prove(VrfSecretKey{b.keys(1).secret_key}, vrf_input(h)).value();
+  for (const Proposal* bad : {&flipped, &other_round, &other_key, &signing_key}) {
     ASSERT_TRUE(verify_proposal(*bad));  // the signature does not cover the proof
     const RoundMachine before = b.node(0);
     const auto r = b.node(0).on_proposal(*bad);
@@ -513,7 +516,8 @@ TEST(RoundMachine, VrfPolicyFinalizesTheProposalWithTheLowestOutput) {
   for (std::size_t i = 0; i < c.size(); ++i) {
     const BlockHeader h = make_header(c.chain(), 1, 0, Cluster::genesis(), c.node(0).expected_merkle_root(),
                                       round_start_ms(0, RoundTiming{}, 0), c.keys(i).public_key);
-    const VrfOutput beta = verify_proposal_vrf(sign_proposal(h, c.keys(i).secret_key)).value();
+    const VrfOutput beta =
+        verify_proposal_vrf(test::sign_proposal_as(h, c.keys(i)), test::vrf_keypair_of(c.keys(i)).public_key).value();
     if (!best || beta < best_beta) {
       best = i;
       best_beta = beta;

@@ -268,7 +268,7 @@ Reproposal make_reproposal(Cluster& c, std::size_t proposer, std::uint32_t heade
   Reproposal rp;
   const BlockHeader h = make_header(c.chain(), 1, header_round, Cluster::genesis(), c.node(0).expected_merkle_root(),
                                     round_start_ms(0, RoundTiming{}, header_round), c.keys(proposer).public_key);
-  rp.proposal = sign_proposal(h, c.keys(proposer).secret_key);
+  rp.proposal = test::sign_proposal_as(h, c.keys(proposer));
   const BlockId id = polka_block.value_or(compute_block_id(h));
   auto tally = std::make_unique<VoteTally>();
   tally->reset(c.membership(), c.chain(), 1, polka_round, step);

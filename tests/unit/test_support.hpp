@@ -12,12 +12,14 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "midnight/block/builder.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/core/bytes.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/sign.hpp"
 #include "midnight/wire/messages.hpp"
@@ -44,6 +46,20 @@ inline Keypair keypair(std::uint64_t index) {
   for (std::size_t i = 0; i + 1 < sizeof kPrefix; ++i) seed.v[i] = static_cast<std::uint8_t>(kPrefix[i]);
   store_u64(seed.data() + Seed::size() - 8, index);
   return keypair_from_seed(seed);
+}
+
+// The VRF key pair of the member whose signing key pair is `k`: seed =
+// SHA-256("midnight-test-vrf" || k.public_key). A test convention, so that every helper
+// that holds a Keypair can prove for that member; never a key of its own signing key.
+inline VrfKeypair vrf_keypair_of(const Keypair& k) {
+  Seed seed;
+  seed.v = Sha256().update(std::string_view("midnight-test-vrf")).update(k.public_key.span()).finish().v;
+  return vrf_keypair_from_seed(seed);
+}
+
+// The member entry of `k` as the test memberships list it.
+inline Masternode member_of(const Keypair& k, const Destination& reward_to, std::uint64_t weight) {
+  return Masternode{k.public_key, vrf_keypair_of(k).public_key, reward_to, weight};
 }
 
 // A chain id filled with `fill`; chain() is the default test chain.
@@ -83,7 +99,7 @@ inline TestMembers make_members(std::span<const std::uint64_t> weights) {
   std::sort(keys.begin(), keys.end(),
             [](const Keypair& a, const Keypair& b) { return a.public_key < b.public_key; });
   std::vector<Masternode> nodes;
-  for (std::size_t i = 0; i < weights.size(); ++i) nodes.push_back({keys[i].public_key, destination(i), weights[i]});
+  for (std::size_t i = 0; i < weights.size(); ++i) nodes.push_back(member_of(keys[i], destination(i), weights[i]));
   auto m = Membership::make(nodes);
   if (!m) throw std::runtime_error("make_members: " + m.error().message());
   return TestMembers{m.value(), std::move(keys)};
@@ -110,11 +126,17 @@ inline Vote make_vote(const Keypair& k, const ChainId& chain_id, std::uint64_t h
   return sign_vote(v, k.secret_key);
 }
 
-// A proposal of `k` for a header with the given fields, signed.
+// `h` signed by `k`, with the VRF proof of k's VRF key (vrf_keypair_of): what the member
+// of `k` sends.
+inline Proposal sign_proposal_as(const BlockHeader& h, const Keypair& k) {
+  return sign_proposal(h, k.secret_key, vrf_keypair_of(k).secret_key);
+}
+
+// A proposal of `k` for a header with the given fields, signed, with its VRF proof.
 inline Proposal make_proposal(const Keypair& k, const ChainId& chain_id, std::uint64_t height, std::uint32_t round,
                               const BlockId& prev, const Hash32& merkle_root, std::uint64_t timestamp_ms) {
   return sign_proposal(make_header(chain_id, height, round, prev, merkle_root, timestamp_ms, k.public_key),
-                       k.secret_key);
+                       k.secret_key, vrf_keypair_of(k).secret_key);
 }
 
 // Byte string helpers for transactions.

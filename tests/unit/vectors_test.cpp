@@ -16,6 +16,7 @@
 #include "hex_support.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/block/membership.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/merkle.hpp"
 #include "midnight/crypto/sign.hpp"
@@ -43,6 +44,13 @@ Keypair keys_of(std::uint8_t k) {  // seed k: 32 bytes of value k
   s.v.fill(k);
   return keypair_from_seed(s);
 }
+VrfKeypair vrf_keys_of(std::uint8_t k) {  // VRF seed k: 0x76 0x72, then 30 bytes of value k
+  Seed s;
+  s.v.fill(k);
+  s.v[0] = 0x76;
+  s.v[1] = 0x72;
+  return vrf_keypair_from_seed(s);
+}
 Destination destination_of(std::uint8_t k) {  // 32 bytes of value 0xd0 + k
   Destination d;
   d.v.fill(static_cast<std::uint8_t>(0xd0 + k));
@@ -52,7 +60,7 @@ Membership members(std::initializer_list<std::uint64_t> weights) {  // seeds 1..
   std::vector<Masternode> nodes;
   std::uint8_t k = 1;
   for (std::uint64_t w : weights) {
-    nodes.push_back({keys_of(k).public_key, destination_of(k), w});
+    nodes.push_back({keys_of(k).public_key, vrf_keys_of(k).public_key, destination_of(k), w});
     ++k;
   }
   return Membership::make(nodes).value();
@@ -107,11 +115,31 @@ TEST(VectorsTest, SigningProposalOfSeedTwoInRoundTwo) {
             "0000000000000001"                                                  // height
             "00000002"                                                          // round
             "054ed0f657d4241c71cb3d4f4fe1abd424d7d2056ea09511fb05dec4b78f3d7f");
-  const Proposal p = sign_proposal(h, k.secret_key);
+  const Proposal p = sign_proposal(h, k.secret_key, vrf_keys_of(2).secret_key);
   EXPECT_EQ(to_hex(p.signature),
             "cf8e8e431cd8b74d92a01428fe4c2cec9253e2306ff171ceb6881725b0bfc0a9"
             "52281e61bd0e25e6a82eb17000ba8bb1447e5f1dadf4abfcb516870265506801");
   EXPECT_TRUE(verify_proposal(p));
+}
+
+// vrf.json, prove "protocol VRF input, VRF seed 1, round 0": member 1 proves round 0's
+// VRF input with its VRF key, and the proof does not verify under its signing key (verify
+// "the same member's signing key (seed 1), not its VRF key").
+TEST(VectorsTest, VrfProofOfVrfSeedOneInRoundZero) {
+  const VrfKeypair k = vrf_keys_of(1);
+  EXPECT_EQ(to_hex(k.public_key), "e59312d3146e808a510d9d8ddbe8683b9adbb06651433dde1690ea59819d2476");
+  const VrfInput alpha = vrf_input(chain(), 1, 0, genesis());
+  const auto pi = ecvrf_prove(k.secret_key, alpha);
+  ASSERT_TRUE(pi.has_value());
+  EXPECT_EQ(to_hex(pi.value()),
+            "293d7b080d8655d6e4059bc7b0e5aa371b30961bf8d5e0126c7e8813ff967b19dfca5aa0a7789bf14beefcb2338207259b"
+            "80dc457c8bd6378d654efaba779c5d614d3268eba586e1472b0f47bb551e0f");
+  const auto beta = ecvrf_verify(k.public_key, pi.value(), alpha);
+  ASSERT_TRUE(beta.has_value());
+  EXPECT_EQ(to_hex(beta.value()),
+            "57e6cbc138ac930522452536e8ffb308698e1454ab3d2aa14936960c5fbc52a8d97bbfde1925e60ab3d0e38caaac2b6d"
+            "c4cb5334d9bf842e2dfdc15534bd21f1");
+  EXPECT_EQ(ecvrf_verify(keys_of(1).public_key, pi.value(), alpha).error(), vrf_errc::proof_does_not_verify);
 }
 
 // encoding.json, "nil precommit": seed 1, height 1, round 0, zero block id, approve false.
@@ -172,14 +200,17 @@ TEST(VectorsTest, RejectionsReportTheErrorFieldAndOffset) {
   DecodeWhere where;
   const Buf heavy = hex(
       "0202"
-      "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c"
-      "d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1"
+      "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c"   // key: seed 1
+      "e59312d3146e808a510d9d8ddbe8683b9adbb06651433dde1690ea59819d2476"   // vrf_key: VRF seed 1
+      "d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1"   // reward_to
       "0000000000100001");
+  EXPECT_EQ(hex_bytes<32>("e59312d3146e808a510d9d8ddbe8683b9adbb06651433dde1690ea59819d2476"),
+            vrf_keys_of(1).public_key);
   const auto m = decode_masternode(heavy, &where);
   ASSERT_FALSE(m.has_value());
   EXPECT_EQ(m.error(), codec_errc::weight_out_of_range);
   EXPECT_STREQ(where.field, "masternode.weight");
-  EXPECT_EQ(where.offset, 66U);
+  EXPECT_EQ(where.offset, 98U);
 
   const auto t = decode_transaction(hex("020100000000"), &where);
   ASSERT_FALSE(t.has_value());

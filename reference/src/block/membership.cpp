@@ -1,6 +1,7 @@
 // The masternode set of a height, in canonical order (ascending public key).
 #include "midnight/block/membership.hpp"
 #include "midnight/core/invariant.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 
 #include <algorithm>
 
@@ -16,6 +17,10 @@ const char* ErrorTable<membership_errc>::message(membership_errc e) {
       return "the same public key appears twice in the membership";
     case membership_errc::weight_out_of_range:
       return "member weight is 0 or above kMaxMemberWeight";
+    case membership_errc::vrf_key_invalid:
+      return "a member's VRF key is not a valid ECVRF public key (not a canonical curve point, or of small order)";
+    case membership_errc::vrf_key_reused:
+      return "a member's VRF key equals a signing key or another member's VRF key";
   }
   return "unknown membership error";
 }
@@ -35,6 +40,18 @@ result<Membership> Membership::make(std::span<const Masternode> members, QuorumR
   auto dup = std::adjacent_find(used.begin(), used.end(),
                                 [](const Masternode& a, const Masternode& b) { return a.key == b.key; });
   if (dup != used.end()) return membership_errc::duplicate_member;
+  for (const Masternode& mn : used) {
+    if (!ecvrf_validate_key(mn.vrf_key)) return membership_errc::vrf_key_invalid;
+  }
+  // Signing keys are distinct (above); all 2n keys must be. Set-up, so a sorted copy is fine.
+  std::vector<PublicKey> keys;
+  keys.reserve(2 * used.size());
+  for (const Masternode& mn : used) {
+    keys.push_back(mn.key);
+    keys.push_back(mn.vrf_key);
+  }
+  std::sort(keys.begin(), keys.end());
+  if (std::adjacent_find(keys.begin(), keys.end()) != keys.end()) return membership_errc::vrf_key_reused;
 
   std::uint64_t total = 0;
   for (const Masternode& mn : used) total += mn.weight;  // <= kMaxTotalWeight: no overflow

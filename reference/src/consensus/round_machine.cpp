@@ -74,6 +74,8 @@ RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   const auto index = config.membership->index_of(config.keys.public_key);
   MIDNIGHT_INVARIANT(index.has_value() && "a node's key must be a member");
   self_ = index.value_or(0);
+  MIDNIGHT_INVARIANT(config.membership->member(self_).vrf_key == config.vrf_keys.public_key &&
+                     "a node's VRF key must be its membership entry's");
   // Everything a step may fill is sized here, once, from the membership.
   const Membership& m = *config.membership;
   const std::size_t n = m.size();
@@ -370,7 +372,7 @@ result<Actions> RoundMachine::on_proposal(const Proposal& p) {
   // stored; under the other policies the proof is carried and never used.
   const auto verify_rank = [&]() -> result<VrfOutput> {
     if (!ranks_by_vrf()) return VrfOutput{};
-    auto beta = verify_proposal_vrf(p);
+    auto beta = verify_proposal_vrf(p, config_.membership->member(proposer).vrf_key);
     if (!beta) return round_errc::bad_vrf_proof;
     return beta.value();
   };
@@ -770,7 +772,7 @@ void RoundMachine::propose(std::uint32_t round) {
   const BlockHeader header =
       make_header(config_.chain_id, height_, round, prev_id_, content_.merkle_root,
                   round_start_ms(midnight_ms_, config_.timing, round), config_.keys.public_key);
-  const Proposal proposal = sign_proposal(header, config_.keys.secret_key);
+  const Proposal proposal = sign_proposal(header, config_.keys.secret_key, config_.vrf_keys.secret_key);
   RoundSlot& s = slot(round);
   StoredProposal& entry = s.proposals[self_];
   MIDNIGHT_INVARIANT(!entry.present || entry.proposal == proposal);

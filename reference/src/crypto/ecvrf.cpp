@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 
 #include "midnight/core/invariant.hpp"
@@ -217,6 +218,29 @@ Point cofactor_times(const Point& p) {
   return add_points(p4, p4);
 }
 
+bool has_small_order(const Point& p) {
+  MIDNIGHT_INVARIANT(string_to_point(p) == point_decoding::ok);
+  // The canonical encodings of the eight points of the subgroup of order 8: the identity
+  // (order 1), (0, -1) (order 2), the two points with y = 0 (order 4) and the four of
+  // order 8 (y and its negation, each with both signs of x).
+  static constexpr std::array<Point, 8> kSmallOrder{{
+      {{0x01}},
+      {{0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}},
+      {{0x00}},
+      {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80}},
+      {{0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+        0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05}},
+      {{0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+        0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x85}},
+      {{0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+        0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a}},
+      {{0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+        0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0xfa}},
+  }};
+  return std::find(kSmallOrder.begin(), kSmallOrder.end(), p) != kSmallOrder.end();
+}
+
 Point scalarmult_any_point(const Scalar& n, const Point& p) {
   MIDNIGHT_INVARIANT(string_to_point(p) == point_decoding::ok);
   const Scalar n_mod_q = reduce_scalar(n);
@@ -322,8 +346,9 @@ VrfOutput gamma_to_hash(const Point& gamma) {
       .finish();
 }
 
-result<VrfProof> prove_with_transcript(const SecretKey& sk, std::span<const std::uint8_t> alpha,
+result<VrfProof> prove_with_transcript(const VrfSecretKey& vrf_sk, std::span<const std::uint8_t> alpha,
                                        ProverTranscript& out) {
+  const SecretKey& sk = vrf_sk.bytes;
   Seed seed;
   std::copy(sk.v.begin(), sk.v.begin() + 32, seed.v.begin());
   PublicKey stored_pk;
@@ -404,11 +429,17 @@ result<void> ecvrf_validate_key(const PublicKey& pk) {
     case point_decoding::x_zero_sign_set:
       return vrf_errc::public_key_x_zero_sign_set;
   }
-  if (ecvrf_detail::is_identity(ecvrf_detail::cofactor_times(pk))) return vrf_errc::public_key_small_order;
+  if (ecvrf_detail::has_small_order(pk)) return vrf_errc::public_key_small_order;
   return outcome::success();
 }
 
-result<VrfProof> ecvrf_prove(const SecretKey& sk, std::span<const std::uint8_t> alpha) {
+VrfKeypair vrf_keypair_from_seed(const Seed& seed) {
+  VrfKeypair kp;
+  crypto_sign_seed_keypair(kp.public_key.data(), kp.secret_key.bytes.data(), seed.data());
+  return kp;
+}
+
+result<VrfProof> ecvrf_prove(const VrfSecretKey& sk, std::span<const std::uint8_t> alpha) {
   ecvrf_detail::ProverTranscript transcript;
   auto pi = ecvrf_detail::prove_with_transcript(sk, alpha, transcript);
   sodium_memzero(&transcript, sizeof transcript);  // holds x and k

@@ -127,8 +127,9 @@ void ByzantineNode::propose_twice(const ByzantineContext& ctx, std::uint64_t now
   BlockHeader forged = honest;
   // Any other root will do; hashing the honest one keeps it deterministic.
   forged.merkle_root = sha256(merkle_root_.span());
-  const Proposal a = sign_proposal(honest, keys.secret_key);
-  const Proposal b = sign_proposal(forged, keys.secret_key);
+  const VrfSecretKey& vrf_key = ctx.world.vrf_keys[node_].secret_key;
+  const Proposal a = sign_proposal(honest, keys.secret_key, vrf_key);
+  const Proposal b = sign_proposal(forged, keys.secret_key, vrf_key);
   proposals_.push_back({round, compute_block_id(honest)});
   const auto bytes_a = encode_to_bytes(a);
   const auto bytes_b = encode_to_bytes(b);

@@ -135,6 +135,7 @@ Simulator::Simulator(const SimConfig& config)
       nc.membership = &world_.membership;
       nc.policy = policy_.get();
       nc.keys = world_.keys[i];
+      nc.vrf_keys = world_.vrf_keys[i];
       nc.timing = config_.timing;
       nc.reward_per_height = config_.reward_per_height;
       nc.unsafe_retry_without_lock = config_.negative_control == NegativeControl::no_lock;

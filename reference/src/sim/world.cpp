@@ -45,6 +45,12 @@ Seed node_seed(std::uint64_t key_seed, std::size_t index) {
   return s;
 }
 
+Seed node_vrf_seed(std::uint64_t key_seed, std::size_t index) {
+  Seed s;
+  s.v = Sha256().update(std::string_view("midnight-sim-node-vrf")).update(node_seed(key_seed, index).span()).finish().v;
+  return s;
+}
+
 ChainId sim_chain_id() { return hash_text("midnight-sim-chain"); }
 BlockId sim_genesis_id() { return hash_text("midnight-sim-genesis"); }
 
@@ -55,8 +61,10 @@ World make_world(const SimConfig& config, Rng& rng) {
   std::vector<Masternode> members;
   for (std::size_t i = 0; i < config.nodes; ++i) {
     w.keys.push_back(keypair_from_seed(node_seed(config.key_seed, i)));
+    w.vrf_keys.push_back(vrf_keypair_from_seed(node_vrf_seed(config.key_seed, i)));
     Masternode m;
     m.key = w.keys.back().public_key;
+    m.vrf_key = w.vrf_keys.back().public_key;
     // The reward destination is the key itself: any fixed per-node value would do.
     m.reward_to.v = m.key.v;
     m.weight = config.weights.empty() ? 1 : config.weights[i];

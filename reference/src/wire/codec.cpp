@@ -189,6 +189,7 @@ codec_errc read_tx_length(Reader& r, const char* field, std::uint32_t& len, std:
 
 codec_errc read_masternode_body(Reader& r, Masternode& m) {
   MIDNIGHT_CODEC_CHECK(r.fixed("masternode.key", m.key));
+  MIDNIGHT_CODEC_CHECK(r.fixed("masternode.vrf_key", m.vrf_key));
   MIDNIGHT_CODEC_CHECK(r.fixed("masternode.reward_to", m.reward_to));
   MIDNIGHT_CODEC_CHECK(r.u64("masternode.weight", m.weight));
   if (m.weight == 0 || m.weight > kMaxMemberWeight)
@@ -605,6 +606,7 @@ result<std::size_t> encode_masternode(const Masternode& m, std::span<std::uint8_
   Writer w(out);
   w.prefix(MessageType::masternode);
   w.fixed(m.key);
+  w.fixed(m.vrf_key);
   w.fixed(m.reward_to);
   w.u64(m.weight);
   return kMasternodeMessageSize;

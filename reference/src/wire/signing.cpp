@@ -83,18 +83,18 @@ VrfInput vrf_input(const ChainId& chain, std::uint64_t height, std::uint32_t rou
 
 VrfInput vrf_input(const BlockHeader& h) { return vrf_input(h.chain_id, h.height, h.round, h.prev_id); }
 
-Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk) {
+Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk, const VrfSecretKey& vrf_sk) {
   const ProposalSigningInput in = proposal_signing_input(h);
   Proposal p{h, sign_detached(sk, in), {}};
   // Proving fails only for a secret key whose halves disagree (a broken key store) or
   // with probability about 2^-256; the proposal then carries a zero proof, which no
   // verifier accepts, so the proposer is simply unranked under policy B.
-  if (auto proof = ecvrf_prove(sk, vrf_input(h))) p.vrf_proof = proof.value();
+  if (auto proof = ecvrf_prove(vrf_sk, vrf_input(h))) p.vrf_proof = proof.value();
   return p;
 }
 
-result<VrfOutput> verify_proposal_vrf(const Proposal& p) {
-  return ecvrf_verify(p.header.proposer, p.vrf_proof, vrf_input(p.header));
+result<VrfOutput> verify_proposal_vrf(const Proposal& p, const PublicKey& proposer_vrf_key) {
+  return ecvrf_verify(proposer_vrf_key, p.vrf_proof, vrf_input(p.header));
 }
 
 bool verify_proposal(const Proposal& p, const SignatureVerifier& verifier) {

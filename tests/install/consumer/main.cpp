@@ -10,6 +10,7 @@
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/sign.hpp"
 #include "midnight/sim/simulator.hpp"
@@ -30,7 +31,9 @@ int main() {
   Seed seed{};
   seed.v[0] = 1;
   const Keypair keys = keypair_from_seed(seed);
-  const Masternode member{keys.public_key, Destination{}, 1};
+  seed.v[0] = 2;  // a VRF key apart from the signing key (spec/vrf.md section 6)
+  const VrfKeypair vrf_keys = vrf_keypair_from_seed(seed);
+  const Masternode member{keys.public_key, vrf_keys.public_key, Destination{}, 1};
   auto membership = Membership::make(std::span<const Masternode>(&member, 1));
   if (!membership) return fail("Membership::make");
 
@@ -40,6 +43,7 @@ int main() {
   config.membership = &membership.value();
   config.policy = &policy;
   config.keys = keys;
+  config.vrf_keys = vrf_keys;
   config.reward_per_height = 1000;
 
   // The machine holds fixed-size buffers for every round of its window: keep it off the stack.

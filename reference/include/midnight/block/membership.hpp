@@ -20,6 +20,8 @@ enum class membership_errc {
   too_many_members,    // more than kMaxMembers
   duplicate_member,    // the same public key twice
   weight_out_of_range, // 0 or above kMaxMemberWeight
+  vrf_key_invalid,     // a VRF key fails ECVRF_validate_key (spec/vrf.md §3.7)
+  vrf_key_reused,      // a VRF key equals a signing key or another member's VRF key
 };
 
 template <>
@@ -56,7 +58,9 @@ static_assert(quorum_threshold(3, QuorumRule::unsafe_at_least_two_thirds) == 2 &
 
 class Membership {
  public:
-  // Sorts by key; rejects empty, oversized, duplicate keys and bad weights.
+  // Sorts by key; rejects, in this order: empty, oversized, bad weights, duplicate signing
+  // keys, VRF keys that fail validation, and VRF keys that are not distinct from every
+  // other key of the membership (signing or VRF): each secret has exactly one role.
   static result<Membership> make(std::span<const Masternode> members,
                                  QuorumRule rule = QuorumRule::more_than_two_thirds);
 

@@ -70,7 +70,7 @@ enum class round_errc {
   not_own_vote,            // a restored vote that this node did not sign
   conflicting_own_vote,    // a restored vote that differs from one already restored for its round and step
   lock_without_precommit,  // a restored lock with no restored approving precommit for its block and round
-  bad_vrf_proof,           // policy B: the proposal's VRF proof does not verify for its proposer and round
+  bad_vrf_proof,           // policy B: the proposal's VRF proof does not verify for its proposer's VRF key and round
   round_behind_window,     // a vote or proposal of a round this node has left behind its window
   bad_polka,               // a re-proposal's polka is not a prevote quorum for its block, at or after its round
   bad_coinbase,            // a committed block's coinbase is not the one every member builds
@@ -90,6 +90,7 @@ struct NodeConfig {
   const Membership* membership = nullptr;   // outlives the machine
   const SelectionPolicy* policy = nullptr;  // outlives the machine
   Keypair keys;                             // keys.public_key must be a member
+  VrfKeypair vrf_keys;                      // vrf_keys.public_key must be that member's vrf_key
   RoundTiming timing;
   std::uint64_t reward_per_height = 0;
   // Who checks signatures (null: libsodium directly). A simulator may pass a memo

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "midnight/block/membership.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/sign.hpp"
 #include "midnight/sim/config.hpp"
 #include "midnight/sim/rng.hpp"
@@ -23,6 +24,9 @@ Seed node_seed(std::size_t index);
 // another domain so that no nonzero k gives index-only keys. make_world and the property
 // helpers that predict blocks and VRF outputs both call this.
 Seed node_seed(std::uint64_t key_seed, std::size_t index);
+// The seed of node i's VRF key: SHA-256("midnight-sim-node-vrf" || node_seed(key_seed, i)),
+// so that the VRF key is never the signing key (spec/vrf.md §6) and follows key_seed.
+Seed node_vrf_seed(std::uint64_t key_seed, std::size_t index);
 // SHA-256("midnight-sim-chain") and SHA-256("midnight-sim-genesis").
 ChainId sim_chain_id();
 BlockId sim_genesis_id();
@@ -34,6 +38,7 @@ struct World {
   ChainId chain;
   BlockId prev_id;
   std::vector<Keypair> keys;               // by node index
+  std::vector<VrfKeypair> vrf_keys;        // by node index
   Membership membership;                   // canonical order (ascending key)
   std::vector<std::size_t> member_of_node; // node index -> member index
   std::vector<std::size_t> node_of_member; // member index -> node index

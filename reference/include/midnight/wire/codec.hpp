@@ -59,7 +59,7 @@ struct DecodeWhere {
 
 // Body sizes (without the 2-byte version/type prefix).
 inline constexpr std::size_t kPrefixSize = 2;
-inline constexpr std::size_t kMasternodeBodySize = 32 + 32 + 8;
+inline constexpr std::size_t kMasternodeBodySize = 32 + 32 + 32 + 8;  // key, vrf_key, reward_to, weight
 inline constexpr std::size_t kHeaderBodySize = 2 + 32 + 8 + 4 + 32 + 32 + 8 + 32;  // 150
 inline constexpr std::size_t kSignedHeaderBodySize = kHeaderBodySize + 64;  // header, signature
 inline constexpr std::size_t kVrfProofSize = VrfProof::size();

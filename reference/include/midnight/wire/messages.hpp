@@ -15,8 +15,13 @@ namespace midnight {
 // A transaction is opaque bytes; its id is compute_txid(chain, bytes).
 using TxBytes = std::span<const std::uint8_t>;
 
+// A member of the height. Two keys, never the same one (Membership::make refuses it): `key`
+// signs proposals, votes and commit requests (Ed25519); `vrf_key` proves the member's VRF
+// outputs (ECVRF, spec/vrf.md). With one key for both, an Ed25519 signature over a 32-byte
+// message could reveal the secret (spec/vrf.md §6); with two, the VRF secret never signs.
 struct Masternode {
   PublicKey key;
+  PublicKey vrf_key;
   Destination reward_to;
   std::uint64_t weight = 1;
   friend bool operator==(const Masternode&, const Masternode&) = default;
@@ -37,8 +42,9 @@ struct BlockHeader {
 struct Proposal {
   BlockHeader header;
   Signature signature;  // proposer's, over proposal_signing_input(header)
-  // The proposer's ECVRF proof over vrf_input(header): its rank under policy B. Not
-  // covered by the signature (it authenticates itself against the proposer's key) and
+  // The proposer's ECVRF proof over vrf_input(header) under its VRF key (the membership's
+  // vrf_key): its rank under policy B. Not covered by the signature (it authenticates
+  // itself against the proposer's VRF key) and
   // not part of the block id; verified only under policy B (spec/protocol.md 4.4).
   VrfProof vrf_proof{};  // zero until proved (sign_proposal)
   friend bool operator==(const Proposal&, const Proposal&) = default;

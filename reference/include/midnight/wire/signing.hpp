@@ -37,13 +37,15 @@ using VrfInput = std::array<std::uint8_t, kVrfInputSize>;
 VrfInput vrf_input(const ChainId& chain, std::uint64_t height, std::uint32_t round, const BlockId& prev_id);
 VrfInput vrf_input(const BlockHeader& h);  // of the header's chain, height, round and parent
 
-// Sign / verify the messages (Ed25519 over the inputs above). sign_proposal also proves
-// the header's VRF input with the same key, so every proposal carries its VRF proof.
-Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk);
+// Sign / verify the messages (Ed25519 over the inputs above). sign_proposal signs with the
+// member's signing key and proves the header's VRF input with its VRF key (a separate key,
+// spec/vrf.md §6), so every proposal carries its VRF proof.
+Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk, const VrfSecretKey& vrf_sk);
 [[nodiscard]] bool verify_proposal(const Proposal& p, const SignatureVerifier& verifier = direct_verifier());  // against p.header.proposer
-// The proposal's VRF proof against p.header.proposer and vrf_input(p.header): beta, the
-// rank key of policy B, or the midnight.vrf error that rejects it.
-[[nodiscard]] result<VrfOutput> verify_proposal_vrf(const Proposal& p);
+// The proposal's VRF proof against the proposer's VRF key (its membership entry's vrf_key)
+// and vrf_input(p.header): beta, the rank key of policy B, or the midnight.vrf error that
+// rejects it.
+[[nodiscard]] result<VrfOutput> verify_proposal_vrf(const Proposal& p, const PublicKey& proposer_vrf_key);
 Vote sign_vote(Vote unsigned_vote, const SecretKey& sk);
 [[nodiscard]] bool verify_vote(const Vote& v, const SignatureVerifier& verifier = direct_verifier());  // against v.voter
 CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKey& sk);
