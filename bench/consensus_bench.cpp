@@ -218,6 +218,7 @@ NodeConfig member0_config(const test::TestMembers& net, const SelectionPolicy& p
   config.membership = &net.membership;
   config.policy = &policy;
   config.keys = net.keys[0];
+  config.vrf_keys = test::vrf_keypair_of(config.keys);
   return config;
 }
 
@@ -294,6 +295,44 @@ void BM_RoundMachineMemory(benchmark::State& state) {
   state.counters["bytes_per_member"] = static_cast<double>(bytes) / static_cast<double>(n);
 }
 BENCHMARK(BM_RoundMachineMemory)->Arg(4)->Arg(64)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// The membership's set-up, Membership::make: the sort by key, the duplicate checks and the
+// validation of every VRF key (spec/protocol.md §1.1), once per height. `ratio` is against
+// the floor for the same checks on libsodium's public API: one strict decoding of each VRF
+// key (crypto_core_ed25519_add with the identity, which fails off the curve) and one sort
+// of the 2n keys. Set-up may allocate: the member list and the 2n-key copy.
+void BM_MembershipMake(benchmark::State& state) {
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  const auto net = test::make_equal_members(n);
+  const std::vector<Masternode> members(net.membership.members().begin(), net.membership.members().end());
+  bool all_ok = true;
+  AllocsPerOp allocs(state);
+  RatioRun run(state);
+  for (auto _ : state) {
+    const auto made = Membership::make(members);
+    all_ok = made.has_value() && made.value().size() == n && all_ok;
+    benchmark::DoNotOptimize(made);
+  }
+  allocs.report();
+  static constexpr std::uint8_t kIdentity[32] = {1};
+  bool raw_ok = true;
+  run.finish([&] {
+    std::vector<PublicKey> keys;
+    keys.reserve(2 * n);
+    for (const Masternode& m : members) {
+      PublicKey decoded;
+      raw_ok = crypto_core_ed25519_add(decoded.data(), m.vrf_key.data(), kIdentity) == 0 && raw_ok;
+      keys.push_back(m.key);
+      keys.push_back(m.vrf_key);
+    }
+    std::sort(keys.begin(), keys.end());
+    raw_ok = std::adjacent_find(keys.begin(), keys.end()) == keys.end() && raw_ok;
+    benchmark::DoNotOptimize(keys);
+  });
+  if (!all_ok) state.SkipWithError("Membership::make refused a valid membership");
+  if (!raw_ok) state.SkipWithError("the raw baseline refused a key");
+}
+BENCHMARK(BM_MembershipMake)->Arg(64)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 // ---- the round state machine, one step of each other kind --------------------------------
 //
