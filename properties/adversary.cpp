@@ -137,6 +137,10 @@ rc::Gen<sim::SimConfig> gen_adversarial_config(AdversarySpec spec) {
     if (spec.restarts) c.crashes = *gen_restarts(c, 3);
     c.policy = *gen_policy();
     c.mempool_size = *gen_mempool_size();
+    // Safety may not depend on the snapshots (spec/claims.md §2): the safety checks draw
+    // divergent honest mempools too. Not under a negative control, whose counterexample
+    // needs decisions, which divergence makes rarer (spec/claims.md §3).
+    if (spec.control == sim::NegativeControl::none) c.mempool_divergence = *gen_mempool_divergence();
     c.negative_control = spec.control;
     c.seed = *gen_seed();
     c.key_seed = *gen_key_seed();

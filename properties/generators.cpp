@@ -304,6 +304,15 @@ rc::Gen<std::uint64_t> gen_key_seed() {
   return gen::exec([] { return *gen_chance(17) ? std::uint64_t{0} : *gen::resize(100, gen_seed()); });
 }
 
+rc::Gen<double> gen_mempool_divergence() {
+  // A fixed chance of none, then a few levels: the honest nodes' snapshots differ by a
+  // transaction or two up to a fifth of the pool (and each holds as many of its own).
+  return gen::exec([] {
+    if (*gen_chance(50)) return 0.0;
+    return *gen::element(0.01, 0.05, 0.2, 0.5);
+  });
+}
+
 rc::Gen<std::size_t> gen_mempool_size() {
   return gen::exec([] {
     if (*gen_chance(25)) return *gen::inRange<std::size_t>(0, kMaxPropMempool + 1);
@@ -422,6 +431,7 @@ std::string simulate_command(const sim::SimConfig& c, std::string* why) {
   if (c.height_interval_ms != d.height_interval_ms) out << " --height-interval " << c.height_interval_ms;
   if (c.time_limit_ms != d.time_limit_ms) out << " --time-limit " << c.time_limit_ms;
   if (c.mempool_size != d.mempool_size) out << " --mempool " << c.mempool_size;
+  if (c.mempool_divergence != d.mempool_divergence) out << " --mempool-divergence " << c.mempool_divergence;
   out << " --seed " << c.seed;
   if (c.key_seed != d.key_seed) out << " --key-seed " << c.key_seed;
   if (c.timing.collect_ms != d.timing.collect_ms || c.timing.prevote_ms != d.timing.prevote_ms ||
@@ -592,7 +602,7 @@ std::ostream& operator<<(std::ostream& os, const SimConfig& c) {
   }
   os << "  policy " << to_string(c.policy) << ", max_rounds " << c.max_rounds << ", timing " << c.timing.collect_ms
      << "/" << c.timing.prevote_ms << "/" << c.timing.precommit_ms << " ms +" << c.timing.increment_ms
-     << " ms a round, mempool " << c.mempool_size << ", reward "
+     << " ms a round, mempool " << c.mempool_size << " (divergence " << c.mempool_divergence << "), reward "
      << c.reward_per_height << ", seed " << c.seed << ", key seed " << c.key_seed;
   if (c.negative_control != NegativeControl::none) os << ", negative control " << to_string(c.negative_control);
   if (c.heights != 1) os << ", heights " << c.heights << " every " << c.height_interval_ms << " ms";

@@ -170,6 +170,8 @@ rc::Gen<std::uint64_t> gen_seed();                   // any 64-bit seed
 // holds the lowest block id or VRF output, honest or Byzantine, varies between cases.
 rc::Gen<std::uint64_t> gen_key_seed();
 rc::Gen<std::size_t> gen_mempool_size();             // 0..kMaxPropMempool, small more often
+// SimConfig::mempool_divergence: 0 half the time, else 0.01, 0.05, 0.2 or 0.5.
+rc::Gen<double> gen_mempool_divergence();
 rc::Gen<std::uint32_t> gen_max_rounds(std::uint32_t lo, std::uint32_t hi);  // within 1..kMaxPropRounds
 // The default timing (1000/1000/1000 ms, each step 500 ms longer a round) 70 % of the
 // time, otherwise each phase in [min_phase_ms, 1500] ms and the increment in [0, 1000] ms

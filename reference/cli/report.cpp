@@ -107,6 +107,13 @@ void print_rounds(std::ostream& out, const sim::SimResult& r) {
 }
 
 void print_finalized(std::ostream& out, const sim::SimResult& r) {
+  if (r.config.mempool_divergence > 0.0) {
+    out << "  mempools (divergence " << r.config.mempool_divergence << " of " << r.config.mempool_size << "):";
+    for (const auto& n : r.nodes)
+      if (!n.byzantine)
+        out << " node " << n.node << " lacks " << n.mempool_missing << ", has " << n.mempool_own << " of its own;";
+    out << "\n";
+  }
   out << "  finalized:\n";
   for (const auto& n : r.nodes) {
     if (n.byzantine) continue;

@@ -218,6 +218,8 @@ int run_simulate(std::vector<std::string_view> argv) {
       c.latency_max_ms = require_u64(flag, hi);
     } else if (flag == "--mempool") {
       c.mempool_size = require_size(flag, value());
+    } else if (flag == "--mempool-divergence") {
+      c.mempool_divergence = require_probability(flag, value());
     } else if (flag == "--weights") {
       weights_text = value();
     } else if (flag == "--no-verify-memo") {

@@ -44,6 +44,7 @@ std::string validate(const SimConfig& c) {
   if (c.latency_min_ms > c.latency_max_ms) return "latency min must not exceed max";
   if (c.latency_max_ms > kMaxDelayMs || c.slow_ms > kMaxDelayMs) return "latencies must be at most 1e9 ms";
   if (!probability_ok(c.drop_probability)) return "drop probability must be in [0, 1]";
+  if (!probability_ok(c.mempool_divergence)) return "mempool divergence must be in [0, 1]";
   if (!probability_ok(c.duplicate_probability)) return "duplicate probability must be in [0, 1]";
   for (const auto& p : c.partitions) {
     if (p.start_ms > p.heal_ms) return "a partition must start before it heals";

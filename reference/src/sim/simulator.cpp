@@ -53,7 +53,7 @@ void drop_polka_frames(std::vector<std::uint8_t>& journal) {
 struct HonestNode {
   std::size_t node = 0;
   HostConfig config;
-  std::vector<TxBytes> mempool;  // its own order of the shared transactions
+  NodeMempool mempool;  // its snapshot: the pool (less what it lacks, plus its own) in its order
   std::unique_ptr<NodeHost> host;
   std::uint64_t sent = 0;
   bool up = true;
@@ -122,14 +122,15 @@ Simulator::Simulator(const SimConfig& config)
   for (std::size_t i = config_.nodes - config_.byzantine; i < config_.nodes; ++i) honest_[i] = false;
   honest_nodes_.resize(config_.nodes);
   byzantine_.resize(config_.nodes);
-  // Every honest node builds the same block content; a Byzantine node needs its Merkle
-  // root to propose "honest" content under its own name.
+  // Every honest node builds the same block content (unless mempools diverge); a
+  // Byzantine node needs a Merkle root to propose "honest" content under its own name:
+  // that of the whole pool.
   Hash32 honest_root;
   for (std::size_t i = 0; i < config_.nodes; ++i) {
     if (honest_[i]) {
       auto h = std::make_unique<HonestNode>();
       h->node = i;
-      h->mempool = shuffled_mempool(world_, rng_);
+      h->mempool = node_mempool(world_, config_.mempool_divergence, rng_);
       NodeConfig& nc = h->config.node;
       nc.chain_id = world_.chain;
       nc.membership = &world_.membership;
@@ -141,7 +142,7 @@ Simulator::Simulator(const SimConfig& config)
       nc.unsafe_retry_without_lock = config_.negative_control == NegativeControl::no_lock;
       nc.verifier = &verifier_;
       h->config.schedule = sim_schedule(config_, world_);
-      h->config.mempool = h->mempool;
+      h->config.mempool = h->mempool.views;
       h->config.unsafe_no_catch_up = config_.negative_control == NegativeControl::no_catch_up;
       h->config.version1_commit_traffic = config_.version1_commit_traffic;
       h->host = std::make_unique<NodeHost>(h->config);
@@ -463,6 +464,9 @@ void Simulator::collect_trace() {
     const HonestNode& h = *honest_nodes_[i];
     const RoundMachine& m = h.host->machine();
     t.messages_sent = h.sent;
+    t.mempool_held = h.mempool.views.size();
+    t.mempool_missing = h.mempool.missing;
+    t.mempool_own = h.mempool.own.size();
     t.last_round = m.round();
     t.step = m.step();
     t.lock = m.lock();

@@ -63,6 +63,9 @@ void write_node(JsonWriter& w, const NodeTrace& n, std::uint64_t quorum) {
   if (n.crashed_at) w.value(*n.crashed_at); else w.null();
   w.field("messages_sent", n.messages_sent);
   if (!n.byzantine) {
+    w.key("mempool").begin_object(true);
+    w.field("held", n.mempool_held).field("missing", n.mempool_missing).field("own", n.mempool_own);
+    w.end_object();
     w.field("last_round", n.last_round);
     w.field("step", to_string(n.step));
     w.key("lock");
@@ -140,6 +143,7 @@ void write_config(JsonWriter& w, const SimConfig& c) {
   if (c.version1_commit_traffic) w.field("version1_commit_traffic", true);
   w.field("reward_per_height", c.reward_per_height);
   w.field("mempool_size", c.mempool_size);
+  if (c.mempool_divergence != 0.0) w.field("mempool_divergence", c.mempool_divergence);
   w.end_object();
 }
 

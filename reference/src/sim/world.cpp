@@ -1,5 +1,6 @@
 #include "midnight/sim/world.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -24,6 +25,12 @@ constexpr std::uint64_t kMinTxBytes = 8;
 constexpr std::uint64_t kMaxTxBytes = 200;
 
 Hash32 hash_text(std::string_view text) { return Sha256().update(text).finish(); }
+
+std::vector<std::uint8_t> random_transaction(Rng& rng) {
+  std::vector<std::uint8_t> tx(static_cast<std::size_t>(rng.between(kMinTxBytes, kMaxTxBytes)));
+  rng.fill(tx);
+  return tx;
+}
 }  // namespace
 
 Seed node_seed(std::size_t index) {
@@ -87,11 +94,7 @@ World make_world(const SimConfig& config, Rng& rng) {
     w.member_of_node[i] = *idx;
     w.node_of_member[*idx] = i;
   }
-  for (std::size_t t = 0; t < config.mempool_size; ++t) {
-    std::vector<std::uint8_t> tx(static_cast<std::size_t>(rng.between(kMinTxBytes, kMaxTxBytes)));
-    rng.fill(tx);
-    w.mempool.push_back(std::move(tx));
-  }
+  for (std::size_t t = 0; t < config.mempool_size; ++t) w.mempool.push_back(random_transaction(rng));
   return w;
 }
 
@@ -101,6 +104,29 @@ std::vector<TxBytes> shuffled_mempool(const World& world, Rng& rng) {
   for (const auto& tx : world.mempool) views.emplace_back(tx);
   rng.shuffle(std::span<TxBytes>(views));
   return views;
+}
+
+NodeMempool node_mempool(const World& world, double divergence, Rng& rng) {
+  NodeMempool out;
+  if (divergence <= 0.0) {
+    out.views = shuffled_mempool(world, rng);
+    return out;
+  }
+  const auto own_count =
+      static_cast<std::size_t>(std::llround(divergence * static_cast<double>(world.mempool.size())));
+  out.own.reserve(own_count);
+  for (std::size_t t = 0; t < own_count; ++t) out.own.push_back(random_transaction(rng));
+  out.views.reserve(world.mempool.size() + own_count);
+  for (const auto& tx : world.mempool) {
+    if (rng.chance(divergence)) {
+      ++out.missing;
+    } else {
+      out.views.emplace_back(tx);
+    }
+  }
+  for (const auto& tx : out.own) out.views.emplace_back(tx);
+  rng.shuffle(std::span<TxBytes>(out.views));
+  return out;
 }
 
 }  // namespace midnight::sim

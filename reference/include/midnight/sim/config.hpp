@@ -93,7 +93,11 @@ struct SimConfig {
   // (key_seed, i), so VRF ranks and block ids are no longer tied to node indices.
   std::uint64_t key_seed = 0;
   std::uint64_t reward_per_height = 1000;
-  std::size_t mempool_size = 16;          // random transactions, same set for every honest node
+  std::size_t mempool_size = 16;          // random transactions: the pool every honest node starts from
+  // Honest mempools diverge (world.hpp, node_mempool): each honest node lacks each pool
+  // transaction with this probability and holds as many of its own (about this fraction of
+  // the pool) that no other node has. 0: every honest node holds the same set.
+  double mempool_divergence = 0.0;
   // Signature checks go through a memo (memo_verifier.hpp): the same output, faster with
   // many nodes. Off: every check is libsodium's.
   bool verify_memo = true;

@@ -67,6 +67,11 @@ struct NodeTrace {
   Lock lock;
   std::vector<RoundTrace> rounds;
   std::uint64_t messages_sent = 0;
+  // Its mempool snapshot (SimConfig::mempool_divergence): transactions held, those of the
+  // common pool it lacks, and those of its own that no other node has.
+  std::size_t mempool_held = 0;
+  std::size_t mempool_missing = 0;
+  std::size_t mempool_own = 0;
 };
 
 struct SimResult {

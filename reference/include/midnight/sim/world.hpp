@@ -51,4 +51,16 @@ World make_world(const SimConfig& config, Rng& rng);
 // `world.mempool` as views, in an order shuffled with `rng` (each node has its own order).
 std::vector<TxBytes> shuffled_mempool(const World& world, Rng& rng);
 
+// One honest node's snapshot when honest mempools diverge (SimConfig::mempool_divergence
+// = P, spec/claims.md §3): each transaction of world.mempool is missing with probability P,
+// independently per node, and the node holds round(P * |pool|) transactions of its own
+// that no other node has (random bytes like the pool's); all in an order shuffled with
+// `rng`. With P = 0 it is shuffled_mempool, with the same draws.
+struct NodeMempool {
+  std::vector<std::vector<std::uint8_t>> own;  // storage of the node's own transactions
+  std::vector<TxBytes> views;                  // the snapshot: the kept pool and `own`
+  std::size_t missing = 0;                     // transactions of the pool it lacks
+};
+NodeMempool node_mempool(const World& world, double divergence, Rng& rng);
+
 }  // namespace midnight::sim
