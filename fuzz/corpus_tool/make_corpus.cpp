@@ -25,6 +25,7 @@
 #include "common/fuzz_world.hpp"
 #include "small_order_points.hpp"
 #include "midnight/block/builder.hpp"
+#include "midnight/block/tx_sketch.hpp"
 #include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/sign.hpp"
 #include "midnight/journal/journal_record.hpp"
@@ -582,6 +583,35 @@ void write_corpus(const std::filesystem::path& dir, const Corpus& corpus) {
   }
 }
 
+// sketch_fuzzer: the first byte picks 1 + (b mod 32) cells a hash, the rest are the
+// cells; a whole encoded sketch of 4 cells a hash exercises the byte decoder.
+Bytes_ sketch_seed(std::uint8_t size_byte, std::size_t inserted, std::size_t erased, std::uint64_t first_id) {
+  const std::size_t per_hash = 1 + size_byte % 32;
+  TxSketch s = TxSketch::make(sketch_key(Hash32{{0x5c}}), per_hash).value();
+  for (std::size_t i = 0; i < inserted; ++i) s.insert(first_id + i);
+  for (std::size_t i = 0; i < erased; ++i) s.erase(first_id + 1000 + i);
+  Bytes_ encoded(s.encoded_size());
+  encode_tx_sketch(s, encoded);
+  Bytes_ out{size_byte};
+  out.insert(out.end(), encoded.begin() + kSketchHeaderBytes, encoded.end());
+  return out;
+}
+
+Corpus sketch_seeds() {
+  Corpus c;
+  c["sketch-empty"] = sketch_seed(3, 0, 0, 0);
+  c["sketch-one-id"] = sketch_seed(3, 1, 0, 7);
+  c["sketch-difference"] = sketch_seed(31, 12, 9, 100);
+  c["sketch-undecodable"] = sketch_seed(1, 20, 20, 500);
+  TxSketch whole = TxSketch::make(sketch_key(Hash32{{0x5c}}), 4).value();
+  whole.insert(42);
+  whole.erase(43);
+  Bytes_ bytes(whole.encoded_size());
+  encode_tx_sketch(whole, bytes);
+  c["sketch-bytes"] = bytes;
+  return c;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -600,5 +630,6 @@ int main(int argc, char** argv) {
   for (auto& [name, bytes] : fuzz::round_fuzzer_seeds()) round[name] = bytes;
   write_corpus(out / "round_fuzzer", round);
   write_corpus(out / "vrf_fuzzer", vrf_seeds());
+  write_corpus(out / "sketch_fuzzer", sketch_seeds());
   return 0;
 }

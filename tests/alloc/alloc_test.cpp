@@ -26,6 +26,7 @@
 #include "../unit/test_support.hpp"
 #include "alloc_counter.hpp"
 #include "midnight/block/builder.hpp"
+#include "midnight/block/tx_sketch.hpp"
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
@@ -1227,6 +1228,35 @@ TEST(AllocTally, AddAndBuildCertificateAllocateNothing) {
   EXPECT_EQ(tally->equivocators().count(), 2u);
   EXPECT_TRUE(verified.has_value());
   std::printf("[ alloc    ] tally of %zu votes + certificate: %zu allocations\n", votes.size() + 5, allocations);
+}
+
+// The transaction sketch (spec/reconciliation.md): sized in make(); inserting, reading a
+// peer's bytes, subtracting, copying into a sketch of the same size and peeling allocate
+// nothing after it, whether peeling succeeds or not.
+TEST(AllocSketch, InsertSubtractDecodeAndBytesAllocateNothing) {
+  const SketchKey key = sketch_key(test::block_id(0x51));
+  TxSketch mine = TxSketch::make(key, 40).value();
+  TxSketch theirs = TxSketch::make(key, 40).value();
+  TxSketch copy = TxSketch::make(key, 40).value();
+  std::vector<std::uint8_t> bytes(mine.encoded_size());
+  std::vector<ShortTxId> inserted;
+  std::vector<ShortTxId> erased;
+  inserted.reserve(mine.cells());
+  erased.reserve(mine.cells());
+  const AllocationCount c;
+  for (ShortTxId id = 1; id <= 1000; ++id) mine.insert(id);
+  for (ShortTxId id = 21; id <= 1030; ++id) theirs.insert(id);
+  encode_tx_sketch(theirs, bytes);
+  ASSERT_TRUE(decode_tx_sketch(bytes, theirs));
+  ASSERT_TRUE(mine.subtract(theirs));
+  copy = mine;
+  ASSERT_TRUE(copy.decode(inserted, erased));
+  EXPECT_EQ(inserted.size() + erased.size(), 50U);  // 1..20 only mine, 1001..1030 only theirs
+  inserted.clear();
+  erased.clear();
+  for (ShortTxId id = 5000; id < 5400; ++id) theirs.insert(id);  // far too many for 120 cells
+  EXPECT_FALSE(theirs.decode(inserted, erased));
+  EXPECT_EQ(c.count(), 0U);
 }
 
 TEST(AllocSelection, SelectCanonicalAllocatesNothing) {
