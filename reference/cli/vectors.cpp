@@ -167,6 +167,20 @@ Seed wide_seed_of(std::uint32_t k) {
   return s;
 }
 
+// Point encodings the rejection cases share: the identity (0, 1), of small order, and
+// y = p = 2^255 - 19, which is not canonical.
+PublicKey identity_encoding() {
+  PublicKey k{};
+  k.v[0] = 0x01;
+  return k;
+}
+PublicKey y_equal_p_encoding() {
+  PublicKey k;
+  k.v.fill(0xff);
+  k.v[0] = 0xed;
+  k.v[31] = 0x7f;
+  return k;
+}
 // Reward destination k: 32 bytes of value 0xd0 + k.
 Destination destination_of(std::uint8_t k) {
   Destination d;
@@ -668,8 +682,7 @@ void write_signing(JsonWriter& w) {
   flipped_key.v[5] ^= 0x01;
   // The identity point (y = 1) as public key and as R, with S = 0: the verification
   // equation holds for every message, but both points have small order.
-  PublicKey identity{};
-  identity.v[0] = 0x01;
+  const PublicKey identity = identity_encoding();
   Signature identity_sig{};
   identity_sig.v[0] = 0x01;
   struct VerifyCase {
@@ -1310,12 +1323,8 @@ void write_membership_cases(JsonWriter& w) {
     m.vrf_key = vrf_key;
     return m;
   };
-  PublicKey identity{};
-  identity.v[0] = 1;
-  PublicKey y_is_p{};  // y = p = 2^255 - 19
-  y_is_p.v.fill(0xff);
-  y_is_p.v[0] = 0xed;
-  y_is_p.v[31] = 0x7f;
+  const PublicKey identity = identity_encoding();
+  const PublicKey y_is_p = y_equal_p_encoding();
   struct Case {
     std::string name;
     std::vector<Masternode> members;
@@ -2308,12 +2317,8 @@ void write_vrf(JsonWriter& w) {
   const std::initializer_list<std::uint8_t> q_le{0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
                                                  0xa2, 0xde, 0xf9, 0xde, 0x14, 0,    0,    0,    0,    0,    0,
                                                  0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10};
-  PublicKey y_is_p{};  // y = p = 2^255 - 19: not canonical
-  y_is_p.v.fill(0xff);
-  y_is_p.v[0] = 0xed;
-  y_is_p.v[31] = 0x7f;
-  PublicKey identity{};
-  identity.v[0] = 1;
+  const PublicKey y_is_p = y_equal_p_encoding();
+  const PublicKey identity = identity_encoding();
   PublicKey x_zero_sign_set = identity;  // (0, 1) with the sign bit set
   x_zero_sign_set.v[31] = 0x80;
   VrfProof all_ones_s = pi;
