@@ -211,6 +211,12 @@ int run_decode(std::vector<std::string_view> argv) {
       write_commit_request_fields(w, c.value(), Derived::show);
       break;
     }
+    case MessageType::body_request: {
+      auto b = decode_body_request(bytes, &where);
+      if (!b) return report_error(b.error(), where, type.value(), true);
+      write_body_request_fields(w, b.value(), Derived::show);
+      break;
+    }
   }
   w.end_object();
   std::cout << doc;

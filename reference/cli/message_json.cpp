@@ -20,6 +20,7 @@ const char* message_type_name(MessageType t) {
     case MessageType::commit: return "commit";
     case MessageType::reproposal: return "reproposal";
     case MessageType::commit_request: return "commit_request";
+    case MessageType::body_request: return "body_request";
   }
   return "?";
 }
@@ -115,6 +116,15 @@ void write_commit_request_fields(JsonWriter& w, const CommitRequest& c, Derived 
   w.field("requester", to_hex(c.requester));
   w.field("signature", to_hex(c.signature));
   if (derived == Derived::show) w.field("signature_valid", verify_commit_request(c));
+}
+
+void write_body_request_fields(JsonWriter& w, const BodyRequest& b, Derived derived) {
+  w.field("chain_id", to_hex(b.chain_id));
+  w.field("height", b.height);
+  w.field("block_id", to_hex(b.block_id));
+  w.field("requester", to_hex(b.requester));
+  w.field("signature", to_hex(b.signature));
+  if (derived == Derived::show) w.field("signature_valid", verify_body_request(b));
 }
 
 }  // namespace midnight::cli

@@ -50,5 +50,6 @@ void write_certificate(sim::JsonWriter& w, const Certificate& c, Derived derived
                        VoteStep step = VoteStep::precommit);
 
 void write_commit_request_fields(sim::JsonWriter& w, const CommitRequest& c, Derived derived);
+void write_body_request_fields(sim::JsonWriter& w, const BodyRequest& b, Derived derived);
 
 }  // namespace midnight::cli

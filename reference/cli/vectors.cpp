@@ -30,6 +30,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "message_json.hpp"
+#include "midnight/block/body_check.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/consensus/certificate.hpp"
@@ -111,8 +112,25 @@ const char* round_errc_name(round_errc e) {
     case round_errc::round_behind_window: return "round_behind_window";
     case round_errc::bad_polka: return "bad_polka";
     case round_errc::bad_coinbase: return "bad_coinbase";
+    case round_errc::unsolicited_body: return "unsolicited_body";
+    case round_errc::body_not_held: return "body_not_held";
+    case round_errc::body_answers_spent: return "body_answers_spent";
   }
   broken("unnamed round_errc");
+}
+
+[[maybe_unused]] const char* body_errc_name(body_errc e) {
+  switch (e) {
+    case body_errc::no_coinbase: return "no_coinbase";
+    case body_errc::bad_coinbase: return "bad_coinbase";
+    case body_errc::bad_transaction_size: return "bad_transaction_size";
+    case body_errc::not_canonical_order: return "not_canonical_order";
+    case body_errc::too_many_transactions: return "too_many_transactions";
+    case body_errc::too_many_bytes: return "too_many_bytes";
+    case body_errc::invalid_transaction: return "invalid_transaction";
+    case body_errc::bad_merkle_root: return "bad_merkle_root";
+  }
+  broken("unnamed body_errc");
 }
 
 const char* timer_name(TimerKind k) {
@@ -348,6 +366,11 @@ DecodeOutcome decode_as(MessageType t, std::span<const std::uint8_t> in) {
     }
     case MessageType::commit_request: {
       auto r = decode_commit_request(in, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
+      break;
+    }
+    case MessageType::body_request: {
+      auto r = decode_body_request(in, &d.where);
       if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
       break;
     }
@@ -957,6 +980,20 @@ void write_encoding(JsonWriter& w) {
                     w.end_object();
                   });
   }
+  {
+    BodyRequest request;
+    request.chain_id = f.chain;
+    request.height = kHeight;
+    request.block_id = compute_block_id(f.header);
+    request.requester = keys_of(3).public_key;
+    request = sign_body_request(request, keys_of(3).secret_key);
+    write_message(w, "body request (seed 3 asks for the body of the fixture's block)", MessageType::body_request,
+                  unwrap(encode_to_vector(request)), [&] {
+                    w.begin_object(true);
+                    write_body_request_fields(w, request, Derived::omit);
+                    w.end_object();
+                  });
+  }
   w.end_array();
   w.end_object();
 }
@@ -1140,11 +1177,11 @@ void write_rejections(JsonWriter& w) {
 
   // unknown_message_type
   r.reject("vote with type 0x00", MessageType::vote, with_byte(vote, 1, 0x00), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x0a");
-  r.reject("vote with type 0x0b", MessageType::vote, with_byte(vote, 1, 0x0b), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x0a");
+           "prefix type is not 0x01..0x0b");
+  r.reject("vote with type 0x0c", MessageType::vote, with_byte(vote, 1, 0x0c), codec_errc::unknown_message_type,
+           "prefix type is not 0x01..0x0b");
   r.reject("vote with type 0xff", MessageType::vote, with_byte(vote, 1, 0xff), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x0a");
+           "prefix type is not 0x01..0x0b");
 
   // wrong_message_type
   r.reject("a vote where a proposal is expected", MessageType::proposal, vote, codec_errc::wrong_message_type,

@@ -52,7 +52,8 @@ std::vector<std::uint8_t> build_coinbase(const ChainId& chain, std::uint64_t hei
 }
 
 BlockContent build_block_content(const ChainId& chain, std::uint64_t height, const Membership& m,
-                                 std::uint64_t reward, std::span<const TxBytes> mempool, BlockLimits limits) {
+                                 std::uint64_t reward, std::span<const TxBytes> mempool, BlockLimits limits,
+                                 const TxValidity* validity) {
   MIDNIGHT_INVARIANT(limits.max_transactions <= kMaxBlockTransactions &&
                      limits.max_transaction_bytes <= kMaxBlockTransactionBytes);
   struct Keyed {
@@ -64,6 +65,7 @@ BlockContent build_block_content(const ChainId& chain, std::uint64_t height, con
   for (std::size_t i = 0; i < mempool.size(); ++i) {
     const TxBytes tx = mempool[i];
     if (tx.empty() || tx.size() > kMaxTransactionBytes) continue;  // could never be encoded
+    if (!tx_is_valid(validity, tx)) continue;                         // no honest block holds it
     keyed.push_back({compute_txid(chain, tx), i});
   }
   // Ascending txid; equal txids are equal bytes, so which copy survives does not matter.

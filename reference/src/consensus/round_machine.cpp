@@ -7,6 +7,7 @@
 #include <utility>
 #include <cstring>
 
+#include "midnight/block/body_check.hpp"
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/core/invariant.hpp"
 #include "midnight/crypto/merkle.hpp"
@@ -45,6 +46,10 @@ const char* ErrorTable<round_errc>::message(round_errc e) {
       return "message of a round before the rounds this node still keeps (its round minus one)";
     case round_errc::bad_polka:
       return "re-proposal's polka is not a prevote quorum for its block at or after the block's round";
+    case round_errc::unsolicited_body: return "body for a block of which no proposal is stored";
+    case round_errc::body_not_held: return "body request for a block whose body this node does not hold";
+    case round_errc::body_answers_spent:
+      return "body request from a member already answered the most times a height allows";
     case round_errc::bad_coinbase:
       return "committed block's coinbase is not the one this height's members and reward give";
   }
@@ -58,16 +63,16 @@ constexpr BlockId kNilBlock{};
 // ---- construction and copying ------------------------------------------------
 //
 // The fields are listed once, here: copy and comparison both use this list, so a new
-// field cannot be forgotten by one of them. The views into content_ and adopted_bytes_
-// are not in the list: they are rebuilt after a copy and compared through their bytes.
+// field cannot be forgotten by one of them. The views into content_ are not in the list:
+// they are rebuilt after a copy and compared through their bytes (a HeldBody rebinds its own).
 // The action buffer is the output of the last step, not protocol state: it is copied
 // but not compared.
 #define MIDNIGHT_ROUND_MACHINE_FIELDS(X)                                                        \
   X(self_) X(height_) X(started_) X(prev_id_) X(midnight_ms_) X(round_) X(step_) X(lock_)        \
   X(arrivals_) X(slots_) X(best_polka_) X(lock_polka_) X(restored_) X(restored_round_)            \
   X(seen_round_) X(ahead_weight_) X(ahead_round_) X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_)        \
-  X(certificate_) X(adopted_bytes_) X(adopted_count_) X(adopted_) X(commit_sent_round_)           \
-  X(commit_replies_)
+  X(certificate_) X(bodies_) X(bodies_stored_) X(pending_polka_) X(commit_sent_round_)           \
+  X(commit_replies_) X(body_answers_)
 
 RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   MIDNIGHT_INVARIANT(config.membership != nullptr && config.policy != nullptr);
@@ -81,14 +86,17 @@ RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   const std::size_t n = m.size();
   for (RoundSlot& s : slots_) {
     s.proposals.assign(n, StoredProposal{});
-    s.matching.reserve(n);
+    // A proposer's entry is replaced at most once (rule "replace"), so 2n ids at most.
+    s.by_id.reserve(2 * n);
     s.prevotes.prepare(m);
     s.precommits.prepare(m);
   }
   certificate_.reserve_entries(n);
   best_polka_.message.polka.reserve_entries(n);
   lock_polka_.message.polka.reserve_entries(n);
+  pending_polka_.message.polka.reserve_entries(n);
   seen_round_.assign(n, 0);
+  body_answers_.assign(n, 0);
   commit_sent_round_.assign(n, kNoRound);
   commit_replies_.assign(n, 0);
   candidates_.resize(n);
@@ -101,10 +109,10 @@ RoundMachine& RoundMachine::operator=(const RoundMachine& other) {
   if (this == &other) return *this;
   // The reserves and the scratch follow the other machine's membership, which may be
   // larger than this one's: a copy may allocate, a step after it must not.
-  adopted_bytes_.reserve(other.adopted_bytes_.capacity());
   certificate_.reserve_entries(other.certificate_.signatures.capacity());
   best_polka_.message.polka.reserve_entries(other.best_polka_.message.polka.signatures.capacity());
   lock_polka_.message.polka.reserve_entries(other.lock_polka_.message.polka.signatures.capacity());
+  pending_polka_.message.polka.reserve_entries(other.pending_polka_.message.polka.signatures.capacity());
   candidates_.resize(other.candidates_.size());
   ahead_.resize(other.ahead_.size());
   config_ = other.config_;
@@ -116,24 +124,13 @@ RoundMachine& RoundMachine::operator=(const RoundMachine& other) {
 #undef MIDNIGHT_COPY_FIELD
   actions_ = other.actions_;
   action_count_ = other.action_count_;
-  rebind_views(other);
+  rebind_views();
   return *this;
 }
 
-// The sizes come from `source`, whose views are intact: this machine's own views still
-// describe whatever it held before the copy (fuzz/round_fuzzer found a copy that took
-// them from there).
-void RoundMachine::rebind_views(const RoundMachine& source) {
-  content_.views.assign(content_.txs.begin(), content_.txs.end());
-  adopted_views_.reserve(source.adopted_views_.capacity());
-  adopted_views_.resize(adopted_count_);
-  std::size_t offset = 0;
-  for (std::uint32_t i = 0; i < adopted_count_; ++i) {
-    const std::size_t n = source.adopted_views_[i].size();
-    adopted_views_[i] = TxBytes(adopted_bytes_.data() + offset, n);
-    offset += n;
-  }
-}
+// The views of the own content, rebuilt from its transactions (a copy's own, never the
+// source's: fuzz/round_fuzzer once found a copy that kept pointing into its source).
+void RoundMachine::rebind_views() { content_.views.assign(content_.txs.begin(), content_.txs.end()); }
 
 bool operator==(const RoundMachine& a, const RoundMachine& b) {
   bool same = a.config_.chain_id == b.config_.chain_id && a.config_.membership == b.config_.membership &&
@@ -142,24 +139,23 @@ bool operator==(const RoundMachine& a, const RoundMachine& b) {
 #define MIDNIGHT_COMPARE_FIELD(f) same = same && a.f == b.f;
   MIDNIGHT_ROUND_MACHINE_FIELDS(MIDNIGHT_COMPARE_FIELD)
 #undef MIDNIGHT_COMPARE_FIELD
-  for (std::uint32_t i = 0; same && i < a.adopted_count_; ++i) {
-    same = a.adopted_views_[i].size() == b.adopted_views_[i].size();
-  }
   return same;
 }
 
 std::size_t RoundMachine::memory_bytes() const {
   std::size_t n = sizeof(RoundMachine);
   for (const RoundSlot& s : slots_) {
-    n += s.proposals.capacity() * sizeof(StoredProposal) + s.matching.memory_bytes() + s.prevotes.memory_bytes() +
+    n += s.proposals.capacity() * sizeof(StoredProposal) + s.by_id.memory_bytes() + s.prevotes.memory_bytes() +
          s.precommits.memory_bytes();
   }
-  for (const Certificate* c : {&certificate_, &best_polka_.message.polka, &lock_polka_.message.polka}) {
+  for (const Certificate* c :
+       {&certificate_, &best_polka_.message.polka, &lock_polka_.message.polka, &pending_polka_.message.polka}) {
     n += c->signatures.capacity() * sizeof(CertificateSignature);
   }
   n += seen_round_.capacity() * sizeof(std::uint32_t) + commit_sent_round_.capacity() * sizeof(std::uint32_t) +
        commit_replies_.capacity() + candidates_.capacity() * sizeof(Candidate) +
-       ahead_.capacity() * sizeof(ahead_[0]) + adopted_bytes_.capacity();
+       ahead_.capacity() * sizeof(ahead_[0]) + body_answers_.capacity();
+  for (const ForeignBody& b : bodies_) n += b.body.memory_bytes();
   return n;
 }
 
@@ -167,7 +163,8 @@ std::size_t RoundMachine::memory_bytes() const {
 
 void RoundMachine::begin_height(const HeightStart& start) {
   const Membership& m = *config_.membership;
-  content_ = build_block_content(config_.chain_id, start.height, m, config_.reward_per_height, start.mempool);
+  content_ = build_block_content(config_.chain_id, start.height, m, config_.reward_per_height, start.mempool, {},
+                                 config_.validity);
   height_ = start.height;
   started_ = true;
   prev_id_ = start.prev_id;
@@ -192,14 +189,18 @@ void RoundMachine::begin_height(const HeightStart& start) {
   decided_header_ = {};
   decided_signature_ = {};
   certificate_.clear();  // keeps the reserve
-  // An adopted body of another content is at most as large as ours (the honest case of
-  // a commit); reserved now, with the block, so that adopting it allocates nothing.
-  adopted_bytes_.clear();
-  adopted_bytes_.reserve(content_.mempool_bytes + content_.txs[0].size());
-  adopted_views_.clear();
-  adopted_views_.reserve(content_.views.size());
-  adopted_count_ = 0;
-  adopted_ = false;
+  // Another member's body is about as large as ours (honest snapshots are nearly equal);
+  // reserved now, with the block, so that holding one of that size allocates nothing.
+  for (ForeignBody& b : bodies_) {
+    b.present = false;
+    b.root = {};
+    b.stored_at = 0;
+    b.body.clear();
+    b.body.reserve(content_.mempool_bytes + content_.txs[0].size(), content_.views.size());
+  }
+  bodies_stored_ = 0;
+  pending_polka_.clear();
+  std::fill(body_answers_.begin(), body_answers_.end(), std::uint8_t{0});
   std::fill(commit_sent_round_.begin(), commit_sent_round_.end(), kNoRound);
   std::fill(commit_replies_.begin(), commit_replies_.end(), std::uint8_t{0});
   action_count_ = 0;
@@ -224,7 +225,8 @@ void RoundMachine::claim_slot(std::uint32_t round) {
   s.round = round;
   std::fill(s.proposals.begin(), s.proposals.end(), StoredProposal{});
   s.present = 0;
-  s.matching.clear();
+  s.by_id.clear();
+  s.best.reset();
   s.prevotes.reset(m, config_.chain_id, height_, round, VoteStep::prevote);
   s.precommits.reset(m, config_.chain_id, height_, round, VoteStep::precommit);
   s.polka = Polka{};
@@ -335,25 +337,44 @@ result<void> RoundMachine::check_header(const BlockHeader& h) const {
 
 void RoundMachine::store_proposal(StoredProposal& entry, const Proposal& p, const VrfOutput& vrf_output) {
   entry.present = true;
-  entry.content_ok = p.header.merkle_root == content_.merkle_root;
   entry.arrival = arrivals_++;
   entry.block_id = compute_block_id(p.header);
   entry.proposal = p;
   entry.vrf_output = vrf_output;
 }
 
-// A proposal into its round's slot for its proposer: counted, and indexed by block id if
-// its content is ours (such an entry is never replaced, rule "replace").
+// A proposal into its round's slot for its proposer: counted and indexed by block id (an
+// entry with our own content is never replaced, rule "replace"). Rule "fetch": if it
+// ranks before every proposal of its round stored so far and its body is not held, ask
+// its proposer for the body. Each stored proposal asks at most once, so a round causes
+// at most n requests, and honest arrival orders cause about ln n of them.
 void RoundMachine::store_round_proposal(RoundSlot& s, std::size_t proposer, const Proposal& p,
                                         const VrfOutput& vrf_output) {
   StoredProposal& entry = s.proposals[proposer];
-  MIDNIGHT_INVARIANT(!entry.content_ok && "a proposal with our content is never replaced");
+  MIDNIGHT_INVARIANT(!(entry.present && entry.proposal.header.merkle_root == content_.merkle_root) &&
+                     "a proposal with our content is never replaced");
   if (!entry.present) ++s.present;
   store_proposal(entry, p, vrf_output);
-  if (entry.content_ok) {
-    [[maybe_unused]] const bool indexed = s.matching.insert(entry.block_id, static_cast<std::uint32_t>(proposer));
-    MIDNIGHT_INVARIANT(indexed && "one proposal per member, so the index has room");
+  if (!s.by_id.find(entry.block_id)) {
+    [[maybe_unused]] const bool indexed = s.by_id.insert(entry.block_id, static_cast<std::uint32_t>(proposer));
+    MIDNIGHT_INVARIANT(indexed && "one proposal per member, replaced at most once, so the index has room");
   }
+  if (!s.best || *s.best == proposer || ranks_before(entry, proposer, s.proposals[*s.best], *s.best)) {
+    s.best = static_cast<std::uint32_t>(proposer);
+    if (!holds_body(p.header.merkle_root)) fetch(proposer, entry.block_id);
+  }
+}
+
+// Whether stored proposal a (of member ma) ranks before b (of mb) under the policy, as
+// the prevote's pick would order them (a node's own proposal last under policy C).
+bool RoundMachine::ranks_before(const StoredProposal& a, std::size_t ma, const StoredProposal& b,
+                                std::size_t mb) const {
+  const auto candidate = [&](const StoredProposal& e, std::size_t m) {
+    return Candidate{&e.proposal, e.block_id, m == self_ ? UINT32_MAX : e.arrival,
+                     ranks_by_vrf() ? &e.vrf_output : nullptr};
+  };
+  const std::array<Candidate, 2> pair{candidate(a, ma), candidate(b, mb)};
+  return select_canonical(*config_.policy, pair) == std::optional<std::size_t>(0);
 }
 
 result<Actions> RoundMachine::on_proposal(const Proposal& p) {
@@ -392,11 +413,12 @@ result<Actions> RoundMachine::on_proposal(const Proposal& p) {
   }
   RoundSlot& s = slot(round);
   const StoredProposal& entry = s.proposals[proposer];
-  const bool content_ok = p.header.merkle_root == content_.merkle_root;
+  const bool ours = p.header.merkle_root == content_.merkle_root;
   // Rule "replace": for one (round, proposer) only one header can match our content, so
   // a matching proposal replaces a non-matching one that a Byzantine proposer sent us
   // first. Any other second proposal is a conflict.
-  const bool replaces = entry.present && !(entry.proposal == p) && !entry.content_ok && content_ok;
+  const bool replaces =
+      entry.present && !(entry.proposal == p) && entry.proposal.header.merkle_root != content_.merkle_root && ours;
   if (entry.present && !(entry.proposal == p) && !replaces) return round_errc::conflicting_proposal;
   const bool store = !entry.present || replaces;
   VrfOutput vrf_output{};
@@ -511,6 +533,9 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
   if (!std::equal(coinbase.begin(), coinbase.end(), own_coinbase.begin(), own_coinbase.end())) {
     return round_errc::bad_coinbase;
   }
+  // Approval by validity: a quorum includes an honest member, which held this body only
+  // after these checks, so a body failing them was never certified by the fault model.
+  MIDNIGHT_TRY(check_body_transactions(config_.chain_id, block.transactions(), config_.validity));
   if (!verify_proposal(Proposal{block.header, block.signature}, verifier())) return round_errc::bad_signature;
   if (!verify_certificate(cert, *config_.membership, config_.chain_id, verifier())) return round_errc::bad_certificate;
 
@@ -519,6 +544,48 @@ result<Actions> RoundMachine::on_commit(const CommitView& c) {
   if (decided()) return round_errc::conflicting_commit;
   action_count_ = 0;
   adopt_certificate(c);
+  return actions();
+}
+
+// Rule "hold": a body for a block we know the proposal of and do not hold the body of,
+// checked for validity before it is held. Holding it can make the block a candidate, the
+// pending re-proposal the held polka, and a polka's precommit or a quorum's finalize fire.
+result<Actions> RoundMachine::on_body(const BlockView& b) {
+  if (!started_) return round_errc::not_started;
+  MIDNIGHT_TRY(check_header(b.header));
+  const BlockId id = compute_block_id(b.header);
+  if (decided() || holds_body(b.header.merkle_root)) {
+    action_count_ = 0;  // nothing a body can change: decided, or held already
+    return actions();
+  }
+  if (known_proposal(id) == nullptr) return round_errc::unsolicited_body;
+  MIDNIGHT_TRY(check_block_body(config_.chain_id, b.transactions(), b.header.merkle_root, content_.views[0],
+                                config_.validity));
+  action_count_ = 0;
+  store_body(b.header.merkle_root, b.transactions());
+  if (pending_polka_.held && pending_polka_.block_id == id) {
+    if (!best_polka_.held || pending_polka_.round() > best_polka_.round()) best_polka_ = pending_polka_;
+    pending_polka_.clear();
+  }
+  after_change();
+  return actions();
+}
+
+// Rule "serve": a member asks for a body we hold (a proposal's, or the decided block's).
+result<Actions> RoundMachine::on_body_request(const BodyRequest& r) {
+  if (!started_) return round_errc::not_started;
+  if (r.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (r.height != height_) return round_errc::wrong_height;
+  const auto requester = config_.membership->index_of(r.requester);
+  if (!requester) return round_errc::not_a_member;
+  if (!body_of(r.block_id)) return round_errc::body_not_held;
+  // The budget is checked before the signature, so that a member that has spent it
+  // costs us no signature check either.
+  if (body_answers_[*requester] >= kMaxBodyAnswers) return round_errc::body_answers_spent;
+  if (!verify_body_request(r, verifier())) return round_errc::bad_signature;
+  action_count_ = 0;
+  ++body_answers_[*requester];
+  emit(Action{.kind = ActionKind::send_body, .member = *requester, .block_id = r.block_id});
   return actions();
 }
 
@@ -553,10 +620,11 @@ result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
   // Already known: every honest re-proposer sends the same one each round, and it is not
   // verified again (the same reasoning as for a commit of the decided block).
   if (best_polka_.held && best_polka_.block_id == id && best_polka_.round() >= vr) return false;
-  if (in_window(vr) && slot(vr).polka.seen && slot(vr).polka.block_id == id && held_proposal(id) != nullptr) {
+  if (in_window(vr) && slot(vr).polka.seen && slot(vr).polka.block_id == id && known_proposal(id) != nullptr) {
     return false;
   }
   if (vr < window_lowest() && best_polka_.held && best_polka_.round() >= vr) return false;
+  if (vr < window_lowest() && pending_polka_.held && pending_polka_.round() >= vr) return false;
   if (!verify_proposal(p, verifier())) return round_errc::bad_signature;
   if (!verify_polka(polka, *config_.membership, config_.chain_id, verifier())) return round_errc::bad_polka;
   if (restoring && vr > round_) restore_window(vr);
@@ -564,14 +632,28 @@ result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
   // The polka's voters have all reached its round.
   for (const CertificateSignature& e : polka.used()) note_round(*config_.membership->index_of(e.voter), vr);
   skip_rounds();
-  const bool content_ok = p.header.merkle_root == content_.merkle_root;
-  if (content_ok && vr < window_lowest()) {
+  const bool held = holds_body(p.header.merkle_root);
+  // Rule "fetch" for a polka's block: from its proposer and from the polka's first voter
+  // (who approved it, so holds it if honest).
+  const auto fetch_polka_body = [&] {
+    fetch(*config_.membership->index_of(p.header.proposer), id);
+    if (polka.count() > 0) fetch(*config_.membership->index_of(polka.used()[0].voter), id);
+  };
+  if (held && vr < window_lowest()) {
     if (!best_polka_.held || vr > best_polka_.round()) {
       best_polka_.held = true;
       best_polka_.block_id = id;
       best_polka_.message = r;
     }
-  } else if (content_ok && in_window(vr)) {
+  } else if (vr < window_lowest()) {
+    // Not held yet: pending until its body comes (on_body), if no better polka is held.
+    if (!best_polka_.held || vr > best_polka_.round()) {
+      pending_polka_.held = true;
+      pending_polka_.block_id = id;
+      pending_polka_.message = r;
+      fetch_polka_body();
+    }
+  } else if (in_window(vr)) {
     RoundSlot& s = slot(vr);
     for (std::size_t i = 0; i < polka.count(); ++i) {
       const Vote v = polka.vote(i, VoteStep::prevote);
@@ -582,7 +664,8 @@ result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
     // Carried beside the round's proposals, never among them: its VRF proof is not
     // covered by the signature and was not verified, so it must not rank under policy B,
     // and the proposer's own proposal for that round must still be storable.
-    if (held_proposal(id) == nullptr) store_proposal(s.carried, p, VrfOutput{});
+    if (known_proposal(id) == nullptr) store_proposal(s.carried, p, VrfOutput{});
+    if (!held) fetch_polka_body();
   }
   return true;
 }
@@ -699,8 +782,7 @@ std::optional<Decision> RoundMachine::decision() const {
   d.block_id = decided_id_;
   d.header = decided_header_;
   d.signature = decided_signature_;
-  d.txs = adopted_ ? std::span<const TxBytes>(adopted_views_.data(), adopted_count_)
-                   : std::span<const TxBytes>(content_.views);
+  d.txs = body_transactions(decided_header_.merkle_root);
   d.certificate = &certificate_;
   return d;
 }
@@ -752,6 +834,12 @@ void RoundMachine::start_round(std::uint32_t round) {
   move_window(round);
   step_ = Step::collect;
   propose(round);
+  if (pending_polka_.held) {
+    // A re-proposal kept while the node could not fetch (restored from the journal).
+    const Reproposal& r = pending_polka_.message;
+    fetch(*config_.membership->index_of(r.proposal.header.proposer), pending_polka_.block_id);
+    if (r.polka.count() > 0) fetch(*config_.membership->index_of(r.polka.used()[0].voter), pending_polka_.block_id);
+  }
   const RoundTiming& t = config_.timing;
   const std::uint64_t start = round_start_ms(midnight_ms_, t, round);
   const std::uint64_t collect_end = timing_detail::add_saturated(start, collect_ms(t, round));
@@ -815,7 +903,7 @@ void RoundMachine::prevote() {
     std::size_t count = 0;
     for (std::size_t m = 0; m < config_.membership->size(); ++m) {
       const StoredProposal& e = s.proposals[m];
-      if (!e.present || !e.content_ok) continue;
+      if (!e.present || !holds_body(e.proposal.header.merkle_root)) continue;
       // First-to-quorum ranks by arrival; a node's own block ranks last, so that
       // members converge on the block that reached them first rather than on their own.
       const std::uint32_t arrival = m == self_ ? UINT32_MAX : e.arrival;
@@ -872,24 +960,8 @@ void RoundMachine::precommit_nil() {
 void RoundMachine::adopt_certificate(const CommitView& c) {
   const Certificate& cert = c.certificate;
   const BlockView& block = c.block;
-  std::size_t total = 0;
-  for (const TxBytes tx : block.transactions()) total += tx.size();
-  adopted_bytes_.clear();
-  adopted_views_.clear();
-  adopted_count_ = 0;
-  adopted_ = block.header.merkle_root != content_.merkle_root;
-  if (adopted_) {
-    // Another content: copied whole, the bytes first so that no view is taken before the
-    // buffer stops moving. Within begin_height's reserve unless the block is larger.
-    adopted_bytes_.reserve(total);
-    for (const TxBytes tx : block.transactions()) adopted_bytes_.insert(adopted_bytes_.end(), tx.begin(), tx.end());
-    std::size_t offset = 0;
-    for (const TxBytes tx : block.transactions()) {
-      adopted_views_.push_back(TxBytes(adopted_bytes_.data() + offset, tx.size()));
-      offset += tx.size();
-    }
-    adopted_count_ = static_cast<std::uint32_t>(adopted_views_.size());
-  }
+  // A body we do not hold is copied into a body slot (within its reserve unless larger).
+  if (!holds_body(block.header.merkle_root)) store_body(block.header.merkle_root, block.transactions());
   certificate_ = cert;
   decided_round_ = cert.round;
   decided_id_ = cert.block_id;
@@ -939,29 +1011,106 @@ void RoundMachine::after_change() {
 
 // ---- helpers ---------------------------------------------------------------------
 
-// A proposal for `id` whose content is ours: stored in the window, carried by a
-// re-proposal, or the held polka's.
-const Proposal* RoundMachine::held_proposal(const BlockId& id) const {
+// A proposal for `id`: stored in the window, carried by a re-proposal, the held polka's
+// or the pending one's.
+const Proposal* RoundMachine::known_proposal(const BlockId& id) const {
   for (const RoundSlot& s : slots_) {
     if (!in_window(s.round)) continue;
-    if (const auto m = s.matching.find(id)) {
+    if (const auto m = s.by_id.find(id)) {
       const StoredProposal& e = s.proposals[*m];
-      MIDNIGHT_INVARIANT(e.present && e.content_ok && e.block_id == id);
-      return &e.proposal;
+      if (e.present && e.block_id == id) return &e.proposal;  // else the id of a replaced entry
     }
-    if (s.carried.present && s.carried.content_ok && s.carried.block_id == id) return &s.carried.proposal;
+    if (s.carried.present && s.carried.block_id == id) return &s.carried.proposal;
   }
   if (best_polka_.held && best_polka_.block_id == id) return &best_polka_.message.proposal;
+  if (pending_polka_.held && pending_polka_.block_id == id) return &pending_polka_.message.proposal;
   return nullptr;
 }
 
+// A known proposal for `id` whose body this node holds.
+const Proposal* RoundMachine::held_proposal(const BlockId& id) const {
+  const Proposal* p = known_proposal(id);
+  return p != nullptr && holds_body(p->header.merkle_root) ? p : nullptr;
+}
+
+// Rule "collect", early: every member's proposal has arrived and we hold the body of the
+// best-ranked one, so waiting for the deadline cannot change the pick.
 bool RoundMachine::proposal_all_arrived(std::uint32_t round) const {
   const RoundSlot& s = slot(round);
-  return s.present == config_.membership->size();
+  return s.present == config_.membership->size() && s.best &&
+         holds_body(s.proposals[*s.best].proposal.header.merkle_root);
+}
+
+bool RoundMachine::holds_body(const Hash32& root) const {
+  if (root == content_.merkle_root) return true;
+  for (const ForeignBody& b : bodies_) {
+    if (b.present && b.root == root) return true;
+  }
+  return false;
+}
+
+std::span<const TxBytes> RoundMachine::body_transactions(const Hash32& root) const {
+  if (root == content_.merkle_root) return content_.views;
+  for (const ForeignBody& b : bodies_) {
+    if (b.present && b.root == root) return b.body.transactions();
+  }
+  MIDNIGHT_INVARIANT(false && "only a held body has transactions");
+  return {};
+}
+
+// A body the lock, the held polka, the pending re-proposal or the decision needs.
+bool RoundMachine::pinned(const Hash32& root) const {
+  const auto of = [&](const HeldPolka& h) { return h.held && h.message.proposal.header.merkle_root == root; };
+  return of(lock_polka_) || of(best_polka_) || of(pending_polka_) || (decided() && decided_header_.merkle_root == root);
+}
+
+// Rule "hold": into a free slot, else into the slot held longest that nothing pins.
+void RoundMachine::store_body(const Hash32& root, std::span<const TxBytes> txs) {
+  ForeignBody* target = nullptr;
+  for (ForeignBody& b : bodies_) {
+    if (!b.present) {
+      target = &b;
+      break;
+    }
+    if (!pinned(b.root) && (target == nullptr || b.stored_at < target->stored_at)) target = &b;
+  }
+  MIDNIGHT_INVARIANT(target != nullptr && "at most three bodies are pinned, so one slot is free to reuse");
+  if (target == nullptr) return;
+  target->present = true;
+  target->root = root;
+  target->stored_at = bodies_stored_++;
+  target->body.assign(txs);
+}
+
+std::optional<HeldBlock> RoundMachine::body_of(const BlockId& id) const {
+  if (decided() && id == decided_id_) {
+    return HeldBlock{decided_header_, decided_signature_, body_transactions(decided_header_.merkle_root)};
+  }
+  const Proposal* p = held_proposal(id);
+  if (p == nullptr) return std::nullopt;
+  return HeldBlock{p->header, p->signature, body_transactions(p->header.merkle_root)};
+}
+
+// Rule "fetch": ask `member` for the body of `id`. Not before the first round (a restore
+// replays a journal; start_round asks then), not twice in one step, never ourselves.
+void RoundMachine::fetch(std::size_t member, const BlockId& id) {
+  if (member == self_ || decided() || step_ == Step::idle) return;
+  for (std::size_t i = 0; i < action_count_; ++i) {
+    const Action& a = actions_[i];
+    if (a.kind == ActionKind::request_body && a.member == member && a.block_id == id) return;
+  }
+  emit(Action{.kind = ActionKind::request_body, .member = member, .block_id = id});
 }
 
 void RoundMachine::record_vote(RoundSlot& s, const Vote& v, const TallyUpdate& u) {
-  if (v.step == VoteStep::prevote && u.quorum_reached && !s.polka.seen) s.polka = Polka{true, u.block_id};
+  if (v.step != VoteStep::prevote || !u.quorum_reached || s.polka.seen) return;
+  s.polka = Polka{true, u.block_id};
+  // Rule "fetch" for a polka whose block's body we lack: from its proposer, if we know
+  // the proposal, and from the voter that completed the polka (it approved the block).
+  if (const Proposal* p = known_proposal(u.block_id); p != nullptr && !holds_body(p->header.merkle_root)) {
+    fetch(*config_.membership->index_of(p->header.proposer), u.block_id);
+    fetch(*config_.membership->index_of(v.voter), u.block_id);
+  }
 }
 
 void RoundMachine::reply_with_commit(std::size_t member, std::uint32_t their_round) {

@@ -49,7 +49,8 @@ NodeHost::NodeHost(const HostConfig& config)
       tip_id_(config.schedule.genesis_id),
       budgets_(config.node.membership->size()),
       commit_(std::make_unique<CommitView>()),
-      reproposal_(std::make_unique<Reproposal>()) {
+      reproposal_(std::make_unique<Reproposal>()),
+      body_(std::make_unique<BlockView>()) {
   // Decode targets and journal scratch sized once for the membership: a certificate or
   // polka with more entries than there are members is refused at decode (it could never
   // verify), so decoding stays within these reserves.
@@ -156,6 +157,7 @@ void NodeHost::begin_height(std::uint64_t now_ms) {
   // Set-up with the block: a commit of this height is decoded into views reserved for a
   // block of this node's own content (the honest case); only a larger one allocates.
   commit_->block.reserve_transactions(machine_->own_transactions().size());
+  body_->reserve_transactions(machine_->own_transactions().size());
   begun_ = true;
   started_ = false;
   journaled_lock_ = {};
@@ -214,6 +216,24 @@ void NodeHost::after_step(std::uint64_t now_ms, const result<Actions>& r, const 
         break;
       case ActionKind::finalize:
         decided = true;
+        break;
+      case ActionKind::request_body: {
+        BodyRequest request;
+        request.chain_id = config_.node.chain_id;
+        request.height = height_;
+        request.block_id = a.block_id;
+        request.requester = config_.node.keys.public_key;
+        request = sign_body_request(request, config_.node.keys.secret_key);
+        out_.actions.push_back(
+            HostAction{.kind = HostActionKind::send, .bytes = shared(encode_to_vector(request)), .member = a.member});
+        break;
+      }
+      case ActionKind::send_body:
+        if (const auto b = machine_->body_of(a.block_id)) {
+          out_.actions.push_back(HostAction{.kind = HostActionKind::send,
+                                            .bytes = shared(encode_block_to_vector(b->header, b->signature, b->txs)),
+                                            .member = a.member});
+        }
         break;
       case ActionKind::send_commit:
         if (const auto d = machine_->decision()) {
@@ -383,6 +403,18 @@ void NodeHost::dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> byte
       if (!requester) return reject(round_errc::not_a_member, "on_commit_request");
       if (!verify_commit_request(c.value(), verifier())) return reject(round_errc::bad_signature, "on_commit_request");
       return answer_with_commit(now_ms, *requester, c.value().height);
+    }
+    case MessageType::block: {
+      // A body, answering our body request (spec/protocol.md 5.7).
+      if (auto r = decode_block(bytes, *body_); !r) return reject(r.error(), "decode");
+      if (body_->header.height != height_ || !live) return reject(round_errc::wrong_height, "on_body");
+      return after_step(now_ms, machine_->on_body(*body_), "on_body");
+    }
+    case MessageType::body_request: {
+      auto b = decode_body_request(bytes);
+      if (!b) return reject(b.error(), "decode");
+      if (b.value().height != height_ || !live) return reject(round_errc::wrong_height, "on_body_request");
+      return after_step(now_ms, machine_->on_body_request(b.value()), "on_body_request");
     }
     default:
       return reject(codec_errc::wrong_message_type, "decode");  // a part, never sent alone

@@ -159,7 +159,7 @@ class Reader {
 
 bool known_type(std::uint8_t t) {
   return t >= static_cast<std::uint8_t>(MessageType::transaction) &&
-         t <= static_cast<std::uint8_t>(MessageType::commit_request);
+         t <= static_cast<std::uint8_t>(MessageType::body_request);
 }
 
 codec_errc read_prefix(Reader& r, MessageType& type) {
@@ -571,6 +571,20 @@ result<CommitRequest> decode_commit_request(std::span<const std::uint8_t> in, De
   return c;
 }
 
+result<BodyRequest> decode_body_request(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  Reader r(in, where);
+  BodyRequest b;
+  codec_errc e = read_expected_prefix(r, MessageType::body_request);
+  if (e == kOk) e = r.fixed("body_request.chain_id", b.chain_id);
+  if (e == kOk) e = r.u64("body_request.height", b.height);
+  if (e == kOk) e = r.fixed("body_request.block_id", b.block_id);
+  if (e == kOk) e = r.fixed("body_request.requester", b.requester);
+  if (e == kOk) e = r.fixed("body_request.signature", b.signature);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  return b;
+}
+
 // ---- sizes --------------------------------------------------------------------------------
 std::size_t encoded_size_transaction(std::span<const std::uint8_t> tx) { return kPrefixSize + 4 + tx.size(); }
 std::size_t encoded_size_certificate(const Certificate& c) { return kPrefixSize + certificate_body_size(c); }
@@ -701,6 +715,18 @@ result<std::size_t> encode_commit_request(const CommitRequest& c, std::span<std:
   w.fixed(c.requester);
   w.fixed(c.signature);
   return kCommitRequestMessageSize;
+}
+
+result<std::size_t> encode_body_request(const BodyRequest& b, std::span<std::uint8_t> out) {
+  if (out.size() < kBodyRequestMessageSize) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::body_request);
+  w.fixed(b.chain_id);
+  w.u64(b.height);
+  w.fixed(b.block_id);
+  w.fixed(b.requester);
+  w.fixed(b.signature);
+  return kBodyRequestMessageSize;
 }
 
 }  // namespace midnight

@@ -57,6 +57,10 @@ result<Buf> encode_to_vector(const CommitRequest& c) {
                       [&](std::span<std::uint8_t> out) { return encode_commit_request(c, out); });
 }
 
+result<Buf> encode_to_vector(const BodyRequest& b) {
+  return encode_sized(kBodyRequestMessageSize, [&](std::span<std::uint8_t> out) { return encode_body_request(b, out); });
+}
+
 result<Buf> encode_transaction_to_vector(std::span<const std::uint8_t> tx) {
   return encode_sized(encoded_size_transaction(tx),
                       [&](std::span<std::uint8_t> out) { return encode_transaction(tx, out); });

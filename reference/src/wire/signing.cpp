@@ -35,9 +35,11 @@ static_assert(kProposalSigningInputSize == tag::kProposal.size() + 32 + 8 + 4 + 
 static_assert(kVoteSigningInputSize == tag::kVote.size() + 32 + 8 + 4 + 1 + 32 + 1);
 static_assert(kVrfInputSize == tag::kVrfInput.size() + 32 + 8 + 4 + 32);
 static_assert(kCommitRequestSigningInputSize == tag::kCommitRequest.size() + 32 + 8);
+static_assert(kBodyRequestSigningInputSize == tag::kBodyRequest.size() + 32 + 8 + 32);
 // The VRF nonce of a key equals its Ed25519 nonce for the 32-byte message H (spec/vrf.md),
 // so no signing input of this protocol may be 32 bytes long.
-static_assert(kProposalSigningInputSize != 32 && kVoteSigningInputSize != 32 && kCommitRequestSigningInputSize != 32);
+static_assert(kProposalSigningInputSize != 32 && kVoteSigningInputSize != 32 && kCommitRequestSigningInputSize != 32 &&
+              kBodyRequestSigningInputSize != 32);
 
 }  // namespace
 
@@ -71,6 +73,13 @@ CommitRequestSigningInput commit_request_signing_input(const CommitRequest& c) {
   CommitRequestSigningInput in{};
   Appender a(in.data());
   a.tag(tag::kCommitRequest).fixed(c.chain_id).u64(c.height);
+  return in;
+}
+
+BodyRequestSigningInput body_request_signing_input(const BodyRequest& b) {
+  BodyRequestSigningInput in{};
+  Appender a(in.data());
+  a.tag(tag::kBodyRequest).fixed(b.chain_id).u64(b.height).fixed(b.block_id);
   return in;
 }
 
@@ -122,6 +131,17 @@ CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKe
 bool verify_commit_request(const CommitRequest& c, const SignatureVerifier& verifier) {
   const CommitRequestSigningInput in = commit_request_signing_input(c);
   return verifier.verify(c.requester, c.signature, in);
+}
+
+BodyRequest sign_body_request(BodyRequest unsigned_request, const SecretKey& sk) {
+  const BodyRequestSigningInput in = body_request_signing_input(unsigned_request);
+  unsigned_request.signature = sign_detached(sk, in);
+  return unsigned_request;
+}
+
+bool verify_body_request(const BodyRequest& b, const SignatureVerifier& verifier) {
+  const BodyRequestSigningInput in = body_request_signing_input(b);
+  return verifier.verify(b.requester, b.signature, in);
 }
 
 }  // namespace midnight

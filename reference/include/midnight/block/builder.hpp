@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "midnight/block/membership.hpp"
+#include "midnight/block/tx_validity.hpp"
 #include "midnight/core/bytes.hpp"
 #include "midnight/wire/messages.hpp"
 
@@ -33,7 +34,8 @@ struct BlockContent {
 // Deduplicates the mempool by txid, sorts ascending by txid, keeps the longest prefix
 // with at most kMaxBlockTransactions transactions and kMaxBlockTransactionBytes bytes,
 // and prepends the coinbase. Transactions that are empty or above kMaxTransactionBytes
-// are dropped (they could never be encoded).
+// are dropped (they could never be encoded), and so is every transaction that `validity`
+// (the application's predicate; null: all valid) rejects.
 //
 // `limits` are the protocol's (limits.hpp) unless a test passes smaller ones: the rule is
 // the same at any size, and a property can then reach both caps with a few transactions
@@ -43,7 +45,8 @@ struct BlockLimits {
   std::size_t max_transaction_bytes = kMaxBlockTransactionBytes;
 };
 BlockContent build_block_content(const ChainId& chain, std::uint64_t height, const Membership& m,
-                                 std::uint64_t reward, std::span<const TxBytes> mempool, BlockLimits limits = {});
+                                 std::uint64_t reward, std::span<const TxBytes> mempool, BlockLimits limits = {},
+                                 const TxValidity* validity = nullptr);
 
 // Round schedule of a height (spec/protocol.md section 5.1). Every step of round r is
 // r * increment_ms longer than in round 0, so once message delays are bounded by any

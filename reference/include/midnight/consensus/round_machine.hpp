@@ -36,6 +36,8 @@
 #include <vector>
 
 #include "midnight/block/builder.hpp"
+#include "midnight/block/held_body.hpp"
+#include "midnight/block/tx_validity.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/consensus/lock.hpp"
 #include "midnight/consensus/selection.hpp"
@@ -74,6 +76,9 @@ enum class round_errc {
   round_behind_window,     // a vote or proposal of a round this node has left behind its window
   bad_polka,               // a re-proposal's polka is not a prevote quorum for its block, at or after its round
   bad_coinbase,            // a committed block's coinbase is not the one every member builds
+  unsolicited_body,        // a body for a block of which this node stored no proposal
+  body_not_held,           // a body request for a block whose body this node does not hold
+  body_answers_spent,      // a body request from a member this node has answered kMaxBodyAnswers times this height
 };
 
 template <>
@@ -96,6 +101,10 @@ struct NodeConfig {
   // Who checks signatures (null: libsodium directly). A simulator may pass a memo
   // (crypto/sign.hpp); it must outlive the machine.
   const SignatureVerifier* verifier = nullptr;
+  // The application's transaction predicate (block/tx_validity.hpp; null: every
+  // transaction is valid); it must outlive the machine. It decides what this node builds
+  // from its snapshot and which other members' bodies it may approve.
+  const TxValidity* validity = nullptr;
   // A negative control, never set outside tests: every round's prevote is a fresh pick
   // among that round's proposals, with no lock and no preference for an earlier polka
   // (tla/MCNegNoLock.cfg is the same variant in the model). The property tests and TLC
@@ -131,6 +140,8 @@ enum class ActionKind : std::uint8_t {
   finalize,                // decision() is final: persist it and send the commit to every member
   send_commit,             // send our commit (decision) to member `member`
   broadcast_reproposal,    // send reproposal() to every other member (rule "re-propose")
+  request_body,            // send member `member` a body request for block `block_id` (rule "fetch")
+  send_body,               // send member `member` the body of block `block_id`: body_of(block_id)
 };
 
 struct Action {
@@ -140,17 +151,29 @@ struct Action {
   TimerFired timer{};
   std::uint64_t at_ms = 0;
   std::size_t member = 0;
+  BlockId block_id{};  // request_body, send_body
   friend bool operator==(const Action&, const Action&) = default;
 };
 
 // One step emits at most: a commit reply, the votes and finalize of the rules it
 // enables (3), and after a round skip a round start's proposal, three timers and again
-// up to three votes and a finalize; 24 leaves room.
-inline constexpr std::size_t kMaxActionsPerStep = 24;
+// up to three votes and a finalize (24), and rule "fetch" asks for at most two bodies
+// per polka and one per stored proposal; 32 leaves room.
+inline constexpr std::size_t kMaxActionsPerStep = 32;
 
 // A decided node answers one member's late messages with its commit at most this many
 // times a height (spec/protocol.md 7.3): the bound on what a peer can make it send.
 inline constexpr std::uint8_t kMaxCommitReplies = 16;
+
+// A node answers one member's body requests at most this many times a height (spec/
+// protocol.md 5.7): an honest member asks for a body it lacks once per proposal it ranks
+// best so far, and a member's body does not change between rounds.
+inline constexpr std::uint8_t kMaxBodyAnswers = 16;
+
+// The bodies of other members' blocks a node holds at once, beside its own. At most three
+// are pinned (the lock's, the held polka's and a pending re-proposal's); the oldest other
+// one makes room for a new one.
+inline constexpr std::size_t kMaxForeignBodies = 4;
 
 using Actions = std::span<const Action>;
 
@@ -165,6 +188,13 @@ struct Decision {
   Signature signature;       // proposer's
   std::span<const TxBytes> txs;  // the block's transactions (valid while the machine lives)
   const Certificate* certificate = nullptr;
+};
+
+// A block whose body this node holds, as a send_body action sends it (a block message).
+struct HeldBlock {
+  BlockHeader header;
+  Signature signature;
+  std::span<const TxBytes> txs;  // valid until the next event
 };
 
 // The commit (certificate and block) a decided node sends; views point into the decision.
@@ -185,6 +215,13 @@ class RoundMachine {
   result<Actions> on_timer(const TimerFired& t);
   result<Actions> on_commit(const CommitView& c);
   result<Actions> on_reproposal(const Reproposal& r);
+  // Rule "hold": the body of a block of which this node stored a proposal (a block
+  // message: header, signature ignored, transactions), checked for validity
+  // (block/body_check.hpp) and then held, so that the block can be a candidate.
+  result<Actions> on_body(const BlockView& b);
+  // Rule "serve": a member's request for a body this node holds, answered (send_body)
+  // at most kMaxBodyAnswers times per member and height.
+  result<Actions> on_body_request(const BodyRequest& r);
 
   // Restart from the vote journal (node/journal_step.hpp), after begin_height and
   // before the first round starts. A restored vote is this node's own signed vote of
@@ -210,6 +247,10 @@ class RoundMachine {
   const PublicKey& public_key() const { return config_.keys.public_key; }
   std::size_t member_index() const { return self_; }
   const Hash32& expected_merkle_root() const { return content_.merkle_root; }
+  // Whether this node holds a valid body with this Merkle root (its own, or one it received).
+  bool holds_body(const Hash32& merkle_root) const;
+  // A block (by id) whose proposal this node stored and whose body it holds, or nullopt.
+  std::optional<HeldBlock> body_of(const BlockId& id) const;
   // This node's own block content for the height (coinbase first), built by begin_height.
   std::span<const TxBytes> own_transactions() const { return content_.views; }
   std::optional<Decision> decision() const;
@@ -241,7 +282,6 @@ class RoundMachine {
  private:
   struct StoredProposal {
     bool present = false;
-    bool content_ok = false;  // matches our own expected content
     std::uint32_t arrival = 0;
     BlockId block_id;
     Proposal proposal;
@@ -258,7 +298,8 @@ class RoundMachine {
     std::uint32_t round = 0;
     std::vector<StoredProposal> proposals;  // one per member, sized at construction
     std::size_t present = 0;                // proposals with present == true
-    BlockIdIndex matching;                  // block id -> member, for proposals with our content
+    BlockIdIndex by_id;                     // block id -> member (a replaced entry's id stays, stale)
+    std::optional<std::uint32_t> best;      // the member whose proposal ranks best so far (rule "fetch")
     VoteTally prevotes;
     VoteTally precommits;
     Polka polka;
@@ -316,7 +357,13 @@ class RoundMachine {
   std::optional<std::uint32_t> skip_target();
   bool skip_rounds();  // rule "skip": starts the round more than a third has reached
   const StoredProposal* find_proposal(const BlockId& id) const;
-  const Proposal* held_proposal(const BlockId& id) const;  // a stored or carried proposal with our content
+  const Proposal* held_proposal(const BlockId& id) const;  // a stored or carried proposal whose body we hold
+  const Proposal* known_proposal(const BlockId& id) const;  // any stored, carried or pending proposal
+  bool ranks_before(const StoredProposal& a, std::size_t ma, const StoredProposal& b, std::size_t mb) const;
+  void fetch(std::size_t member, const BlockId& id);
+  void store_body(const Hash32& root, std::span<const TxBytes> txs);
+  std::span<const TxBytes> body_transactions(const Hash32& root) const;
+  bool pinned(const Hash32& root) const;
   bool proposal_all_arrived(std::uint32_t round) const;
   void emit(const Action& a);
   void emit_timer(TimerKind kind, std::uint32_t round, std::uint64_t at_ms);
@@ -355,15 +402,23 @@ class RoundMachine {
   BlockHeader decided_header_;
   Signature decided_signature_;
   Certificate certificate_{};
-  // A body adopted from a commit whose content is not ours (adopted_: the decision's
-  // transactions are this copy). A commit of our own content (same Merkle root) needs no
-  // copy: the decision is our content. The copy is reserved at begin_height for a block
-  // of our content's size, so adopting a block up to that size allocates nothing; only
-  // a larger one (a member whose mempool lacked what the others had) grows it, once.
-  std::vector<std::uint8_t> adopted_bytes_;
-  std::vector<TxBytes> adopted_views_;
-  std::uint32_t adopted_count_ = 0;
-  bool adopted_ = false;
+  // Bodies of other members' blocks (rule "hold"), and of an adopted commit's block. Each
+  // is reserved at begin_height for a block of our content's size, so holding a body up
+  // to that size allocates nothing; only a larger one (built from a mempool holding what
+  // ours lacked) grows its slot, once.
+  struct ForeignBody {
+    bool present = false;
+    Hash32 root;
+    std::uint32_t stored_at = 0;
+    HeldBody body;
+    friend bool operator==(const ForeignBody&, const ForeignBody&) = default;
+  };
+  std::array<ForeignBody, kMaxForeignBodies> bodies_{};
+  std::uint32_t bodies_stored_ = 0;
+  // A re-proposal of a round before the window whose body we do not hold yet: kept (and
+  // its body fetched) so that it can become the held polka when the body comes.
+  HeldPolka pending_polka_;
+  std::vector<std::uint8_t> body_answers_;  // per member, body requests answered this height
   // Per member, the highest of its rounds we answered with our commit (kNoRound: none),
   // so a lagging member gets the commit again in each later round, at most once a round,
   // and at most kMaxCommitReplies times a height: rounds are unbounded, and a member
@@ -378,7 +433,7 @@ class RoundMachine {
   void reply_with_commit(std::size_t member, std::uint32_t their_round);
   void record_vote(RoundSlot& s, const Vote& v, const TallyUpdate& u);
   bool resend_restored_vote(const VoteTally& tally);
-  void rebind_views(const RoundMachine& source);
+  void rebind_views();
   // Output buffer of the current step.
   std::array<Action, kMaxActionsPerStep> actions_{};
   std::size_t action_count_ = 0;

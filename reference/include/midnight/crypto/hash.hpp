@@ -21,6 +21,7 @@ inline constexpr std::string_view kCoinbase{"midnight/v1/coinbase\0", 21};
 // The VRF input of a round (policy B): not a hash, but tagged the same way.
 inline constexpr std::string_view kVrfInput{"midnight/v1/vrf\0", 16};
 inline constexpr std::string_view kCommitRequest{"midnight/v2/commit-request\0", 27};
+inline constexpr std::string_view kBodyRequest{"midnight/v2/body-request\0", 25};
 // The keys of a transaction sketch (block/tx_sketch.hpp): hashed with the block id.
 inline constexpr std::string_view kSketchKey{"midnight/v2/sketch-key\0", 23};
 }  // namespace tag

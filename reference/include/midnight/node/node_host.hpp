@@ -4,7 +4,8 @@
 // handle_*(); what must be made durable and what must be sent or scheduled comes out in a
 // HostOutput. It owns the machine, the chain of decided heights, decode-and-dispatch, the
 // journal contract ("durable before released"), restart and replay, catch-up across
-// heights (commit requests and answers, spec/protocol.md 7.5) and its timer table.
+// heights (commit requests and answers, spec/protocol.md 7.5), the transport of bodies
+// (body requests and the blocks that answer them, 5.7) and its timer table.
 //
 // Heights follow one another: the block decided at h is prev_id of h + 1, and height h
 // begins at its midnight (ChainSchedule), or at once if that has passed when h - 1 is
@@ -187,6 +188,7 @@ class NodeHost {
   // Decode targets (large): reserved once.
   std::unique_ptr<CommitView> commit_;
   std::unique_ptr<Reproposal> reproposal_;
+  std::unique_ptr<BlockView> body_;
   StepFrames step_frames_;
   HostOutput out_;
   const SignatureVerifier& verifier() const {

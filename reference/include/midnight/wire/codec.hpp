@@ -49,6 +49,7 @@ enum class MessageType : std::uint8_t {
   commit = 0x08,  // certificate body followed by block body
   reproposal = 0x09,      // proposal body followed by certificate body (wire v2)
   commit_request = 0x0a,  // wire v2
+  body_request = 0x0b,    // wire v2 (issue 16): a block's body, answered with a block (0x07)
 };
 
 // Where decoding stopped: the field being read and its byte offset from the start.
@@ -69,6 +70,7 @@ inline constexpr std::size_t kCertificateFixedSize = 32 + 8 + 4 + 32 + 2;  // co
 inline constexpr std::size_t kCertificateEntrySize = 32 + 64;
 inline constexpr std::size_t kMaxCertificateBodySize = kCertificateFixedSize + kMaxMembers * kCertificateEntrySize;
 inline constexpr std::size_t kCommitRequestBodySize = 32 + 8 + 32 + 64;  // 136
+inline constexpr std::size_t kBodyRequestBodySize = 32 + 8 + 32 + 32 + 64;  // 168
 inline constexpr std::size_t kMaxBlockBodySize =
     kSignedHeaderBodySize + 4 + (kMaxBlockTransactions + 1) * 4 + kMaxBlockTransactionBytes + kMaxCoinbaseBytes;
 static_assert(kHeaderBodySize == 150);
@@ -103,6 +105,7 @@ result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, De
 result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out, DecodeWhere* where = nullptr,
                                std::size_t max_entries = kMaxMembers);
 result<CommitRequest> decode_commit_request(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
+result<BodyRequest> decode_body_request(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
 
 // Encoded sizes of whole messages (prefix included).
 inline constexpr std::size_t kMasternodeMessageSize = kPrefixSize + kMasternodeBodySize;
@@ -110,6 +113,7 @@ inline constexpr std::size_t kHeaderMessageSize = kPrefixSize + kHeaderBodySize;
 inline constexpr std::size_t kProposalMessageSize = kPrefixSize + kProposalBodySize;
 inline constexpr std::size_t kVoteMessageSize = kPrefixSize + kVoteBodySize;
 inline constexpr std::size_t kCommitRequestMessageSize = kPrefixSize + kCommitRequestBodySize;
+inline constexpr std::size_t kBodyRequestMessageSize = kPrefixSize + kBodyRequestBodySize;
 std::size_t encoded_size_transaction(std::span<const std::uint8_t> tx);
 std::size_t encoded_size_certificate(const Certificate& c);  // count clamped to kMaxMembers
 std::size_t encoded_size_block(std::span<const TxBytes> txs);
@@ -132,6 +136,7 @@ result<std::size_t> encode_commit(const Certificate& c, const BlockHeader& h, co
                                   std::span<const TxBytes> txs, std::span<std::uint8_t> out);
 result<std::size_t> encode_reproposal(const Reproposal& r, std::span<std::uint8_t> out);
 result<std::size_t> encode_commit_request(const CommitRequest& c, std::span<std::uint8_t> out);
+result<std::size_t> encode_body_request(const BodyRequest& b, std::span<std::uint8_t> out);
 
 // The header body alone (150 bytes, no prefix): input of the block id.
 void encode_header_body(const BlockHeader& h, std::span<std::uint8_t, kHeaderBodySize> out);

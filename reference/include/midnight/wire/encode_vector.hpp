@@ -25,6 +25,7 @@ result<std::vector<std::uint8_t>> encode_to_vector(const Vote& v);
 result<std::vector<std::uint8_t>> encode_to_vector(const Certificate& c);
 result<std::vector<std::uint8_t>> encode_to_vector(const Reproposal& r);
 result<std::vector<std::uint8_t>> encode_to_vector(const CommitRequest& c);
+result<std::vector<std::uint8_t>> encode_to_vector(const BodyRequest& b);
 // Messages without a value type of their own are named: a bare byte span is not
 // self-describing, and a block or commit is assembled from its parts.
 result<std::vector<std::uint8_t>> encode_transaction_to_vector(std::span<const std::uint8_t> tx);

@@ -143,4 +143,17 @@ struct CommitRequest {
   friend bool operator==(const CommitRequest&, const CommitRequest&) = default;
 };
 
+// "Send me the body of block `block_id`": a member that stored a proposal whose body it
+// does not hold asks the proposer, or a member that approved the block (spec/protocol.md
+// 5.7). Answered with the block (header, signature, transactions). Signed, so that the
+// bound on answers per member (kMaxBodyAnswers) cannot be spent in another member's name.
+struct BodyRequest {
+  ChainId chain_id;
+  std::uint64_t height = 0;
+  BlockId block_id;
+  PublicKey requester;
+  Signature signature;  // requester's, over body_request_signing_input
+  friend bool operator==(const BodyRequest&, const BodyRequest&) = default;
+};
+
 }  // namespace midnight

@@ -29,6 +29,11 @@ inline constexpr std::size_t kCommitRequestSigningInputSize = 27 + 32 + 8;
 using CommitRequestSigningInput = std::array<std::uint8_t, kCommitRequestSigningInputSize>;
 CommitRequestSigningInput commit_request_signing_input(const CommitRequest& c);
 
+// tag::kBodyRequest || chain_id || height u64 || block_id
+inline constexpr std::size_t kBodyRequestSigningInputSize = 25 + 32 + 8 + 32;
+using BodyRequestSigningInput = std::array<std::uint8_t, kBodyRequestSigningInputSize>;
+BodyRequestSigningInput body_request_signing_input(const BodyRequest& b);
+
 // The VRF input of a round, alpha of ECVRF (spec/protocol.md 4.4): fixed before any block
 // of the height exists, and nothing in it is the proposer's choice.
 // tag::kVrfInput || chain_id || height u64 || round u32 || prev_id
@@ -51,5 +56,8 @@ Vote sign_vote(Vote unsigned_vote, const SecretKey& sk);
 CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKey& sk);
 [[nodiscard]] bool verify_commit_request(const CommitRequest& c,
                                          const SignatureVerifier& verifier = direct_verifier());  // against c.requester
+BodyRequest sign_body_request(BodyRequest unsigned_request, const SecretKey& sk);
+[[nodiscard]] bool verify_body_request(const BodyRequest& b,
+                                       const SignatureVerifier& verifier = direct_verifier());  // against b.requester
 
 }  // namespace midnight
