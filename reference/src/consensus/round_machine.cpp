@@ -227,6 +227,7 @@ void RoundMachine::claim_slot(std::uint32_t round) {
   s.present = 0;
   s.by_id.clear();
   s.best.reset();
+  s.second.reset();
   s.prevotes.reset(m, config_.chain_id, height_, round, VoteStep::prevote);
   s.precommits.reset(m, config_.chain_id, height_, round, VoteStep::precommit);
   s.polka = Polka{};
@@ -344,10 +345,12 @@ void RoundMachine::store_proposal(StoredProposal& entry, const Proposal& p, cons
 }
 
 // A proposal into its round's slot for its proposer: counted and indexed by block id (an
-// entry with our own content is never replaced, rule "replace"). Rule "fetch": if it
-// ranks before every proposal of its round stored so far and its body is not held, ask
-// its proposer for the body. Each stored proposal asks at most once, so a round causes
-// at most n requests, and honest arrival orders cause about ln n of them.
+// entry with our own content is never replaced, rule "replace"). Rule "fetch": if it is
+// one of the two best-ranked proposals of its round stored so far and its body is not
+// held, ask its proposer for the body. Two, so that when the best proposer withholds its
+// body every node holds the second best's, whatever order the proposals came in. Each
+// stored proposal asks at most once, so a round causes at most n requests, and random
+// arrival orders about 2 ln n.
 void RoundMachine::store_round_proposal(RoundSlot& s, std::size_t proposer, const Proposal& p,
                                         const VrfOutput& vrf_output) {
   StoredProposal& entry = s.proposals[proposer];
@@ -359,10 +362,17 @@ void RoundMachine::store_round_proposal(RoundSlot& s, std::size_t proposer, cons
     [[maybe_unused]] const bool indexed = s.by_id.insert(entry.block_id, static_cast<std::uint32_t>(proposer));
     MIDNIGHT_INVARIANT(indexed && "one proposal per member, replaced at most once, so the index has room");
   }
-  if (!s.best || *s.best == proposer || ranks_before(entry, proposer, s.proposals[*s.best], *s.best)) {
-    s.best = static_cast<std::uint32_t>(proposer);
-    if (!holds_body(p.header.merkle_root)) fetch(proposer, entry.block_id);
+  const auto m = static_cast<std::uint32_t>(proposer);
+  bool ranked = s.best == m || s.second == m;  // a replaced entry: keeps its place
+  if (!ranked && (!s.best || ranks_before(entry, proposer, s.proposals[*s.best], *s.best))) {
+    s.second = s.best;
+    s.best = m;
+    ranked = true;
+  } else if (!ranked && (!s.second || ranks_before(entry, proposer, s.proposals[*s.second], *s.second))) {
+    s.second = m;
+    ranked = true;
   }
+  if (ranked && !holds_body(p.header.merkle_root)) fetch(proposer, entry.block_id);
 }
 
 // Whether stored proposal a (of member ma) ranks before b (of mb) under the policy, as

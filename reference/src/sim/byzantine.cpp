@@ -5,6 +5,7 @@
 #include "midnight/block/builder.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/sim/encoding.hpp"
+#include "midnight/sim/sim_validity.hpp"
 #include "midnight/sim/simulator.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/signing.hpp"
@@ -49,6 +50,8 @@ void ByzantineNode::on_step(const ByzantineContext& ctx, std::uint64_t now, std:
   switch (byzantine_mode_of(ctx.config, node_)) {
     case ByzantineMode::withhold: return;
     case ByzantineMode::garbage: spray_garbage(ctx, now, round); return;
+    case ByzantineMode::withhold_body: propose_withheld(ctx, now, round); return;
+    case ByzantineMode::bad_body: propose_bad_body(ctx, now, round); return;
     case ByzantineMode::mirror:
       propose_twice(ctx, now, round);
       return;
@@ -64,6 +67,10 @@ void ByzantineNode::on_step(const ByzantineContext& ctx, std::uint64_t now, std:
 void ByzantineNode::on_message(const ByzantineContext& ctx, std::uint64_t now, std::span<const std::uint8_t> bytes) {
   auto type = peek_message_type(bytes);
   if (!type) return;
+  if (type.value() == MessageType::body_request) {
+    answer_body_request(ctx, now, bytes);
+    return;
+  }
   if (type.value() == MessageType::proposal) {
     auto p = decode_proposal(bytes);
     if (!p || p.value().header.chain_id != ctx.world.chain || p.value().header.height != kSimHeight) return;
@@ -155,6 +162,81 @@ void ByzantineNode::vote_split(const ByzantineContext& ctx, std::uint64_t now, s
     if (to == node_ || !ctx.honest[to]) continue;
     vote_for(ctx, now, to, round, ids[k % choices]);
     ++k;
+  }
+}
+
+void ByzantineNode::broadcast_proposal(const ByzantineContext& ctx, std::uint64_t now, const Proposal& p) {
+  proposals_.push_back({p.header.round, compute_block_id(p.header)});
+  const auto bytes = encode_to_bytes(p);
+  for (std::size_t to = 0; to < ctx.config.nodes; ++to)
+    if (to != node_) send(ctx, now, to, bytes);
+}
+
+void ByzantineNode::propose_withheld(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  const auto& keys = ctx.world.keys[node_];
+  const std::uint64_t ts = round_start_ms(kSimMidnightMs, ctx.config.timing, round);
+  BlockHeader best = make_header(ctx.world.chain, kSimHeight, round, ctx.world.prev_id, merkle_root_, ts,
+                                 keys.public_key);
+  BlockId best_id = compute_block_id(best);
+  // Grinding: the root names a body nobody can check, so any 32 bytes will do.
+  for (std::uint32_t i = 0; i < 4096; ++i) {
+    std::array<std::uint8_t, 12> salt{};
+    store_u32(salt.data(), i);
+    store_u32(salt.data() + 4, round);
+    store_u32(salt.data() + 8, static_cast<std::uint32_t>(node_));
+    BlockHeader h = best;
+    h.merkle_root = sha256(salt);
+    const BlockId id = compute_block_id(h);
+    if (id < best_id) {
+      best = h;
+      best_id = id;
+    }
+  }
+  broadcast_proposal(ctx, now, sign_proposal(best, keys.secret_key, ctx.world.vrf_keys[node_].secret_key));
+}
+
+void ByzantineNode::propose_bad_body(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  if (!bad_content_) {
+    std::vector<TxBytes> pool;
+    for (const auto& tx : ctx.world.mempool) pool.emplace_back(tx);
+    pool_content_ = build_block_content(ctx.world.chain, kSimHeight, ctx.world.membership,
+                                        ctx.config.reward_per_height, pool);
+    std::vector<std::uint8_t> invalid(kSimInvalidTag.begin(), kSimInvalidTag.end());
+    invalid.push_back(static_cast<std::uint8_t>(node_));
+    pool.emplace_back(invalid);
+    // No predicate: the builder keeps the invalid transaction, in canonical order.
+    bad_content_ = build_block_content(ctx.world.chain, kSimHeight, ctx.world.membership,
+                                       ctx.config.reward_per_height, pool);
+  }
+  const auto& keys = ctx.world.keys[node_];
+  const BlockHeader h = make_header(ctx.world.chain, kSimHeight, round, ctx.world.prev_id, bad_content_->merkle_root,
+                                    round_start_ms(kSimMidnightMs, ctx.config.timing, round), keys.public_key);
+  const Proposal p = sign_proposal(h, keys.secret_key, ctx.world.vrf_keys[node_].secret_key);
+  bad_proposals_.push_back(p);
+  broadcast_proposal(ctx, now, p);
+}
+
+void ByzantineNode::answer_body_request(const ByzantineContext& ctx, std::uint64_t now,
+                                        std::span<const std::uint8_t> bytes) {
+  const auto mode = byzantine_mode_of(ctx.config, node_);
+  auto request = decode_body_request(bytes);
+  if (!request) return;
+  const auto member = ctx.world.membership.index_of(request.value().requester);
+  if (!member) return;
+  const std::size_t to = ctx.world.node_of_member[*member];
+  if (to == node_) return;
+  if (mode == ByzantineMode::garbage) {
+    std::vector<std::uint8_t> noise(static_cast<std::size_t>(ctx.rng.between(1, 256)));
+    ctx.rng.fill(noise);
+    send(ctx, now, to, std::move(noise));
+    return;
+  }
+  if (mode != ByzantineMode::bad_body) return;  // withhold-body and the rest: no answer
+  for (const Proposal& p : bad_proposals_) {
+    if (compute_block_id(p.header) != request.value().block_id) continue;
+    const BlockContent& body = (body_answers_++ % 2 == 0) ? *bad_content_ : *pool_content_;
+    send(ctx, now, to, encode_block_to_bytes(p.header, p.signature, body.views));
+    return;
   }
 }
 

@@ -39,7 +39,7 @@ std::string validate(const SimConfig& c) {
            " Byzantine nodes, " + std::to_string(c.byzantine_modes.size()) + " modes";
   for (auto m : c.byzantine_modes)
     if (m != ByzantineMode::withhold && m != ByzantineMode::garbage && m != ByzantineMode::equivocate &&
-        m != ByzantineMode::mirror)
+        m != ByzantineMode::mirror && m != ByzantineMode::withhold_body && m != ByzantineMode::bad_body)
       return "unknown Byzantine mode";
   if (c.latency_min_ms > c.latency_max_ms) return "latency min must not exceed max";
   if (c.latency_max_ms > kMaxDelayMs || c.slow_ms > kMaxDelayMs) return "latencies must be at most 1e9 ms";
@@ -108,6 +108,8 @@ const char* to_string(ByzantineMode mode) {
     case ByzantineMode::garbage: return "garbage";
     case ByzantineMode::equivocate: return "equivocate";
     case ByzantineMode::mirror: return "mirror";
+    case ByzantineMode::withhold_body: return "withhold-body";
+    case ByzantineMode::bad_body: return "bad-body";
   }
   return "?";
 }
@@ -143,7 +145,8 @@ const char* to_string(NegativeControl control) {
 }
 
 bool parse_byzantine_mode(std::string_view text, ByzantineMode& out) {
-  for (auto m : {ByzantineMode::withhold, ByzantineMode::garbage, ByzantineMode::equivocate, ByzantineMode::mirror}) {
+  for (auto m : {ByzantineMode::withhold, ByzantineMode::garbage, ByzantineMode::equivocate, ByzantineMode::mirror,
+                 ByzantineMode::withhold_body, ByzantineMode::bad_body}) {
     if (text == to_string(m)) {
       out = m;
       return true;

@@ -31,6 +31,11 @@ std::vector<std::uint8_t> encode_to_bytes(const CommitRequest& c) {
   return or_abort(encode_to_vector(c), "commit request");
 }
 
+std::vector<std::uint8_t> encode_block_to_bytes(const BlockHeader& h, const Signature& sig,
+                                               std::span<const TxBytes> txs) {
+  return or_abort(encode_block_to_vector(h, sig, txs), "block");
+}
+
 std::vector<std::uint8_t> encode_to_bytes(const Decision& d) {
   if (d.certificate == nullptr) encode_failed("commit", std::make_error_code(std::errc::invalid_argument));
   return or_abort(encode_commit_to_vector(*d.certificate, d.header, d.signature, d.txs), "commit");

@@ -15,6 +15,7 @@
 #include "midnight/sim/byzantine.hpp"
 #include "midnight/sim/encoding.hpp"
 #include "midnight/sim/memo_verifier.hpp"
+#include "midnight/sim/sim_validity.hpp"
 #include "midnight/sim/event_queue.hpp"
 #include "midnight/sim/network.hpp"
 #include "midnight/sim/trace_json.hpp"
@@ -61,6 +62,7 @@ struct HonestNode {
   std::uint32_t epoch = 0;     // incarnation; timers of an earlier one are dead
   std::optional<CrashPoint> armed;  // a crash that falls inside the next journaling step
   NodeDisk disk;  // its block store and journal
+  BodyTraffic bodies;
 };
 
 class Simulator {
@@ -74,6 +76,7 @@ class Simulator {
   void deliver(const Event& e);
   void execute(HonestNode& h, const HostOutput& out);
   void deliver_honest_bytes(HonestNode& h, std::span<const std::uint8_t> bytes);
+  void count_body_traffic_out(HonestNode& h, std::span<const std::uint8_t> bytes);
   void record_finalize(HonestNode& h, const StoredCommit& a);
   void send_all(HonestNode& h, const MessageBytes& bytes);
   void on_crash(const Event& e);
@@ -89,6 +92,7 @@ class Simulator {
   SimConfig config_;  // a copy: the network and the Byzantine nodes refer to it
   MemoVerifier memo_;
   const SignatureVerifier& verifier_;  // memo_ or libsodium directly (config_.verify_memo)
+  SimTxValidity validity_;              // every honest node's transaction predicate
   Rng rng_;
   EventQueue queue_;
   Network network_;
@@ -141,6 +145,7 @@ Simulator::Simulator(const SimConfig& config)
       nc.reward_per_height = config_.reward_per_height;
       nc.unsafe_retry_without_lock = config_.negative_control == NegativeControl::no_lock;
       nc.verifier = &verifier_;
+      nc.validity = &validity_;
       h->config.schedule = sim_schedule(config_, world_);
       h->config.mempool = h->mempool.views;
       h->config.unsafe_no_catch_up = config_.negative_control == NegativeControl::no_catch_up;
@@ -265,6 +270,7 @@ void Simulator::execute(HonestNode& h, const HostOutput& out) {
         const std::size_t to = world_.node_of_member[a.member];
         if (to == h.node) break;
         ++h.sent;
+        count_body_traffic_out(h, *a.bytes);
         network_.send(now_, h.node, to, a.bytes);
         break;
       }
@@ -327,7 +333,27 @@ void Simulator::record_finalize(HonestNode& h, const StoredCommit& a) {
   result_.finalized.push_back(rec);
 }
 
+// Body requests and the blocks that answer them are sent to one member, never broadcast.
+void Simulator::count_body_traffic_out(HonestNode& h, std::span<const std::uint8_t> bytes) {
+  const auto type = peek_message_type(bytes);
+  if (type && type.value() == MessageType::body_request) {
+    ++h.bodies.requests_sent;
+    h.bodies.request_bytes_sent += bytes.size();
+  } else if (type && type.value() == MessageType::block) {
+    ++h.bodies.bodies_served;
+    h.bodies.body_bytes_served += bytes.size();
+  }
+}
+
 void Simulator::deliver_honest_bytes(HonestNode& h, std::span<const std::uint8_t> bytes) {
+  if (const auto type = peek_message_type(bytes); type && type.value() == MessageType::block) {
+    ++h.bodies.bodies_received;
+    h.bodies.body_bytes_received += bytes.size();
+    // The transaction count, u32 after the prefix and the signed header.
+    if (bytes.size() >= kPrefixSize + kSignedHeaderBodySize + 4) {
+      h.bodies.transactions_received += load_u32(bytes.data() + kPrefixSize + kSignedHeaderBodySize);
+    }
+  }
   const HostOutput& out = h.host->handle_message(now_, bytes);
   if (out.error && out.error.category() == error_category_of<codec_errc>()) ++network_.counts().decode_errors;
   execute(h, out);
@@ -467,6 +493,7 @@ void Simulator::collect_trace() {
     t.mempool_held = h.mempool.views.size();
     t.mempool_missing = h.mempool.missing;
     t.mempool_own = h.mempool.own.size();
+    t.bodies = h.bodies;
     t.last_round = m.round();
     t.step = m.step();
     t.lock = m.lock();

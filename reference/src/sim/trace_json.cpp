@@ -66,6 +66,13 @@ void write_node(JsonWriter& w, const NodeTrace& n, std::uint64_t quorum) {
     w.key("mempool").begin_object(true);
     w.field("held", n.mempool_held).field("missing", n.mempool_missing).field("own", n.mempool_own);
     w.end_object();
+    const BodyTraffic& b = n.bodies;
+    w.key("bodies").begin_object(true);
+    w.field("requests_sent", b.requests_sent).field("request_bytes_sent", b.request_bytes_sent);
+    w.field("received", b.bodies_received).field("bytes_received", b.body_bytes_received);
+    w.field("transactions_received", b.transactions_received);
+    w.field("served", b.bodies_served).field("bytes_served", b.body_bytes_served);
+    w.end_object();
     w.field("last_round", n.last_round);
     w.field("step", to_string(n.step));
     w.key("lock");

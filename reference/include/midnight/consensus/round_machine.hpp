@@ -299,7 +299,9 @@ class RoundMachine {
     std::vector<StoredProposal> proposals;  // one per member, sized at construction
     std::size_t present = 0;                // proposals with present == true
     BlockIdIndex by_id;                     // block id -> member (a replaced entry's id stays, stale)
-    std::optional<std::uint32_t> best;      // the member whose proposal ranks best so far (rule "fetch")
+    // The members whose proposals rank best and second best so far (rule "fetch").
+    std::optional<std::uint32_t> best;
+    std::optional<std::uint32_t> second;
     VoteTally prevotes;
     VoteTally precommits;
     Polka polka;

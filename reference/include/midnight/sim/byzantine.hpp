@@ -20,11 +20,25 @@
 //               honest node's own choice, so a side that holds a quorum only with it (an
 //               honest node cut off, say) still moves on. That is the attack a retry
 //               without the lock rule cannot survive (tla/MCNegNoLock.cfg).
+//   withhold-body  each round one proposal whose Merkle root names a body only it could
+//               have, the root ground (4,096 tries) for the lowest block id, so that under
+//               policy A it nearly always ranks first; it never sends the body and never
+//               votes. Honest nodes ask for the body, get nothing, and must decide on
+//               another block (spec/protocol.md 5.7).
+//   bad-body    each round one proposal of a body holding a transaction the simulator's
+//               predicate rejects (sim/sim_validity.hpp), Merkle root and coinbase right;
+//               it answers body requests with that body, or (every other answer) with the
+//               honest pool's body under the header's other root. It never votes. Honest
+//               nodes must refuse both bodies (invalid_transaction, bad_merkle_root).
+//   garbage answers a body request with bytes that do not decode, too.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include <optional>
+
+#include "midnight/block/builder.hpp"
 #include "midnight/core/member_set.hpp"
 
 #include "midnight/crypto/sign.hpp"
@@ -68,6 +82,10 @@ class ByzantineNode {
   void vote_for(const ByzantineContext& ctx, std::uint64_t now, std::size_t to, std::uint32_t round,
                 const BlockId& id);
   void spray_garbage(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  void propose_withheld(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  void propose_bad_body(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  void answer_body_request(const ByzantineContext& ctx, std::uint64_t now, std::span<const std::uint8_t> bytes);
+  void broadcast_proposal(const ByzantineContext& ctx, std::uint64_t now, const Proposal& p);
 
   std::size_t node_;
   Hash32 merkle_root_;
@@ -78,6 +96,12 @@ class ByzantineNode {
   std::vector<Seen> proposals_;  // distinct (round, block id) seen
   std::vector<Vote> replay_;     // votes received, replayed in later rounds
   std::vector<MemberSet> served_;  // per round: the honest nodes already voted to
+  // bad-body: the invalid body and the honest pool's body, built on first use, and the
+  // proposals made of the invalid one (to answer a request for any of them).
+  std::optional<BlockContent> bad_content_;
+  std::optional<BlockContent> pool_content_;
+  std::vector<Proposal> bad_proposals_;
+  std::uint64_t body_answers_ = 0;
   std::uint64_t sent_ = 0;
 };
 

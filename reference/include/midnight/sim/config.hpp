@@ -19,6 +19,10 @@ enum class ByzantineMode : std::uint8_t {
   equivocate,       // two proposals per round, different votes to different recipients
   mirror,           // two proposals per round, then to each honest node the votes it cast:
                     // helps every honest node, on every side, reach a quorum for its own choice
+  withhold_body,    // each round one proposal, ground to the lowest block id it finds, whose
+                    // body it never sends
+  bad_body,         // each round one proposal of a body with an invalid transaction; answers
+                    // body requests with that body or with a body of another Merkle root
 };
 
 enum class Policy : std::uint8_t { lowest_hash = 1, first_to_quorum, vrf };  // A, C, B

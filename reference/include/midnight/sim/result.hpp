@@ -53,6 +53,19 @@ struct RoundTrace {
   std::optional<BlockId> precommit_quorum;   // a commit quorum it saw
 };
 
+// What a node spent on bodies it lacked (spec/protocol.md 5.7): the body requests it sent
+// and the blocks that answered them, and what it served to others. Counted as messages
+// leave and arrive, whole messages, prefix included.
+struct BodyTraffic {
+  std::uint64_t requests_sent = 0;
+  std::uint64_t request_bytes_sent = 0;
+  std::uint64_t bodies_received = 0;
+  std::uint64_t body_bytes_received = 0;
+  std::uint64_t transactions_received = 0;  // in those bodies, coinbase included
+  std::uint64_t bodies_served = 0;
+  std::uint64_t body_bytes_served = 0;
+};
+
 struct NodeTrace {
   std::size_t node = 0;
   std::size_t member_index = 0;
@@ -72,6 +85,7 @@ struct NodeTrace {
   std::size_t mempool_held = 0;
   std::size_t mempool_missing = 0;
   std::size_t mempool_own = 0;
+  BodyTraffic bodies;
 };
 
 struct SimResult {
