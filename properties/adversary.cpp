@@ -16,7 +16,9 @@ rc::Gen<Byzantine> gen_byzantine_up_to_a_third(const sim::SimConfig& c, bool mix
     const auto gen_mode = gen::weightedElement<sim::ByzantineMode>({{3, sim::ByzantineMode::mirror},
                                                                      {3, sim::ByzantineMode::equivocate},
                                                                      {1, sim::ByzantineMode::garbage},
-                                                                     {1, sim::ByzantineMode::withhold}});
+                                                                     {1, sim::ByzantineMode::withhold},
+                                                                     {1, sim::ByzantineMode::withhold_body},
+                                                                     {1, sim::ByzantineMode::bad_body}});
     Byzantine b;
     b.mode = *gen_mode;
     if (max_count == 0 || *gen_chance(17)) return b;  // none a sixth of the time
@@ -162,6 +164,7 @@ void check_quorum_safety(const sim::SimResult& r) {
   RC_ASSERT(r.no_double_votes);
   RC_ASSERT(r.locks_kept);
   RC_ASSERT(r.certificates_ok);
+  RC_ASSERT(r.bodies_valid);
   for (const auto& f : r.finalized) {
     RC_ASSERT(f.certificate_ok);
     RC_ASSERT(3 * f.certificate_weight > 2 * r.total_weight);

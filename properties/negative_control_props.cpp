@@ -13,6 +13,8 @@
 //   VRF rank without verification  splits honest nodes that hold the same candidates, when a
 //                               Byzantine proposer sends one signed header with different
 //                               proofs to different nodes
+//   bodies held unchecked        decide a Byzantine member's block holding an invalid
+//                               transaction (the Validity clause; tla/MCNegHeaderOnly.cfg)
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
@@ -109,6 +111,27 @@ TEST(NegativeControl, RestartWithoutJournalBreaksCrashRestart) {
         check_quorum_safety(sim::run_simulation(c));
       },
       "violation");
+}
+
+// Bodies held after checking only their Merkle root: a bad-body member's block, whose
+// transaction the simulator's predicate rejects, is held by every honest node it answers
+// first, and under policy A (where its id is ground low) it is often the one decided.
+TEST(NegativeControl, HoldUncheckedBodyDecidesAnInvalidBody) {
+  expect_found_and_shrunk(
+      "NegativeControl.HoldUncheckedBodyDecidesAnInvalidBody",
+      [] {
+        sim::SimConfig c;
+        c.nodes = *rc::gen::inRange<std::size_t>(4, 8);
+        c.byzantine = *rc::gen::inRange<std::size_t>(1, (c.nodes - 1) / 3 + 1);
+        c.byzantine_mode = sim::ByzantineMode::bad_body;
+        c.max_rounds = 3;
+        c.mempool_size = *gen_mempool_size();
+        c.negative_control = sim::NegativeControl::hold_unchecked_body;
+        c.seed = *gen_seed();
+        c.key_seed = *gen_key_seed();
+        check_quorum_safety(sim::run_simulation(c));
+      },
+      "invalid body");
 }
 
 // Catch-up switched off: a node that was down across a midnight never gets the commits

@@ -138,7 +138,8 @@ void print_verdict(std::ostream& out, const sim::SimResult& r) {
   out << "  agreement: " << (r.agreement ? "yes" : "NO");
   if (r.agreement && blocks.size() == 1) out << " (every finalizing node chose " << short_hex(*blocks.begin()) << ")";
   out << "; all honest finalized: " << (r.all_honest_finalized ? "yes" : "no")
-      << "; certificates: " << (r.certificates_ok ? "valid" : "INVALID") << "\n";
+      << "; certificates: " << (r.certificates_ok ? "valid" : "INVALID")
+      << "; bodies: " << (r.bodies_valid ? "valid" : "INVALID") << "\n";
   out << "  votes: " << (r.no_double_votes ? "no double vote" : "DOUBLE VOTE") << "; locks: "
       << (r.locks_kept ? "kept" : "BROKEN");
   if (!r.config.crashes.empty())

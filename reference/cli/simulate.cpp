@@ -184,7 +184,7 @@ int run_simulate(std::vector<std::string_view> argv) {
       bool known = false;
       for (auto n : {sim::NegativeControl::none, sim::NegativeControl::quorum_ceil, sim::NegativeControl::no_lock,
                      sim::NegativeControl::restart_without_journal, sim::NegativeControl::no_catch_up,
-                     sim::NegativeControl::lock_without_polka}) {
+                     sim::NegativeControl::lock_without_polka, sim::NegativeControl::hold_unchecked_body}) {
         if (v == sim::to_string(n)) {
           c.negative_control = n;
           known = true;
@@ -192,7 +192,7 @@ int run_simulate(std::vector<std::string_view> argv) {
       }
       if (!known)
         throw UsageError{"--negative-control: expected none, quorum-ceil, no-lock, restart-without-journal, "
-                         "no-catch-up or lock-without-polka, got '" +
+                         "no-catch-up, lock-without-polka or hold-unchecked-body, got '" +
                          std::string(v) + "'"};
     } else if (flag == "--policy") {
       const auto v = value();
@@ -276,7 +276,9 @@ int run_simulate(std::vector<std::string_view> argv) {
   } else {
     print_text(result, trace);
   }
-  return result.agreement && result.certificates_ok && result.no_double_votes && result.locks_kept ? kExitOk
+  return result.agreement && result.certificates_ok && result.bodies_valid && result.no_double_votes &&
+                 result.locks_kept
+             ? kExitOk
                                                                                                      : kExitFailed;
 }
 

@@ -46,15 +46,29 @@ struct Envelope {
   Action action;
   // For broadcast_reproposal: the sender's reproposal(), copied when it was emitted (the
   // machine's pointer is valid only until its next event).
-  std::shared_ptr<const Reproposal> reproposal;
+  std::shared_ptr<const Reproposal> reproposal = nullptr;
+  // For send_body: the body, copied when it was emitted (a block message's content).
+  struct Body {
+    BlockHeader header;
+    Signature signature;
+    std::vector<std::vector<std::uint8_t>> txs;
+  };
+  std::shared_ptr<const Body> body = nullptr;
+};
+
+// Per-node mempools: node i's snapshot is the common one plus own[i] (if given).
+struct ClusterOptions {
+  std::vector<std::vector<std::vector<std::uint8_t>>> own;
+  const TxValidity* validity = nullptr;
 };
 
 // n members with equal weight, each with a RoundMachine at height 1.
 class Cluster {
  public:
   explicit Cluster(std::size_t n, std::vector<std::vector<std::uint8_t>> mempool = {{1, 2, 3}, {4, 5}},
-                   std::string_view policy = "lowest-hash", RoundTiming timing = {}, std::uint64_t midnight_ms = 0)
-      : policy_(make_policy(policy)), chain_(cluster_chain()), txs_(std::move(mempool)) {
+                   std::string_view policy = "lowest-hash", RoundTiming timing = {}, std::uint64_t midnight_ms = 0,
+                   ClusterOptions options = {})
+      : policy_(make_policy(policy)), chain_(cluster_chain()), txs_(std::move(mempool)), options_(std::move(options)) {
     std::vector<Masternode> members;
     for (std::size_t i = 0; i < n; ++i) {
       keys_.push_back(member_keys(i));
@@ -74,10 +88,14 @@ class Cluster {
       c.vrf_keys = test::vrf_keypair_of(keys_[i]);
       c.timing = timing;
       c.reward_per_height = 1000;
+      c.validity = options_.validity;
       nodes_.push_back(std::make_unique<RoundMachine>(c));
     }
     for (const auto& t : txs_) views_.push_back(TxBytes(t));
-    for (auto& node : nodes_) node->begin_height(HeightStart{1, genesis(), midnight_ms, views_});
+    node_views_.resize(n, views_);
+    for (std::size_t i = 0; i < n && i < options_.own.size(); ++i)
+      for (const auto& t : options_.own[i]) node_views_[i].push_back(TxBytes(t));
+    for (std::size_t i = 0; i < n; ++i) nodes_[i]->begin_height(HeightStart{1, genesis(), midnight_ms, node_views_[i]});
   }
 
   static BlockId genesis() {
@@ -111,8 +129,16 @@ class Cluster {
         const Reproposal* rp = nodes_[from]->reproposal();
         ASSERT_NE(rp, nullptr) << "node " << from << ": broadcast_reproposal without a held polka";
         queue_.push_back({from, std::nullopt, a, std::make_shared<const Reproposal>(*rp)});
-      } else if (a.kind == ActionKind::send_commit) {
+      } else if (a.kind == ActionKind::send_commit || a.kind == ActionKind::request_body) {
         queue_.push_back({from, node_of_member(a.member), a, nullptr});
+      } else if (a.kind == ActionKind::send_body) {
+        const auto b = nodes_[from]->body_of(a.block_id);
+        ASSERT_TRUE(b.has_value()) << "node " << from << ": send_body for a body it does not hold";
+        auto body = std::make_shared<Envelope::Body>();
+        body->header = b->header;
+        body->signature = b->signature;
+        for (const TxBytes tx : b->txs) body->txs.emplace_back(tx.begin(), tx.end());
+        queue_.push_back({from, node_of_member(a.member), a, nullptr, std::move(body)});
       } else if (a.kind == ActionKind::finalize) {
         for (std::size_t j = 0; j < size(); ++j)
           if (j != from) queue_.push_back({from, j, Action{.kind = ActionKind::send_commit}, nullptr});
@@ -174,6 +200,20 @@ class Cluster {
       auto c = std::make_unique<CommitView>();
       commit_view_of(*d, *c);
       r = n.on_commit(*c);
+    } else if (e.action.kind == ActionKind::request_body) {
+      BodyRequest req;
+      req.chain_id = chain_;
+      req.height = 1;
+      req.block_id = e.action.block_id;
+      req.requester = keys_[e.from].public_key;
+      r = n.on_body_request(sign_body_request(req, keys_[e.from].secret_key));
+    } else if (e.action.kind == ActionKind::send_body) {
+      BlockView view;
+      view.header = e.body->header;
+      view.signature = e.body->signature;
+      for (const auto& tx : e.body->txs) view.txs.push_back(TxBytes(tx));
+      view.tx_count = static_cast<std::uint32_t>(view.txs.size());
+      r = n.on_body(view);
     } else {
       return;
     }
@@ -188,11 +228,13 @@ class Cluster {
   ChainId chain_;
   std::vector<std::vector<std::uint8_t>> txs_;
   std::vector<TxBytes> views_;
+  ClusterOptions options_;
+  std::vector<std::vector<TxBytes>> node_views_;  // per node: views_ and its own transactions
   std::vector<Keypair> keys_;
   std::unique_ptr<Membership> membership_;
   std::vector<std::unique_ptr<RoundMachine>> nodes_;
   std::deque<Envelope> queue_;
-  std::array<std::size_t, 8> sent_{};
+  std::array<std::size_t, 16> sent_{};
   std::vector<std::error_code> rejections_;
 };
 

@@ -201,12 +201,27 @@ void ByzantineNode::propose_bad_body(const ByzantineContext& ctx, std::uint64_t 
     for (const auto& tx : ctx.world.mempool) pool.emplace_back(tx);
     pool_content_ = build_block_content(ctx.world.chain, kSimHeight, ctx.world.membership,
                                         ctx.config.reward_per_height, pool);
+    // No predicate: the builder keeps the invalid transaction, in canonical order. The
+    // transaction's last byte is ground (64 tries) for the lowest round-0 block id, so that
+    // under policy A the invalid block usually ranks first and every honest node asks for it.
     std::vector<std::uint8_t> invalid(kSimInvalidTag.begin(), kSimInvalidTag.end());
     invalid.push_back(static_cast<std::uint8_t>(node_));
+    invalid.push_back(0);
     pool.emplace_back(invalid);
-    // No predicate: the builder keeps the invalid transaction, in canonical order.
-    bad_content_ = build_block_content(ctx.world.chain, kSimHeight, ctx.world.membership,
-                                       ctx.config.reward_per_height, pool);
+    std::optional<BlockId> best;
+    for (std::uint8_t nonce = 0; nonce < 64; ++nonce) {
+      invalid.back() = nonce;
+      pool.back() = TxBytes(invalid);
+      BlockContent content = build_block_content(ctx.world.chain, kSimHeight, ctx.world.membership,
+                                                 ctx.config.reward_per_height, pool);
+      const BlockId id = compute_block_id(make_header(ctx.world.chain, kSimHeight, 0, ctx.world.prev_id,
+                                                      content.merkle_root, kSimMidnightMs,
+                                                      ctx.world.keys[node_].public_key));
+      if (!best || id < *best) {
+        best = id;
+        bad_content_ = std::move(content);
+      }
+    }
   }
   const auto& keys = ctx.world.keys[node_];
   const BlockHeader h = make_header(ctx.world.chain, kSimHeight, round, ctx.world.prev_id, bad_content_->merkle_root,
@@ -234,7 +249,10 @@ void ByzantineNode::answer_body_request(const ByzantineContext& ctx, std::uint64
   if (mode != ByzantineMode::bad_body) return;  // withhold-body and the rest: no answer
   for (const Proposal& p : bad_proposals_) {
     if (compute_block_id(p.header) != request.value().block_id) continue;
-    const BlockContent& body = (body_answers_++ % 2 == 0) ? *bad_content_ : *pool_content_;
+    // Each requester's first answer is the invalid body under its right root, the next
+    // the pool's body under a root it does not hash to, and so on.
+    if (body_answers_.size() < ctx.config.nodes) body_answers_.assign(ctx.config.nodes, 0);
+    const BlockContent& body = (body_answers_[to]++ % 2 == 0) ? *bad_content_ : *pool_content_;
     send(ctx, now, to, encode_block_to_bytes(p.header, p.signature, body.views));
     return;
   }

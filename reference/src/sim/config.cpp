@@ -79,7 +79,8 @@ std::string validate(const SimConfig& c) {
   }
   if (c.negative_control != NegativeControl::none && c.negative_control != NegativeControl::quorum_ceil &&
       c.negative_control != NegativeControl::no_lock && c.negative_control != NegativeControl::restart_without_journal &&
-      c.negative_control != NegativeControl::no_catch_up && c.negative_control != NegativeControl::lock_without_polka)
+      c.negative_control != NegativeControl::no_catch_up && c.negative_control != NegativeControl::lock_without_polka &&
+      c.negative_control != NegativeControl::hold_unchecked_body)
     return "unknown negative control";
   if (c.max_rounds > kLastRound) return "rounds must be at most " + std::to_string(kLastRound);
   if (c.heights < 1 || c.heights > kMaxSimHeights)
@@ -140,6 +141,7 @@ const char* to_string(NegativeControl control) {
     case NegativeControl::restart_without_journal: return "restart-without-journal";
     case NegativeControl::no_catch_up: return "no-catch-up";
     case NegativeControl::lock_without_polka: return "lock-without-polka";
+    case NegativeControl::hold_unchecked_body: return "hold-unchecked-body";
   }
   return "?";
 }

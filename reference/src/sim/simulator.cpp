@@ -16,6 +16,7 @@
 #include "midnight/sim/encoding.hpp"
 #include "midnight/sim/memo_verifier.hpp"
 #include "midnight/sim/sim_validity.hpp"
+#include "midnight/block/body_check.hpp"
 #include "midnight/sim/event_queue.hpp"
 #include "midnight/sim/network.hpp"
 #include "midnight/sim/trace_json.hpp"
@@ -144,6 +145,7 @@ Simulator::Simulator(const SimConfig& config)
       nc.timing = config_.timing;
       nc.reward_per_height = config_.reward_per_height;
       nc.unsafe_retry_without_lock = config_.negative_control == NegativeControl::no_lock;
+      nc.unsafe_hold_unchecked_bodies = config_.negative_control == NegativeControl::hold_unchecked_body;
       nc.verifier = &verifier_;
       nc.validity = &validity_;
       h->config.schedule = sim_schedule(config_, world_);
@@ -325,6 +327,18 @@ void Simulator::record_finalize(HonestNode& h, const StoredCommit& a) {
   rec.certificate_signers = cert.count();
   rec.block_transactions = commit_->block.tx_count;
   rec.commit_bytes = commit->size();
+  // Validity (spec/claims.md 2): the decided body is one an honest member could have
+  // built: the coinbase every member builds, canonical order, within the caps, every
+  // transaction valid under the simulator's predicate, hashing to the header's root.
+  const std::vector<std::uint8_t> coinbase =
+      build_coinbase(world_.chain, a.height, world_.membership, config_.reward_per_height);
+  if (auto valid = check_block_body(world_.chain, commit_->block.transactions(), header.merkle_root, coinbase,
+                                    &validity_);
+      !valid) {
+    result_.bodies_valid = false;
+    result_.violations.push_back("node " + std::to_string(h.node) + ": decided an invalid body: " +
+                                 valid.error().message());
+  }
   if (!rec.certificate_ok) {
     result_.certificates_ok = false;
     result_.violations.push_back("node " + std::to_string(h.node) + ": certificate check failed" +

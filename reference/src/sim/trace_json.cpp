@@ -171,6 +171,7 @@ void write_result_fields(JsonWriter& w, const SimResult& r, bool trace) {
     w.field("chains_linked", r.chains_linked);
   }
   w.field("certificates_ok", r.certificates_ok);
+  w.field("bodies_valid", r.bodies_valid);
   w.field("no_double_votes", r.no_double_votes);
   w.field("locks_kept", r.locks_kept);
   if (!r.config.crashes.empty()) {

@@ -110,6 +110,11 @@ struct NodeConfig {
   // (tla/MCNegNoLock.cfg is the same variant in the model). The property tests and TLC
   // must find it finalizing two blocks, which shows their safety checks can fail.
   bool unsafe_retry_without_lock = false;
+  // A negative control, never set outside tests: a body is held (rule "hold") and a
+  // commit adopted after checking only its Merkle root, not its coinbase, order, caps or
+  // transactions (tla/MCNegHeaderOnly.cfg is its kind in the model). The simulator's
+  // judge and the properties must then find a decided block whose body is invalid.
+  bool unsafe_hold_unchecked_bodies = false;
 };
 
 // Set-up for a height (may allocate: the block content is built here, once).

@@ -27,8 +27,9 @@
 //               another block (spec/protocol.md 5.7).
 //   bad-body    each round one proposal of a body holding a transaction the simulator's
 //               predicate rejects (sim/sim_validity.hpp), Merkle root and coinbase right;
-//               it answers body requests with that body, or (every other answer) with the
-//               honest pool's body under the header's other root. It never votes. Honest
+//               the invalid transaction is ground (64 tries) for a low round-0 id. It
+//               answers each requester's body requests with that body, then with the
+//               honest pool's body under the header's other root, in turn. It never votes. Honest
 //               nodes must refuse both bodies (invalid_transaction, bad_merkle_root).
 //   garbage answers a body request with bytes that do not decode, too.
 #pragma once
@@ -101,7 +102,7 @@ class ByzantineNode {
   std::optional<BlockContent> bad_content_;
   std::optional<BlockContent> pool_content_;
   std::vector<Proposal> bad_proposals_;
-  std::uint64_t body_answers_ = 0;
+  std::vector<std::uint32_t> body_answers_;  // per requesting node
   std::uint64_t sent_ = 0;
 };
 

@@ -64,6 +64,8 @@ enum class NegativeControl : std::uint8_t {
   restart_without_journal,  // a restarted node starts with an empty journal (amnesia)
   no_catch_up,              // no host answers a commit request or a message of a height it has left
   lock_without_polka,       // a restarted node's journal loses its polka records (the lock stays)
+  hold_unchecked_body,      // bodies are held and commits adopted without the transaction checks
+                            // (NodeConfig::unsafe_hold_unchecked_bodies)
 };
 
 struct SimConfig {

@@ -100,6 +100,7 @@ struct SimResult {
   bool chains_complete = false;            // every honest node up at the end, every height
   bool chains_linked = true;               // each node's heights in order, each the child of the last
   bool certificates_ok = true;
+  bool bodies_valid = true;  // every decided body passes check_block_body (spec/claims.md, Validity)
   // Every vote an honest node released, across its restarts, is checked as it leaves:
   bool no_double_votes = true;  // never two different votes for one (height, round, step)
   bool locks_kept = true;       // after an approving precommit for X in round r, an approving
