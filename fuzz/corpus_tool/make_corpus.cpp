@@ -170,6 +170,15 @@ CommitRequest commit_request_by(std::size_t node, std::uint64_t height) {
   return sign_commit_request(c, W().keys[node].secret_key);
 }
 
+BodyRequest body_request_by(std::size_t node, const BlockId& id) {
+  BodyRequest b;
+  b.chain_id = W().chain;
+  b.height = fuzz::kFuzzHeight;
+  b.block_id = id;
+  b.requester = W().keys[node].public_key;
+  return sign_body_request(b, W().keys[node].secret_key);
+}
+
 // One valid message of every kind, under the name of its kind.
 Corpus every_kind() {
   const Block b = block_of(1, 0, {});
@@ -186,6 +195,7 @@ Corpus every_kind() {
   c["kind-commit"] = encode_commit(certificate_by({0, 1, 2}, 0, id), b);
   c["kind-reproposal"] = encode_reproposal(b, {0, 1, 2}, 0);
   c["kind-commit-request"] = must(encode_to_vector(commit_request_by(1, fuzz::kFuzzHeight)), "commit request");
+  c["kind-body-request"] = must(encode_to_vector(body_request_by(1, id)), "body request");
   return c;
 }
 
@@ -236,6 +246,11 @@ Corpus vote_seeds() {
   CommitRequest forged = commit_request_by(1, fuzz::kFuzzHeight);
   forged.requester = W().keys[2].public_key;
   c["commit-request-wrong-signer"] = must(encode_to_vector(forged), "commit request");
+  // Body requests: a member's, and one whose signature is another member's.
+  c["body-request"] = must(encode_to_vector(body_request_by(2, id)), "body request");
+  BodyRequest forged_body = body_request_by(1, id);
+  forged_body.requester = W().keys[2].public_key;
+  c["body-request-wrong-signer"] = must(encode_to_vector(forged_body), "body request");
   c["vote-own"] = must(encode_to_vector(vote_by(0, 0, VoteStep::prevote, id, true)), "vote");
   add_edges(c, c["vote-prevote"]);
   return c;

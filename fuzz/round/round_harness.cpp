@@ -157,7 +157,8 @@ struct PendingTimer {
 struct HonestNode {
   std::size_t node = 0;
   HostConfig config;
-  std::vector<TxBytes> mempool;  // its own order of the shared transactions
+  std::vector<TxBytes> mempool;  // its own order of the shared transactions (and own_tx)
+  std::vector<std::uint8_t> own_tx;  // divergent mempools: a transaction only this node holds
   std::unique_ptr<NodeHost> host;
   std::uint64_t clock_ms = 0;
   bool up = true;
@@ -178,6 +179,12 @@ struct HonestNode {
   // cause, begins it again.
   std::size_t answers_to_byz = 0;
   std::uint64_t first_answer_ms = 0;
+  // Bodies it sent the Byzantine member (at most kMaxBodyAnswers a height), the body
+  // requests it sent it, and the proposals and re-proposals it took from it: a host asks
+  // a member for a body at most once per proposal of its it stores and twice per polka.
+  std::size_t bodies_to_byz = 0;
+  std::size_t body_requests_to_byz = 0;
+  std::size_t proposals_from_byz = 0;
 };
 
 // What a rejected call must not change, read through the public observers: cheap enough
@@ -339,7 +346,8 @@ RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::Negati
       answer_window_ms_(kCommitAnswerWindowRounds * round_ms(pw_.timing, 0)) {
   const std::size_t pol = (options & 2U) != 0 ? 1 : (options & 0x80U) != 0 ? 2 : 0;  // C, else B, else A
   const bool late_start = (options & 1U) != 0;
-  const std::uint64_t order_seed = (options >> 2) & 0x1FU;
+  const std::uint64_t order_seed = (options >> 2) & 0x0FU;
+  const bool divergent = (options & 0x40U) != 0;
   std::vector<bool> honest_members(preset_.nodes, true);
   honest_members[world_.member_of_node[byz_]] = false;
   monitor_ = std::make_unique<sim::VoteMonitor>(world_.membership, world_.chain, std::move(honest_members),
@@ -349,6 +357,13 @@ RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::Negati
     h->node = i;
     sim::Rng order(1000 + order_seed * kMaxNodes + i);
     h->mempool = sim::shuffled_mempool(world_, order);
+    if (divergent) {
+      // Lacks one shared transaction and holds one of its own: its block is its alone.
+      const TxBytes lacked(world_.mempool[i % world_.mempool.size()]);
+      std::erase_if(h->mempool, [&](TxBytes t) { return t.data() == lacked.data(); });
+      h->own_tx = {0x6f, 0x77, 0x6e, static_cast<std::uint8_t>(i)};
+      h->mempool.emplace_back(h->own_tx);
+    }
     HostConfig& c = h->config;
     c.node.chain_id = world_.chain;
     c.node.membership = &world_.membership;  // the preset's world never moves
@@ -429,6 +444,12 @@ void RoundHarness::deliver_at(std::size_t pool_index) {
     return;
   }
   ++delivered_;
+  if (m.from == byz_) {
+    if (const auto type = peek_message_type(*m.bytes);
+        type && (type.value() == MessageType::proposal || type.value() == MessageType::reproposal)) {
+      ++h.proposals_from_byz;
+    }
+  }
   execute(h, checked_call(h, [&](NodeHost& host) -> const HostOutput& { return host.handle_message(h.clock_ms, *m.bytes); }));
 }
 
@@ -524,9 +545,22 @@ void RoundHarness::release(HonestNode& h, const HostAction& a) {
     case HostActionKind::send: {
       MIDNIGHT_FUZZ_CHECK(a.member < world_.node_of_member.size(), "host: a send to no member");
       const std::size_t to = world_.node_of_member[a.member];
-      if (to == byz_) {
+      const auto type = peek_message_type(*a.bytes);
+      MIDNIGHT_FUZZ_CHECK(type.has_value(), "host: a node sent a message without a known type");
+      if (to == byz_ && type.value() == MessageType::block) {
+        // A body, answering a body request: at most kMaxBodyAnswers a height, whatever it asks.
+        MIDNIGHT_FUZZ_CHECK(++h.bodies_to_byz <= kMaxBodyAnswers,
+                            "bounded: a host sent one peer more bodies than kMaxBodyAnswers");
+      } else if (to == byz_ && type.value() == MessageType::body_request) {
+        // Rule "fetch": once per stored proposal of the peer's, twice per polka (one per
+        // round of the window at most, over the rounds the host has been through).
+        const std::size_t rounds = h.host->machine().round() + 1 + kRoundsAhead;
+        MIDNIGHT_FUZZ_CHECK(++h.body_requests_to_byz <= h.proposals_from_byz + 2 * rounds,
+                            "bounded: a host asked one peer for more bodies than it sent proposals");
+      } else if (to == byz_) {
         // Whatever the Byzantine member sends (late votes, commit requests, replays), a
         // host answers it with at most kCommitAnswersPerWindow commits per window.
+        MIDNIGHT_FUZZ_CHECK(type.value() == MessageType::commit, "host: a node sent a peer an unexpected message");
         if (h.answers_to_byz++ == 0) h.first_answer_ms = h.clock_ms;
         const std::uint64_t windows = 1 + (h.clock_ms - h.first_answer_ms) / answer_window_ms_;
         MIDNIGHT_FUZZ_CHECK(h.answers_to_byz <= kCommitAnswersPerWindow * windows,
@@ -600,6 +634,9 @@ void RoundHarness::restart(HonestNode& h, std::uint8_t how) {
   }
   h.host = std::make_unique<NodeHost>(h.config);
   h.answers_to_byz = 0;
+  h.bodies_to_byz = 0;
+  h.body_requests_to_byz = 0;
+  h.proposals_from_byz = 0;
   const auto replay = h.disk.restore_into(*h.host);
   if (!replay) std::fprintf(stderr, "node %zu: restore: %s\n", h.node, replay.error().message().c_str());
   // Only this host wrote the block store and the journal, and a crash only ever cuts the
@@ -769,6 +806,31 @@ void RoundHarness::byz_garbage(std::uint8_t target, std::uint8_t kind_byte) {
       request.height = sim::kSimHeight + (kind_byte / kGarbageKinds) % 2;  // the height, or one no one decided
       request.requester = world_.keys[byz_].public_key;
       bytes = sim::encode_to_bytes(sign_commit_request(request, world_.keys[byz_].secret_key));
+      break;
+    }
+    case GarbageKind::body_request: {
+      // Valid when someone holds that body: answered within the requester's budget.
+      BodyRequest request;
+      request.chain_id = world_.chain;
+      request.height = sim::kSimHeight;
+      request.block_id = id;
+      request.requester = world_.keys[byz_].public_key;
+      bytes = sim::encode_to_bytes(sign_body_request(request, world_.keys[byz_].secret_key));
+      break;
+    }
+    case GarbageKind::bad_body: {
+      // The header of a proposal sent, with the shared pool's body cut short or grown by
+      // a transaction (canonical either way, so it encodes): a body whose root is not
+      // the header's, unless the header is of exactly that body (then it is held).
+      if (seen_.empty()) return;
+      static constexpr std::array<std::uint8_t, 2> kExtra{0xee, 0x01};
+      std::vector<TxBytes> views;
+      for (const auto& tx : world_.mempool) views.emplace_back(tx);
+      if ((kind_byte / kGarbageKinds) % 2 == 1) views.emplace_back(kExtra);
+      BlockContent body = build_block_content(world_.chain, sim::kSimHeight, world_.membership, kReward, views);
+      if ((kind_byte / kGarbageKinds) % 2 == 0 && body.views.size() > 1) body.views.pop_back();
+      const SeenProposal& s = seen_.front();
+      bytes = sim::encode_block_to_bytes(s.proposal.header, s.proposal.signature, body.views);
       break;
     }
   }

@@ -5,7 +5,8 @@ namespace midnight::fuzz::round {
 ScriptWriter::ScriptWriter(std::size_t preset, Options options) : preset_(preset % kPresetCount) {
   bytes_.push_back(static_cast<std::uint8_t>(preset_));
   bytes_.push_back(static_cast<std::uint8_t>((options.late_start ? 1U : 0U) | (options.first_to_quorum ? 2U : 0U) |
-                                             (unsigned(options.mempool_order & 0x1FU) << 2) |
+                                             (unsigned(options.mempool_order & 0x0FU) << 2) |
+                                             (options.divergent ? 0x40U : 0U) |
                                              (options.vrf ? 0x80U : 0U)));
 }
 

@@ -8,7 +8,9 @@
 //   byte 1   options: bit 0 late start (nodes are up just before midnight and take
 //            messages; round 0 starts when their height_start timer fires or at a
 //            start_round op); policy: bit 1 first-to-quorum, else bit 7 vrf,
-//            else lowest-hash; bits 2..6 seed of each node's mempool order
+//            else lowest-hash; bits 2..5 seed of each node's mempool order; bit 6
+//            divergent mempools (honest node i lacks shared transaction i % 3 and holds
+//            one of its own, so every honest block differs and bodies travel)
 //   then up to kMaxOps ops, each an opcode byte (b % kOpCount) and its argument bytes:
 //
 //   op            args                    effect
@@ -48,8 +50,14 @@
 //                                         far ahead (kind / 7 picks it, see far_round()):
 //                                         counted toward the round skip, never stored, or a
 //                                         signed commit request (of the height, or for
-//                                         (kind / 7) odd the next one): a decided host
-//                                         answers within its budget
+//                                         (kind / 9) odd the next one): a decided host
+//                                         answers within its budget; kind % 9 = 7: a signed
+//                                         body request for the first proposal seen (a
+//                                         holder answers within kMaxBodyAnswers); 8: a
+//                                         block message for the first proposal seen whose
+//                                         body is the pool's with its last transaction
+//                                         dropped or, for (kind / 9) odd, one more (refused
+//                                         by its root unless it is that header's body)
 //   byz_mirror    round                   to every honest node that has prevoted in round
 //                                         round % 4: a prevote and a precommit for its own
 //                                         choice, delivered now (sim's mirror mode in one op:
@@ -142,8 +150,10 @@ enum class GarbageKind : std::uint8_t {
   round_out_of_range,
   far_round,
   commit_request,
+  body_request,
+  bad_body,
 };
-inline constexpr std::size_t kGarbageKinds = 7;
+inline constexpr std::size_t kGarbageKinds = 9;
 
 // The round of a far_round vote, from its kind byte's `pick` = byte / kGarbageKinds:
 // rounds kByzRounds .. kScriptRounds + 3 (beyond the window of a node in the first rounds;
@@ -176,7 +186,8 @@ class ScriptWriter {
     bool late_start = false;
     bool first_to_quorum = false;
     bool vrf = false;                // policy B (first_to_quorum wins if both are set)
-    std::uint8_t mempool_order = 0;  // 0..31
+    std::uint8_t mempool_order = 0;  // 0..15
+    bool divergent = false;          // every honest node lacks one shared transaction and holds one of its own
   };
   ScriptWriter(std::size_t preset, Options options);
 

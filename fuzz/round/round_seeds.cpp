@@ -73,6 +73,17 @@ std::vector<std::pair<std::string, std::vector<std::uint8_t>>> round_fuzzer_seed
   add("happy-late-start-first-to-quorum", happy(2, {.late_start = true, .first_to_quorum = true, .mempool_order = 5}));
   add("happy-vrf", happy(3, {.vrf = true, .mempool_order = 9}));
   {
+    // Divergent mempools: every honest block differs, so the bodies of the best-ranked
+    // proposals are fetched and served before anyone can prevote; the Byzantine member
+    // asks for a body and sends a body that is not the header's.
+    ScriptWriter w = happy(1, {.divergent = true});
+    w.byz_garbage(w.all_honest(), GarbageKind::body_request).byz_garbage(0, GarbageKind::bad_body);
+    w.byz_garbage(1, GarbageKind::bad_body, 1).deliver_all();
+    run_rounds(w, 4);
+    add("divergent-bodies", w);
+  }
+  add("divergent-bodies-vrf", happy(3, {.vrf = true, .divergent = true}));
+  {
     // Policy B, {1,1,2,2}: the Byzantine member sends node 0 its proposal with a broken VRF
     // proof (refused there) and the others the honest one, then the round runs out.
     ScriptWriter w(3, {.vrf = true});

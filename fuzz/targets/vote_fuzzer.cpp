@@ -1,11 +1,12 @@
 // libFuzzer target: the vote decoder (spec/encoding.md, "Vote") and, when the type byte
-// says so, the commit-request decoder ("Commit request"): both fixed-size messages signed
-// by one member.
+// says so, the commit-request or body-request decoder ("Commit request", "Body request"):
+// fixed-size messages signed by one member.
 // Beyond "no crash", for every input:
 //   accepted  re-encodes to exactly the input; its signature check, computed from the
 //             decoded value, equals libsodium's over the input's own bytes (a vote signs
 //             its first 78 body bytes after the tag, a commit request its first 40 after
-//             its own tag), so it reads the input and nothing else; a machine given a vote
+//             its own tag, a body request its first 72), so it reads the input and
+//             nothing else; a machine given a vote
 //             either accepts it or rejects it without changing.
 //   rejected  a readable codec error naming a field inside the input.
 // Built with MIDNIGHT_VOTE_FUZZER_LENIENT it is a negative control: the decoder under
@@ -76,6 +77,39 @@ void check_commit_request(std::span<const std::uint8_t> in) {
                       "the commit request's signature check disagrees with libsodium over the input's bytes");
 }
 
+// Offsets in the body request message: prefix (2), then chain 32, height 8 and block id 32
+// (the signed fields), requester 32, signature 64.
+constexpr std::size_t kBodyRequestSignedFields = 32 + 8 + 32;
+constexpr std::size_t kBodyRequesterAt = kBody + kBodyRequestSignedFields;
+constexpr std::size_t kBodyRequestSignatureAt = kBodyRequesterAt + 32;
+static_assert(kBodyRequestSignatureAt + 64 == kBodyRequestMessageSize);
+static_assert(kBodyRequestSigningInputSize == tag::kBodyRequest.size() + kBodyRequestSignedFields);
+
+bool body_request_verifies_from_bytes(std::span<const std::uint8_t> in) {
+  std::array<std::uint8_t, kBodyRequestSigningInputSize> msg{};
+  auto* out = std::copy(tag::kBodyRequest.begin(), tag::kBodyRequest.end(), msg.begin());
+  std::copy_n(in.begin() + kBody, kBodyRequestSignedFields, out);
+  return crypto_sign_verify_detached(in.data() + kBodyRequestSignatureAt, msg.data(), msg.size(),
+                                     in.data() + kBodyRequesterAt) == 0;
+}
+
+void check_body_request(std::span<const std::uint8_t> in) {
+  DecodeWhere where;
+  const auto decoded = decode_body_request(in, &where);
+  if (!decoded) {
+    fuzz::check_codec_rejection(decoded.error(), where, in.size());
+    return;
+  }
+  const BodyRequest& b = decoded.value();
+  fuzz::check_reencodes(in, [&](std::span<std::uint8_t> out) { return encode_body_request(b, out); });
+  const auto signing_input = body_request_signing_input(b);
+  MIDNIGHT_FUZZ_CHECK(std::equal(signing_input.begin() + static_cast<std::ptrdiff_t>(tag::kBodyRequest.size()),
+                                 signing_input.end(), in.begin() + kBody),
+                      "a body request's signing input is not its signed fields as they are on the wire");
+  MIDNIGHT_FUZZ_CHECK(verify_body_request(b) == body_request_verifies_from_bytes(in),
+                      "the body request's signature check disagrees with libsodium over the input's bytes");
+}
+
 #ifdef MIDNIGHT_VOTE_FUZZER_LENIENT
 constexpr std::size_t kApproveAt = kVoterAt - 1;
 result<Vote> decode_under_test(std::span<const std::uint8_t> in, DecodeWhere* where) {
@@ -95,6 +129,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::uint8_t> in(data, size);
   if (const auto type = peek_message_type(in); type && type.value() == MessageType::commit_request) {
     check_commit_request(in);
+    return 0;
+  }
+  if (const auto type = peek_message_type(in); type && type.value() == MessageType::body_request) {
+    check_body_request(in);
     return 0;
   }
   DecodeWhere where;

@@ -31,6 +31,8 @@ std::vector<std::uint8_t> encode_to_bytes(const CommitRequest& c) {
   return or_abort(encode_to_vector(c), "commit request");
 }
 
+std::vector<std::uint8_t> encode_to_bytes(const BodyRequest& b) { return or_abort(encode_to_vector(b), "body request"); }
+
 std::vector<std::uint8_t> encode_block_to_bytes(const BlockHeader& h, const Signature& sig,
                                                std::span<const TxBytes> txs) {
   return or_abort(encode_block_to_vector(h, sig, txs), "block");

@@ -16,6 +16,7 @@ std::vector<std::uint8_t> encode_to_bytes(const Proposal& p);
 std::vector<std::uint8_t> encode_to_bytes(const Vote& v);
 std::vector<std::uint8_t> encode_to_bytes(const Reproposal& r);
 std::vector<std::uint8_t> encode_to_bytes(const CommitRequest& c);
+std::vector<std::uint8_t> encode_to_bytes(const BodyRequest& b);
 std::vector<std::uint8_t> encode_block_to_bytes(const BlockHeader& h, const Signature& sig, std::span<const TxBytes> txs);
 // The commit of a decision: its certificate followed by the block.
 std::vector<std::uint8_t> encode_to_bytes(const Decision& d);
