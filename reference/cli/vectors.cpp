@@ -119,7 +119,7 @@ const char* round_errc_name(round_errc e) {
   broken("unnamed round_errc");
 }
 
-[[maybe_unused]] const char* body_errc_name(body_errc e) {
+const char* body_errc_name(body_errc e) {
   switch (e) {
     case body_errc::no_coinbase: return "no_coinbase";
     case body_errc::bad_coinbase: return "bad_coinbase";
@@ -1493,6 +1493,114 @@ void write_mempool(JsonWriter& w, std::span<const Buf> mempool) {
   w.end_array();
 }
 
+// The predicate of the approval vectors: invalid exactly when the first byte is 0xbd.
+class FirstByteBdIsInvalid final : public TxValidity {
+ public:
+  bool is_valid(TxBytes tx) const override { return tx.empty() || tx[0] != 0xbd; }
+};
+
+// Approval by validity (spec/protocol.md §3.4): bodies another member sends, checked by a
+// node whose own mempool differs. Each case's verdict is the library's, and required to
+// be the one the case is about.
+void write_approvals(JsonWriter& w, const ChainId& chain, const Members& m, std::uint64_t reward) {
+  const FirstByteBdIsInvalid validity;
+  const std::vector<Buf> own_pool = {bytes_of("alpha"), bytes_of("bravo"), bytes_of("charlie")};
+  const std::vector<Buf> their_pool = {bytes_of("alpha"), bytes_of("bravo"), bytes_of("delta"), bytes_of("echo")};
+  const std::vector<TxBytes> own_views(own_pool.begin(), own_pool.end());
+  const std::vector<TxBytes> their_views(their_pool.begin(), their_pool.end());
+  const BlockContent own = build_block_content(chain, kHeight, m.membership, reward, own_views, {}, &validity);
+  const BlockContent theirs = build_block_content(chain, kHeight, m.membership, reward, their_views, {}, &validity);
+  require(own.merkle_root != theirs.merkle_root, "approvals: the two mempools build different blocks");
+  const auto as_bufs = [](std::span<const TxBytes> txs) {
+    std::vector<Buf> out;
+    for (const TxBytes tx : txs) out.emplace_back(tx.begin(), tx.end());
+    return out;
+  };
+  const auto root_of = [](const std::vector<Buf>& body) {
+    const std::vector<TxBytes> v(body.begin(), body.end());
+    return merkle_root(v);
+  };
+  // A body in canonical order (coinbase first, then ascending txid) from transactions.
+  const auto canonical = [&](Buf coinbase, std::vector<Buf> rest) {
+    sort_by_txid(chain, rest);
+    rest.insert(rest.begin(), std::move(coinbase));
+    return rest;
+  };
+  w.key("approvals").begin_array();
+  const auto add = [&](std::string_view name, const std::vector<Buf>& body, const Hash32& root,
+                       std::optional<body_errc> expected) {
+    const std::vector<TxBytes> views(body.begin(), body.end());
+    const auto verdict = check_block_body(chain, views, root, own.views[0], &validity);
+    require(expected ? (!verdict && verdict.error() == *expected) : verdict.has_value(),
+            "approvals: " + std::string(name) + ": the library's verdict is not the case's");
+    w.begin_object();
+    w.field("name", name);
+    w.key("checking_node_mempool").begin_array();
+    for (const Buf& tx : own_pool) write_bytes(w, tx);
+    w.end_array();
+    w.field("checking_node_merkle_root", to_hex(own.merkle_root));
+    w.field("reward", reward);
+    w.key("body").begin_array();
+    for (const Buf& tx : body) write_bytes(w, tx);
+    w.end_array();
+    w.field("merkle_root", to_hex(root));
+    w.key("expected").begin_object(true);
+    if (expected) w.field("error", body_errc_name(*expected)); else w.field("holds", true);
+    w.end_object();
+    w.end_object();
+  };
+  const std::vector<Buf> valid = as_bufs(theirs.views);
+  add("another member's block, built from a mempool that differs from the checking node's", valid, theirs.merkle_root,
+      std::nullopt);
+  add("the checking node's own block", as_bufs(own.views), own.merkle_root, std::nullopt);
+  {
+    std::vector<Buf> rest(valid.begin() + 1, valid.end());
+    rest.push_back(Buf{0xbd, 0x01});
+    const std::vector<Buf> body = canonical(valid[0], rest);
+    add("a transaction the predicate rejects (first byte 0xbd), in canonical order, under its own root", body,
+        root_of(body), body_errc::invalid_transaction);
+  }
+  {
+    std::vector<Buf> body = valid;
+    std::swap(body[1], body[2]);
+    add("two transactions out of txid order, under that order's root", body, root_of(body),
+        body_errc::not_canonical_order);
+  }
+  {
+    // The coinbase, the first transaction twice, then the rest.
+    std::vector<Buf> body(valid.begin(), valid.begin() + 2);
+    body.push_back(valid[1]);
+    for (std::size_t i = 2; i < valid.size(); ++i) body.push_back(valid[i]);
+    add("a transaction twice, under that list's root", body, root_of(body), body_errc::not_canonical_order);
+  }
+  {
+    std::vector<Buf> body = valid;
+    body[0] = build_coinbase(chain, kHeight, m.membership, reward + 1);
+    add("the coinbase of another reward, under that body's root", body, root_of(body), body_errc::bad_coinbase);
+  }
+  {
+    std::vector<Buf> body = valid;
+    body.push_back(Buf{});
+    add("an empty transaction after the coinbase", body, root_of(body), body_errc::bad_transaction_size);
+  }
+  const std::vector<Buf> no_transactions;
+  add("no transaction at all", no_transactions, theirs.merkle_root, body_errc::no_coinbase);
+  add("a valid body under another header's root (the checking node's own)", valid, own.merkle_root,
+      body_errc::bad_merkle_root);
+  {
+    // The builder drops what the predicate rejects: a node whose mempool holds such a
+    // transaction builds the block without it, which every member then holds.
+    std::vector<Buf> pool = own_pool;
+    pool.push_back(Buf{0xbd, 0x02});
+    const std::vector<TxBytes> v(pool.begin(), pool.end());
+    const BlockContent built = build_block_content(chain, kHeight, m.membership, reward, v, {}, &validity);
+    require(built.merkle_root == own.merkle_root, "approvals: the builder drops what the predicate rejects");
+    add("a block built from a mempool holding an invalid transaction: the builder dropped it", as_bufs(built.views),
+        built.merkle_root, std::nullopt);
+  }
+  w.end_array();
+}
+
 void write_block_building(JsonWriter& w) {
   begin_family(w, "block_building",
                "Deterministic block content (spec/protocol.md §3): a membership, a reward and a mempool in any order "
@@ -1511,7 +1619,12 @@ void write_block_building(JsonWriter& w) {
                 "merkle_root and txids_sha256, the SHA-256 over the concatenated txids of the block's transactions in "
                 "order (coinbase first).",
                 "Byte strings longer than 4096 bytes are objects {size, sha256, segments}: concatenate each segment's "
-                "hex repeated `repeat` times."});
+                "hex repeated `repeat` times.",
+                "approvals (spec/protocol.md §3.4, approval by validity): a node with its own mempool checks a body "
+                "another member sent for a header with merkle_root; expected is {\"holds\": true} or {\"error\": "
+                "body_errc name} of the first check that fails, in the order of §3.4. The validity predicate of these "
+                "cases: a transaction is invalid exactly when its first byte is 0xbd. The checking node's coinbase "
+                "is the one of this file's membership, height and the case's reward."});
   const ChainId chain = test_chain();
   derived_field(w, "chain_id", kChainAscii);
   w.field("height", kHeight);
@@ -1610,6 +1723,7 @@ void write_block_building(JsonWriter& w) {
             });
   }
   w.end_array();
+  write_approvals(w, chain, m, kReward);
   w.end_object();
 }
 
