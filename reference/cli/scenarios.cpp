@@ -17,7 +17,8 @@ bool claims_liveness(sim::Policy p) { return p != sim::Policy::first_to_quorum; 
 std::vector<Check> common_checks(const SimResult& r, sim::Policy policy) {
   std::vector<Check> checks{
       {"agreement: no two honest nodes finalized different blocks, none finalized twice", r.agreement},
-      {"every certificate verifies", r.certificates_ok && r.violations.empty()}};
+      {"every certificate verifies", r.certificates_ok && r.violations.empty()},
+      {"every decided body is valid (spec/protocol.md 3.4)", r.bodies_valid}};
   if (claims_liveness(policy)) checks.push_back({"every honest node finalized", r.all_honest_finalized});
   return checks;
 }
@@ -196,6 +197,17 @@ std::vector<Scenario> demo_scenarios(sim::Policy policy) {
                         "under policy C)";
       }
     }
+  }
+  return all;
+}
+
+std::vector<Scenario> divergent_scenarios(sim::Policy policy) {
+  std::vector<Scenario> all = demo_scenarios(policy);
+  for (Scenario& s : all) {
+    s.name += "-divergent";
+    s.title = "[mempools 1 % apart] " + s.title;
+    s.config.mempool_size = 1000;
+    s.config.mempool_divergence = 0.01;
   }
   return all;
 }

@@ -28,4 +28,10 @@ struct Scenario {
 // (not live, spec/claims.md) the checks are safety plus the deterministic stalls.
 std::vector<Scenario> demo_scenarios(sim::Policy policy);
 
+// The same five with divergent honest mempools (spec/claims.md 3.1): a pool of 1,000
+// transactions of which each honest node lacks each with probability 0.01 and holds 10 of
+// its own, so every honest block differs and bodies are fetched. The same expectations,
+// and every decided body valid.
+std::vector<Scenario> divergent_scenarios(sim::Policy policy);
+
 }  // namespace midnight::cli
