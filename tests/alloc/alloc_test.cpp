@@ -1265,6 +1265,66 @@ TEST(AllocSketch, InsertSubtractDecodeAndBytesAllocateNothing) {
   EXPECT_EQ(c.count(), 0U);
 }
 
+// Approval by validity (spec/protocol.md 5.7): holding another member's body, answering a
+// body request and rejecting a bad body allocate nothing when the body fits the reserve
+// made at begin_height (a body no larger than the node's own block).
+TEST(AllocBodies, HoldServeAndRefuseABodyAllocateNothing) {
+  const test::TestMembers m = test::make_equal_members(4);
+  const ChainId chain = test::chain();
+  const auto policy = make_policy("lowest-hash");
+  const auto config_of = [&](std::size_t i) {
+    NodeConfig c;
+    c.chain_id = chain;
+    c.membership = &m.membership;
+    c.policy = policy.get();
+    c.keys = m.keys[i];
+    c.vrf_keys = test::vrf_keypair_of(m.keys[i]);
+    return c;
+  };
+  // Node 0 holds a shared pool and a 10-byte transaction of its own; node 1 the pool and a
+  // 5-byte one: node 1's block is no larger than node 0's.
+  const std::vector<std::vector<std::uint8_t>> pool = {{1, 2, 3}, {4, 5, 6, 7}, {8, 9}};
+  std::vector<std::vector<std::uint8_t>> mine = pool, theirs = pool;
+  mine.push_back(std::vector<std::uint8_t>(10, 0xa0));
+  theirs.push_back(std::vector<std::uint8_t>(5, 0xb0));
+  const std::vector<TxBytes> mine_views = test::views_of(mine), their_views = test::views_of(theirs);
+  RoundMachine a(config_of(0)), b(config_of(1));
+  const BlockId genesis = test::block_id(0xee);
+  a.begin_height(HeightStart{1, genesis, 0, mine_views});
+  b.begin_height(HeightStart{1, genesis, 0, their_views});
+  ASSERT_TRUE(a.on_round_start({1, 0}));
+  auto started = b.on_round_start({1, 0});
+  ASSERT_TRUE(started);
+  Proposal p{};
+  for (const Action& act : started.value())
+    if (act.kind == ActionKind::broadcast_proposal) p = act.proposal;
+  ASSERT_TRUE(a.on_proposal(p));
+  const auto held = b.body_of(compute_block_id(p.header));
+  ASSERT_TRUE(held.has_value());
+  BlockView body;
+  body.header = held->header;
+  body.signature = held->signature;
+  body.reserve_transactions(held->txs.size() + 1);
+  body.txs.assign(held->txs.begin(), held->txs.end());
+  body.tx_count = static_cast<std::uint32_t>(body.txs.size());
+  BlockView cut = body;
+  cut.tx_count -= 1;
+  BodyRequest req;
+  req.chain_id = chain;
+  req.height = 1;
+  req.block_id = compute_block_id(a.proposal_of(0, a.member_index())->header);
+  req.requester = m.keys[1].public_key;
+  req = sign_body_request(req, m.keys[1].secret_key);
+
+  const AllocationCount c;
+  EXPECT_FALSE(a.on_body(cut));   // refused: its root is not the header's
+  ASSERT_TRUE(a.on_body(body));   // held
+  EXPECT_TRUE(a.holds_body(p.header.merkle_root));
+  ASSERT_TRUE(a.on_body_request(req));
+  EXPECT_TRUE(a.body_of(req.block_id).has_value());
+  EXPECT_EQ(c.count(), 0U);
+}
+
 TEST(AllocSelection, SelectCanonicalAllocatesNothing) {
   // One candidate per member of the largest membership (set-up: on the heap, ~20 MB of
   // proposals would not fit on the stack). Ids descend with i; arrivals are a permutation.
