@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "common/check.hpp"
 #include "common/fuzz_world.hpp"
@@ -45,69 +46,63 @@ bool verify_from_bytes(std::span<const std::uint8_t> in) {
   return crypto_sign_verify_detached(in.data() + kSignatureAt, msg.data(), msg.size(), in.data() + kVoterAt) == 0;
 }
 
-// Offsets in the commit request message: prefix (2), then chain 32 and height 8 (the
-// signed fields), requester 32, signature 64.
-constexpr std::size_t kRequestSignedFields = 32 + 8;
-constexpr std::size_t kRequesterAt = kBody + kRequestSignedFields, kRequestSignatureAt = kRequesterAt + 32;
-static_assert(kRequestSignatureAt + 64 == kCommitRequestMessageSize);
-static_assert(kCommitRequestSigningInputSize == tag::kCommitRequest.size() + kRequestSignedFields);
-
-bool request_verifies_from_bytes(std::span<const std::uint8_t> in) {
-  std::array<std::uint8_t, kCommitRequestSigningInputSize> msg{};
-  auto* out = std::copy(tag::kCommitRequest.begin(), tag::kCommitRequest.end(), msg.begin());
-  std::copy_n(in.begin() + kBody, kRequestSignedFields, out);
-  return crypto_sign_verify_detached(in.data() + kRequestSignatureAt, msg.data(), msg.size(),
-                                     in.data() + kRequesterAt) == 0;
+// A request signed by one member (commit request, body request): prefix (2), its signed
+// fields, requester 32, signature 64. Its signature is checked by libsodium over the tag
+// and the signed fields exactly as they are on the wire.
+bool request_verifies_from_bytes(std::span<const std::uint8_t> in, std::string_view tag, std::size_t signed_fields) {
+  std::array<std::uint8_t, 128> msg{};
+  auto* out = std::copy(tag.begin(), tag.end(), msg.begin());
+  std::copy_n(in.begin() + kBody, signed_fields, out);
+  const std::size_t requester_at = kBody + signed_fields;
+  return crypto_sign_verify_detached(in.data() + requester_at + 32, msg.data(), tag.size() + signed_fields,
+                                     in.data() + requester_at) == 0;
 }
 
-void check_commit_request(std::span<const std::uint8_t> in) {
+// Decodes `in` as a signed request; accepted, it re-encodes to the input, its signing
+// input is its tag and signed fields as on the wire, and its signature check is libsodium's.
+template <class Decode, class Encode, class SigningInput, class Verify>
+void check_signed_request(std::span<const std::uint8_t> in, std::string_view tag, std::size_t signed_fields,
+                          Decode decode, Encode encode, SigningInput signing_input_of, Verify verify) {
   DecodeWhere where;
-  const auto decoded = decode_commit_request(in, &where);
+  const auto decoded = decode(in, &where);
   if (!decoded) {
     fuzz::check_codec_rejection(decoded.error(), where, in.size());
     return;
   }
-  const CommitRequest& c = decoded.value();
-  fuzz::check_reencodes(in, [&](std::span<std::uint8_t> out) { return encode_commit_request(c, out); });
-  const auto signing_input = commit_request_signing_input(c);
-  MIDNIGHT_FUZZ_CHECK(std::equal(signing_input.begin() + static_cast<std::ptrdiff_t>(tag::kCommitRequest.size()),
-                                 signing_input.end(), in.begin() + kBody),
-                      "a commit request's signing input is not its signed fields as they are on the wire");
-  MIDNIGHT_FUZZ_CHECK(verify_commit_request(c) == request_verifies_from_bytes(in),
-                      "the commit request's signature check disagrees with libsodium over the input's bytes");
+  const auto& request = decoded.value();
+  fuzz::check_reencodes(in, [&](std::span<std::uint8_t> out) { return encode(request, out); });
+  const auto signing_input = signing_input_of(request);
+  MIDNIGHT_FUZZ_CHECK(signing_input.size() == tag.size() + signed_fields &&
+                          std::equal(signing_input.begin() + static_cast<std::ptrdiff_t>(tag.size()),
+                                     signing_input.end(), in.begin() + kBody),
+                      "a request's signing input is not its signed fields as they are on the wire");
+  MIDNIGHT_FUZZ_CHECK(verify(request) == request_verifies_from_bytes(in, tag, signed_fields),
+                      "a request's signature check disagrees with libsodium over the input's bytes");
 }
 
-// Offsets in the body request message: prefix (2), then chain 32, height 8 and block id 32
-// (the signed fields), requester 32, signature 64.
-constexpr std::size_t kBodyRequestSignedFields = 32 + 8 + 32;
-constexpr std::size_t kBodyRequesterAt = kBody + kBodyRequestSignedFields;
-constexpr std::size_t kBodyRequestSignatureAt = kBodyRequesterAt + 32;
-static_assert(kBodyRequestSignatureAt + 64 == kBodyRequestMessageSize);
+// Commit request: chain 32 and height 8 signed; body request: chain 32, height 8, block id 32.
+constexpr std::size_t kCommitRequestSignedFields = 32 + 8, kBodyRequestSignedFields = 32 + 8 + 32;
+static_assert(kBody + kCommitRequestSignedFields + 32 + 64 == kCommitRequestMessageSize);
+static_assert(kBody + kBodyRequestSignedFields + 32 + 64 == kBodyRequestMessageSize);
+static_assert(kCommitRequestSigningInputSize == tag::kCommitRequest.size() + kCommitRequestSignedFields);
 static_assert(kBodyRequestSigningInputSize == tag::kBodyRequest.size() + kBodyRequestSignedFields);
 
-bool body_request_verifies_from_bytes(std::span<const std::uint8_t> in) {
-  std::array<std::uint8_t, kBodyRequestSigningInputSize> msg{};
-  auto* out = std::copy(tag::kBodyRequest.begin(), tag::kBodyRequest.end(), msg.begin());
-  std::copy_n(in.begin() + kBody, kBodyRequestSignedFields, out);
-  return crypto_sign_verify_detached(in.data() + kBodyRequestSignatureAt, msg.data(), msg.size(),
-                                     in.data() + kBodyRequesterAt) == 0;
+void check_commit_request(std::span<const std::uint8_t> in) {
+  check_signed_request(
+      in, tag::kCommitRequest, kCommitRequestSignedFields,
+      [](std::span<const std::uint8_t> b, DecodeWhere* w) { return decode_commit_request(b, w); },
+      [](const CommitRequest& c, std::span<std::uint8_t> out) { return encode_commit_request(c, out); },
+      [](const CommitRequest& c) { return commit_request_signing_input(c); },
+      [](const CommitRequest& c) { return verify_commit_request(c); });
 }
 
 void check_body_request(std::span<const std::uint8_t> in) {
-  DecodeWhere where;
-  const auto decoded = decode_body_request(in, &where);
-  if (!decoded) {
-    fuzz::check_codec_rejection(decoded.error(), where, in.size());
-    return;
-  }
-  const BodyRequest& b = decoded.value();
-  fuzz::check_reencodes(in, [&](std::span<std::uint8_t> out) { return encode_body_request(b, out); });
-  const auto signing_input = body_request_signing_input(b);
-  MIDNIGHT_FUZZ_CHECK(std::equal(signing_input.begin() + static_cast<std::ptrdiff_t>(tag::kBodyRequest.size()),
-                                 signing_input.end(), in.begin() + kBody),
-                      "a body request's signing input is not its signed fields as they are on the wire");
-  MIDNIGHT_FUZZ_CHECK(verify_body_request(b) == body_request_verifies_from_bytes(in),
-                      "the body request's signature check disagrees with libsodium over the input's bytes");
+  check_signed_request(
+      in, tag::kBodyRequest, kBodyRequestSignedFields,
+      [](std::span<const std::uint8_t> b, DecodeWhere* w) { return decode_body_request(b, w); },
+      [](const BodyRequest& r, std::span<std::uint8_t> out) { return encode_body_request(r, out); },
+      [](const BodyRequest& r) { return body_request_signing_input(r); },
+      [](const BodyRequest& r) { return verify_body_request(r); });
 }
 
 #ifdef MIDNIGHT_VOTE_FUZZER_LENIENT
