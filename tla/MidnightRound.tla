@@ -17,17 +17,23 @@
 (* last at least Delay, the delay bound; other rounds are asynchronous.   *)
 (*                                                                         *)
 (* Byzantine members. Every message a Byzantine member could sign is in   *)
-(* the sets from the start: proposals of honest and of other content,     *)
-(* prevotes and precommits for every block, for nil and for a block that  *)
-(* does not exist. Honest nodes may use any subset, so this is the        *)
-(* strongest adversary: it equivocates, withholds (a node may ignore its  *)
-(* messages) and votes for anything.                                       *)
+(* the sets from the start: proposals of blocks with valid and with       *)
+(* invalid bodies, prevotes and precommits for every block, for nil and   *)
+(* for a block that does not exist. Honest nodes may use any subset, so   *)
+(* this is the strongest adversary: it equivocates, withholds (a node may *)
+(* ignore its messages) and votes for anything. It sends a valid body to  *)
+(* whom it likes, when it likes, or to nobody.                            *)
 (*                                                                         *)
-(* Silent members send nothing at this height: an honest member crashed   *)
-(* for the whole height, or a Byzantine member that withholds. They are    *)
-(* neither honest (they take no step) nor Byzantine (nothing of theirs is  *)
-(* in the sets), so the liveness configurations can state how much silent  *)
-(* weight Termination tolerates.                                            *)
+(* Silent members send no vote at this height: an honest member crashed   *)
+(* for the whole height, or a Byzantine member that withholds. A silent   *)
+(* member takes no step; one that is also Byzantine still proposes (and   *)
+(* may withhold its bodies), one that is not sends nothing. The liveness  *)
+(* configurations state how much silent weight Termination tolerates.     *)
+(*                                                                         *)
+(* Bodies (approval by validity). Every member builds its block from its  *)
+(* own mempool snapshot, so no two blocks share a body. A proposal        *)
+(* carries the header only; a node uses a block only if it holds the      *)
+(* block's body, and it holds a body only if the body is valid.           *)
 (*                                                                         *)
 (* Weights. Every member has a positive integer weight (Weight), and a set *)
 (* of members is a quorum iff its weight reaches Quorum, the quorum weight *)
@@ -41,10 +47,11 @@ CONSTANTS
     Nodes,        \* the members
     Weight,       \* Weight[n]: member n's weight, a positive integer (Masternode::weight)
     Byzantine,    \* the Byzantine members
-    Silent,       \* members that send nothing at this height (crashed, or withholding)
+    Silent,       \* members that send no vote at this height (crashed, or withholding)
     MaxRound,     \* rounds 0 .. MaxRound
     Quorum,       \* the quorum weight; the protocol's is QuorumThreshold(TotalWeight)
     LockRule,     \* TRUE: as specified; FALSE: negative control, retries without the lock rule
+    Approval,     \* "validity": as specified; "header", "equality": negative controls (BodiesHeld)
     QuorumByCount, \* FALSE: as specified; TRUE: negative control, quorums count members (below)
     Policy,       \* "lowest-hash", "vrf" or "first-to-quorum" (the reference's policy names)
     Rank(_),      \* a block's rank key under lowest hash (stands for its block id)
@@ -56,9 +63,9 @@ CONSTANTS
     Delay,        \* after the heal: message delay plus twice the clock error, in the same unit
     Synchronous   \* TRUE: synchronous in the rounds SyncRound admits (for liveness)
 
-ASSUME Byzantine \subseteq Nodes /\ Silent \subseteq Nodes /\ Byzantine \cap Silent = {} /\ SideA \subseteq Nodes
+ASSUME Byzantine \subseteq Nodes /\ Silent \subseteq Nodes /\ SideA \subseteq Nodes
 ASSUME Weight \in [Nodes -> Nat] /\ \A n \in Nodes : Weight[n] >= 1
-ASSUME LockRule \in BOOLEAN /\ QuorumByCount \in BOOLEAN
+ASSUME LockRule \in BOOLEAN /\ QuorumByCount \in BOOLEAN /\ Approval \in {"validity", "header", "equality"}
 ASSUME HealRounds \subseteq Nat /\ HealRounds /= {} /\ {TBase, TInc, Delay} \subseteq Nat
 ASSUME Policy \in {"lowest-hash", "vrf", "first-to-quorum"}
 
@@ -95,14 +102,16 @@ StepLength(r) == TBase + r * TInc
 \* that long sees every honest message of the step before its deadline.
 StepLongEnough(r) == StepLength(r) >= Delay
 
-(* A block is named by its proposer and round. good: its content is the   *)
-(* content every honest member builds. A Byzantine member also proposes   *)
-(* one block of other content; Ghost is a block id nobody proposed.       *)
-GoodBlocks == [proposer : Nodes, round : Rounds, good : {TRUE}]
-BadBlocks == [proposer : Byzantine, round : {0}, good : {FALSE}]
-Ghost == [proposer |-> "ghost", round |-> 0, good |-> FALSE]
-Nil == [proposer |-> "nil", round |-> -1, good |-> FALSE]
-Blocks == GoodBlocks \cup BadBlocks
+(* A block is named by its proposer and round, and each has its own body  *)
+(* (divergent mempools). valid: the body passes RoundMachine::on_body's   *)
+(* checks (Merkle root, coinbase, order, every transaction valid). A      *)
+(* Byzantine member also proposes one block whose body is invalid; Ghost  *)
+(* is a block id nobody proposed.                                         *)
+ValidBlocks == [proposer : Nodes, round : Rounds, valid : {TRUE}]
+InvalidBlocks == [proposer : Byzantine, round : {0}, valid : {FALSE}]
+Ghost == [proposer |-> "ghost", round |-> 0, valid |-> FALSE]
+Nil == [proposer |-> "nil", round |-> -1, valid |-> FALSE]
+Blocks == ValidBlocks \cup InvalidBlocks
 VoteTargets == Blocks \cup {Ghost, Nil}
 Vote == [src : Nodes, round : Rounds, block : VoteTargets]
 Steps == {"collect", "prevoted", "precommitted", "decided"}
@@ -117,9 +126,10 @@ VARIABLES
     proposals,      \* every proposal sent
     prevotes,       \* every prevote sent
     precommits,     \* every precommit sent
+    bodies,         \* bodies[n]: the blocks whose (valid) body n holds, its held bodies
     healRound       \* the round the partition heals in, one of HealRounds (never changes)
 
-vars == <<healRound, round, step, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, precommits>>
+vars == <<healRound, round, step, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, precommits, bodies>>
 
 ----------------------------------------------------------------------------
 (* What a node can see, and what it can count.                             *)
@@ -133,14 +143,35 @@ PrecommittersFor(n, r, b) == {m.src : m \in {v \in precommits : v.round = r /\ v
 Polka(n, r, b) == ReachesQuorum(PrevotersFor(n, r, b))
 CommitQuorum(n, r, b) == ReachesQuorum(PrecommittersFor(n, r, b))
 
-\* A block whose proposal n can see and whose content matches its own.
-Holds(n, b) == b \in proposals /\ b.good /\ Visible(n, b.proposer)
+(* Bodies. A node holds its own blocks' bodies. It fetches another        *)
+(* block's body from an honest member that holds it and that it can see   *)
+(* (an honest member serves every body it holds), or from the block's     *)
+(* Byzantine proposer, which sends it to whom it likes; on_body keeps a   *)
+(* body only if it is valid, so an invalid body is never held. A fetch is *)
+(* folded into the step that first uses the body (Keep adds it to         *)
+(* bodies); S is the set of Byzantine bodies that have reached the node.  *)
+\* The bodies held by the honest members n can see, n among them: n has or can fetch them.
+Served(n) == UNION {bodies[h] : h \in {m \in Honest : Visible(n, m)}}
+\* The valid Byzantine bodies that may reach n (a later round's block is no candidate yet).
+ByzantineBodies(n) == {b \in ValidBlocks : b.proposer \in Byzantine /\ b.round <= round[n]}
+\* The bodies n holds (holds_body). Negative controls: "header" approves on the
+\* header alone; "equality" approves only its own content (before issue 16).
+BodiesHeld(n, S) ==
+    CASE Approval = "validity" -> Served(n) \cup S
+      [] Approval = "header"   -> Blocks
+      [] Approval = "equality" -> {b \in Blocks : b.proposer = n}
+\* The blocks n holds: it can see the proposal (the header) and holds the body.
+HeldWith(n, S) == {b \in proposals : Visible(n, b.proposer) /\ b \in BodiesHeld(n, S)}
+Held(n) == HeldWith(n, ByzantineBodies(n))
+\* A step of n that uses block b keeps b's body: the fetch folded into the step
+\* (the header control fetches nothing).
+Keep(n, b) == bodies' = IF Approval = "header" THEN bodies ELSE [bodies EXCEPT ![n] = @ \cup {b}]
 
-\* Candidates of node n's prevote: this round's proposals it holds (vr = -1),
-\* and blocks with a polka it can see in an earlier round vr.
-Fresh(n) == {<<b, -1>> : b \in {c \in proposals : c.round = round[n] /\ Holds(n, c)}}
-PolkaCandidates(n) == {<<b, vr>> \in GoodBlocks \X (0 .. round[n] - 1) : Holds(n, b) /\ Polka(n, vr, b)}
-Candidates(n) == Fresh(n) \cup PolkaCandidates(n)
+\* Candidates of node n's prevote among the blocks H it holds: this round's
+\* proposals (vr = -1), and blocks with a polka it can see in an earlier round vr.
+Fresh(n, H) == {<<b, -1>> : b \in {c \in H : c.round = round[n]}}
+PolkaCandidates(n, H) == {<<b, vr>> \in H \X (0 .. round[n] - 1) : Polka(n, vr, b)}
+Candidates(n) == LET H == Held(n) IN Fresh(n, H) \cup PolkaCandidates(n, H)
 
 \* The lock rule: approve only if unlocked, or the choice is the locked block, or
 \* the choice has a polka at or after the lock round.
@@ -156,13 +187,16 @@ Lowest(S) == CHOOSE c \in S : \A d \in S : RankOf(c[1]) <= RankOf(d[1])
 \* After stabilisation every node sees everything in time, so its choice is fixed
 \* by the policy: the highest-round polka it holds, else the policy's pick among
 \* the fresh proposals. First-to-quorum picks by arrival order, which still
-\* differs between nodes: any fresh proposal.
-SyncChoices(n) ==
-    IF PolkaCandidates(n) /= {}
-    THEN {CHOOSE c \in PolkaCandidates(n) : \A d \in PolkaCandidates(n) : c[2] >= d[2]}
-    ELSE IF Fresh(n) = {} THEN {}
-    ELSE IF Policy = "first-to-quorum" THEN Fresh(n)
-    ELSE {Lowest(Fresh(n))}
+\* differs between nodes: any fresh proposal. What a node holds is fixed too, but
+\* for the Byzantine bodies: their proposers decide which reach it in time (S).
+SyncChoice(n, H) ==
+    LET P == PolkaCandidates(n, H)
+        F == Fresh(n, H)
+    IN  IF P /= {} THEN {CHOOSE c \in P : \A d \in P : c[2] >= d[2]}
+        ELSE IF F = {} THEN {}
+        ELSE IF Policy = "first-to-quorum" THEN F
+        ELSE {Lowest(F)}
+SyncChoices(n) == UNION {SyncChoice(n, HeldWith(n, S)) : S \in SUBSET ByzantineBodies(n)}
 
 \* A round in which timeouts fire only after the step's honest messages arrived:
 \* at or after the heal, with steps long enough.
@@ -178,7 +212,7 @@ AllHonestPrecommitted(r) == \A h \in Undecided : \E v \in precommits : v.src = h
 (* Initial state: midnight. Every honest member has proposed for round 0. *)
 
 ByzantineProposals == {b \in Blocks : b.proposer \in Byzantine}
-ByzantineVotes == {m \in Vote : m.src \in Byzantine}
+ByzantineVotes == {m \in Vote : m.src \in Byzantine \ Silent}
 
 Init ==
     /\ healRound \in HealRounds
@@ -188,9 +222,10 @@ Init ==
     /\ lockedRound = [n \in Honest |-> -1]
     /\ decision = [n \in Honest |-> Nil]
     /\ decisionRound = [n \in Honest |-> -1]
-    /\ proposals = ByzantineProposals \cup {[proposer |-> n, round |-> 0, good |-> TRUE] : n \in Honest}
+    /\ proposals = ByzantineProposals \cup {[proposer |-> n, round |-> 0, valid |-> TRUE] : n \in Honest}
     /\ prevotes = ByzantineVotes
     /\ precommits = ByzantineVotes
+    /\ bodies = [n \in Honest |-> {[proposer |-> n, round |-> 0, valid |-> TRUE]}]
 
 ----------------------------------------------------------------------------
 (* Honest actions. Each is a step of RoundMachine.                        *)
@@ -204,8 +239,11 @@ Prevote(n) ==
     \* A node always has a candidate: its own block of this round, or (when it
     \* re-proposes) the polka block it holds. Refused by the lock rule: a nil prevote.
     /\ \E c \in (IF InSync(n) THEN SyncChoices(n) ELSE Candidates(n)) :
-          prevotes' = prevotes \cup
-                {[src |-> n, round |-> r, block |-> IF LockAllows(n, c[1], c[2]) THEN c[1] ELSE Nil]}
+          IF LockAllows(n, c[1], c[2])
+          THEN /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> c[1]]}
+               /\ Keep(n, c[1])
+          ELSE /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> Nil]}
+               /\ UNCHANGED bodies
     /\ step' = [step EXCEPT ![n] = "prevoted"]
     /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, precommits>>
 
@@ -214,12 +252,12 @@ Precommit(n) ==
     LET r == round[n] IN
     /\ decision[n] = Nil
     /\ step[n] = "prevoted"
-    /\ \E b \in GoodBlocks :
-          /\ Holds(n, b)
+    /\ \E b \in Held(n) :
           /\ Polka(n, r, b)
           /\ lockedBlock' = [lockedBlock EXCEPT ![n] = b]
           /\ lockedRound' = [lockedRound EXCEPT ![n] = r]
           /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> b]}
+          /\ Keep(n, b)
     /\ step' = [step EXCEPT ![n] = "precommitted"]
     /\ UNCHANGED <<healRound, round, decision, decisionRound, proposals, prevotes>>
 
@@ -228,30 +266,32 @@ PrecommitNil(n) ==
     LET r == round[n] IN
     /\ decision[n] = Nil
     /\ step[n] = "prevoted"
-    /\ InSync(n) => AllHonestPrevoted(r) /\ ~\E b \in GoodBlocks : Holds(n, b) /\ Polka(n, r, b)
+    /\ InSync(n) => AllHonestPrevoted(r) /\ ~\E b \in Held(n) : Polka(n, r, b)
     /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> Nil]}
     /\ step' = [step EXCEPT ![n] = "precommitted"]
-    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, bodies>>
 
 \* RoundMachine::finalize: a precommit quorum, in any round, for a block it holds.
 Finalize(n) ==
     /\ decision[n] = Nil
-    /\ \E r \in Rounds, b \in GoodBlocks :
-          /\ Holds(n, b)
+    /\ \E r \in Rounds, b \in Held(n) :
           /\ CommitQuorum(n, r, b)
           /\ decision' = [decision EXCEPT ![n] = b]
           /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
+          /\ Keep(n, b)
     /\ step' = [step EXCEPT ![n] = "decided"]
     /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits>>
 
 \* RoundMachine::adopt_certificate (from on_commit): a commit is a precommit quorum
-\* with the block attached, so the node need not hold the proposal itself.
+\* with the block and its body attached, so the node need not hold the proposal
+\* itself; it checks the body (on_body) and adopts only a valid one.
 AdoptCertificate(n) ==
     /\ decision[n] = Nil
-    /\ \E r \in Rounds, b \in GoodBlocks :
+    /\ \E r \in Rounds, b \in ValidBlocks :
           /\ CommitQuorum(n, r, b)
           /\ decision' = [decision EXCEPT ![n] = b]
           /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
+          /\ bodies' = [bodies EXCEPT ![n] = @ \cup {b}]
     /\ step' = [step EXCEPT ![n] = "decided"]
     /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits>>
 
@@ -264,10 +304,11 @@ AdvanceRound(n) ==
     /\ r < MaxRound
     /\ step[n] = "precommitted"
     /\ InSync(n) => /\ AllHonestPrecommitted(r)
-                    /\ ~\E rr \in Rounds, b \in GoodBlocks : CommitQuorum(n, rr, b)
+                    /\ ~\E rr \in Rounds, b \in ValidBlocks : CommitQuorum(n, rr, b)
     /\ round' = [round EXCEPT ![n] = r + 1]
     /\ step' = [step EXCEPT ![n] = "collect"]
-    /\ proposals' = proposals \cup {[proposer |-> n, round |-> r + 1, good |-> TRUE]}
+    /\ proposals' = proposals \cup {[proposer |-> n, round |-> r + 1, valid |-> TRUE]}
+    /\ bodies' = [bodies EXCEPT ![n] = @ \cup {[proposer |-> n, round |-> r + 1, valid |-> TRUE]}]
     /\ UNCHANGED <<healRound, lockedBlock, lockedRound, decision, decisionRound, prevotes, precommits>>
 
 Next ==
@@ -299,22 +340,28 @@ TypeOK ==
     /\ healRound \in HealRounds
     /\ round \in [Honest -> Rounds]
     /\ step \in [Honest -> Steps]
-    /\ lockedBlock \in [Honest -> GoodBlocks \cup {Nil}]
+    /\ lockedBlock \in [Honest -> Blocks \cup {Nil}]
     /\ lockedRound \in [Honest -> Rounds \cup {-1}]
-    /\ decision \in [Honest -> GoodBlocks \cup {Nil}]
+    /\ decision \in [Honest -> Blocks \cup {Nil}]
     /\ decisionRound \in [Honest -> Rounds \cup {-1}]
     /\ proposals \subseteq Blocks
     /\ prevotes \subseteq Vote
     /\ precommits \subseteq Vote
+    /\ bodies \in [Honest -> SUBSET ValidBlocks]
 
 \* No two honest nodes finalize different blocks (at this height).
 Agreement ==
     \A a, b \in Honest :
         decision[a] /= Nil /\ decision[b] /= Nil => decision[a] = decision[b]
 
-\* A finalized block was proposed by a member and has the expected content.
+\* A block finalized or adopted was proposed by a member and its body is valid.
 Validity ==
-    \A n \in Honest : decision[n] /= Nil => decision[n] \in proposals /\ decision[n].good
+    \A n \in Honest : decision[n] /= Nil => decision[n] \in proposals /\ decision[n].valid
+
+\* An honest node approves (prevotes or precommits) only a block whose body it holds.
+ApprovedBodyHeld ==
+    \A v \in prevotes \cup precommits :
+        v.src \in Honest /\ v.block /= Nil => v.block \in bodies[v.src]
 
 \* Finalized only with precommits of members holding strictly more than 2/3 of the
 \* weight, in one round: is_quorum(weight, total), whatever Quorum and QuorumByCount are.
@@ -340,7 +387,7 @@ LockSafety ==
     /\ \A n \in Honest : decision[n] /= Nil =>
           /\ \A m \in precommits :
                 m.src \in Honest /\ m.round >= decisionRound[n] /\ m.block /= Nil => m.block = decision[n]
-          /\ \A r \in decisionRound[n] .. MaxRound, b \in GoodBlocks :
+          /\ \A r \in decisionRound[n] .. MaxRound, b \in Blocks :
                 Polkas(r, b) /\ b /= decision[n] =>
                     Tally({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b /\ v.src \in Honest}})
                         < Threshold - Tally(Byzantine)
