@@ -852,11 +852,20 @@ void RoundMachine::start_round(std::uint32_t round) {
   move_window(round);
   step_ = Step::collect;
   propose(round);
+  // Rule "fetch", again each round: the pending re-proposal's body, and the body of every
+  // polka of the window this node lacks (a restart restores polkas, never bodies, and a
+  // body asked for once may not have come). At most six requests.
   if (pending_polka_.held) {
-    // A re-proposal kept while the node could not fetch (restored from the journal).
     const Reproposal& r = pending_polka_.message;
     fetch(*config_.membership->index_of(r.proposal.header.proposer), pending_polka_.block_id);
     if (r.polka.count() > 0) fetch(*config_.membership->index_of(r.polka.used()[0].voter), pending_polka_.block_id);
+  }
+  for (const RoundSlot& s : slots_) {
+    if (!in_window(s.round) || !s.polka.seen) continue;
+    const Proposal* p = known_proposal(s.polka.block_id);
+    if (p != nullptr && !holds_body(p->header.merkle_root)) {
+      fetch(*config_.membership->index_of(p->header.proposer), s.polka.block_id);
+    }
   }
   const RoundTiming& t = config_.timing;
   const std::uint64_t start = round_start_ms(midnight_ms_, t, round);
