@@ -234,6 +234,18 @@ TEST(RoundBodies, BodyRequestsAreAnsweredWithinABudget) {
   EXPECT_TRUE(c.node(0).on_body_request(sign_body_request(req, c.keys(2).secret_key)));
 }
 
+// The round-0 proposals of every node but node 0, ordered by block id (lowest first, or
+// highest first when `worst_first`).
+std::vector<Proposal> others_by_rank(Cluster& c, bool worst_first) {
+  std::vector<Proposal> out;
+  for (std::size_t i = 1; i < c.size(); ++i) out.push_back(*c.node(i).proposal_of(0, c.member_of(i)));
+  std::sort(out.begin(), out.end(), [&](const Proposal& a, const Proposal& b) {
+    return worst_first ? compute_block_id(b.header) < compute_block_id(a.header)
+                       : compute_block_id(a.header) < compute_block_id(b.header);
+  });
+  return out;
+}
+
 // Rule "fetch": a node asks for the bodies of the two best-ranked proposals of a round it
 // does not hold, once each, from their proposers; never for a worse one.
 TEST(RoundBodies, OnlyTheTwoBestRankedBodiesAreFetched) {
@@ -241,11 +253,7 @@ TEST(RoundBodies, OnlyTheTwoBestRankedBodiesAreFetched) {
   c.start_all();
   // Node 0 gets the others' proposals in the order worst rank first, so that every one
   // is the best so far when it arrives: each is fetched while it is among the best two.
-  std::vector<Proposal> others;
-  for (std::size_t i = 1; i < c.size(); ++i) others.push_back(*c.node(i).proposal_of(0, c.member_of(i)));
-  std::sort(others.begin(), others.end(), [](const Proposal& a, const Proposal& b) {
-    return compute_block_id(b.header) < compute_block_id(a.header);
-  });
+  const std::vector<Proposal> others = others_by_rank(c, true);
   std::size_t fetched = 0;
   for (const Proposal& p : others) {
     auto r = c.node(0).on_proposal(p);
@@ -262,11 +270,7 @@ TEST(RoundBodies, OnlyTheTwoBestRankedBodiesAreFetched) {
   // Best rank first: only the first two (and any that beat node 0's own block) are fetched.
   Cluster d = divergent(6);
   d.start_all();
-  std::vector<Proposal> best_first;
-  for (std::size_t i = 1; i < d.size(); ++i) best_first.push_back(*d.node(i).proposal_of(0, d.member_of(i)));
-  std::sort(best_first.begin(), best_first.end(), [](const Proposal& a, const Proposal& b) {
-    return compute_block_id(a.header) < compute_block_id(b.header);
-  });
+  const std::vector<Proposal> best_first = others_by_rank(d, false);
   std::size_t fetched_best_first = 0;
   for (const Proposal& p : best_first) {
     auto r = d.node(0).on_proposal(p);

@@ -375,15 +375,19 @@ void RoundMachine::store_round_proposal(RoundSlot& s, std::size_t proposer, cons
   if (ranked && !holds_body(p.header.merkle_root)) fetch(proposer, entry.block_id);
 }
 
-// Whether stored proposal a (of member ma) ranks before b (of mb) under the policy, as
-// the prevote's pick would order them (a node's own proposal last under policy C).
+// A stored proposal of member m as the policy ranks it. First-to-quorum ranks by
+// arrival; a node's own block ranks last, so that members converge on the block that
+// reached them first rather than on their own.
+Candidate RoundMachine::candidate_of(const StoredProposal& e, std::size_t m) const {
+  return Candidate{&e.proposal, e.block_id, m == self_ ? UINT32_MAX : e.arrival,
+                   ranks_by_vrf() ? &e.vrf_output : nullptr};
+}
+
+// Whether stored proposal a (of member ma) ranks before b (of mb), as the prevote's pick
+// would order them.
 bool RoundMachine::ranks_before(const StoredProposal& a, std::size_t ma, const StoredProposal& b,
                                 std::size_t mb) const {
-  const auto candidate = [&](const StoredProposal& e, std::size_t m) {
-    return Candidate{&e.proposal, e.block_id, m == self_ ? UINT32_MAX : e.arrival,
-                     ranks_by_vrf() ? &e.vrf_output : nullptr};
-  };
-  const std::array<Candidate, 2> pair{candidate(a, ma), candidate(b, mb)};
+  const std::array<Candidate, 2> pair{candidate_of(a, ma), candidate_of(b, mb)};
   return select_canonical(*config_.policy, pair) == std::optional<std::size_t>(0);
 }
 
@@ -651,12 +655,6 @@ result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
   for (const CertificateSignature& e : polka.used()) note_round(*config_.membership->index_of(e.voter), vr);
   skip_rounds();
   const bool held = holds_body(p.header.merkle_root);
-  // Rule "fetch" for a polka's block: from its proposer and from the polka's first voter
-  // (who approved it, so holds it if honest).
-  const auto fetch_polka_body = [&] {
-    fetch(*config_.membership->index_of(p.header.proposer), id);
-    if (polka.count() > 0) fetch(*config_.membership->index_of(polka.used()[0].voter), id);
-  };
   if (held && vr < window_lowest()) {
     if (!best_polka_.held || vr > best_polka_.round()) {
       best_polka_.held = true;
@@ -669,7 +667,7 @@ result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
       pending_polka_.held = true;
       pending_polka_.block_id = id;
       pending_polka_.message = r;
-      fetch_polka_body();
+      fetch_polka_body(r, id);
     }
   } else if (in_window(vr)) {
     RoundSlot& s = slot(vr);
@@ -683,7 +681,7 @@ result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
     // covered by the signature and was not verified, so it must not rank under policy B,
     // and the proposer's own proposal for that round must still be storable.
     if (known_proposal(id) == nullptr) store_proposal(s.carried, p, VrfOutput{});
-    if (!held) fetch_polka_body();
+    if (!held) fetch_polka_body(r, id);
   }
   return true;
 }
@@ -855,11 +853,7 @@ void RoundMachine::start_round(std::uint32_t round) {
   // Rule "fetch", again each round: the pending re-proposal's body, and the body of every
   // polka of the window this node lacks (a restart restores polkas, never bodies, and a
   // body asked for once may not have come). At most six requests.
-  if (pending_polka_.held) {
-    const Reproposal& r = pending_polka_.message;
-    fetch(*config_.membership->index_of(r.proposal.header.proposer), pending_polka_.block_id);
-    if (r.polka.count() > 0) fetch(*config_.membership->index_of(r.polka.used()[0].voter), pending_polka_.block_id);
-  }
+  if (pending_polka_.held) fetch_polka_body(pending_polka_.message, pending_polka_.block_id);
   for (const RoundSlot& s : slots_) {
     if (!in_window(s.round) || !s.polka.seen) continue;
     const Proposal* p = known_proposal(s.polka.block_id);
@@ -931,10 +925,7 @@ void RoundMachine::prevote() {
     for (std::size_t m = 0; m < config_.membership->size(); ++m) {
       const StoredProposal& e = s.proposals[m];
       if (!e.present || !holds_body(e.proposal.header.merkle_root)) continue;
-      // First-to-quorum ranks by arrival; a node's own block ranks last, so that
-      // members converge on the block that reached them first rather than on their own.
-      const std::uint32_t arrival = m == self_ ? UINT32_MAX : e.arrival;
-      candidates_[count++] = Candidate{&e.proposal, e.block_id, arrival, ranks_by_vrf() ? &e.vrf_output : nullptr};
+      candidates_[count++] = candidate_of(e, m);
     }
     if (const auto pick = select_canonical(*config_.policy, {candidates_.data(), count})) {
       choice = candidates_[*pick].block_id;
@@ -1027,7 +1018,7 @@ void RoundMachine::after_change() {
     }
     if (decided()) return;
     keep_best_polka(round_);
-    if (step_ == Step::collect && proposal_all_arrived(round_)) prevote();
+    if (step_ == Step::collect && collect_may_end_early(round_)) prevote();
     const RoundSlot& s = slot(round_);
     if (step_ == Step::prevoted && s.polka.seen && held_proposal(s.polka.block_id) != nullptr) {
       precommit(s.polka.block_id);
@@ -1062,7 +1053,7 @@ const Proposal* RoundMachine::held_proposal(const BlockId& id) const {
 
 // Rule "collect", early: every member's proposal has arrived and we hold the body of the
 // best-ranked one, so waiting for the deadline cannot change the pick.
-bool RoundMachine::proposal_all_arrived(std::uint32_t round) const {
+bool RoundMachine::collect_may_end_early(std::uint32_t round) const {
   const RoundSlot& s = slot(round);
   return s.present == config_.membership->size() && s.best &&
          holds_body(s.proposals[*s.best].proposal.header.merkle_root);
@@ -1116,6 +1107,13 @@ std::optional<HeldBlock> RoundMachine::body_of(const BlockId& id) const {
   const Proposal* p = held_proposal(id);
   if (p == nullptr) return std::nullopt;
   return HeldBlock{p->header, p->signature, body_transactions(p->header.merkle_root)};
+}
+
+// Rule "fetch" for a re-proposal's block: from its proposer and from the polka's first
+// voter (who approved it, so holds it if honest).
+void RoundMachine::fetch_polka_body(const Reproposal& r, const BlockId& id) {
+  fetch(*config_.membership->index_of(r.proposal.header.proposer), id);
+  if (r.polka.count() > 0) fetch(*config_.membership->index_of(r.polka.used()[0].voter), id);
 }
 
 // Rule "fetch": ask `member` for the body of `id`. Not before the first round (a restore

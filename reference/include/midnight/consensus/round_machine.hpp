@@ -366,12 +366,14 @@ class RoundMachine {
   const StoredProposal* find_proposal(const BlockId& id) const;
   const Proposal* held_proposal(const BlockId& id) const;  // a stored or carried proposal whose body we hold
   const Proposal* known_proposal(const BlockId& id) const;  // any stored, carried or pending proposal
+  Candidate candidate_of(const StoredProposal& e, std::size_t m) const;
   bool ranks_before(const StoredProposal& a, std::size_t ma, const StoredProposal& b, std::size_t mb) const;
   void fetch(std::size_t member, const BlockId& id);
+  void fetch_polka_body(const Reproposal& r, const BlockId& id);
   void store_body(const Hash32& root, std::span<const TxBytes> txs);
   std::span<const TxBytes> body_transactions(const Hash32& root) const;
   bool pinned(const Hash32& root) const;
-  bool proposal_all_arrived(std::uint32_t round) const;
+  bool collect_may_end_early(std::uint32_t round) const;  // every proposal in, the best's body held
   void emit(const Action& a);
   void emit_timer(TimerKind kind, std::uint32_t round, std::uint64_t at_ms);
   void emit_vote(VoteStep step, std::uint32_t round, const BlockId& id, bool approve);
