@@ -217,6 +217,24 @@ int run_decode(std::vector<std::string_view> argv) {
       write_body_request_fields(w, b.value(), Derived::show);
       break;
     }
+    case MessageType::reconcile_request: {
+      auto r = decode_reconcile_request(bytes, &where);
+      if (!r) return report_error(r.error(), where, type.value(), true);
+      write_reconcile_request_fields(w, r.value(), Derived::show);
+      break;
+    }
+    case MessageType::body_sketch: {
+      auto s = decode_body_sketch(bytes, &where);
+      if (!s) return report_error(s.error(), where, type.value(), true);
+      write_body_sketch_fields(w, s.value());
+      break;
+    }
+    case MessageType::body_transactions: {
+      auto t = std::make_unique<BodyTransactionsView>();
+      if (auto r = decode_body_transactions(bytes, *t, &where); !r) return report_error(r.error(), where, type.value(), true);
+      write_body_transactions_fields(w, *t);
+      break;
+    }
   }
   w.end_object();
   std::cout << doc;

@@ -1,5 +1,7 @@
 #include "message_json.hpp"
 
+#include <cstdio>
+
 #include "midnight/core/bytes.hpp"
 #include "midnight/wire/signing.hpp"
 
@@ -21,6 +23,9 @@ const char* message_type_name(MessageType t) {
     case MessageType::reproposal: return "reproposal";
     case MessageType::commit_request: return "commit_request";
     case MessageType::body_request: return "body_request";
+    case MessageType::reconcile_request: return "reconcile_request";
+    case MessageType::body_sketch: return "body_sketch";
+    case MessageType::body_transactions: return "body_transactions";
   }
   return "?";
 }
@@ -125,6 +130,48 @@ void write_body_request_fields(JsonWriter& w, const BodyRequest& b, Derived deri
   w.field("requester", to_hex(b.requester));
   w.field("signature", to_hex(b.signature));
   if (derived == Derived::show) w.field("signature_valid", verify_body_request(b));
+}
+
+void write_reconcile_request_fields(JsonWriter& w, const ReconcileRequest& r, Derived derived) {
+  w.field("chain_id", to_hex(r.chain_id));
+  w.field("height", r.height);
+  w.field("block_id", to_hex(r.block_id));
+  w.field("requester", to_hex(r.requester));
+  w.field("kind", r.kind == ReconcileKind::sketch ? "sketch" : "transactions");
+  w.field("have", r.have);
+  w.key("short_ids").begin_array();
+  for (std::size_t i = 0; i < r.ids.count(); ++i) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(r.ids[i]));
+    w.value(std::string_view(hex, 16));
+  }
+  w.end_array();
+  w.field("signature", to_hex(r.signature));
+  if (derived == Derived::show) w.field("signature_valid", verify_reconcile_request(r));
+}
+
+void write_body_sketch_fields(JsonWriter& w, const BodySketchView& s) {
+  w.field("chain_id", to_hex(s.chain_id));
+  w.field("height", s.height);
+  w.field("block_id", to_hex(s.block_id));
+  w.field("tx_count", s.tx_count);
+  w.field("cells_per_hash", (std::uint64_t{s.sketch[0]} << 24) | (std::uint64_t{s.sketch[1]} << 16) |
+                                (std::uint64_t{s.sketch[2]} << 8) | s.sketch[3]);
+  w.field("sketch_bytes", s.sketch.size());
+}
+
+void write_body_transactions_fields(JsonWriter& w, const BodyTransactionsView& t) {
+  w.field("chain_id", to_hex(t.chain_id));
+  w.field("height", t.height);
+  w.field("block_id", to_hex(t.block_id));
+  w.key("transactions").begin_array();
+  for (const TxBytes& tx : t.txs) {
+    w.begin_object(true);
+    w.field("txid", to_hex(compute_txid(t.chain_id, tx)));
+    w.field("hex", to_hex(tx));
+    w.end_object();
+  }
+  w.end_array();
 }
 
 }  // namespace midnight::cli

@@ -51,5 +51,10 @@ void write_certificate(sim::JsonWriter& w, const Certificate& c, Derived derived
 
 void write_commit_request_fields(sim::JsonWriter& w, const CommitRequest& c, Derived derived);
 void write_body_request_fields(sim::JsonWriter& w, const BodyRequest& b, Derived derived);
+// Reconciliation: short ids as 16 hex digits each; a sketch by its size (its cells are noise
+// to a reader); transactions with their txids.
+void write_reconcile_request_fields(sim::JsonWriter& w, const ReconcileRequest& r, Derived derived);
+void write_body_sketch_fields(sim::JsonWriter& w, const BodySketchView& s);
+void write_body_transactions_fields(sim::JsonWriter& w, const BodyTransactionsView& t);
 
 }  // namespace midnight::cli

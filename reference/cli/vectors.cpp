@@ -81,6 +81,7 @@ const char* codec_errc_name(codec_errc e) {
     case codec_errc::block_too_large: return "block_too_large";
     case codec_errc::nil_vote_not_canonical: return "nil_vote_not_canonical";
     case codec_errc::output_too_small: return "output_too_small";
+    case codec_errc::bad_reconcile_kind: return "bad_reconcile_kind";
   }
   broken("unnamed codec_errc");
 }
@@ -372,6 +373,23 @@ DecodeOutcome decode_as(MessageType t, std::span<const std::uint8_t> in) {
     case MessageType::body_request: {
       auto r = decode_body_request(in, &d.where);
       if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
+      break;
+    }
+    case MessageType::reconcile_request: {
+      auto r = decode_reconcile_request(in, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
+      break;
+    }
+    case MessageType::body_sketch: {
+      auto r = decode_body_sketch(in, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
+      break;
+    }
+    case MessageType::body_transactions: {
+      auto txs = std::make_unique<BodyTransactionsView>();
+      auto r = decode_body_transactions(in, *txs, &d.where);
+      if (!r) fail(r.error());
+      else d.reencoded = unwrap(encode_body_transactions_to_vector(txs->chain_id, txs->height, txs->block_id, txs->txs));
       break;
     }
   }

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "midnight/block/tx_sketch.hpp"
 #include "midnight/core/bytes.hpp"
 #include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/hash.hpp"
@@ -82,6 +83,10 @@ struct Samples {
   Reproposal reproposal;  // the sample proposal with a polka of three prevotes for it
   CommitRequest commit_request;
   BodyRequest body_request;
+  Buf sample_id_bytes;        // three short ids, ascending, 8 bytes each
+  ReconcileRequest reconcile_request;  // a sketch request with a sample of three
+  Buf sketch_bytes;           // a sketch of the mempool transactions
+  BodySketchView body_sketch;
   std::vector<Buf> tx_storage;  // coinbase, then ascending txid
   std::vector<TxBytes> txs;
 
@@ -135,7 +140,31 @@ struct Samples {
     body.block_id = compute_block_id(header);
     body.requester = voter.public_key;
     body_request = sign_body_request(body, voter.secret_key);
+
+    for (std::uint64_t id : {0x0102030405060708ULL, 0x1112131415161718ULL, 0xF1F2F3F4F5F6F7F8ULL}) {
+      Buf b(8);
+      store_u64(b.data(), id);
+      sample_id_bytes.insert(sample_id_bytes.end(), b.begin(), b.end());
+    }
+    ReconcileRequest rq;
+    rq.chain_id = chain;
+    rq.height = 42;
+    rq.block_id = compute_block_id(header);
+    rq.requester = voter.public_key;
+    rq.kind = ReconcileKind::sketch;
+    rq.have = 3;
+    rq.ids.bytes = sample_id_bytes;
+    reconcile_request = sign_reconcile_request(rq, voter.secret_key);
+
+    const SketchKey key = sketch_key(compute_block_id(header));
+    TxSketch sketch = TxSketch::make(key, 2).value();
+    for (std::size_t i = 1; i < txs.size(); ++i) sketch.insert(short_tx_id(key, compute_txid(chain, txs[i])));
+    sketch_bytes.resize(sketch.encoded_size());
+    encode_tx_sketch(sketch, sketch_bytes);
+    body_sketch = BodySketchView{chain, 42, compute_block_id(header), std::uint32_t(txs.size() - 1), sketch_bytes};
   }
+
+  std::span<const TxBytes> mempool_txs() const { return std::span<const TxBytes>(txs).subspan(1); }
 
   // Voter number i of make_certificate: seeds filled with 0x80 + i for the first 64 (the
   // keys the samples always had), then seeds that spell out i, up to kMaxMembers voters.
@@ -267,14 +296,32 @@ Decoded decode_and_reencode(MessageType type, std::span<const std::uint8_t> in, 
       if (!(d.error = error_of(r))) d.reencoded = unwrap(encode_to_vector(r.value()));
       break;
     }
+    case MessageType::reconcile_request: {
+      auto r = decode_reconcile_request(in, where);
+      if (!(d.error = error_of(r))) d.reencoded = unwrap(encode_to_vector(r.value()));
+      break;
+    }
+    case MessageType::body_sketch: {
+      auto r = decode_body_sketch(in, where);
+      if (!(d.error = error_of(r))) d.reencoded = unwrap(encode_to_vector(r.value()));
+      break;
+    }
+    case MessageType::body_transactions: {
+      auto t = std::make_unique<BodyTransactionsView>();
+      auto r = decode_body_transactions(in, *t, where);
+      if (!(d.error = error_of(r)))
+        d.reencoded = unwrap(encode_body_transactions_to_vector(t->chain_id, t->height, t->block_id, t->txs));
+      break;
+    }
   }
   return d;
 }
 
-constexpr std::array<MessageType, 11> kAllTypes{
-    MessageType::transaction, MessageType::masternode,     MessageType::header,      MessageType::proposal,
-    MessageType::vote,        MessageType::certificate,    MessageType::block,       MessageType::commit,
-    MessageType::reproposal,  MessageType::commit_request, MessageType::body_request};
+constexpr std::array<MessageType, 14> kAllTypes{
+    MessageType::transaction,       MessageType::masternode,     MessageType::header,      MessageType::proposal,
+    MessageType::vote,              MessageType::certificate,    MessageType::block,       MessageType::commit,
+    MessageType::reproposal,        MessageType::commit_request, MessageType::body_request,
+    MessageType::reconcile_request, MessageType::body_sketch,    MessageType::body_transactions};
 
 struct Sample {
   MessageType type;
@@ -296,6 +343,10 @@ std::vector<Sample> all_samples() {
       {MessageType::reproposal, unwrap(encode_to_vector(s.reproposal))},
       {MessageType::commit_request, unwrap(encode_to_vector(s.commit_request))},
       {MessageType::body_request, unwrap(encode_to_vector(s.body_request))},
+      {MessageType::reconcile_request, unwrap(encode_to_vector(s.reconcile_request))},
+      {MessageType::body_sketch, unwrap(encode_to_vector(s.body_sketch))},
+      {MessageType::body_transactions,
+       unwrap(encode_body_transactions_to_vector(s.chain, 42, compute_block_id(s.header), s.mempool_txs()))},
   };
 }
 
@@ -782,8 +833,8 @@ TEST_F(CodecTest, RejectVersionOneVote) {
 
 TEST_F(CodecTest, RejectUnknownMessageType) {
   for (const Sample& sample : all_samples()) {
-    // 0x0b (body request) is the last type of wire v2.
-    for (std::uint8_t type : std::array<std::uint8_t, 4>{0x00, 0x0c, 0x80, 0xff}) {
+    // 0x0e (body transactions) is the last type of wire v2.
+    for (std::uint8_t type : std::array<std::uint8_t, 4>{0x00, 0x0f, 0x80, 0xff}) {
       Buf b = sample.bytes;
       b[1] = type;
       expect_reject(sample.type, b, codec_errc::unknown_message_type, "prefix.type", 1);
@@ -1067,6 +1118,11 @@ TEST_F(CodecTest, RejectOutputTooSmall) {
         case MessageType::reproposal: r = encode_reproposal(s.reproposal, o); break;
         case MessageType::commit_request: r = encode_commit_request(s.commit_request, o); break;
         case MessageType::body_request: r = encode_body_request(s.body_request, o); break;
+        case MessageType::reconcile_request: r = encode_reconcile_request(s.reconcile_request, o); break;
+        case MessageType::body_sketch: r = encode_body_sketch(s.body_sketch, o); break;
+        case MessageType::body_transactions:
+          r = encode_body_transactions(s.chain, 42, compute_block_id(s.header), s.mempool_txs(), o);
+          break;
       }
       ASSERT_FALSE(r) << int(sample.type) << " size " << size;
       EXPECT_EQ(r.error(), codec_errc::output_too_small);

@@ -72,6 +72,17 @@ result<TxSketch> TxSketch::make(const SketchKey& key, std::size_t cells_per_hash
   return s;
 }
 
+result<void> TxSketch::reset(const SketchKey& key, std::size_t cells_per_hash) {
+  if (cells_per_hash == 0 || cells_per_hash > kMaxSketchCellsPerHash) return sketch_errc::size_out_of_range;
+  key_ = key;
+  cells_per_hash_ = cells_per_hash;
+  cells_.assign(kSketchHashes * cells_per_hash, SketchCell{});
+  work_.clear();
+  if (work_.capacity() < cells_.size()) work_.reserve(cells_.size());
+  queued_.assign(cells_.size(), 0);
+  return outcome::success();
+}
+
 std::size_t TxSketch::cells_per_hash_for(std::size_t difference) {
   // 1.3 cells a difference plus 200: peeling needs about 1.23 cells an id in large tables,
   // and small tables fail mostly on ids that share cells, which the fixed part makes rare.

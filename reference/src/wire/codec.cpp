@@ -9,6 +9,7 @@
 #include "midnight/wire/codec.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string_view>
 
 #include "midnight/crypto/hash.hpp"
@@ -32,6 +33,7 @@ const char* ErrorTable<codec_errc>::message(codec_errc e) {
     case codec_errc::block_too_large: return "the block's transactions exceed the maximum block transaction bytes";
     case codec_errc::nil_vote_not_canonical: return "an approving vote names the all-zero (nil) block id";
     case codec_errc::output_too_small: return "the output buffer is too small for the encoded message";
+    case codec_errc::bad_reconcile_kind: return "the reconcile request kind is neither sketch (1) nor transactions (2)";
   }
   return "unknown codec error";
 }
@@ -159,7 +161,7 @@ class Reader {
 
 bool known_type(std::uint8_t t) {
   return t >= static_cast<std::uint8_t>(MessageType::transaction) &&
-         t <= static_cast<std::uint8_t>(MessageType::body_request);
+         t <= static_cast<std::uint8_t>(MessageType::body_transactions);
 }
 
 codec_errc read_prefix(Reader& r, MessageType& type) {
@@ -443,6 +445,30 @@ std::size_t block_body_size(std::span<const TxBytes> txs) {
   return n;
 }
 
+// count (length u32, bytes) entries of mempool transactions, strictly ascending by txid of
+// `chain`, at most kMaxBlockTransactionBytes in all: the checks of a block's entries after
+// its coinbase. `entries` spans them on success.
+codec_errc read_mempool_entries(Reader& r, const ChainId& chain, std::size_t count, std::span<const std::uint8_t>& entries) {
+  const std::size_t start = r.pos();
+  std::size_t bytes = 0;
+  TxId previous;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint32_t len = 0;
+    MIDNIGHT_CODEC_CHECK(read_tx_length(r, tx_length_name(i), len));
+    bytes += len;
+    if (bytes > kMaxBlockTransactionBytes) return r.reject(codec_errc::block_too_large, tx_length_name(i));
+    std::span<const std::uint8_t> tx;
+    MIDNIGHT_CODEC_CHECK(r.view(tx_bytes_name(i), len, tx));
+    const TxId id = compute_txid(chain, tx);
+    if (i >= 1 && !(previous < id)) return r.reject(codec_errc::not_canonical_order, tx_bytes_name(i));
+    previous = id;
+  }
+  entries = r.consumed_since(start);
+  return kOk;
+}
+
+void write_short_ids(Writer& w, const ShortIdList& ids) { w.bytes(ids.bytes); }
+
 }  // namespace
 
 // ---- decoding ---------------------------------------------------------------------------
@@ -585,6 +611,92 @@ result<BodyRequest> decode_body_request(std::span<const std::uint8_t> in, Decode
   return b;
 }
 
+result<ReconcileRequest> decode_reconcile_request(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  Reader r(in, where);
+  ReconcileRequest q;
+  std::uint8_t kind = 0;
+  std::uint32_t count = 0;
+  codec_errc e = read_expected_prefix(r, MessageType::reconcile_request);
+  if (e == kOk) e = r.fixed("reconcile_request.chain_id", q.chain_id);
+  if (e == kOk) e = r.u64("reconcile_request.height", q.height);
+  if (e == kOk) e = r.fixed("reconcile_request.block_id", q.block_id);
+  if (e == kOk) e = r.fixed("reconcile_request.requester", q.requester);
+  if (e == kOk) e = r.u8("reconcile_request.kind", kind);
+  if (e == kOk && kind != std::uint8_t(ReconcileKind::sketch) && kind != std::uint8_t(ReconcileKind::transactions))
+    e = r.reject(codec_errc::bad_reconcile_kind, "reconcile_request.kind");
+  q.kind = ReconcileKind{kind};
+  if (e == kOk) e = r.u32("reconcile_request.have", q.have);
+  // A sketch request states its count of transactions (at most a block's) and samples
+  // exactly min(have, kReconcileSampleIds) of them; a transactions request states no
+  // count and names 1 to kMaxBlockTransactions short ids.
+  const bool sketch = q.kind == ReconcileKind::sketch;
+  if (e == kOk && (sketch ? q.have > kMaxBlockTransactions : q.have != 0))
+    e = r.reject(codec_errc::count_out_of_range, "reconcile_request.have");
+  if (e == kOk) e = r.u32("reconcile_request.count", count);
+  if (e == kOk && (sketch ? count != std::min<std::size_t>(q.have, kReconcileSampleIds)
+                          : (count == 0 || count > kMaxBlockTransactions)))
+    e = r.reject(codec_errc::count_out_of_range, "reconcile_request.count");
+  if (e == kOk) e = r.view("reconcile_request.ids", std::size_t{8} * count, q.ids.bytes);
+  for (std::size_t i = 1; e == kOk && i < count; ++i)
+    if (!(q.ids[i - 1] < q.ids[i])) e = r.reject(codec_errc::not_canonical_order, "reconcile_request.ids");
+  if (e == kOk) e = r.fixed("reconcile_request.signature", q.signature);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  return q;
+}
+
+result<BodySketchView> decode_body_sketch(std::span<const std::uint8_t> in, DecodeWhere* where) {
+  Reader r(in, where);
+  BodySketchView s;
+  std::uint32_t cells_per_hash = 0;
+  std::span<const std::uint8_t> cells;
+  codec_errc e = read_expected_prefix(r, MessageType::body_sketch);
+  if (e == kOk) e = r.fixed("body_sketch.chain_id", s.chain_id);
+  if (e == kOk) e = r.u64("body_sketch.height", s.height);
+  if (e == kOk) e = r.fixed("body_sketch.block_id", s.block_id);
+  if (e == kOk) e = r.u32("body_sketch.tx_count", s.tx_count);
+  if (e == kOk && s.tx_count > kMaxBlockTransactions) e = r.reject(codec_errc::count_out_of_range, "body_sketch.tx_count");
+  const std::size_t sketch_at = r.pos();
+  if (e == kOk) e = r.u32("body_sketch.cells_per_hash", cells_per_hash);
+  if (e == kOk && (cells_per_hash == 0 || cells_per_hash > kMaxSketchCellsPerHash))
+    e = r.reject(codec_errc::length_out_of_range, "body_sketch.cells_per_hash");
+  if (e == kOk) e = r.view("body_sketch.cells", kSketchHashes * kSketchCellBytes * cells_per_hash, cells);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  s.sketch = in.subspan(sketch_at);
+  return s;
+}
+
+result<void> decode_body_transactions(std::span<const std::uint8_t> in, BodyTransactionsView& out, DecodeWhere* where) {
+  Reader r(in, where);
+  ChainId chain;
+  std::uint64_t height = 0;
+  BlockId block_id;
+  std::uint32_t count = 0;
+  std::span<const std::uint8_t> entries;
+  codec_errc e = read_expected_prefix(r, MessageType::body_transactions);
+  if (e == kOk) e = r.fixed("body_transactions.chain_id", chain);
+  if (e == kOk) e = r.u64("body_transactions.height", height);
+  if (e == kOk) e = r.fixed("body_transactions.block_id", block_id);
+  if (e == kOk) e = r.u32("body_transactions.count", count);
+  if (e == kOk && (count == 0 || count > kMaxBlockTransactions))
+    e = r.reject(codec_errc::count_out_of_range, "body_transactions.count");
+  if (e == kOk) e = read_mempool_entries(r, chain, count, entries);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;  // `out` changes only on success
+  out.chain_id = chain;
+  out.height = height;
+  out.block_id = block_id;
+  out.txs.resize(count);  // within the reserve the caller made
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t len = load_u32(entries.data() + at);
+    out.txs[i] = entries.subspan(at + 4, len);
+    at += 4 + len;
+  }
+  return outcome::success();
+}
+
 // ---- sizes --------------------------------------------------------------------------------
 std::size_t encoded_size_transaction(std::span<const std::uint8_t> tx) { return kPrefixSize + 4 + tx.size(); }
 std::size_t encoded_size_certificate(const Certificate& c) { return kPrefixSize + certificate_body_size(c); }
@@ -595,6 +707,20 @@ std::size_t encoded_size_commit(const Certificate& c, std::span<const TxBytes> t
 
 std::size_t encoded_size_reproposal(const Reproposal& r) {
   return kPrefixSize + kProposalBodySize + certificate_body_size(r.polka);
+}
+
+std::size_t encoded_size_reconcile_request(std::size_t id_count) {
+  return kPrefixSize + kReconcileRequestFixedSize + 8 * id_count;
+}
+
+std::size_t encoded_size_body_sketch(std::size_t cells_per_hash) {
+  return kPrefixSize + kBodySketchFixedSize + kSketchHeaderBytes + kSketchHashes * kSketchCellBytes * cells_per_hash;
+}
+
+std::size_t encoded_size_body_transactions(std::span<const TxBytes> txs) {
+  std::size_t n = kPrefixSize + kBodyTransactionsFixedSize;
+  for (const TxBytes& tx : txs) n += 4 + tx.size();
+  return n;
 }
 
 // ---- encoding -----------------------------------------------------------------------------
@@ -727,6 +853,80 @@ result<std::size_t> encode_body_request(const BodyRequest& b, std::span<std::uin
   w.fixed(b.requester);
   w.fixed(b.signature);
   return kBodyRequestMessageSize;
+}
+
+result<std::size_t> encode_reconcile_request(const ReconcileRequest& r, std::span<std::uint8_t> out) {
+  const std::size_t count = r.ids.count();
+  const bool sketch = r.kind == ReconcileKind::sketch;
+  if (!sketch && r.kind != ReconcileKind::transactions) return codec_errc::bad_reconcile_kind;
+  if (sketch ? r.have > kMaxBlockTransactions : r.have != 0) return codec_errc::count_out_of_range;
+  if (r.ids.bytes.size() % 8 != 0) return codec_errc::length_out_of_range;
+  if (sketch ? count != std::min<std::size_t>(r.have, kReconcileSampleIds) : (count == 0 || count > kMaxBlockTransactions))
+    return codec_errc::count_out_of_range;
+  for (std::size_t i = 1; i < count; ++i)
+    if (!(r.ids[i - 1] < r.ids[i])) return codec_errc::not_canonical_order;
+  const std::size_t size = encoded_size_reconcile_request(count);
+  if (out.size() < size) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::reconcile_request);
+  w.fixed(r.chain_id);
+  w.u64(r.height);
+  w.fixed(r.block_id);
+  w.fixed(r.requester);
+  w.u8(std::uint8_t(r.kind));
+  w.u32(r.have);
+  w.u32(std::uint32_t(count));
+  write_short_ids(w, r.ids);
+  w.fixed(r.signature);
+  return size;
+}
+
+result<std::size_t> encode_body_sketch(const BodySketchView& s, std::span<std::uint8_t> out) {
+  if (s.tx_count > kMaxBlockTransactions) return codec_errc::count_out_of_range;
+  if (s.sketch.size() < kSketchHeaderBytes) return codec_errc::truncated;
+  const std::size_t cells_per_hash = load_u32(s.sketch.data());
+  if (cells_per_hash == 0 || cells_per_hash > kMaxSketchCellsPerHash) return codec_errc::length_out_of_range;
+  if (s.sketch.size() != kSketchHeaderBytes + kSketchHashes * kSketchCellBytes * cells_per_hash)
+    return codec_errc::length_out_of_range;
+  const std::size_t size = encoded_size_body_sketch(cells_per_hash);
+  if (out.size() < size) return codec_errc::output_too_small;
+  // The sketch first (it may already sit where it belongs), then the fixed part before it.
+  std::memmove(out.data() + kPrefixSize + kBodySketchFixedSize, s.sketch.data(), s.sketch.size());
+  Writer w(out);
+  w.prefix(MessageType::body_sketch);
+  w.fixed(s.chain_id);
+  w.u64(s.height);
+  w.fixed(s.block_id);
+  w.u32(s.tx_count);
+  return size;
+}
+
+result<std::size_t> encode_body_transactions(const ChainId& chain, std::uint64_t height, const BlockId& block_id,
+                                             std::span<const TxBytes> txs, std::span<std::uint8_t> out) {
+  if (txs.empty() || txs.size() > kMaxBlockTransactions) return codec_errc::count_out_of_range;
+  std::size_t bytes = 0;
+  TxId previous;
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    if (const codec_errc e = check_tx_length(txs[i].size()); e != kOk) return e;
+    bytes += txs[i].size();
+    if (bytes > kMaxBlockTransactionBytes) return codec_errc::block_too_large;
+    const TxId id = compute_txid(chain, txs[i]);
+    if (i >= 1 && !(previous < id)) return codec_errc::not_canonical_order;
+    previous = id;
+  }
+  const std::size_t size = encoded_size_body_transactions(txs);
+  if (out.size() < size) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::body_transactions);
+  w.fixed(chain);
+  w.u64(height);
+  w.fixed(block_id);
+  w.u32(std::uint32_t(txs.size()));
+  for (const TxBytes& tx : txs) {
+    w.u32(std::uint32_t(tx.size()));
+    w.bytes(tx);
+  }
+  return size;
 }
 
 }  // namespace midnight

@@ -61,6 +61,26 @@ result<Buf> encode_to_vector(const BodyRequest& b) {
   return encode_sized(kBodyRequestMessageSize, [&](std::span<std::uint8_t> out) { return encode_body_request(b, out); });
 }
 
+result<Buf> encode_to_vector(const ReconcileRequest& r) {
+  return encode_sized(encoded_size_reconcile_request(r.ids.count()),
+                      [&](std::span<std::uint8_t> out) { return encode_reconcile_request(r, out); });
+}
+
+result<Buf> encode_to_vector(const BodySketchView& s) {
+  if (s.sketch.size() < kSketchHeaderBytes) return codec_errc::truncated;
+  const std::size_t cells_per_hash = load_u32(s.sketch.data());
+  if (cells_per_hash == 0 || cells_per_hash > kMaxSketchCellsPerHash) return codec_errc::length_out_of_range;
+  return encode_sized(encoded_size_body_sketch(cells_per_hash),
+                      [&](std::span<std::uint8_t> out) { return encode_body_sketch(s, out); });
+}
+
+result<Buf> encode_body_transactions_to_vector(const ChainId& chain, std::uint64_t height, const BlockId& block_id,
+                                               std::span<const TxBytes> txs) {
+  return encode_sized(encoded_size_body_transactions(txs), [&](std::span<std::uint8_t> out) {
+    return encode_body_transactions(chain, height, block_id, txs, out);
+  });
+}
+
 result<Buf> encode_transaction_to_vector(std::span<const std::uint8_t> tx) {
   return encode_sized(encoded_size_transaction(tx),
                       [&](std::span<std::uint8_t> out) { return encode_transaction(tx, out); });

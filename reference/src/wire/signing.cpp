@@ -83,6 +83,16 @@ BodyRequestSigningInput body_request_signing_input(const BodyRequest& b) {
   return in;
 }
 
+static_assert(kReconcileRequestSigningInputSize == tag::kReconcileRequest.size() + 32 + 8 + 32 + 1 + 4 + 32);
+
+ReconcileRequestSigningInput reconcile_request_signing_input(const ReconcileRequest& r) {
+  ReconcileRequestSigningInput in{};
+  Appender a(in.data());
+  const Hash32 ids = Sha256().update(r.ids.bytes).finish();
+  a.tag(tag::kReconcileRequest).fixed(r.chain_id).u64(r.height).fixed(r.block_id).u8(std::uint8_t(r.kind)).u32(r.have).fixed(ids);
+  return in;
+}
+
 VrfInput vrf_input(const ChainId& chain, std::uint64_t height, std::uint32_t round, const BlockId& prev_id) {
   VrfInput in{};
   Appender a(in.data());
@@ -142,6 +152,17 @@ BodyRequest sign_body_request(BodyRequest unsigned_request, const SecretKey& sk)
 bool verify_body_request(const BodyRequest& b, const SignatureVerifier& verifier) {
   const BodyRequestSigningInput in = body_request_signing_input(b);
   return verifier.verify(b.requester, b.signature, in);
+}
+
+ReconcileRequest sign_reconcile_request(ReconcileRequest unsigned_request, const SecretKey& sk) {
+  const ReconcileRequestSigningInput in = reconcile_request_signing_input(unsigned_request);
+  unsigned_request.signature = sign_detached(sk, in);
+  return unsigned_request;
+}
+
+bool verify_reconcile_request(const ReconcileRequest& r, const SignatureVerifier& verifier) {
+  const ReconcileRequestSigningInput in = reconcile_request_signing_input(r);
+  return verifier.verify(r.requester, r.signature, in);
 }
 
 }  // namespace midnight

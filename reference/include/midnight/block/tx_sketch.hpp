@@ -59,14 +59,8 @@ struct SketchKey {
 SketchKey sketch_key(const Hash32& salt);
 ShortTxId short_tx_id(const SketchKey& key, const TxId& txid);
 
-// Three hash functions, each with a sub-table of its own (cells_per_hash cells).
-inline constexpr std::size_t kSketchHashes = 3;
-// A cell on the wire: count i32, id_sum u64, check_sum u32, big-endian.
-inline constexpr std::size_t kSketchCellBytes = 4 + 8 + 4;
-inline constexpr std::size_t kSketchHeaderBytes = 4;  // cells_per_hash u32
-// Enough for a difference of every transaction two full blocks can hold (2^22 at 1.5
-// cells each), and a bound on what a peer can make a node allocate: 100 MiB of cells.
-inline constexpr std::size_t kMaxSketchCellsPerHash = (1U << 21) + 1024;
+// kSketchHashes, kMaxSketchCellsPerHash, kSketchCellBytes and kSketchHeaderBytes: core/limits.hpp
+// (the wire's decoder bounds a sketch answer by them).
 
 struct SketchCell {
   std::int32_t count = 0;      // insertions minus erasures (two's complement, wrapping)
@@ -79,6 +73,10 @@ class TxSketch {
  public:
   // The sketch of the empty set, sized at set-up: kSketchHashes * cells_per_hash cells.
   [[nodiscard]] static result<TxSketch> make(const SketchKey& key, std::size_t cells_per_hash);
+  // Back to the empty sketch of `key` and `cells_per_hash`, reusing the storage: allocates
+  // only above the largest size this sketch has had. size_out_of_range (and nothing
+  // changed) as make.
+  [[nodiscard]] result<void> reset(const SketchKey& key, std::size_t cells_per_hash);
   // The size for a difference of `difference` transactions that decodes with probability
   // at least 0.99 (measured for 1 to 30,000: spec/reconciliation.md §3; checked by
   // tests/unit/tx_sketch_test.cpp): 1.3 cells a difference plus 200 cells.

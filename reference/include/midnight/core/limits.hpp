@@ -32,6 +32,17 @@ inline constexpr std::size_t kCoinbaseEntryBytes = 32 + 8;
 inline constexpr std::size_t kCoinbaseFixedBytes = 21 + 32 + 8 + 2;  // tag, chain, height, count u16
 inline constexpr std::size_t kMaxCoinbaseBytes = kCoinbaseFixedBytes + kMaxMembers * kCoinbaseEntryBytes;
 
+// Body reconciliation (spec/reconciliation.md). A sketch request samples at most this
+// many of the requester's short ids; a sketch has three sub-tables of at most
+// kMaxSketchCellsPerHash cells (enough for the difference of two full blocks, 2^22
+// transactions at 1.5 cells each, and a bound on what a peer's sketch can make a node
+// hold: about 100 MiB of cells) of kSketchCellBytes bytes on the wire.
+inline constexpr std::size_t kReconcileSampleIds = 512;
+inline constexpr std::size_t kSketchHashes = 3;
+inline constexpr std::size_t kMaxSketchCellsPerHash = (1U << 21) + 1024;
+inline constexpr std::size_t kSketchCellBytes = 4 + 8 + 4;  // count i32, id_sum u64, check_sum u32
+inline constexpr std::size_t kSketchHeaderBytes = 4;        // cells_per_hash u32
+
 // Rounds are unbounded: a height is retried round after round until it decides. The
 // last round number is reserved so that "the round after r" never wraps.
 inline constexpr std::uint32_t kLastRound = UINT32_MAX - 1;

@@ -29,6 +29,7 @@ enum class codec_errc {
   block_too_large,        // transaction bytes above kMaxBlockTransactionBytes
   nil_vote_not_canonical, // approve = false must name a block or be all-zero; approve = true must not be zero
   output_too_small,       // encode: the caller's buffer is too small
+  bad_reconcile_kind,     // a reconcile request's kind is neither sketch (1) nor transactions (2)
 };
 
 template <>
@@ -50,6 +51,9 @@ enum class MessageType : std::uint8_t {
   reproposal = 0x09,      // proposal body followed by certificate body (wire v2)
   commit_request = 0x0a,  // wire v2
   body_request = 0x0b,    // wire v2 (issue 16): a block's body, answered with a block (0x07)
+  reconcile_request = 0x0c,   // wire v2: a sketch or the lacked transactions of a block's body
+  body_sketch = 0x0d,         // wire v2: answers a sketch request
+  body_transactions = 0x0e,   // wire v2: answers a transactions request
 };
 
 // Where decoding stopped: the field being read and its byte offset from the start.
@@ -71,6 +75,13 @@ inline constexpr std::size_t kCertificateEntrySize = 32 + 64;
 inline constexpr std::size_t kMaxCertificateBodySize = kCertificateFixedSize + kMaxMembers * kCertificateEntrySize;
 inline constexpr std::size_t kCommitRequestBodySize = 32 + 8 + 32 + 64;  // 136
 inline constexpr std::size_t kBodyRequestBodySize = 32 + 8 + 32 + 32 + 64;  // 168
+// Reconcile request: chain, height, block id, requester, kind u8, have u32, count u32,
+// 8 bytes a short id, signature.
+inline constexpr std::size_t kReconcileRequestFixedSize = 32 + 8 + 32 + 32 + 1 + 4 + 4 + 64;  // 177
+// Body sketch: chain, height, block id, tx_count u32, then the sketch (4 + 16 bytes a cell).
+inline constexpr std::size_t kBodySketchFixedSize = 32 + 8 + 32 + 4;  // 76
+// Body transactions: chain, height, block id, count u32, then (length u32, bytes) each.
+inline constexpr std::size_t kBodyTransactionsFixedSize = 32 + 8 + 32 + 4;  // 76
 inline constexpr std::size_t kMaxBlockBodySize =
     kSignedHeaderBodySize + 4 + (kMaxBlockTransactions + 1) * 4 + kMaxBlockTransactionBytes + kMaxCoinbaseBytes;
 static_assert(kHeaderBodySize == 150);
@@ -106,6 +117,12 @@ result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out
                                std::size_t max_entries = kMaxMembers);
 result<CommitRequest> decode_commit_request(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
 result<BodyRequest> decode_body_request(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
+// Reconciliation (spec/encoding.md 3.12 to 3.14). The short ids and the sketch stay views
+// into `in`; the transactions' views go into out.txs (its reserve, as for a block).
+result<ReconcileRequest> decode_reconcile_request(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
+result<BodySketchView> decode_body_sketch(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
+result<void> decode_body_transactions(std::span<const std::uint8_t> in, BodyTransactionsView& out,
+                                      DecodeWhere* where = nullptr);
 
 // Encoded sizes of whole messages (prefix included).
 inline constexpr std::size_t kMasternodeMessageSize = kPrefixSize + kMasternodeBodySize;
@@ -119,6 +136,9 @@ std::size_t encoded_size_certificate(const Certificate& c);  // count clamped to
 std::size_t encoded_size_block(std::span<const TxBytes> txs);
 std::size_t encoded_size_commit(const Certificate& c, std::span<const TxBytes> txs);
 std::size_t encoded_size_reproposal(const Reproposal& r);
+std::size_t encoded_size_reconcile_request(std::size_t id_count);
+std::size_t encoded_size_body_sketch(std::size_t cells_per_hash);
+std::size_t encoded_size_body_transactions(std::span<const TxBytes> txs);
 
 // Encoders write the full message (prefix included) and return its size, or
 // codec_errc::output_too_small leaving `out` unspecified. encoded_size_* tell the size.
@@ -137,6 +157,12 @@ result<std::size_t> encode_commit(const Certificate& c, const BlockHeader& h, co
 result<std::size_t> encode_reproposal(const Reproposal& r, std::span<std::uint8_t> out);
 result<std::size_t> encode_commit_request(const CommitRequest& c, std::span<std::uint8_t> out);
 result<std::size_t> encode_body_request(const BodyRequest& b, std::span<std::uint8_t> out);
+result<std::size_t> encode_reconcile_request(const ReconcileRequest& r, std::span<std::uint8_t> out);
+// s.sketch may be the tail of `out` itself, where encode_tx_sketch wrote it (at offset
+// kPrefixSize + kBodySketchFixedSize): the sketch is then not copied.
+result<std::size_t> encode_body_sketch(const BodySketchView& s, std::span<std::uint8_t> out);
+result<std::size_t> encode_body_transactions(const ChainId& chain, std::uint64_t height, const BlockId& block_id,
+                                             std::span<const TxBytes> txs, std::span<std::uint8_t> out);
 
 // The header body alone (150 bytes, no prefix): input of the block id.
 void encode_header_body(const BlockHeader& h, std::span<std::uint8_t, kHeaderBodySize> out);

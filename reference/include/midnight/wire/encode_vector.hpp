@@ -26,6 +26,8 @@ result<std::vector<std::uint8_t>> encode_to_vector(const Certificate& c);
 result<std::vector<std::uint8_t>> encode_to_vector(const Reproposal& r);
 result<std::vector<std::uint8_t>> encode_to_vector(const CommitRequest& c);
 result<std::vector<std::uint8_t>> encode_to_vector(const BodyRequest& b);
+result<std::vector<std::uint8_t>> encode_to_vector(const ReconcileRequest& r);
+result<std::vector<std::uint8_t>> encode_to_vector(const BodySketchView& s);
 // Messages without a value type of their own are named: a bare byte span is not
 // self-describing, and a block or commit is assembled from its parts.
 result<std::vector<std::uint8_t>> encode_transaction_to_vector(std::span<const std::uint8_t> tx);
@@ -33,5 +35,8 @@ result<std::vector<std::uint8_t>> encode_block_to_vector(const BlockHeader& h, c
                                                          std::span<const TxBytes> txs);
 result<std::vector<std::uint8_t>> encode_commit_to_vector(const Certificate& c, const BlockHeader& h,
                                                           const Signature& sig, std::span<const TxBytes> txs);
+result<std::vector<std::uint8_t>> encode_body_transactions_to_vector(const ChainId& chain, std::uint64_t height,
+                                                                     const BlockId& block_id,
+                                                                     std::span<const TxBytes> txs);
 
 }  // namespace midnight

@@ -156,4 +156,56 @@ struct BodyRequest {
   friend bool operator==(const BodyRequest&, const BodyRequest&) = default;
 };
 
+// Body reconciliation (spec/reconciliation.md): a member that lacks a block's body and
+// holds a body of its own asks for the difference instead of the block. First a sketch
+// request carrying a sample of its own transactions' short ids (the server sizes its
+// sketch from it), then a transactions request naming the short ids it found it lacks.
+enum class ReconcileKind : std::uint8_t { sketch = 1, transactions = 2 };
+
+// The short ids of a reconcile request are 8-byte big-endian values, strictly ascending,
+// left in the caller's buffer (a view), so that decoding allocates nothing.
+struct ShortIdList {
+  std::span<const std::uint8_t> bytes;  // 8 * count() bytes
+  std::size_t count() const { return bytes.size() / 8; }
+  std::uint64_t operator[](std::size_t i) const {
+    std::uint64_t x = 0;
+    for (std::size_t k = 0; k < 8; ++k) x = (x << 8) | bytes[8 * i + k];
+    return x;
+  }
+};
+
+struct ReconcileRequest {
+  ChainId chain_id;
+  std::uint64_t height = 0;
+  BlockId block_id;
+  PublicKey requester;
+  ReconcileKind kind = ReconcileKind::sketch;
+  // sketch: the requester's count of mempool transactions (its own block's, without the
+  // coinbase), and `ids` the smallest min(have, kReconcileSampleIds) of their short ids
+  // under the block's sketch key. transactions: 0, and `ids` the short ids it lacks.
+  std::uint32_t have = 0;
+  ShortIdList ids;
+  Signature signature;  // requester's, over reconcile_request_signing_input
+};
+
+// The answer to a sketch request: the sketch of the block's mempool transactions (its
+// transactions without the coinbase) under the block's sketch key, with their count.
+struct BodySketchView {
+  ChainId chain_id;
+  std::uint64_t height = 0;
+  BlockId block_id;
+  std::uint32_t tx_count = 0;                 // the block's mempool transactions
+  std::span<const std::uint8_t> sketch;       // spec/reconciliation.md §3's encoding
+};
+
+// The answer to a transactions request: the block's transactions with those short ids,
+// ascending by txid (views into the caller's buffer; `txs` is the caller's storage).
+struct BodyTransactionsView {
+  ChainId chain_id;
+  std::uint64_t height = 0;
+  BlockId block_id;
+  std::vector<TxBytes> txs;
+  void reserve_transactions(std::size_t count) { txs.reserve(count); }
+};
+
 }  // namespace midnight

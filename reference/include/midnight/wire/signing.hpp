@@ -34,6 +34,12 @@ inline constexpr std::size_t kBodyRequestSigningInputSize = 25 + 32 + 8 + 32;
 using BodyRequestSigningInput = std::array<std::uint8_t, kBodyRequestSigningInputSize>;
 BodyRequestSigningInput body_request_signing_input(const BodyRequest& b);
 
+// tag::kReconcileRequest || chain_id || height u64 || block_id || kind u8 || have u32 ||
+// SHA-256(the short ids' bytes): fixed-size, whatever the number of ids.
+inline constexpr std::size_t kReconcileRequestSigningInputSize = 30 + 32 + 8 + 32 + 1 + 4 + 32;
+using ReconcileRequestSigningInput = std::array<std::uint8_t, kReconcileRequestSigningInputSize>;
+ReconcileRequestSigningInput reconcile_request_signing_input(const ReconcileRequest& r);
+
 // The VRF input of a round, alpha of ECVRF (spec/protocol.md 4.4): fixed before any block
 // of the height exists, and nothing in it is the proposer's choice.
 // tag::kVrfInput || chain_id || height u64 || round u32 || prev_id
@@ -57,6 +63,9 @@ CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKe
 [[nodiscard]] bool verify_commit_request(const CommitRequest& c,
                                          const SignatureVerifier& verifier = direct_verifier());  // against c.requester
 BodyRequest sign_body_request(BodyRequest unsigned_request, const SecretKey& sk);
+ReconcileRequest sign_reconcile_request(ReconcileRequest unsigned_request, const SecretKey& sk);
+[[nodiscard]] bool verify_reconcile_request(const ReconcileRequest& r,
+                                            const SignatureVerifier& verifier = direct_verifier());  // against r.requester
 [[nodiscard]] bool verify_body_request(const BodyRequest& b,
                                        const SignatureVerifier& verifier = direct_verifier());  // against b.requester
 
