@@ -116,6 +116,7 @@ const char* round_errc_name(round_errc e) {
     case round_errc::unsolicited_body: return "unsolicited_body";
     case round_errc::body_not_held: return "body_not_held";
     case round_errc::body_answers_spent: return "body_answers_spent";
+    case round_errc::unsolicited_answer: return "unsolicited_answer";
   }
   broken("unnamed round_errc");
 }

@@ -305,6 +305,10 @@ class AllocCluster {
           break;
         case ActionKind::request_body:
         case ActionKind::send_body:
+        case ActionKind::request_sketch:
+        case ActionKind::request_transactions:
+        case ActionKind::send_sketch:
+        case ActionKind::send_transactions:
           // Every node of this harness builds from the same mempool, so none lacks a body:
           // a body request here would be a fault the test reports.
           ++wire_failures_;

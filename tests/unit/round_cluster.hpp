@@ -21,6 +21,8 @@
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
 #include "midnight/crypto/hash.hpp"
+#include "midnight/node/body_messages.hpp"
+#include "midnight/wire/codec.hpp"
 #include "midnight/wire/messages.hpp"
 #include "midnight/wire/signing.hpp"
 #include "test_support.hpp"
@@ -47,14 +49,19 @@ struct Envelope {
   // For broadcast_reproposal: the sender's reproposal(), copied when it was emitted (the
   // machine's pointer is valid only until its next event).
   std::shared_ptr<const Reproposal> reproposal = nullptr;
-  // For send_body: the body, copied when it was emitted (a block message's content).
-  struct Body {
-    BlockHeader header;
-    Signature signature;
-    std::vector<std::vector<std::uint8_t>> txs;
-  };
-  std::shared_ptr<const Body> body = nullptr;
+  // For the body actions (a body request or answer, or a reconciliation message): the
+  // message, encoded when it was emitted (node/body_messages.hpp, as NodeHost does).
+  std::shared_ptr<const std::vector<std::uint8_t>> bytes = nullptr;
 };
+
+// The actions that send a body or part of one (a block, a sketch, transactions).
+inline bool carries_body(ActionKind k) {
+  return k == ActionKind::send_body || k == ActionKind::send_sketch || k == ActionKind::send_transactions;
+}
+// The actions that ask for a body or part of one.
+inline bool asks_for_body(ActionKind k) {
+  return k == ActionKind::request_body || k == ActionKind::request_sketch || k == ActionKind::request_transactions;
+}
 
 // Per-node mempools: node i's snapshot is the common one plus own[i] (if given).
 struct ClusterOptions {
@@ -129,16 +136,14 @@ class Cluster {
         const Reproposal* rp = nodes_[from]->reproposal();
         ASSERT_NE(rp, nullptr) << "node " << from << ": broadcast_reproposal without a held polka";
         queue_.push_back({from, std::nullopt, a, std::make_shared<const Reproposal>(*rp)});
-      } else if (a.kind == ActionKind::send_commit || a.kind == ActionKind::request_body) {
+      } else if (a.kind == ActionKind::send_commit) {
         queue_.push_back({from, node_of_member(a.member), a, nullptr});
-      } else if (a.kind == ActionKind::send_body) {
-        const auto b = nodes_[from]->body_of(a.block_id);
-        ASSERT_TRUE(b.has_value()) << "node " << from << ": send_body for a body it does not hold";
-        auto body = std::make_shared<Envelope::Body>();
-        body->header = b->header;
-        body->signature = b->signature;
-        for (const TxBytes tx : b->txs) body->txs.emplace_back(tx.begin(), tx.end());
-        queue_.push_back({from, node_of_member(a.member), a, nullptr, std::move(body)});
+      } else if (carries_body(a.kind) || asks_for_body(a.kind)) {
+        auto bytes = encode_body_action(*nodes_[from], chain_, 1, keys_[from], a, serving_);
+        if (a.kind == ActionKind::send_body || a.kind == ActionKind::send_sketch) {
+          ASSERT_NE(bytes, nullptr) << "node " << from << ": a body answer for a body it does not hold";
+        }
+        if (bytes) queue_.push_back({from, node_of_member(a.member), a, nullptr, std::move(bytes)});
       } else if (a.kind == ActionKind::finalize) {
         for (std::size_t j = 0; j < size(); ++j)
           if (j != from) queue_.push_back({from, j, Action{.kind = ActionKind::send_commit}, nullptr});
@@ -200,20 +205,12 @@ class Cluster {
       auto c = std::make_unique<CommitView>();
       commit_view_of(*d, *c);
       r = n.on_commit(*c);
-    } else if (e.action.kind == ActionKind::request_body) {
-      BodyRequest req;
-      req.chain_id = chain_;
-      req.height = 1;
-      req.block_id = e.action.block_id;
-      req.requester = keys_[e.from].public_key;
-      r = n.on_body_request(sign_body_request(req, keys_[e.from].secret_key));
-    } else if (e.action.kind == ActionKind::send_body) {
-      BlockView view;
-      view.header = e.body->header;
-      view.signature = e.body->signature;
-      for (const auto& tx : e.body->txs) view.txs.push_back(TxBytes(tx));
-      view.tx_count = static_cast<std::uint32_t>(view.txs.size());
-      r = n.on_body(view);
+    } else if (e.bytes) {
+      r = deliver_body_message(n, *e.bytes);
+      if (r) take(j, r);
+      serving_ = nullptr;
+      if (!r) rejections_.push_back(r.error());
+      return;
     } else {
       return;
     }
@@ -224,6 +221,46 @@ class Cluster {
     }
   }
 
+  // A body message, decoded as NodeHost decodes it. A reconcile request stays in
+  // `serving_` (its bytes in the queue's envelope) while its answer is taken.
+  result<Actions> deliver_body_message(RoundMachine& n, const std::vector<std::uint8_t>& bytes) {
+    const auto type = peek_message_type(bytes);
+    if (!type) return type.error();
+    switch (type.value()) {
+      case MessageType::body_request: {
+        auto q = decode_body_request(bytes);
+        if (!q) return q.error();
+        return n.on_body_request(q.value());
+      }
+      case MessageType::block: {
+        auto b = std::make_unique<BlockView>();
+        if (auto d = decode_block(bytes, *b); !d) return d.error();
+        return n.on_body(*b);
+      }
+      case MessageType::reconcile_request: {
+        auto q = decode_reconcile_request(bytes);
+        if (!q) return q.error();
+        serving_request_ = q.value();
+        serving_ = &serving_request_;
+        return n.on_reconcile_request(serving_request_);
+      }
+      case MessageType::body_sketch: {
+        auto sk = decode_body_sketch(bytes);
+        if (!sk) return sk.error();
+        return n.on_body_sketch(sk.value());
+      }
+      case MessageType::body_transactions: {
+        auto t = std::make_unique<BodyTransactionsView>();
+        if (auto d = decode_body_transactions(bytes, *t); !d) return d.error();
+        return n.on_body_transactions(*t);
+      }
+      default:
+        return codec_errc::wrong_message_type;
+    }
+  }
+
+  ReconcileRequest serving_request_;
+  const ReconcileRequest* serving_ = nullptr;
   std::unique_ptr<SelectionPolicy> policy_;
   ChainId chain_;
   std::vector<std::vector<std::uint8_t>> txs_;

@@ -50,6 +50,8 @@ const char* ErrorTable<round_errc>::message(round_errc e) {
     case round_errc::body_not_held: return "body request for a block whose body this node does not hold";
     case round_errc::body_answers_spent:
       return "body request from a member already answered the most times a height allows";
+    case round_errc::unsolicited_answer:
+      return "sketch or transactions for a block this node is not reconciling, or not at that stage";
     case round_errc::bad_coinbase:
       return "committed block's coinbase is not the one this height's members and reward give";
   }
@@ -72,7 +74,7 @@ constexpr BlockId kNilBlock{};
   X(arrivals_) X(slots_) X(best_polka_) X(lock_polka_) X(restored_) X(restored_round_)            \
   X(seen_round_) X(ahead_weight_) X(ahead_round_) X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_)        \
   X(certificate_) X(bodies_) X(bodies_stored_) X(pending_polka_) X(commit_sent_round_)           \
-  X(commit_replies_) X(body_answers_)
+  X(commit_replies_) X(body_answers_) X(exchange_)
 
 RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   MIDNIGHT_INVARIANT(config.membership != nullptr && config.policy != nullptr);
@@ -156,6 +158,7 @@ std::size_t RoundMachine::memory_bytes() const {
        commit_replies_.capacity() + candidates_.capacity() * sizeof(Candidate) +
        ahead_.capacity() * sizeof(ahead_[0]) + body_answers_.capacity();
   for (const ForeignBody& b : bodies_) n += b.body.memory_bytes();
+  n += exchange_.memory_bytes();
   return n;
 }
 
@@ -199,6 +202,7 @@ void RoundMachine::begin_height(const HeightStart& start) {
     b.body.reserve(content_.mempool_bytes + content_.txs[0].size(), content_.views.size());
   }
   bodies_stored_ = 0;
+  exchange_.begin_height(config_.chain_id, content_.views);
   pending_polka_.clear();
   std::fill(body_answers_.begin(), body_answers_.end(), std::uint8_t{0});
   std::fill(commit_sent_round_.begin(), commit_sent_round_.end(), kNoRound);
@@ -575,22 +579,94 @@ result<Actions> RoundMachine::on_body(const BlockView& b) {
     return actions();
   }
   if (known_proposal(id) == nullptr) return round_errc::unsolicited_body;
-  if (config_.unsafe_hold_unchecked_bodies) {
-    if (b.transactions().empty() || merkle_root(b.transactions()) != b.header.merkle_root) {
-      return body_errc::bad_merkle_root;
-    }
-  } else {
-    MIDNIGHT_TRY(check_block_body(config_.chain_id, b.transactions(), b.header.merkle_root, content_.views[0],
-                                  config_.validity));
-  }
+  MIDNIGHT_TRY(check_body(b.header, b.transactions()));
   action_count_ = 0;
-  store_body(b.header.merkle_root, b.transactions());
+  MIDNIGHT_TRY(hold_body(b.header, b.transactions()));
+  return actions();
+}
+
+// Approval by validity (spec/protocol.md 3.4), or under the negative control only the root.
+result<void> RoundMachine::check_body(const BlockHeader& h, std::span<const TxBytes> txs) const {
+  if (config_.unsafe_hold_unchecked_bodies) {
+    if (txs.empty() || merkle_root(txs) != h.merkle_root) return body_errc::bad_merkle_root;
+    return outcome::success();
+  }
+  return check_block_body(config_.chain_id, txs, h.merkle_root, content_.views[0], config_.validity);
+}
+
+// Rule "hold", for a checked body: it can make the block a candidate, the pending
+// re-proposal the held polka, and a polka's precommit or a quorum's finalize fire.
+result<void> RoundMachine::hold_body(const BlockHeader& h, std::span<const TxBytes> txs) {
+  const BlockId id = compute_block_id(h);
+  store_body(h.merkle_root, txs);
+  exchange_.close(id);
   if (pending_polka_.held && pending_polka_.block_id == id) {
     if (!best_polka_.held || pending_polka_.round() > best_polka_.round()) best_polka_ = pending_polka_;
     pending_polka_.clear();
   }
   after_change();
+  return outcome::success();
+}
+
+// Rule "reconcile", requesting side. The answer is for a block whose proposal we stored
+// and whose body we lack; what it leads to is the exchange's (body_exchange.hpp).
+result<Actions> RoundMachine::on_body_sketch(const BodySketchView& s) {
+  if (!started_) return round_errc::not_started;
+  if (s.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (s.height != height_) return round_errc::wrong_height;
+  const Proposal* p = known_proposal(s.block_id);
+  if (decided() || (p != nullptr && holds_body(p->header.merkle_root))) {
+    action_count_ = 0;  // nothing a body can change: decided, or held already
+    return actions();
+  }
+  if (p == nullptr) return round_errc::unsolicited_body;
+  const ReconcileOutcome o = exchange_.on_sketch(s, content_.views);
+  if (o.step == ReconcileStep::unsolicited) return round_errc::unsolicited_answer;
+  action_count_ = 0;
+  after_reconcile(o, s.block_id);
   return actions();
+}
+
+result<Actions> RoundMachine::on_body_transactions(const BodyTransactionsView& t) {
+  if (!started_) return round_errc::not_started;
+  if (t.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (t.height != height_) return round_errc::wrong_height;
+  const Proposal* p = known_proposal(t.block_id);
+  if (decided() || (p != nullptr && holds_body(p->header.merkle_root))) {
+    action_count_ = 0;
+    return actions();
+  }
+  if (p == nullptr) return round_errc::unsolicited_body;
+  const ReconcileOutcome o = exchange_.on_transactions(t, content_.views);
+  if (o.step == ReconcileStep::unsolicited) return round_errc::unsolicited_answer;
+  action_count_ = 0;
+  after_reconcile(o, t.block_id);
+  return actions();
+}
+
+// What an answer led to: the next request, or an assembled body checked and held, or
+// (the body failing its checks too) the whole block from the same member.
+void RoundMachine::after_reconcile(const ReconcileOutcome& o, const BlockId& id) {
+  switch (o.step) {
+    case ReconcileStep::unsolicited:
+      return;
+    case ReconcileStep::request_transactions:
+      emit(Action{.kind = ActionKind::request_transactions, .member = o.member, .block_id = id});
+      return;
+    case ReconcileStep::assembled: {
+      const Proposal* p = known_proposal(id);
+      MIDNIGHT_INVARIANT(p != nullptr);
+      if (p != nullptr && check_body(p->header, exchange_.assembled())) {
+        const BlockHeader header = p->header;  // hold_body may move the proposal's slot
+        (void)hold_body(header, exchange_.assembled());
+        return;
+      }
+      [[fallthrough]];
+    }
+    case ReconcileStep::fall_back:
+      emit(Action{.kind = ActionKind::request_body, .member = o.member, .block_id = id});
+      return;
+  }
 }
 
 // Rule "serve": a member asks for a body we hold (a proposal's, or the decided block's).
@@ -609,6 +685,44 @@ result<Actions> RoundMachine::on_body_request(const BodyRequest& r) {
   ++body_answers_[*requester];
   emit(Action{.kind = ActionKind::send_body, .member = *requester, .block_id = r.block_id});
   return actions();
+}
+
+// Rule "reconcile", serving side: as rule "serve", the budget before the signature.
+result<Actions> RoundMachine::on_reconcile_request(const ReconcileRequest& r) {
+  if (!started_) return round_errc::not_started;
+  if (r.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (r.height != height_) return round_errc::wrong_height;
+  const auto requester = config_.membership->index_of(r.requester);
+  if (!requester) return round_errc::not_a_member;
+  const auto held = body_of(r.block_id);
+  if (!held) return round_errc::body_not_held;
+  if (body_answers_[*requester] >= kMaxBodyAnswers) return round_errc::body_answers_spent;
+  if (!verify_reconcile_request(r, verifier())) return round_errc::bad_signature;
+  action_count_ = 0;
+  ++body_answers_[*requester];
+  if (r.kind == ReconcileKind::transactions) {
+    emit(Action{.kind = ActionKind::send_transactions, .member = *requester, .block_id = r.block_id});
+    return actions();
+  }
+  const std::size_t cells = exchange_.answer_cells(r, held->txs, encoded_size_block(held->txs));
+  if (cells == 0) {
+    emit(Action{.kind = ActionKind::send_body, .member = *requester, .block_id = r.block_id});
+  } else {
+    emit(Action{.kind = ActionKind::send_sketch, .member = *requester, .block_id = r.block_id, .cells_per_hash = cells});
+  }
+  return actions();
+}
+
+void RoundMachine::encode_body_sketch(const BlockId& id, std::size_t cells_per_hash, std::span<std::uint8_t> out) const {
+  const auto held = body_of(id);
+  MIDNIGHT_INVARIANT(held.has_value() && "send_sketch names a held body");
+  if (held) exchange_.encode_sketch(id, held->txs, cells_per_hash, out);
+}
+
+std::span<const TxBytes> RoundMachine::transactions_named(const ReconcileRequest& r) const {
+  const auto held = body_of(r.block_id);
+  MIDNIGHT_INVARIANT(held.has_value() && "send_transactions names a held body");
+  return held ? exchange_.select(r, held->txs) : std::span<const TxBytes>{};
 }
 
 // Rule "re-propose", receiving side: a polka carried whole. Its prevotes count in the
@@ -1122,9 +1236,17 @@ void RoundMachine::fetch(std::size_t member, const BlockId& id) {
   if (member == self_ || decided() || step_ == Step::idle) return;
   for (std::size_t i = 0; i < action_count_; ++i) {
     const Action& a = actions_[i];
-    if (a.kind == ActionKind::request_body && a.member == member && a.block_id == id) return;
+    const bool request = a.kind == ActionKind::request_body || a.kind == ActionKind::request_sketch;
+    if (request && a.member == member && a.block_id == id) return;
   }
-  emit(Action{.kind = ActionKind::request_body, .member = member, .block_id = id});
+  // By reconciliation when we hold transactions to reconcile against (spec/
+  // reconciliation.md §5), else the whole block.
+  if (exchange_.have() == 0) {
+    emit(Action{.kind = ActionKind::request_body, .member = member, .block_id = id});
+    return;
+  }
+  exchange_.open(id, member);
+  emit(Action{.kind = ActionKind::request_sketch, .member = member, .block_id = id});
 }
 
 void RoundMachine::record_vote(RoundSlot& s, const Vote& v, const TallyUpdate& u) {

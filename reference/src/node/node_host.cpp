@@ -7,6 +7,7 @@
 #include "midnight/block/builder.hpp"
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/core/invariant.hpp"
+#include "midnight/node/body_messages.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/encode_vector.hpp"
 #include "midnight/wire/signing.hpp"
@@ -50,7 +51,8 @@ NodeHost::NodeHost(const HostConfig& config)
       budgets_(config.node.membership->size()),
       commit_(std::make_unique<CommitView>()),
       reproposal_(std::make_unique<Reproposal>()),
-      body_(std::make_unique<BlockView>()) {
+      body_(std::make_unique<BlockView>()),
+      body_txs_(std::make_unique<BodyTransactionsView>()) {
   // Decode targets and journal scratch sized once for the membership: a certificate or
   // polka with more entries than there are members is refused at decode (it could never
   // verify), so decoding stays within these reserves.
@@ -158,6 +160,7 @@ void NodeHost::begin_height(std::uint64_t now_ms) {
   // block of this node's own content (the honest case); only a larger one allocates.
   commit_->block.reserve_transactions(machine_->own_transactions().size());
   body_->reserve_transactions(machine_->own_transactions().size());
+  body_txs_->reserve_transactions(machine_->own_transactions().size());
   begun_ = true;
   started_ = false;
   journaled_lock_ = {};
@@ -217,22 +220,15 @@ void NodeHost::after_step(std::uint64_t now_ms, const result<Actions>& r, const 
       case ActionKind::finalize:
         decided = true;
         break;
-      case ActionKind::request_body: {
-        BodyRequest request;
-        request.chain_id = config_.node.chain_id;
-        request.height = height_;
-        request.block_id = a.block_id;
-        request.requester = config_.node.keys.public_key;
-        request = sign_body_request(request, config_.node.keys.secret_key);
-        out_.actions.push_back(
-            HostAction{.kind = HostActionKind::send, .bytes = shared(encode_to_vector(request)), .member = a.member});
-        break;
-      }
+      case ActionKind::request_body:
       case ActionKind::send_body:
-        if (const auto b = machine_->body_of(a.block_id)) {
-          out_.actions.push_back(HostAction{.kind = HostActionKind::send,
-                                            .bytes = shared(encode_block_to_vector(b->header, b->signature, b->txs)),
-                                            .member = a.member});
+      case ActionKind::request_sketch:
+      case ActionKind::request_transactions:
+      case ActionKind::send_sketch:
+      case ActionKind::send_transactions:
+        if (MessageBytes bytes =
+                encode_body_action(*machine_, config_.node.chain_id, height_, config_.node.keys, a, serving_)) {
+          out_.actions.push_back(HostAction{.kind = HostActionKind::send, .bytes = std::move(bytes), .member = a.member});
         }
         break;
       case ActionKind::send_commit:
@@ -415,6 +411,26 @@ void NodeHost::dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> byte
       if (!b) return reject(b.error(), "decode");
       if (b.value().height != height_ || !live) return reject(round_errc::wrong_height, "on_body_request");
       return after_step(now_ms, machine_->on_body_request(b.value()), "on_body_request");
+    }
+    case MessageType::reconcile_request: {
+      auto q = decode_reconcile_request(bytes);
+      if (!q) return reject(q.error(), "decode");
+      if (q.value().height != height_ || !live) return reject(round_errc::wrong_height, "on_reconcile_request");
+      serving_ = &q.value();
+      after_step(now_ms, machine_->on_reconcile_request(q.value()), "on_reconcile_request");
+      serving_ = nullptr;
+      return;
+    }
+    case MessageType::body_sketch: {
+      auto sk = decode_body_sketch(bytes);
+      if (!sk) return reject(sk.error(), "decode");
+      if (sk.value().height != height_ || !live) return reject(round_errc::wrong_height, "on_body_sketch");
+      return after_step(now_ms, machine_->on_body_sketch(sk.value()), "on_body_sketch");
+    }
+    case MessageType::body_transactions: {
+      if (auto r = decode_body_transactions(bytes, *body_txs_); !r) return reject(r.error(), "decode");
+      if (body_txs_->height != height_ || !live) return reject(round_errc::wrong_height, "on_body_transactions");
+      return after_step(now_ms, machine_->on_body_transactions(*body_txs_), "on_body_transactions");
     }
     default:
       return reject(codec_errc::wrong_message_type, "decode");  // a part, never sent alone

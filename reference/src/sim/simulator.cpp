@@ -64,6 +64,7 @@ struct HonestNode {
   std::optional<CrashPoint> armed;  // a crash that falls inside the next journaling step
   NodeDisk disk;  // its block store and journal
   BodyTraffic bodies;
+  ReconcileTraffic reconcile;
 };
 
 class Simulator {
@@ -356,6 +357,12 @@ void Simulator::count_body_traffic_out(HonestNode& h, std::span<const std::uint8
   } else if (type && type.value() == MessageType::block) {
     ++h.bodies.bodies_served;
     h.bodies.body_bytes_served += bytes.size();
+  } else if (type && type.value() == MessageType::reconcile_request) {
+    ++h.reconcile.requests_sent;
+    h.reconcile.request_bytes_sent += bytes.size();
+  } else if (type && (type.value() == MessageType::body_sketch || type.value() == MessageType::body_transactions)) {
+    ++h.reconcile.answers_served;
+    h.reconcile.bytes_served += bytes.size();
   }
 }
 
@@ -366,6 +373,15 @@ void Simulator::deliver_honest_bytes(HonestNode& h, std::span<const std::uint8_t
     // The transaction count, u32 after the prefix and the signed header.
     if (bytes.size() >= kPrefixSize + kSignedHeaderBodySize + 4) {
       h.bodies.transactions_received += load_u32(bytes.data() + kPrefixSize + kSignedHeaderBodySize);
+    }
+  } else if (type && type.value() == MessageType::body_sketch) {
+    ++h.reconcile.sketches_received;
+    h.reconcile.sketch_bytes_received += bytes.size();
+  } else if (type && type.value() == MessageType::body_transactions) {
+    ++h.reconcile.transaction_answers_received;
+    h.reconcile.transaction_bytes_received += bytes.size();
+    if (bytes.size() >= kPrefixSize + kBodyTransactionsFixedSize) {
+      h.reconcile.transactions_received += load_u32(bytes.data() + kPrefixSize + kBodyTransactionsFixedSize - 4);
     }
   }
   const HostOutput& out = h.host->handle_message(now_, bytes);
@@ -508,6 +524,12 @@ void Simulator::collect_trace() {
     t.mempool_missing = h.mempool.missing;
     t.mempool_own = h.mempool.own.size();
     t.bodies = h.bodies;
+    t.reconcile = h.reconcile;
+    const ReconcileCounts& rc = h.host->machine().reconcile_counts();
+    t.reconcile.fetches_opened = rc.opened;
+    t.reconcile.bodies_assembled = rc.assembled;
+    t.reconcile.fell_back_undecodable = rc.undecodable;
+    t.reconcile.fell_back_inconsistent = rc.inconsistent;
     t.last_round = m.round();
     t.step = m.step();
     t.lock = m.lock();

@@ -73,6 +73,18 @@ void write_node(JsonWriter& w, const NodeTrace& n, std::uint64_t quorum) {
     w.field("transactions_received", b.transactions_received);
     w.field("served", b.bodies_served).field("bytes_served", b.body_bytes_served);
     w.end_object();
+    const ReconcileTraffic& rt = n.reconcile;
+    w.key("reconcile").begin_object(true);
+    w.field("requests_sent", rt.requests_sent).field("request_bytes_sent", rt.request_bytes_sent);
+    w.field("sketches_received", rt.sketches_received).field("sketch_bytes_received", rt.sketch_bytes_received);
+    w.field("transaction_answers_received", rt.transaction_answers_received);
+    w.field("transaction_bytes_received", rt.transaction_bytes_received);
+    w.field("transactions_received", rt.transactions_received);
+    w.field("answers_served", rt.answers_served).field("bytes_served", rt.bytes_served);
+    w.field("fetches_opened", rt.fetches_opened).field("bodies_assembled", rt.bodies_assembled);
+    w.field("fell_back_undecodable", rt.fell_back_undecodable);
+    w.field("fell_back_inconsistent", rt.fell_back_inconsistent);
+    w.end_object();
     w.field("last_round", n.last_round);
     w.field("step", to_string(n.step));
     w.key("lock");

@@ -37,6 +37,7 @@
 
 #include "midnight/block/builder.hpp"
 #include "midnight/block/held_body.hpp"
+#include "midnight/consensus/body_exchange.hpp"
 #include "midnight/block/tx_validity.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/consensus/lock.hpp"
@@ -79,6 +80,7 @@ enum class round_errc {
   unsolicited_body,        // a body for a block of which this node stored no proposal
   body_not_held,           // a body request for a block whose body this node does not hold
   body_answers_spent,      // a body request from a member this node has answered kMaxBodyAnswers times this height
+  unsolicited_answer,      // a sketch or transactions for a block this node awaits no such answer for
 };
 
 template <>
@@ -147,6 +149,11 @@ enum class ActionKind : std::uint8_t {
   broadcast_reproposal,    // send reproposal() to every other member (rule "re-propose")
   request_body,            // send member `member` a body request for block `block_id` (rule "fetch")
   send_body,               // send member `member` the body of block `block_id`: body_of(block_id)
+  // Body reconciliation (spec/reconciliation.md §5):
+  request_sketch,          // send member `member` a sketch request for `block_id`: reconcile_sample
+  request_transactions,    // send member `member` a transactions request for `block_id`: lacked_short_ids
+  send_sketch,             // answer member `member`'s sketch request: encode_body_sketch(block_id, cells_per_hash)
+  send_transactions,       // answer member `member`'s transactions request: transactions_named
 };
 
 struct Action {
@@ -156,7 +163,8 @@ struct Action {
   TimerFired timer{};
   std::uint64_t at_ms = 0;
   std::size_t member = 0;
-  BlockId block_id{};  // request_body, send_body
+  BlockId block_id{};  // request_body, send_body, and the reconciliation actions
+  std::size_t cells_per_hash = 0;  // send_sketch
   friend bool operator==(const Action&, const Action&) = default;
 };
 
@@ -173,7 +181,9 @@ inline constexpr std::uint8_t kMaxCommitReplies = 16;
 // A node answers one member's body requests at most this many times a height (spec/
 // protocol.md 5.7): an honest member asks for a body it lacks once per proposal it ranks
 // best so far, and a member's body does not change between rounds.
-inline constexpr std::uint8_t kMaxBodyAnswers = 16;
+// A fetch by reconciliation costs up to three answers (sketch, transactions, and the whole
+// block when it falls back).
+inline constexpr std::uint8_t kMaxBodyAnswers = 48;
 
 // The bodies of other members' blocks a node holds at once, beside its own. At most three
 // are pinned (the lock's, the held polka's and a pending re-proposal's); the oldest other
@@ -227,6 +237,14 @@ class RoundMachine {
   // Rule "serve": a member's request for a body this node holds, answered (send_body)
   // at most kMaxBodyAnswers times per member and height.
   result<Actions> on_body_request(const BodyRequest& r);
+  // Rule "reconcile" (spec/reconciliation.md §5), requesting side: a sketch, then the
+  // lacked transactions, of a block this node is fetching; the body they assemble is
+  // checked and held as on_body, and any failure asks the same member for the whole block.
+  result<Actions> on_body_sketch(const BodySketchView& s);
+  result<Actions> on_body_transactions(const BodyTransactionsView& t);
+  // Serving side: a sketch or transactions request for a body this node holds, under the
+  // same budget as body requests (kMaxBodyAnswers per member and height).
+  result<Actions> on_reconcile_request(const ReconcileRequest& r);
 
   // Restart from the vote journal (node/journal_step.hpp), after begin_height and
   // before the first round starts. A restored vote is this node's own signed vote of
@@ -256,6 +274,18 @@ class RoundMachine {
   bool holds_body(const Hash32& merkle_root) const;
   // A block (by id) whose proposal this node stored and whose body it holds, or nullopt.
   std::optional<HeldBlock> body_of(const BlockId& id) const;
+  // What the reconciliation actions send (valid until the next event): the sample of a
+  // sketch request (into out, returns the count; `have` is reconcile_have()), the short
+  // ids of a transactions request, the sketch of a send_sketch (encoded_size_... bytes into
+  // out, spec/reconciliation.md §3), the transactions of a send_transactions.
+  std::size_t reconcile_have() const { return exchange_.have(); }
+  std::size_t reconcile_sample(const BlockId& id, std::span<ShortTxId, kReconcileSampleIds> out) const {
+    return exchange_.sample(id, out);
+  }
+  std::span<const ShortTxId> lacked_short_ids() const { return exchange_.lacked(); }
+  void encode_body_sketch(const BlockId& id, std::size_t cells_per_hash, std::span<std::uint8_t> out) const;
+  std::span<const TxBytes> transactions_named(const ReconcileRequest& r) const;
+  const ReconcileCounts& reconcile_counts() const { return exchange_.counts(); }
   // This node's own block content for the height (coinbase first), built by begin_height.
   std::span<const TxBytes> own_transactions() const { return content_.views; }
   std::optional<Decision> decision() const;
@@ -371,6 +401,10 @@ class RoundMachine {
   void fetch(std::size_t member, const BlockId& id);
   void fetch_polka_body(const Reproposal& r, const BlockId& id);
   void store_body(const Hash32& root, std::span<const TxBytes> txs);
+  result<void> check_body(const BlockHeader& h, std::span<const TxBytes> txs) const;
+  // Rule "hold" for a body this node checked (or assembled and then checked).
+  result<void> hold_body(const BlockHeader& h, std::span<const TxBytes> txs);
+  void after_reconcile(const ReconcileOutcome& o, const BlockId& id);
   std::span<const TxBytes> body_transactions(const Hash32& root) const;
   bool pinned(const Hash32& root) const;
   bool collect_may_end_early(std::uint32_t round) const;  // every proposal in, the best's body held
@@ -428,6 +462,9 @@ class RoundMachine {
   // its body fetched) so that it can become the held polka when the body comes.
   HeldPolka pending_polka_;
   std::vector<std::uint8_t> body_answers_;  // per member, body requests answered this height
+  // Fetches by reconciliation in flight, and the scratch of both sides (mutable: serving
+  // reuses it without changing any state).
+  mutable BodyExchange exchange_;
   // Per member, the highest of its rounds we answered with our commit (kNoRound: none),
   // so a lagging member gets the commit again in each later round, at most once a round,
   // and at most kMaxCommitReplies times a height: rounds are unbounded, and a member

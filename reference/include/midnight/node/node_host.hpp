@@ -5,7 +5,8 @@
 // HostOutput. It owns the machine, the chain of decided heights, decode-and-dispatch, the
 // journal contract ("durable before released"), restart and replay, catch-up across
 // heights (commit requests and answers, spec/protocol.md 7.5), the transport of bodies
-// (body requests and the blocks that answer them, 5.7) and its timer table.
+// (body requests and the blocks that answer them, 5.7, and body reconciliation,
+// spec/reconciliation.md §5) and its timer table.
 //
 // Heights follow one another: the block decided at h is prev_id of h + 1, and height h
 // begins at its midnight (ChainSchedule), or at once if that has passed when h - 1 is
@@ -189,6 +190,9 @@ class NodeHost {
   std::unique_ptr<CommitView> commit_;
   std::unique_ptr<Reproposal> reproposal_;
   std::unique_ptr<BlockView> body_;
+  std::unique_ptr<BodyTransactionsView> body_txs_;
+  // The reconcile request being handled, while its step's actions are carried out.
+  const ReconcileRequest* serving_ = nullptr;
   StepFrames step_frames_;
   HostOutput out_;
   const SignatureVerifier& verifier() const {

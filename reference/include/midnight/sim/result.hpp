@@ -66,6 +66,25 @@ struct BodyTraffic {
   std::uint64_t body_bytes_served = 0;
 };
 
+// Body reconciliation (spec/reconciliation.md §5), per node: the requests it sent
+// (sketch and transactions requests), the sketches and transactions it received, the
+// answers it served, and how its fetches ended (the machine's counts).
+struct ReconcileTraffic {
+  std::uint64_t requests_sent = 0;
+  std::uint64_t request_bytes_sent = 0;
+  std::uint64_t sketches_received = 0;
+  std::uint64_t sketch_bytes_received = 0;
+  std::uint64_t transaction_answers_received = 0;
+  std::uint64_t transaction_bytes_received = 0;
+  std::uint64_t transactions_received = 0;
+  std::uint64_t answers_served = 0;
+  std::uint64_t bytes_served = 0;
+  std::uint64_t fetches_opened = 0;
+  std::uint64_t bodies_assembled = 0;
+  std::uint64_t fell_back_undecodable = 0;
+  std::uint64_t fell_back_inconsistent = 0;
+};
+
 struct NodeTrace {
   std::size_t node = 0;
   std::size_t member_index = 0;
@@ -86,6 +105,7 @@ struct NodeTrace {
   std::size_t mempool_missing = 0;
   std::size_t mempool_own = 0;
   BodyTraffic bodies;
+  ReconcileTraffic reconcile;
 };
 
 struct SimResult {
