@@ -31,8 +31,10 @@
 #include "commands.hpp"
 #include "message_json.hpp"
 #include "midnight/block/body_check.hpp"
+#include "midnight/block/body_reconcile.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/block/membership.hpp"
+#include "midnight/consensus/body_exchange.hpp"
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
@@ -814,6 +816,57 @@ EncodingFixture make_encoding_fixture() {
   return f;
 }
 
+// The reconciliation messages of the encoding fixture: seed 3, holding the fixture block's
+// three mempool transactions, asks for the block by sketch (a complete sample of three) and
+// then for two of them by short id; the answers are a sketch of two cells a hash of the
+// block's mempool transactions and those transactions.
+struct ReconcileFixture {
+  Buf sample_ids;
+  ReconcileRequest sketch_request;
+  Buf named_ids;
+  ReconcileRequest transactions_request;
+  Buf sketch;  // spec/reconciliation.md §3's encoding
+  std::vector<TxBytes> named;  // the two transactions, ascending by txid
+};
+
+Buf short_id_list(std::vector<ShortTxId> ids) {
+  std::sort(ids.begin(), ids.end());
+  Buf out(8 * ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) store_u64(out.data() + 8 * i, ids[i]);
+  return out;
+}
+
+ReconcileFixture make_reconcile_fixture(const EncodingFixture& f) {
+  ReconcileFixture r;
+  const BlockId id = compute_block_id(f.header);
+  const SketchKey key = sketch_key(id);
+  std::vector<ShortTxId> all;
+  for (std::size_t i = 1; i < f.content.views.size(); ++i) all.push_back(short_tx_id(key, compute_txid(f.chain, f.content.views[i])));
+  r.sample_ids = short_id_list(all);
+  ReconcileRequest q;
+  q.chain_id = f.chain;
+  q.height = kHeight;
+  q.block_id = id;
+  q.requester = keys_of(3).public_key;
+  q.kind = ReconcileKind::sketch;
+  q.have = 3;
+  q.ids.bytes = r.sample_ids;
+  r.sketch_request = sign_reconcile_request(q, keys_of(3).secret_key);
+  r.named = {f.content.views[1], f.content.views[3]};
+  r.named_ids = short_id_list({all[0], all[2]});
+  q.kind = ReconcileKind::transactions;
+  q.have = 0;
+  q.ids.bytes = r.named_ids;
+  r.transactions_request = sign_reconcile_request(q, keys_of(3).secret_key);
+  r.transactions_request.ids.bytes = r.named_ids;
+  r.sketch_request.ids.bytes = r.sample_ids;
+  TxSketch sk = TxSketch::make(key, 2).value();
+  for (const ShortTxId x : all) sk.insert(x);
+  r.sketch.resize(sk.encoded_size());
+  encode_tx_sketch(sk, r.sketch);
+  return r;
+}
+
 // One message of the encoding family: checks that it decodes and re-encodes to itself.
 void write_message(JsonWriter& w, std::string_view name, MessageType type, const Buf& encoded,
                    const std::function<void()>& fields) {
@@ -1013,6 +1066,39 @@ void write_encoding(JsonWriter& w) {
                     w.end_object();
                   });
   }
+  {
+    const ReconcileFixture rf = make_reconcile_fixture(f);
+    write_message(w, "reconcile request, kind sketch (seed 3, holding the block's three transactions, samples them)",
+                  MessageType::reconcile_request, unwrap(encode_to_vector(rf.sketch_request)), [&] {
+                    w.begin_object(true);
+                    write_reconcile_request_fields(w, rf.sketch_request, Derived::omit);
+                    w.end_object();
+                  });
+    write_message(w, "reconcile request, kind transactions (seed 3 names two of them)", MessageType::reconcile_request,
+                  unwrap(encode_to_vector(rf.transactions_request)), [&] {
+                    w.begin_object(true);
+                    write_reconcile_request_fields(w, rf.transactions_request, Derived::omit);
+                    w.end_object();
+                  });
+    const BodySketchView sk{f.chain, kHeight, compute_block_id(f.header), 3, rf.sketch};
+    write_message(w, "body sketch (the block's three mempool transactions, two cells a hash)", MessageType::body_sketch,
+                  unwrap(encode_to_vector(sk)), [&] {
+                    w.begin_object(true);
+                    write_body_sketch_fields(w, sk);
+                    w.end_object();
+                  });
+    BodyTransactionsView t;
+    t.chain_id = f.chain;
+    t.height = kHeight;
+    t.block_id = compute_block_id(f.header);
+    t.txs = rf.named;
+    write_message(w, "body transactions (the two named, ascending by txid)", MessageType::body_transactions,
+                  unwrap(encode_body_transactions_to_vector(t.chain_id, t.height, t.block_id, t.txs)), [&] {
+                    w.begin_object();
+                    write_body_transactions_fields(w, t);
+                    w.end_object();
+                  });
+  }
   w.end_array();
   w.end_object();
 }
@@ -1196,11 +1282,11 @@ void write_rejections(JsonWriter& w) {
 
   // unknown_message_type
   r.reject("vote with type 0x00", MessageType::vote, with_byte(vote, 1, 0x00), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x0b");
-  r.reject("vote with type 0x0c", MessageType::vote, with_byte(vote, 1, 0x0c), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x0b");
+           "prefix type is not 0x01..0x0e");
+  r.reject("vote with type 0x0f", MessageType::vote, with_byte(vote, 1, 0x0f), codec_errc::unknown_message_type,
+           "prefix type is not 0x01..0x0e");
   r.reject("vote with type 0xff", MessageType::vote, with_byte(vote, 1, 0xff), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x0b");
+           "prefix type is not 0x01..0x0e");
 
   // wrong_message_type
   r.reject("a vote where a proposal is expected", MessageType::proposal, vote, codec_errc::wrong_message_type,
@@ -1333,6 +1419,81 @@ void write_rejections(JsonWriter& w) {
                      commit_swapped.begin() + static_cast<std::ptrdiff_t>(entry_at(2)));
     r.reject("commit with certificate entries 1 and 2 swapped", MessageType::commit, commit_swapped,
              codec_errc::not_canonical_order, "certificate voters not strictly ascending");
+  }
+
+  // The reconciliation messages (spec/encoding.md 3.12 to 3.14).
+  {
+    const ReconcileFixture rf = make_reconcile_fixture(f);
+    const Buf ask = unwrap(encode_to_vector(rf.sketch_request));
+    const Buf name = unwrap(encode_to_vector(rf.transactions_request));
+    const Buf sketch = unwrap(encode_to_vector(BodySketchView{f.chain, kHeight, compute_block_id(f.header), 3, rf.sketch}));
+    const Buf txs = unwrap(encode_body_transactions_to_vector(f.chain, kHeight, compute_block_id(f.header), rf.named));
+    constexpr std::size_t kKindAt = kPrefixSize + 32 + 8 + 32 + 32;  // 106
+    constexpr std::size_t kHaveAt = kKindAt + 1;
+    constexpr std::size_t kCountAt = kHaveAt + 4;
+    constexpr std::size_t kIdsAt = kCountAt + 4;                  // 115
+    constexpr std::size_t kTxCountAt = kPrefixSize + 32 + 8 + 32;  // 74: body sketch and body transactions
+    constexpr std::size_t kCellsAt = kTxCountAt + 4;               // 78: body sketch
+    r.reject("reconcile request of kind 3", MessageType::reconcile_request, with_byte(ask, kKindAt, 3),
+             codec_errc::bad_reconcile_kind, "kind is neither sketch (1) nor transactions (2)");
+    r.reject("reconcile request of kind 0", MessageType::reconcile_request, with_byte(ask, kKindAt, 0),
+             codec_errc::bad_reconcile_kind, "kind is neither sketch (1) nor transactions (2)");
+    Buf too_many = ask;
+    put_u32(too_many, kHaveAt, std::uint32_t(kMaxBlockTransactions + 1));
+    r.reject("sketch request stating more transactions than a block holds", MessageType::reconcile_request, too_many,
+             codec_errc::count_out_of_range, "sketch: have above 2097152");
+    Buf short_sample = ask;
+    put_u32(short_sample, kHaveAt, 4);
+    r.reject("sketch request with have 4 and a sample of 3", MessageType::reconcile_request, short_sample,
+             codec_errc::count_out_of_range, "sketch: count is not min(have, 512)");
+    Buf with_have = name;
+    put_u32(with_have, kHaveAt, 1);
+    r.reject("transactions request with have 1", MessageType::reconcile_request, with_have,
+             codec_errc::count_out_of_range, "transactions: have is not 0");
+    Buf none = cut(name, kIdsAt);
+    put_u32(none, kCountAt, 0);
+    none.insert(none.end(), name.end() - 64, name.end());
+    r.reject("transactions request naming no short id", MessageType::reconcile_request, none,
+             codec_errc::count_out_of_range, "transactions: count is 0");
+    Buf swapped = ask;
+    std::swap_ranges(swapped.begin() + kIdsAt, swapped.begin() + kIdsAt + 8, swapped.begin() + kIdsAt + 8);
+    r.reject("sketch request with its first two short ids swapped", MessageType::reconcile_request, swapped,
+             codec_errc::not_canonical_order, "short ids not strictly ascending");
+    r.reject("reconcile request cut inside its short ids", MessageType::reconcile_request, cut(ask, kIdsAt + 12),
+             codec_errc::truncated, "a count that promises more bytes than there are");
+    Buf no_cells = cut(sketch, kCellsAt + 4);
+    put_u32(no_cells, kCellsAt, 0);
+    r.reject("body sketch of 0 cells a hash", MessageType::body_sketch, no_cells, codec_errc::length_out_of_range,
+             "cells_per_hash is 0");
+    Buf huge = sketch;
+    put_u32(huge, kCellsAt, std::uint32_t(kMaxSketchCellsPerHash + 1));
+    r.reject("body sketch of 2098177 cells a hash", MessageType::body_sketch, huge, codec_errc::length_out_of_range,
+             "cells_per_hash above 2098176");
+    Buf big_count = sketch;
+    put_u32(big_count, kTxCountAt, std::uint32_t(kMaxBlockTransactions + 1));
+    r.reject("body sketch stating more transactions than a block holds", MessageType::body_sketch, big_count,
+             codec_errc::count_out_of_range, "tx_count above 2097152");
+    r.reject("body sketch one cell short", MessageType::body_sketch, cut(sketch, sketch.size() - kSketchCellBytes),
+             codec_errc::truncated, "fewer cells than 3 * cells_per_hash");
+    Buf zero_txs = cut(txs, kTxCountAt + 4);
+    put_u32(zero_txs, kTxCountAt, 0);
+    r.reject("body transactions of no transaction", MessageType::body_transactions, zero_txs,
+             codec_errc::count_out_of_range, "count is 0");
+    const std::size_t first_len = load_u32(txs.data() + kCellsAt);
+    Buf reordered = cut(txs, kCellsAt);
+    for (const TxBytes& t : {rf.named[1], rf.named[0]}) {
+      Buf len(4);
+      store_u32(len.data(), std::uint32_t(t.size()));
+      reordered.insert(reordered.end(), len.begin(), len.end());
+      reordered.insert(reordered.end(), t.begin(), t.end());
+    }
+    require(first_len == rf.named[0].size(), "body transactions layout");
+    r.reject("body transactions with its two transactions swapped", MessageType::body_transactions, reordered,
+             codec_errc::not_canonical_order, "transactions not strictly ascending by txid");
+    Buf empty_tx = txs;
+    put_u32(empty_tx, kCellsAt, 0);
+    r.reject("body transactions whose first transaction has length 0", MessageType::body_transactions, empty_tx,
+             codec_errc::length_out_of_range, "a transaction length is 0");
   }
 
   // block_too_large: 4097 transactions of 65536 bytes after the coinbase, in txid order.
@@ -2545,6 +2706,224 @@ void write_vrf(JsonWriter& w) {
 }
 
 // ================================================================================================
+// ================================================================================================
+// reconciliation
+// ================================================================================================
+void write_short_ids(JsonWriter& w, std::string_view key, std::span<const ShortTxId> ids) {
+  w.key(key).begin_array(true);
+  for (const ShortTxId id : ids) {
+    Buf b(8);
+    store_u64(b.data(), id);
+    w.value(to_hex(b));
+  }
+  w.end_array();
+}
+
+// One side of an exchange: the pool without `lacks`, plus its own transactions.
+std::vector<Buf> reconcile_mempool(std::size_t pool, std::initializer_list<std::uint32_t> lacks,
+                                   std::initializer_list<std::uint32_t> own) {
+  std::vector<Buf> out;
+  for (Buf& t : counted_transactions(pool, 36))
+    if (std::find(lacks.begin(), lacks.end(), load_u32(t.data())) == lacks.end()) out.push_back(std::move(t));
+  for (const std::uint32_t i : own) {
+    Buf t(40, 0x5b);
+    store_u32(t.data(), i);
+    out.push_back(t);
+  }
+  return out;
+}
+
+void write_exchange(JsonWriter& w, const Members& m, std::string_view name, std::size_t pool,
+                    std::initializer_list<std::uint32_t> requester_lacks, std::initializer_list<std::uint32_t> requester_own,
+                    std::initializer_list<std::uint32_t> server_lacks, std::initializer_list<std::uint32_t> server_own) {
+  const ChainId chain = test_chain();
+  const std::vector<Buf> mine_pool = reconcile_mempool(pool, requester_lacks, requester_own);
+  const std::vector<Buf> theirs_pool = reconcile_mempool(pool, server_lacks, server_own);
+  const std::vector<TxBytes> mine_views(mine_pool.begin(), mine_pool.end());
+  const std::vector<TxBytes> theirs_views(theirs_pool.begin(), theirs_pool.end());
+  const BlockContent mine = build_block_content(chain, kHeight, m.membership, 1003, mine_views);
+  const BlockContent theirs = build_block_content(chain, kHeight, m.membership, 1003, theirs_views);
+  const BlockHeader h = make_header(chain, kHeight, 0, genesis(), theirs.merkle_root, kMidnightMs, keys_of(1).public_key);
+  const BlockId id = compute_block_id(h);
+
+  BodyExchange requester;
+  BodyExchange server;
+  requester.begin_height(chain, mine.views);
+  server.begin_height(chain, theirs.views);
+  requester.open(id, 0);
+  std::array<ShortTxId, kReconcileSampleIds> sample{};
+  const std::size_t sampled = requester.sample(id, sample);
+  const Buf sample_bytes = short_id_list({sample.begin(), sample.begin() + std::ptrdiff_t(sampled)});
+  ReconcileRequest ask;
+  ask.chain_id = chain;
+  ask.height = kHeight;
+  ask.block_id = id;
+  ask.requester = keys_of(3).public_key;
+  ask.kind = ReconcileKind::sketch;
+  ask.have = std::uint32_t(requester.have());
+  ask.ids.bytes = sample_bytes;
+  ask = sign_reconcile_request(ask, keys_of(3).secret_key);
+  ask.ids.bytes = sample_bytes;
+  const Buf ask_bytes = unwrap(encode_to_vector(ask));
+
+  std::array<ShortTxId, kReconcileSampleIds> server_sample{};
+  std::vector<TxId> theirs_txids;
+  for (std::size_t i = 1; i < theirs.views.size(); ++i) theirs_txids.push_back(compute_txid(chain, theirs.views[i]));
+  const std::size_t server_sampled = sample_short_ids(sketch_key(id), theirs_txids, server_sample);
+  const std::size_t estimate = estimate_difference(std::span(sample).first(sampled), ask.have,
+                                                   std::span(server_sample).first(server_sampled), theirs_txids.size());
+  const std::size_t block_bytes = encoded_size_block(theirs.views);
+  const std::size_t cells = server.answer_cells(ask, theirs.views, block_bytes);
+  require(cells == sketch_answer_cells(estimate, ask.have, block_bytes), "answer_cells is sketch_answer_cells");
+
+  w.begin_object();
+  w.field("name", name);
+  w.key("pool").begin_object(true);
+  w.field("count", pool).field("rule", counted_rule(pool, 36));
+  w.end_object();
+  const auto side = [&](std::string_view key, std::initializer_list<std::uint32_t> lacks,
+                        std::initializer_list<std::uint32_t> own, const BlockContent& c) {
+    w.key(key).begin_object(true);
+    w.key("lacks").begin_array(true);
+    for (const std::uint32_t i : lacks) w.value(std::uint64_t{i});
+    w.end_array();
+    w.key("own").begin_array(true);
+    for (const std::uint32_t i : own) w.value(std::uint64_t{i});
+    w.end_array();
+    w.field("tx_count", c.views.size());
+    w.field("merkle_root", to_hex(c.merkle_root));
+    w.end_object();
+  };
+  side("requester", requester_lacks, requester_own, mine);
+  side("server", server_lacks, server_own, theirs);
+  w.field("block_id", to_hex(id));
+  w.field("have", ask.have);
+  bytes_field(w, "sample", sample_bytes);
+  w.key("sketch_request").begin_object(true);
+  w.field("size", ask_bytes.size()).field("sha256", to_hex(sha256(ask_bytes)));
+  w.end_object();
+  w.field("server_sample_size", server_sampled);
+  w.field("estimate", estimate);
+  w.field("block_bytes", block_bytes);
+  w.field("answer", cells == 0 ? "whole" : "sketch");
+  w.field("cells_per_hash", cells);
+  std::size_t round_trips = 1;
+  std::size_t bytes = ask_bytes.size();
+  if (cells == 0) {
+    bytes += block_bytes;
+  } else {
+    Buf sketch_message(encoded_size_body_sketch(cells));
+    const std::span<std::uint8_t> at = std::span(sketch_message).subspan(kPrefixSize + kBodySketchFixedSize);
+    server.encode_sketch(id, theirs.views, cells, at);
+    require(encode_body_sketch({chain, kHeight, id, std::uint32_t(theirs.views.size() - 1), at}, sketch_message).has_value(),
+            "body sketch encodes");
+    bytes += sketch_message.size();
+    w.key("body_sketch").begin_object(true);
+    w.field("size", sketch_message.size()).field("sha256", to_hex(sha256(sketch_message)));
+    w.end_object();
+    const BodySketchView view = decode_body_sketch(sketch_message).value();
+    ReconcileOutcome o = requester.on_sketch(view, mine.views);
+    require(o.step == ReconcileStep::request_transactions || o.step == ReconcileStep::assembled,
+            std::string(name) + ": the exchange assembles");
+    write_short_ids(w, "lacked", requester.lacked());
+    if (o.step == ReconcileStep::request_transactions) {
+      ++round_trips;
+      const Buf named = short_id_list({requester.lacked().begin(), requester.lacked().end()});
+      ReconcileRequest give;
+      give.chain_id = chain;
+      give.height = kHeight;
+      give.block_id = id;
+      give.requester = keys_of(3).public_key;
+      give.kind = ReconcileKind::transactions;
+      give.ids.bytes = named;
+      give = sign_reconcile_request(give, keys_of(3).secret_key);
+      give.ids.bytes = named;
+      const Buf give_bytes = unwrap(encode_to_vector(give));
+      bytes_field(w, "transactions_request", give_bytes);
+      const std::span<const TxBytes> picked = server.select(give, theirs.views);
+      const Buf answer = unwrap(encode_body_transactions_to_vector(chain, kHeight, id, picked));
+      bytes_field(w, "body_transactions", answer);
+      bytes += give_bytes.size() + answer.size();
+      BodyTransactionsView t;
+      require(decode_body_transactions(answer, t).has_value(), "body transactions decode");
+      o = requester.on_transactions(t, mine.views);
+      require(o.step == ReconcileStep::assembled, std::string(name) + ": assembled");
+      require(merkle_root(requester.assembled()) == theirs.merkle_root, std::string(name) + ": the server's block");
+    } else {
+      require(merkle_root(requester.assembled()) == theirs.merkle_root, std::string(name) + ": the server's block");
+    }
+    w.field("assembled_merkle_root", to_hex(merkle_root(requester.assembled())));
+  }
+  w.field("round_trips", round_trips);
+  w.field("bytes", bytes);
+  w.end_object();
+}
+
+void write_reconciliation(JsonWriter& w) {
+  begin_family(w, "reconciliation",
+               "Body reconciliation (spec/reconciliation.md §4, §5): the sample a sketch request carries, the "
+               "server's estimate and answer, and whole exchanges between a requester and a server whose mempools "
+               "differ, with every message that travels.",
+               {"estimates: estimate_difference(sample_a, count_a, sample_x, count_x) of §4.2 (samples ascending, "
+                "short ids as 16 hex digits); answers: sketch_answer_cells(difference, have, block_bytes) of §4.3.",
+                "exchanges: a pool of transactions by rule; each side's mempool is the pool without the indices in "
+                "lacks, plus transactions of the same rule for the indices in own; each builds its block from it "
+                "(spec/protocol.md §3) with block_building.json's membership, height 1 and reward 1003, so both "
+                "coinbases are equal.",
+                "block_id is the id of the server's block: header version 1, this family's chain, height 1, round 0, "
+                "prev_id the genesis of rounds.json, the server block's merkle_root, timestamp 1735689600000, "
+                "proposer seed 1. The sketch key is sketch_key(block_id).",
+                "The requester is seed 3; its requests are signed with seed 3's key. sample is the short ids of "
+                "its mempool transactions in the request's order (8 bytes each, big-endian); lacked the short ids "
+                "its peel found it lacks, ascending.",
+                "bytes is the sum of the encoded sizes of the messages of the exchange (the whole block when the "
+                "answer is whole); round_trips counts the request-answer pairs.",
+                "Byte strings longer than 4096 bytes are objects {size, sha256, segments}: concatenate each "
+                "segment's hex repeated `repeat` times."});
+  derived_field(w, "chain_id", kChainAscii);
+  const Members m = make_members(kFixtureWeights);
+  w.key("estimates").begin_array();
+  const auto estimate_case = [&](std::string_view name, std::vector<ShortTxId> a, std::size_t count_a,
+                                 std::vector<ShortTxId> x, std::size_t count_x) {
+    std::sort(a.begin(), a.end());
+    std::sort(x.begin(), x.end());
+    w.begin_object(true);
+    w.field("name", name);
+    write_short_ids(w, "sample_a", a);
+    w.field("count_a", count_a);
+    write_short_ids(w, "sample_x", x);
+    w.field("count_x", count_x);
+    w.field("estimate", estimate_difference(a, count_a, x, count_x));
+    w.end_object();
+  };
+  estimate_case("both complete: exact", {1, 2, 3}, 3, {2, 3, 4, 5}, 4);
+  estimate_case("both complete and equal", {7, 9}, 2, {7, 9}, 2);
+  estimate_case("a incomplete (k = 8), x complete", {1, 2, 3, 4, 5, 6, 7, 8}, 100, {2, 4, 6}, 3);
+  estimate_case("both incomplete, no difference in the sample", {1, 2, 3, 4}, 1000, {1, 2, 3, 4}, 1000);
+  estimate_case("both incomplete, half the sample differs", {1, 3, 5, 7}, 1000, {2, 3, 6, 7}, 1000);
+  estimate_case("counts far apart: at least their difference", {1, 2}, 10, {1, 2}, 5000);
+  estimate_case("an empty sample of a set that is not empty: the largest difference", {}, 5, {1}, 1);
+  w.end_array();
+  w.key("answers").begin_array();
+  for (const auto& [d, have, bytes] : std::initializer_list<std::array<std::size_t, 3>>{
+           {10, 100, 1'000'000}, {101, 100, 1'000'000}, {10, 100, 3412}, {10, 100, 3413}, {0, 0, 100'000}, {5000, 100000, 10'000'000}}) {
+    w.begin_object(true);
+    w.field("difference", d).field("have", have).field("block_bytes", bytes);
+    w.field("cells_per_hash", sketch_answer_cells(d, have, bytes));
+    w.end_object();
+  }
+  w.end_array();
+  w.key("exchanges").begin_array();
+  write_exchange(w, m, "small blocks are answered whole (a sketch would be larger)", 40, {3}, {1000000}, {}, {});
+  write_exchange(w, m, "complete samples: the estimate is exact; two round trips", 300, {1, 2}, {1000000}, {},
+                 {2000000, 2000001, 2000002});
+  write_exchange(w, m, "samples of 512: lacked and extra on both sides; two round trips", 1200, {5, 77, 901},
+                 {1000000, 1000001}, {10}, {2000000, 2000001, 2000002, 2000003});
+  write_exchange(w, m, "the requester lacks nothing: one round trip", 1200, {}, {1000000, 1000001, 1000002}, {8, 9}, {});
+  w.end_array();
+  w.end_object();
+}
+
 struct Family {
   const char* name;
   void (*write)(JsonWriter&);
@@ -2554,6 +2933,7 @@ constexpr Family kFamilies[] = {
     {"hashing", write_hashing},       {"signing", write_signing},     {"encoding", write_encoding},
     {"rejections", write_rejections}, {"quorum", write_quorum},       {"block_building", write_block_building},
     {"selection", write_selection},   {"rounds", write_rounds},       {"vrf", write_vrf},
+    {"reconciliation", write_reconciliation},
 };
 
 void write_file(const std::filesystem::path& path, const std::string& text) {

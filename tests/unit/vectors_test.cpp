@@ -9,11 +9,13 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "hex_support.hpp"
+#include "midnight/block/body_reconcile.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/crypto/ecvrf.hpp"
@@ -260,6 +262,64 @@ TEST(VectorsTest, BlockBuildingFromAnUntidyMempool) {
             "000000000000012c");  // 300
   EXPECT_EQ(to_hex(c.txs[2]), to_hex(ascii("midnight")));
   EXPECT_EQ(to_hex(c.merkle_root), "89172052c3828d5a7c69333acfb878449db72d82bb3262a0aa3d5a625e8ae596");
+}
+
+// reconciliation.json, exchanges[2] ("samples of 512: lacked and extra on both sides"):
+// the samples, the estimate, the sketch size and what the requester lacks, from the sets
+// themselves (sorted short ids, a set difference), without BodyExchange.
+TEST(VectorsTest, ReconciliationSamplesOf512) {
+  const Membership m = members({1, 2, 3, 4});
+  const auto mempool = [](std::initializer_list<std::uint32_t> lacks, std::initializer_list<std::uint32_t> own) {
+    std::vector<Buf> out;
+    const auto add = [&](std::uint32_t i) {
+      Buf t(40, 0x5b);  // i as u32 big-endian, then 36 bytes of 0x5b
+      store_u32(t.data(), i);
+      out.push_back(t);
+    };
+    for (std::uint32_t i = 0; i < 1200; ++i)
+      if (std::find(lacks.begin(), lacks.end(), i) == lacks.end()) add(i);
+    for (std::uint32_t i : own) add(i);
+    return out;
+  };
+  const std::vector<Buf> mine_pool = mempool({5, 77, 901}, {1000000, 1000001});
+  const std::vector<Buf> theirs_pool = mempool({10}, {2000000, 2000001, 2000002, 2000003});
+  const BlockContent mine = build_block_content(chain(), 1, m, 1003, std::vector<TxBytes>(mine_pool.begin(), mine_pool.end()));
+  const BlockContent theirs =
+      build_block_content(chain(), 1, m, 1003, std::vector<TxBytes>(theirs_pool.begin(), theirs_pool.end()));
+  BlockHeader h;
+  h.chain_id = chain();
+  h.height = 1;
+  h.round = 0;
+  h.prev_id = genesis();
+  h.merkle_root = theirs.merkle_root;
+  h.timestamp_ms = kMidnightMs;
+  h.proposer = keys_of(1).public_key;
+  const BlockId id = compute_block_id(h);
+  EXPECT_EQ(to_hex(id), "022a4b601d2e84f432a8aa772685c74acb1b31f79e057a05da269d9b59315408");
+  const SketchKey key = sketch_key(id);
+  const auto short_ids = [&](const BlockContent& c) {
+    std::vector<ShortTxId> ids;
+    for (std::size_t i = 1; i < c.views.size(); ++i) ids.push_back(short_tx_id(key, compute_txid(chain(), c.views[i])));
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  const std::vector<ShortTxId> a = short_ids(mine);
+  const std::vector<ShortTxId> x = short_ids(theirs);
+  ASSERT_EQ(a.size(), 1199U);
+  const std::size_t estimate = estimate_difference(std::span(a).first(512), a.size(), std::span(x).first(512), x.size());
+  EXPECT_EQ(estimate, 29U);
+  EXPECT_EQ(sketch_answer_cells(estimate, a.size(), encoded_size_block(theirs.views)), 79U);
+  std::vector<ShortTxId> lacked;
+  std::set_difference(x.begin(), x.end(), a.begin(), a.end(), std::back_inserter(lacked));
+  std::vector<std::string> hexes;
+  for (const ShortTxId v : lacked) {
+    Buf b(8);
+    store_u64(b.data(), v);
+    hexes.push_back(to_hex(b));
+  }
+  EXPECT_EQ(hexes, (std::vector<std::string>{"1149c6ac8bd561dd", "1536dd015b5c0a37", "4ca3248e43ad9c9b", "c0268676330a54a3",
+                                             "d74753751f41b22e", "dc7b7db80d7cb40a", "f4e52ffaea544fdd"}));
+  EXPECT_EQ(to_hex(theirs.merkle_root), "904626af08f784f8f211abb8130a2c67f9aabe21141e92d2e7073fa5706387a8");
 }
 
 // rounds.json, both scenarios finalize the lowest round-0 block id; here it is found by

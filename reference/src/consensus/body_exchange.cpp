@@ -29,6 +29,32 @@ bool contains(const ShortIdList& ids, ShortTxId id) {
 BodyExchange::BodyExchange()
     : sketch_(TxSketch::make(SketchKey{}, 1).value()), serve_sketch_(TxSketch::make(SketchKey{}, 1).value()) {}
 
+BodyExchange::BodyExchange(const BodyExchange& other) : BodyExchange() { *this = other; }
+
+BodyExchange& BodyExchange::operator=(const BodyExchange& other) {
+  if (this == &other) return *this;
+  chain_ = other.chain_;
+  max_cells_ = other.max_cells_;
+  own_txids_ = other.own_txids_;
+  slots_ = other.slots_;
+  opened_ = other.opened_;
+  counts_ = other.counts_;
+  const auto reserve_like = [](auto& mine, const auto& theirs) {
+    mine.clear();
+    mine.reserve(theirs.capacity());
+  };
+  (void)sketch_.reset(SketchKey{}, max_cells_);
+  reserve_like(lacked_, other.lacked_);
+  reserve_like(extras_, other.extras_);
+  reserve_like(own_index_, other.own_index_);
+  reserve_like(received_txids_, other.received_txids_);
+  reserve_like(assembled_, other.assembled_);
+  served_id_ = {};
+  reserve_like(served_txids_, other.served_txids_);
+  reserve_like(selected_, other.selected_);
+  return *this;
+}
+
 void BodyExchange::begin_height(const ChainId& chain, std::span<const TxBytes> own) {
   MIDNIGHT_INVARIANT(!own.empty() && "a block has its coinbase");
   chain_ = chain;
@@ -45,6 +71,7 @@ void BodyExchange::begin_height(const ChainId& chain, std::span<const TxBytes> o
   // The largest sketch we accept, and what it can peel into; our own short ids; the body
   // we assemble (ours, plus what we may lack). Serving starts at our own block's size.
   const std::size_t cells = max_sketch_cells_for(n);
+  max_cells_ = cells;
   (void)sketch_.reset(SketchKey{}, cells);
   lacked_.clear();
   lacked_.reserve(peel_room(cells));
@@ -127,6 +154,14 @@ ReconcileOutcome BodyExchange::on_sketch(const BodySketchView& s, std::span<cons
   lacked_.clear();
   extras_.clear();
   if (!sketch_.decode(lacked_, extras_)) return fall_back(*slot, counts_.undecodable);
+  // A set has no id twice: cells a server forged can peel one id twice, which no request
+  // could then name (short ids travel strictly ascending).
+  std::sort(lacked_.begin(), lacked_.end());
+  std::sort(extras_.begin(), extras_.end());
+  if (std::adjacent_find(lacked_.begin(), lacked_.end()) != lacked_.end() ||
+      std::adjacent_find(extras_.begin(), extras_.end()) != extras_.end()) {
+    return fall_back(*slot, counts_.inconsistent);
+  }
   std::fill(slot->extras.begin(), slot->extras.end(), std::uint64_t{0});
   const auto ours = [&](ShortTxId id) {
     const auto it = std::lower_bound(own_index_.begin(), own_index_.end(), std::make_pair(id, std::uint32_t{0}));
@@ -141,7 +176,6 @@ ReconcileOutcome BodyExchange::on_sketch(const BodySketchView& s, std::span<cons
     if (ours(id) != own_index_.end()) return fall_back(*slot, counts_.inconsistent);  // "theirs only", yet ours
   }
   if (have() - extras_.size() + lacked_.size() != s.tx_count) return fall_back(*slot, counts_.inconsistent);
-  std::sort(lacked_.begin(), lacked_.end());
   slot->lacked_count = std::uint32_t(lacked_.size());
   slot->block_count = s.tx_count;
   if (lacked_.empty()) {
@@ -242,7 +276,7 @@ std::size_t BodyExchange::memory_bytes() const {
 }
 
 bool operator==(const BodyExchange& a, const BodyExchange& b) {
-  return a.chain_ == b.chain_ && a.own_txids_ == b.own_txids_ && a.slots_ == b.slots_ && a.opened_ == b.opened_ &&
+  return a.chain_ == b.chain_ && a.max_cells_ == b.max_cells_ && a.own_txids_ == b.own_txids_ && a.slots_ == b.slots_ && a.opened_ == b.opened_ &&
          a.counts_ == b.counts_;
 }
 

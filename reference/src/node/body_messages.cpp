@@ -51,16 +51,19 @@ Bytes_ encode_body_action(const RoundMachine& m, const ChainId& chain, std::uint
     case ActionKind::request_transactions: {
       const bool sketch = a.kind == ActionKind::request_sketch;
       std::array<ShortTxId, kReconcileSampleIds> sample{};
+      const std::size_t sampled = sketch ? m.reconcile_sample(a.block_id, sample) : 0;
       const std::vector<std::uint8_t> ids =
-          sketch ? short_id_bytes(std::span(sample).first(m.reconcile_sample(a.block_id, sample)))
-                 : short_id_bytes(m.lacked_short_ids());
+          sketch ? short_id_bytes(std::span(sample).first(sampled)) : short_id_bytes(m.lacked_short_ids());
       ReconcileRequest request;
       request.chain_id = chain;
       request.height = height;
       request.block_id = a.block_id;
       request.requester = keys.public_key;
       request.kind = sketch ? ReconcileKind::sketch : ReconcileKind::transactions;
-      request.have = sketch ? std::uint32_t(m.reconcile_have()) : 0;
+      // A complete sample states the number of distinct short ids it holds (two of our
+      // transactions sharing a short id, a 2^-64 event per pair, count once), so that the
+      // request is canonical: count = min(have, kReconcileSampleIds).
+      request.have = sketch ? std::uint32_t(sampled < kReconcileSampleIds ? sampled : m.reconcile_have()) : 0;
       request.ids.bytes = ids;
       return shared(encode_to_vector(sign_reconcile_request(request, keys.secret_key)));
     }

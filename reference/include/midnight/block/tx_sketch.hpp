@@ -4,8 +4,8 @@
 // into a sketch of the symmetric difference of their sets, which decodes (peels) when it
 // has about 1.5 cells per differing transaction: bytes proportional to the difference,
 // not to the block. The building block of body reconciliation for divergent mempools;
-// normative text: spec/reconciliation.md (a draft: no message of the protocol carries a
-// sketch yet).
+// normative text: spec/reconciliation.md (the body sketch message 0x0d carries one;
+// consensus/body_exchange.hpp runs the exchange).
 //
 //   const SketchKey key = sketch_key(block_id);
 //   auto mine = TxSketch::make(key, TxSketch::cells_per_hash_for(expected_difference)).value();
@@ -78,7 +78,7 @@ class TxSketch {
   // changed) as make.
   [[nodiscard]] result<void> reset(const SketchKey& key, std::size_t cells_per_hash);
   // The size for a difference of `difference` transactions that decodes with probability
-  // at least 0.99 (measured for 1 to 30,000: spec/reconciliation.md §3; checked by
+  // at least 0.99 (measured for 1 to 30,000: spec/reconciliation.md §2; checked by
   // tests/unit/tx_sketch_test.cpp): 1.3 cells a difference plus 200 cells.
   static std::size_t cells_per_hash_for(std::size_t difference);
 

@@ -66,6 +66,10 @@ struct ReconcileCounts {
 class BodyExchange {
  public:
   BodyExchange();
+  // A copy holds the same state and scratch of the same capacity, so that a step after the
+  // copy allocates no more than one on the original would.
+  BodyExchange(const BodyExchange& other);
+  BodyExchange& operator=(const BodyExchange& other);
 
   // Set-up for a height from our own block (coinbase first, then ascending txid).
   void begin_height(const ChainId& chain, std::span<const TxBytes> own);
@@ -124,6 +128,7 @@ class BodyExchange {
   std::span<const TxId> served_txids(const BlockId& id, std::span<const TxBytes> body);
 
   ChainId chain_;
+  std::size_t max_cells_ = 1;    // the largest sketch we accept (cells per hash)
   std::vector<TxId> own_txids_;  // of own[1..], ascending
   std::array<Slot, kReconcileSlots> slots_{};
   std::uint32_t opened_ = 0;
