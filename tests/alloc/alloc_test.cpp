@@ -36,6 +36,7 @@
 #include "midnight/journal/journal_record.hpp"
 #include "midnight/node/journal_step.hpp"
 #include "midnight/wire/codec.hpp"
+#include "midnight/wire/messages.hpp"
 #include "midnight/wire/signing.hpp"
 
 namespace midnight {
@@ -1327,6 +1328,110 @@ TEST(AllocBodies, HoldServeAndRefuseABodyAllocateNothing) {
   ASSERT_TRUE(a.on_body_request(req));
   EXPECT_TRUE(a.body_of(req.block_id).has_value());
   EXPECT_EQ(c.count(), 0U);
+}
+
+// Body reconciliation (spec/reconciliation.md §5): serving a sketch and transactions,
+// peeling a sketch and assembling, checking and holding the body allocate nothing in the
+// round machine when the blocks fit what begin_height sized (the peer's block no larger
+// than ours, the peer's sketch no larger than we accept). Encoding the messages is the
+// host's and is outside the count.
+TEST(AllocReconcile, AnExchangeAllocatesNothingInEitherMachine) {
+  const test::TestMembers m = test::make_equal_members(4);
+  const ChainId chain = test::chain();
+  const auto policy = make_policy("lowest-hash");
+  const auto config_of = [&](std::size_t i) {
+    NodeConfig c;
+    c.chain_id = chain;
+    c.membership = &m.membership;
+    c.policy = policy.get();
+    c.keys = m.keys[i];
+    c.vrf_keys = test::vrf_keypair_of(m.keys[i]);
+    return c;
+  };
+  // A pool of 300 transactions of 48 bytes; node 0 lacks two and holds four of its own,
+  // node 1 holds the pool and two of its own: node 1's block is smaller than node 0's.
+  std::vector<std::vector<std::uint8_t>> mine, theirs;
+  for (std::uint32_t i = 0; i < 300; ++i) {
+    std::vector<std::uint8_t> tx(48, 0x2c);
+    store_u32(tx.data(), i);
+    theirs.push_back(tx);
+    if (i != 7 && i != 8) mine.push_back(tx);
+  }
+  for (std::uint8_t k = 0; k < 4; ++k) mine.push_back(std::vector<std::uint8_t>(48, std::uint8_t(0xa0 + k)));
+  for (std::uint8_t k = 0; k < 2; ++k) theirs.push_back(std::vector<std::uint8_t>(48, std::uint8_t(0xb0 + k)));
+  const std::vector<TxBytes> mine_views = test::views_of(mine), their_views = test::views_of(theirs);
+  RoundMachine a(config_of(0)), b(config_of(1));
+  const BlockId genesis = test::block_id(0xee);
+  a.begin_height(HeightStart{1, genesis, 0, mine_views});
+  b.begin_height(HeightStart{1, genesis, 0, their_views});
+  ASSERT_TRUE(a.on_round_start({1, 0}));
+  auto started = b.on_round_start({1, 0});
+  ASSERT_TRUE(started);
+  Proposal p{};
+  for (const Action& act : started.value())
+    if (act.kind == ActionKind::broadcast_proposal) p = act.proposal;
+  const BlockId id = compute_block_id(p.header);
+  auto asked = a.on_proposal(p);
+  ASSERT_TRUE(asked);
+  ASSERT_TRUE(std::any_of(asked.value().begin(), asked.value().end(),
+                          [](const Action& x) { return x.kind == ActionKind::request_sketch; }));
+  // The host's part, outside the count: the sketch request's bytes.
+  std::array<ShortTxId, kReconcileSampleIds> sample{};
+  const std::size_t sampled = a.reconcile_sample(id, sample);
+  std::vector<std::uint8_t> sample_bytes(8 * sampled);
+  for (std::size_t i = 0; i < sampled; ++i) store_u64(sample_bytes.data() + 8 * i, sample[i]);
+  ReconcileRequest ask{chain, 1, id, m.keys[0].public_key, ReconcileKind::sketch,
+                       std::uint32_t(a.reconcile_have()), {sample_bytes}, {}};
+  ask = sign_reconcile_request(ask, m.keys[0].secret_key);
+  ask.ids.bytes = sample_bytes;
+  std::vector<std::uint8_t> sketch_message(kMaxBlockTransactions);  // room for any sketch here
+  BodyTransactionsView received;
+  received.reserve_transactions(mine.size());
+  std::vector<std::uint8_t> lacked_bytes(8 * 16);
+  std::vector<std::uint8_t> answer(64 * 1024);
+
+  std::size_t allocations = 0;
+  {
+    const AllocationCount c;
+    auto served = b.on_reconcile_request(ask);
+    ASSERT_TRUE(served);
+    ASSERT_EQ(served.value().size(), 1U);
+    ASSERT_EQ(served.value()[0].kind, ActionKind::send_sketch);
+    const std::size_t cells = served.value()[0].cells_per_hash;
+    const std::size_t size = encoded_size_body_sketch(cells);
+    const std::span<std::uint8_t> sketch = std::span(sketch_message).subspan(kPrefixSize + kBodySketchFixedSize,
+                                                                             size - kPrefixSize - kBodySketchFixedSize);
+    b.encode_body_sketch(id, cells, sketch);
+    const auto framed = encode_body_sketch({chain, 1, id, std::uint32_t(theirs.size()), sketch}, sketch_message);
+    ASSERT_TRUE(framed);
+    const auto view = decode_body_sketch(std::span(sketch_message).first(framed.value()));
+    ASSERT_TRUE(view);
+    auto peeled = a.on_body_sketch(view.value());
+    ASSERT_TRUE(peeled);
+    ASSERT_EQ(peeled.value().size(), 1U);
+    ASSERT_EQ(peeled.value()[0].kind, ActionKind::request_transactions);
+    ASSERT_EQ(a.lacked_short_ids().size(), 4U);  // 7, 8 and node 1's two
+    for (std::size_t i = 0; i < 4; ++i) store_u64(lacked_bytes.data() + 8 * i, a.lacked_short_ids()[i]);
+    allocations += c.count();
+  }
+  // The host signs the transactions request: outside the count.
+  ReconcileRequest give{chain, 1, id, m.keys[0].public_key, ReconcileKind::transactions, 0,
+                        {std::span(lacked_bytes).first(32)}, {}};
+  give = sign_reconcile_request(give, m.keys[0].secret_key);
+  give.ids.bytes = std::span(lacked_bytes).first(32);
+  {
+    const AllocationCount c;
+    ASSERT_TRUE(b.on_reconcile_request(give));
+    const std::span<const TxBytes> named = b.transactions_named(give);
+    ASSERT_EQ(named.size(), 4U);
+    const auto n = encode_body_transactions(chain, 1, id, named, answer);
+    ASSERT_TRUE(n);
+    ASSERT_TRUE(decode_body_transactions(std::span(answer).first(n.value()), received));
+    ASSERT_TRUE(a.on_body_transactions(received));
+    EXPECT_TRUE(a.holds_body(p.header.merkle_root));
+    allocations += c.count();
+  }
+  EXPECT_EQ(allocations, 0U);
 }
 
 TEST(AllocSelection, SelectCanonicalAllocatesNothing) {

@@ -28,7 +28,7 @@ check "demo --json exits 0" [ "$RC" -eq 0 ]
 check "json: all passed" grep -q '^  "all_passed": true' "$WORK/out"
 check "json: thirty scenarios passed" [ "$(grep -c '^      "passed": true' "$WORK/out")" -eq 30 ]
 check "json: each scenario names its policy" [ "$(grep -c '^      "policy": "' "$WORK/out")" -eq 30 ]
-check "json: the divergent runs fetched bodies" grep -Eq '"bodies": \{"requests_sent": [1-9]' "$WORK/out"
+check "json: the divergent runs fetched bodies by reconciliation" grep -Eq '"reconcile": \{"requests_sent": [1-9]' "$WORK/out"
 check_not "json: no failed check" grep -q '"ok": false' "$WORK/out"
 
 cp "$WORK/out" "$WORK/first"

@@ -83,6 +83,9 @@ void BodyExchange::begin_height(const ChainId& chain, std::span<const TxBytes> o
   received_txids_.reserve(peel_room(cells));
   assembled_.clear();
   assembled_.reserve(1 + n + peel_room(cells));
+  // Serving answers requesters about as large as we are with sketches up to our own
+  // largest; only a larger one grows this, once.
+  if (serve_sketch_.cells() < kSketchHashes * cells) (void)serve_sketch_.reset(SketchKey{}, cells);
   served_id_ = {};
   served_txids_.clear();
   served_txids_.reserve(n);
