@@ -1270,14 +1270,12 @@ TEST(AllocSketch, InsertSubtractDecodeAndBytesAllocateNothing) {
   EXPECT_EQ(c.count(), 0U);
 }
 
-// Approval by validity (spec/protocol.md 5.7): holding another member's body, answering a
-// body request and rejecting a bad body allocate nothing when the body fits the reserve
-// made at begin_height (a body no larger than the node's own block).
-TEST(AllocBodies, HoldServeAndRefuseABodyAllocateNothing) {
-  const test::TestMembers m = test::make_equal_members(4);
-  const ChainId chain = test::chain();
-  const auto policy = make_policy("lowest-hash");
-  const auto config_of = [&](std::size_t i) {
+// Four equal members under lowest-hash, on the test chain: node i's configuration.
+struct FourMembers {
+  test::TestMembers m = test::make_equal_members(4);
+  ChainId chain = test::chain();
+  std::unique_ptr<SelectionPolicy> policy = make_policy("lowest-hash");
+  NodeConfig config_of(std::size_t i) const {
     NodeConfig c;
     c.chain_id = chain;
     c.membership = &m.membership;
@@ -1285,7 +1283,17 @@ TEST(AllocBodies, HoldServeAndRefuseABodyAllocateNothing) {
     c.keys = m.keys[i];
     c.vrf_keys = test::vrf_keypair_of(m.keys[i]);
     return c;
-  };
+  }
+};
+
+// Approval by validity (spec/protocol.md 5.7): holding another member's body, answering a
+// body request and rejecting a bad body allocate nothing when the body fits the reserve
+// made at begin_height (a body no larger than the node's own block).
+TEST(AllocBodies, HoldServeAndRefuseABodyAllocateNothing) {
+  const FourMembers four;
+  const test::TestMembers& m = four.m;
+  const ChainId& chain = four.chain;
+  const auto config_of = [&](std::size_t i) { return four.config_of(i); };
   // Node 0 holds a shared pool and a 10-byte transaction of its own; node 1 the pool and a
   // 5-byte one: node 1's block is no larger than node 0's.
   const std::vector<std::vector<std::uint8_t>> pool = {{1, 2, 3}, {4, 5, 6, 7}, {8, 9}};
@@ -1336,18 +1344,10 @@ TEST(AllocBodies, HoldServeAndRefuseABodyAllocateNothing) {
 // than ours, the peer's sketch no larger than we accept). Encoding the messages is the
 // host's and is outside the count.
 TEST(AllocReconcile, AnExchangeAllocatesNothingInEitherMachine) {
-  const test::TestMembers m = test::make_equal_members(4);
-  const ChainId chain = test::chain();
-  const auto policy = make_policy("lowest-hash");
-  const auto config_of = [&](std::size_t i) {
-    NodeConfig c;
-    c.chain_id = chain;
-    c.membership = &m.membership;
-    c.policy = policy.get();
-    c.keys = m.keys[i];
-    c.vrf_keys = test::vrf_keypair_of(m.keys[i]);
-    return c;
-  };
+  const FourMembers four;
+  const test::TestMembers& m = four.m;
+  const ChainId& chain = four.chain;
+  const auto config_of = [&](std::size_t i) { return four.config_of(i); };
   // A pool of 300 transactions of 48 bytes; node 0 lacks two and holds four of its own,
   // node 1 holds the pool and two of its own: node 1's block is smaller than node 0's.
   std::vector<std::vector<std::uint8_t>> mine, theirs;

@@ -114,6 +114,20 @@ struct Exchange {
     return r;
   }
 
+  // Set-up and the first round trip's server side: the sketch bytes (spec/reconciliation.md
+  // §3) that answer the requester's sketch request.
+  Buf sketch_for(const Block& mine, const Block& theirs) {
+    requester.begin_height(chain(), mine.txs);
+    server.begin_height(chain(), theirs.txs);
+    requester.open(theirs.id, 1);
+    const ReconcileRequest ask = request(theirs, ReconcileKind::sketch);
+    const std::size_t cells = server.answer_cells(ask, theirs.txs, encoded_size_block(theirs.txs));
+    EXPECT_GT(cells, 0U);
+    Buf sketch(kSketchHeaderBytes + kSketchHashes * kSketchCellBytes * cells);
+    server.encode_sketch(theirs.id, theirs.txs, cells, sketch);
+    return sketch;
+  }
+
   // Runs the exchange; returns the last outcome.
   ReconcileOutcome run(const Block& mine, const Block& theirs) {
     requester.begin_height(chain(), mine.txs);
@@ -298,14 +312,7 @@ TEST(BodyExchange, ACountThatDoesNotAddUpFallsBack) {
   const Block mine(snapshot(2000, {1}, {}), 1);
   const Block theirs(snapshot(2000, {}, {}), 1);
   Exchange e;
-  e.requester.begin_height(chain(), mine.txs);
-  e.server.begin_height(chain(), theirs.txs);
-  e.requester.open(theirs.id, 1);
-  const ReconcileRequest ask = e.request(theirs, ReconcileKind::sketch);
-  const std::size_t cells = e.server.answer_cells(ask, theirs.txs, encoded_size_block(theirs.txs));
-  ASSERT_GT(cells, 0U);
-  Buf sketch(kSketchHeaderBytes + kSketchHashes * kSketchCellBytes * cells);
-  e.server.encode_sketch(theirs.id, theirs.txs, cells, sketch);
+  const Buf sketch = e.sketch_for(mine, theirs);
   // The sketch is right but its stated count is not: |A| - extras + lacked != tx_count.
   EXPECT_EQ(e.requester.on_sketch({chain(), 1, theirs.id, 2001, sketch}, mine.txs).step, ReconcileStep::fall_back);
   EXPECT_EQ(e.requester.counts().inconsistent, 1U);
@@ -315,13 +322,7 @@ TEST(BodyExchange, TheWrongNumberOfTransactionsFallsBack) {
   const Block mine(snapshot(2000, {1, 2}, {}), 1);
   const Block theirs(snapshot(2000, {}, {}), 1);
   Exchange e;
-  e.requester.begin_height(chain(), mine.txs);
-  e.server.begin_height(chain(), theirs.txs);
-  e.requester.open(theirs.id, 1);
-  const ReconcileRequest ask = e.request(theirs, ReconcileKind::sketch);
-  const std::size_t cells = e.server.answer_cells(ask, theirs.txs, encoded_size_block(theirs.txs));
-  Buf sketch(kSketchHeaderBytes + kSketchHashes * kSketchCellBytes * cells);
-  e.server.encode_sketch(theirs.id, theirs.txs, cells, sketch);
+  const Buf sketch = e.sketch_for(mine, theirs);
   ASSERT_EQ(e.requester.on_sketch({chain(), 1, theirs.id, 2000, sketch}, mine.txs).step,
             ReconcileStep::request_transactions);
   ASSERT_EQ(e.requester.lacked().size(), 2U);
@@ -387,13 +388,7 @@ TEST(BodyExchange, ACopyEqualsItsSourceAndCarriesOnAlike) {
   const Block mine(snapshot(2000, {5, 6}, {}), 1);
   const Block theirs(snapshot(2000, {}, {7000}), 1);
   Exchange e;
-  e.requester.begin_height(chain(), mine.txs);
-  e.server.begin_height(chain(), theirs.txs);
-  e.requester.open(theirs.id, 1);
-  const ReconcileRequest ask = e.request(theirs, ReconcileKind::sketch);
-  const std::size_t cells = e.server.answer_cells(ask, theirs.txs, encoded_size_block(theirs.txs));
-  Buf sketch(kSketchHeaderBytes + kSketchHashes * kSketchCellBytes * cells);
-  e.server.encode_sketch(theirs.id, theirs.txs, cells, sketch);
+  const Buf sketch = e.sketch_for(mine, theirs);
   BodyExchange copy = e.requester;
   EXPECT_TRUE(copy == e.requester);
   const BodySketchView view{chain(), 1, theirs.id, 2001, sketch};
