@@ -44,6 +44,7 @@ BodyExchange& BodyExchange::operator=(const BodyExchange& other) {
     mine.reserve(theirs.capacity());
   };
   (void)sketch_.reset(SketchKey{}, max_cells_);
+  if (serve_sketch_.cells() < other.serve_sketch_.cells()) (void)serve_sketch_.reset(SketchKey{}, other.serve_sketch_.cells_per_hash());
   reserve_like(lacked_, other.lacked_);
   reserve_like(extras_, other.extras_);
   reserve_like(own_index_, other.own_index_);
