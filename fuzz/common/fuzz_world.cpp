@@ -42,7 +42,8 @@ const FuzzWorld& fuzz_world() {
   return world;
 }
 
-RoundMachine make_fuzz_machine(std::size_t node, bool start_round, const SelectionPolicy* policy) {
+RoundMachine make_fuzz_machine(std::size_t node, bool start_round, const SelectionPolicy* policy,
+                               std::span<const TxBytes> mempool) {
   const FuzzWorld& w = fuzz_world();
   NodeConfig config;
   config.chain_id = w.chain;
@@ -51,7 +52,7 @@ RoundMachine make_fuzz_machine(std::size_t node, bool start_round, const Selecti
   config.keys = w.keys.at(node);
   config.vrf_keys = w.vrf_keys.at(node);
   RoundMachine m(config);
-  m.begin_height(HeightStart{kFuzzHeight, w.prev_id, sim::kSimMidnightMs, {}});
+  m.begin_height(HeightStart{kFuzzHeight, w.prev_id, sim::kSimMidnightMs, mempool});
   if (start_round) {
     const auto started = m.on_round_start(RoundStart{kFuzzHeight, 0});
     MIDNIGHT_FUZZ_CHECK(started.has_value(), "the fuzz machine did not start round 0");

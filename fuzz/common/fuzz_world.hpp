@@ -35,10 +35,11 @@ struct FuzzWorld {
 // Built once, on first use (libsodium initialised first).
 const FuzzWorld& fuzz_world();
 
-// A machine of node `node` that has begun height kFuzzHeight with an empty mempool and,
-// if `start_round`, started round 0: what a decoded message is delivered to (or, not
-// started, what a journal is replayed into). `policy`: the world's policy A if null.
-RoundMachine make_fuzz_machine(std::size_t node, bool start_round = true, const SelectionPolicy* policy = nullptr);
+// A machine of node `node` that has begun height kFuzzHeight with `mempool` (empty by
+// default) and, if `start_round`, started round 0: what a decoded message is delivered to
+// (or, not started, what a journal is replayed into). `policy`: the world's policy A if null.
+RoundMachine make_fuzz_machine(std::size_t node, bool start_round = true, const SelectionPolicy* policy = nullptr,
+                               std::span<const TxBytes> mempool = {});
 
 // True if `inner` lies entirely within `outer`: decoded views (transaction bytes) must
 // point into the input, so hashing them reads only the input.

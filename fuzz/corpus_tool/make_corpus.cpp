@@ -23,10 +23,13 @@
 #include <sodium.h>
 
 #include "common/fuzz_world.hpp"
+#include "common/reconcile_scene.hpp"
 #include "small_order_points.hpp"
+#include "midnight/block/body_reconcile.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/block/tx_sketch.hpp"
 #include "midnight/crypto/ecvrf.hpp"
+#include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/sign.hpp"
 #include "midnight/journal/journal_record.hpp"
 #include "midnight/wire/codec.hpp"
@@ -179,6 +182,43 @@ BodyRequest body_request_by(std::size_t node, const BlockId& id) {
   return sign_body_request(b, W().keys[node].secret_key);
 }
 
+// A reconcile request by `signer` under `node`'s name (its own when the same), for block
+// `id`, naming `ids` (ascending, as the codec wants them).
+Bytes_ reconcile_request_by(std::size_t node, const BlockId& id, ReconcileKind kind, std::uint32_t have,
+                            const std::vector<ShortTxId>& ids, std::size_t signer) {
+  Bytes_ id_bytes(8 * ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) store_u64(id_bytes.data() + 8 * i, ids[i]);
+  ReconcileRequest r;
+  r.chain_id = W().chain;
+  r.height = fuzz::kFuzzHeight;
+  r.block_id = id;
+  r.requester = W().keys[node].public_key;
+  r.kind = kind;
+  r.have = have;
+  r.ids.bytes = id_bytes;
+  ReconcileRequest signed_request = sign_reconcile_request(r, W().keys[signer].secret_key);
+  signed_request.requester = r.requester;
+  return must(encode_to_vector(signed_request), "reconcile request");
+}
+
+// A body sketch of `cells_per_hash` cells a hash for block `id`: the sketch of `txids`,
+// or with `noise`, cells that are no set's (SHA-256 of a counter: fixed bytes).
+Bytes_ body_sketch_of(const BlockId& id, std::uint32_t tx_count, std::size_t cells_per_hash, std::span<const TxId> txids,
+                      bool noise = false) {
+  const SketchKey key = sketch_key(id);
+  TxSketch s = TxSketch::make(key, cells_per_hash).value();
+  for (const TxId& txid : txids) s.insert(short_tx_id(key, txid));
+  Bytes_ cells(s.encoded_size());
+  encode_tx_sketch(s, cells);
+  for (std::size_t at = kSketchHeaderBytes; noise && at < cells.size(); at += 32) {
+    std::array<std::uint8_t, 8> counter{};
+    store_u64(counter.data(), at);
+    const Hash32 h = sha256(counter);
+    std::copy_n(h.v.begin(), std::min<std::size_t>(32, cells.size() - at), cells.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  return must(encode_to_vector(BodySketchView{W().chain, fuzz::kFuzzHeight, id, tx_count, cells}), "body sketch");
+}
+
 // One valid message of every kind, under the name of its kind.
 Corpus every_kind() {
   const Block b = block_of(1, 0, {});
@@ -196,6 +236,13 @@ Corpus every_kind() {
   c["kind-reproposal"] = encode_reproposal(b, {0, 1, 2}, 0);
   c["kind-commit-request"] = must(encode_to_vector(commit_request_by(1, fuzz::kFuzzHeight)), "commit request");
   c["kind-body-request"] = must(encode_to_vector(body_request_by(1, id)), "body request");
+  // Reconciliation, small: a transactions request naming one id, a sketch of one cell a
+  // hash, one transaction.
+  c["kind-reconcile-request"] = reconcile_request_by(1, id, ReconcileKind::transactions, 0, {7}, 1);
+  c["kind-body-sketch"] = body_sketch_of(id, 0, 1, {});
+  const std::array<TxBytes, 1> one{TxBytes(tx)};
+  c["kind-body-transactions"] = must(encode_body_transactions_to_vector(W().chain, fuzz::kFuzzHeight, id, one),
+                                     "body transactions");
   return c;
 }
 
@@ -252,6 +299,36 @@ Corpus vote_seeds() {
   forged_body.requester = W().keys[2].public_key;
   c["body-request-wrong-signer"] = must(encode_to_vector(forged_body), "body request");
   c["vote-own"] = must(encode_to_vector(vote_by(0, 0, VoteStep::prevote, id, true)), "vote");
+  // Reconcile requests to the reconciliation scene's server (common/reconcile_scene.hpp):
+  // the scene's own (a full sample of 512 ids, answered with a sketch; the ids it then
+  // lacks, answered with those transactions); a small and an empty sample (answered with
+  // the whole block); ids of nothing in the block (nothing to send); another member's
+  // signature; a block it does not hold; a kind that is none; ids out of order.
+  const fuzz::ReconcileScene& scene = fuzz::reconcile_scene();
+  const std::size_t asker = scene.requester;
+  c["reconcile-sketch-request"] = scene.sketch_request;
+  c["reconcile-transactions-request"] = scene.transactions_request;
+  std::vector<TxId> three;
+  for (const TxBytes& tx : fuzz::pool_views(scene, 0, 3)) three.push_back(compute_txid(W().chain, tx));
+  std::array<ShortTxId, 3> sample{};
+  sample_short_ids(sketch_key(scene.block_id), three, sample);
+  const std::vector<ShortTxId> small(sample.begin(), sample.end());
+  c["reconcile-sketch-request-small"] = reconcile_request_by(asker, scene.block_id, ReconcileKind::sketch, 3, small, asker);
+  c["reconcile-sketch-request-empty"] = reconcile_request_by(asker, scene.block_id, ReconcileKind::sketch, 0, {}, asker);
+  c["reconcile-transactions-request-unknown"] =
+      reconcile_request_by(asker, scene.block_id, ReconcileKind::transactions, 0, {1, 2, 3}, asker);
+  c["reconcile-request-wrong-signer"] =
+      reconcile_request_by(asker, scene.block_id, ReconcileKind::sketch, 3, small, (asker + 1) % fuzz::kFuzzMembers);
+  c["reconcile-request-other-block"] = reconcile_request_by(asker, id, ReconcileKind::transactions, 0, small, asker);
+  Bytes_ bad_kind = c["reconcile-sketch-request-small"];
+  bad_kind[kPrefixSize + 32 + 8 + 32 + 32] = 3;
+  c["reconcile-request-bad-kind"] = bad_kind;
+  Bytes_ unsorted = c["reconcile-request-other-block"];
+  const std::size_t ids_at = kPrefixSize + 32 + 8 + 32 + 32 + 1 + 4 + 4;
+  std::swap_ranges(unsorted.begin() + static_cast<std::ptrdiff_t>(ids_at),
+                   unsorted.begin() + static_cast<std::ptrdiff_t>(ids_at + 8),
+                   unsorted.begin() + static_cast<std::ptrdiff_t>(ids_at + 8));
+  c["reconcile-request-unsorted"] = unsorted;
   add_edges(c, c["vote-prevote"]);
   return c;
 }
@@ -272,6 +349,48 @@ Corpus block_seeds() {
   const auto at = [&](std::size_t i) { return static_cast<std::size_t>(view.txs[i].data() - unsorted.data()); };
   std::swap(unsorted[at(2)], unsorted[at(3)]);
   c["block-unsorted"] = unsorted;
+  // The answers of body reconciliation, for the reconciliation scene's requester
+  // (common/reconcile_scene.hpp): the scene's sketch (it peels; the requester asks for
+  // what it lacks) and transactions (they complete the body); the sketch with a count off
+  // by one, cells of its size that are no set's, an empty sketch one cell a hash larger
+  // than the requester accepts; the transactions one short, with one wrong, out of order.
+  const fuzz::ReconcileScene& scene = fuzz::reconcile_scene();
+  c["body-sketch"] = scene.sketch;
+  c["body-transactions"] = scene.transactions;
+  const auto sketch = decode_body_sketch(scene.sketch);
+  if (!sketch) die("the scene's sketch does not decode");
+  const std::size_t cells = load_u32(sketch.value().sketch.data());
+  std::vector<TxId> served;
+  for (const TxBytes& tx : fuzz::pool_views(scene, fuzz::kReconcileShift, fuzz::kReconcilePool))
+    served.push_back(compute_txid(W().chain, tx));
+  std::sort(served.begin(), served.end());
+  const auto served_count = static_cast<std::uint32_t>(served.size());
+  c["body-sketch-wrong-count"] = body_sketch_of(scene.block_id, served_count + 1, cells, served);
+  c["body-sketch-noise"] = body_sketch_of(scene.block_id, served_count, cells, served, true);
+  c["body-sketch-too-large"] =
+      body_sketch_of(scene.block_id, served_count, max_sketch_cells_for(fuzz::kReconcileHave) + 1, {});
+  BodyTransactionsView answer;
+  if (!decode_body_transactions(scene.transactions, answer) || answer.txs.size() < 2)
+    die("the scene's transactions do not decode, or are fewer than two");
+  std::vector<TxBytes> short_one(answer.txs.begin(), answer.txs.end() - 1);
+  c["body-transactions-one-short"] = must(
+      encode_body_transactions_to_vector(W().chain, fuzz::kFuzzHeight, scene.block_id, short_one), "body transactions");
+  const Bytes_ wrong_tx{0x72, 0x63, 0xff, 0xff, 0, 0, 0, 0};  // of the pool's form, in no body
+  std::vector<std::pair<TxId, TxBytes>> wrong;
+  for (std::size_t i = 0; i + 1 < answer.txs.size(); ++i) wrong.emplace_back(compute_txid(W().chain, answer.txs[i]), answer.txs[i]);
+  wrong.emplace_back(compute_txid(W().chain, wrong_tx), TxBytes(wrong_tx));
+  std::sort(wrong.begin(), wrong.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<TxBytes> wrong_txs;
+  for (const auto& [txid, tx] : wrong) wrong_txs.push_back(tx);
+  c["body-transactions-wrong"] = must(
+      encode_body_transactions_to_vector(W().chain, fuzz::kFuzzHeight, scene.block_id, wrong_txs), "body transactions");
+  // The first two transactions (8 bytes each) swapped in place: out of txid order.
+  Bytes_ swapped = scene.transactions;
+  const auto offset = [&](std::size_t i) {
+    return static_cast<std::ptrdiff_t>(answer.txs[i].data() - scene.transactions.data());
+  };
+  std::swap_ranges(swapped.begin() + offset(0), swapped.begin() + offset(0) + 8, swapped.begin() + offset(1));
+  c["body-transactions-unsorted"] = swapped;
   add_edges(c, c["block-small"]);
   return c;
 }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,7 +13,9 @@
 #include <vector>
 
 #include "common/check.hpp"
+#include "midnight/block/body_reconcile.hpp"
 #include "midnight/block/builder.hpp"
+#include "midnight/block/tx_sketch.hpp"
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
@@ -25,6 +28,7 @@
 #include "midnight/sim/vote_monitor.hpp"
 #include "midnight/sim/world.hpp"
 #include "midnight/wire/codec.hpp"
+#include "midnight/wire/encode_vector.hpp"
 #include "midnight/wire/signing.hpp"
 #include "round/round_script.hpp"
 
@@ -126,6 +130,10 @@ Reproposal& reproposal_view() {
   static const auto view = std::make_unique<Reproposal>();
   return *view;
 }
+BodyTransactionsView& body_transactions_view() {
+  static const auto view = std::make_unique<BodyTransactionsView>();
+  return *view;
+}
 
 // MIDNIGHT_FUZZ_VERBOSE set: a summary line per run; set to 2: also every host step.
 int verbosity() {
@@ -179,12 +187,17 @@ struct HonestNode {
   // cause, begins it again.
   std::size_t answers_to_byz = 0;
   std::uint64_t first_answer_ms = 0;
-  // Bodies it sent the Byzantine member (at most kMaxBodyAnswers a height), the body
-  // requests it sent it, and the proposals and re-proposals it took from it: a host asks
-  // a member for a body at most once per proposal of its it stores and twice per polka.
+  // Bodies, sketches and transactions it sent the Byzantine member (at most
+  // kMaxBodyAnswers a height, one budget for the three), the body and reconcile requests
+  // it sent it, the proposals and re-proposals it took from it, and the reconciliation
+  // answers it took from anyone: a host opens a fetch from a member at most once per
+  // proposal of its it stores and twice per polka, and asks again within a fetch (for
+  // the lacked transactions, or for the whole block) only on an answer, which carries no
+  // sender: a sketch from anyone is taken for any fetch of its block.
   std::size_t bodies_to_byz = 0;
   std::size_t body_requests_to_byz = 0;
   std::size_t proposals_from_byz = 0;
+  std::size_t reconcile_answers_received = 0;
 };
 
 // What a rejected call must not change, read through the public observers: cheap enough
@@ -284,6 +297,7 @@ class RoundHarness {
   void release(HonestNode& h, const HostAction& a);
   void record_finalize(HonestNode& h, const StoredCommit& d);
   void check_reproposal(const HonestNode& h, const Reproposal& rp) const;
+  void check_body_send(const HonestNode& h, MessageType type, std::span<const std::uint8_t> bytes);
   void start(HonestNode& h);
   void fire(HonestNode& h, std::size_t timer_index);
   void go_down(HonestNode& h);
@@ -296,6 +310,13 @@ class RoundHarness {
   void byz_vote(std::uint8_t target, std::uint8_t flags, std::uint8_t choice);
   void byz_replay(std::uint8_t target, std::uint8_t index);
   void byz_garbage(std::uint8_t target, std::uint8_t kind);
+  // byz_garbage's reconciliation kinds (round_script.hpp).
+  MessageBytes byz_reconcile_request(const BlockId& id, std::size_t variant) const;
+  MessageBytes byz_sketch_for(const HonestNode& to, const BlockId& id, const BlockContent& body,
+                              std::size_t variant) const;
+  MessageBytes byz_transactions_for(const HonestNode& to, const BlockId& id, const BlockContent& body,
+                                    std::size_t variant) const;
+  BlockContent body_named_by(const Proposal& p) const;
   void byz_repropose(std::uint8_t target, std::uint8_t flags, std::uint8_t choice);
   Vote byz_signed_vote(std::uint32_t round, VoteStep step, const BlockId& id, bool approve,
                        std::uint64_t height = sim::kSimHeight) const;
@@ -312,6 +333,7 @@ class RoundHarness {
   std::unique_ptr<sim::VoteMonitor> monitor_;
   CommitView* commit_;      // decode target (large, shared by the runs: commit_view())
   Reproposal* reproposal_;  // decode target (shared by the runs: reproposal_view())
+  BodyTransactionsView* body_txs_;  // decode target (shared by the runs: body_transactions_view())
   // No timer due at or after the start of round kScriptRounds is given to a node.
   std::uint64_t round_limit_ms_ = 0;
   std::uint64_t answer_window_ms_ = 0;  // NodeHost's commit-answer window
@@ -342,6 +364,7 @@ RoundHarness::RoundHarness(std::size_t preset, std::uint8_t options, sim::Negati
       byz_(preset_.nodes - 1),
       commit_(&commit_view()),
       reproposal_(&reproposal_view()),
+      body_txs_(&body_transactions_view()),
       round_limit_ms_(round_start_ms(kMidnightMs, pw_.timing, kScriptRounds)),
       answer_window_ms_(kCommitAnswerWindowRounds * round_ms(pw_.timing, 0)) {
   const std::size_t pol = (options & 2U) != 0 ? 1 : (options & 0x80U) != 0 ? 2 : 0;  // C, else B, else A
@@ -444,6 +467,10 @@ void RoundHarness::deliver_at(std::size_t pool_index) {
     return;
   }
   ++delivered_;
+  if (const auto type = peek_message_type(*m.bytes);
+      type && (type.value() == MessageType::body_sketch || type.value() == MessageType::body_transactions)) {
+    ++h.reconcile_answers_received;
+  }
   if (m.from == byz_) {
     if (const auto type = peek_message_type(*m.bytes);
         type && (type.value() == MessageType::proposal || type.value() == MessageType::reproposal)) {
@@ -547,16 +574,23 @@ void RoundHarness::release(HonestNode& h, const HostAction& a) {
       const std::size_t to = world_.node_of_member[a.member];
       const auto type = peek_message_type(*a.bytes);
       MIDNIGHT_FUZZ_CHECK(type.has_value(), "host: a node sent a message without a known type");
-      if (to == byz_ && type.value() == MessageType::block) {
-        // A body, answering a body request: at most kMaxBodyAnswers a height, whatever it asks.
+      check_body_send(h, type.value(), *a.bytes);
+      const bool answer = type.value() == MessageType::block || type.value() == MessageType::body_sketch ||
+                          type.value() == MessageType::body_transactions;
+      const bool request = type.value() == MessageType::body_request || type.value() == MessageType::reconcile_request;
+      if (to == byz_ && answer) {
+        // A body, sketch or transactions, answering a body or reconcile request: at most
+        // kMaxBodyAnswers a height between them, whatever it asks.
         MIDNIGHT_FUZZ_CHECK(++h.bodies_to_byz <= kMaxBodyAnswers,
-                            "bounded: a host sent one peer more bodies than kMaxBodyAnswers");
-      } else if (to == byz_ && type.value() == MessageType::body_request) {
-        // Rule "fetch": once per stored proposal of the peer's, twice per polka (one per
-        // round of the window at most, over the rounds the host has been through).
+                            "bounded: a host sent one peer more bodies, sketches and transactions than kMaxBodyAnswers");
+      } else if (to == byz_ && request) {
+        // Rule "fetch": opened once per stored proposal of the peer's, twice per polka (one
+        // per round of the window at most, over the rounds the host has been through);
+        // within a fetch, a transactions request or the fall-back to the whole block
+        // follows a reconciliation answer.
         const std::size_t rounds = h.host->machine().round() + 1 + kRoundsAhead;
-        MIDNIGHT_FUZZ_CHECK(++h.body_requests_to_byz <= h.proposals_from_byz + 2 * rounds,
-                            "bounded: a host asked one peer for more bodies than it sent proposals");
+        MIDNIGHT_FUZZ_CHECK(++h.body_requests_to_byz <= h.proposals_from_byz + 2 * rounds + h.reconcile_answers_received,
+                            "bounded: a host asked one peer for bodies more often than proposals and answers gave it cause");
       } else if (to == byz_) {
         // Whatever the Byzantine member sends (late votes, commit requests, replays), a
         // host answers it with at most kCommitAnswersPerWindow commits per window.
@@ -603,6 +637,31 @@ void RoundHarness::check_reproposal(const HonestNode& h, const Reproposal& rp) c
                       "re-proposal: an honest node re-proposed what is not a polka of an earlier round for its block");
 }
 
+// What a host sends to fetch or serve a body by reconciliation decodes as its type says,
+// and a request is its own and signed, and never asks for a transaction the node holds: a
+// receiver refuses anything else, but these are the honest side of the messages.
+void RoundHarness::check_body_send(const HonestNode& h, MessageType type, std::span<const std::uint8_t> bytes) {
+  if (type == MessageType::reconcile_request) {
+    const auto r = decode_reconcile_request(bytes);
+    MIDNIGHT_FUZZ_CHECK(r.has_value() && r.value().requester == world_.keys[h.node].public_key &&
+                            verify_reconcile_request(r.value()),
+                        "host: a node sent a reconcile request that does not decode, or is not its own and signed");
+    if (r.value().kind != ReconcileKind::transactions) return;
+    const SketchKey key = sketch_key(r.value().block_id);
+    const auto own = h.host->machine().own_transactions();
+    for (std::size_t i = 1; i < own.size(); ++i) {
+      const ShortTxId id = short_tx_id(key, compute_txid(world_.chain, own[i]));
+      for (std::size_t k = 0; k < r.value().ids.count(); ++k)
+        MIDNIGHT_FUZZ_CHECK(r.value().ids[k] != id, "host: a node asked for a transaction it holds");
+    }
+  } else if (type == MessageType::body_sketch) {
+    MIDNIGHT_FUZZ_CHECK(decode_body_sketch(bytes).has_value(), "host: a node sent a body sketch that does not decode");
+  } else if (type == MessageType::body_transactions) {
+    MIDNIGHT_FUZZ_CHECK(decode_body_transactions(bytes, *body_txs_).has_value(),
+                        "host: a node sent body transactions that do not decode");
+  }
+}
+
 // The host starts the round its clock is in, or waits for midnight.
 void RoundHarness::start(HonestNode& h) {
   execute(h, checked_call(h, [&](NodeHost& host) -> const HostOutput& { return host.handle_start(h.clock_ms); }));
@@ -637,6 +696,7 @@ void RoundHarness::restart(HonestNode& h, std::uint8_t how) {
   h.bodies_to_byz = 0;
   h.body_requests_to_byz = 0;
   h.proposals_from_byz = 0;
+  h.reconcile_answers_received = 0;
   const auto replay = h.disk.restore_into(*h.host);
   if (!replay) std::fprintf(stderr, "node %zu: restore: %s\n", h.node, replay.error().message().c_str());
   // Only this host wrote the block store and the journal, and a crash only ever cuts the
@@ -818,6 +878,31 @@ void RoundHarness::byz_garbage(std::uint8_t target, std::uint8_t kind_byte) {
       bytes = sim::encode_to_bytes(sign_body_request(request, world_.keys[byz_].secret_key));
       break;
     }
+    case GarbageKind::reconcile_request: {
+      // Valid when someone holds that body: answered (a sketch, the block, or the
+      // transactions named) within the requester's budget, as body requests are.
+      const std::size_t pick = kind_byte / kGarbageKinds;
+      const BlockId named = seen_.empty() ? id : seen_[(pick / kReconcileVariants) % seen_.size()].id;
+      byz_send(targets(target), byz_reconcile_request(named, pick % kReconcileVariants));
+      return;
+    }
+    case GarbageKind::bad_sketch:
+    case GarbageKind::bad_transactions: {
+      // Answers made for each recipient, from its own block and the body the proposal
+      // names: the true ones complete a fetch it has open (and are otherwise unsolicited).
+      if (seen_.empty()) return;
+      const std::size_t pick = kind_byte / kGarbageKinds;
+      const SeenProposal& s = seen_[(pick / kReconcileVariants) % seen_.size()];
+      const BlockContent body = body_named_by(s.proposal);
+      for (const std::size_t to : targets(target)) {
+        const HonestNode& h = *honest_[to];
+        const MessageBytes answer = kind == GarbageKind::bad_sketch
+                                        ? byz_sketch_for(h, s.id, body, pick % kReconcileVariants)
+                                        : byz_transactions_for(h, s.id, body, pick % kReconcileVariants);
+        if (answer) byz_send({to}, answer);
+      }
+      return;
+    }
     case GarbageKind::bad_body: {
       // The header of a proposal sent, with the shared pool's body cut short or grown by
       // a transaction (canonical either way, so it encodes): a body whose root is not
@@ -835,6 +920,124 @@ void RoundHarness::byz_garbage(std::uint8_t target, std::uint8_t kind_byte) {
     }
   }
   byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes)));
+}
+
+// The body a proposal's root names when the harness knows it (an honest node's block, the
+// Byzantine member's of the shared pool), else the shared pool's body (for a forged root:
+// a body that is not the header's).
+BlockContent RoundHarness::body_named_by(const Proposal& p) const {
+  std::vector<TxBytes> views;
+  for (const auto& h : honest_)
+    if (world_.keys[h->node].public_key == p.header.proposer) views = h->mempool;
+  if (views.empty())
+    for (const auto& tx : world_.mempool) views.emplace_back(tx);
+  return build_block_content(world_.chain, sim::kSimHeight, world_.membership, kReward, views);
+}
+
+namespace {
+MessageBytes shared_bytes(result<std::vector<std::uint8_t>> r, const char* what) {
+  MIDNIGHT_FUZZ_CHECK(r.has_value(), what);
+  return std::make_shared<const std::vector<std::uint8_t>>(std::move(r).value());
+}
+
+std::vector<TxId> mempool_txids(const ChainId& chain, std::span<const TxBytes> block) {
+  std::vector<TxId> out;
+  for (std::size_t i = 1; i < block.size(); ++i) out.push_back(compute_txid(chain, block[i]));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+}  // namespace
+
+// Variants (round_script.hpp): 0 a sketch request sampling the shared pool (as a node that
+// holds it asks), 1 a sketch request of a node that holds nothing (answered with the whole
+// block), 2 a transactions request naming every pool transaction, 3 one naming ids of no
+// transaction (nothing to send, the answer still counted).
+MessageBytes RoundHarness::byz_reconcile_request(const BlockId& id, std::size_t variant) const {
+  const SketchKey key = sketch_key(id);
+  std::vector<TxId> pool;
+  for (const auto& tx : world_.mempool) pool.push_back(compute_txid(world_.chain, tx));
+  std::vector<ShortTxId> ids;
+  ReconcileRequest r;
+  r.chain_id = world_.chain;
+  r.height = sim::kSimHeight;
+  r.block_id = id;
+  r.requester = world_.keys[byz_].public_key;
+  r.kind = variant < 2 ? ReconcileKind::sketch : ReconcileKind::transactions;
+  if (variant == 0) {
+    std::array<ShortTxId, kReconcileSampleIds> sample{};
+    ids.assign(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(sample_short_ids(key, pool, sample)));
+    r.have = static_cast<std::uint32_t>(ids.size());
+  } else if (variant == 2) {
+    for (const TxId& txid : pool) ids.push_back(short_tx_id(key, txid));
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  } else if (variant == 3) {
+    ids = {1, 2, 3};
+  }
+  std::vector<std::uint8_t> id_bytes(8 * ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) store_u64(id_bytes.data() + 8 * i, ids[i]);
+  r.ids.bytes = id_bytes;
+  return shared_bytes(encode_to_vector(sign_reconcile_request(r, world_.keys[byz_].secret_key)),
+                      "harness: a Byzantine reconcile request does not encode");
+}
+
+// Variants: 0 the body's true sketch, sized for the exact difference from the recipient's
+// block (within what it accepts), 1 the same with the body's count off by one, 2 cells of
+// that size that are no set's, 3 the true sketch one cell a hash larger than it accepts.
+MessageBytes RoundHarness::byz_sketch_for(const HonestNode& to, const BlockId& id, const BlockContent& body,
+                                          std::size_t variant) const {
+  const SketchKey key = sketch_key(id);
+  const std::vector<TxId> own = mempool_txids(world_.chain, to.host->machine().own_transactions());
+  const std::vector<TxId> theirs = mempool_txids(world_.chain, body.views);
+  std::vector<TxId> difference;
+  std::set_symmetric_difference(own.begin(), own.end(), theirs.begin(), theirs.end(), std::back_inserter(difference));
+  const std::size_t bound = max_sketch_cells_for(own.size());
+  const std::size_t cells =
+      variant == 3 ? bound + 1 : std::min(TxSketch::cells_per_hash_for(difference.size()), bound);
+  std::vector<std::uint8_t> out(encoded_size_body_sketch(cells));
+  const std::span<std::uint8_t> cells_out = std::span(out).subspan(kPrefixSize + kBodySketchFixedSize);
+  if (variant == 2) {
+    store_u32(cells_out.data(), static_cast<std::uint32_t>(cells));
+    sim::Rng noise(load_u64(id.data()));
+    noise.fill(cells_out.subspan(kSketchHeaderBytes));
+  } else {
+    TxSketch sketch = TxSketch::make(key, cells).value();
+    for (const TxId& txid : theirs) sketch.insert(short_tx_id(key, txid));
+    encode_tx_sketch(sketch, cells_out);
+  }
+  const auto count = static_cast<std::uint32_t>(theirs.size() + (variant == 1 ? 1 : 0));
+  const BodySketchView view{world_.chain, sim::kSimHeight, id, count, cells_out};
+  return shared_bytes(encode_to_vector(view), "harness: a Byzantine body sketch does not encode");
+}
+
+// Variants: 0 exactly the body's transactions the recipient lacks, 1 one more, 2 the last
+// of them replaced by one of no block (the count right, the body wrong), 3 the first
+// replaced by one the recipient holds (its assembled body would hold it twice). Null when
+// that leaves nothing to send.
+MessageBytes RoundHarness::byz_transactions_for(const HonestNode& to, const BlockId& id, const BlockContent& body,
+                                                std::size_t variant) const {
+  static constexpr std::array<std::uint8_t, 2> kMore{0xee, 0x02};
+  static constexpr std::array<std::uint8_t, 2> kWrong{0xee, 0x03};
+  const std::vector<TxId> own = mempool_txids(world_.chain, to.host->machine().own_transactions());
+  std::vector<TxBytes> txs;
+  std::vector<TxBytes> held;
+  for (std::size_t i = 1; i < body.views.size(); ++i) {
+    const bool holds = std::binary_search(own.begin(), own.end(), compute_txid(world_.chain, body.views[i]));
+    (holds ? held : txs).push_back(body.views[i]);
+  }
+  if (variant == 1) txs.emplace_back(kMore);
+  if (variant == 2 && !txs.empty()) txs.back() = TxBytes(kWrong);
+  if (variant == 3 && !txs.empty() && !held.empty()) txs.front() = held.front();
+  std::vector<std::pair<TxId, TxBytes>> ordered;
+  for (const TxBytes& tx : txs) ordered.emplace_back(compute_txid(world_.chain, tx), tx);
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  ordered.erase(std::unique(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                ordered.end());
+  if (ordered.empty()) return nullptr;
+  txs.clear();
+  for (const auto& [txid, tx] : ordered) txs.push_back(tx);
+  return shared_bytes(encode_body_transactions_to_vector(world_.chain, sim::kSimHeight, id, txs),
+                      "harness: Byzantine body transactions do not encode");
 }
 
 // A re-proposal of a proposal sent so far with a polka made of the approving prevotes

@@ -44,20 +44,34 @@
 //                                         has not prevoted in it yet), 1 nil, 2 an id no one
 //                                         proposed, 3 + k the k-th proposal id ever sent
 //   byz_replay    target, index           re-sends an earlier message (any sender) [index % count]
-//   byz_garbage   target, kind            kind % 7: noise, a cut vote, a bad signature,
+//   byz_garbage   target, kind            kind % 12: noise, a cut vote, a bad signature,
 //                                         a vote of another height, a vote of round 2^32 - 1
 //                                         (round_out_of_range), a valid prevote of a round
-//                                         far ahead (kind / 7 picks it, see far_round()):
+//                                         far ahead (kind / 12 picks it, see far_round()):
 //                                         counted toward the round skip, never stored, or a
 //                                         signed commit request (of the height, or for
-//                                         (kind / 9) odd the next one): a decided host
-//                                         answers within its budget; kind % 9 = 7: a signed
+//                                         (kind / 12) odd the next one): a decided host
+//                                         answers within its budget; kind % 12 = 7: a signed
 //                                         body request for the first proposal seen (a
 //                                         holder answers within kMaxBodyAnswers); 8: a
 //                                         block message for the first proposal seen whose
 //                                         body is the pool's with its last transaction
-//                                         dropped or, for (kind / 9) odd, one more (refused
-//                                         by its root unless it is that header's body)
+//                                         dropped or, for (kind / 12) odd, one more (refused
+//                                         by its root unless it is that header's body);
+//                                         body reconciliation (spec/reconciliation.md), for
+//                                         proposal seen [(kind / 48) % seen], variant
+//                                         (kind / 12) % 4: 9, a signed reconcile request
+//                                         (a sketch request sampling the pool, one with
+//                                         nothing, a transactions request naming pool
+//                                         transactions or ids of none; a holder answers
+//                                         within kMaxBodyAnswers); 10, a body sketch made
+//                                         for each recipient (the body's true sketch, with
+//                                         a wrong count, random cells, or one cell a hash
+//                                         larger than it accepts); 11, body transactions
+//                                         made for each recipient (exactly what it lacks,
+//                                         one more, one wrong, or one it holds instead).
+//                                         The harness knows every body and mempool, so the
+//                                         true answers complete a fetch a node has open.
 //   byz_mirror    round                   to every honest node that has prevoted in round
 //                                         round % 4: a prevote and a precommit for its own
 //                                         choice, delivered now (sim's mirror mode in one op:
@@ -152,8 +166,14 @@ enum class GarbageKind : std::uint8_t {
   commit_request,
   body_request,
   bad_body,
+  reconcile_request,
+  bad_sketch,
+  bad_transactions,
 };
-inline constexpr std::size_t kGarbageKinds = 9;
+inline constexpr std::size_t kGarbageKinds = 12;
+// The reconciliation kinds' variants: pick % kReconcileVariants; the proposal they are
+// about: (pick / kReconcileVariants) % (proposals seen).
+inline constexpr std::size_t kReconcileVariants = 4;
 
 // The round of a far_round vote, from its kind byte's `pick` = byte / kGarbageKinds:
 // rounds kByzRounds .. kScriptRounds + 3 (beyond the window of a node in the first rounds;
@@ -208,7 +228,8 @@ class ScriptWriter {
   ScriptWriter& byz_vote(std::uint8_t target, std::uint8_t round, ByzStep step, std::uint8_t choice,
                          bool approve = true, bool now = false);
   ScriptWriter& byz_replay(std::uint8_t target, std::uint8_t index);
-  // `pick`: far_round's choice for GarbageKind::far_round (0 .. 255 / kGarbageKinds - 1).
+  // `pick` (0 .. 255 / kGarbageKinds - 1): far_round's choice for GarbageKind::far_round,
+  // the variant (and the proposal) of the others.
   ScriptWriter& byz_garbage(std::uint8_t target, GarbageKind kind, std::uint8_t pick = 0);
   ScriptWriter& byz_mirror(std::uint8_t round);
   // `choice`: the index of the proposal among those sent so far.

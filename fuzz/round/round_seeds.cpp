@@ -83,6 +83,73 @@ std::vector<std::pair<std::string, std::vector<std::uint8_t>>> round_fuzzer_seed
     add("divergent-bodies", w);
   }
   add("divergent-bodies-vrf", happy(3, {.vrf = true, .divergent = true}));
+  // Body reconciliation (round_script.hpp, byz_garbage kinds 9 to 11), pick = proposal
+  // seen * kReconcileVariants + variant.
+  const auto pick = [](std::size_t proposal, std::size_t variant) {
+    return static_cast<std::uint8_t>(proposal * round::kReconcileVariants + variant);
+  };
+  {
+    // Divergent mempools, {1,1,1,1}: the proposals arrive and each node opens fetches of
+    // the bodies it ranks best; the Byzantine member, ahead of the proposers, answers
+    // every node for every proposal with the true sketch and then exactly the lacked
+    // transactions, which complete those fetches (the proposers' answers come late).
+    ScriptWriter w(1, {.divergent = true});
+    w.deliver_all();
+    for (std::uint8_t p = 0; p < 3; ++p) w.byz_garbage(w.all_honest(), GarbageKind::bad_sketch, pick(p, 0)).deliver_all();
+    for (std::uint8_t p = 0; p < 3; ++p)
+      w.byz_garbage(w.all_honest(), GarbageKind::bad_transactions, pick(p, 0)).deliver_all();
+    run_rounds(w, 4);
+    add("reconcile-byzantine-true-answers", w);
+  }
+  {
+    // The same fetches met with false answers: a sketch with a wrong count, random cells,
+    // one too large; and after a true sketch, one transaction more, one wrong, one the node
+    // holds already. Each fetch falls back to the whole block, and the rounds finish.
+    ScriptWriter w(1, {.divergent = true});
+    w.deliver_all();
+    for (std::uint8_t v = 1; v < round::kReconcileVariants; ++v)
+      for (std::uint8_t p = 0; p < 3; ++p) w.byz_garbage(w.all_honest(), GarbageKind::bad_sketch, pick(p, v));
+    w.deliver_all().deliver_all();
+    ScriptWriter again(2, {.mempool_order = 3, .divergent = true});
+    again.deliver_all();
+    for (std::uint8_t p = 0; p < 3; ++p) again.byz_garbage(again.all_honest(), GarbageKind::bad_sketch, pick(p, 0));
+    again.deliver_all();
+    for (std::uint8_t v = 1; v < round::kReconcileVariants; ++v)
+      for (std::uint8_t p = 0; p < 3; ++p) again.byz_garbage(p, GarbageKind::bad_transactions, pick(p, v));
+    again.deliver_all().deliver_all();
+    run_rounds(w, 4);
+    run_rounds(again, 4);
+    add("reconcile-byzantine-false-sketches", w);
+    add("reconcile-byzantine-false-transactions", again);
+  }
+  {
+    // Divergent mempools: the Byzantine member asks every node, for each proposal, for a
+    // sketch (with the pool's sample, and with none) and for transactions (pool ones, and
+    // ids of nothing); holders answer within kMaxBodyAnswers.
+    ScriptWriter w(3, {.divergent = true});
+    w.deliver_all();
+    for (std::uint8_t v = 0; v < round::kReconcileVariants; ++v)
+      for (std::uint8_t p = 0; p < 3; ++p) w.byz_garbage(w.all_honest(), GarbageKind::reconcile_request, pick(p, v));
+    w.deliver_all();
+    run_rounds(w, 4);
+    add("reconcile-byzantine-requests", w);
+  }
+  {
+    // Shared mempools, {1,1,1}: the Byzantine member proposes a root no one holds (the
+    // pool's header with another root), so nodes that rank it best ask it for a sketch;
+    // it answers with the pool's true sketch and transactions, which assemble a body that
+    // is not the header's: the node asks it for the whole block, and is sent a bad one.
+    ScriptWriter w(0, {});
+    w.byz_propose(w.all_honest(), 0, true).deliver_all();
+    const std::uint8_t seen = 3;  // the proposals seen: the two honest ones, then its own
+    for (std::uint8_t p = 0; p < seen; ++p) w.byz_garbage(w.all_honest(), GarbageKind::bad_sketch, pick(p, 0));
+    w.deliver_all();
+    for (std::uint8_t p = 0; p < seen; ++p) w.byz_garbage(w.all_honest(), GarbageKind::bad_transactions, pick(p, 0));
+    w.deliver_all();
+    w.byz_garbage(w.all_honest(), GarbageKind::bad_body).deliver_all();
+    run_rounds(w, 4);
+    add("reconcile-byzantine-forged-root", w);
+  }
   {
     // Policy B, {1,1,2,2}: the Byzantine member sends node 0 its proposal with a broken VRF
     // proof (refused there) and the others the honest one, then the round runs out.

@@ -1,13 +1,20 @@
 #include "midnight/sim/byzantine.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
 
+#include "midnight/block/body_reconcile.hpp"
 #include "midnight/block/builder.hpp"
+#include "midnight/block/tx_sketch.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/sim/encoding.hpp"
 #include "midnight/sim/sim_validity.hpp"
 #include "midnight/sim/simulator.hpp"
 #include "midnight/wire/codec.hpp"
+#include "midnight/wire/encode_vector.hpp"
 #include "midnight/wire/signing.hpp"
 
 namespace midnight::sim {
@@ -15,6 +22,58 @@ namespace midnight::sim {
 namespace {
 constexpr std::size_t kMaxReplayStore = 256;
 constexpr std::size_t kReplaysPerRecipient = 2;
+// The invented transactions of one transactions answer: as many as were named, up to
+// this (an honest requester names what its sketch peeled, far fewer).
+constexpr std::size_t kMaxInventedTransactions = 4096;
+
+// Every Byzantine answer is built to encode (a sketch of a size the codec accepts,
+// transactions in txid order): one that does not is a bug here, not an attack, and
+// aborts, as a message the simulator's honest side cannot encode does (sim/encoding.hpp).
+std::vector<std::uint8_t> encoded(result<std::vector<std::uint8_t>> r, const char* what) {
+  if (!r) {
+    std::fprintf(stderr, "sim: cannot encode a Byzantine %s: %s\n", what, r.error().message().c_str());
+    std::abort();
+  }
+  return std::move(r).value();
+}
+
+// Whether a reconcile request names `id` (its ids are strictly ascending: the codec checked).
+bool names(const ShortIdList& ids, ShortTxId id) {
+  std::size_t lo = 0;
+  std::size_t hi = ids.count();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (ids[mid] < id) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo < ids.count() && ids[lo] == id;
+}
+
+// The txids of a block content's mempool transactions (after the coinbase), ascending.
+std::vector<TxId> mempool_txids(const ChainId& chain, const BlockContent& content) {
+  std::vector<TxId> out;
+  out.reserve(content.views.size() - 1);
+  for (std::size_t i = 1; i < content.views.size(); ++i) out.push_back(compute_txid(chain, content.views[i]));
+  return out;
+}
+
+// The cells per hash an honest server would choose for a sketch of `txids` (the difference
+// estimated from the requester's sample and ours), but never more than the requester
+// accepts for its `have`: a larger sketch would be refused unread, and these answers are
+// meant to be read.
+std::size_t sketch_cells_for(const SketchKey& key, const ReconcileRequest& r, std::span<const TxId> txids) {
+  std::array<ShortTxId, kReconcileSampleIds> ours{};
+  const std::size_t n = sample_short_ids(key, txids, ours);
+  std::array<ShortTxId, kReconcileSampleIds> theirs{};
+  const std::size_t m = std::min(r.ids.count(), kReconcileSampleIds);
+  for (std::size_t i = 0; i < m; ++i) theirs[i] = r.ids[i];
+  const std::size_t difference =
+      estimate_difference(std::span(theirs).first(m), r.have, std::span(ours).first(n), txids.size());
+  return std::min(TxSketch::cells_per_hash_for(difference), max_sketch_cells_for(r.have));
+}
 }  // namespace
 
 ByzantineNode::ByzantineNode(std::size_t node, const Hash32& honest_merkle_root)
@@ -69,6 +128,10 @@ void ByzantineNode::on_message(const ByzantineContext& ctx, std::uint64_t now, s
   if (!type) return;
   if (type.value() == MessageType::body_request) {
     answer_body_request(ctx, now, bytes);
+    return;
+  }
+  if (type.value() == MessageType::reconcile_request) {
+    answer_reconcile_request(ctx, now, bytes);
     return;
   }
   if (type.value() == MessageType::proposal) {
@@ -256,6 +319,127 @@ void ByzantineNode::answer_body_request(const ByzantineContext& ctx, std::uint64
     send(ctx, now, to, encode_block_to_bytes(p.header, p.signature, body.views));
     return;
   }
+}
+
+std::uint32_t ByzantineNode::next_answer(const ByzantineContext& ctx, std::vector<std::uint32_t>& answers,
+                                         std::size_t to) {
+  if (answers.size() < ctx.config.nodes) answers.assign(ctx.config.nodes, 0);
+  return answers[to]++;
+}
+
+void ByzantineNode::answer_reconcile_request(const ByzantineContext& ctx, std::uint64_t now,
+                                             std::span<const std::uint8_t> bytes) {
+  const auto mode = byzantine_mode_of(ctx.config, node_);
+  auto decoded = decode_reconcile_request(bytes);
+  if (!decoded) return;
+  const ReconcileRequest& request = decoded.value();
+  const auto member = ctx.world.membership.index_of(request.requester);
+  if (!member) return;
+  const std::size_t to = ctx.world.node_of_member[*member];
+  if (to == node_) return;
+  const bool sketch = request.kind == ReconcileKind::sketch;
+  if (mode == ByzantineMode::garbage) {
+    // Noise, as for a body request; every other answer to a requester starts with the
+    // prefix of the answer it asked for, so that its decoder reads past the type byte.
+    const bool prefixed = next_answer(ctx, reconcile_answers_, to) % 2 == 1;
+    std::vector<std::uint8_t> noise(static_cast<std::size_t>(ctx.rng.between(prefixed ? 2 : 1, 256)));
+    ctx.rng.fill(noise);
+    if (prefixed) {
+      noise[0] = kWireVersion;
+      noise[1] = static_cast<std::uint8_t>(sketch ? MessageType::body_sketch : MessageType::body_transactions);
+    }
+    send(ctx, now, to, std::move(noise));
+    return;
+  }
+  if (mode != ByzantineMode::bad_body) return;  // withhold-body and the rest: no answer
+  for (const Proposal& p : bad_proposals_) {
+    if (compute_block_id(p.header) != request.block_id) continue;
+    if (bad_txids_.empty()) {
+      bad_txids_ = mempool_txids(ctx.world.chain, *bad_content_);
+      pool_txids_ = mempool_txids(ctx.world.chain, *pool_content_);
+    }
+    auto answer = sketch ? bad_sketch(ctx, p, request, to) : bad_transactions(ctx, p, request, to);
+    if (!answer.empty()) send(ctx, now, to, std::move(answer));
+    return;
+  }
+}
+
+// Each requester's answers go round three kinds, starting at its node index, so that in a
+// run where every requester asks once (round 0 decides) the requesters between them still
+// meet every kind.
+std::vector<std::uint8_t> ByzantineNode::bad_sketch(const ByzantineContext& ctx, const Proposal& p,
+                                                    const ReconcileRequest& r, std::size_t to) {
+  const SketchKey key = sketch_key(r.block_id);
+  const std::size_t cells = sketch_cells_for(key, r, bad_txids_);
+  std::vector<std::uint8_t> out(encoded_size_body_sketch(cells));
+  const std::span<std::uint8_t> cells_out = std::span(out).subspan(kPrefixSize + kBodySketchFixedSize);
+  const auto sketch_of = [&](std::span<const TxId> txids) {
+    TxSketch s = TxSketch::make(key, cells).value();  // cells is within the codec's bounds
+    for (const TxId& txid : txids) s.insert(short_tx_id(key, txid));
+    encode_tx_sketch(s, cells_out);
+    return static_cast<std::uint32_t>(txids.size());
+  };
+  std::uint32_t tx_count = 0;
+  switch ((next_answer(ctx, sketch_answers_, to) + to) % 3) {
+    case 0:
+      // The invalid body's own sketch, true to the header: a requester that peels it asks
+      // for the invalid transaction among those it lacks, and must refuse what it assembles.
+      tx_count = sketch_of(bad_txids_);
+      break;
+    case 1:
+      // The honest pool's sketch, with the pool's count: consistent in itself, but of a set
+      // the header's root does not name.
+      tx_count = sketch_of(pool_txids_);
+      break;
+    default:
+      // Cells of a size the requester accepts that are no set's sketch: they do not peel
+      // (a pure cell needs a keyed check), or peel into ids that contradict its own.
+      store_u32(cells_out.data(), static_cast<std::uint32_t>(cells));
+      ctx.rng.fill(cells_out.subspan(kSketchHeaderBytes));
+      tx_count = static_cast<std::uint32_t>(bad_txids_.size());
+      break;
+  }
+  const BodySketchView view{ctx.world.chain, p.header.height, r.block_id, tx_count, cells_out};
+  return encoded(encode_to_vector(view), "body sketch");
+}
+
+std::vector<std::uint8_t> ByzantineNode::bad_transactions(const ByzantineContext& ctx, const Proposal& p,
+                                                          const ReconcileRequest& r, std::size_t to) {
+  const SketchKey key = sketch_key(r.block_id);
+  const std::size_t named = r.ids.count();
+  std::vector<TxBytes> txs;
+  std::vector<std::vector<std::uint8_t>> invented;  // storage of kind 1's transactions
+  std::size_t kind = (next_answer(ctx, transaction_answers_, to) + to) % 3;
+  if (kind == 0) {
+    // What an honest server of the invalid body sends: its transactions with the named
+    // short ids, the invalid one among them when named. Nothing named is in it: kind 1.
+    for (std::size_t i = 0; i < bad_txids_.size(); ++i)
+      if (names(r.ids, short_tx_id(key, bad_txids_[i]))) txs.push_back(bad_content_->views[i + 1]);
+    if (txs.empty()) kind = 1;
+  }
+  if (kind == 1) {
+    // As many transactions as were named, of no block: each one invalid (kSimInvalidTag),
+    // distinct, in txid order as the codec wants them.
+    std::vector<std::pair<TxId, std::size_t>> order;
+    for (std::size_t k = 0; k < std::min(named, kMaxInventedTransactions); ++k) {
+      std::vector<std::uint8_t> tx(kSimInvalidTag.begin(), kSimInvalidTag.end());
+      tx.push_back(static_cast<std::uint8_t>(node_));
+      tx.resize(tx.size() + 4);
+      store_u32(tx.data() + tx.size() - 4, static_cast<std::uint32_t>(k));
+      order.emplace_back(compute_txid(ctx.world.chain, tx), k);
+      invented.push_back(std::move(tx));
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& [txid, k] : order) txs.emplace_back(invented[k]);
+  } else if (kind == 2) {
+    // As many of the honest pool's transactions as were named, none of them named: another
+    // block's, most of which the requester holds already (its body would hold them twice).
+    for (std::size_t i = 0; i < pool_txids_.size() && txs.size() < named; ++i)
+      if (!names(r.ids, short_tx_id(key, pool_txids_[i]))) txs.push_back(pool_content_->views[i + 1]);
+  }
+  if (txs.empty()) return {};
+  return encoded(encode_body_transactions_to_vector(ctx.world.chain, p.header.height, r.block_id, txs),
+                 "body transactions");
 }
 
 void ByzantineNode::spray_garbage(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {

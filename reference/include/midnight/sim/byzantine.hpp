@@ -31,7 +31,16 @@
 //               answers each requester's body requests with that body, then with the
 //               honest pool's body under the header's other root, in turn. It never votes. Honest
 //               nodes must refuse both bodies (invalid_transaction, bad_merkle_root).
-//   garbage answers a body request with bytes that do not decode, too.
+//               Body reconciliation (spec/reconciliation.md) is answered in the same
+//               spirit, each requester's answers going round three kinds: a sketch
+//               request with the invalid body's own sketch, the honest pool's sketch (a
+//               set the root does not name), or random cells of a size the requester
+//               accepts; a transactions request with the invalid body's named
+//               transactions, invented invalid ones, or pool transactions it did not
+//               name. Every one must end in the requester asking for the whole block.
+//   garbage answers a body request, and a reconcile request, with bytes that do not
+//               decode, too (every other reconcile answer under the prefix of the answer
+//               asked for). withhold-body never answers either.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -86,6 +95,15 @@ class ByzantineNode {
   void propose_withheld(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
   void propose_bad_body(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
   void answer_body_request(const ByzantineContext& ctx, std::uint64_t now, std::span<const std::uint8_t> bytes);
+  void answer_reconcile_request(const ByzantineContext& ctx, std::uint64_t now, std::span<const std::uint8_t> bytes);
+  // bad-body's answers to a sketch or transactions request for proposal `p`, from node
+  // `to` (empty: nothing to send).
+  std::vector<std::uint8_t> bad_sketch(const ByzantineContext& ctx, const Proposal& p, const ReconcileRequest& r,
+                                       std::size_t to);
+  std::vector<std::uint8_t> bad_transactions(const ByzantineContext& ctx, const Proposal& p,
+                                             const ReconcileRequest& r, std::size_t to);
+  // The count of earlier answers of one kind to node `to`, then one more.
+  static std::uint32_t next_answer(const ByzantineContext& ctx, std::vector<std::uint32_t>& answers, std::size_t to);
   void broadcast_proposal(const ByzantineContext& ctx, std::uint64_t now, const Proposal& p);
 
   std::size_t node_;
@@ -103,6 +121,13 @@ class ByzantineNode {
   std::optional<BlockContent> pool_content_;
   std::vector<Proposal> bad_proposals_;
   std::vector<std::uint32_t> body_answers_;  // per requesting node
+  // Reconciliation: answers so far per requesting node (sketches, transactions, and
+  // garbage's), and the txids of both bodies' mempool transactions, computed on first use.
+  std::vector<std::uint32_t> sketch_answers_;
+  std::vector<std::uint32_t> transaction_answers_;
+  std::vector<std::uint32_t> reconcile_answers_;
+  std::vector<TxId> bad_txids_;
+  std::vector<TxId> pool_txids_;
   std::uint64_t sent_ = 0;
 };
 
