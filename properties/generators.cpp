@@ -315,6 +315,10 @@ rc::Gen<double> gen_mempool_divergence() {
 
 rc::Gen<std::size_t> gen_mempool_size() {
   return gen::exec([] {
+    // Now and then a pool whose blocks (about 100 bytes a transaction) are larger than the
+    // smallest sketch (3,220 bytes), so that divergent nodes fetch bodies by
+    // reconciliation (spec/reconciliation.md §5), not only whole.
+    if (*gen_chance(20)) return *gen::inRange<std::size_t>(kMinPropSketchMempool, kMaxPropSketchMempool + 1);
     if (*gen_chance(25)) return *gen::inRange<std::size_t>(0, kMaxPropMempool + 1);
     return *gen::inRange<std::size_t>(0, 7);
   });

@@ -46,6 +46,8 @@ namespace midnight::prop {
 inline constexpr std::size_t kMaxPropNodes = 16;
 inline constexpr std::uint64_t kMaxPropWeight = 10;  // far below kMaxMemberWeight: small sums read well
 inline constexpr std::size_t kMaxPropMempool = 24;
+inline constexpr std::size_t kMinPropSketchMempool = 60;   // blocks a sketch pays for
+inline constexpr std::size_t kMaxPropSketchMempool = 120;
 // Rounds are unbounded (a height is retried until it decides), a generated run is not:
 // every simulated property sets SimConfig::max_rounds, at most this many rounds.
 inline constexpr std::uint32_t kMaxPropRounds = 16;
@@ -169,7 +171,7 @@ rc::Gen<std::uint64_t> gen_seed();                   // any 64-bit seed
 // the vectors use) about a sixth of the time, any 64-bit value otherwise, so which node
 // holds the lowest block id or VRF output, honest or Byzantine, varies between cases.
 rc::Gen<std::uint64_t> gen_key_seed();
-rc::Gen<std::size_t> gen_mempool_size();             // 0..kMaxPropMempool, small more often
+rc::Gen<std::size_t> gen_mempool_size();             // 0..kMaxPropMempool, small more often; sometimes 60..120
 // SimConfig::mempool_divergence: 0 half the time, else 0.01, 0.05, 0.2 or 0.5.
 rc::Gen<double> gen_mempool_divergence();
 rc::Gen<std::uint32_t> gen_max_rounds(std::uint32_t lo, std::uint32_t hi);  // within 1..kMaxPropRounds
