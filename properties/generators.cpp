@@ -154,8 +154,9 @@ std::size_t max_byzantine_count(const sim::SimConfig& c, bool include_a_third) {
 
 rc::Gen<Byzantine> gen_byzantine(const sim::SimConfig& c, std::vector<sim::ByzantineMode> modes) {
   if (modes.empty())
-    modes = {sim::ByzantineMode::withhold, sim::ByzantineMode::garbage,       sim::ByzantineMode::equivocate,
-             sim::ByzantineMode::mirror,   sim::ByzantineMode::withhold_body, sim::ByzantineMode::bad_body};
+    modes = {sim::ByzantineMode::withhold,  sim::ByzantineMode::garbage,       sim::ByzantineMode::equivocate,
+             sim::ByzantineMode::mirror,    sim::ByzantineMode::withhold_body, sim::ByzantineMode::bad_body,
+             sim::ByzantineMode::selective, sim::ByzantineMode::grind,         sim::ByzantineMode::late_polka};
   const std::size_t max_count = max_byzantine_count(c, false);
   return gen::exec([max_count, modes] {
     Byzantine b;

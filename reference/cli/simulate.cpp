@@ -158,7 +158,8 @@ int run_simulate(std::vector<std::string_view> argv) {
         const auto one = v.substr(0, comma);
         sim::ByzantineMode m{};
         if (!sim::parse_byzantine_mode(one, m))
-          throw UsageError{"--byzantine-mode: expected equivocate, mirror, withhold or garbage, or a comma-separated "
+          throw UsageError{"--byzantine-mode: expected equivocate, mirror, withhold, garbage, withhold-body, bad-body, "
+                           "selective, grind or late-polka, or a comma-separated "
                            "list of them, got '" + std::string(one) + "'"};
         if (list)
           c.byzantine_modes.push_back(m);

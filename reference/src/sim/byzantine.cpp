@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <utility>
 
 #include "midnight/block/body_reconcile.hpp"
@@ -25,6 +26,20 @@ constexpr std::size_t kReplaysPerRecipient = 2;
 // The invented transactions of one transactions answer: as many as were named, up to
 // this (an honest requester names what its sketch peeled, far fewer).
 constexpr std::size_t kMaxInventedTransactions = 4096;
+// grind's tries per round: enough to beat every honest block id most rounds, bounded so
+// that a long run stays cheap.
+constexpr std::uint32_t kGrindTries = 256;
+constexpr std::string_view kGrindTag{"midnight/sim/grind\0", 19};
+
+// The steps a Byzantine node schedules in each round (Event::phase).
+constexpr std::uint8_t kStepRoundStart = 0;
+constexpr std::uint8_t kStepFallbackVotes = 1;    // equivocate
+constexpr std::uint8_t kStepRelease = 2;          // selective, grind
+constexpr std::uint8_t kStepCollectDeadline = 3;  // selective, grind
+constexpr std::uint8_t kStepPrevoteDeadline = 4;  // selective, grind, late-polka
+
+bool releases_selectively(ByzantineMode mode) { return mode == ByzantineMode::selective || mode == ByzantineMode::grind; }
+bool splits_honest_weight(ByzantineMode mode) { return releases_selectively(mode) || mode == ByzantineMode::late_polka; }
 
 // Every Byzantine answer is built to encode (a sketch of a size the codec accepts,
 // transactions in txid order): one that does not is a bug here, not an attack, and
@@ -86,6 +101,18 @@ void ByzantineNode::start(const ByzantineContext& ctx) {
   // prevote made on it (two latencies), yet still inside the collect phase.
   const std::uint32_t rounds = run_round_count(ctx.config);
   served_.assign(rounds, MemberSet(ctx.config.nodes));
+  if (splits_honest_weight(mode)) {
+    held_.assign(rounds, std::nullopt);
+    prevotes_.assign(rounds, {});
+    prevoted_.assign(rounds, false);
+    precommitted_.assign(rounds, false);
+    kept_polka_.assign(rounds, {});
+  }
+  // A selective release must reach its recipients before their collect deadline: one
+  // latency when they hold the body already (the honest pool's, all pools alike), three
+  // when they must ask for it and get it.
+  const bool body_fetched = mode == ByzantineMode::grind || ctx.config.mempool_divergence > 0.0;
+  const std::uint64_t release_lead = (body_fetched ? 3 : 1) * ctx.config.latency_max_ms + 1;
   for (std::uint32_t r = 0; r < rounds; ++r) {
     const std::uint64_t collect = collect_ms(ctx.config.timing, r);
     const std::uint64_t vote_offset = std::min(2 * ctx.config.latency_max_ms + 1, collect > 1 ? collect - 1 : 0);
@@ -95,11 +122,24 @@ void ByzantineNode::start(const ByzantineContext& ctx) {
     e.node = node_;
     e.round = r;
     e.time_ms = start;
-    e.phase = 0;
+    e.phase = kStepRoundStart;
     ctx.queue.push(e);
     if (mode == ByzantineMode::equivocate) {  // mirror has no fallback step
       e.time_ms = start + vote_offset;
-      e.phase = 1;
+      e.phase = kStepFallbackVotes;
+      ctx.queue.push(e);
+    }
+    if (releases_selectively(mode)) {
+      e.time_ms = start + (collect > release_lead ? collect - release_lead : 0);
+      e.phase = kStepRelease;
+      ctx.queue.push(e);
+      e.time_ms = start + collect;
+      e.phase = kStepCollectDeadline;
+      ctx.queue.push(e);
+    }
+    if (splits_honest_weight(mode)) {
+      e.time_ms = start + collect + prevote_ms(ctx.config.timing, r);
+      e.phase = kStepPrevoteDeadline;
       ctx.queue.push(e);
     }
   }
@@ -115,10 +155,25 @@ void ByzantineNode::on_step(const ByzantineContext& ctx, std::uint64_t now, std:
       propose_twice(ctx, now, round);
       return;
     case ByzantineMode::equivocate:
-      if (phase == 0)
+      if (phase == kStepRoundStart)
         propose_twice(ctx, now, round);
       else
         vote_split(ctx, now, round);
+      return;
+    case ByzantineMode::selective:
+    case ByzantineMode::grind:
+      if (phase == kStepRoundStart) propose_held_back(ctx, round);
+      if (phase == kStepRelease) release_proposal(ctx, now, round);
+      if (phase == kStepCollectDeadline) prevote_choice(ctx, now, round);
+      if (phase == kStepPrevoteDeadline) precommit_nil_if_silent(ctx, now, round);
+      return;
+    case ByzantineMode::late_polka:
+      if (phase == kStepRoundStart) {
+        propose_held_back(ctx, round);
+        broadcast_proposal(ctx, now, held_[round]->proposal);
+        if (round > 0) release_kept_polka(ctx, now, round - 1);
+      }
+      if (phase == kStepPrevoteDeadline) keep_completing_prevote(ctx, round);
       return;
   }
 }
@@ -141,12 +196,26 @@ void ByzantineNode::on_message(const ByzantineContext& ctx, std::uint64_t now, s
     const bool known = std::any_of(proposals_.begin(), proposals_.end(),
                                    [&](const Seen& x) { return x.round == s.round && x.id == s.id; });
     if (!known) proposals_.push_back(s);
+    if (!known && splits_honest_weight(byzantine_mode_of(ctx.config, node_))) {
+      // The output is only read under policy B, where honest nodes have verified it; a
+      // proof that does not decode ranks last.
+      VrfOutput output;
+      output.v.fill(0xff);
+      if (auto beta = ecvrf_proof_to_hash(p.value().vrf_proof)) output = beta.value();
+      ranked_.push_back({s.round, s.id, output});
+    }
   } else if (type.value() == MessageType::vote) {
     auto v = decode_vote(bytes);
     if (!v) return;
     if (replay_.size() < kMaxReplayStore) replay_.push_back(v.value());
     const Vote& vote = v.value();
     const auto mode = byzantine_mode_of(ctx.config, node_);
+    if (splits_honest_weight(mode)) {
+      if (vote.chain_id == ctx.world.chain && vote.height == kSimHeight && count_prevote(ctx, vote) &&
+          releases_selectively(mode))
+        precommit_on_polka(ctx, now, vote.round);
+      return;
+    }
     const bool agrees = mode == ByzantineMode::equivocate || mode == ByzantineMode::mirror;
     if (!agrees || vote.step != VoteStep::prevote || !vote.approve ||
         vote.chain_id != ctx.world.chain || vote.height != kSimHeight || vote.round >= served_.size())
@@ -262,8 +331,7 @@ void ByzantineNode::propose_bad_body(const ByzantineContext& ctx, std::uint64_t 
   if (!bad_content_) {
     std::vector<TxBytes> pool;
     for (const auto& tx : ctx.world.mempool) pool.emplace_back(tx);
-    pool_content_ = build_block_content(ctx.world.chain, kSimHeight, ctx.world.membership,
-                                        ctx.config.reward_per_height, pool);
+    pool_content(ctx);
     // No predicate: the builder keeps the invalid transaction, in canonical order. The
     // transaction's last byte is ground (64 tries) for the lowest round-0 block id, so that
     // under policy A the invalid block usually ranks first and every honest node asks for it.
@@ -309,6 +377,10 @@ void ByzantineNode::answer_body_request(const ByzantineContext& ctx, std::uint64
     send(ctx, now, to, std::move(noise));
     return;
   }
+  if (splits_honest_weight(mode)) {
+    answer_with_own_block(ctx, now, to, request.value().block_id);
+    return;
+  }
   if (mode != ByzantineMode::bad_body) return;  // withhold-body and the rest: no answer
   for (const Proposal& p : bad_proposals_) {
     if (compute_block_id(p.header) != request.value().block_id) continue;
@@ -349,6 +421,12 @@ void ByzantineNode::answer_reconcile_request(const ByzantineContext& ctx, std::u
       noise[1] = static_cast<std::uint8_t>(sketch ? MessageType::body_sketch : MessageType::body_transactions);
     }
     send(ctx, now, to, std::move(noise));
+    return;
+  }
+  if (splits_honest_weight(mode)) {
+    // The whole block, which a requester holds as a body once it has the proposal
+    // (spec/protocol.md 5.7, rule "hold"): the quickest answer it accepts.
+    answer_with_own_block(ctx, now, to, request.block_id);
     return;
   }
   if (mode != ByzantineMode::bad_body) return;  // withhold-body and the rest: no answer
@@ -440,6 +518,214 @@ std::vector<std::uint8_t> ByzantineNode::bad_transactions(const ByzantineContext
   if (txs.empty()) return {};
   return encoded(encode_body_transactions_to_vector(ctx.world.chain, p.header.height, r.block_id, txs),
                  "body transactions");
+}
+
+const BlockContent& ByzantineNode::pool_content(const ByzantineContext& ctx) {
+  if (!pool_content_) {
+    std::vector<TxBytes> pool;
+    for (const auto& tx : ctx.world.mempool) pool.emplace_back(tx);
+    pool_content_ = build_block_content(ctx.world.chain, kSimHeight, ctx.world.membership,
+                                        ctx.config.reward_per_height, pool);
+  }
+  return *pool_content_;
+}
+
+// The honest pool plus one transaction of its own, valid (it does not start with
+// kSimInvalidTag), whose nonce is ground for the lowest round-`round` block id: a body
+// every honest node can check and hold once it has fetched it.
+BlockContent ByzantineNode::ground_content(const ByzantineContext& ctx, std::uint32_t round) {
+  std::vector<TxBytes> pool;
+  for (const auto& tx : ctx.world.mempool) pool.emplace_back(tx);
+  std::vector<std::uint8_t> own(kGrindTag.begin(), kGrindTag.end());
+  own.resize(own.size() + 12);
+  store_u32(own.data() + kGrindTag.size(), static_cast<std::uint32_t>(node_));
+  store_u32(own.data() + kGrindTag.size() + 4, round);
+  pool.emplace_back(own);
+  const std::uint64_t ts = round_start_ms(kSimMidnightMs, ctx.config.timing, round);
+  std::optional<BlockContent> best;
+  std::optional<BlockId> best_id;
+  for (std::uint32_t nonce = 0; nonce < kGrindTries; ++nonce) {
+    store_u32(own.data() + kGrindTag.size() + 8, nonce);
+    pool.back() = TxBytes(own);
+    BlockContent content = build_block_content(ctx.world.chain, kSimHeight, ctx.world.membership,
+                                               ctx.config.reward_per_height, pool);
+    const BlockId id = compute_block_id(make_header(ctx.world.chain, kSimHeight, round, ctx.world.prev_id,
+                                                    content.merkle_root, ts, ctx.world.keys[node_].public_key));
+    if (!best_id || id < *best_id) {
+      best_id = id;
+      best = std::move(content);
+    }
+  }
+  return std::move(*best);
+}
+
+void ByzantineNode::propose_held_back(const ByzantineContext& ctx, std::uint32_t round) {
+  const bool grinds = byzantine_mode_of(ctx.config, node_) == ByzantineMode::grind &&
+                      ctx.config.policy == Policy::lowest_hash;  // only policy A ranks by block id
+  HeldProposal held;
+  if (grinds) held.own_content = ground_content(ctx, round);
+  const Hash32& root = grinds ? held.own_content->merkle_root : pool_content(ctx).merkle_root;
+  const auto& keys = ctx.world.keys[node_];
+  const BlockHeader h = make_header(ctx.world.chain, kSimHeight, round, ctx.world.prev_id, root,
+                                    round_start_ms(kSimMidnightMs, ctx.config.timing, round), keys.public_key);
+  held.proposal = sign_proposal(h, keys.secret_key, ctx.world.vrf_keys[node_].secret_key);
+  held_[round] = std::move(held);
+}
+
+// Whether `own` ranks first among the round's proposals received so far, as an honest node
+// holding all of them would rank them (spec/protocol.md 4.2).
+bool ByzantineNode::ranks_first(const ByzantineContext& ctx, const Proposal& own) const {
+  if (ctx.config.policy == Policy::first_to_quorum) return true;  // ranked by arrival: unknowable here
+  const BlockId own_id = compute_block_id(own.header);
+  VrfOutput own_output;
+  if (auto beta = ecvrf_proof_to_hash(own.vrf_proof)) own_output = beta.value();
+  for (const Ranked& other : ranked_) {
+    if (other.round != own.header.round || other.id == own_id) continue;
+    const bool beaten = ctx.config.policy == Policy::lowest_hash
+                            ? other.id < own_id
+                            : std::pair(other.output, other.id) < std::pair(own_output, own_id);
+    if (beaten) return false;
+  }
+  return true;
+}
+
+// A random set of honest nodes holding at most half the honest weight (at least one node):
+// with the whole Byzantine weight added, such a set never reaches a quorum, and neither
+// does the rest.
+std::vector<std::size_t> ByzantineNode::honest_half(const ByzantineContext& ctx) const {
+  std::vector<std::size_t> honest;
+  std::uint64_t honest_weight = 0;
+  for (std::size_t i = 0; i < ctx.config.nodes; ++i) {
+    if (i == node_ || !ctx.honest[i]) continue;
+    honest.push_back(i);
+    honest_weight += ctx.world.membership.member(ctx.world.member_of_node[i]).weight;
+  }
+  ctx.rng.shuffle(std::span(honest));
+  std::vector<std::size_t> chosen;
+  std::uint64_t chosen_weight = 0;
+  for (std::size_t i : honest) {
+    const std::uint64_t w = ctx.world.membership.member(ctx.world.member_of_node[i]).weight;
+    if (2 * (chosen_weight + w) > honest_weight) continue;
+    chosen.push_back(i);
+    chosen_weight += w;
+  }
+  if (chosen.empty() && !honest.empty()) chosen.push_back(honest.front());
+  return chosen;
+}
+
+void ByzantineNode::release_proposal(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  HeldProposal& held = *held_[round];
+  held.selective = ranks_first(ctx, held.proposal);
+  if (!held.selective) {
+    broadcast_proposal(ctx, now, held.proposal);
+    return;
+  }
+  proposals_.push_back({round, compute_block_id(held.proposal.header)});
+  // Fellow Byzantine nodes get it too, so that they rank and vote with it.
+  const auto bytes = encode_to_bytes(held.proposal);
+  for (std::size_t to : honest_half(ctx)) send(ctx, now, to, bytes);
+  for (std::size_t to = 0; to < ctx.config.nodes; ++to)
+    if (to != node_ && !ctx.honest[to]) send(ctx, now, to, bytes);
+}
+
+void ByzantineNode::broadcast_vote(const ByzantineContext& ctx, std::uint64_t now, const Vote& v) {
+  const auto bytes = encode_to_bytes(v);
+  for (std::size_t to = 0; to < ctx.config.nodes; ++to)
+    if (to != node_) send(ctx, now, to, bytes);
+}
+
+// An honest node's prevote at the collect deadline: its own block when it went to a chosen
+// half (the block it wants decided), else the best-ranked proposal it has.
+void ByzantineNode::prevote_choice(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  const HeldProposal& held = *held_[round];
+  const BlockId own_id = compute_block_id(held.proposal.header);
+  VrfOutput own_output;
+  if (auto beta = ecvrf_proof_to_hash(held.proposal.vrf_proof)) own_output = beta.value();
+  std::optional<Ranked> best;
+  if (!held.selective && ctx.config.policy != Policy::first_to_quorum) best = Ranked{round, own_id, own_output};
+  for (const Ranked& other : ranked_) {
+    if (other.round != round || held.selective) continue;
+    if (!best || ctx.config.policy == Policy::first_to_quorum) {
+      best = other;
+      if (ctx.config.policy == Policy::first_to_quorum) break;  // the first to arrive
+      continue;
+    }
+    const bool better = ctx.config.policy == Policy::lowest_hash
+                            ? other.id < best->id
+                            : std::pair(other.output, other.id) < std::pair(best->output, best->id);
+    if (better) best = other;
+  }
+  const BlockId choice = best ? best->id : own_id;  // C with nothing received: its own
+  const Vote v = signed_vote(ctx, round, VoteStep::prevote, choice);
+  prevoted_[round] = true;
+  broadcast_vote(ctx, now, v);
+  count_prevote(ctx, v);
+  precommit_on_polka(ctx, now, round);
+}
+
+bool ByzantineNode::count_prevote(const ByzantineContext& ctx, const Vote& vote) {
+  if (vote.step != VoteStep::prevote || !vote.approve || vote.round >= prevotes_.size()) return false;
+  const auto member = ctx.world.membership.index_of(vote.voter);
+  if (!member) return false;
+  auto& blocks = prevotes_[vote.round];
+  auto it = std::find_if(blocks.begin(), blocks.end(), [&](const BlockPrevotes& b) { return b.id == vote.block_id; });
+  if (it == blocks.end()) {
+    blocks.push_back({vote.block_id, MemberSet(ctx.world.membership.size()), 0, {}});
+    it = blocks.end() - 1;
+  }
+  if (!it->voters.insert(*member)) return false;
+  it->weight += ctx.world.membership.member(*member).weight;
+  it->votes.push_back(vote);
+  return true;
+}
+
+// An honest node's precommit: once it has prevoted, for the first block whose prevotes
+// reach a quorum.
+void ByzantineNode::precommit_on_polka(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  if (round >= prevoted_.size() || !prevoted_[round] || precommitted_[round]) return;
+  for (const BlockPrevotes& b : prevotes_[round]) {
+    if (!ctx.world.membership.reaches_quorum(b.weight)) continue;
+    precommitted_[round] = true;
+    broadcast_vote(ctx, now, signed_vote(ctx, round, VoteStep::precommit, b.id));
+    return;
+  }
+}
+
+void ByzantineNode::precommit_nil_if_silent(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  if (precommitted_[round]) return;
+  precommitted_[round] = true;
+  Vote nil = signed_vote(ctx, round, VoteStep::precommit, BlockId{});
+  nil.approve = false;
+  broadcast_vote(ctx, now, sign_vote(nil, ctx.world.keys[node_].secret_key));
+}
+
+// late-polka: if its weight is all a block's prevotes lack for a quorum, it signs that
+// prevote (its only one of the round) and keeps it with them.
+void ByzantineNode::keep_completing_prevote(const ByzantineContext& ctx, std::uint32_t round) {
+  const std::uint64_t own_weight = ctx.world.membership.member(ctx.world.member_of_node[node_]).weight;
+  for (const BlockPrevotes& b : prevotes_[round]) {
+    if (ctx.world.membership.reaches_quorum(b.weight) || !ctx.world.membership.reaches_quorum(b.weight + own_weight))
+      continue;
+    kept_polka_[round] = b.votes;
+    kept_polka_[round].push_back(signed_vote(ctx, round, VoteStep::prevote, b.id));
+    return;
+  }
+}
+
+void ByzantineNode::release_kept_polka(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  if (kept_polka_[round].empty()) return;
+  for (std::size_t to : honest_half(ctx))
+    for (const Vote& v : kept_polka_[round]) send_vote(ctx, now, to, v);
+}
+
+void ByzantineNode::answer_with_own_block(const ByzantineContext& ctx, std::uint64_t now, std::size_t to,
+                                          const BlockId& id) {
+  for (const auto& held : held_) {
+    if (!held || compute_block_id(held->proposal.header) != id) continue;
+    const BlockContent& body = held->own_content ? *held->own_content : pool_content(ctx);
+    send(ctx, now, to, encode_block_to_bytes(held->proposal.header, held->proposal.signature, body.views));
+    return;
+  }
 }
 
 void ByzantineNode::spray_garbage(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {

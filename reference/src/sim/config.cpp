@@ -39,7 +39,8 @@ std::string validate(const SimConfig& c) {
            " Byzantine nodes, " + std::to_string(c.byzantine_modes.size()) + " modes";
   for (auto m : c.byzantine_modes)
     if (m != ByzantineMode::withhold && m != ByzantineMode::garbage && m != ByzantineMode::equivocate &&
-        m != ByzantineMode::mirror && m != ByzantineMode::withhold_body && m != ByzantineMode::bad_body)
+        m != ByzantineMode::mirror && m != ByzantineMode::withhold_body && m != ByzantineMode::bad_body &&
+        m != ByzantineMode::selective && m != ByzantineMode::grind && m != ByzantineMode::late_polka)
       return "unknown Byzantine mode";
   if (c.latency_min_ms > c.latency_max_ms) return "latency min must not exceed max";
   if (c.latency_max_ms > kMaxDelayMs || c.slow_ms > kMaxDelayMs) return "latencies must be at most 1e9 ms";
@@ -111,6 +112,9 @@ const char* to_string(ByzantineMode mode) {
     case ByzantineMode::mirror: return "mirror";
     case ByzantineMode::withhold_body: return "withhold-body";
     case ByzantineMode::bad_body: return "bad-body";
+    case ByzantineMode::selective: return "selective";
+    case ByzantineMode::grind: return "grind";
+    case ByzantineMode::late_polka: return "late-polka";
   }
   return "?";
 }
@@ -148,7 +152,8 @@ const char* to_string(NegativeControl control) {
 
 bool parse_byzantine_mode(std::string_view text, ByzantineMode& out) {
   for (auto m : {ByzantineMode::withhold, ByzantineMode::garbage, ByzantineMode::equivocate, ByzantineMode::mirror,
-                 ByzantineMode::withhold_body, ByzantineMode::bad_body}) {
+                 ByzantineMode::withhold_body, ByzantineMode::bad_body, ByzantineMode::selective, ByzantineMode::grind,
+                 ByzantineMode::late_polka}) {
     if (text == to_string(m)) {
       out = m;
       return true;

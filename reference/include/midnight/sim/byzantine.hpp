@@ -41,6 +41,34 @@
 //   garbage answers a body request, and a reconcile request, with bytes that do not
 //               decode, too (every other reconcile answer under the prefix of the answer
 //               asked for). withhold-body never answers either.
+//   selective   each round one proposal of the honest pool's content, held back until
+//               the recipients' collect deadline is close (one latency before it, three
+//               when they may have to fetch the body). Then, if it ranks first among the
+//               proposals it has received (policy A: lowest block id; B: lowest VRF
+//               output; C: always, since a recipient ranks by arrival), it goes to a random
+//               set of honest nodes of at most half the honest weight (at least one node;
+//               drawn from the simulator's generator each round: with the whole Byzantine
+//               weight added, neither side then reaches a quorum) and to fellow Byzantine
+//               nodes;
+//               otherwise to everyone. Its votes are an honest node's: at the collect
+//               deadline a prevote for its own block when it released it selectively, else
+//               for the best-ranked proposal it received; a precommit for the first block
+//               whose prevotes it sees reach a quorum, or nil at the prevote deadline. It
+//               answers every body or reconcile request for its proposal with the block.
+//               The honest nodes that got it pick it, the rest pick another block: honest
+//               weight is split.
+//   grind       selective, with content of its own each round under policy A: the honest
+//               pool plus one valid transaction of its own, ground (256 tries) for the
+//               lowest block id. Only policy A ranks by block id: under B and C it is
+//               selective.
+//   late-polka  proposes the honest pool's content every round and sends no vote. At each
+//               round's prevote deadline, if its prevote would complete a polka (the
+//               approving prevotes it received for a block fall short of a quorum by no
+//               more than its weight), it signs that prevote and keeps it with those
+//               prevotes; at the start of the next round, their collect step, it sends
+//               them to a random set of honest nodes of at most half the honest weight. Those
+//               nodes learn a polka of the round before and make its block their choice; the
+//               rest pick by the policy.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +78,7 @@
 
 #include "midnight/block/builder.hpp"
 #include "midnight/core/member_set.hpp"
+#include "midnight/crypto/ecvrf.hpp"
 
 #include "midnight/crypto/sign.hpp"
 #include "midnight/sim/config.hpp"
@@ -105,6 +134,22 @@ class ByzantineNode {
   // The count of earlier answers of one kind to node `to`, then one more.
   static std::uint32_t next_answer(const ByzantineContext& ctx, std::vector<std::uint32_t>& answers, std::size_t to);
   void broadcast_proposal(const ByzantineContext& ctx, std::uint64_t now, const Proposal& p);
+  // selective, grind and late-polka.
+  void propose_held_back(const ByzantineContext& ctx, std::uint32_t round);
+  void release_proposal(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  bool ranks_first(const ByzantineContext& ctx, const Proposal& own) const;
+  std::vector<std::size_t> honest_half(const ByzantineContext& ctx) const;
+  void prevote_choice(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  void precommit_nil_if_silent(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  // Counts an approving prevote (once per voter and block); false if already counted.
+  bool count_prevote(const ByzantineContext& ctx, const Vote& vote);
+  void precommit_on_polka(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  BlockContent ground_content(const ByzantineContext& ctx, std::uint32_t round);
+  void keep_completing_prevote(const ByzantineContext& ctx, std::uint32_t round);
+  void release_kept_polka(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  void answer_with_own_block(const ByzantineContext& ctx, std::uint64_t now, std::size_t to, const BlockId& id);
+  const BlockContent& pool_content(const ByzantineContext& ctx);
+  void broadcast_vote(const ByzantineContext& ctx, std::uint64_t now, const Vote& v);
 
   std::size_t node_;
   Hash32 merkle_root_;
@@ -128,6 +173,33 @@ class ByzantineNode {
   std::vector<std::uint32_t> reconcile_answers_;
   std::vector<TxId> bad_txids_;
   std::vector<TxId> pool_txids_;
+  // selective, grind and late-polka. A proposal seen, with what ranks it under policy B.
+  struct Ranked {
+    std::uint32_t round;
+    BlockId id;
+    VrfOutput output;
+  };
+  std::vector<Ranked> ranked_;
+  // Per round: its own proposal, held back until the release; grind's own content (none:
+  // the pool's); whether it went to a chosen half only.
+  struct HeldProposal {
+    Proposal proposal;
+    std::optional<BlockContent> own_content;
+    bool selective = false;
+  };
+  std::vector<std::optional<HeldProposal>> held_;
+  // Per round: the approving prevotes received (and its own), by block.
+  struct BlockPrevotes {
+    BlockId id;
+    MemberSet voters;
+    std::uint64_t weight = 0;
+    std::vector<Vote> votes;
+  };
+  std::vector<std::vector<BlockPrevotes>> prevotes_;
+  std::vector<bool> prevoted_;       // per round
+  std::vector<bool> precommitted_;  // per round
+  // late-polka: per round, the polka its kept prevote completes (empty: none kept).
+  std::vector<std::vector<Vote>> kept_polka_;
   std::uint64_t sent_ = 0;
 };
 

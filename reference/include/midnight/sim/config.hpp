@@ -23,6 +23,11 @@ enum class ByzantineMode : std::uint8_t {
                     // body it never sends
   bad_body,         // each round one proposal of a body with an invalid transaction; answers
                     // body requests with that body or with a body of another Merkle root
+  selective,        // when its proposal ranks best, releases it just before the collect deadline
+                    // to at most half the honest weight; otherwise proposes and votes honestly
+  grind,            // selective, its content ground each round for the lowest block id (policy A)
+  late_polka,       // keeps the prevote that would complete a polka, and releases that polka in
+                    // the next round to at most half the honest weight
 };
 
 enum class Policy : std::uint8_t { lowest_hash = 1, first_to_quorum, vrf };  // A, C, B
