@@ -47,15 +47,7 @@ TEST(RoundBodies, DivergentMempoolsFinalizeInRoundZeroByFetchingTheBody) {
   }
   c.start_all();
   c.deliver();
-  ASSERT_TRUE(c.node(0).decision().has_value());
-  const BlockId decided = c.node(0).decision()->block_id;
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    const auto d = c.node(i).decision();
-    ASSERT_TRUE(d.has_value()) << "node " << i;
-    EXPECT_EQ(d->block_id, decided);
-    EXPECT_EQ(d->round, 0U);
-    EXPECT_EQ(merkle_root(d->txs), d->header.merkle_root) << "node " << i << " holds the decided body";
-  }
+  test::expect_one_block_decided_in_round_zero(c);
   // By reconciliation (every node holds transactions to reconcile against); blocks this
   // small are answered whole, since a sketch would be larger than the block.
   EXPECT_GE(c.sent(ActionKind::request_sketch), 3U) << "three nodes lacked the decided body";

@@ -21,6 +21,7 @@
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
 #include "midnight/crypto/hash.hpp"
+#include "midnight/crypto/merkle.hpp"
 #include "midnight/node/body_messages.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/wire/messages.hpp"
@@ -68,6 +69,10 @@ struct ClusterOptions {
   std::vector<std::vector<std::vector<std::uint8_t>>> own;
   const TxValidity* validity = nullptr;
 };
+
+class Cluster;
+// Every node decided one block in round 0 and holds its body (a body that hashes to its root).
+inline void expect_one_block_decided_in_round_zero(Cluster& c);
 
 // n members with equal weight, each with a RoundMachine at height 1.
 class Cluster {
@@ -289,6 +294,18 @@ inline BlockId lowest_round_proposal(Cluster& c, std::uint32_t round) {
     if (!best || id < *best) best = id;
   }
   return best.value_or(BlockId{});
+}
+
+inline void expect_one_block_decided_in_round_zero(Cluster& c) {
+  ASSERT_TRUE(c.node(0).decision().has_value());
+  const BlockId decided = c.node(0).decision()->block_id;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const auto d = c.node(i).decision();
+    ASSERT_TRUE(d.has_value()) << "node " << i;
+    EXPECT_EQ(d->block_id, decided);
+    EXPECT_EQ(d->round, 0U);
+    EXPECT_EQ(merkle_root(d->txs), d->header.merkle_root) << "node " << i << " holds the decided body";
+  }
 }
 
 }  // namespace midnight::test

@@ -48,15 +48,7 @@ TEST(RoundReconcile, LargeBlocksTravelAsADifferenceAndDecideInRoundZero) {
   Cluster c = large_divergent(4);
   c.start_all();
   c.deliver();
-  ASSERT_TRUE(c.node(0).decision().has_value());
-  const BlockId decided = c.node(0).decision()->block_id;
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    const auto d = c.node(i).decision();
-    ASSERT_TRUE(d.has_value()) << "node " << i;
-    EXPECT_EQ(d->block_id, decided);
-    EXPECT_EQ(d->round, 0U);
-    EXPECT_EQ(merkle_root(d->txs), d->header.merkle_root);
-  }
+  test::expect_one_block_decided_in_round_zero(c);
   EXPECT_GE(c.sent(ActionKind::send_sketch), 3U) << "three nodes lacked the decided body";
   EXPECT_GE(c.sent(ActionKind::request_transactions), 3U) << "each lacked its proposer's own transactions";
   EXPECT_EQ(c.sent(ActionKind::send_transactions), c.sent(ActionKind::request_transactions));

@@ -609,39 +609,32 @@ result<void> RoundMachine::hold_body(const BlockHeader& h, std::span<const TxByt
 }
 
 // Rule "reconcile", requesting side. The answer is for a block whose proposal we stored
-// and whose body we lack; what it leads to is the exchange's (body_exchange.hpp).
-result<Actions> RoundMachine::on_body_sketch(const BodySketchView& s) {
+// and whose body we lack; what it leads to is the exchange's (body_exchange.hpp). Both
+// answers are checked the same way; `step` is the exchange's handler of the kind.
+template <class Answer, class Step>
+result<Actions> RoundMachine::on_reconcile_answer(const Answer& answer, Step step) {
   if (!started_) return round_errc::not_started;
-  if (s.chain_id != config_.chain_id) return round_errc::wrong_chain;
-  if (s.height != height_) return round_errc::wrong_height;
-  const Proposal* p = known_proposal(s.block_id);
+  if (answer.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (answer.height != height_) return round_errc::wrong_height;
+  const Proposal* p = known_proposal(answer.block_id);
   if (decided() || (p != nullptr && holds_body(p->header.merkle_root))) {
     action_count_ = 0;  // nothing a body can change: decided, or held already
     return actions();
   }
   if (p == nullptr) return round_errc::unsolicited_body;
-  const ReconcileOutcome o = exchange_.on_sketch(s, content_.views);
+  const ReconcileOutcome o = step(answer);
   if (o.step == ReconcileStep::unsolicited) return round_errc::unsolicited_answer;
   action_count_ = 0;
-  after_reconcile(o, s.block_id);
+  after_reconcile(o, answer.block_id);
   return actions();
 }
 
+result<Actions> RoundMachine::on_body_sketch(const BodySketchView& s) {
+  return on_reconcile_answer(s, [&](const BodySketchView& v) { return exchange_.on_sketch(v, content_.views); });
+}
+
 result<Actions> RoundMachine::on_body_transactions(const BodyTransactionsView& t) {
-  if (!started_) return round_errc::not_started;
-  if (t.chain_id != config_.chain_id) return round_errc::wrong_chain;
-  if (t.height != height_) return round_errc::wrong_height;
-  const Proposal* p = known_proposal(t.block_id);
-  if (decided() || (p != nullptr && holds_body(p->header.merkle_root))) {
-    action_count_ = 0;
-    return actions();
-  }
-  if (p == nullptr) return round_errc::unsolicited_body;
-  const ReconcileOutcome o = exchange_.on_transactions(t, content_.views);
-  if (o.step == ReconcileStep::unsolicited) return round_errc::unsolicited_answer;
-  action_count_ = 0;
-  after_reconcile(o, t.block_id);
-  return actions();
+  return on_reconcile_answer(t, [&](const BodyTransactionsView& v) { return exchange_.on_transactions(v, content_.views); });
 }
 
 // What an answer led to: the next request, or an assembled body checked and held, or

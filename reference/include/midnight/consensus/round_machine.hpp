@@ -405,6 +405,8 @@ class RoundMachine {
   // Rule "hold" for a body this node checked (or assembled and then checked).
   result<void> hold_body(const BlockHeader& h, std::span<const TxBytes> txs);
   void after_reconcile(const ReconcileOutcome& o, const BlockId& id);
+  template <class Answer, class Step>
+  result<Actions> on_reconcile_answer(const Answer& answer, Step step);
   std::span<const TxBytes> body_transactions(const Hash32& root) const;
   bool pinned(const Hash32& root) const;
   bool collect_may_end_early(std::uint32_t round) const;  // every proposal in, the best's body held
