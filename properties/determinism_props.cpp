@@ -319,20 +319,20 @@ RC_GTEST_PROP(Determinism, CommitRoundTrips, ()) {
 // Wire version 2's messages: a re-proposal (a proposal and its polka, a certificate of
 // prevotes) and a commit request.
 RC_GTEST_PROP(Determinism, ReproposalRoundTrips, ()) {
-  auto rp = std::make_unique<Reproposal>();
+  auto rp = std::make_unique<CarriedPolka>();
   rp->proposal = *gen_proposal();
   rp->polka = *gen_certificate();
   const auto bytes = encode_to_vector(*rp);
   RC_ASSERT(bytes.has_value());
-  RC_ASSERT(bytes.value().size() == encoded_size_reproposal(*rp));
+  RC_ASSERT(bytes.value().size() == encoded_size_polka(*rp));
   RC_ASSERT(bytes.value().size() == kProposalMessageSize + encoded_size_certificate(rp->polka) - kPrefixSize);
-  assert_type(bytes.value(), MessageType::reproposal);
-  auto back = std::make_unique<Reproposal>();
-  RC_ASSERT(bool(decode_reproposal(bytes.value(), *back)));
+  assert_type(bytes.value(), MessageType::polka);
+  auto back = std::make_unique<CarriedPolka>();
+  RC_ASSERT(bool(decode_polka(bytes.value(), *back)));
   RC_ASSERT(*back == *rp);
   RC_ASSERT(encode_to_vector(*back).value() == bytes.value());
-  auto scratch = std::make_unique<Reproposal>();
-  assert_exact(bytes.value(), [&](std::span<const std::uint8_t> in) { return bool(decode_reproposal(in, *scratch)); });
+  auto scratch = std::make_unique<CarriedPolka>();
+  assert_exact(bytes.value(), [&](std::span<const std::uint8_t> in) { return bool(decode_polka(in, *scratch)); });
   RC_TAG(rp->polka.count() > 8 ? "9+ voters" : "1-8 voters");
 }
 

@@ -156,13 +156,25 @@ Proposal proposal_of(const Block& b) {
   return sign_proposal(b.header, W().keys.at(b.proposer).secret_key, W().vrf_keys.at(b.proposer).secret_key);
 }
 
-// A re-proposal of block `b` with a polka of the given nodes' signatures of `step` for
-// `id` (b's block id unless given) in `round`.
-Bytes_ encode_reproposal(const Block& b, std::vector<std::size_t> nodes, std::uint32_t round,
-                         VoteStep step = VoteStep::prevote, const BlockId* id = nullptr) {
+// A polka of block `b` with the given nodes' signatures of `step` for `id` (b's block id
+// unless given) in `round`.
+CarriedPolka polka_of(const Block& b, std::vector<std::size_t> nodes, std::uint32_t round,
+                      VoteStep step = VoteStep::prevote, const BlockId* id = nullptr) {
   const BlockId block = id != nullptr ? *id : compute_block_id(b.header);
-  return must(encode_to_vector(Reproposal{proposal_of(b), certificate_by(std::move(nodes), round, block, step)}),
-              "re-proposal");
+  return CarriedPolka{proposal_of(b), certificate_by(std::move(nodes), round, block, step)};
+}
+Bytes_ encode_polka(const Block& b, std::vector<std::size_t> nodes, std::uint32_t round,
+                    VoteStep step = VoteStep::prevote, const BlockId* id = nullptr) {
+  return must(encode_to_vector(polka_of(b, std::move(nodes), round, step, id)), "polka");
+}
+// That polka re-proposed by node `by` as its round message of `round`, signed and proved.
+Bytes_ encode_reproposal(std::size_t by, std::uint32_t round, const CarriedPolka& polka) {
+  Reproposal r{};
+  r.round = round;
+  r.reproposer = W().keys[by].public_key;
+  r.carried = polka;
+  sign_reproposal(r, W().keys[by].secret_key, W().vrf_keys[by].secret_key);
+  return must(encode_to_vector(r), "re-proposal");
 }
 
 CommitRequest commit_request_by(std::size_t node, std::uint64_t height) {
@@ -233,7 +245,8 @@ Corpus every_kind() {
   c["kind-certificate"] = must(encode_to_vector(certificate_by({0, 1, 2}, 0, id)), "certificate");
   c["kind-block"] = encode_block(b);
   c["kind-commit"] = encode_commit(certificate_by({0, 1, 2}, 0, id), b);
-  c["kind-reproposal"] = encode_reproposal(b, {0, 1, 2}, 0);
+  c["kind-polka"] = encode_polka(b, {0, 1, 2}, 0);
+  c["kind-reproposal"] = encode_reproposal(1, 1, polka_of(b, {0, 1, 2}, 0));
   c["kind-commit-request"] = must(encode_to_vector(commit_request_by(1, fuzz::kFuzzHeight)), "commit request");
   c["kind-body-request"] = must(encode_to_vector(body_request_by(1, id)), "body request");
   // Reconciliation, small: a transactions request naming one id, a sketch of one cell a
@@ -415,27 +428,40 @@ Corpus reproposal_seeds() {
   Corpus c = every_kind();
   const Block b = block_of(1, 0, {});
   const BlockId id = compute_block_id(b.header);
-  c["reproposal-quorum"] = c["kind-reproposal"];
-  c["reproposal-all"] = encode_reproposal(b, {0, 1, 2, 3}, 0);
-  c["reproposal-later-polka"] = encode_reproposal(b, {1, 2, 3}, 1);  // a round-0 block's polka of round 1
+  c["reproposal-quorum"] = c["kind-polka"];
+  c["reproposal-all"] = encode_polka(b, {0, 1, 2, 3}, 0);
+  c["reproposal-later-polka"] = encode_polka(b, {1, 2, 3}, 1);  // a round-0 block's polka of round 1
   // Beyond a round-0 machine's window: the polka's signers (three quarters of the weight)
   // are ahead of it, so it skips to the polka's round; and the last round there is.
-  c["reproposal-beyond-window"] = encode_reproposal(b, {0, 2, 3}, kRoundsAhead + 3);
-  c["reproposal-last-round"] = encode_reproposal(b, {0, 1, 2}, kLastRound);
+  c["reproposal-beyond-window"] = encode_polka(b, {0, 2, 3}, kRoundsAhead + 3);
+  c["reproposal-last-round"] = encode_polka(b, {0, 1, 2}, kLastRound);
   const Block later = block_of(2, 2, {});
-  c["reproposal-round-2"] = encode_reproposal(later, {0, 1, 3}, 2);
+  c["reproposal-round-2"] = encode_polka(later, {0, 1, 3}, 2);
   const Block other = block_of(3, 0, transactions(3, 8));  // content the machine does not expect
-  c["reproposal-other-content"] = encode_reproposal(other, {1, 2, 3}, 0);
+  c["reproposal-other-content"] = encode_polka(other, {1, 2, 3}, 0);
   // Refused: below a quorum, precommit signatures, a polka for another block, a polka
   // older than its proposal, the count limit of non-members.
-  c["reproposal-below-quorum"] = encode_reproposal(b, {1, 3}, 0);
-  c["reproposal-precommits"] = encode_reproposal(b, {0, 1, 2}, 0, VoteStep::precommit);
+  c["reproposal-below-quorum"] = encode_polka(b, {1, 3}, 0);
+  c["reproposal-precommits"] = encode_polka(b, {0, 1, 2}, 0, VoteStep::precommit);
   const BlockId another = compute_block_id(later.header);
-  c["reproposal-other-block"] = encode_reproposal(b, {0, 1, 2}, 2, VoteStep::prevote, &another);
-  c["reproposal-polka-before-proposal"] = encode_reproposal(later, {0, 1, 3}, 1);
+  c["reproposal-other-block"] = encode_polka(b, {0, 1, 2}, 2, VoteStep::prevote, &another);
+  c["reproposal-polka-before-proposal"] = encode_polka(later, {0, 1, 3}, 1);
   c["reproposal-most-signers"] =
-      must(encode_to_vector(Reproposal{proposal_of(b), full_certificate(id)}), "re-proposal");
+      must(encode_to_vector(CarriedPolka{proposal_of(b), full_certificate(id)}), "re-proposal");
+  // Re-proposals (0x09): round messages of a later round than their polka, by a member
+  // other than the polka's signers or one of them; one of the polka's own round (refused);
+  // one whose signature is another member's (refused); one beyond the window.
+  c["signed-reproposal-round-1"] = c["kind-reproposal"];
+  c["signed-reproposal-by-signer"] = encode_reproposal(2, 2, polka_of(b, {1, 2, 3}, 1));
+  c["signed-reproposal-of-round-2-block"] = encode_reproposal(3, 3, polka_of(later, {0, 1, 3}, 2));
+  c["signed-reproposal-same-round"] = encode_reproposal(1, 0, polka_of(b, {0, 1, 2}, 0));
+  c["signed-reproposal-beyond-window"] = encode_reproposal(0, kRoundsAhead + 4, polka_of(b, {0, 2, 3}, kRoundsAhead + 3));
+  Bytes_ forged = encode_reproposal(1, 1, polka_of(b, {0, 1, 2}, 0));
+  const Bytes_ other_signer = encode_reproposal(2, 1, polka_of(b, {0, 1, 2}, 0));
+  std::copy_n(other_signer.begin() + kPrefixSize + 4 + 32 + 80, 64, forged.begin() + kPrefixSize + 4 + 32 + 80);
+  c["signed-reproposal-forged-signature"] = forged;
   add_edges(c, c["reproposal-quorum"]);
+  add_edges(c, c["signed-reproposal-round-1"]);
   return c;
 }
 
@@ -476,7 +502,7 @@ Corpus journal_seeds() {
   c["journal-corrupt-middle"] = corrupt;
   // The locking step as the host journals it: the lock's polka (a re-proposal over part
   // frames) before the precommit and the lock; then that polka cut short by a crash.
-  const Bytes_ polka_message = encode_reproposal(block_of(0, 0, {}), {0, 1, 2}, 0);
+  const Bytes_ polka_message = encode_polka(block_of(0, 0, {}), {0, 1, 2}, 0);
   std::vector<JournalFrame> polka_frames((polka_message.size() + kJournalPolkaChunk - 1) / kJournalPolkaChunk);
   const std::size_t parts = encode_journal_polka_frames(polka_message, polka_frames);
   if (parts < 2) die("journal seeds: a polka takes more than one frame");

@@ -261,7 +261,7 @@ Fingerprint fingerprint_of(const NodeHost& host, std::size_t members) {
   }
   for (std::size_t mem = 0; mem < members; ++mem)
     if (const auto seen = m.highest_round_seen(mem)) f.seen_round[mem] = *seen + 1;
-  if (const Reproposal* rp = m.reproposal()) {
+  if (const CarriedPolka* rp = m.held_polka()) {
     f.repropose = true;
     f.polka_round = rp->polka.round;
     f.polka_block = rp->polka.block_id;
@@ -296,7 +296,7 @@ class RoundHarness {
   void execute(HonestNode& h, const HostOutput& out);
   void release(HonestNode& h, const HostAction& a);
   void record_finalize(HonestNode& h, const StoredCommit& d);
-  void check_reproposal(const HonestNode& h, const Reproposal& rp) const;
+  void check_polka(const HonestNode& h, const CarriedPolka& rp, bool announced) const;
   void check_body_send(const HonestNode& h, MessageType type, std::span<const std::uint8_t> bytes);
   void start(HonestNode& h);
   void fire(HonestNode& h, std::size_t timer_index);
@@ -473,7 +473,7 @@ void RoundHarness::deliver_at(std::size_t pool_index) {
   }
   if (m.from == byz_) {
     if (const auto type = peek_message_type(*m.bytes);
-        type && (type.value() == MessageType::proposal || type.value() == MessageType::reproposal)) {
+        type && (type.value() == MessageType::proposal || type.value() == MessageType::polka)) {
       ++h.proposals_from_byz;
     }
   }
@@ -562,8 +562,16 @@ void RoundHarness::release(HonestNode& h, const HostAction& a) {
       } else if (type.value() == MessageType::reproposal) {
         MIDNIGHT_FUZZ_CHECK(decode_reproposal(*a.bytes, *reproposal_).has_value(),
                             "host: a node broadcast a re-proposal that does not decode");
-        check_reproposal(h, *reproposal_);
-        note_proposal(reproposal_->proposal);
+        MIDNIGHT_FUZZ_CHECK(reproposal_->reproposer == world_.keys[h.node].public_key &&
+                                reproposal_->round == h.host->machine().round() && verify_reproposal(*reproposal_),
+                            "re-proposal: an honest node sent one that is not its own, signed, of its round");
+        check_polka(h, reproposal_->carried, false);
+        note_proposal(reproposal_->carried.proposal);
+      } else if (type.value() == MessageType::polka) {
+        MIDNIGHT_FUZZ_CHECK(decode_polka(*a.bytes, reproposal_->carried).has_value(),
+                            "host: a node broadcast a polka that does not decode");
+        check_polka(h, reproposal_->carried, true);
+        note_proposal(reproposal_->carried.proposal);
       }
       observe(a.bytes);
       for (std::size_t to = 0; to < preset_.nodes; ++to) send(h.node, to, a.bytes);
@@ -624,17 +632,24 @@ void RoundHarness::record_finalize(HonestNode& h, const StoredCommit& d) {
   MIDNIGHT_FUZZ_CHECK(*h.first_finalized == cert.block_id, "agreement: a node finalized a second, different block");
 }
 
-// What an honest node re-proposes (rule "re-propose"): the signed proposal of a block with
-// a prevote quorum for it, of a round at or after the proposal's and before the node's
-// current one. A receiver verifies all of it, so a wrong one would only be refused; it is
-// checked here because it is the honest side of the message.
-void RoundHarness::check_reproposal(const HonestNode& h, const Reproposal& rp) const {
+// What an honest node re-proposes (rule "re-propose") or announces (rule "announce"): the
+// signed proposal of a block with a prevote quorum for it, of a round at or after the
+// proposal's, and before the node's current one (a re-proposal) or its current one, which
+// it locked in (an announcement). A receiver verifies all of it, so a wrong one would only
+// be refused; it is checked here because it is the honest side of the message.
+void RoundHarness::check_polka(const HonestNode& h, const CarriedPolka& rp, bool announced) const {
   const auto weight = verify_polka(rp.polka, world_.membership, world_.chain);
+  const std::uint32_t round = h.host->machine().round();
   MIDNIGHT_FUZZ_CHECK(weight.has_value() && verify_proposal(rp.proposal) &&
                           rp.polka.block_id == compute_block_id(rp.proposal.header) &&
                           rp.polka.height == sim::kSimHeight && rp.proposal.header.round <= rp.polka.round &&
-                          rp.polka.round < h.host->machine().round(),
-                      "re-proposal: an honest node re-proposed what is not a polka of an earlier round for its block");
+                          (announced ? rp.polka.round == round : rp.polka.round < round),
+                      "re-proposal: an honest node sent what is not a polka for its block, of an earlier round "
+                      "(re-proposed) or of its round (announced)");
+  if (announced) {
+    MIDNIGHT_FUZZ_CHECK(h.host->machine().lock() == (Lock{true, rp.polka.block_id, round}),
+                        "announce: an honest node announced a polka it is not locked on this round");
+  }
 }
 
 // What a host sends to fetch or serve a body by reconciliation decodes as its type says,
@@ -1060,7 +1075,9 @@ void RoundHarness::byz_repropose(std::uint8_t target, std::uint8_t flags, std::u
   }
   const auto it = prevotes_sent_.find({round, seen.id});
   if (it == prevotes_sent_.end()) return;
-  auto rp = std::make_unique<Reproposal>();  // about 6 KB
+  const bool round_message = (flags & 32U) != 0;
+  auto re = std::make_unique<Reproposal>();  // about 6 KB
+  CarriedPolka* rp = &re->carried;
   rp->proposal = seen.proposal;
   Certificate& polka = rp->polka;
   polka.chain_id = world_.chain;
@@ -1071,8 +1088,18 @@ void RoundHarness::byz_repropose(std::uint8_t target, std::uint8_t flags, std::u
     if (leave_one_out && it->second.size() > 1 && voter == it->second.begin()->first) continue;
     polka.signatures.push_back(CertificateSignature{voter, signature});
   }
-  const auto seqs =
-      byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(sim::encode_to_bytes(*rp)));
+  std::vector<std::uint8_t> bytes;
+  if (round_message) {
+    // As the Byzantine member's round message of the next round: signed and proved, so it
+    // ranks as its message there (and conflicts with any other it sends for that round).
+    re->round = round + 1;
+    re->reproposer = world_.keys[byz_].public_key;
+    sign_reproposal(*re, world_.keys[byz_].secret_key, world_.vrf_keys[byz_].secret_key);
+    bytes = sim::encode_to_bytes(*re);
+  } else {
+    bytes = sim::encode_to_bytes(*rp);
+  }
+  const auto seqs = byz_send(targets(target), std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes)));
   if (now) deliver_now(seqs);
 }
 

@@ -51,8 +51,9 @@ ScriptWriter& ScriptWriter::byz_garbage(std::uint8_t target, GarbageKind kind, s
 }
 ScriptWriter& ScriptWriter::byz_mirror(std::uint8_t round) { return op(Op::byz_mirror, {round}); }
 ScriptWriter& ScriptWriter::byz_repropose(std::uint8_t target, std::uint8_t round, std::uint8_t choice,
-                                          bool own_prevote, bool leave_one_out, bool now) {
-  const unsigned flags = (round & 3U) | (own_prevote ? 4U : 0U) | (leave_one_out ? 8U : 0U) | (now ? 16U : 0U);
+                                          bool own_prevote, bool leave_one_out, bool now, bool round_message) {
+  const unsigned flags = (round & 3U) | (own_prevote ? 4U : 0U) | (leave_one_out ? 8U : 0U) | (now ? 16U : 0U) |
+                         (round_message ? 32U : 0U);
   return op(Op::byz_repropose, {target, static_cast<std::uint8_t>(flags), choice});
 }
 

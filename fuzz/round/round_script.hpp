@@ -80,7 +80,10 @@
 //                                         sent, with a polka of round flags & 3 made of the
 //                                         approving prevotes for it sent in that round;
 //                                         bit 2: the Byzantine member's own prevote added,
-//                                         bit 3: one signer left out, bit 4: delivered now
+//                                         bit 3: one signer left out, bit 4: delivered now,
+//                                         bit 5: sent as the Byzantine member's signed
+//                                         round message of the polka's round + 1 (a
+//                                         reproposal; else a polka message)
 //
 // `node` bytes pick an honest node (b % honest count); `target` bytes pick an honest
 // node or, for b % (honest + 1) == honest, every honest node.
@@ -234,7 +237,7 @@ class ScriptWriter {
   ScriptWriter& byz_mirror(std::uint8_t round);
   // `choice`: the index of the proposal among those sent so far.
   ScriptWriter& byz_repropose(std::uint8_t target, std::uint8_t round, std::uint8_t choice, bool own_prevote,
-                              bool leave_one_out = false, bool now = false);
+                              bool leave_one_out = false, bool now = false, bool round_message = false);
 
   // The `target` that means every honest node in this preset.
   std::uint8_t all_honest() const { return static_cast<std::uint8_t>(kPresets[preset_].nodes - 1); }

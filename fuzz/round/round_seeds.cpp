@@ -215,6 +215,7 @@ std::vector<std::pair<std::string, std::vector<std::uint8_t>>> round_fuzzer_seed
     w.heal().deliver_all();
     w.byz_repropose(w.all_honest(), 0, 0, true, true, true).byz_repropose(w.all_honest(), 0, 1, true, false, true);
     w.byz_repropose(0, 1, 0, false, false, true);
+    w.byz_repropose(w.all_honest(), 0, 0, true, false, true, true);
     run_rounds(w, 6);
     add("reproposal-after-lost-precommits", w);
   }

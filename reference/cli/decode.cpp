@@ -194,15 +194,40 @@ int run_decode(std::vector<std::string_view> argv) {
       w.field("certificate_names_block", c->certificate.block_id == compute_block_id(c->block.header));
       break;
     }
-    case MessageType::reproposal: {
-      auto rp = std::make_unique<Reproposal>();
-      if (auto r = decode_reproposal(bytes, *rp, &where); !r) return report_error(r.error(), where, type.value(), true);
+    case MessageType::polka: {
+      auto rp = std::make_unique<CarriedPolka>();
+      if (auto r = decode_polka(bytes, *rp, &where); !r) return report_error(r.error(), where, type.value(), true);
       w.key("proposal").begin_object();
       write_proposal_fields(w, rp->proposal, Derived::show, vrf_key ? &*vrf_key : nullptr);
       w.end_object();
       w.key("polka");
       write_certificate(w, rp->polka, Derived::show, VoteStep::prevote);
       w.field("polka_names_block", rp->polka.block_id == compute_block_id(rp->proposal.header));
+      break;
+    }
+    case MessageType::reproposal: {
+      auto rp = std::make_unique<Reproposal>();
+      if (auto r = decode_reproposal(bytes, *rp, &where); !r) return report_error(r.error(), where, type.value(), true);
+      w.field("round", rp->round);
+      w.field("reproposer", to_hex(rp->reproposer));
+      w.field("vrf_proof", to_hex(rp->vrf_proof));
+      w.field("signature", to_hex(rp->signature));
+      w.field("signature_valid", verify_reproposal(*rp));
+      // --vrf-key is the reproposer's here: the proof ranks the reproposer, not the block.
+      if (vrf_key) {
+        const auto beta = verify_reproposal_vrf(*rp, *vrf_key);
+        w.field("vrf_valid", beta.has_value());
+        if (beta) w.field("vrf_output", to_hex(beta.value()));
+      } else if (const auto beta = ecvrf_proof_to_hash(rp->vrf_proof)) {
+        w.field("vrf_output_unverified", to_hex(beta.value()));
+      }
+      w.key("proposal").begin_object();
+      write_proposal_fields(w, rp->carried.proposal, Derived::show, nullptr);
+      w.end_object();
+      w.key("polka");
+      write_certificate(w, rp->carried.polka, Derived::show, VoteStep::prevote);
+      w.field("polka_names_block", rp->carried.polka.block_id == compute_block_id(rp->carried.proposal.header));
+      w.field("polka_before_round", rp->carried.polka.round < rp->round);
       break;
     }
     case MessageType::commit_request: {

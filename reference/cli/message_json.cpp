@@ -26,6 +26,7 @@ const char* message_type_name(MessageType t) {
     case MessageType::reconcile_request: return "reconcile_request";
     case MessageType::body_sketch: return "body_sketch";
     case MessageType::body_transactions: return "body_transactions";
+    case MessageType::polka: return "polka";
   }
   return "?";
 }

@@ -362,6 +362,12 @@ DecodeOutcome decode_as(MessageType t, std::span<const std::uint8_t> in) {
       }
       break;
     }
+    case MessageType::polka: {
+      auto rp = std::make_unique<CarriedPolka>();
+      auto r = decode_polka(in, *rp, &d.where);
+      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(*rp));
+      break;
+    }
     case MessageType::reproposal: {
       auto rp = std::make_unique<Reproposal>();
       auto r = decode_reproposal(in, *rp, &d.where);
@@ -1012,10 +1018,11 @@ void write_encoding(JsonWriter& w) {
                   w.end_object();
                 });
 
-  // A re-proposal: the fixture's proposal with a polka of round 2 (prevotes of seeds 2, 3
-  // and 4, weight 9 of 10), as a node re-proposing it in a later round sends it.
+  // A polka: the fixture's proposal with a polka of round 2 (prevotes of seeds 2, 3 and 4,
+  // weight 9 of 10), as a node that locked on it in round 2 announces it; and the same polka
+  // re-proposed by seed 3 as its round message of round 3.
   {
-    Reproposal rp;
+    CarriedPolka rp;
     rp.proposal = f.proposal;
     rp.polka = f.certificate;
     rp.polka.round = 2;
@@ -1028,9 +1035,32 @@ void write_encoding(JsonWriter& w) {
       rp.polka.signatures[i] = {v.voter, v.signature};
     }
     require(verify_polka(rp.polka, f.members.membership, f.chain).has_value(), "fixture polka");
-    write_message(w, "reproposal (a round-0 proposal with its round-2 polka)", MessageType::reproposal,
+    write_message(w, "polka (a round-0 proposal with its round-2 polka)", MessageType::polka,
                   unwrap(encode_to_vector(rp)), [&] {
                     w.begin_object();
+                    w.key("proposal").begin_object();
+                    write_proposal_fields(w, rp.proposal, Derived::omit);
+                    w.end_object();
+                    w.key("polka");
+                    write_certificate(w, rp.polka, Derived::omit, VoteStep::prevote);
+                    w.end_object();
+                  });
+    Reproposal re{};
+    re.round = 3;
+    re.reproposer = keys_of(3).public_key;
+    re.carried = rp;
+    sign_reproposal(re, keys_of(3).secret_key, vrf_keys_of(3).secret_key);
+    require(verify_reproposal(re) && verify_reproposal_vrf(re, vrf_keys_of(3).public_key).has_value(),
+            "fixture re-proposal");
+    write_message(w, "reproposal (seed 3 re-proposes that polka as its round-3 message)", MessageType::reproposal,
+                  unwrap(encode_to_vector(re)), [&] {
+                    w.begin_object();
+                    w.field("round", re.round);
+                    w.field("reproposer", to_hex(re.reproposer));
+                    w.field("vrf_proof", to_hex(re.vrf_proof));
+                    w.field("vrf_output", to_hex(verify_reproposal_vrf(re, vrf_keys_of(3).public_key).value()));
+                    w.field("signing_input_hex", to_hex(reproposal_signing_input(re)));
+                    w.field("signature", to_hex(re.signature));
                     w.key("proposal").begin_object();
                     write_proposal_fields(w, rp.proposal, Derived::omit);
                     w.end_object();
@@ -1282,11 +1312,11 @@ void write_rejections(JsonWriter& w) {
 
   // unknown_message_type
   r.reject("vote with type 0x00", MessageType::vote, with_byte(vote, 1, 0x00), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x0e");
-  r.reject("vote with type 0x0f", MessageType::vote, with_byte(vote, 1, 0x0f), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x0e");
+           "prefix type is not 0x01..0x0f");
+  r.reject("vote with type 0x10", MessageType::vote, with_byte(vote, 1, 0x10), codec_errc::unknown_message_type,
+           "prefix type is not 0x01..0x0f");
   r.reject("vote with type 0xff", MessageType::vote, with_byte(vote, 1, 0xff), codec_errc::unknown_message_type,
-           "prefix type is not 0x01..0x0e");
+           "prefix type is not 0x01..0x0f");
 
   // wrong_message_type
   r.reject("a vote where a proposal is expected", MessageType::proposal, vote, codec_errc::wrong_message_type,

@@ -128,10 +128,10 @@ TEST(AllocCounter, SetUpAllocationsAreSeen) {
 
 // ---- a 4-node cluster that routes messages without allocating ---------------------------
 
-enum Handler : std::size_t { kRoundStart, kProposal, kVote, kTimer, kCommit, kReproposal, kCodec, kHandlerCount };
-constexpr std::array<const char*, kHandlerCount> kHandlerNames{"on_round_start", "on_proposal",   "on_vote",
-                                                               "on_timer",       "on_commit",     "on_reproposal",
-                                                               "encode+decode"};
+enum Handler : std::size_t { kRoundStart, kProposal, kVote, kTimer, kCommit, kReproposal, kPolka, kCodec, kHandlerCount };
+constexpr std::array<const char*, kHandlerCount> kHandlerNames{"on_round_start", "on_proposal", "on_vote",
+                                                               "on_timer",       "on_commit",   "on_reproposal",
+                                                               "on_polka",       "encode+decode"};
 
 // How messages travel: as values (the Action's Proposal / Vote copied), or through the
 // wire (encoded into a fixed buffer and decoded at the receiver, commits included).
@@ -145,7 +145,7 @@ struct Envelope {
   ActionKind kind = ActionKind::broadcast_vote;
   Proposal proposal{};
   Vote vote{};
-  std::size_t reproposal = 0;  // broadcast_reproposal: its slot in the cluster's ring
+  std::size_t reproposal = 0;  // broadcast_reproposal, broadcast_polka: its slot in the cluster's ring
 };
 
 // Fixed-capacity FIFO: the "network" never allocates.
@@ -193,8 +193,8 @@ class AllocCluster {
     // The block of the cluster's mempool (the coinbase and a few transactions).
     commit_out_->block.reserve_transactions(64);
     commit_in_->block.reserve_transactions(64);
-    reproposal_in_->polka.reserve_entries(n);
-    for (Reproposal& rp : *reproposals_) rp.polka.reserve_entries(n);
+    reproposal_in_->carried.polka.reserve_entries(n);
+    for (Reproposal& rp : *reproposals_) rp.carried.polka.reserve_entries(n);
     for (std::size_t i = 0; i < n; ++i) {
       NodeConfig c;
       c.chain_id = test::chain();
@@ -267,15 +267,15 @@ class AllocCluster {
   std::size_t rejected(Handler h) const { return rejected_[h]; }
   std::size_t allocations(Handler h) const { return allocations_[h]; }
 
-  // Every handler was called (on_reproposal only where the scenario re-proposes: pass
-  // `reproposes`) and none allocated; the harness lost nothing for lack of queue or ring
+  // Every handler was called (on_reproposal and on_polka only where the scenario
+  // re-proposes: pass `reproposes`; a lock announced is a polka) and none allocated; the harness lost nothing for lack of queue or ring
   // space and every message survived encode/decode.
   void expect_no_allocations(const char* scenario, bool reproposes = false) const {
     EXPECT_FALSE(overflow_) << "the fixed queue overflowed";
     EXPECT_EQ(wire_failures_, 0U) << "a message failed to encode or decode";
     for (std::size_t h = 0; h < kHandlerCount; ++h) {
       if (h == kCodec && transport_ == Transport::values) continue;
-      if (h == kReproposal && !reproposes) {
+      if ((h == kReproposal || h == kPolka) && !reproposes) {
         EXPECT_EQ(allocations_[h], 0U);
         continue;
       }
@@ -334,6 +334,18 @@ class AllocCluster {
           push(Envelope{from, kEveryone, a.kind, {}, {}, slot});
           break;
         }
+        case ActionKind::broadcast_polka: {
+          // A lock announced: the polka is carried in a ring slot as a re-proposal's is.
+          const CarriedPolka* polka = nodes_[from]->lock_polka();
+          if (polka == nullptr) {
+            ++wire_failures_;
+            break;
+          }
+          const std::size_t slot = next_reproposal_++ % kReproposalRing;
+          (*reproposals_)[slot].carried = *polka;
+          push(Envelope{from, kEveryone, a.kind, {}, {}, slot});
+          break;
+        }
         case ActionKind::set_timer:
           break;  // timers are fired by the test
       }
@@ -370,6 +382,13 @@ class AllocCluster {
         rp = reproposal_in_.get();
       }
       take(j, counted(kReproposal, [&] { return n.on_reproposal(*rp); }));
+    } else if (e.kind == ActionKind::broadcast_polka) {
+      const CarriedPolka* polka = &(*reproposals_)[e.reproposal].carried;
+      if (transport_ == Transport::wire) {
+        if (!polka_through_wire(*polka)) return;
+        polka = &reproposal_in_->carried;
+      }
+      take(j, counted(kPolka, [&] { return n.on_polka(*polka); }));
     }
   }
 
@@ -413,6 +432,14 @@ class AllocCluster {
     if (!back || !(*reproposal_in_ == rp)) return ++wire_failures_, false;
     return true;
   }
+  bool polka_through_wire(const CarriedPolka& polka) {
+    const AllocationCount c;
+    const auto back =
+        decode_polka(written(encode_polka(polka, wire_)), reproposal_in_->carried, nullptr, net_.membership.size());
+    note_codec(c.count());
+    if (!back || !(reproposal_in_->carried == polka)) return ++wire_failures_, false;
+    return true;
+  }
   void note_codec(std::size_t allocated) {
     allocations_[kCodec] += allocated;
     ++calls_[kCodec];
@@ -431,7 +458,7 @@ class AllocCluster {
   static constexpr std::size_t kReproposalRing = 64;
   std::unique_ptr<std::array<Reproposal, kReproposalRing>> reproposals_;
   std::size_t next_reproposal_ = 0;
-  std::unique_ptr<Reproposal> reproposal_in_;  // a re-proposal decoded from wire_
+  std::unique_ptr<Reproposal> reproposal_in_;  // a re-proposal (or, its polka, a polka) decoded from wire_
   std::vector<std::uint8_t> wire_;          // one encoded message, kMaxMessageSize bytes
   std::size_t live_ = SIZE_MAX;
   bool overflow_ = false;
@@ -531,7 +558,7 @@ TEST_P(AllocRound, PartitionedRoundFailsAndTheRetryFinalizes) {
 
 // Every precommit of round 0 is lost after all four locked: in round 1 each node
 // re-proposes its locked block with the polka in one message (broadcast_reproposal),
-// and every receiver takes it through on_reproposal (and, through the wire, the codec).
+// and every receiver takes it through on_polka (and, through the wire, the codec).
 TEST_P(AllocRound, LockedBlockIsReProposedWithItsPolka) {
   auto c = std::make_unique<AllocCluster>(4, GetParam());
   const auto no_precommits = [](const Envelope& e, std::size_t) {
@@ -543,6 +570,9 @@ TEST_P(AllocRound, LockedBlockIsReProposedWithItsPolka) {
   c->start_all();
   c->deliver_if(no_precommits);
   for (std::size_t i = 0; i < 4; ++i) locks[i] = c->node(i).lock();
+  // Locked and undecided at the prevote deadline: each announces its polka (rule "announce").
+  c->fire(TimerKind::prevote_deadline, 0);
+  c->deliver_if(no_precommits);
   c->fire(TimerKind::round_end, 0);
   c->deliver();
   c->fire(TimerKind::collect_deadline, 1);
@@ -551,6 +581,7 @@ TEST_P(AllocRound, LockedBlockIsReProposedWithItsPolka) {
 
   EXPECT_EQ(allocations, 0U);
   c->expect_no_allocations("lock+re-propose", true);
+  EXPECT_EQ(c->calls(kPolka), 4U * 3U) << "four lock announcements, each to three receivers";
   EXPECT_EQ(c->calls(kReproposal), 4U * 3U) << "four re-proposals, each to three receivers";
   for (std::size_t i = 0; i < 4; ++i) {
     EXPECT_TRUE(locks[i].held) << "node " << i;
@@ -754,16 +785,16 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   for (std::size_t k = 1; k < 4; ++k) {
     ASSERT_TRUE(prevotes->add(test::make_vote(live->keys(k), test::chain(), 1, 0, VoteStep::prevote, good_id)));
   }
-  auto rp_good = std::make_unique<Reproposal>();
+  auto rp_good = std::make_unique<CarriedPolka>();
   rp_good->proposal = good;
   build_polka(*prevotes, live->membership(), good_id, rp_good->polka);
-  auto rp_below = std::make_unique<Reproposal>(*rp_good);
+  auto rp_below = std::make_unique<CarriedPolka>(*rp_good);
   rp_below->polka.signatures.resize(2);
-  auto rp_other_block = std::make_unique<Reproposal>(*rp_good);
+  auto rp_other_block = std::make_unique<CarriedPolka>(*rp_good);
   rp_other_block->polka.block_id.v[0] ^= 1;
-  auto rp_bad_sig = std::make_unique<Reproposal>(*rp_good);
+  auto rp_bad_sig = std::make_unique<CarriedPolka>(*rp_good);
   rp_bad_sig->proposal.signature.v[0] ^= 1;
-  auto rp_height = std::make_unique<Reproposal>(*rp_good);
+  auto rp_height = std::make_unique<CarriedPolka>(*rp_good);
   rp_height->polka.height = 2;
 
   const RoundMachine n_before = n;
@@ -864,11 +895,11 @@ TEST(AllocRejected, RejectedInputsAllocateNothingAndChangeNothing) {
   got(i++, idle->on_vote(vote));
   got(i++, idle->on_timer({TimerKind::collect_deadline, 1, 0}));
   got(i++, idle->on_commit(*commit));
-  got(i++, n.on_reproposal(*rp_below));
-  got(i++, n.on_reproposal(*rp_other_block));
-  got(i++, n.on_reproposal(*rp_bad_sig));
-  got(i++, n.on_reproposal(*rp_height));
-  got(i++, idle->on_reproposal(*rp_good));
+  got(i++, n.on_polka(*rp_below));
+  got(i++, n.on_polka(*rp_other_block));
+  got(i++, n.on_polka(*rp_bad_sig));
+  got(i++, n.on_polka(*rp_height));
+  got(i++, idle->on_polka(*rp_good));
   const std::size_t allocations = total.count();
 
   EXPECT_EQ(allocations, 0U);
@@ -918,13 +949,13 @@ struct Messages {
     commit = encoded(buffer,
                      [&](auto out) { return encode_commit(*d->certificate, d->header, d->signature, d->txs, out); });
     // A re-proposal of the decided block with its round-0 polka, and a commit request.
-    auto rp = std::make_unique<Reproposal>();
+    auto rp = std::make_unique<CarriedPolka>();
     for (std::size_t m = 0; m < c->size(); ++m) {
       const Proposal* p = c->node(0).proposal_of(0, m);
       if (p != nullptr && compute_block_id(p->header) == d->block_id) rp->proposal = *p;
     }
     build_polka(*c->node(0).prevotes(0), c->membership(), d->block_id, rp->polka);
-    reproposal = encoded(buffer, [&](auto out) { return encode_reproposal(*rp, out); });
+    reproposal = encoded(buffer, [&](auto out) { return encode_polka(*rp, out); });
     CommitRequest request;
     request.chain_id = test::chain();
     request.height = 2;
@@ -1025,14 +1056,14 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
       {MessageType::commit, extended(m.commit), false},
       {MessageType::commit, with(m.commit, 1, 6), false},                          // a certificate's type
       {MessageType::commit, with(m.commit, 0, 1), false},                          // version 1
-      {MessageType::reproposal, m.reproposal, true},
-      {MessageType::reproposal, truncated(m.reproposal, 1), false},
-      {MessageType::reproposal, truncated(m.reproposal, m.reproposal.size() / 2), false},
-      {MessageType::reproposal, extended(m.reproposal), false},
-      {MessageType::reproposal, with(m.reproposal, 0, 1), false},                  // version 1
-      {MessageType::reproposal, with(m.reproposal, 1, 4), false},                  // a proposal's type
-      {MessageType::reproposal, with(m.reproposal, kProposalBodySize + cert_count + 1, 0), false},  // polka count 0
-      {MessageType::reproposal, with(m.reproposal, kProposalBodySize + cert_count + 1, 5), false},  // > members
+      {MessageType::polka, m.reproposal, true},
+      {MessageType::polka, truncated(m.reproposal, 1), false},
+      {MessageType::polka, truncated(m.reproposal, m.reproposal.size() / 2), false},
+      {MessageType::polka, extended(m.reproposal), false},
+      {MessageType::polka, with(m.reproposal, 0, 1), false},                  // version 1
+      {MessageType::polka, with(m.reproposal, 1, 4), false},                  // a proposal's type
+      {MessageType::polka, with(m.reproposal, kProposalBodySize + cert_count + 1, 0), false},  // polka count 0
+      {MessageType::polka, with(m.reproposal, kProposalBodySize + cert_count + 1, 5), false},  // > members
       {MessageType::commit, with(m.commit, cert_count + 1, 5), false},             // count > members
       {MessageType::commit_request, m.commit_request, true},
       {MessageType::commit_request, truncated(m.commit_request, 1), false},
@@ -1052,7 +1083,7 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
   auto commit = std::make_unique<CommitView>();
   commit->certificate.reserve_entries(members);
   commit->block.reserve_transactions(kMaxBlockTransactions + 1);
-  auto reproposal = std::make_unique<Reproposal>();
+  auto reproposal = std::make_unique<CarriedPolka>();
   reproposal->polka.reserve_entries(members);
   std::vector<bool> ok(inputs.size());
   std::vector<DecodeWhere> where(inputs.size());
@@ -1067,7 +1098,7 @@ TEST(AllocDecode, ValidAndInvalidInputsDecodeWithoutAllocating) {
       case MessageType::certificate: ok[i] = decode_certificate(in, *certificate, w, members).has_value(); break;
       case MessageType::block: ok[i] = decode_block(in, *block, w).has_value(); break;
       case MessageType::commit: ok[i] = decode_commit(in, *commit, w, members).has_value(); break;
-      case MessageType::reproposal: ok[i] = decode_reproposal(in, *reproposal, w, members).has_value(); break;
+      case MessageType::polka: ok[i] = decode_polka(in, *reproposal, w, members).has_value(); break;
       case MessageType::commit_request: ok[i] = decode_commit_request(in, w).has_value(); break;
       default: break;
     }
@@ -1117,7 +1148,7 @@ TEST(AllocVerify, SignaturesCertificatesAndIdsAllocateNothing) {
   to_sign.voter = k.public_key;
   BlockHeader header_to_sign = proposal.header;
   header_to_sign.proposer = k.public_key;
-  auto reproposal = std::make_unique<Reproposal>();
+  auto reproposal = std::make_unique<CarriedPolka>();
   reproposal->polka.reserve_entries(m.membership.size());
   CommitRequest request_to_sign;
   request_to_sign.chain_id = test::chain();
@@ -1141,7 +1172,7 @@ TEST(AllocVerify, SignaturesCertificatesAndIdsAllocateNothing) {
   hashes[5] = compute_txid(test::chain(), c.block.txs[0]);
   signed_vote = sign_vote(to_sign, k.secret_key);
   signed_proposal = test::sign_proposal_as(header_to_sign, k);
-  const bool decoded_reproposal = decode_reproposal(m.reproposal, *reproposal, nullptr, m.membership.size()).has_value();
+  const bool decoded_reproposal = decode_polka(m.reproposal, *reproposal, nullptr, m.membership.size()).has_value();
   const auto polka = verify_polka(reproposal->polka, m.membership, test::chain());
   const auto polka_as_certificate = verify_certificate(reproposal->polka, m.membership, test::chain());
   const auto request = decode_commit_request(m.commit_request);

@@ -75,22 +75,36 @@ check "a v1 vote exits 2 (rc=$RC)" [ "$RC" -eq 2 ]
 check "v1: names the error" grep -q 'not a known version' "$WORK/err"
 check "v1: names the field" grep -q "field 'prefix.version', byte offset 0" "$WORK/err"
 
-# The two message types of wire v2, built from the examples' parts. A re-proposal: the
-# proposal body, then a certificate body (the example's is a precommit, so as a polka's
+# The polka and re-proposal messages of wire v2, built from the examples' parts. A polka:
+# the proposal body, then a certificate body (the example's is a precommit, so as a polka's
 # prevote its signature does not verify).
 proposal_hex=$("$MIDNIGHT" example proposal --hex)
 cert_hex=$("$MIDNIGHT" example certificate --hex)
-printf '0209%s%s' "${proposal_hex:4}" "${cert_hex:4}" >"$WORK/rp.hex"
+printf '020f%s%s' "${proposal_hex:4}" "${cert_hex:4}" >"$WORK/rp.hex"
 run decode --hex "$WORK/rp.hex"
+check "polka decodes (rc=$RC)" [ "$RC" -eq 0 ]
+check "polka JSON names its type" grep -q '"type": "polka"' "$WORK/out"
+check "polka JSON has its proposal" grep -q '"proposal": {' "$WORK/out"
+check "polka's polka names the proposal's block" grep -q '"polka_names_block": true' "$WORK/out"
+check "a precommit signature is no prevote" grep -q '"signature_valid": false' "$WORK/out"
+printf '020f%s' "${proposal_hex:4}" >"$WORK/rp-cut.hex"
+run decode --hex "$WORK/rp-cut.hex"
+check "polka without its certificate exits 2 (rc=$RC)" [ "$RC" -eq 2 ]
+check "polka cut: names the field" grep -q "field 'certificate.chain_id', byte offset 296" "$WORK/err"
+# A re-proposal: round 7, the example vote's voter as reproposer, a zero VRF proof and a
+# zero signature, then the polka's body: it decodes, and its signature does not verify.
+printf '0209%s%s%0160d%0128d%s%s' 00000007 "${vote_hex:160:64}" 0 0 "${proposal_hex:4}" "${cert_hex:4}" >"$WORK/re.hex"
+run decode --hex "$WORK/re.hex"
 check "reproposal decodes (rc=$RC)" [ "$RC" -eq 0 ]
 check "reproposal JSON names its type" grep -q '"type": "reproposal"' "$WORK/out"
-check "reproposal JSON has its proposal" grep -q '"proposal": {' "$WORK/out"
+check "reproposal JSON has its round" grep -q '"round": 7' "$WORK/out"
+check "reproposal JSON has its reproposer" grep -q "\"reproposer\": \"${vote_hex:160:64}\"" "$WORK/out"
 check "reproposal's polka names the proposal's block" grep -q '"polka_names_block": true' "$WORK/out"
-check "a precommit signature is no prevote" grep -q '"signature_valid": false' "$WORK/out"
-printf '0209%s' "${proposal_hex:4}" >"$WORK/rp-cut.hex"
-run decode --hex "$WORK/rp-cut.hex"
+check "a zero reproposal signature does not verify" grep -q '"signature_valid": false' "$WORK/out"
+printf '0209%s%s%0160d%0128d%s' 00000007 "${vote_hex:160:64}" 0 0 "${proposal_hex:4}" >"$WORK/re-cut.hex"
+run decode --hex "$WORK/re-cut.hex"
 check "reproposal without its polka exits 2 (rc=$RC)" [ "$RC" -eq 2 ]
-check "reproposal cut: names the field" grep -q "field 'certificate.chain_id', byte offset 296" "$WORK/err"
+check "reproposal cut: names the field" grep -q "field 'certificate.chain_id', byte offset 476" "$WORK/err"
 # A commit request: the example vote's chain id and voter, height 1, a zero signature.
 printf '020a%s%s%s%0128d' "${vote_hex:4:64}" 0000000000000001 "${vote_hex:160:64}" 0 >"$WORK/cr.hex"
 run decode --hex "$WORK/cr.hex"

@@ -80,7 +80,8 @@ struct Samples {
   Proposal proposal;
   Vote vote;
   Certificate certificate;
-  Reproposal reproposal;  // the sample proposal with a polka of three prevotes for it
+  CarriedPolka carried;  // the sample proposal with a polka of three prevotes for it
+  Reproposal reproposal;  // that polka re-proposed by the voter below as its round-5 message
   CommitRequest commit_request;
   BodyRequest body_request;
   Buf sample_id_bytes;        // three short ids, ascending, 8 bytes each
@@ -125,8 +126,12 @@ struct Samples {
     vote = sign_vote(vote, voter.secret_key);
 
     certificate = make_certificate(3);
-    reproposal.proposal = proposal;
-    reproposal.polka = make_certificate(3, VoteStep::prevote);
+    carried.proposal = proposal;
+    carried.polka = make_certificate(3, VoteStep::prevote);
+    reproposal.round = 5;
+    reproposal.reproposer = voter.public_key;
+    reproposal.carried = carried;
+    sign_reproposal(reproposal, voter.secret_key, vrf_keypair_of(0x21).secret_key);
 
     CommitRequest request;
     request.chain_id = chain;
@@ -280,6 +285,12 @@ Decoded decode_and_reencode(MessageType type, std::span<const std::uint8_t> in, 
                                                      c->block.transactions()));
       break;
     }
+    case MessageType::polka: {
+      auto rp = std::make_unique<CarriedPolka>();
+      auto r = decode_polka(in, *rp, where);
+      if (!(d.error = error_of(r))) d.reencoded = unwrap(encode_to_vector(*rp));
+      break;
+    }
     case MessageType::reproposal: {
       auto rp = std::make_unique<Reproposal>();
       auto r = decode_reproposal(in, *rp, where);
@@ -317,11 +328,12 @@ Decoded decode_and_reencode(MessageType type, std::span<const std::uint8_t> in, 
   return d;
 }
 
-constexpr std::array<MessageType, 14> kAllTypes{
+constexpr std::array<MessageType, 15> kAllTypes{
     MessageType::transaction,       MessageType::masternode,     MessageType::header,      MessageType::proposal,
     MessageType::vote,              MessageType::certificate,    MessageType::block,       MessageType::commit,
     MessageType::reproposal,        MessageType::commit_request, MessageType::body_request,
-    MessageType::reconcile_request, MessageType::body_sketch,    MessageType::body_transactions};
+    MessageType::reconcile_request, MessageType::body_sketch,    MessageType::body_transactions,
+    MessageType::polka};
 
 struct Sample {
   MessageType type;
@@ -341,6 +353,7 @@ std::vector<Sample> all_samples() {
       {MessageType::block, unwrap(encode_block_to_vector(s.header, s.proposal.signature, s.txs))},
       {MessageType::commit, unwrap(encode_commit_to_vector(s.certificate, s.header, s.proposal.signature, s.txs))},
       {MessageType::reproposal, unwrap(encode_to_vector(s.reproposal))},
+      {MessageType::polka, unwrap(encode_to_vector(s.carried))},
       {MessageType::commit_request, unwrap(encode_to_vector(s.commit_request))},
       {MessageType::body_request, unwrap(encode_to_vector(s.body_request))},
       {MessageType::reconcile_request, unwrap(encode_to_vector(s.reconcile_request))},
@@ -441,20 +454,51 @@ TEST_F(CodecTest, CertificateAndBlockLayout) {
   EXPECT_TRUE(std::equal(b.begin() + 2, b.end(), m.begin() + std::ptrdiff_t(c.size())));
 }
 
-// Wire v2 (spec/encoding.md): a re-proposal is one prefix, the proposal body (header,
+// Wire v2 (spec/encoding.md): a polka is one prefix, the proposal body (header,
 // signature, VRF proof), then a certificate body whose entries are prevote signatures.
-TEST_F(CodecTest, ReproposalLayout) {
-  const Buf b = unwrap(encode_to_vector(s.reproposal));
+TEST_F(CodecTest, PolkaLayout) {
+  const Buf b = unwrap(encode_to_vector(s.carried));
   ASSERT_EQ(b.size(), kPrefixSize + kProposalBodySize + kCertificateFixedSize + 3 * kCertificateEntrySize);
-  EXPECT_EQ(b.size(), encoded_size_reproposal(s.reproposal));
-  EXPECT_EQ(to_hex(std::span(b).first(2)), "0209");
+  EXPECT_EQ(b.size(), encoded_size_polka(s.carried));
+  EXPECT_EQ(to_hex(std::span(b).first(2)), "020f");
   const Buf p = unwrap(encode_to_vector(s.proposal));
-  const Buf c = unwrap(encode_to_vector(s.reproposal.polka));
+  const Buf c = unwrap(encode_to_vector(s.carried.polka));
   EXPECT_TRUE(std::equal(p.begin() + 2, p.end(), b.begin() + 2)) << "the proposal body";
   EXPECT_TRUE(std::equal(c.begin() + 2, c.end(), b.begin() + 2 + std::ptrdiff_t(kProposalBodySize)))
       << "the certificate body";
   EXPECT_EQ(load_u16(b.data() + kPrefixSize + kProposalBodySize + kCertificateFixedSize - 2), 3)
       << "the polka's count, u16 at the end of the certificate's fixed part";
+}
+
+// A re-proposal: the prefix, round u32, reproposer, VRF proof, signature (180 bytes), then
+// exactly the body of a polka message; its signature covers the round, the reproposer and
+// the polka's block and round, and its proof the reproposer's VRF input of that round.
+TEST_F(CodecTest, ReproposalLayout) {
+  const Buf b = unwrap(encode_to_vector(s.reproposal));
+  const Buf polka = unwrap(encode_to_vector(s.carried));
+  ASSERT_EQ(b.size(), polka.size() + kReproposalFixedSize);
+  EXPECT_EQ(b.size(), encoded_size_reproposal(s.reproposal));
+  EXPECT_EQ(kReproposalFixedSize, 180U);
+  EXPECT_EQ(to_hex(std::span(b).first(2)), "0209");
+  EXPECT_EQ(load_u32(b.data() + kPrefixSize), 5U) << "the round";
+  EXPECT_TRUE(std::equal(s.reproposal.reproposer.v.begin(), s.reproposal.reproposer.v.end(), b.begin() + 6));
+  EXPECT_TRUE(std::equal(polka.begin() + 2, polka.end(), b.begin() + 2 + std::ptrdiff_t(kReproposalFixedSize)))
+      << "the polka's body";
+  EXPECT_TRUE(verify_reproposal(s.reproposal));
+  EXPECT_TRUE(verify_reproposal_vrf(s.reproposal, vrf_keypair_of(0x21).public_key));
+  Reproposal other = s.reproposal;
+  other.round = 6;
+  EXPECT_FALSE(verify_reproposal(other)) << "the round is signed";
+  EXPECT_FALSE(verify_reproposal_vrf(other, vrf_keypair_of(0x21).public_key)) << "the proof is of the round";
+  other = s.reproposal;
+  other.carried.polka.round = 4;
+  EXPECT_FALSE(verify_reproposal(other)) << "the polka's round is signed";
+  other = s.reproposal;
+  other.reproposer = s.proposer.public_key;
+  EXPECT_FALSE(verify_reproposal(other)) << "the reproposer is the signer";
+  const ReproposalSigningInput in = reproposal_signing_input(s.reproposal);
+  EXPECT_EQ(in.size(), 135U);
+  EXPECT_EQ(std::string(in.begin(), in.begin() + 23), std::string("midnight/v2/reproposal\0", 23));
 }
 
 // chain id, height u64, requester key, signature: 136 bytes after the prefix.
@@ -573,9 +617,9 @@ TEST_F(CodecTest, RoundTripValues) {
   EXPECT_EQ(cm->block.header, s.header);
   EXPECT_EQ(cm->block.tx_count, s.txs.size());
 
-  auto rp = std::make_unique<Reproposal>();
-  ASSERT_TRUE(decode_reproposal(unwrap(encode_to_vector(s.reproposal)), *rp));
-  EXPECT_EQ(*rp, s.reproposal);
+  auto rp = std::make_unique<CarriedPolka>();
+  ASSERT_TRUE(decode_polka(unwrap(encode_to_vector(s.carried)), *rp));
+  EXPECT_EQ(*rp, s.carried);
   EXPECT_TRUE(verify_proposal(rp->proposal));
   for (std::size_t i = 0; i < rp->polka.count(); ++i) {
     EXPECT_TRUE(verify_vote(rp->polka.vote(i, VoteStep::prevote))) << i;
@@ -599,16 +643,16 @@ TEST_F(CodecTest, RoundTripValues) {
 
 // A re-proposal carries up to a full polka (kMaxMembers prevotes), and any round.
 TEST_F(CodecTest, RoundTripFullReproposal) {
-  Reproposal full = s.reproposal;
+  CarriedPolka full = s.carried;
   full.polka = s.make_certificate(kMaxMembers, VoteStep::prevote);
   full.polka.round = UINT32_MAX;  // the codec bounds no round; the machine does
   const Buf b = unwrap(encode_to_vector(full));
   EXPECT_EQ(b.size(), kPrefixSize + kProposalBodySize + kMaxCertificateBodySize);
-  const Decoded d = decode_and_reencode(MessageType::reproposal, b);
+  const Decoded d = decode_and_reencode(MessageType::polka, b);
   ASSERT_FALSE(d.error) << d.error.message();
   EXPECT_EQ(d.reencoded, b);
-  auto back = std::make_unique<Reproposal>();
-  ASSERT_TRUE(decode_reproposal(b, *back));
+  auto back = std::make_unique<CarriedPolka>();
+  ASSERT_TRUE(decode_polka(b, *back));
   EXPECT_EQ(*back, full);
 }
 
@@ -739,13 +783,13 @@ TEST_F(CodecTest, RejectTruncated) {
   expect_reject(MessageType::vote, Buf{}, codec_errc::truncated, "prefix.version", 0);
   expect_reject(MessageType::vote, Buf{kWireVersion}, codec_errc::truncated, "prefix.type", 1);
   // A re-proposal cut inside its polka, and a commit request cut inside its signature.
-  const Buf rp = unwrap(encode_to_vector(s.reproposal));
+  const Buf rp = unwrap(encode_to_vector(s.carried));
   const std::size_t polka_at = kPrefixSize + kProposalBodySize;
-  expect_reject(MessageType::reproposal, Buf(rp.begin(), rp.begin() + std::ptrdiff_t(polka_at + 10)),
+  expect_reject(MessageType::polka, Buf(rp.begin(), rp.begin() + std::ptrdiff_t(polka_at + 10)),
                 codec_errc::truncated, "certificate.chain_id", polka_at);
-  expect_reject(MessageType::reproposal, Buf(rp.begin(), rp.begin() + std::ptrdiff_t(polka_at)),
+  expect_reject(MessageType::polka, Buf(rp.begin(), rp.begin() + std::ptrdiff_t(polka_at)),
                 codec_errc::truncated, "certificate.chain_id", polka_at);
-  expect_reject(MessageType::reproposal, Buf(rp.begin(), rp.begin() + 60), codec_errc::truncated,
+  expect_reject(MessageType::polka, Buf(rp.begin(), rp.begin() + 60), codec_errc::truncated,
                 "header.prev_id", 2 + 2 + 32 + 8 + 4);
   const Buf cr = unwrap(encode_to_vector(s.commit_request));
   expect_reject(MessageType::commit_request, Buf(cr.begin(), cr.end() - 1), codec_errc::truncated,
@@ -833,8 +877,8 @@ TEST_F(CodecTest, RejectVersionOneVote) {
 
 TEST_F(CodecTest, RejectUnknownMessageType) {
   for (const Sample& sample : all_samples()) {
-    // 0x0e (body transactions) is the last type of wire v2.
-    for (std::uint8_t type : std::array<std::uint8_t, 4>{0x00, 0x0f, 0x80, 0xff}) {
+    // 0x0f (polka) is the last type of wire v2.
+    for (std::uint8_t type : std::array<std::uint8_t, 4>{0x00, 0x10, 0x80, 0xff}) {
       Buf b = sample.bytes;
       b[1] = type;
       expect_reject(sample.type, b, codec_errc::unknown_message_type, "prefix.type", 1);
@@ -867,9 +911,9 @@ TEST_F(CodecTest, RejectBadHeaderVersion) {
     Buf m = unwrap(encode_commit_to_vector(s.certificate, s.header, s.proposal.signature, s.txs));
     store_u16(m.data() + commit_block_at, version);
     expect_reject(MessageType::commit, m, codec_errc::bad_header_version, "header.version", commit_block_at);
-    Buf rp = unwrap(encode_to_vector(s.reproposal));
+    Buf rp = unwrap(encode_to_vector(s.carried));
     store_u16(rp.data() + 2, version);
-    expect_reject(MessageType::reproposal, rp, codec_errc::bad_header_version, "header.version", 2);
+    expect_reject(MessageType::polka, rp, codec_errc::bad_header_version, "header.version", 2);
   }
 }
 
@@ -913,9 +957,9 @@ void expect_reject_bounded(MessageType type, const Buf& in, std::size_t max_entr
     auto c = std::make_unique<CommitView>();
     error = error_of(decode_commit(copy, *c, &where, max_entries));
   } else {
-    ASSERT_EQ(type, MessageType::reproposal);
-    auto rp = std::make_unique<Reproposal>();
-    error = error_of(decode_reproposal(copy, *rp, &where, max_entries));
+    ASSERT_EQ(type, MessageType::polka);
+    auto rp = std::make_unique<CarriedPolka>();
+    error = error_of(decode_polka(copy, *rp, &where, max_entries));
   }
   EXPECT_EQ(error, expected) << "type " << int(type) << ", max_entries " << max_entries;
   EXPECT_EQ(std::string_view(where.field), field);
@@ -930,7 +974,7 @@ TEST_F(CodecTest, RejectCountOutOfRange) {
   const std::size_t polka_count_at = kProposalBodySize + kCertCountAt;  // after the proposal body
   const Buf cert = unwrap(encode_to_vector(s.certificate));
   const Buf commit = unwrap(encode_commit_to_vector(s.certificate, s.header, s.proposal.signature, s.txs));
-  const Buf reproposal = unwrap(encode_to_vector(s.reproposal));
+  const Buf reproposal = unwrap(encode_to_vector(s.carried));
   const auto with_count = [](Buf b, std::size_t at, std::uint16_t count) {
     store_u16(b.data() + at, count);
     return b;
@@ -939,7 +983,7 @@ TEST_F(CodecTest, RejectCountOutOfRange) {
                 "certificate.count", kCertCountAt);
   expect_reject(MessageType::commit, with_count(commit, kCertCountAt, 0), codec_errc::count_out_of_range,
                 "certificate.count", kCertCountAt);
-  expect_reject(MessageType::reproposal, with_count(reproposal, polka_count_at, 0), codec_errc::count_out_of_range,
+  expect_reject(MessageType::polka, with_count(reproposal, polka_count_at, 0), codec_errc::count_out_of_range,
                 "certificate.count", polka_count_at);
   // The sample's three entries against a receiver of two members: out of range, before
   // any entry is read; counts of 4, 256 and 0xffff likewise against three members.
@@ -949,7 +993,7 @@ TEST_F(CodecTest, RejectCountOutOfRange) {
                           codec_errc::count_out_of_range, "certificate.count", kCertCountAt);
     expect_reject_bounded(MessageType::commit, with_count(commit, kCertCountAt, count), max_entries,
                           codec_errc::count_out_of_range, "certificate.count", kCertCountAt);
-    expect_reject_bounded(MessageType::reproposal, with_count(reproposal, polka_count_at, count), max_entries,
+    expect_reject_bounded(MessageType::polka, with_count(reproposal, polka_count_at, count), max_entries,
                           codec_errc::count_out_of_range, "certificate.count", polka_count_at);
   }
   // At the bound, the count is accepted (the sample's three entries, three members).
@@ -957,8 +1001,8 @@ TEST_F(CodecTest, RejectCountOutOfRange) {
   EXPECT_TRUE(decode_certificate(cert, *c, nullptr, 3));
   auto m = std::make_unique<CommitView>();
   EXPECT_TRUE(decode_commit(commit, *m, nullptr, 3));
-  auto rp = std::make_unique<Reproposal>();
-  EXPECT_TRUE(decode_reproposal(reproposal, *rp, nullptr, 3));
+  auto rp = std::make_unique<CarriedPolka>();
+  EXPECT_TRUE(decode_polka(reproposal, *rp, nullptr, 3));
   // Without a bound the largest count, 0xffff, is a count: these bytes are only short of it.
   expect_reject(MessageType::certificate, with_count(cert, kCertCountAt, 0xffff), codec_errc::truncated,
                 "certificate.sig[3].voter", cert_voter_at(3));
@@ -1012,9 +1056,9 @@ TEST_F(CodecTest, RejectNotCanonicalOrderCertificate) {
     const std::string field = "certificate.sig[" + std::to_string(index) + "].voter";
     expect_reject(MessageType::certificate, c, codec_errc::not_canonical_order, field, cert_voter_at(index));
     // The same entries as a re-proposal's polka.
-    Buf rp = unwrap(encode_to_vector(s.reproposal));
+    Buf rp = unwrap(encode_to_vector(s.carried));
     std::copy(c.begin() + 2, c.end(), rp.begin() + 2 + std::ptrdiff_t(kProposalBodySize));
-    expect_reject(MessageType::reproposal, rp, codec_errc::not_canonical_order, field,
+    expect_reject(MessageType::polka, rp, codec_errc::not_canonical_order, field,
                   kProposalBodySize + cert_voter_at(index));
   }
 }
@@ -1115,6 +1159,7 @@ TEST_F(CodecTest, RejectOutputTooSmall) {
         case MessageType::certificate: r = encode_certificate(s.certificate, o); break;
         case MessageType::block: r = encode_block(s.header, s.proposal.signature, s.txs, o); break;
         case MessageType::commit: r = encode_commit(s.certificate, s.header, s.proposal.signature, s.txs, o); break;
+        case MessageType::polka: r = encode_polka(s.carried, o); break;
         case MessageType::reproposal: r = encode_reproposal(s.reproposal, o); break;
         case MessageType::commit_request: r = encode_commit_request(s.commit_request, o); break;
         case MessageType::body_request: r = encode_body_request(s.body_request, o); break;
@@ -1169,17 +1214,17 @@ TEST_F(CodecTest, EncodersRefuseNonCanonicalValues) {
   EXPECT_EQ(encode_certificate(c, o).error(), codec_errc::not_canonical_order);
   EXPECT_EQ(encode_commit(c, s.header, s.proposal.signature, s.txs, o).error(), codec_errc::not_canonical_order);
 
-  Reproposal rp = s.reproposal;
+  CarriedPolka rp = s.carried;
   rp.proposal.header.version = 2;
-  EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::bad_header_version);
-  rp = s.reproposal;
+  EXPECT_EQ(encode_polka(rp, o).error(), codec_errc::bad_header_version);
+  rp = s.carried;
   rp.polka.signatures.clear();
-  EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::count_out_of_range);
+  EXPECT_EQ(encode_polka(rp, o).error(), codec_errc::count_out_of_range);
   rp.polka.signatures.resize(kMaxMembers + 1);
-  EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::count_out_of_range);
-  rp = s.reproposal;
+  EXPECT_EQ(encode_polka(rp, o).error(), codec_errc::count_out_of_range);
+  rp = s.carried;
   std::swap(rp.polka.signatures[0], rp.polka.signatures[1]);
-  EXPECT_EQ(encode_reproposal(rp, o).error(), codec_errc::not_canonical_order);
+  EXPECT_EQ(encode_polka(rp, o).error(), codec_errc::not_canonical_order);
 
   EXPECT_EQ(encode_block(s.header, s.proposal.signature, {}, o).error(), codec_errc::count_out_of_range);
   std::vector<TxBytes> txs(s.txs.begin(), s.txs.end());
@@ -1221,17 +1266,17 @@ TEST_F(CodecTest, FailedDecodeLeavesOutputUntouched) {
   EXPECT_EQ(m->certificate, s.certificate);
   EXPECT_EQ(m->block.tx_count, 0u);
 
-  auto rp = std::make_unique<Reproposal>(s.reproposal);
-  Reproposal other = s.reproposal;
+  auto rp = std::make_unique<CarriedPolka>(s.carried);
+  CarriedPolka other = s.carried;
   other.polka = s.make_certificate(2, VoteStep::prevote);
   other.proposal.signature.v[0] ^= 1;
   Buf bad_rp = unwrap(encode_to_vector(other));
   bad_rp.push_back(0);
-  EXPECT_FALSE(decode_reproposal(bad_rp, *rp));
-  EXPECT_EQ(*rp, s.reproposal);
+  EXPECT_FALSE(decode_polka(bad_rp, *rp));
+  EXPECT_EQ(*rp, s.carried);
   bad_rp.resize(bad_rp.size() - 2);
-  EXPECT_FALSE(decode_reproposal(bad_rp, *rp));
-  EXPECT_EQ(*rp, s.reproposal);
+  EXPECT_FALSE(decode_polka(bad_rp, *rp));
+  EXPECT_EQ(*rp, s.carried);
 }
 
 // ======== random mutation: fail cleanly, or re-encode to the same bytes ==================================

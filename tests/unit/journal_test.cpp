@@ -855,9 +855,10 @@ TEST_F(JournalMachine, AStepJournalsItsOwnVotesThenItsNewLock) {
   EXPECT_EQ(votes, 0U);
   EXPECT_EQ(reproposals, 1U);
   ASSERT_NE(m->reproposal(), nullptr);
-  EXPECT_EQ(m->reproposal()->polka.round, 0U);
-  EXPECT_EQ(m->reproposal()->polka.block_id, own_block_);
-  EXPECT_EQ(m->reproposal()->polka.count(), 3U);
+  EXPECT_EQ(m->reproposal()->round, 1U);
+  EXPECT_EQ(m->reproposal()->carried.polka.round, 0U);
+  EXPECT_EQ(m->reproposal()->carried.polka.block_id, own_block_);
+  EXPECT_EQ(m->reproposal()->carried.polka.count(), 3U);
   EXPECT_TRUE(records_of(*m, next, journaled).empty());
 }
 
@@ -946,8 +947,8 @@ TEST_F(JournalMachine, TheLockingStepJournalsThePolkaFirstAndARestartReproposesW
     const auto replay = replay_journal(*m, later);
     ASSERT_TRUE(replay.has_value()) << replay.error().message();
     EXPECT_EQ(m->lock(), live->lock());
-    ASSERT_NE(m->reproposal(), nullptr) << "the round-0 polka is held after the window moved to round 6";
-    EXPECT_EQ(m->reproposal()->polka.round, 0U);
+    ASSERT_NE(m->held_polka(), nullptr) << "the round-0 polka is held after the window moved to round 6";
+    EXPECT_EQ(m->held_polka()->polka.round, 0U);
     const auto start = m->on_round_start({kHeight, 7});
     ASSERT_TRUE(start.has_value());
     EXPECT_TRUE(std::any_of(start.value().begin(), start.value().end(),

@@ -48,11 +48,12 @@ struct Envelope {
   std::optional<std::size_t> to;  // nullopt: everyone else
   Action action;
   // For broadcast_reproposal: the sender's reproposal(), copied when it was emitted (the
-  // machine's pointer is valid only until its next event).
+  // machine's pointer is valid only until its next event); for broadcast_polka its lock_polka().
   std::shared_ptr<const Reproposal> reproposal = nullptr;
   // For the body actions (a body request or answer, or a reconciliation message): the
   // message, encoded when it was emitted (node/body_messages.hpp, as NodeHost does).
   std::shared_ptr<const std::vector<std::uint8_t>> bytes = nullptr;
+  std::shared_ptr<const CarriedPolka> polka = nullptr;
 };
 
 // The actions that send a body or part of one (a block, a sketch, transactions).
@@ -141,6 +142,10 @@ class Cluster {
         const Reproposal* rp = nodes_[from]->reproposal();
         ASSERT_NE(rp, nullptr) << "node " << from << ": broadcast_reproposal without a held polka";
         queue_.push_back({from, std::nullopt, a, std::make_shared<const Reproposal>(*rp)});
+      } else if (a.kind == ActionKind::broadcast_polka) {
+        const CarriedPolka* polka = nodes_[from]->lock_polka();
+        ASSERT_NE(polka, nullptr) << "node " << from << ": broadcast_polka without a lock's polka";
+        queue_.push_back({from, std::nullopt, a, nullptr, nullptr, std::make_shared<const CarriedPolka>(*polka)});
       } else if (a.kind == ActionKind::send_commit) {
         queue_.push_back({from, node_of_member(a.member), a, nullptr});
       } else if (carries_body(a.kind) || asks_for_body(a.kind)) {
@@ -204,6 +209,8 @@ class Cluster {
       r = n.on_vote(e.action.vote);
     } else if (e.action.kind == ActionKind::broadcast_reproposal) {
       r = n.on_reproposal(*e.reproposal);
+    } else if (e.action.kind == ActionKind::broadcast_polka) {
+      r = n.on_polka(*e.polka);
     } else if (e.action.kind == ActionKind::send_commit) {
       const auto d = nodes_[e.from]->decision();
       ASSERT_TRUE(d.has_value());

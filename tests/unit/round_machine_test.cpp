@@ -90,10 +90,13 @@ TEST(RoundMachine, LockedBlockIsCarriedIntoTheNextRound) {
   for (std::size_t i = 0; i < c.size(); ++i) {
     const Reproposal* rp = c.node(i).reproposal();
     ASSERT_NE(rp, nullptr) << "node " << i;
-    EXPECT_EQ(compute_block_id(rp->proposal.header), b);
-    EXPECT_EQ(rp->polka.round, 0U);
-    EXPECT_EQ(rp->polka.block_id, b);
-    EXPECT_TRUE(verify_polka(rp->polka, c.membership(), c.chain()).has_value());
+    EXPECT_EQ(rp->round, 1U);
+    EXPECT_EQ(rp->reproposer, c.keys(i).public_key);
+    EXPECT_TRUE(verify_reproposal(*rp));
+    EXPECT_EQ(compute_block_id(rp->carried.proposal.header), b);
+    EXPECT_EQ(rp->carried.polka.round, 0U);
+    EXPECT_EQ(rp->carried.polka.block_id, b);
+    EXPECT_TRUE(verify_polka(rp->carried.polka, c.membership(), c.chain()).has_value());
   }
   c.deliver();
   c.fire(TimerKind::collect_deadline, 1);
@@ -124,7 +127,7 @@ BlockId lock_node_0_alone(Cluster& c) {
 
 // The re-proposal alone carries the polka: only node 0 sees round 0's prevote quorum for B
 // (and locks); the others precommit nil and hold no polka. In round 1 node 0's one
-// broadcast_reproposal, delivered through on_reproposal, gives them the polka, so every
+// broadcast_reproposal, delivered through on_polka, gives them the polka, so every
 // node prevotes B and B finalizes in round 1. (Without it they would prevote their own
 // lowest round-1 block: LockMovesOnlyToAHigherRoundPolka.)
 TEST(RoundMachine, ReproposalCarriesThePolkaToNodesThatMissedIt) {

@@ -262,10 +262,10 @@ TEST(RoundSkip, AThirdOrLessOfTheWeightDoesNotSkip) {
 
 // A re-proposal of node `proposer`'s block of `header_round`, with a polka of prevotes
 // of `polka_round` by `voters` for `polka_block` (default: the proposal's block).
-Reproposal make_reproposal(Cluster& c, std::size_t proposer, std::uint32_t header_round, std::uint32_t polka_round,
+CarriedPolka make_reproposal(Cluster& c, std::size_t proposer, std::uint32_t header_round, std::uint32_t polka_round,
                            std::initializer_list<std::size_t> voters, std::optional<BlockId> polka_block = {},
                            VoteStep step = VoteStep::prevote) {
-  Reproposal rp;
+  CarriedPolka rp;
   const BlockHeader h = make_header(c.chain(), 1, header_round, Cluster::genesis(), c.node(0).expected_merkle_root(),
                                     round_start_ms(0, RoundTiming{}, header_round), c.keys(proposer).public_key);
   rp.proposal = test::sign_proposal_as(h, c.keys(proposer));
@@ -287,27 +287,27 @@ Reproposal make_reproposal(Cluster& c, std::size_t proposer, std::uint32_t heade
 
 // A re-proposal's polka must be a prevote quorum for the proposal's block, of a round at
 // or after the block's round. Each violation is bad_polka and changes nothing.
-TEST(Reproposal, APolkaThatDoesNotBackTheBlockIsRejected) {
+TEST(CarriedPolka, APolkaThatDoesNotBackTheBlockIsRejected) {
   Cluster c(4);
   RoundMachine& n = c.node(0);
   ASSERT_TRUE(n.on_round_start({1, 30}).has_value());
-  const Reproposal good = make_reproposal(c, 1, 3, 3, {1, 2, 3});
+  const CarriedPolka good = make_reproposal(c, 1, 3, 3, {1, 2, 3});
   const BlockId other_block = compute_block_id(make_reproposal(c, 2, 3, 3, {}).proposal.header);
   ASSERT_NE(other_block, good.polka.block_id);
 
   struct Case {
     const char* what;
-    Reproposal rp;
+    CarriedPolka rp;
   };
-  Reproposal below_quorum = make_reproposal(c, 1, 3, 3, {1, 2});
-  Reproposal truncated = good;  // a valid polka with its last entry dropped
+  CarriedPolka below_quorum = make_reproposal(c, 1, 3, 3, {1, 2});
+  CarriedPolka truncated = good;  // a valid polka with its last entry dropped
   truncated.polka.signatures.resize(2);
-  Reproposal renamed = good;  // the polka's block id changed: it names another block
+  CarriedPolka renamed = good;  // the polka's block id changed: it names another block
   renamed.polka.block_id = other_block;
-  const Reproposal other = make_reproposal(c, 1, 3, 3, {1, 2, 3}, other_block);  // a real quorum, for another block
-  const Reproposal earlier = make_reproposal(c, 1, 5, 3, {1, 2, 3});  // polka round 3 < header round 5
-  const Reproposal precommits = make_reproposal(c, 1, 3, 3, {1, 2, 3}, {}, VoteStep::precommit);
-  Reproposal forged = good;
+  const CarriedPolka other = make_reproposal(c, 1, 3, 3, {1, 2, 3}, other_block);  // a real quorum, for another block
+  const CarriedPolka earlier = make_reproposal(c, 1, 5, 3, {1, 2, 3});  // polka round 3 < header round 5
+  const CarriedPolka precommits = make_reproposal(c, 1, 3, 3, {1, 2, 3}, {}, VoteStep::precommit);
+  CarriedPolka forged = good;
   forged.polka.signatures[1].signature.v[0] ^= 1;
   const std::array<Case, 7> cases{{{"two prevotes of four", below_quorum},
                                    {"a quorum cut below quorum", truncated},
@@ -318,34 +318,35 @@ TEST(Reproposal, APolkaThatDoesNotBackTheBlockIsRejected) {
                                    {"a forged prevote signature", forged}}};
   const RoundMachine before = n;
   for (const Case& k : cases) {
-    const auto r = n.on_reproposal(k.rp);
+    const auto r = n.on_polka(k.rp);
     ASSERT_FALSE(r.has_value()) << k.what;
     EXPECT_EQ(r.error(), round_errc::bad_polka) << k.what << ": " << r.error().message();
     EXPECT_TRUE(n == before) << k.what;
   }
-  EXPECT_TRUE(n.on_reproposal(good).has_value()) << "the valid one is accepted";
+  EXPECT_TRUE(n.on_polka(good).has_value()) << "the valid one is accepted";
   EXPECT_FALSE(n == before);
 }
 
 // A polka from long before the window (round 3, receiver in round 30) is accepted whole:
-// it becomes the receiver's held polka, so its block is the receiver's choice when it
-// prevotes in round 30 (the lock rule's choice), over its own round-30 block, and the
-// receiver re-proposes it in its next round.
-TEST(Reproposal, APolkaFromLongBeforeTheWindowIsAcceptedAndChosen) {
+// it becomes the receiver's held polka, which it re-proposes as its next round message.
+// It does not move the receiver's prevote of round 30: the choice is the round's leading
+// message (spec/protocol.md 4.6), and a polka that arrives during the collect step is no
+// round-30 message (what defeats the late release of polka votes).
+TEST(CarriedPolka, APolkaFromLongBeforeTheWindowIsHeldAndReproposedNextRound) {
   Cluster c(4);
   RoundMachine& n = c.node(0);
   ASSERT_TRUE(n.on_round_start({1, 30}).has_value());
   ASSERT_EQ(n.window_lowest(), 29U);
   const BlockId own = compute_block_id(n.proposal_of(30, c.member_of(0))->header);
-  const Reproposal rp = make_reproposal(c, 1, 3, 3, {1, 2, 3});
+  const CarriedPolka rp = make_reproposal(c, 1, 3, 3, {1, 2, 3});
   const BlockId b = rp.polka.block_id;
   ASSERT_NE(b, own);
-  ASSERT_EQ(n.reproposal(), nullptr);
+  ASSERT_EQ(n.held_polka(), nullptr);
 
-  const auto accepted = n.on_reproposal(rp);
+  const auto accepted = n.on_polka(rp);
   ASSERT_TRUE(accepted.has_value()) << accepted.error().message();
-  ASSERT_NE(n.reproposal(), nullptr);
-  EXPECT_EQ(*n.reproposal(), rp);
+  ASSERT_NE(n.held_polka(), nullptr);
+  EXPECT_EQ(*n.held_polka(), rp);
   EXPECT_EQ(n.round(), 30U) << "a polka of an earlier round skips nothing";
 
   const auto collect = n.on_timer({TimerKind::collect_deadline, 1, 30});
@@ -353,15 +354,10 @@ TEST(Reproposal, APolkaFromLongBeforeTheWindowIsAcceptedAndChosen) {
   const Vote* pv = n.prevote_of(30);
   ASSERT_NE(pv, nullptr);
   EXPECT_TRUE(pv->approve);
-  EXPECT_EQ(pv->block_id, b) << "the held polka's block, not the node's own round-30 block";
+  EXPECT_EQ(pv->block_id, own) << "the round's leading message, not the polka learned during the collect step";
 
-  // Without the re-proposal the same machine prevotes its own block.
-  Cluster control(4);
-  ASSERT_TRUE(control.node(0).on_round_start({1, 30}).has_value());
-  ASSERT_TRUE(control.node(0).on_timer({TimerKind::collect_deadline, 1, 30}).has_value());
-  EXPECT_EQ(control.node(0).prevote_of(30)->block_id, own);
-
-  // The next round re-proposes the round-3 block with its polka: one message.
+  // The next round re-proposes the round-3 block with its polka: one message, signed as
+  // this node's round-31 message.
   ASSERT_TRUE(n.on_timer({TimerKind::prevote_deadline, 1, 30}).has_value());
   const auto next = n.on_timer({TimerKind::round_end, 1, 30});
   ASSERT_TRUE(next.has_value());
@@ -372,7 +368,15 @@ TEST(Reproposal, APolkaFromLongBeforeTheWindowIsAcceptedAndChosen) {
   }
   EXPECT_EQ(reproposals, 1U);
   EXPECT_EQ(proposals, 0U);
-  EXPECT_EQ(*n.reproposal(), rp);
+  ASSERT_NE(n.reproposal(), nullptr);
+  EXPECT_EQ(n.reproposal()->carried, rp);
+  EXPECT_EQ(n.reproposal()->round, 31U);
+  EXPECT_EQ(n.polka_round_of(31, c.member_of(0)), std::optional<std::uint32_t>(3U));
+  // Alone in round 31, its own re-proposal leads: it prevotes the polka's block.
+  ASSERT_TRUE(n.on_timer({TimerKind::collect_deadline, 1, 31}).has_value());
+  ASSERT_NE(n.prevote_of(31), nullptr);
+  EXPECT_EQ(n.prevote_of(31)->block_id, b);
+  EXPECT_TRUE(n.prevote_of(31)->approve);
 }
 
 // ---- (d) growing timers ---------------------------------------------------------------------

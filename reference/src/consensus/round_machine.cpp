@@ -45,7 +45,8 @@ const char* ErrorTable<round_errc>::message(round_errc e) {
     case round_errc::round_behind_window:
       return "message of a round before the rounds this node still keeps (its round minus one)";
     case round_errc::bad_polka:
-      return "re-proposal's polka is not a prevote quorum for its block at or after the block's round";
+      return "re-proposal's polka is not a prevote quorum for its block, at or after the block's round and before "
+             "the re-proposal's";
     case round_errc::unsolicited_body: return "body for a block of which no proposal is stored";
     case round_errc::body_not_held: return "body request for a block whose body this node does not hold";
     case round_errc::body_answers_spent:
@@ -74,7 +75,7 @@ constexpr BlockId kNilBlock{};
   X(arrivals_) X(slots_) X(best_polka_) X(lock_polka_) X(restored_) X(restored_round_)            \
   X(seen_round_) X(ahead_weight_) X(ahead_round_) X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_)        \
   X(certificate_) X(bodies_) X(bodies_stored_) X(pending_polka_) X(commit_sent_round_)           \
-  X(commit_replies_) X(body_answers_) X(exchange_)
+  X(commit_replies_) X(body_answers_) X(exchange_) X(own_reproposal_held_) X(own_reproposal_)
 
 RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   MIDNIGHT_INVARIANT(config.membership != nullptr && config.policy != nullptr);
@@ -97,11 +98,11 @@ RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   best_polka_.message.polka.reserve_entries(n);
   lock_polka_.message.polka.reserve_entries(n);
   pending_polka_.message.polka.reserve_entries(n);
+  own_reproposal_.carried.polka.reserve_entries(n);
   seen_round_.assign(n, 0);
   body_answers_.assign(n, 0);
   commit_sent_round_.assign(n, kNoRound);
   commit_replies_.assign(n, 0);
-  candidates_.resize(n);
   ahead_.resize(n);
 }
 
@@ -115,7 +116,7 @@ RoundMachine& RoundMachine::operator=(const RoundMachine& other) {
   best_polka_.message.polka.reserve_entries(other.best_polka_.message.polka.signatures.capacity());
   lock_polka_.message.polka.reserve_entries(other.lock_polka_.message.polka.signatures.capacity());
   pending_polka_.message.polka.reserve_entries(other.pending_polka_.message.polka.signatures.capacity());
-  candidates_.resize(other.candidates_.size());
+  own_reproposal_.carried.polka.reserve_entries(other.own_reproposal_.carried.polka.signatures.capacity());
   ahead_.resize(other.ahead_.size());
   config_ = other.config_;
   content_.txs = other.content_.txs;
@@ -151,12 +152,12 @@ std::size_t RoundMachine::memory_bytes() const {
          s.precommits.memory_bytes();
   }
   for (const Certificate* c :
-       {&certificate_, &best_polka_.message.polka, &lock_polka_.message.polka, &pending_polka_.message.polka}) {
+       {&certificate_, &best_polka_.message.polka, &lock_polka_.message.polka, &pending_polka_.message.polka,
+        &own_reproposal_.carried.polka}) {
     n += c->signatures.capacity() * sizeof(CertificateSignature);
   }
   n += seen_round_.capacity() * sizeof(std::uint32_t) + commit_sent_round_.capacity() * sizeof(std::uint32_t) +
-       commit_replies_.capacity() + candidates_.capacity() * sizeof(Candidate) +
-       ahead_.capacity() * sizeof(ahead_[0]) + body_answers_.capacity();
+       commit_replies_.capacity() + ahead_.capacity() * sizeof(ahead_[0]) + body_answers_.capacity();
   for (const ForeignBody& b : bodies_) n += b.body.memory_bytes();
   n += exchange_.memory_bytes();
   return n;
@@ -204,6 +205,7 @@ void RoundMachine::begin_height(const HeightStart& start) {
   bodies_stored_ = 0;
   exchange_.begin_height(config_.chain_id, content_.views);
   pending_polka_.clear();
+  own_reproposal_held_ = false;
   std::fill(body_answers_.begin(), body_answers_.end(), std::uint8_t{0});
   std::fill(commit_sent_round_.begin(), commit_sent_round_.end(), kNoRound);
   std::fill(commit_replies_.begin(), commit_replies_.end(), std::uint8_t{0});
@@ -340,28 +342,31 @@ result<void> RoundMachine::check_header(const BlockHeader& h) const {
   return outcome::success();
 }
 
-void RoundMachine::store_proposal(StoredProposal& entry, const Proposal& p, const VrfOutput& vrf_output) {
+void RoundMachine::store_proposal(StoredProposal& entry, const Proposal& p, const VrfOutput& vrf_output,
+                                  std::uint32_t polka_round) {
   entry.present = true;
   entry.arrival = arrivals_++;
   entry.block_id = compute_block_id(p.header);
   entry.proposal = p;
   entry.vrf_output = vrf_output;
+  entry.polka_round = polka_round;
 }
 
-// A proposal into its round's slot for its proposer: counted and indexed by block id (an
+// A round message into its round's slot for its sender: counted and indexed by block id (an
 // entry with our own content is never replaced, rule "replace"). Rule "fetch": if it is
-// one of the two best-ranked proposals of its round stored so far and its body is not
-// held, ask its proposer for the body. Two, so that when the best proposer withholds its
+// one of the two best-ranked messages of its round stored so far and its body is not
+// held, ask its sender (the proposer, or the reproposer, who holds it) for the body. Two, so that when the best proposer withholds its
 // body every node holds the second best's, whatever order the proposals came in. Each
 // stored proposal asks at most once, so a round causes at most n requests, and random
 // arrival orders about 2 ln n.
 void RoundMachine::store_round_proposal(RoundSlot& s, std::size_t proposer, const Proposal& p,
-                                        const VrfOutput& vrf_output) {
+                                        const VrfOutput& vrf_output, std::uint32_t polka_round) {
   StoredProposal& entry = s.proposals[proposer];
   MIDNIGHT_INVARIANT(!(entry.present && entry.proposal.header.merkle_root == content_.merkle_root) &&
                      "a proposal with our content is never replaced");
+  MIDNIGHT_INVARIANT(!(entry.present && entry.polka_round != kFresh) && "a re-proposal is never replaced");
   if (!entry.present) ++s.present;
-  store_proposal(entry, p, vrf_output);
+  store_proposal(entry, p, vrf_output, polka_round);
   if (!s.by_id.find(entry.block_id)) {
     [[maybe_unused]] const bool indexed = s.by_id.insert(entry.block_id, static_cast<std::uint32_t>(proposer));
     MIDNIGHT_INVARIANT(indexed && "one proposal per member, replaced at most once, so the index has room");
@@ -387,12 +392,32 @@ Candidate RoundMachine::candidate_of(const StoredProposal& e, std::size_t m) con
                    ranks_by_vrf() ? &e.vrf_output : nullptr};
 }
 
-// Whether stored proposal a (of member ma) ranks before b (of mb), as the prevote's pick
-// would order them.
+// The message order (spec/protocol.md 4.6): whether round message a (of member ma) comes
+// before b (of mb). Policy B orders by the sender's VRF output for the round alone, so
+// that what a member sends cannot move its place. Policies A and C put re-proposals
+// first, a higher polka round first, and then rank as the policy ranks proposals.
 bool RoundMachine::ranks_before(const StoredProposal& a, std::size_t ma, const StoredProposal& b,
                                 std::size_t mb) const {
+  if (!ranks_by_vrf() && a.polka_round != b.polka_round) {
+    const auto standing = [](const StoredProposal& e) -> std::uint64_t {
+      return e.polka_round == kFresh ? 0 : std::uint64_t(e.polka_round) + 1;
+    };
+    return standing(a) > standing(b);
+  }
   const std::array<Candidate, 2> pair{candidate_of(a, ma), candidate_of(b, mb)};
   return select_canonical(*config_.policy, pair) == std::optional<std::size_t>(0);
+}
+
+// Rule "collect": the round's leading message, the first in message order of the round
+// messages whose body this node holds.
+std::optional<std::size_t> RoundMachine::leading_message(const RoundSlot& s) const {
+  std::optional<std::size_t> lead;
+  for (std::size_t m = 0; m < config_.membership->size(); ++m) {
+    const StoredProposal& e = s.proposals[m];
+    if (!e.present || !holds_body(e.proposal.header.merkle_root)) continue;
+    if (!lead || ranks_before(e, m, s.proposals[*lead], *lead)) lead = m;
+  }
+  return lead;
 }
 
 result<Actions> RoundMachine::on_proposal(const Proposal& p) {
@@ -435,9 +460,10 @@ result<Actions> RoundMachine::on_proposal(const Proposal& p) {
   // Rule "replace": for one (round, proposer) only one header can match our content, so
   // a matching proposal replaces a non-matching one that a Byzantine proposer sent us
   // first. Any other second proposal is a conflict.
-  const bool replaces =
-      entry.present && !(entry.proposal == p) && entry.proposal.header.merkle_root != content_.merkle_root && ours;
-  if (entry.present && !(entry.proposal == p) && !replaces) return round_errc::conflicting_proposal;
+  const bool same = entry.present && entry.polka_round == kFresh && entry.proposal == p;
+  const bool replaces = entry.present && entry.polka_round == kFresh && !same &&
+                        entry.proposal.header.merkle_root != content_.merkle_root && ours;
+  if (entry.present && !same && !replaces) return round_errc::conflicting_proposal;
   const bool store = !entry.present || replaces;
   VrfOutput vrf_output{};
   if (store) {
@@ -495,9 +521,11 @@ result<Actions> RoundMachine::on_vote(const Vote& v) {
 result<Actions> RoundMachine::on_timer(const TimerFired& t) {
   if (!started_) return round_errc::not_started;
   if (t.height != height_ || t.round != round_ || decided()) return round_errc::stale_timer;
-  const bool due = (t.kind == TimerKind::collect_deadline && step_ == Step::collect) ||
-                   (t.kind == TimerKind::prevote_deadline && (step_ == Step::collect || step_ == Step::prevoted)) ||
-                   (t.kind == TimerKind::round_end && step_ != Step::idle);
+  const bool locked_here = step_ == Step::precommitted && lock_.held && lock_.round == round_;
+  const bool due =
+      (t.kind == TimerKind::collect_deadline && step_ == Step::collect) ||
+      (t.kind == TimerKind::prevote_deadline && (step_ == Step::collect || step_ == Step::prevoted || locked_here)) ||
+      (t.kind == TimerKind::round_end && step_ != Step::idle);
   if (!due) return round_errc::stale_timer;
   action_count_ = 0;
   switch (t.kind) {
@@ -514,6 +542,8 @@ result<Actions> RoundMachine::on_timer(const TimerFired& t) {
         after_change();
       }
       if (step_ == Step::prevoted) precommit_nil();
+      // Rule "announce": locked in this round and still undecided at the deadline.
+      if (locked_here) announce_lock();
       break;
     case TimerKind::round_end:
       // Rule "retry": nothing finalized in this round; the next round of the same height.
@@ -718,15 +748,79 @@ std::span<const TxBytes> RoundMachine::transactions_named(const ReconcileRequest
   return held ? exchange_.select(r, held->txs) : std::span<const TxBytes>{};
 }
 
-// Rule "re-propose", receiving side: a polka carried whole. Its prevotes count in the
-// tally of their round if that round is in the window, and a polka of an earlier round
-// becomes the held polka if it is the highest; its block's proposal comes with it.
-result<Actions> RoundMachine::on_reproposal(const Reproposal& r) {
+// A polka carried whole (rule "announce"). Its prevotes count in the tally of their round
+// if that round is in the window, and a polka of an earlier round becomes the held polka
+// if it is the highest; its block's proposal comes with it.
+result<Actions> RoundMachine::on_polka(const CarriedPolka& p) {
   if (!started_) return round_errc::not_started;
   action_count_ = 0;
-  MIDNIGHT_TRY(taken, take_polka(r, false));
+  MIDNIGHT_TRY(taken, take_polka(p, false));
   if (taken) after_change();
   return actions();
+}
+
+// Rule "re-propose", receiving side: the round message of a member that holds a polka. Its
+// polka is taken as on_polka takes one; the message itself is stored as the reproposer's
+// message of its round, ranked by the reproposer's VRF output under policy B.
+result<Actions> RoundMachine::on_reproposal(const Reproposal& r) {
+  if (!started_) return round_errc::not_started;
+  if (r.round > kLastRound) return round_errc::round_out_of_range;
+  const auto sender = config_.membership->index_of(r.reproposer);
+  if (!sender) return round_errc::not_a_member;
+  MIDNIGHT_TRY(check_carried_polka(r.carried));
+  if (r.carried.polka.round >= r.round) return round_errc::bad_polka;
+  if (decided()) {
+    if (!verify_reproposal(r, verifier())) return round_errc::bad_signature;
+    action_count_ = 0;
+    reply_with_commit(*sender, r.round);
+    return actions();
+  }
+  if (r.round < window_lowest()) return round_errc::round_behind_window;
+  const BlockId id = compute_block_id(r.carried.proposal.header);
+  if (in_window(r.round)) {
+    // One round message per (round, member): the same re-proposal again (same block and
+    // polka round; a second signature of the same content is no conflict) changes nothing.
+    const StoredProposal& entry = slot(r.round).proposals[*sender];
+    if (entry.present) {
+      if (entry.polka_round == r.carried.polka.round && entry.block_id == id) {
+        action_count_ = 0;
+        return actions();
+      }
+      return round_errc::conflicting_proposal;
+    }
+  }
+  if (!verify_reproposal(r, verifier())) return round_errc::bad_signature;
+  VrfOutput rank{};
+  if (ranks_by_vrf()) {
+    auto beta = verify_reproposal_vrf(r, config_.membership->member(*sender).vrf_key);
+    if (!beta) return round_errc::bad_vrf_proof;
+    rank = beta.value();
+  }
+  action_count_ = 0;
+  MIDNIGHT_TRY(taken, take_polka(r.carried, false));
+  (void)taken;  // a known polka is not taken again, but the message still ranks
+  note_round(*sender, r.round);
+  // The polka's voters, and now the reproposer, may have moved the round skip; a round the
+  // skip brings into the window has a fresh slot.
+  skip_rounds();
+  if (in_window(r.round) && !slot(r.round).proposals[*sender].present) {
+    store_round_proposal(slot(r.round), *sender, r.carried.proposal, rank, r.carried.polka.round);
+  }
+  after_change();
+  return actions();
+}
+
+// The checks of a carried polka that need no signature: its header (as a proposal's) and
+// that the polka is for that block, of this chain and height, at or after the block's round.
+result<void> RoundMachine::check_carried_polka(const CarriedPolka& r) const {
+  const Proposal& p = r.proposal;
+  const Certificate& polka = r.polka;
+  MIDNIGHT_TRY(check_header(p.header));
+  if (polka.chain_id != config_.chain_id) return round_errc::wrong_chain;
+  if (polka.height != height_) return round_errc::wrong_height;
+  if (polka.round > kLastRound) return round_errc::round_out_of_range;
+  if (polka.round < p.header.round || polka.block_id != compute_block_id(p.header)) return round_errc::bad_polka;
+  return outcome::success();
 }
 
 // The checks and effects of a re-proposal, shared with restore_polka: its header and
@@ -735,15 +829,11 @@ result<Actions> RoundMachine::on_reproposal(const Reproposal& r) {
 // become the held polka. False: nothing in it was new (nothing was verified).
 // `restoring` (restore_polka): the window first moves up to the polka's round, as for a
 // restored vote, once the polka has verified.
-result<bool> RoundMachine::take_polka(const Reproposal& r, bool restoring) {
+result<bool> RoundMachine::take_polka(const CarriedPolka& r, bool restoring) {
   const Proposal& p = r.proposal;
   const Certificate& polka = r.polka;
-  MIDNIGHT_TRY(check_header(p.header));
-  if (polka.chain_id != config_.chain_id) return round_errc::wrong_chain;
-  if (polka.height != height_) return round_errc::wrong_height;
-  if (polka.round > kLastRound) return round_errc::round_out_of_range;
+  MIDNIGHT_TRY(check_carried_polka(r));
   const BlockId id = compute_block_id(p.header);
-  if (polka.round < p.header.round || polka.block_id != id) return round_errc::bad_polka;
   const std::uint32_t vr = polka.round;
   if (decided()) return false;  // nothing in it can change a decided node
   // Already known: every honest re-proposer sends the same one each round, and it is not
@@ -872,7 +962,7 @@ void RoundMachine::note_restored_round(std::uint32_t round) {
   }
 }
 
-result<void> RoundMachine::restore_polka(const Reproposal& r) {
+result<void> RoundMachine::restore_polka(const CarriedPolka& r) {
   if (!started_) return round_errc::not_started;
   if (step_ != Step::idle) return round_errc::restore_too_late;
   // Its round is one this node has reached (it precommitted there): the window moves
@@ -930,6 +1020,13 @@ const Proposal* RoundMachine::proposal_of(std::uint32_t round, std::size_t membe
   return s.present ? &s.proposal : nullptr;
 }
 
+std::optional<std::uint32_t> RoundMachine::polka_round_of(std::uint32_t round, std::size_t member) const {
+  if (proposal_of(round, member) == nullptr) return std::nullopt;
+  const std::uint32_t vr = slot(round).proposals[member].polka_round;
+  if (vr == kFresh) return std::nullopt;
+  return vr;
+}
+
 const VrfOutput* RoundMachine::vrf_output_of(std::uint32_t round, std::size_t member) const {
   if (!ranks_by_vrf() || proposal_of(round, member) == nullptr) return nullptr;
   return &slot(round).proposals[member].vrf_output;
@@ -981,7 +1078,27 @@ void RoundMachine::start_round(std::uint32_t round) {
 // polka's signed prevotes, so that every member learns of it (rule "re-propose");
 // otherwise it proposes its own block for this round.
 void RoundMachine::propose(std::uint32_t round) {
+  own_reproposal_held_ = false;
+  // A lock taken live comes with its polka, which the held polka is or outranks: a locked
+  // node's round message re-proposes a polka at or after its lock round (what lets every
+  // locked node approve an honest leader's re-proposal, spec/protocol.md 4.6).
+  MIDNIGHT_INVARIANT((!lock_.held || !lock_polka_.held || config_.unsafe_retry_without_lock ||
+                      (best_polka_.held && best_polka_.round() >= lock_.round)) &&
+                     "a locked node holds a polka at or after its lock round");
   if (best_polka_.held && !config_.unsafe_retry_without_lock) {
+    own_reproposal_.round = round;
+    own_reproposal_.reproposer = config_.keys.public_key;
+    own_reproposal_.carried = best_polka_.message;  // within the reserve
+    sign_reproposal(own_reproposal_, config_.keys.secret_key, config_.vrf_keys.secret_key);
+    own_reproposal_held_ = true;
+    VrfOutput own{};
+    if (ranks_by_vrf()) {
+      if (auto beta = ecvrf_proof_to_hash(own_reproposal_.vrf_proof)) own = beta.value();
+    }
+    RoundSlot& s = slot(round);
+    if (!s.proposals[self_].present) {
+      store_round_proposal(s, self_, best_polka_.message.proposal, own, best_polka_.round());
+    }
     emit(Action{.kind = ActionKind::broadcast_reproposal});
     return;
   }
@@ -1007,10 +1124,13 @@ void RoundMachine::propose(std::uint32_t round) {
   emit(Action{.kind = ActionKind::broadcast_proposal, .proposal = proposal});
 }
 
-// Prevote: the canonical choice is the block of the held polka (the highest of a round
-// before this one whose block this node holds), else the policy's pick among this
-// round's proposals whose content matches ours. Lock rule: approve only if unlocked, or
-// the choice is the locked block, or the choice's polka is at or after the lock round.
+// Prevote (rule "collect"): the choice is the block of the round's leading message, the
+// first in message order of the round messages whose body this node holds. Lock rule:
+// approve only if unlocked, or the choice is the locked block, or the leading message is
+// a re-proposal whose polka is at or after the lock round; else prevote nil, naming it.
+// The node's own held polka decides only its own round message (propose), never its
+// prevote: a polka learned during the collect step moves no one's choice
+// (spec/protocol.md 4.6, why).
 void RoundMachine::prevote() {
   MIDNIGHT_INVARIANT(step_ == Step::collect);
   const std::uint32_t r = round_;
@@ -1021,39 +1141,17 @@ void RoundMachine::prevote() {
   }
   const bool lock_rule = !config_.unsafe_retry_without_lock;
   std::optional<BlockId> choice;
-  std::optional<std::uint32_t> polka_round;
-  if (lock_rule && best_polka_.held) {
-    MIDNIGHT_INVARIANT(best_polka_.round() < r && "the held polka is of an earlier round");
-    choice = best_polka_.block_id;
-    polka_round = best_polka_.round();
+  std::uint32_t polka_round = kFresh;
+  if (const auto lead = leading_message(s)) {
+    choice = s.proposals[*lead].block_id;
+    polka_round = s.proposals[*lead].polka_round;
+    MIDNIGHT_INVARIANT((polka_round == kFresh || polka_round < r) && "a re-proposal's polka is of an earlier round");
   }
-  if (!choice) {
-    std::size_t count = 0;
-    for (std::size_t m = 0; m < config_.membership->size(); ++m) {
-      const StoredProposal& e = s.proposals[m];
-      if (!e.present || !holds_body(e.proposal.header.merkle_root)) continue;
-      candidates_[count++] = candidate_of(e, m);
-    }
-    if (const auto pick = select_canonical(*config_.policy, {candidates_.data(), count})) {
-      choice = candidates_[*pick].block_id;
-    }
-  }
-  // The choice prefers the held polka, and a lock taken live is on a block whose polka
-  // the held polka is or is later than, so a locked node's choice is its lock or a block
-  // with a later polka: the lock rule holds by construction, and is checked here in every
-  // build. A lock restored from the journal comes with its polka (spec/journal.md 4.1)
-  // unless the journal was written without one (its block's content did not match); then
-  // the choice can be another block, and the rule makes this prevote a rejection.
   const bool lock_allows =
       choice.has_value() && (!lock_rule || !lock_.held || lock_.block_id == *choice ||
-                             (polka_round && *polka_round >= lock_.round));
-  const bool lock_backed =
-      lock_.held && best_polka_.held && best_polka_.round() >= lock_.round;
-  MIDNIGHT_SAFETY_INVARIANT((!choice.has_value() || lock_allows || !lock_backed || !lock_rule) &&
-                            "lock rule: a locked node approves only its lock or a later polka");
-  const bool approve = lock_allows;
+                             (polka_round != kFresh && polka_round >= lock_.round));
   step_ = Step::prevoted;
-  emit_vote(VoteStep::prevote, r, choice.value_or(kNilBlock), approve);
+  emit_vote(VoteStep::prevote, r, choice.value_or(kNilBlock), lock_allows);
 }
 
 // Precommit: after a polka for a block in this round whose content we hold; lock on it.
@@ -1068,6 +1166,16 @@ void RoundMachine::precommit(const BlockId& id) {
   MIDNIGHT_INVARIANT(lock_polka_.held && "an approving precommit follows a polka of a block this node holds");
   step_ = Step::precommitted;
   emit_vote(VoteStep::precommit, round_, id, true);
+}
+
+// Rule "announce": a node that locked in this round and has not decided by its prevote
+// deadline sends the polka it locked on to every member, so that whoever leads the next
+// round knows it when it sends its round message and re-proposes a polka at or after it.
+// Without it a Byzantine member could show a polka to one honest node only, which locks,
+// while the next round's leader re-proposes an older polka that the locked node must
+// refuse: round after round (spec/protocol.md 4.6). A round that decides in time sends none.
+void RoundMachine::announce_lock() {
+  if (lock_polka_.held) emit(Action{.kind = ActionKind::broadcast_polka});
 }
 
 void RoundMachine::precommit_nil() {
@@ -1218,7 +1326,7 @@ std::optional<HeldBlock> RoundMachine::body_of(const BlockId& id) const {
 
 // Rule "fetch" for a re-proposal's block: from its proposer and from the polka's first
 // voter (who approved it, so holds it if honest).
-void RoundMachine::fetch_polka_body(const Reproposal& r, const BlockId& id) {
+void RoundMachine::fetch_polka_body(const CarriedPolka& r, const BlockId& id) {
   fetch(*config_.membership->index_of(r.proposal.header.proposer), id);
   if (r.polka.count() > 0) fetch(*config_.membership->index_of(r.polka.used()[0].voter), id);
 }

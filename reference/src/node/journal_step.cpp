@@ -33,10 +33,10 @@ std::size_t journal_records_for_step(const RoundMachine& m, Actions actions, con
 std::size_t journal_frames_for_step(const RoundMachine& m, Actions actions, const Lock& journaled_lock,
                                     StepFrames& out) {
   out.frames.clear();
-  const Reproposal* polka = m.lock_polka();
+  const CarriedPolka* polka = m.lock_polka();
   if (m.lock().held && m.lock() != journaled_lock && polka != nullptr) {
-    out.polka_message.resize(encoded_size_reproposal(*polka));
-    const auto size = encode_reproposal(*polka, out.polka_message);
+    out.polka_message.resize(encoded_size_polka(*polka));
+    const auto size = encode_polka(*polka, out.polka_message);
     // The machine built it from prevotes it verified: it encodes.
     MIDNIGHT_INVARIANT(size.has_value() && "a lock's polka encodes");
     if (size.has_value()) {
@@ -67,8 +67,8 @@ result<JournalReplay> replay_journal(RoundMachine& m, std::span<const std::uint8
   // A replay is part of a restart's set-up: the reader and the polka's decode target
   // grow to the polka's size.
   JournalReader reader(journal);
-  Reproposal polka_storage;
-  Reproposal* const polka = &polka_storage;
+  CarriedPolka polka_storage;
+  CarriedPolka* const polka = &polka_storage;
   for (;;) {
     const std::size_t at = reader.offset();
     auto restored = [&]() -> result<bool> {
@@ -77,7 +77,7 @@ result<JournalReplay> replay_journal(RoundMachine& m, std::span<const std::uint8
       const JournalRecord& r = *next;
       ++replay.records;
       if (r.kind == JournalRecordKind::polka) {
-        if (!decode_reproposal(reader.polka_message(), *polka)) return journal_errc::bad_record;
+        if (!decode_polka(reader.polka_message(), *polka)) return journal_errc::bad_record;
         if (polka->polka.height != m.height()) {
           ++replay.other_heights;
           return true;

@@ -50,6 +50,7 @@ NodeHost::NodeHost(const HostConfig& config)
       tip_id_(config.schedule.genesis_id),
       budgets_(config.node.membership->size()),
       commit_(std::make_unique<CommitView>()),
+      polka_(std::make_unique<CarriedPolka>()),
       reproposal_(std::make_unique<Reproposal>()),
       body_(std::make_unique<BlockView>()),
       body_txs_(std::make_unique<BodyTransactionsView>()) {
@@ -58,7 +59,8 @@ NodeHost::NodeHost(const HostConfig& config)
   // verify), so decoding stays within these reserves.
   const std::size_t n = config.node.membership->size();
   commit_->certificate.reserve_entries(n);
-  reproposal_->polka.reserve_entries(n);
+  polka_->polka.reserve_entries(n);
+  reproposal_->carried.polka.reserve_entries(n);
   step_frames_.reserve(n);
 }
 
@@ -214,6 +216,9 @@ void NodeHost::after_step(std::uint64_t now_ms, const result<Actions>& r, const 
       case ActionKind::broadcast_reproposal:
         if (const Reproposal* rp = machine_->reproposal()) broadcast(shared(encode_to_vector(*rp)));
         break;
+      case ActionKind::broadcast_polka:
+        if (const CarriedPolka* polka = machine_->lock_polka()) broadcast(shared(encode_to_vector(*polka)));
+        break;
       case ActionKind::set_timer:
         set_timer(HostTimer{.kind = HostTimerKind::round, .round_timer = a.timer}, a.at_ms);
         break;
@@ -364,9 +369,16 @@ void NodeHost::dispatch(std::uint64_t now_ms, std::span<const std::uint8_t> byte
       if (h < height_) return answer_late(now_ms, *voter, h, v.value().round);
       return note_height(now_ms, h);
     }
+    case MessageType::polka: {
+      if (auto r = decode_polka(bytes, *polka_, nullptr, m.size()); !r) return reject(r.error(), "decode");
+      if (polka_->proposal.header.height != height_ || !live) return reject(round_errc::wrong_height, "on_polka");
+      return after_step(now_ms, machine_->on_polka(*polka_), "on_polka");
+    }
     case MessageType::reproposal: {
       if (auto r = decode_reproposal(bytes, *reproposal_, nullptr, m.size()); !r) return reject(r.error(), "decode");
-      if (reproposal_->proposal.header.height != height_ || !live) return reject(round_errc::wrong_height, "on_reproposal");
+      if (reproposal_->carried.proposal.header.height != height_ || !live) {
+        return reject(round_errc::wrong_height, "on_reproposal");
+      }
       return after_step(now_ms, machine_->on_reproposal(*reproposal_), "on_reproposal");
     }
     case MessageType::commit: {

@@ -25,6 +25,7 @@ std::vector<std::uint8_t> encode_to_bytes(const Proposal& p) { return or_abort(e
 
 std::vector<std::uint8_t> encode_to_bytes(const Vote& v) { return or_abort(encode_to_vector(v), "vote"); }
 
+std::vector<std::uint8_t> encode_to_bytes(const CarriedPolka& r) { return or_abort(encode_to_vector(r), "polka"); }
 std::vector<std::uint8_t> encode_to_bytes(const Reproposal& r) { return or_abort(encode_to_vector(r), "re-proposal"); }
 
 std::vector<std::uint8_t> encode_to_bytes(const CommitRequest& c) {

@@ -161,7 +161,7 @@ class Reader {
 
 bool known_type(std::uint8_t t) {
   return t >= static_cast<std::uint8_t>(MessageType::transaction) &&
-         t <= static_cast<std::uint8_t>(MessageType::body_transactions);
+         t <= static_cast<std::uint8_t>(MessageType::polka);
 }
 
 codec_errc read_prefix(Reader& r, MessageType& type) {
@@ -569,18 +569,45 @@ result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, De
   return outcome::success();
 }
 
-result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out, DecodeWhere* where,
-                               std::size_t max_entries) {
+result<void> decode_polka(std::span<const std::uint8_t> in, CarriedPolka& out, DecodeWhere* where,
+                          std::size_t max_entries) {
   Reader r(in, where);
   Proposal p;
   CertificateRead c;  // `out` changes only on success
-  codec_errc e = read_expected_prefix(r, MessageType::reproposal);
+  codec_errc e = read_expected_prefix(r, MessageType::polka);
   if (e == kOk) e = read_proposal_body(r, p);
   if (e == kOk) e = read_certificate_body(r, c, max_entries);
   if (e == kOk) e = r.end();
   if (e != kOk) return e;
   out.proposal = p;
   c.copy_to(out.polka);
+  return outcome::success();
+}
+
+result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out, DecodeWhere* where,
+                               std::size_t max_entries) {
+  Reader r(in, where);
+  std::uint32_t round = 0;
+  PublicKey reproposer;
+  VrfProof proof{};
+  Signature signature;
+  Proposal p;
+  CertificateRead c;  // `out` changes only on success
+  codec_errc e = read_expected_prefix(r, MessageType::reproposal);
+  if (e == kOk) e = r.u32("reproposal.round", round);
+  if (e == kOk) e = r.fixed("reproposal.reproposer", reproposer);
+  if (e == kOk) e = r.fixed("reproposal.vrf_proof", proof);
+  if (e == kOk) e = r.fixed("reproposal.signature", signature);
+  if (e == kOk) e = read_proposal_body(r, p);
+  if (e == kOk) e = read_certificate_body(r, c, max_entries);
+  if (e == kOk) e = r.end();
+  if (e != kOk) return e;
+  out.round = round;
+  out.reproposer = reproposer;
+  out.vrf_proof = proof;
+  out.signature = signature;
+  out.carried.proposal = p;
+  c.copy_to(out.carried.polka);
   return outcome::success();
 }
 
@@ -705,8 +732,12 @@ std::size_t encoded_size_commit(const Certificate& c, std::span<const TxBytes> t
   return kPrefixSize + certificate_body_size(c) + block_body_size(txs);
 }
 
-std::size_t encoded_size_reproposal(const Reproposal& r) {
+std::size_t encoded_size_polka(const CarriedPolka& r) {
   return kPrefixSize + kProposalBodySize + certificate_body_size(r.polka);
+}
+
+std::size_t encoded_size_reproposal(const Reproposal& r) {
+  return encoded_size_polka(r.carried) + kReproposalFixedSize;
 }
 
 std::size_t encoded_size_reconcile_request(std::size_t id_count) {
@@ -820,15 +851,31 @@ result<std::size_t> encode_commit(const Certificate& c, const BlockHeader& h, co
   return size;
 }
 
-result<std::size_t> encode_reproposal(const Reproposal& rp, std::span<std::uint8_t> out) {
+result<std::size_t> encode_polka(const CarriedPolka& rp, std::span<std::uint8_t> out) {
   if (const codec_errc e = check_header(rp.proposal.header); e != kOk) return e;
   if (const codec_errc e = check_certificate(rp.polka); e != kOk) return e;
+  const std::size_t size = encoded_size_polka(rp);
+  if (out.size() < size) return codec_errc::output_too_small;
+  Writer w(out);
+  w.prefix(MessageType::polka);
+  write_proposal_body(w, rp.proposal);
+  write_certificate_body(w, rp.polka);
+  return size;
+}
+
+result<std::size_t> encode_reproposal(const Reproposal& rp, std::span<std::uint8_t> out) {
+  if (const codec_errc e = check_header(rp.carried.proposal.header); e != kOk) return e;
+  if (const codec_errc e = check_certificate(rp.carried.polka); e != kOk) return e;
   const std::size_t size = encoded_size_reproposal(rp);
   if (out.size() < size) return codec_errc::output_too_small;
   Writer w(out);
   w.prefix(MessageType::reproposal);
-  write_proposal_body(w, rp.proposal);
-  write_certificate_body(w, rp.polka);
+  w.u32(rp.round);
+  w.fixed(rp.reproposer);
+  w.fixed(rp.vrf_proof);
+  w.fixed(rp.signature);
+  write_proposal_body(w, rp.carried.proposal);
+  write_certificate_body(w, rp.carried.polka);
   return size;
 }
 

@@ -48,6 +48,10 @@ result<Buf> encode_to_vector(const Certificate& c) {
                       [&](std::span<std::uint8_t> out) { return encode_certificate(c, out); });
 }
 
+result<Buf> encode_to_vector(const CarriedPolka& r) {
+  return encode_sized(encoded_size_polka(r), [&](std::span<std::uint8_t> out) { return encode_polka(r, out); });
+}
+
 result<Buf> encode_to_vector(const Reproposal& r) {
   return encode_sized(encoded_size_reproposal(r), [&](std::span<std::uint8_t> out) { return encode_reproposal(r, out); });
 }

@@ -93,6 +93,17 @@ ReconcileRequestSigningInput reconcile_request_signing_input(const ReconcileRequ
   return in;
 }
 
+static_assert(kReproposalSigningInputSize == tag::kReproposal.size() + 32 + 8 + 4 + 32 + 32 + 4);
+
+ReproposalSigningInput reproposal_signing_input(const Reproposal& r) {
+  const BlockHeader& h = r.carried.proposal.header;
+  ReproposalSigningInput in{};
+  Appender a(in.data());
+  a.tag(tag::kReproposal).fixed(h.chain_id).u64(h.height).u32(r.round).fixed(r.reproposer).fixed(compute_block_id(h)).u32(
+      r.carried.polka.round);
+  return in;
+}
+
 VrfInput vrf_input(const ChainId& chain, std::uint64_t height, std::uint32_t round, const BlockId& prev_id) {
   VrfInput in{};
   Appender a(in.data());
@@ -119,6 +130,25 @@ result<VrfOutput> verify_proposal_vrf(const Proposal& p, const PublicKey& propos
 bool verify_proposal(const Proposal& p, const SignatureVerifier& verifier) {
   const ProposalSigningInput in = proposal_signing_input(p.header);
   return verifier.verify(p.header.proposer, p.signature, in);
+}
+
+void sign_reproposal(Reproposal& r, const SecretKey& sk, const VrfSecretKey& vrf_sk) {
+  const ReproposalSigningInput in = reproposal_signing_input(r);
+  r.signature = sign_detached(sk, in);
+  const BlockHeader& h = r.carried.proposal.header;
+  // As for a proposal: a zero proof only for a broken key, and then unranked under policy B.
+  r.vrf_proof = {};
+  if (auto proof = ecvrf_prove(vrf_sk, vrf_input(h.chain_id, h.height, r.round, h.prev_id))) r.vrf_proof = proof.value();
+}
+
+bool verify_reproposal(const Reproposal& r, const SignatureVerifier& verifier) {
+  const ReproposalSigningInput in = reproposal_signing_input(r);
+  return verifier.verify(r.reproposer, r.signature, in);
+}
+
+result<VrfOutput> verify_reproposal_vrf(const Reproposal& r, const PublicKey& reproposer_vrf_key) {
+  const BlockHeader& h = r.carried.proposal.header;
+  return ecvrf_verify(reproposer_vrf_key, r.vrf_proof, vrf_input(h.chain_id, h.height, r.round, h.prev_id));
 }
 
 Vote sign_vote(Vote unsigned_vote, const SecretKey& sk) {

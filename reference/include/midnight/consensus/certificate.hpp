@@ -42,7 +42,7 @@ void build_polka(const VoteTally& prevotes, const Membership& m, const BlockId& 
 
 // Verifies a re-proposal's polka as a prevote quorum (the same rules as a commit
 // certificate, with prevote signatures); returns the signers' weight. Whether the polka
-// is for the proposal's block is the receiver's check (RoundMachine::on_reproposal).
+// is for the proposal's block is the receiver's check (RoundMachine::on_polka).
 [[nodiscard]] result<std::uint64_t> verify_polka(const Certificate& polka, const Membership& m, const ChainId& chain,
                                                  const SignatureVerifier& verifier = direct_verifier());
 

@@ -147,6 +147,7 @@ enum class ActionKind : std::uint8_t {
   finalize,                // decision() is final: persist it and send the commit to every member
   send_commit,             // send our commit (decision) to member `member`
   broadcast_reproposal,    // send reproposal() to every other member (rule "re-propose")
+  broadcast_polka,         // send lock_polka() to every other member (rule "announce")
   request_body,            // send member `member` a body request for block `block_id` (rule "fetch")
   send_body,               // send member `member` the body of block `block_id`: body_of(block_id)
   // Body reconciliation (spec/reconciliation.md §5):
@@ -229,7 +230,12 @@ class RoundMachine {
   result<Actions> on_vote(const Vote& v);
   result<Actions> on_timer(const TimerFired& t);
   result<Actions> on_commit(const CommitView& c);
+  // Rule "re-propose", receiving side: a member's round message carrying a polka of an
+  // earlier round, ranked as that member's message of its round (the leading message).
   result<Actions> on_reproposal(const Reproposal& r);
+  // A polka carried whole without a round message (rule "announce"): what it teaches is
+  // counted, as the polka of a re-proposal is, and nothing is ranked.
+  result<Actions> on_polka(const CarriedPolka& p);
   // Rule "hold": the body of a block of which this node stored a proposal (a block
   // message: header, signature ignored, transactions), checked for validity
   // (block/body_check.hpp) and then held, so that the block can be a candidate.
@@ -258,7 +264,7 @@ class RoundMachine {
   // The polka of a lock, journaled before the approving precommit: checked and verified
   // as a re-proposal, and counted in its round (which the machine then never starts
   // below), so that a restarted node that is locked can still re-propose its block.
-  result<void> restore_polka(const Reproposal& r);
+  result<void> restore_polka(const CarriedPolka& r);
 
   // Observers.
   std::uint64_t height() const { return height_; }
@@ -294,33 +300,45 @@ class RoundMachine {
   // The tallies of a round in the window, or null.
   const VoteTally* prevotes(std::uint32_t round) const;
   const VoteTally* precommits(std::uint32_t round) const;
-  // Proposals received for `round` (including our own), by member index, while `round`
-  // is in the window.
+  // The round message of `member` for `round` (including our own), while `round` is in the
+  // window: a proposal of that round, or the proposal a re-proposal carries (then
+  // polka_round_of says the round of its polka).
   const Proposal* proposal_of(std::uint32_t round, std::size_t member) const;
+  std::optional<std::uint32_t> polka_round_of(std::uint32_t round, std::size_t member) const;
   // Under policy B, the verified VRF output (rank key) of that stored proposal; else null.
   const VrfOutput* vrf_output_of(std::uint32_t round, std::size_t member) const;
   // The rounds whose state the machine holds now: [lowest, highest].
   std::uint32_t window_lowest() const;
   std::uint32_t window_highest() const;
-  // The re-proposal a broadcast_reproposal action sends: the highest polka before the
-  // current round whose block this node holds. Valid until the next event.
-  const Reproposal* reproposal() const { return best_polka_.held ? &best_polka_.message : nullptr; }
+  // The re-proposal a broadcast_reproposal action sends: this node's round message when it
+  // holds a polka of an earlier round (the highest whose block it holds), signed for the
+  // round it was sent in. Valid until the next event.
+  const Reproposal* reproposal() const { return own_reproposal_held_ ? &own_reproposal_ : nullptr; }
+  // The held polka (rule "valid block"): the highest polka of a round before the current one
+  // whose block this node holds, or null.
+  const CarriedPolka* held_polka() const { return best_polka_.held ? &best_polka_.message : nullptr; }
   // The polka that justifies the lock (its block's proposal and the prevotes of the lock
   // round), which the host journals with the lock; null without a lock, or after a
   // restart whose journal had no polka for it.
-  const Reproposal* lock_polka() const { return lock_polka_.held ? &lock_polka_.message : nullptr; }
+  const CarriedPolka* lock_polka() const { return lock_polka_.held ? &lock_polka_.message : nullptr; }
   // The highest round of a valid vote or proposal seen from `member` at this height.
   std::optional<std::uint32_t> highest_round_seen(std::size_t member) const;
 
   friend bool operator==(const RoundMachine& a, const RoundMachine& b);
 
  private:
+  // A member's round message: its proposal of the round, or a re-proposal (then `proposal`
+  // is the carried block's proposal, of an earlier round, and polka_round its polka's round).
+  static constexpr std::uint32_t kFresh = UINT32_MAX;
   struct StoredProposal {
     bool present = false;
     std::uint32_t arrival = 0;
     BlockId block_id;
     Proposal proposal;
-    VrfOutput vrf_output;  // policy B: beta of proposal.vrf_proof, verified when stored
+    // Policy B: the sender's verified VRF output for the round (the proposal's proof, or
+    // the re-proposal's own proof).
+    VrfOutput vrf_output;
+    std::uint32_t polka_round = kFresh;
     friend bool operator==(const StoredProposal&, const StoredProposal&) = default;
   };
   struct Polka {
@@ -351,7 +369,7 @@ class RoundMachine {
   struct HeldPolka {
     bool held = false;
     BlockId block_id;
-    Reproposal message;  // the block's proposal and the polka's prevotes
+    CarriedPolka message;  // the block's proposal and the polka's prevotes
     std::uint32_t round() const { return message.polka.round; }
     // Back to "none held", keeping the polka's reserved entries.
     void clear() {
@@ -380,13 +398,19 @@ class RoundMachine {
   void move_window(std::uint32_t round);  // makes the window the one of `round`
   void claim_slot(std::uint32_t round);
   void keep_best_polka(std::uint32_t before);  // rule "valid block" for the rounds before `before`
-  void store_proposal(StoredProposal& entry, const Proposal& p, const VrfOutput& vrf_output);
-  void store_round_proposal(RoundSlot& s, std::size_t proposer, const Proposal& p, const VrfOutput& vrf_output);
+  void store_proposal(StoredProposal& entry, const Proposal& p, const VrfOutput& vrf_output,
+                      std::uint32_t polka_round = kFresh);
+  void store_round_proposal(RoundSlot& s, std::size_t sender, const Proposal& p, const VrfOutput& vrf_output,
+                            std::uint32_t polka_round = kFresh);
+  // The leading message of the round: the first, in message order, whose body we hold.
+  std::optional<std::size_t> leading_message(const RoundSlot& s) const;
+  void announce_lock();
   const SignatureVerifier& verifier() const {
     return config_.verifier != nullptr ? *config_.verifier : direct_verifier();
   }
   void note_round(std::size_t member, std::uint32_t round);
-  result<bool> take_polka(const Reproposal& r, bool restoring);
+  result<bool> take_polka(const CarriedPolka& r, bool restoring);
+  result<void> check_carried_polka(const CarriedPolka& r) const;
   void capture_lock_polka();
   void hold_polka(HeldPolka& out, const RoundSlot& s, const Proposal& p) const;
   void note_restored_round(std::uint32_t round);
@@ -399,7 +423,7 @@ class RoundMachine {
   Candidate candidate_of(const StoredProposal& e, std::size_t m) const;
   bool ranks_before(const StoredProposal& a, std::size_t ma, const StoredProposal& b, std::size_t mb) const;
   void fetch(std::size_t member, const BlockId& id);
-  void fetch_polka_body(const Reproposal& r, const BlockId& id);
+  void fetch_polka_body(const CarriedPolka& r, const BlockId& id);
   void store_body(const Hash32& root, std::span<const TxBytes> txs);
   result<void> check_body(const BlockHeader& h, std::span<const TxBytes> txs) const;
   // Rule "hold" for a body this node checked (or assembled and then checked).
@@ -463,6 +487,10 @@ class RoundMachine {
   // A re-proposal of a round before the window whose body we do not hold yet: kept (and
   // its body fetched) so that it can become the held polka when the body comes.
   HeldPolka pending_polka_;
+  // This node's re-proposal of the current round (propose), signed; its polka's entries are
+  // reserved at construction.
+  bool own_reproposal_held_ = false;
+  Reproposal own_reproposal_{};
   std::vector<std::uint8_t> body_answers_;  // per member, body requests answered this height
   // Fetches by reconciliation in flight, and the scratch of both sides (mutable: serving
   // reuses it without changing any state).
@@ -476,7 +504,6 @@ class RoundMachine {
   std::vector<std::uint8_t> commit_replies_;
   // Scratch of single steps, sized at construction (not state: neither copied nor compared
   // as such, only reused).
-  std::vector<Candidate> candidates_;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> ahead_;
   void reply_with_commit(std::size_t member, std::uint32_t their_round);
   void record_vote(RoundSlot& s, const Vote& v, const TallyUpdate& u);

@@ -23,6 +23,7 @@ inline constexpr std::string_view kVrfInput{"midnight/v1/vrf\0", 16};
 inline constexpr std::string_view kCommitRequest{"midnight/v2/commit-request\0", 27};
 inline constexpr std::string_view kBodyRequest{"midnight/v2/body-request\0", 25};
 inline constexpr std::string_view kReconcileRequest{"midnight/v2/reconcile-request\0", 30};
+inline constexpr std::string_view kReproposal{"midnight/v2/reproposal\0", 23};
 // The keys of a transaction sketch (block/tx_sketch.hpp): hashed with the block id.
 inline constexpr std::string_view kSketchKey{"midnight/v2/sketch-key\0", 23};
 }  // namespace tag

@@ -13,7 +13,7 @@
 //   kind 1, vote:  the vote's canonical message encoding (wire/codec.hpp, kVoteMessageSize)
 //   kind 2, lock:  u64 height, u32 round, 32-byte block id (big-endian integers)
 //   kind 3, polka part: u16 index, u16 count, then bytes [index * C, ...) of the lock's
-//                  polka as a re-proposal message (wire/codec.hpp), C = kJournalPolkaChunk;
+//                  polka as a polka message (wire/codec.hpp), C = kJournalPolkaChunk;
 //                  parts 0 .. count - 1 in consecutive frames make one record, every part
 //                  but the last full. A polka is larger than a frame; it is one record.
 //
@@ -52,7 +52,7 @@ inline constexpr std::size_t kJournalVotePayload = 1 + kVoteMessageSize;
 inline constexpr std::size_t kJournalLockPayload = 1 + 8 + 4 + 32;
 inline constexpr std::size_t kJournalPolkaPartHeader = 1 + 2 + 2;
 inline constexpr std::size_t kJournalPolkaChunk = kMaxJournalPayload - kJournalPolkaPartHeader;
-// The largest re-proposal message: a proposal and a polka of every member. A membership
+// The largest polka message: a proposal and a prevote of every member. A membership
 // of n members needs journal_polka_size_for(n) at most.
 inline constexpr std::size_t kMaxJournalPolkaSize = kPrefixSize + kProposalBodySize + kMaxCertificateBodySize;
 constexpr std::size_t journal_polka_size_for(std::size_t members) {
@@ -94,7 +94,7 @@ using JournalFrame = std::array<std::uint8_t, kJournalFrameSize>;
 // A vote or lock record as one frame.
 JournalFrame encode_journal_frame(const JournalRecord& record);
 
-// A polka record: `message` (an encoded re-proposal, 1 .. kMaxJournalPolkaSize bytes) as
+// A polka record: `message` (an encoded polka message, 1 .. kMaxJournalPolkaSize bytes) as
 // its part frames, written to the front of `out`. Returns how many (0 if `message` is
 // empty or too large, or `out` too small). Allocates nothing.
 std::size_t encode_journal_polka_frames(std::span<const std::uint8_t> message, std::span<JournalFrame> out);
@@ -114,8 +114,8 @@ class JournalReader {
   // offset() is where the offending record starts and next() returns it again.
   result<std::optional<JournalRecord>> next();
 
-  // The bytes of the polka record next() last returned (a re-proposal message; decode it
-  // with decode_reproposal), valid until the next call.
+  // The bytes of the polka record next() last returned (a polka message; decode it
+  // with decode_polka), valid until the next call.
   std::span<const std::uint8_t> polka_message() const { return {polka_.data(), polka_size_}; }
 
   std::size_t offset() const { return offset_; }       // start of the next record

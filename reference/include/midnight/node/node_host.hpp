@@ -188,6 +188,7 @@ class NodeHost {
   std::optional<std::uint64_t> last_request_height_;  // none yet
   // Decode targets (large): reserved once.
   std::unique_ptr<CommitView> commit_;
+  std::unique_ptr<CarriedPolka> polka_;
   std::unique_ptr<Reproposal> reproposal_;
   std::unique_ptr<BlockView> body_;
   std::unique_ptr<BodyTransactionsView> body_txs_;

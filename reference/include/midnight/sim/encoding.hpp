@@ -14,6 +14,7 @@ namespace midnight::sim {
 
 std::vector<std::uint8_t> encode_to_bytes(const Proposal& p);
 std::vector<std::uint8_t> encode_to_bytes(const Vote& v);
+std::vector<std::uint8_t> encode_to_bytes(const CarriedPolka& r);
 std::vector<std::uint8_t> encode_to_bytes(const Reproposal& r);
 std::vector<std::uint8_t> encode_to_bytes(const CommitRequest& c);
 std::vector<std::uint8_t> encode_to_bytes(const BodyRequest& b);

@@ -48,12 +48,13 @@ enum class MessageType : std::uint8_t {
   certificate = 0x06,
   block = 0x07,
   commit = 0x08,  // certificate body followed by block body
-  reproposal = 0x09,      // proposal body followed by certificate body (wire v2)
+  reproposal = 0x09,      // wire v2: round, reproposer, VRF proof, signature, then a polka's body
   commit_request = 0x0a,  // wire v2
   body_request = 0x0b,    // wire v2 (issue 16): a block's body, answered with a block (0x07)
   reconcile_request = 0x0c,   // wire v2: a sketch or the lacked transactions of a block's body
   body_sketch = 0x0d,         // wire v2: answers a sketch request
   body_transactions = 0x0e,   // wire v2: answers a transactions request
+  polka = 0x0f,               // wire v2: proposal body followed by certificate body (a lock announcement)
 };
 
 // Where decoding stopped: the field being read and its byte offset from the start.
@@ -73,6 +74,8 @@ inline constexpr std::size_t kVoteBodySize = 32 + 8 + 4 + 1 + 32 + 1 + 32 + 64; 
 inline constexpr std::size_t kCertificateFixedSize = 32 + 8 + 4 + 32 + 2;  // count is u16
 inline constexpr std::size_t kCertificateEntrySize = 32 + 64;
 inline constexpr std::size_t kMaxCertificateBodySize = kCertificateFixedSize + kMaxMembers * kCertificateEntrySize;
+// Re-proposal: round u32, reproposer, VRF proof, signature, then the polka (proposal, certificate).
+inline constexpr std::size_t kReproposalFixedSize = 4 + 32 + kVrfProofSize + 64;  // 180
 inline constexpr std::size_t kCommitRequestBodySize = 32 + 8 + 32 + 64;  // 136
 inline constexpr std::size_t kBodyRequestBodySize = 32 + 8 + 32 + 32 + 64;  // 168
 // Reconcile request: chain, height, block id, requester, kind u8, have u32, count u32,
@@ -113,6 +116,8 @@ result<void> decode_certificate(std::span<const std::uint8_t> in, Certificate& o
 result<void> decode_block(std::span<const std::uint8_t> in, BlockView& out, DecodeWhere* where = nullptr);
 result<void> decode_commit(std::span<const std::uint8_t> in, CommitView& out, DecodeWhere* where = nullptr,
                            std::size_t max_entries = kMaxMembers);
+result<void> decode_polka(std::span<const std::uint8_t> in, CarriedPolka& out, DecodeWhere* where = nullptr,
+                          std::size_t max_entries = kMaxMembers);
 result<void> decode_reproposal(std::span<const std::uint8_t> in, Reproposal& out, DecodeWhere* where = nullptr,
                                std::size_t max_entries = kMaxMembers);
 result<CommitRequest> decode_commit_request(std::span<const std::uint8_t> in, DecodeWhere* where = nullptr);
@@ -135,6 +140,7 @@ std::size_t encoded_size_transaction(std::span<const std::uint8_t> tx);
 std::size_t encoded_size_certificate(const Certificate& c);  // count clamped to kMaxMembers
 std::size_t encoded_size_block(std::span<const TxBytes> txs);
 std::size_t encoded_size_commit(const Certificate& c, std::span<const TxBytes> txs);
+std::size_t encoded_size_polka(const CarriedPolka& r);
 std::size_t encoded_size_reproposal(const Reproposal& r);
 std::size_t encoded_size_reconcile_request(std::size_t id_count);
 std::size_t encoded_size_body_sketch(std::size_t cells_per_hash);
@@ -154,6 +160,7 @@ result<std::size_t> encode_block(const BlockHeader& h, const Signature& sig, std
                                  std::span<std::uint8_t> out);
 result<std::size_t> encode_commit(const Certificate& c, const BlockHeader& h, const Signature& sig,
                                   std::span<const TxBytes> txs, std::span<std::uint8_t> out);
+result<std::size_t> encode_polka(const CarriedPolka& r, std::span<std::uint8_t> out);
 result<std::size_t> encode_reproposal(const Reproposal& r, std::span<std::uint8_t> out);
 result<std::size_t> encode_commit_request(const CommitRequest& c, std::span<std::uint8_t> out);
 result<std::size_t> encode_body_request(const BodyRequest& b, std::span<std::uint8_t> out);

@@ -23,6 +23,7 @@ result<std::vector<std::uint8_t>> encode_to_vector(const BlockHeader& h);
 result<std::vector<std::uint8_t>> encode_to_vector(const Proposal& p);
 result<std::vector<std::uint8_t>> encode_to_vector(const Vote& v);
 result<std::vector<std::uint8_t>> encode_to_vector(const Certificate& c);
+result<std::vector<std::uint8_t>> encode_to_vector(const CarriedPolka& r);
 result<std::vector<std::uint8_t>> encode_to_vector(const Reproposal& r);
 result<std::vector<std::uint8_t>> encode_to_vector(const CommitRequest& c);
 result<std::vector<std::uint8_t>> encode_to_vector(const BodyRequest& b);

@@ -123,12 +123,26 @@ struct CommitView {
   BlockView block;
 };
 
-// A re-proposal (spec/protocol.md 5.4, rule "re-propose"): a block's original signed
-// proposal with a prevote quorum for it, carried whole, so that a receiver in any later
-// round learns the polka from this one message and keeps nothing of old rounds.
-struct Reproposal {
+// A polka carried whole (spec/protocol.md 5.4): a block's original signed proposal with a
+// prevote quorum for it, so that a receiver in any later round learns the polka from this
+// one message and keeps nothing of old rounds. Sent alone as a lock announcement (message
+// "polka", rule "announce"), inside every re-proposal, and journaled with a lock.
+struct CarriedPolka {
   Proposal proposal;
   Certificate polka;  // its entries are prevotes approving polka.block_id in polka.round
+  friend bool operator==(const CarriedPolka&, const CarriedPolka&) = default;
+};
+
+// A re-proposal (rule "re-propose"): the round message of a member that holds a polka of an
+// earlier round. It carries the polka whole and is signed by the member that sends it, with
+// that member's VRF proof for the round, so that it ranks as that member's message of the
+// round and as nobody else's (spec/protocol.md 4.6, the leading message).
+struct Reproposal {
+  std::uint32_t round = 0;  // the round it is sent in, after the polka's round
+  PublicKey reproposer;
+  VrfProof vrf_proof{};     // the reproposer's proof over vrf_input(chain, height, round, prev_id)
+  Signature signature;      // the reproposer's, over reproposal_signing_input
+  CarriedPolka carried;
   friend bool operator==(const Reproposal&, const Reproposal&) = default;
 };
 

@@ -40,6 +40,13 @@ inline constexpr std::size_t kReconcileRequestSigningInputSize = 30 + 32 + 8 + 3
 using ReconcileRequestSigningInput = std::array<std::uint8_t, kReconcileRequestSigningInputSize>;
 ReconcileRequestSigningInput reconcile_request_signing_input(const ReconcileRequest& r);
 
+// tag::kReproposal || chain_id || height u64 || round u32 || reproposer || block_id ||
+// polka round u32: the re-proposal's round, sender and the polka it stands on (the chain,
+// height and block id are those of the carried proposal's header).
+inline constexpr std::size_t kReproposalSigningInputSize = 23 + 32 + 8 + 4 + 32 + 32 + 4;
+using ReproposalSigningInput = std::array<std::uint8_t, kReproposalSigningInputSize>;
+ReproposalSigningInput reproposal_signing_input(const Reproposal& r);
+
 // The VRF input of a round, alpha of ECVRF (spec/protocol.md 4.4): fixed before any block
 // of the height exists, and nothing in it is the proposer's choice.
 // tag::kVrfInput || chain_id || height u64 || round u32 || prev_id
@@ -57,6 +64,15 @@ Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk, const VrfSecre
 // and vrf_input(p.header): beta, the rank key of policy B, or the midnight.vrf error that
 // rejects it.
 [[nodiscard]] result<VrfOutput> verify_proposal_vrf(const Proposal& p, const PublicKey& proposer_vrf_key);
+// Signs r (its round, reproposer and carried polka set by the caller) as the reproposer's
+// message of r.round and proves the round's VRF input with its VRF key (the same input as
+// its fresh proposal of that round would prove, so a member has one rank a round whatever
+// it sends). In place: r's polka stays in the caller's storage, so signing allocates nothing.
+void sign_reproposal(Reproposal& r, const SecretKey& sk, const VrfSecretKey& vrf_sk);
+[[nodiscard]] bool verify_reproposal(const Reproposal& r,
+                                     const SignatureVerifier& verifier = direct_verifier());  // against r.reproposer
+// The re-proposal's VRF proof against the reproposer's VRF key and the VRF input of its round.
+[[nodiscard]] result<VrfOutput> verify_reproposal_vrf(const Reproposal& r, const PublicKey& reproposer_vrf_key);
 Vote sign_vote(Vote unsigned_vote, const SecretKey& sk);
 [[nodiscard]] bool verify_vote(const Vote& v, const SignatureVerifier& verifier = direct_verifier());  // against v.voter
 CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKey& sk);
