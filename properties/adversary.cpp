@@ -21,7 +21,8 @@ rc::Gen<Byzantine> gen_byzantine_up_to_a_third(const sim::SimConfig& c, bool mix
                                                                      {1, sim::ByzantineMode::bad_body},
                                                                      {1, sim::ByzantineMode::selective},
                                                                      {1, sim::ByzantineMode::grind},
-                                                                     {1, sim::ByzantineMode::late_polka}});
+                                                                     {1, sim::ByzantineMode::late_polka},
+                                                                     {1, sim::ByzantineMode::lock_split}});
     Byzantine b;
     b.mode = *gen_mode;
     if (max_count == 0 || *gen_chance(17)) return b;  // none a sixth of the time

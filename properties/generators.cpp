@@ -156,7 +156,8 @@ rc::Gen<Byzantine> gen_byzantine(const sim::SimConfig& c, std::vector<sim::Byzan
   if (modes.empty())
     modes = {sim::ByzantineMode::withhold,  sim::ByzantineMode::garbage,       sim::ByzantineMode::equivocate,
              sim::ByzantineMode::mirror,    sim::ByzantineMode::withhold_body, sim::ByzantineMode::bad_body,
-             sim::ByzantineMode::selective, sim::ByzantineMode::grind,         sim::ByzantineMode::late_polka};
+             sim::ByzantineMode::selective, sim::ByzantineMode::grind,         sim::ByzantineMode::late_polka,
+             sim::ByzantineMode::lock_split};
   const std::size_t max_count = max_byzantine_count(c, false);
   return gen::exec([max_count, modes] {
     Byzantine b;

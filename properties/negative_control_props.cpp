@@ -15,6 +15,8 @@
 //                               proofs to different nodes
 //   bodies held unchecked        decide a Byzantine member's block holding an invalid
 //                               transaction (the Validity clause; tla/MCNegHeaderOnly.cfg)
+//   locks never announced        leave an honest-led round after stabilisation undecided
+//                               (the Byzantine liveness property)
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
@@ -24,6 +26,7 @@
 #include <string>
 
 #include "adversary.hpp"
+#include "byzantine_liveness.hpp"
 #include "chain.hpp"
 #include "midnight/sim/simulator.hpp"
 #include "support.hpp"
@@ -132,6 +135,17 @@ TEST(NegativeControl, HoldUncheckedBodyDecidesAnInvalidBody) {
         check_quorum_safety(sim::run_simulation(c));
       },
       "invalid body");
+}
+
+// Rule "announce" switched off: a node that locks in a round the others do not decide
+// keeps the polka to itself, so the next round's leader may re-propose an older polka,
+// which the locked node must refuse, and an honest-led round after stabilisation ends
+// undecided (spec/protocol.md 4.6).
+TEST(NegativeControl, NoLockAnnouncementLeavesAnHonestLedRoundUndecided) {
+  expect_found_and_shrunk(
+      "NegativeControl.NoLockAnnouncementLeavesAnHonestLedRoundUndecided",
+      [] { check_byzantine_liveness(*gen_byzantine_liveness_config(sim::NegativeControl::no_announce)); },
+      "did not finalize by the first honest-led round");
 }
 
 // Catch-up switched off: a node that was down across a midnight never gets the commits

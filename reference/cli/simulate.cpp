@@ -159,7 +159,7 @@ int run_simulate(std::vector<std::string_view> argv) {
         sim::ByzantineMode m{};
         if (!sim::parse_byzantine_mode(one, m))
           throw UsageError{"--byzantine-mode: expected equivocate, mirror, withhold, garbage, withhold-body, bad-body, "
-                           "selective, grind or late-polka, or a comma-separated "
+                           "selective, grind, late-polka or lock-split, or a comma-separated "
                            "list of them, got '" + std::string(one) + "'"};
         if (list)
           c.byzantine_modes.push_back(m);
@@ -185,7 +185,8 @@ int run_simulate(std::vector<std::string_view> argv) {
       bool known = false;
       for (auto n : {sim::NegativeControl::none, sim::NegativeControl::quorum_ceil, sim::NegativeControl::no_lock,
                      sim::NegativeControl::restart_without_journal, sim::NegativeControl::no_catch_up,
-                     sim::NegativeControl::lock_without_polka, sim::NegativeControl::hold_unchecked_body}) {
+                     sim::NegativeControl::lock_without_polka, sim::NegativeControl::hold_unchecked_body,
+                     sim::NegativeControl::no_announce}) {
         if (v == sim::to_string(n)) {
           c.negative_control = n;
           known = true;
@@ -193,7 +194,7 @@ int run_simulate(std::vector<std::string_view> argv) {
       }
       if (!known)
         throw UsageError{"--negative-control: expected none, quorum-ceil, no-lock, restart-without-journal, "
-                         "no-catch-up, lock-without-polka or hold-unchecked-body, got '" +
+                         "no-catch-up, lock-without-polka, hold-unchecked-body or no-announce, got '" +
                          std::string(v) + "'"};
     } else if (flag == "--policy") {
       const auto v = value();

@@ -53,11 +53,13 @@ check "withheld body: exit 0, all honest finalized" grep -q '"all_honest_finaliz
 check "withheld body: in round 0" \
   bash -c "[ \$(grep -o '\"round\": [0-9]*, \"block_id\"' '$WORK/out' | grep -vc '\"round\": 0,') -eq 0 ]"
 # Its negative control: bodies held after checking only the Merkle root let a bad-body
-# member's invalid block be decided; the judge reports it and the run fails.
-run simulate --nodes 4 --byzantine 1 --byzantine-mode bad-body --seed 1 --json --negative-control hold-unchecked-body
+# member's invalid block be decided; the judge reports it and the run fails. Under lowest
+# hash, where the bad-body member grinds its block first (under policy B it leads only the
+# rounds its VRF output wins).
+run simulate --nodes 4 --byzantine 1 --byzantine-mode bad-body --policy lowest-hash --seed 1 --json --negative-control hold-unchecked-body
 check "unchecked bodies: exit 1" [ "$RC" -eq 1 ]
 check "unchecked bodies: the judge finds the invalid body" grep -q '"bodies_valid": false' "$WORK/out"
-run simulate --nodes 4 --byzantine 1 --byzantine-mode bad-body --seed 1 --json
+run simulate --nodes 4 --byzantine 1 --byzantine-mode bad-body --policy lowest-hash --seed 1 --json
 check "checked bodies: exit 0" [ "$RC" -eq 0 ]
 check "checked bodies: valid" grep -q '"bodies_valid": true' "$WORK/out"
 

@@ -243,9 +243,11 @@ std::size_t broken_by(sim::SimConfig base, sim::NegativeControl control, std::ui
 TEST(NegativeControls, CeilQuorumBreaksAgreementAtAThirdByzantine) {
   // n = 3 with one equivocator: ceil(2n/3) = 2 lets two disjoint-but-for-the-traitor
   // quorums form; the protocol's quorum of 3 does not. Same seeds, both rules.
+  // Lowest hash, where honest nodes can choose apart (under policy B they follow one leader).
   sim::SimConfig c;
   c.nodes = 3;
   c.byzantine = 1;
+  c.policy = sim::Policy::lowest_hash;
   EXPECT_GT(broken_by(c, sim::NegativeControl::quorum_ceil, 30, [](const sim::SimResult& r) { return r.agreement; }),
             0U);
 }

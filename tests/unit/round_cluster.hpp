@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <deque>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -20,6 +21,7 @@
 
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
+#include "midnight/consensus/tally.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/crypto/merkle.hpp"
 #include "midnight/node/body_messages.hpp"
@@ -313,6 +315,45 @@ inline void expect_one_block_decided_in_round_zero(Cluster& c) {
     EXPECT_EQ(d->round, 0U);
     EXPECT_EQ(merkle_root(d->txs), d->header.merkle_root) << "node " << i << " holds the decided body";
   }
+}
+
+// A vote of member node `node`, signed.
+inline Vote signed_vote(const Cluster& c, std::size_t node, std::uint32_t round, VoteStep step, const BlockId& id,
+                        bool approve = true) {
+  Vote v;
+  v.chain_id = c.chain();
+  v.height = 1;
+  v.round = round;
+  v.step = step;
+  v.block_id = approve ? id : BlockId{};
+  v.approve = approve;
+  v.voter = c.keys(node).public_key;
+  return sign_vote(v, c.keys(node).secret_key);
+}
+
+// A polka of node `proposer`'s block of `header_round`, with a polka of prevotes
+// of `polka_round` by `voters` for `polka_block` (default: the proposal's block).
+inline CarriedPolka make_polka(Cluster& c, std::size_t proposer, std::uint32_t header_round, std::uint32_t polka_round,
+                       std::initializer_list<std::size_t> voters, std::optional<BlockId> polka_block = {},
+                       VoteStep step = VoteStep::prevote) {
+  CarriedPolka rp;
+  const BlockHeader h = make_header(c.chain(), 1, header_round, Cluster::genesis(), c.node(0).expected_merkle_root(),
+                                    round_start_ms(0, RoundTiming{}, header_round), c.keys(proposer).public_key);
+  rp.proposal = test::sign_proposal_as(h, c.keys(proposer));
+  const BlockId id = polka_block.value_or(compute_block_id(h));
+  auto tally = std::make_unique<VoteTally>();
+  tally->reset(c.membership(), c.chain(), 1, polka_round, step);
+  for (std::size_t v : voters) EXPECT_TRUE(tally->add(signed_vote(c, v, polka_round, step, id)).has_value());
+  // Built by hand (build_polka asks for a quorum): entries in canonical member order.
+  rp.polka.chain_id = c.chain();
+  rp.polka.height = 1;
+  rp.polka.round = polka_round;
+  rp.polka.block_id = id;
+  rp.polka.signatures.clear();
+  for (std::size_t m = 0; m < c.membership().size(); ++m) {
+    if (const Vote* v = tally->approving_vote(m, id)) rp.polka.signatures.push_back({v->voter, v->signature});
+  }
+  return rp;
 }
 
 }  // namespace midnight::test

@@ -22,6 +22,8 @@ namespace midnight {
 namespace {
 
 using test::Cluster;
+using test::make_polka;
+using test::signed_vote;
 
 BlockId block_of(std::uint8_t fill) {
   BlockId b;
@@ -29,18 +31,6 @@ BlockId block_of(std::uint8_t fill) {
   return b;
 }
 
-Vote signed_vote(const Cluster& c, std::size_t node, std::uint32_t round, VoteStep step, const BlockId& id,
-                 bool approve = true) {
-  Vote v;
-  v.chain_id = c.chain();
-  v.height = 1;
-  v.round = round;
-  v.step = step;
-  v.block_id = approve ? id : BlockId{};
-  v.approve = approve;
-  v.voter = c.keys(node).public_key;
-  return sign_vote(v, c.keys(node).secret_key);
-}
 
 // The set_timer actions of one step, by kind.
 struct Timers {
@@ -260,53 +250,28 @@ TEST(RoundSkip, AThirdOrLessOfTheWeightDoesNotSkip) {
 
 // ---- (c) the re-proposal ------------------------------------------------------------------
 
-// A re-proposal of node `proposer`'s block of `header_round`, with a polka of prevotes
-// of `polka_round` by `voters` for `polka_block` (default: the proposal's block).
-CarriedPolka make_reproposal(Cluster& c, std::size_t proposer, std::uint32_t header_round, std::uint32_t polka_round,
-                           std::initializer_list<std::size_t> voters, std::optional<BlockId> polka_block = {},
-                           VoteStep step = VoteStep::prevote) {
-  CarriedPolka rp;
-  const BlockHeader h = make_header(c.chain(), 1, header_round, Cluster::genesis(), c.node(0).expected_merkle_root(),
-                                    round_start_ms(0, RoundTiming{}, header_round), c.keys(proposer).public_key);
-  rp.proposal = test::sign_proposal_as(h, c.keys(proposer));
-  const BlockId id = polka_block.value_or(compute_block_id(h));
-  auto tally = std::make_unique<VoteTally>();
-  tally->reset(c.membership(), c.chain(), 1, polka_round, step);
-  for (std::size_t v : voters) EXPECT_TRUE(tally->add(signed_vote(c, v, polka_round, step, id)).has_value());
-  // Built by hand (build_polka asks for a quorum): entries in canonical member order.
-  rp.polka.chain_id = c.chain();
-  rp.polka.height = 1;
-  rp.polka.round = polka_round;
-  rp.polka.block_id = id;
-  rp.polka.signatures.clear();
-  for (std::size_t m = 0; m < c.membership().size(); ++m) {
-    if (const Vote* v = tally->approving_vote(m, id)) rp.polka.signatures.push_back({v->voter, v->signature});
-  }
-  return rp;
-}
-
 // A re-proposal's polka must be a prevote quorum for the proposal's block, of a round at
 // or after the block's round. Each violation is bad_polka and changes nothing.
 TEST(CarriedPolka, APolkaThatDoesNotBackTheBlockIsRejected) {
   Cluster c(4);
   RoundMachine& n = c.node(0);
   ASSERT_TRUE(n.on_round_start({1, 30}).has_value());
-  const CarriedPolka good = make_reproposal(c, 1, 3, 3, {1, 2, 3});
-  const BlockId other_block = compute_block_id(make_reproposal(c, 2, 3, 3, {}).proposal.header);
+  const CarriedPolka good = make_polka(c, 1, 3, 3, {1, 2, 3});
+  const BlockId other_block = compute_block_id(make_polka(c, 2, 3, 3, {}).proposal.header);
   ASSERT_NE(other_block, good.polka.block_id);
 
   struct Case {
     const char* what;
     CarriedPolka rp;
   };
-  CarriedPolka below_quorum = make_reproposal(c, 1, 3, 3, {1, 2});
+  CarriedPolka below_quorum = make_polka(c, 1, 3, 3, {1, 2});
   CarriedPolka truncated = good;  // a valid polka with its last entry dropped
   truncated.polka.signatures.resize(2);
   CarriedPolka renamed = good;  // the polka's block id changed: it names another block
   renamed.polka.block_id = other_block;
-  const CarriedPolka other = make_reproposal(c, 1, 3, 3, {1, 2, 3}, other_block);  // a real quorum, for another block
-  const CarriedPolka earlier = make_reproposal(c, 1, 5, 3, {1, 2, 3});  // polka round 3 < header round 5
-  const CarriedPolka precommits = make_reproposal(c, 1, 3, 3, {1, 2, 3}, {}, VoteStep::precommit);
+  const CarriedPolka other = make_polka(c, 1, 3, 3, {1, 2, 3}, other_block);  // a real quorum, for another block
+  const CarriedPolka earlier = make_polka(c, 1, 5, 3, {1, 2, 3});  // polka round 3 < header round 5
+  const CarriedPolka precommits = make_polka(c, 1, 3, 3, {1, 2, 3}, {}, VoteStep::precommit);
   CarriedPolka forged = good;
   forged.polka.signatures[1].signature.v[0] ^= 1;
   const std::array<Case, 7> cases{{{"two prevotes of four", below_quorum},
@@ -338,7 +303,7 @@ TEST(CarriedPolka, APolkaFromLongBeforeTheWindowIsHeldAndReproposedNextRound) {
   ASSERT_TRUE(n.on_round_start({1, 30}).has_value());
   ASSERT_EQ(n.window_lowest(), 29U);
   const BlockId own = compute_block_id(n.proposal_of(30, c.member_of(0))->header);
-  const CarriedPolka rp = make_reproposal(c, 1, 3, 3, {1, 2, 3});
+  const CarriedPolka rp = make_polka(c, 1, 3, 3, {1, 2, 3});
   const BlockId b = rp.polka.block_id;
   ASSERT_NE(b, own);
   ASSERT_EQ(n.held_polka(), nullptr);

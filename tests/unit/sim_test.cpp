@@ -275,7 +275,9 @@ TEST(SimScenario, SingleNodeFinalizesInRoundZero) {
 
 TEST(SimScenario, TwoNodesBothFinalizeTheLowestId) {
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    const auto r = run_simulation(nodes(2, seed));
+    auto c = nodes(2, seed);
+    c.policy = Policy::lowest_hash;
+    const auto r = run_simulation(c);
     expect_safe(r);
     EXPECT_EQ(r.quorum, 2U);
     ASSERT_EQ(r.finalized.size(), 2U);
@@ -392,6 +394,7 @@ TEST(SimScenario, AThirdOfEquivocatorsIsCaughtBreakingAgreement) {
     auto c = nodes(4, seed);
     c.byzantine = 2;
     c.byzantine_mode = ByzantineMode::equivocate;
+    c.policy = Policy::lowest_hash;  // honest nodes can choose apart; under B they follow one leader
     const auto r = run_simulation(c);
     if (r.agreement) continue;
     ++caught;

@@ -75,7 +75,7 @@ constexpr BlockId kNilBlock{};
   X(arrivals_) X(slots_) X(best_polka_) X(lock_polka_) X(restored_) X(restored_round_)            \
   X(seen_round_) X(ahead_weight_) X(ahead_round_) X(decided_round_) X(decided_id_) X(decided_header_) X(decided_signature_)        \
   X(certificate_) X(bodies_) X(bodies_stored_) X(pending_polka_) X(commit_sent_round_)           \
-  X(commit_replies_) X(body_answers_) X(exchange_) X(own_reproposal_held_) X(own_reproposal_)
+  X(commit_replies_) X(body_answers_) X(exchange_) X(own_reproposal_held_) X(own_reproposal_) X(lock_announced_)
 
 RoundMachine::RoundMachine(const NodeConfig& config) : config_(config) {
   MIDNIGHT_INVARIANT(config.membership != nullptr && config.policy != nullptr);
@@ -206,6 +206,7 @@ void RoundMachine::begin_height(const HeightStart& start) {
   exchange_.begin_height(config_.chain_id, content_.views);
   pending_polka_.clear();
   own_reproposal_held_ = false;
+  lock_announced_ = false;
   std::fill(body_answers_.begin(), body_answers_.end(), std::uint8_t{0});
   std::fill(commit_sent_round_.begin(), commit_sent_round_.end(), kNoRound);
   std::fill(commit_replies_.begin(), commit_replies_.end(), std::uint8_t{0});
@@ -521,7 +522,7 @@ result<Actions> RoundMachine::on_vote(const Vote& v) {
 result<Actions> RoundMachine::on_timer(const TimerFired& t) {
   if (!started_) return round_errc::not_started;
   if (t.height != height_ || t.round != round_ || decided()) return round_errc::stale_timer;
-  const bool locked_here = step_ == Step::precommitted && lock_.held && lock_.round == round_;
+  const bool locked_here = step_ == Step::precommitted && lock_.held && lock_.round == round_ && !lock_announced_;
   const bool due =
       (t.kind == TimerKind::collect_deadline && step_ == Step::collect) ||
       (t.kind == TimerKind::prevote_deadline && (step_ == Step::collect || step_ == Step::prevoted || locked_here)) ||
@@ -1053,6 +1054,7 @@ void RoundMachine::start_round(std::uint32_t round) {
   keep_best_polka(round);
   move_window(round);
   step_ = Step::collect;
+  lock_announced_ = false;
   propose(round);
   // Rule "fetch", again each round: the pending re-proposal's body, and the body of every
   // polka of the window this node lacks (a restart restores polkas, never bodies, and a
@@ -1175,7 +1177,8 @@ void RoundMachine::precommit(const BlockId& id) {
 // while the next round's leader re-proposes an older polka that the locked node must
 // refuse: round after round (spec/protocol.md 4.6). A round that decides in time sends none.
 void RoundMachine::announce_lock() {
-  if (lock_polka_.held) emit(Action{.kind = ActionKind::broadcast_polka});
+  lock_announced_ = true;  // once a round, however often the deadline fires
+  if (lock_polka_.held && !config_.unsafe_skip_lock_announcement) emit(Action{.kind = ActionKind::broadcast_polka});
 }
 
 void RoundMachine::precommit_nil() {

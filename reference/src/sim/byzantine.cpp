@@ -36,9 +36,14 @@ constexpr std::uint8_t kStepRoundStart = 0;
 constexpr std::uint8_t kStepFallbackVotes = 1;    // equivocate
 constexpr std::uint8_t kStepRelease = 2;          // selective, grind
 constexpr std::uint8_t kStepCollectDeadline = 3;  // selective, grind
-constexpr std::uint8_t kStepPrevoteDeadline = 4;  // selective, grind, late-polka
+constexpr std::uint8_t kStepPrevoteDeadline = 4;  // selective, grind, late-polka, lock-split
+constexpr std::uint8_t kStepSplitLock = 5;        // lock-split
 
-bool releases_selectively(ByzantineMode mode) { return mode == ByzantineMode::selective || mode == ByzantineMode::grind; }
+bool releases_selectively(ByzantineMode mode) {
+  return mode == ByzantineMode::selective || mode == ByzantineMode::grind || mode == ByzantineMode::lock_split;
+}
+// selective and grind vote as an honest node would; lock-split does not.
+bool votes_honestly(ByzantineMode mode) { return mode == ByzantineMode::selective || mode == ByzantineMode::grind; }
 bool splits_honest_weight(ByzantineMode mode) { return releases_selectively(mode) || mode == ByzantineMode::late_polka; }
 
 // Every Byzantine answer is built to encode (a sketch of a size the codec accepts,
@@ -137,6 +142,12 @@ void ByzantineNode::start(const ByzantineContext& ctx) {
       e.phase = kStepCollectDeadline;
       ctx.queue.push(e);
     }
+    if (mode == ByzantineMode::lock_split) {
+      const std::uint64_t prevote = prevote_ms(ctx.config.timing, r);
+      e.time_ms = start + collect + std::min(2 * ctx.config.latency_max_ms + 1, prevote > 1 ? prevote - 1 : 0);
+      e.phase = kStepSplitLock;
+      ctx.queue.push(e);
+    }
     if (splits_honest_weight(mode)) {
       e.time_ms = start + collect + prevote_ms(ctx.config.timing, r);
       e.phase = kStepPrevoteDeadline;
@@ -165,6 +176,12 @@ void ByzantineNode::on_step(const ByzantineContext& ctx, std::uint64_t now, std:
       if (phase == kStepRoundStart) propose_held_back(ctx, round);
       if (phase == kStepRelease) release_proposal(ctx, now, round);
       if (phase == kStepCollectDeadline) prevote_choice(ctx, now, round);
+      if (phase == kStepPrevoteDeadline) precommit_nil_if_silent(ctx, now, round);
+      return;
+    case ByzantineMode::lock_split:
+      if (phase == kStepRoundStart) propose_held_back(ctx, round);
+      if (phase == kStepRelease) release_proposal(ctx, now, round);
+      if (phase == kStepSplitLock) split_lock(ctx, now, round);
       if (phase == kStepPrevoteDeadline) precommit_nil_if_silent(ctx, now, round);
       return;
     case ByzantineMode::late_polka:
@@ -212,7 +229,7 @@ void ByzantineNode::on_message(const ByzantineContext& ctx, std::uint64_t now, s
     const auto mode = byzantine_mode_of(ctx.config, node_);
     if (splits_honest_weight(mode)) {
       if (vote.chain_id == ctx.world.chain && vote.height == kSimHeight && count_prevote(ctx, vote) &&
-          releases_selectively(mode))
+          votes_honestly(mode))
         precommit_on_polka(ctx, now, vote.round);
       return;
     }
@@ -709,6 +726,24 @@ void ByzantineNode::keep_completing_prevote(const ByzantineContext& ctx, std::ui
     kept_polka_[round] = b.votes;
     kept_polka_[round].push_back(signed_vote(ctx, round, VoteStep::prevote, b.id));
     return;
+  }
+}
+
+// lock-split: its prevote, if it completes a polka, to one honest node that prevoted the
+// block (it holds the body), so that node alone locks.
+void ByzantineNode::split_lock(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round) {
+  const std::uint64_t own_weight = ctx.world.membership.member(ctx.world.member_of_node[node_]).weight;
+  for (const BlockPrevotes& b : prevotes_[round]) {
+    if (ctx.world.membership.reaches_quorum(b.weight) || !ctx.world.membership.reaches_quorum(b.weight + own_weight))
+      continue;
+    for (const Vote& v : b.votes) {
+      const auto member = ctx.world.membership.index_of(v.voter);
+      const std::size_t to = member ? ctx.world.node_of_member[*member] : node_;
+      if (to == node_ || !ctx.honest[to]) continue;
+      prevoted_[round] = true;
+      send_vote(ctx, now, to, signed_vote(ctx, round, VoteStep::prevote, b.id));
+      return;
+    }
   }
 }
 

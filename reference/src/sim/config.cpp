@@ -40,7 +40,8 @@ std::string validate(const SimConfig& c) {
   for (auto m : c.byzantine_modes)
     if (m != ByzantineMode::withhold && m != ByzantineMode::garbage && m != ByzantineMode::equivocate &&
         m != ByzantineMode::mirror && m != ByzantineMode::withhold_body && m != ByzantineMode::bad_body &&
-        m != ByzantineMode::selective && m != ByzantineMode::grind && m != ByzantineMode::late_polka)
+        m != ByzantineMode::selective && m != ByzantineMode::grind && m != ByzantineMode::late_polka &&
+        m != ByzantineMode::lock_split)
       return "unknown Byzantine mode";
   if (c.latency_min_ms > c.latency_max_ms) return "latency min must not exceed max";
   if (c.latency_max_ms > kMaxDelayMs || c.slow_ms > kMaxDelayMs) return "latencies must be at most 1e9 ms";
@@ -81,7 +82,7 @@ std::string validate(const SimConfig& c) {
   if (c.negative_control != NegativeControl::none && c.negative_control != NegativeControl::quorum_ceil &&
       c.negative_control != NegativeControl::no_lock && c.negative_control != NegativeControl::restart_without_journal &&
       c.negative_control != NegativeControl::no_catch_up && c.negative_control != NegativeControl::lock_without_polka &&
-      c.negative_control != NegativeControl::hold_unchecked_body)
+      c.negative_control != NegativeControl::hold_unchecked_body && c.negative_control != NegativeControl::no_announce)
     return "unknown negative control";
   if (c.max_rounds > kLastRound) return "rounds must be at most " + std::to_string(kLastRound);
   if (c.heights < 1 || c.heights > kMaxSimHeights)
@@ -115,6 +116,7 @@ const char* to_string(ByzantineMode mode) {
     case ByzantineMode::selective: return "selective";
     case ByzantineMode::grind: return "grind";
     case ByzantineMode::late_polka: return "late-polka";
+    case ByzantineMode::lock_split: return "lock-split";
   }
   return "?";
 }
@@ -146,6 +148,7 @@ const char* to_string(NegativeControl control) {
     case NegativeControl::no_catch_up: return "no-catch-up";
     case NegativeControl::lock_without_polka: return "lock-without-polka";
     case NegativeControl::hold_unchecked_body: return "hold-unchecked-body";
+    case NegativeControl::no_announce: return "no-announce";
   }
   return "?";
 }
@@ -153,7 +156,7 @@ const char* to_string(NegativeControl control) {
 bool parse_byzantine_mode(std::string_view text, ByzantineMode& out) {
   for (auto m : {ByzantineMode::withhold, ByzantineMode::garbage, ByzantineMode::equivocate, ByzantineMode::mirror,
                  ByzantineMode::withhold_body, ByzantineMode::bad_body, ByzantineMode::selective, ByzantineMode::grind,
-                 ByzantineMode::late_polka}) {
+                 ByzantineMode::late_polka, ByzantineMode::lock_split}) {
     if (text == to_string(m)) {
       out = m;
       return true;

@@ -147,6 +147,7 @@ Simulator::Simulator(const SimConfig& config)
       nc.reward_per_height = config_.reward_per_height;
       nc.unsafe_retry_without_lock = config_.negative_control == NegativeControl::no_lock;
       nc.unsafe_hold_unchecked_bodies = config_.negative_control == NegativeControl::hold_unchecked_body;
+      nc.unsafe_skip_lock_announcement = config_.negative_control == NegativeControl::no_announce;
       nc.verifier = &verifier_;
       nc.validity = &validity_;
       h->config.schedule = sim_schedule(config_, world_);

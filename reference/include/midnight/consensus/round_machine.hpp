@@ -112,6 +112,11 @@ struct NodeConfig {
   // (tla/MCNegNoLock.cfg is the same variant in the model). The property tests and TLC
   // must find it finalizing two blocks, which shows their safety checks can fail.
   bool unsafe_retry_without_lock = false;
+  // A negative control of liveness, never set outside tests: rule "announce" is skipped, so
+  // a leader may not know a lock taken in the round before its own (spec/protocol.md 4.6).
+  // The Byzantine liveness property must then find an honest-led round after stabilisation
+  // that does not decide.
+  bool unsafe_skip_lock_announcement = false;
   // A negative control, never set outside tests: a body is held (rule "hold") and a
   // commit adopted after checking only its Merkle root, not its coinbase, order, caps or
   // transactions (tla/MCNegHeaderOnly.cfg is its kind in the model). The simulator's
@@ -491,6 +496,7 @@ class RoundMachine {
   // reserved at construction.
   bool own_reproposal_held_ = false;
   Reproposal own_reproposal_{};
+  bool lock_announced_ = false;  // rule "announce" has fired in the current round
   std::vector<std::uint8_t> body_answers_;  // per member, body requests answered this height
   // Fetches by reconciliation in flight, and the scratch of both sides (mutable: serving
   // reuses it without changing any state).

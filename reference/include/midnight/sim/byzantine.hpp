@@ -69,6 +69,13 @@
 //               them to a random set of honest nodes of at most half the honest weight. Those
 //               nodes learn a polka of the round before and make its block their choice; the
 //               rest pick by the policy.
+//   lock-split  selective's proposal and release, and no prevote at the collect deadline.
+//               Two latencies after it (the honest prevotes are in, the honest prevote
+//               deadline is still to come), if its prevote would complete a polka, it sends
+//               that prevote to one honest node that prevoted the block, which alone sees
+//               the polka, locks and precommits; it precommits nil at the prevote deadline.
+//               The round fails with one honest lock the others do not know of: what rule
+//               "announce" (spec/protocol.md 5.4) must tell the next round's leader.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -137,6 +144,7 @@ class ByzantineNode {
   // selective, grind and late-polka.
   void propose_held_back(const ByzantineContext& ctx, std::uint32_t round);
   void release_proposal(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
+  void split_lock(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);
   bool ranks_first(const ByzantineContext& ctx, const Proposal& own) const;
   std::vector<std::size_t> honest_half(const ByzantineContext& ctx) const;
   void prevote_choice(const ByzantineContext& ctx, std::uint64_t now, std::uint32_t round);

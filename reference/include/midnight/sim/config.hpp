@@ -28,6 +28,8 @@ enum class ByzantineMode : std::uint8_t {
   grind,            // selective, its content ground each round for the lowest block id (policy A)
   late_polka,       // keeps the prevote that would complete a polka, and releases that polka in
                     // the next round to at most half the honest weight
+  lock_split,       // selective's release, then its prevote only to one honest node, for a block
+                    // it completes a polka of: that node locks alone, and the round fails
 };
 
 enum class Policy : std::uint8_t { lowest_hash = 1, first_to_quorum, vrf };  // A, C, B
@@ -71,6 +73,7 @@ enum class NegativeControl : std::uint8_t {
   lock_without_polka,       // a restarted node's journal loses its polka records (the lock stays)
   hold_unchecked_body,      // bodies are held and commits adopted without the transaction checks
                             // (NodeConfig::unsafe_hold_unchecked_bodies)
+  no_announce,              // a node that locks never announces its polka (NodeConfig::unsafe_skip_lock_announcement)
 };
 
 struct SimConfig {
@@ -95,7 +98,8 @@ struct SimConfig {
   std::uint64_t time_limit_ms = 0;        // 0: one hour after the last height's midnight (kDefaultRunMs)
   std::uint64_t heights = 1;              // heights 1 .. heights, one after the other
   std::uint64_t height_interval_ms = 86'400'000;  // midnight(h + 1) - midnight(h): one day
-  Policy policy = Policy::lowest_hash;
+  // Policy B by default: policy A is not live with Byzantine members (spec/protocol.md 4.3).
+  Policy policy = Policy::vrf;
   NegativeControl negative_control = NegativeControl::none;
   RoundTiming timing{};
   std::uint64_t seed = 1;
