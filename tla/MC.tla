@@ -10,6 +10,22 @@ NodeIndex(n) == CASE n = n1 -> 1 [] n = n2 -> 2 [] n = n3 -> 3 [] n = n4 -> 4
 \* different member is lowest in each round.
 MCRank(b) == (5 * NodeIndex(b.proposer) + 3 * b.round) % 7
 MCVrfRank(b) == (3 * NodeIndex(b.proposer) + 5 * b.round) % 7
+\* A member's rank in a round ("vrf" with ChoiceRule "leading": the sender's VRF
+\* output over vrf_input(h, r), whatever it sends): that of its fresh block under
+\* MCVrfRank, so each round has the leader MCVrfRank gives it.
+MCSenderRank(m, r) == MCVrfRank([proposer |-> m, round |-> r, valid |-> TRUE])
+
+\* MCByzantineLive and MCByzantineLiveHeldPolka: the Byzantine n4 ranks lowest (leads)
+\* in the rounds before MCByzLedRounds, and last from then on; the honest members
+\* rotate (n3 first in round 0, n2 in round 1, n1 in round 2), so n2 leads round 1.
+\* A block's VRF rank is its proposer's rank in its round, so both choice rules have
+\* the same leader in every round. (MCByzLedRounds = 2 with MaxRound = 2, two
+\* Byzantine-led rounds, is too big to check: tla/README.md.)
+MCByzLedRounds == 1
+MCSenderRankByz(m, r) ==
+    IF m = n4 THEN (IF r < MCByzLedRounds THEN 0 ELSE 4)
+    ELSE 1 + ((NodeIndex(m) + r) % 3)
+MCVrfRankByz(b) == MCSenderRankByz(b.proposer, b.round)
 
 \* MCGrowingSteps: no node goes past the first round that is both healed and long
 \* enough (spec/claims.md 3.5). Defined only where such a round is within MaxRound.

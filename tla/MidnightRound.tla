@@ -22,7 +22,21 @@
 (* for a block that does not exist. Honest nodes may use any subset, so   *)
 (* this is the strongest adversary: it equivocates, withholds (a node may *)
 (* ignore its messages) and votes for anything. It sends a valid body to  *)
-(* whom it likes, when it likes, or to nobody.                            *)
+(* whom it likes, when it likes, or to nobody. In a synchronous round it  *)
+(* keeps two powers (issue 17): it shows its round message to any subset  *)
+(* of the honest nodes (selective release), and its prevotes to any       *)
+(* subset, at any time (late polka release); see ByzRoundMsgs and         *)
+(* HonestPolka.                                                           *)
+(*                                                                         *)
+(* Choice rule (ChoiceRule, issue 17). "held-polka": a node prevotes the   *)
+(* highest polka it holds, else the policy's pick among the fresh         *)
+(* proposals. "leading": every member sends one round message per round,  *)
+(* a fresh proposal or a reproposal <<block, vr>> of a polka of round      *)
+(* vr < r, and a node prevotes the block of the leading message among the *)
+(* round-r messages it holds, if the lock rule allows it, else nil. The   *)
+(* rules differ only in synchronous rounds; asynchronous rounds let a     *)
+(* node prevote any candidate (lock rule checked) under both, so the      *)
+(* safety configurations cover every choice rule.                         *)
 (*                                                                         *)
 (* Silent members send no vote at this height: an honest member crashed   *)
 (* for the whole height, or a Byzantine member that withholds. A silent   *)
@@ -61,13 +75,17 @@ CONSTANTS
     TBase,        \* step length in round 0 (collect, prevote and precommit alike)
     TInc,         \* added to every step for each round after round 0; 0: fixed steps
     Delay,        \* after the heal: message delay plus twice the clock error, in the same unit
-    Synchronous   \* TRUE: synchronous in the rounds SyncRound admits (for liveness)
+    Synchronous,  \* TRUE: synchronous in the rounds SyncRound admits (for liveness)
+    ChoiceRule,   \* "leading" (issue 17) or "held-polka" (before it): the prevote choice
+    SenderRank(_, _) \* SenderRank(m, r): member m's rank in round r under "vrf" with "leading"
+                  \* (its VRF output over vrf_input(h, r)), whatever message it sends
 
 ASSUME Byzantine \subseteq Nodes /\ Silent \subseteq Nodes /\ SideA \subseteq Nodes
 ASSUME Weight \in [Nodes -> Nat] /\ \A n \in Nodes : Weight[n] >= 1
 ASSUME LockRule \in BOOLEAN /\ QuorumByCount \in BOOLEAN /\ Approval \in {"validity", "header", "equality"}
 ASSUME HealRounds \subseteq Nat /\ HealRounds /= {} /\ {TBase, TInc, Delay} \subseteq Nat
 ASSUME Policy \in {"lowest-hash", "vrf", "first-to-quorum"}
+ASSUME ChoiceRule \in {"leading", "held-polka"}
 
 Honest == Nodes \ (Byzantine \cup Silent)
 N == Cardinality(Nodes)
@@ -127,9 +145,10 @@ VARIABLES
     prevotes,       \* every prevote sent
     precommits,     \* every precommit sent
     bodies,         \* bodies[n]: the blocks whose (valid) body n holds, its held bodies
-    healRound       \* the round the partition heals in, one of HealRounds (never changes)
+    healRound,      \* the round the partition heals in, one of HealRounds (never changes)
+    roundMsg        \* roundMsg[n]: n's round message of round[n], <<block, vr>> (vr = -1: fresh)
 
-vars == <<healRound, round, step, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, precommits, bodies>>
+vars == <<healRound, round, step, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, precommits, bodies, roundMsg>>
 
 ----------------------------------------------------------------------------
 (* What a node can see, and what it can count.                             *)
@@ -142,6 +161,8 @@ PrevotersFor(n, r, b) == {m.src : m \in {v \in prevotes : v.round = r /\ v.block
 PrecommittersFor(n, r, b) == {m.src : m \in {v \in precommits : v.round = r /\ v.block = b /\ Visible(n, v.src)}}
 Polka(n, r, b) == ReachesQuorum(PrevotersFor(n, r, b))
 CommitQuorum(n, r, b) == ReachesQuorum(PrecommittersFor(n, r, b))
+\* A polka in round r for b among all prevotes sent, Byzantine ones included.
+Polkas(r, b) == ReachesQuorum({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b}})
 
 (* Bodies. A node holds its own blocks' bodies. It fetches another        *)
 (* block's body from an honest member that holds it and that it can see   *)
@@ -183,20 +204,7 @@ LockAllows(n, b, vr) ==
 
 RankOf(b) == IF Policy = "vrf" THEN VrfRank(b) ELSE Rank(b)
 Lowest(S) == CHOOSE c \in S : \A d \in S : RankOf(c[1]) <= RankOf(d[1])
-
-\* After stabilisation every node sees everything in time, so its choice is fixed
-\* by the policy: the highest-round polka it holds, else the policy's pick among
-\* the fresh proposals. First-to-quorum picks by arrival order, which still
-\* differs between nodes: any fresh proposal. What a node holds is fixed too, but
-\* for the Byzantine bodies: their proposers decide which reach it in time (S).
-SyncChoice(n, H) ==
-    LET P == PolkaCandidates(n, H)
-        F == Fresh(n, H)
-    IN  IF P /= {} THEN {CHOOSE c \in P : \A d \in P : c[2] >= d[2]}
-        ELSE IF F = {} THEN {}
-        ELSE IF Policy = "first-to-quorum" THEN F
-        ELSE {Lowest(F)}
-SyncChoices(n) == UNION {SyncChoice(n, HeldWith(n, S)) : S \in SUBSET ByzantineBodies(n)}
+Max(S) == CHOOSE x \in S : \A y \in S : x >= y
 
 \* A round in which timeouts fire only after the step's honest messages arrived:
 \* at or after the heal, with steps long enough.
@@ -207,6 +215,139 @@ Undecided == {h \in Honest : decision[h] = Nil}
 AllHonestReached(r) == \A h \in Undecided : round[h] >= r
 AllHonestPrevoted(r) == \A h \in Undecided : \E v \in prevotes : v.src = h /\ v.round = r
 AllHonestPrecommitted(r) == \A h \in Undecided : \E v \in precommits : v.src = h /\ v.round = r
+
+(* Polkas in a synchronous round. Every honest prevote reaches every      *)
+(* honest node in time, so a polka formed by honest prevotes alone         *)
+(* (HonestPolka) is known to all. A Byzantine member shows its prevotes to *)
+(* whom it likes, when it likes (late polka release), so a polka that      *)
+(* needs Byzantine prevotes (Polkas, counting all of them: they exist from *)
+(* Init) may be known to some honest nodes, at some times, and not to      *)
+(* others. Outside synchronous rounds a node may use any subset of what it *)
+(* sees anyway.                                                            *)
+HonestPolka(r, b) ==
+    ReachesQuorum({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b /\ v.src \in Honest}})
+\* The polkas of rounds before r, as <<block, vr>>. (Only pairs an honest member
+\* prevoted can have one, unless the Byzantine voters alone reach the quorum weight:
+\* a cheaper search than every block and round, with the same result.)
+PolkaPairs(r) ==
+    LET Pairs == {<<v.block, v.round>> : v \in {v \in prevotes : v.src \in Honest /\ v.round < r /\ v.block \in ValidBlocks}}
+                 \cup (IF ReachesQuorum(Byzantine \ Silent) THEN ValidBlocks \X (0 .. (r - 1)) ELSE {})
+    IN  {c \in Pairs : Polkas(c[2], c[1])}
+
+\* "held-polka" (the rule before issue 17). After stabilisation every node sees
+\* every honest message in time, so its choice is fixed by the policy: the
+\* highest-round polka it holds, else the policy's pick among the fresh proposals.
+\* First-to-quorum picks by arrival order, which still differs between nodes: any
+\* fresh proposal. What a node holds is fixed too, but for the Byzantine bodies:
+\* their proposers decide which reach it in time (S). The polkas it knows are any
+\* set between all polkas and those it must know: of honest prevotes alone, the
+\* one it locked on, and those the honest members re-proposed at the round's start
+\* (their round messages, known: floor), so its highest held polka is any held
+\* polka at least as high as all those (a tie between two polkas of one round,
+\* which the code breaks one way, is taken both ways), and with none of them it
+\* may also know none and take the fresh pick. Late polka release: a polka that
+\* needs Byzantine prevotes, shown to some nodes during the collect step.
+\* Over-approximation: what a node knows beyond the floor is chosen afresh at
+\* each prevote, not kept from one round to the next.
+SyncChoice(n, H, known) ==
+    LET P  == PolkaCandidates(n, H)
+        HP == {c \in P : HonestPolka(c[2], c[1])}
+        floor == Max({c[2] : c \in HP} \cup {lockedRound[n]} \cup known)
+        F == Fresh(n, H)
+        FreshPick == IF F = {} THEN {}
+                     ELSE IF Policy = "first-to-quorum" THEN F
+                     ELSE {Lowest(F)}
+    IN  {c \in P : c[2] >= floor} \cup (IF floor = -1 THEN FreshPick ELSE {})
+
+(* "leading" (issue 17). A round message is a record: its sender, its      *)
+(* block and vr (-1: a fresh proposal; else a reproposal of a polka of     *)
+(* round vr carried whole). Every honest node's message of a synchronous   *)
+(* round reaches every honest node in time (roundMsg). A Byzantine member  *)
+(* that is not Silent may send a fresh proposal of its valid block of the  *)
+(* round or a reproposal of any block with a polka (Polkas: all Byzantine  *)
+(* prevotes counted) in an earlier round, a different one to each node or  *)
+(* none (selective release); a node stores at most one per member and     *)
+(* round. A Silent Byzantine member sends no vote, so only its fresh       *)
+(* proposal. A message counts only if the node holds its block's body.     *)
+Msg(s, b, vr) == [sender |-> s, block |-> b, vr |-> vr]
+HonestRoundMsgs(r) == {Msg(h, roundMsg[h][1], roundMsg[h][2]) : h \in {x \in Undecided : round[x] = r}}
+ByzRoundMsgs(z, r) ==
+    {Msg(z, b, -1) : b \in {c \in ValidBlocks : c.proposer = z /\ c.round = r}}
+    \cup (IF z \in Silent THEN {} ELSE {Msg(z, c[1], c[2]) : c \in PolkaPairs(r)})
+\* The Byzantine messages a node may store: at most one per Byzantine member.
+ByzSelections(r) ==
+    {Sel \in SUBSET UNION {ByzRoundMsgs(z, r) : z \in Byzantine} :
+        \A m1, m2 \in Sel : m1.sender = m2.sender => m1 = m2}
+\* The message order. "vrf": by the sender's rank in the round (one message per
+\* sender, and SenderRank is injective within a round). "lowest-hash",
+\* "first-to-quorum": reproposals first, higher vr first, then the block id, or
+\* arrival (any of them).
+Leading(M, r) ==
+    IF M = {} THEN {}
+    ELSE IF Policy = "vrf"
+         THEN {CHOOSE m \in M : \A d \in M : SenderRank(m.sender, r) <= SenderRank(d.sender, r)}
+    ELSE LET top == {m \in M : \A d \in M : m.vr >= d.vr}
+         IN  IF Policy = "first-to-quorum" THEN top
+             ELSE {CHOOSE m \in top : \A d \in top : RankOf(m.block) <= RankOf(d.block)}
+\* The leading message among the round-r messages n holds, as <<block, vr>>;
+\* <<Nil, -1>>: no message held (a nil prevote).
+LeadingChoice(n, S, Sel) ==
+    LET r == round[n]
+        H == HeldWith(n, S)
+        M == {m \in HonestRoundMsgs(r) \cup Sel : m.block \in H}
+        L == Leading(M, r)
+    IN  IF L = {} THEN {<<Nil, -1>>} ELSE {<<m.block, m.vr>> : m \in L}
+
+\* Under "leading" the Byzantine bodies a node holds need not be enumerated: every
+\* honest round message's body is served by its honest sender, and a Byzantine
+\* message whose body did not reach the node is as if it were not stored, which
+\* the selections already cover. So every Byzantine body is offered (S), and the
+\* selection decides.
+SyncChoices(n) ==
+    IF ChoiceRule = "held-polka"
+    THEN LET known == {m.vr : m \in HonestRoundMsgs(round[n])}
+         IN  UNION {SyncChoice(n, HeldWith(n, S), known) : S \in SUBSET ByzantineBodies(n)}
+    ELSE UNION {LeadingChoice(n, ByzantineBodies(n), Sel) : Sel \in ByzSelections(round[n])}
+
+(* The honest round message of round r, sent at its start (AdvanceRound,   *)
+(* Init for round 0). Under "held-polka" in a synchronous round it is      *)
+(* today's re-proposal of the node's held polka, any polka at least as     *)
+(* high as the honest-only ones and its own lock (it may know more), else  *)
+(* the fresh proposal; the other honest nodes learn that polka by their    *)
+(* collect deadline (SyncChoice's floor). Under "leading" in a synchronous *)
+(* round it is what the lock announcement and the re-proposals guarantee   *)
+(* (design of issue 17, liveness argument steps 1 and 2): a reproposal     *)
+(* whose vr is at least every honest lock round and the round of every     *)
+(* polka of honest prevotes alone, of any block with a polka there whose   *)
+(* body the sender holds or fetches; fresh only if there is no such lock   *)
+(* or polka. Any such message, not only the sender's highest held polka:   *)
+(* the sender may know more polkas or fewer (late release), an             *)
+(* over-approximation that is fine for Termination. The model states it as *)
+(* given: it takes the announcements and the re-proposals of the round     *)
+(* before as delivered by the round's start, as it takes every message     *)
+(* sent before the heal as delivered at the heal round (the design needs   *)
+(* round r-1 synchronous too). In an asynchronous round the message plays  *)
+(* no part (a node may prevote any candidate, re-proposals among them), so *)
+(* the model records the fresh proposal there under both rules: a function *)
+(* of the round, which adds no state.                                      *)
+OwnBlock(n, r) == [proposer |-> n, round |-> r, valid |-> TRUE]
+LockFloor(r) ==
+    Max({lockedRound[h] : h \in Honest} \cup {-1} \cup
+        {c[2] : c \in {d \in PolkaPairs(r) : HonestPolka(d[2], d[1])}})
+SyncRoundMsgs(n, r) ==
+    LET floor == LockFloor(r) IN
+    {c \in PolkaPairs(r) : c[2] >= floor /\ c[1] \in proposals}
+    \cup (IF floor = -1 THEN {<<OwnBlock(n, r), -1>>} ELSE {})
+HonestOnlyPolkaRounds(r) == {c[2] : c \in {d \in PolkaPairs(r) : HonestPolka(d[2], d[1])}}
+HeldPolkaRoundMsgs(n, r) ==
+    LET floor == Max({lockedRound[n], -1} \cup HonestOnlyPolkaRounds(r)) IN
+    {c \in PolkaPairs(r) : c[2] >= floor /\ c[1] \in proposals}
+    \cup (IF floor = -1 THEN {<<OwnBlock(n, r), -1>>} ELSE {})
+AsyncRoundMsg(n, r) == <<OwnBlock(n, r), -1>>
+RoundMsgs(n, r) ==
+    IF Synchronous /\ SyncRound(r)
+    THEN IF ChoiceRule = "leading" THEN SyncRoundMsgs(n, r) ELSE HeldPolkaRoundMsgs(n, r)
+    ELSE {AsyncRoundMsg(n, r)}
 
 ----------------------------------------------------------------------------
 (* Initial state: midnight. Every honest member has proposed for round 0. *)
@@ -226,6 +367,7 @@ Init ==
     /\ prevotes = ByzantineVotes
     /\ precommits = ByzantineVotes
     /\ bodies = [n \in Honest |-> {[proposer |-> n, round |-> 0, valid |-> TRUE]}]
+    /\ roundMsg = [n \in Honest |-> <<[proposer |-> n, round |-> 0, valid |-> TRUE], -1>>]
 
 ----------------------------------------------------------------------------
 (* Honest actions. Each is a step of RoundMachine.                        *)
@@ -237,17 +379,21 @@ Prevote(n) ==
     /\ step[n] = "collect"
     /\ InSync(n) => AllHonestReached(r)
     \* A node always has a candidate: its own block of this round, or (when it
-    \* re-proposes) the polka block it holds. Refused by the lock rule: a nil prevote.
+    \* re-proposes) the polka block it holds. Refused by the lock rule, or no round
+    \* message held ("leading": c[1] = Nil): a nil prevote.
     /\ \E c \in (IF InSync(n) THEN SyncChoices(n) ELSE Candidates(n)) :
-          IF LockAllows(n, c[1], c[2])
+          IF c[1] /= Nil /\ LockAllows(n, c[1], c[2])
           THEN /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> c[1]]}
                /\ Keep(n, c[1])
           ELSE /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> Nil]}
                /\ UNCHANGED bodies
     /\ step' = [step EXCEPT ![n] = "prevoted"]
-    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, precommits>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, precommits, roundMsg>>
 
 \* RoundMachine::precommit: a polka for a block it holds, in its current round: lock on it.
+\* In a synchronous round every Byzantine prevote is visible, so this includes a
+\* polka that needs Byzantine prevotes, which the node may or may not have been
+\* shown (late polka release): it may precommit it, or nil (PrecommitNil).
 Precommit(n) ==
     LET r == round[n] IN
     /\ decision[n] = Nil
@@ -259,17 +405,19 @@ Precommit(n) ==
           /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> b]}
           /\ Keep(n, b)
     /\ step' = [step EXCEPT ![n] = "precommitted"]
-    /\ UNCHANGED <<healRound, round, decision, decisionRound, proposals, prevotes>>
+    /\ UNCHANGED <<healRound, round, decision, decisionRound, proposals, prevotes, roundMsg>>
 
 \* RoundMachine::precommit_nil: the prevote deadline passed without a polka.
+\* In a synchronous round, only if honest prevotes alone give no polka for a block
+\* it holds: every honest prevote is in by then, a Byzantine one perhaps not.
 PrecommitNil(n) ==
     LET r == round[n] IN
     /\ decision[n] = Nil
     /\ step[n] = "prevoted"
-    /\ InSync(n) => AllHonestPrevoted(r) /\ ~\E b \in Held(n) : Polka(n, r, b)
+    /\ InSync(n) => AllHonestPrevoted(r) /\ ~\E b \in Held(n) : HonestPolka(r, b)
     /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> Nil]}
     /\ step' = [step EXCEPT ![n] = "precommitted"]
-    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, bodies>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, bodies, roundMsg>>
 
 \* RoundMachine::finalize: a precommit quorum, in any round, for a block it holds.
 Finalize(n) ==
@@ -280,7 +428,7 @@ Finalize(n) ==
           /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
           /\ Keep(n, b)
     /\ step' = [step EXCEPT ![n] = "decided"]
-    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits, roundMsg>>
 
 \* RoundMachine::adopt_certificate (from on_commit): a commit is a precommit quorum
 \* with the block and its body attached, so the node need not hold the proposal
@@ -293,11 +441,18 @@ AdoptCertificate(n) ==
           /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
           /\ bodies' = [bodies EXCEPT ![n] = @ \cup {b}]
     /\ step' = [step EXCEPT ![n] = "decided"]
-    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits, roundMsg>>
 
 \* RoundMachine::advance_round then propose: the round ended without a decision.
 \* Timers fire in order, so a node has prevoted and precommitted (perhaps nil) by
-\* then; a slow node is one whose messages others do not see in time.
+\* then; a slow node is one whose messages others do not see in time. The node
+\* sends its round message of round r + 1 (RoundMsgs); its fresh proposal is in
+\* proposals whatever it sends (more than the protocol: harmless, it is only a
+\* candidate where any candidate may be chosen). Into a synchronous round, the
+\* schedule is absolute: at its start every honest node has passed its precommit
+\* deadline of round r, so the message is sent once every undecided honest node
+\* has precommitted in round r. A reproposal keeps its body (the sender holds it
+\* and serves it).
 AdvanceRound(n) ==
     LET r == round[n] IN
     /\ decision[n] = Nil
@@ -305,10 +460,15 @@ AdvanceRound(n) ==
     /\ step[n] = "precommitted"
     /\ InSync(n) => /\ AllHonestPrecommitted(r)
                     /\ ~\E rr \in Rounds, b \in ValidBlocks : CommitQuorum(n, rr, b)
+    /\ Synchronous /\ SyncRound(r + 1) => AllHonestPrecommitted(r)
     /\ round' = [round EXCEPT ![n] = r + 1]
     /\ step' = [step EXCEPT ![n] = "collect"]
-    /\ proposals' = proposals \cup {[proposer |-> n, round |-> r + 1, valid |-> TRUE]}
-    /\ bodies' = [bodies EXCEPT ![n] = @ \cup {[proposer |-> n, round |-> r + 1, valid |-> TRUE]}]
+    /\ proposals' = proposals \cup {OwnBlock(n, r + 1)}
+    /\ \E c \in RoundMsgs(n, r + 1) :
+          /\ roundMsg' = [roundMsg EXCEPT ![n] = c]
+          /\ bodies' = [bodies EXCEPT ![n] = @ \cup {OwnBlock(n, r + 1)} \cup
+                          (IF Synchronous /\ SyncRound(r + 1) /\ c[2] /= -1
+                           THEN {c[1]} ELSE {})]
     /\ UNCHANGED <<healRound, lockedBlock, lockedRound, decision, decisionRound, prevotes, precommits>>
 
 Next ==
@@ -348,6 +508,7 @@ TypeOK ==
     /\ prevotes \subseteq Vote
     /\ precommits \subseteq Vote
     /\ bodies \in [Honest -> SUBSET ValidBlocks]
+    /\ roundMsg \in [Honest -> ValidBlocks \X ({-1} \cup Rounds)]
 
 \* No two honest nodes finalize different blocks (at this height).
 Agreement ==
@@ -381,7 +542,6 @@ NoHonestDoubleVote ==
 \* once a block is finalized in round r, no honest member precommits another block
 \* in round r or later, and no other block has a polka in those rounds: the honest
 \* weight of its prevotes stays below the quorum weight less the Byzantine weight.
-Polkas(r, b) == ReachesQuorum({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b}})
 LockSafety ==
     /\ \A n \in Honest : lockedRound[n] /= -1 => Polkas(lockedRound[n], lockedBlock[n])
     /\ \A n \in Honest : decision[n] /= Nil =>
