@@ -1035,14 +1035,17 @@ void write_encoding(JsonWriter& w) {
       rp.polka.signatures[i] = {v.voter, v.signature};
     }
     require(verify_polka(rp.polka, f.members.membership, f.chain).has_value(), "fixture polka");
+    const auto polka_fields = [&] {
+      w.key("proposal").begin_object();
+      write_proposal_fields(w, rp.proposal, Derived::omit);
+      w.end_object();
+      w.key("polka");
+      write_certificate(w, rp.polka, Derived::omit, VoteStep::prevote);
+    };
     write_message(w, "polka (a round-0 proposal with its round-2 polka)", MessageType::polka,
                   unwrap(encode_to_vector(rp)), [&] {
                     w.begin_object();
-                    w.key("proposal").begin_object();
-                    write_proposal_fields(w, rp.proposal, Derived::omit);
-                    w.end_object();
-                    w.key("polka");
-                    write_certificate(w, rp.polka, Derived::omit, VoteStep::prevote);
+                    polka_fields();
                     w.end_object();
                   });
     Reproposal re{};
@@ -1061,11 +1064,7 @@ void write_encoding(JsonWriter& w) {
                     w.field("vrf_output", to_hex(verify_reproposal_vrf(re, vrf_keys_of(3).public_key).value()));
                     w.field("signing_input_hex", to_hex(reproposal_signing_input(re)));
                     w.field("signature", to_hex(re.signature));
-                    w.key("proposal").begin_object();
-                    write_proposal_fields(w, rp.proposal, Derived::omit);
-                    w.end_object();
-                    w.key("polka");
-                    write_certificate(w, rp.polka, Derived::omit, VoteStep::prevote);
+                    polka_fields();
                     w.end_object();
                   });
   }

@@ -851,21 +851,31 @@ result<std::size_t> encode_commit(const Certificate& c, const BlockHeader& h, co
   return size;
 }
 
+namespace {
+// The body of a polka message, also the tail of a re-proposal: what its decoder would
+// refuse, then the bytes.
+codec_errc check_polka_body(const CarriedPolka& p) {
+  if (const codec_errc e = check_header(p.proposal.header); e != kOk) return e;
+  return check_certificate(p.polka);
+}
+void write_polka_body(Writer& w, const CarriedPolka& p) {
+  write_proposal_body(w, p.proposal);
+  write_certificate_body(w, p.polka);
+}
+}  // namespace
+
 result<std::size_t> encode_polka(const CarriedPolka& rp, std::span<std::uint8_t> out) {
-  if (const codec_errc e = check_header(rp.proposal.header); e != kOk) return e;
-  if (const codec_errc e = check_certificate(rp.polka); e != kOk) return e;
+  if (const codec_errc e = check_polka_body(rp); e != kOk) return e;
   const std::size_t size = encoded_size_polka(rp);
   if (out.size() < size) return codec_errc::output_too_small;
   Writer w(out);
   w.prefix(MessageType::polka);
-  write_proposal_body(w, rp.proposal);
-  write_certificate_body(w, rp.polka);
+  write_polka_body(w, rp);
   return size;
 }
 
 result<std::size_t> encode_reproposal(const Reproposal& rp, std::span<std::uint8_t> out) {
-  if (const codec_errc e = check_header(rp.carried.proposal.header); e != kOk) return e;
-  if (const codec_errc e = check_certificate(rp.carried.polka); e != kOk) return e;
+  if (const codec_errc e = check_polka_body(rp.carried); e != kOk) return e;
   const std::size_t size = encoded_size_reproposal(rp);
   if (out.size() < size) return codec_errc::output_too_small;
   Writer w(out);
@@ -874,8 +884,7 @@ result<std::size_t> encode_reproposal(const Reproposal& rp, std::span<std::uint8
   w.fixed(rp.reproposer);
   w.fixed(rp.vrf_proof);
   w.fixed(rp.signature);
-  write_proposal_body(w, rp.carried.proposal);
-  write_certificate_body(w, rp.carried.polka);
+  write_polka_body(w, rp.carried);
   return size;
 }
 
