@@ -316,7 +316,7 @@ SyncChoices(n) ==
 (* the fresh proposal; the other honest nodes learn that polka by their    *)
 (* collect deadline (SyncChoice's floor). Under "leading" in a synchronous *)
 (* round it is what the lock announcement and the re-proposals guarantee   *)
-(* (design of issue 17, liveness argument steps 1 and 2): a reproposal     *)
+(* (spec/claims.md 3.4, the liveness argument): a reproposal            *)
 (* whose vr is at least every honest lock round and the round of every     *)
 (* polka of honest prevotes alone, of any block with a polka there whose   *)
 (* body the sender holds or fetches; fresh only if there is no such lock   *)
