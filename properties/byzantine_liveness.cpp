@@ -24,6 +24,7 @@ rc::Gen<Byzantine> gen_sending_byzantine(const sim::SimConfig& c) {
     const auto gen_mode = gen::weightedElement<sim::ByzantineMode>({{3, sim::ByzantineMode::selective},
                                                                      {3, sim::ByzantineMode::late_polka},
                                                                      {3, sim::ByzantineMode::lock_split},
+                                                                     {1, sim::ByzantineMode::grind},  // selective under B
                                                                      {2, sim::ByzantineMode::equivocate},
                                                                      {2, sim::ByzantineMode::mirror},
                                                                      {1, sim::ByzantineMode::withhold_body},
