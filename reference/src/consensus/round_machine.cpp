@@ -901,6 +901,22 @@ void RoundMachine::capture_lock_polka() {
   hold_polka(lock_polka_, s, *p);
 }
 
+// The lock's own polka, when no held polka is as high: after a restart the journal gives
+// the polka back but not its block's body, and the lock's round may leave the window
+// before the body comes. It becomes the held polka if the body is held, else the pending
+// one, whose body every round start asks for again; so a restarted locked node re-proposes
+// its lock as soon as it holds the body (what lets a leader's later polka, or its own,
+// reach the others).
+void RoundMachine::keep_lock_polka(std::uint32_t before) {
+  if (!lock_polka_.held || lock_polka_.round() >= before) return;  // a polka of an earlier round only
+  if (best_polka_.held && best_polka_.round() >= lock_polka_.round()) return;
+  if (holds_body(lock_polka_.message.proposal.header.merkle_root)) {
+    best_polka_ = lock_polka_;
+  } else if (!pending_polka_.held || pending_polka_.round() < lock_polka_.round()) {
+    pending_polka_ = lock_polka_;
+  }
+}
+
 // A round's polka carried whole: its block's proposal and the round's prevotes for it.
 void RoundMachine::hold_polka(HeldPolka& out, const RoundSlot& s, const Proposal& p) const {
   out.held = true;
@@ -1052,6 +1068,7 @@ void commit_view_of(const Decision& d, CommitView& out) {
 void RoundMachine::start_round(std::uint32_t round) {
   MIDNIGHT_INVARIANT(round <= kLastRound);
   keep_best_polka(round);
+  keep_lock_polka(round);
   move_window(round);
   step_ = Step::collect;
   lock_announced_ = false;
@@ -1084,9 +1101,10 @@ void RoundMachine::propose(std::uint32_t round) {
   // A lock taken live comes with its polka, which the held polka is or outranks: a locked
   // node's round message re-proposes a polka at or after its lock round (what lets every
   // locked node approve an honest leader's re-proposal, spec/protocol.md 4.6).
-  MIDNIGHT_INVARIANT((!lock_.held || !lock_polka_.held || config_.unsafe_retry_without_lock ||
-                      (best_polka_.held && best_polka_.round() >= lock_.round)) &&
-                     "a locked node holds a polka at or after its lock round");
+  MIDNIGHT_INVARIANT((!lock_.held || !lock_polka_.held || config_.unsafe_retry_without_lock || lock_.round >= round ||
+                      (best_polka_.held && best_polka_.round() >= lock_.round) ||
+                      (pending_polka_.held && pending_polka_.round() >= lock_.round)) &&
+                     "a locked node holds, or is fetching the body of, a polka at or after its lock round");
   if (best_polka_.held && !config_.unsafe_retry_without_lock) {
     own_reproposal_.round = round;
     own_reproposal_.reproposer = config_.keys.public_key;

@@ -403,6 +403,7 @@ class RoundMachine {
   void move_window(std::uint32_t round);  // makes the window the one of `round`
   void claim_slot(std::uint32_t round);
   void keep_best_polka(std::uint32_t before);  // rule "valid block" for the rounds before `before`
+  void keep_lock_polka(std::uint32_t before);  // the lock's polka (of a round before `before`), held or pending
   void store_proposal(StoredProposal& entry, const Proposal& p, const VrfOutput& vrf_output,
                       std::uint32_t polka_round = kFresh);
   void store_round_proposal(RoundSlot& s, std::size_t sender, const Proposal& p, const VrfOutput& vrf_output,
