@@ -169,24 +169,23 @@ TEST(LeadingMessage, ALockedNodeRefusesALeaderWithAnOlderPolkaAndFollowsALaterOn
     return n;
   };
   const std::size_t other = leader == 3 ? 2 : 3;
-  {
+  // The locked node's prevote of `round` when the leader re-proposes `polka`.
+  const auto prevote_under = [&](const CarriedPolka& polka) {
     RoundMachine n = locked();
-    const CarriedPolka older = make_polka(c, other, 0, 0, {1, 2, 3});
-    ASSERT_TRUE(n.on_reproposal(reproposal_by(c, leader, round, older)).has_value());
-    ASSERT_TRUE(n.on_timer({TimerKind::collect_deadline, 1, round}).has_value());
-    ASSERT_NE(n.prevote_of(round), nullptr);
-    EXPECT_FALSE(n.prevote_of(round)->approve) << "a polka of round 0 cannot unlock a lock of round 1";
-    EXPECT_EQ(n.prevote_of(round)->block_id, older.polka.block_id) << "the nil prevote names the leading block";
-  }
-  {
-    RoundMachine n = locked();
-    const CarriedPolka later = make_polka(c, other, 1, 2, {1, 2, 3});
-    ASSERT_TRUE(n.on_reproposal(reproposal_by(c, leader, round, later)).has_value());
-    ASSERT_TRUE(n.on_timer({TimerKind::collect_deadline, 1, round}).has_value());
-    ASSERT_NE(n.prevote_of(round), nullptr);
-    EXPECT_TRUE(n.prevote_of(round)->approve) << "a polka of round 2 is at or after the lock";
-    EXPECT_EQ(n.prevote_of(round)->block_id, later.polka.block_id);
-  }
+    EXPECT_TRUE(n.on_reproposal(reproposal_by(c, leader, round, polka)).has_value());
+    EXPECT_TRUE(n.on_timer({TimerKind::collect_deadline, 1, round}).has_value());
+    const Vote* v = n.prevote_of(round);
+    EXPECT_NE(v, nullptr);
+    return v != nullptr ? *v : Vote{};
+  };
+  const CarriedPolka older = make_polka(c, other, 0, 0, {1, 2, 3});
+  const Vote refused = prevote_under(older);
+  EXPECT_FALSE(refused.approve) << "a polka of round 0 cannot unlock a lock of round 1";
+  EXPECT_EQ(refused.block_id, older.polka.block_id) << "the nil prevote names the leading block";
+  const CarriedPolka later = make_polka(c, other, 1, 2, {1, 2, 3});
+  const Vote followed = prevote_under(later);
+  EXPECT_TRUE(followed.approve) << "a polka of round 2 is at or after the lock";
+  EXPECT_EQ(followed.block_id, later.polka.block_id);
 }
 
 // Rule "announce": every node locked in round 0 and undecided at its prevote deadline
