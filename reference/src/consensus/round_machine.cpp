@@ -798,7 +798,7 @@ result<Actions> RoundMachine::on_reproposal(const Reproposal& r) {
     rank = beta.value();
   }
   action_count_ = 0;
-  MIDNIGHT_TRY(taken, take_polka(r.carried, false));
+  MIDNIGHT_TRY(taken, take_checked_polka(r.carried, false));
   (void)taken;  // a known polka is not taken again, but the message still ranks
   note_round(*sender, r.round);
   // The polka's voters, and now the reproposer, may have moved the round skip; a round the
@@ -831,9 +831,15 @@ result<void> RoundMachine::check_carried_polka(const CarriedPolka& r) const {
 // `restoring` (restore_polka): the window first moves up to the polka's round, as for a
 // restored vote, once the polka has verified.
 result<bool> RoundMachine::take_polka(const CarriedPolka& r, bool restoring) {
+  MIDNIGHT_TRY(check_carried_polka(r));
+  return take_checked_polka(r, restoring);
+}
+
+// take_polka after check_carried_polka has passed (on_reproposal checks it first, before
+// the reproposer's signature, and does not check it twice).
+result<bool> RoundMachine::take_checked_polka(const CarriedPolka& r, bool restoring) {
   const Proposal& p = r.proposal;
   const Certificate& polka = r.polka;
-  MIDNIGHT_TRY(check_carried_polka(r));
   const BlockId id = compute_block_id(p.header);
   const std::uint32_t vr = polka.round;
   if (decided()) return false;  // nothing in it can change a decided node

@@ -416,6 +416,7 @@ class RoundMachine {
   }
   void note_round(std::size_t member, std::uint32_t round);
   result<bool> take_polka(const CarriedPolka& r, bool restoring);
+  result<bool> take_checked_polka(const CarriedPolka& r, bool restoring);
   result<void> check_carried_polka(const CarriedPolka& r) const;
   void capture_lock_polka();
   void hold_polka(HeldPolka& out, const RoundSlot& s, const Proposal& p) const;
