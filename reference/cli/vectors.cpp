@@ -30,6 +30,9 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "message_json.hpp"
+#include "vector_rules.hpp"
+#include "decode_as.hpp"
+#include "error_names.hpp"
 #include "midnight/block/body_check.hpp"
 #include "midnight/block/body_reconcile.hpp"
 #include "midnight/block/builder.hpp"
@@ -62,88 +65,6 @@ constexpr int kFormatVersion = 2;  // 2: rounds are runs of node hosts (events a
 [[noreturn]] void broken(const std::string& what) { throw std::logic_error("vectors: " + what); }
 void require(bool ok, const std::string& what) {
   if (!ok) broken(what);
-}
-
-// ---- names of enumerators, as the vectors spell them ------------------------------------------
-// Switches without a default: a new enumerator is a compile error (-Wswitch, -Werror).
-const char* codec_errc_name(codec_errc e) {
-  switch (e) {
-    case codec_errc::truncated: return "truncated";
-    case codec_errc::trailing_bytes: return "trailing_bytes";
-    case codec_errc::unknown_version: return "unknown_version";
-    case codec_errc::unknown_message_type: return "unknown_message_type";
-    case codec_errc::wrong_message_type: return "wrong_message_type";
-    case codec_errc::bad_header_version: return "bad_header_version";
-    case codec_errc::length_out_of_range: return "length_out_of_range";
-    case codec_errc::count_out_of_range: return "count_out_of_range";
-    case codec_errc::bad_flag: return "bad_flag";
-    case codec_errc::bad_vote_step: return "bad_vote_step";
-    case codec_errc::weight_out_of_range: return "weight_out_of_range";
-    case codec_errc::not_canonical_order: return "not_canonical_order";
-    case codec_errc::block_too_large: return "block_too_large";
-    case codec_errc::nil_vote_not_canonical: return "nil_vote_not_canonical";
-    case codec_errc::output_too_small: return "output_too_small";
-    case codec_errc::bad_reconcile_kind: return "bad_reconcile_kind";
-  }
-  broken("unnamed codec_errc");
-}
-
-const char* round_errc_name(round_errc e) {
-  switch (e) {
-    case round_errc::not_started: return "not_started";
-    case round_errc::wrong_chain: return "wrong_chain";
-    case round_errc::wrong_height: return "wrong_height";
-    case round_errc::round_out_of_range: return "round_out_of_range";
-    case round_errc::not_a_member: return "not_a_member";
-    case round_errc::bad_signature: return "bad_signature";
-    case round_errc::conflicting_proposal: return "conflicting_proposal";
-    case round_errc::wrong_parent: return "wrong_parent";
-    case round_errc::wrong_timestamp: return "wrong_timestamp";
-    case round_errc::bad_header_version: return "bad_header_version";
-    case round_errc::stale_timer: return "stale_timer";
-    case round_errc::already_decided: return "already_decided";
-    case round_errc::stale_round: return "stale_round";
-    case round_errc::bad_certificate: return "bad_certificate";
-    case round_errc::block_mismatch: return "block_mismatch";
-    case round_errc::bad_merkle_root: return "bad_merkle_root";
-    case round_errc::conflicting_commit: return "conflicting_commit";
-    case round_errc::restore_too_late: return "restore_too_late";
-    case round_errc::not_own_vote: return "not_own_vote";
-    case round_errc::conflicting_own_vote: return "conflicting_own_vote";
-    case round_errc::lock_without_precommit: return "lock_without_precommit";
-    case round_errc::bad_vrf_proof: return "bad_vrf_proof";
-    case round_errc::round_behind_window: return "round_behind_window";
-    case round_errc::bad_polka: return "bad_polka";
-    case round_errc::bad_coinbase: return "bad_coinbase";
-    case round_errc::unsolicited_body: return "unsolicited_body";
-    case round_errc::body_not_held: return "body_not_held";
-    case round_errc::body_answers_spent: return "body_answers_spent";
-    case round_errc::unsolicited_answer: return "unsolicited_answer";
-  }
-  broken("unnamed round_errc");
-}
-
-const char* body_errc_name(body_errc e) {
-  switch (e) {
-    case body_errc::no_coinbase: return "no_coinbase";
-    case body_errc::bad_coinbase: return "bad_coinbase";
-    case body_errc::bad_transaction_size: return "bad_transaction_size";
-    case body_errc::not_canonical_order: return "not_canonical_order";
-    case body_errc::too_many_transactions: return "too_many_transactions";
-    case body_errc::too_many_bytes: return "too_many_bytes";
-    case body_errc::invalid_transaction: return "invalid_transaction";
-    case body_errc::bad_merkle_root: return "bad_merkle_root";
-  }
-  broken("unnamed body_errc");
-}
-
-const char* timer_name(TimerKind k) {
-  switch (k) {
-    case TimerKind::collect_deadline: return "collect_deadline";
-    case TimerKind::prevote_deadline: return "prevote_deadline";
-    case TimerKind::round_end: return "round_end";
-  }
-  broken("unnamed timer");
 }
 
 // ---- fixed inputs ------------------------------------------------------------------------------
@@ -297,112 +218,6 @@ void write_tx_list(JsonWriter& w, std::string_view key, std::span<const TxBytes>
 Buf unwrap(result<Buf> encoded) {
   require(encoded.has_value(), encoded ? "" : "encode failed: " + encoded.error().message());
   return std::move(encoded).value();
-}
-
-struct DecodeOutcome {
-  std::error_code error;
-  DecodeWhere where;
-  Buf reencoded;  // on success: the decoded value encoded again
-};
-
-// Decodes `in` as a message of type `t`; on success encodes the value again.
-DecodeOutcome decode_as(MessageType t, std::span<const std::uint8_t> in) {
-  DecodeOutcome d;
-  const auto fail = [&](const std::error_code& ec) { d.error = ec; };
-  switch (t) {
-    case MessageType::transaction: {
-      auto r = decode_transaction(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_transaction_to_vector(r.value()));
-      break;
-    }
-    case MessageType::masternode: {
-      auto r = decode_masternode(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
-      break;
-    }
-    case MessageType::header: {
-      auto r = decode_header(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
-      break;
-    }
-    case MessageType::proposal: {
-      auto r = decode_proposal(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
-      break;
-    }
-    case MessageType::vote: {
-      auto r = decode_vote(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
-      break;
-    }
-    case MessageType::certificate: {
-      auto c = std::make_unique<Certificate>();
-      auto r = decode_certificate(in, *c, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(*c));
-      break;
-    }
-    case MessageType::block: {
-      auto b = std::make_unique<BlockView>();
-      auto r = decode_block(in, *b, &d.where);
-      if (!r) {
-        fail(r.error());
-      } else {
-        d.reencoded = unwrap(encode_block_to_vector(b->header, b->signature, b->transactions()));
-      }
-      break;
-    }
-    case MessageType::commit: {
-      auto c = std::make_unique<CommitView>();
-      auto r = decode_commit(in, *c, &d.where);
-      if (!r) {
-        fail(r.error());
-      } else {
-        d.reencoded = unwrap(encode_commit_to_vector(c->certificate, c->block.header, c->block.signature,
-                                                     c->block.transactions()));
-      }
-      break;
-    }
-    case MessageType::polka: {
-      auto rp = std::make_unique<CarriedPolka>();
-      auto r = decode_polka(in, *rp, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(*rp));
-      break;
-    }
-    case MessageType::reproposal: {
-      auto rp = std::make_unique<Reproposal>();
-      auto r = decode_reproposal(in, *rp, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(*rp));
-      break;
-    }
-    case MessageType::commit_request: {
-      auto r = decode_commit_request(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
-      break;
-    }
-    case MessageType::body_request: {
-      auto r = decode_body_request(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
-      break;
-    }
-    case MessageType::reconcile_request: {
-      auto r = decode_reconcile_request(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
-      break;
-    }
-    case MessageType::body_sketch: {
-      auto r = decode_body_sketch(in, &d.where);
-      if (!r) fail(r.error()); else d.reencoded = unwrap(encode_to_vector(r.value()));
-      break;
-    }
-    case MessageType::body_transactions: {
-      auto txs = std::make_unique<BodyTransactionsView>();
-      auto r = decode_body_transactions(in, *txs, &d.where);
-      if (!r) fail(r.error());
-      else d.reencoded = unwrap(encode_body_transactions_to_vector(txs->chain_id, txs->height, txs->block_id, txs->txs));
-      break;
-    }
-  }
-  return d;
 }
 
 // ---- shared fixtures ----------------------------------------------------------------------------
@@ -889,6 +704,25 @@ void write_message(JsonWriter& w, std::string_view name, MessageType type, const
   w.end_object();
 }
 
+// The fixture certificate signed by the keys of wide seeds 1..n, in ascending key order.
+// The one of 10,000 entries is listed by digest only (1 MB of hex would bury the file);
+// the oracle (conform) rebuilds it by its name through encoding_message_from_name.
+Certificate wide_certificate(const EncodingFixture& f, std::uint32_t signers_count) {
+  Certificate c = f.certificate;
+  std::vector<Keypair> signers;
+  for (std::uint32_t k = 1; k <= signers_count; ++k) signers.push_back(keypair_from_seed(wide_seed_of(k)));
+  std::sort(signers.begin(), signers.end(), by_public_key);
+  c.signatures.resize(signers.size());
+  for (std::size_t i = 0; i < signers.size(); ++i) {
+    Vote v = c.vote(i);
+    v.voter = signers[i].public_key;
+    v = sign_vote(v, signers[i].secret_key);
+    c.signatures[i] = {v.voter, v.signature};
+  }
+  return c;
+}
+constexpr const char* kWideCertificateName = "certificate of 10000 precommits (wide seeds 1..10000), by digest";
+
 void write_encoding(JsonWriter& w) {
   begin_family(w, "encoding",
                "Every message type: its field values and the exact bytes of its canonical encoding (spec/encoding.md "
@@ -957,20 +791,7 @@ void write_encoding(JsonWriter& w) {
   // Certificates at the count's boundaries: 255 and 256 precommits (the last count a
   // one-byte field could hold, and the first it could not) in full, and one of 10,000
   // precommits by its size and SHA-256 (1 MB of hex would bury the file).
-  const auto certificate_of = [&](std::uint32_t signers_count) {
-    Certificate c = f.certificate;
-    std::vector<Keypair> signers;
-    for (std::uint32_t k = 1; k <= signers_count; ++k) signers.push_back(keypair_from_seed(wide_seed_of(k)));
-    std::sort(signers.begin(), signers.end(), by_public_key);
-    c.signatures.resize(signers.size());
-    for (std::size_t i = 0; i < signers.size(); ++i) {
-      Vote v = c.vote(i);
-      v.voter = signers[i].public_key;
-      v = sign_vote(v, signers[i].secret_key);
-      c.signatures[i] = {v.voter, v.signature};
-    }
-    return c;
-  };
+  const auto certificate_of = [&](std::uint32_t signers_count) { return wide_certificate(f, signers_count); };
   for (const std::uint32_t n : {255U, 256U}) {
     const Certificate c = certificate_of(n);
     write_message(w, "certificate of " + std::to_string(n) + " precommits (wide seeds 1.." + std::to_string(n) + ")",
@@ -982,7 +803,7 @@ void write_encoding(JsonWriter& w) {
     const DecodeOutcome d = decode_as(MessageType::certificate, encoded);
     require(!d.error && d.reencoded == encoded, "the 10,000-member certificate does not round-trip");
     w.begin_object();
-    w.field("name", "certificate of 10000 precommits (wide seeds 1..10000), by digest");
+    w.field("name", kWideCertificateName);
     w.field("type", message_type_name(MessageType::certificate));
     w.key("fields").begin_object();
     w.field("chain_id", to_hex(c.chain_id));
@@ -1236,6 +1057,52 @@ Hash32 txids_digest(const ChainId& chain, std::span<const TxBytes> txs) {
   return h.finish();
 }
 
+// The two rejections too large to print: a block of the fixture's header and signature
+// and coinbase, then `count` transactions of the counted rule (with `fill`) in txid order.
+// Their rule texts are what the vectors print; the oracle (conform) rebuilds the bytes
+// from the text through rejection_input_from_rule.
+constexpr std::size_t kOverByteCapCount = kMaxBlockTransactionBytes / kMaxTransactionBytes + 1;
+Buf block_after_coinbase(const EncodingFixture& f, std::size_t count, std::size_t fill) {
+  std::vector<Buf> txs = counted_transactions(count, fill);
+  sort_by_txid(f.chain, txs);
+  std::vector<TxBytes> views{f.content.views[0]};
+  views.insert(views.end(), txs.begin(), txs.end());
+  return raw_block(f.header, f.proposal.signature, static_cast<std::uint32_t>(views.size()), views);
+}
+std::string block_after_coinbase_rule(std::size_t count, std::size_t fill) {
+  return "the block's header and signature, then the coinbase, then " + counted_rule(count, fill) +
+         ", in ascending txid order";
+}
+Buf over_count_cap_block(const EncodingFixture& f) { return block_after_coinbase(f, kMaxBlockTransactions + 1, 0); }
+std::string over_count_cap_rule() { return block_after_coinbase_rule(kMaxBlockTransactions + 1, 0); }
+Buf over_byte_cap_block(const EncodingFixture& f) {
+  return block_after_coinbase(f, kOverByteCapCount, kMaxTransactionBytes - 4);
+}
+std::string over_byte_cap_rule() { return block_after_coinbase_rule(kOverByteCapCount, kMaxTransactionBytes - 4); }
+
+// The mempools of block_building.json too large to list, with the rule text the vectors
+// print; the oracle (conform) rebuilds them from the text through mempool_from_rule.
+struct RuleMempool {
+  std::string rule;
+  std::vector<Buf> txs;
+};
+// A day's block: 1,000,000 four-byte transactions.
+RuleMempool day_mempool() { return {counted_rule(1'000'000), counted_transactions(1'000'000)}; }
+// The count cap: 2^21 + 5 four-byte transactions.
+RuleMempool count_cap_mempool() {
+  return {counted_rule(kMaxBlockTransactions + 5), counted_transactions(kMaxBlockTransactions + 5)};
+}
+// The byte cap: 8192 transactions of 65536 bytes (twice what fits) and seven of one byte.
+constexpr std::size_t kByteCapBig = 2 * (kMaxBlockTransactionBytes / kMaxTransactionBytes);
+std::string byte_cap_mempool_rule() {
+  return counted_rule(kByteCapBig, kMaxTransactionBytes - 4) + ", then the seven one-byte transactions 'a' .. 'g'";
+}
+RuleMempool byte_cap_mempool() {
+  RuleMempool m{byte_cap_mempool_rule(), counted_transactions(kByteCapBig, kMaxTransactionBytes - 4)};
+  for (std::string_view t : {"a", "b", "c", "d", "e", "f", "g"}) m.txs.push_back(bytes_of(t));
+  return m;
+}
+
 void write_rejections(JsonWriter& w) {
   begin_family(w, "rejections",
                "Inputs that a decoder MUST reject (spec/encoding.md §4), at least one per rejection rule. Each breaks "
@@ -1377,15 +1244,9 @@ void write_rejections(JsonWriter& w) {
     r.reject("block of tx_count 0", MessageType::block, raw_block(f.header, f.proposal.signature, 0, {}),
              codec_errc::count_out_of_range, "block tx_count is 0");
     // 2^21 + 2 transactions: the coinbase and 2^21 + 1 four-byte ones in txid order.
-    std::vector<Buf> many = counted_transactions(kMaxBlockTransactions + 1);
-    sort_by_txid(f.chain, many);
-    std::vector<TxBytes> views{tx_views[0]};
-    views.insert(views.end(), many.begin(), many.end());
     r.reject_by_digest("block of tx_count 2097154 (with 2097154 transactions in order)", MessageType::block,
-                       raw_block(f.header, f.proposal.signature, static_cast<std::uint32_t>(views.size()), views),
-                       codec_errc::count_out_of_range, "block tx_count is above 2097153",
-                       "the block's header and signature, then the coinbase, then " +
-                           counted_rule(kMaxBlockTransactions + 1) + ", in ascending txid order");
+                       over_count_cap_block(f), codec_errc::count_out_of_range, "block tx_count is above 2097153",
+                       over_count_cap_rule());
   }
 
   // bad_flag, bad_vote_step, nil_vote_not_canonical
@@ -1527,16 +1388,9 @@ void write_rejections(JsonWriter& w) {
 
   // block_too_large: 4097 transactions of 65536 bytes after the coinbase, in txid order.
   {
-    constexpr std::size_t kBig = kMaxBlockTransactionBytes / kMaxTransactionBytes + 1;
-    std::vector<Buf> big = counted_transactions(kBig, kMaxTransactionBytes - 4);
-    sort_by_txid(f.chain, big);
-    std::vector<TxBytes> views{tx_views[0]};
-    views.insert(views.end(), big.begin(), big.end());
     r.reject_by_digest("block with 4097 transactions of 65536 bytes after the coinbase", MessageType::block,
-                       raw_block(f.header, f.proposal.signature, static_cast<std::uint32_t>(views.size()), views),
-                       codec_errc::block_too_large, "transaction bytes after the coinbase above 268435456",
-                       "the block's header and signature, then the coinbase, then " +
-                           counted_rule(kBig, kMaxTransactionBytes - 4) + ", in ascending txid order");
+                       over_byte_cap_block(f), codec_errc::block_too_large,
+                       "transaction bytes after the coinbase above 268435456", over_byte_cap_rule());
   }
   w.end_array();
   w.end_object();
@@ -1545,18 +1399,6 @@ void write_rejections(JsonWriter& w) {
 // ================================================================================================
 // quorum
 // ================================================================================================
-const char* membership_errc_name(membership_errc e) {
-  switch (e) {
-    case membership_errc::empty: return "empty";
-    case membership_errc::too_many_members: return "too_many_members";
-    case membership_errc::duplicate_member: return "duplicate_member";
-    case membership_errc::weight_out_of_range: return "weight_out_of_range";
-    case membership_errc::vrf_key_invalid: return "vrf_key_invalid";
-    case membership_errc::vrf_key_reused: return "vrf_key_reused";
-  }
-  broken("unnamed membership_errc");
-}
-
 PublicKey first_off_curve_encoding();
 
 // Memberships the protocol accepts and every way it refuses one (spec/protocol.md §1.1):
@@ -1701,12 +1543,6 @@ void write_mempool(JsonWriter& w, std::span<const Buf> mempool) {
   for (const Buf& tx : mempool) write_bytes(w, tx);
   w.end_array();
 }
-
-// The predicate of the approval vectors: invalid exactly when the first byte is 0xbd.
-class FirstByteBdIsInvalid final : public TxValidity {
- public:
-  bool is_valid(TxBytes tx) const override { return tx.empty() || tx[0] != 0xbd; }
-};
 
 // Approval by validity (spec/protocol.md §3.4): bodies another member sends, checked by a
 // node whose own mempool differs. Each case's verdict is the library's, and required to
@@ -1895,16 +1731,16 @@ void write_block_building(JsonWriter& w) {
   };
   // A day's block: 1,000,000 four-byte transactions, all kept.
   {
-    const std::vector<Buf> mempool = counted_transactions(1'000'000);
-    by_rule("a day's block: 1000000 transactions, all kept", mempool, counted_rule(1'000'000), [&](const BlockContent& c) {
+    const RuleMempool day = day_mempool();
+    by_rule("a day's block: 1000000 transactions, all kept", day.txs, day.rule, [&](const BlockContent& c) {
       require(c.views.size() == 1'000'001, "a day's block keeps every transaction");
     });
   }
   // The count cap: 2^21 + 5 four-byte transactions; the 2^21 with the lowest txids are kept.
   {
-    const std::vector<Buf> mempool = counted_transactions(kMaxBlockTransactions + 5);
-    by_rule("count cap: 2097157 transactions, the 2097152 lowest txids are kept", mempool,
-            counted_rule(kMaxBlockTransactions + 5), [&](const BlockContent& c) {
+    const RuleMempool over = count_cap_mempool();
+    by_rule("count cap: 2097157 transactions, the 2097152 lowest txids are kept", over.txs, over.rule,
+            [&](const BlockContent& c) {
               require(c.views.size() == kMaxBlockTransactions + 1, "count cap");
             });
   }
@@ -1912,14 +1748,11 @@ void write_block_building(JsonWriter& w) {
   // ones. The prefix stops at the first transaction (in txid order) that would pass
   // 268435456 bytes, about halfway; later ones are not taken even when they would fit.
   {
-    constexpr std::size_t kBig = 2 * (kMaxBlockTransactionBytes / kMaxTransactionBytes);
-    std::vector<Buf> mempool = counted_transactions(kBig, kMaxTransactionBytes - 4);
-    for (std::string_view t : {"a", "b", "c", "d", "e", "f", "g"}) mempool.push_back(bytes_of(t));
-    std::vector<Buf> sorted = mempool;
+    const RuleMempool byte_cap = byte_cap_mempool();
+    std::vector<Buf> sorted = byte_cap.txs;
     sort_by_txid(chain, sorted);
-    by_rule("byte cap: the prefix stops at the first transaction that does not fit, never skipping ahead", mempool,
-            counted_rule(kBig, kMaxTransactionBytes - 4) + ", then the seven one-byte transactions 'a' .. 'g'",
-            [&](const BlockContent& c) {
+    by_rule("byte cap: the prefix stops at the first transaction that does not fit, never skipping ahead",
+            byte_cap.txs, byte_cap.rule, [&](const BlockContent& c) {
               const std::size_t kept = c.views.size() - 1;
               std::size_t would_fit = 0;
               for (std::size_t i = kept + 1; i < sorted.size(); ++i)
@@ -2576,23 +2409,6 @@ void write_rounds(JsonWriter& w) {
 // ================================================================================================
 // vrf
 // ================================================================================================
-const char* vrf_errc_name(vrf_errc e) {
-  switch (e) {
-    case vrf_errc::public_key_not_canonical: return "public_key_not_canonical";
-    case vrf_errc::public_key_not_on_curve: return "public_key_not_on_curve";
-    case vrf_errc::public_key_x_zero_sign_set: return "public_key_x_zero_sign_set";
-    case vrf_errc::public_key_small_order: return "public_key_small_order";
-    case vrf_errc::gamma_not_canonical: return "gamma_not_canonical";
-    case vrf_errc::gamma_not_on_curve: return "gamma_not_on_curve";
-    case vrf_errc::gamma_x_zero_sign_set: return "gamma_x_zero_sign_set";
-    case vrf_errc::s_not_below_group_order: return "s_not_below_group_order";
-    case vrf_errc::proof_does_not_verify: return "proof_does_not_verify";
-    case vrf_errc::secret_key_inconsistent: return "secret_key_inconsistent";
-    case vrf_errc::encode_to_curve_exhausted: return "encode_to_curve_exhausted";
-  }
-  broken("unnamed vrf_errc");
-}
-
 // The first y (little-endian, from 2 up) whose encoding is not a curve point.
 PublicKey first_off_curve_encoding() {
   for (std::uint8_t y = 2; y < 255; ++y) {
@@ -2973,6 +2789,24 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 }
 
 }  // namespace
+
+std::optional<std::vector<std::vector<std::uint8_t>>> mempool_from_rule(std::string_view rule) {
+  if (rule == counted_rule(1'000'000)) return day_mempool().txs;
+  if (rule == counted_rule(kMaxBlockTransactions + 5)) return count_cap_mempool().txs;
+  if (rule == byte_cap_mempool_rule()) return byte_cap_mempool().txs;
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::uint8_t>> encoding_message_from_name(std::string_view name) {
+  if (name == kWideCertificateName) return unwrap(encode_to_vector(wide_certificate(make_encoding_fixture(), 10000)));
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::uint8_t>> rejection_input_from_rule(std::string_view rule) {
+  if (rule == over_count_cap_rule()) return over_count_cap_block(make_encoding_fixture());
+  if (rule == over_byte_cap_rule()) return over_byte_cap_block(make_encoding_fixture());
+  return std::nullopt;
+}
 
 int run_vectors(std::vector<std::string_view> argv) {
   Args args(std::move(argv));
