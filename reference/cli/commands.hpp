@@ -11,6 +11,10 @@ int run_simulate(std::vector<std::string_view> args);
 int run_decode(std::vector<std::string_view> args);
 // Conformance vectors (spec/vectors/): one JSON document, or one file per family in DIR.
 int run_vectors(std::vector<std::string_view> args);
+// The conformance oracle: drives another implementation's adapter (spec/adapter.md).
+int run_conform(std::vector<std::string_view> args);
+// The reference behind the adapter protocol (spec/adapter.md), for `conform` to check.
+int run_adapter(std::vector<std::string_view> args);
 // Hidden: prints a valid sample message (for tests and for trying `decode`).
 int run_example(std::vector<std::string_view> args);
 

@@ -57,6 +57,15 @@ constexpr const char* kUsage =
     "  decode [--hex] [--vrf-key HEX] FILE|-  print one encoded message as JSON\n"
     "  vectors [--out DIR]    write the conformance vectors (spec/vectors/): one JSON document\n"
     "                         to standard output, or DIR/<family>.json for each family\n"
+    "  conform [--vectors DIR] [--corpus DIR] [--mutations N] [--seed S] [--family F,...]\n"
+    "          [--timeout SECONDS] [--json] [--quiet] -- CMD [ARGS...]\n"
+    "                         the conformance oracle: start CMD, an adapter of another\n"
+    "                         implementation (spec/adapter.md), drive every vector of\n"
+    "                         spec/vectors/ and N mutations (default 8) of each fuzz corpus\n"
+    "                         input through it; exit 0 when it conforms, 1 when it diverges\n"
+    "                         or leaves a case uncovered, 2 when the adapter breaks\n"
+    "  adapter                the reference implementation as an adapter (spec/adapter.md):\n"
+    "                         requests on standard input, answers on standard output\n"
     "\n"
     "exit codes: 0 success, 1 safety violation or failed expectation, 2 bad input or usage\n";
 
@@ -79,6 +88,8 @@ int dispatch(int argc, char** argv) {
   if (command == "simulate") return midnight::cli::run_simulate(std::move(rest));
   if (command == "decode") return midnight::cli::run_decode(std::move(rest));
   if (command == "vectors") return midnight::cli::run_vectors(std::move(rest));
+  if (command == "adapter") return midnight::cli::run_adapter(std::move(rest));
+  if (command == "conform") return midnight::cli::run_conform(std::move(rest));
   if (command == "example") return midnight::cli::run_example(std::move(rest));
   std::cerr << "midnight: unknown command '" << command << "'\n" << kUsage;
   return midnight::cli::kExitUsage;

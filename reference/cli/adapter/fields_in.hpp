@@ -1,0 +1,36 @@
+// Messages from their fields (spec/adapter.md §2) for the reference's adapter: the
+// inverse of decode_as's field writer. A field that is missing or malformed is a
+// JsonError naming it; derived fields (block_id, vrf_output, signing_input_hex, txid) are
+// ignored, as the protocol says.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../json_value.hpp"
+#include "midnight/wire/codec.hpp"
+
+namespace midnight::cli::adapter {
+
+// The byte string at `v` (hex, or the vectors' segments object).
+inline std::vector<std::uint8_t> bytes_field(const Json& v) { return bytes_of(v); }
+// A fixed-size value (a key, an id, a signature, a proof: a Bytes<N>) at obj[key].
+template <class T>
+T fixed_field(const Json& obj, const char* key) {
+  const std::vector<std::uint8_t> b = bytes_field(obj.at(key));
+  T out{};
+  if (b.size() != out.v.size())
+    throw JsonError{std::string("'") + key + "' is not " + std::to_string(out.v.size()) + " bytes"};
+  std::copy(b.begin(), b.end(), out.v.begin());
+  return out;
+}
+
+BlockHeader header_from(const Json& h);
+Vote vote_from(const Json& v);
+Masternode member_from(const Json& m);
+
+// The whole message of `type` with these fields: prefix and body. Throws JsonError.
+std::vector<std::uint8_t> encode_fields(MessageType type, const Json& fields);
+
+}  // namespace midnight::cli::adapter

@@ -1,0 +1,442 @@
+// `midnight adapter`: the reference implementation behind the adapter protocol
+// (spec/adapter.md). It is what `midnight conform` is checked against (it must conform),
+// and an example of an adapter: one request line in, one answer line out, every
+// operation a thin call into the library.
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "../args.hpp"
+#include "../commands.hpp"
+#include "../decode_as.hpp"
+#include "../error_names.hpp"
+#include "../json_value.hpp"
+#include "../message_json.hpp"
+#include "../vector_rules.hpp"
+#include "fields_in.hpp"
+#include "midnight/block/body_check.hpp"
+#include "midnight/block/body_reconcile.hpp"
+#include "midnight/block/builder.hpp"
+#include "midnight/block/membership.hpp"
+#include "midnight/consensus/selection.hpp"
+#include "midnight/core/bytes.hpp"
+#include "midnight/crypto/ecvrf.hpp"
+#include "midnight/crypto/hash.hpp"
+#include "midnight/crypto/merkle.hpp"
+#include "midnight/crypto/sign.hpp"
+#include "midnight/sim/json_writer.hpp"
+#include "midnight/wire/encode_vector.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight::cli {
+
+namespace {
+
+using adapter::bytes_field;
+using adapter::fixed_field;
+using Buf = std::vector<std::uint8_t>;
+
+// What an operation returns: a result object, or the name of the spec's error.
+struct Outcome {
+  Json ok;
+  std::string error;
+};
+Outcome ok(Json result) { return Outcome{std::move(result), {}}; }
+Outcome rejected(std::string name) { return Outcome{Json(), std::move(name)}; }
+
+Json hex(std::span<const std::uint8_t> b) { return Json::string(to_hex(b)); }
+template <std::size_t N>
+Json hex(const Bytes<N>& b) {
+  return Json::string(to_hex(b));
+}
+Json num(std::uint64_t x) { return Json::number(static_cast<std::int64_t>(x)); }
+
+std::uint64_t u64(const Json& req, const char* key) {
+  const Json& v = req.at(key);
+  if (!v.is_number() || !v.as_u64()) throw JsonError{std::string("'") + key + "' is not an unsigned integer"};
+  return *v.as_u64();
+}
+
+std::optional<MessageType> type_named(const std::string& name) {
+  for (std::uint8_t t = 0x01; t <= 0x0f; ++t)
+    if (name == message_type_name(static_cast<MessageType>(t))) return static_cast<MessageType>(t);
+  return std::nullopt;
+}
+
+std::vector<Masternode> members_of(const Json& list) {
+  std::vector<Masternode> out;
+  for (const Json& m : list.items()) out.push_back(adapter::member_from(m));
+  return out;
+}
+
+Membership membership_of(const Json& req) {
+  auto m = Membership::make(members_of(req.at("members")));
+  if (!m) throw JsonError{"the members do not form a membership: " + m.error().message()};
+  return std::move(m).value();
+}
+
+std::vector<Buf> byte_list(const Json& list) {
+  std::vector<Buf> out;
+  out.reserve(list.items().size());
+  for (const Json& b : list.items()) out.push_back(bytes_field(b));
+  return out;
+}
+
+// ---- the operations (spec/adapter.md §3) -----------------------------------------------------
+
+Outcome op_domain_tag(const Json& req) {
+  const std::string& name = req.str("name");
+  const std::string_view* tag = nullptr;
+  static constexpr std::pair<const char*, std::string_view> kTags[] = {
+      {"txid", tag::kTxId}, {"block_id", tag::kBlockId}, {"proposal", tag::kProposal},
+      {"vote", tag::kVote}, {"coinbase", tag::kCoinbase}};
+  for (const auto& [n, t] : kTags)
+    if (name == n) tag = &t;
+  if (tag == nullptr) return rejected("unknown_tag");
+  Json r = Json::object();
+  r.set("tag", hex(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(tag->data()), tag->size())));
+  return ok(std::move(r));
+}
+
+Outcome op_txid(const Json& req) {
+  const ChainId chain = fixed_field<ChainId>(req, "chain_id");
+  const Buf tx = bytes_field(req.at("transaction"));
+  // tag || chain_id || tx (encoding.md §6.2)
+  std::string preimage_text(tag::kTxId);
+  preimage_text.append(reinterpret_cast<const char*>(chain.v.data()), chain.v.size());
+  preimage_text.append(reinterpret_cast<const char*>(tx.data()), tx.size());
+  const std::span<const std::uint8_t> preimage(reinterpret_cast<const std::uint8_t*>(preimage_text.data()),
+                                               preimage_text.size());
+  Json r = Json::object();
+  r.set("preimage", hex(preimage));
+  r.set("txid", hex(compute_txid(chain, tx)));
+  return ok(std::move(r));
+}
+
+Outcome op_block_id(const Json& req) {
+  const BlockHeader h = adapter::header_from(req.at("header"));
+  auto encoded = encode_to_vector(h);
+  if (!encoded) return rejected(codec_errc_name(static_cast<codec_errc>(encoded.error().value())));
+  Json r = Json::object();
+  r.set("header_body", hex(std::span<const std::uint8_t>(encoded.value()).subspan(kPrefixSize)));
+  r.set("block_id", hex(compute_block_id(h)));
+  return ok(std::move(r));
+}
+
+Outcome op_merkle_root(const Json& req) {
+  const std::vector<Buf> leaves = byte_list(req.at("leaves"));
+  const std::vector<std::span<const std::uint8_t>> views(leaves.begin(), leaves.end());
+  Json hashes = Json::array();
+  for (const Buf& l : leaves) hashes.push(hex(merkle_leaf_hash(l)));
+  Json r = Json::object();
+  r.set("leaf_hashes", std::move(hashes));
+  r.set("root", hex(merkle_root(views)));
+  return ok(std::move(r));
+}
+
+Outcome op_sign(const Json& req) {
+  const Keypair k = keypair_from_seed(fixed_field<Seed>(req, "seed"));
+  Json r = Json::object();
+  r.set("signature", hex(sign_detached(k.secret_key, bytes_field(req.at("message")))));
+  return ok(std::move(r));
+}
+
+Outcome op_decode(const Json& req) {
+  const auto type = type_named(req.str("type"));
+  if (!type) throw JsonError{"unknown message type '" + req.str("type") + "'"};
+  std::string text;
+  sim::JsonWriter w(text);
+  const DecodeOutcome d = decode_as(*type, bytes_field(req.at("message")), &w);
+  if (d.error) return rejected(codec_errc_name(static_cast<codec_errc>(d.error.value())));
+  JsonParse fields = parse_json(text);
+  if (!fields.value) throw JsonError{"decode wrote unreadable fields: " + fields.error};
+  Json r = Json::object();
+  r.set("fields", std::move(*fields.value));
+  return ok(std::move(r));
+}
+
+Outcome op_membership(const Json& req) {
+  auto m = Membership::make(members_of(req.at("members")));
+  if (!m) return rejected(membership_errc_name(static_cast<membership_errc>(m.error().value())));
+  Json keys = Json::array();
+  for (const Masternode& member : m.value().members()) keys.push(hex(member.key));
+  Json r = Json::object();
+  r.set("canonical_keys", std::move(keys));
+  r.set("total_weight", num(m.value().total_weight()));
+  return ok(std::move(r));
+}
+
+Outcome op_build_block(const Json& req) {
+  const ChainId chain = fixed_field<ChainId>(req, "chain_id");
+  const Membership m = membership_of(req);
+  const std::uint64_t reward = u64(req, "reward");
+  const std::vector<Buf> mempool = byte_list(req.at("mempool"));
+  const std::vector<TxBytes> views(mempool.begin(), mempool.end());
+  const BlockContent c = build_block_content(chain, u64(req, "height"), m, reward, views);
+  const std::vector<std::uint64_t> amounts = split_reward(m, reward);
+  Json rewards = Json::array();
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    Json e = Json::object();
+    e.set("member_index", num(i));
+    e.set("public_key", hex(m.member(i).key));
+    e.set("reward_to", hex(m.member(i).reward_to));
+    e.set("weight", num(m.member(i).weight));
+    e.set("amount", num(amounts[i]));
+    rewards.push(std::move(e));
+  }
+  Sha256 txids;
+  for (TxBytes tx : c.views) txids.update(compute_txid(chain, tx).span());
+  Json r = Json::object();
+  r.set("rewards", std::move(rewards));
+  r.set("coinbase", hex(c.txs.front()));
+  r.set("tx_count", num(c.views.size()));
+  r.set("mempool_bytes", num(c.mempool_bytes));
+  r.set("txids_sha256", hex(txids.finish()));
+  r.set("merkle_root", hex(c.merkle_root));
+  return ok(std::move(r));
+}
+
+Outcome op_check_body(const Json& req) {
+  const ChainId chain = fixed_field<ChainId>(req, "chain_id");
+  const std::uint64_t height = u64(req, "height");
+  const Membership m = membership_of(req);
+  const std::vector<Buf> body = byte_list(req.at("body"));
+  const std::vector<TxBytes> views(body.begin(), body.end());
+  const Buf coinbase = build_coinbase(chain, height, m, u64(req, "reward"));
+  const FirstByteBdIsInvalid validity;
+  auto checked = check_block_body(chain, views, fixed_field<Hash32>(req, "merkle_root"), coinbase, &validity);
+  if (!checked) return rejected(body_errc_name(static_cast<body_errc>(checked.error().value())));
+  Json r = Json::object();
+  r.set("holds", Json::boolean(true));
+  return ok(std::move(r));
+}
+
+Outcome op_proposal_header(const Json& req) {
+  const std::uint64_t round = u64(req, "round");
+  if (round > UINT32_MAX) throw JsonError{"'round' does not fit in 32 bits"};
+  const auto r32 = static_cast<std::uint32_t>(round);
+  const BlockHeader h = make_header(fixed_field<ChainId>(req, "chain_id"), u64(req, "height"), r32,
+                                    fixed_field<BlockId>(req, "prev_id"), fixed_field<Hash32>(req, "merkle_root"),
+                                    round_start_ms(u64(req, "midnight_ms"), RoundTiming{}, r32),
+                                    fixed_field<PublicKey>(req, "proposer"));
+  std::string text;
+  sim::JsonWriter w(text);
+  write_header(w, h);
+  Json r = Json::object();
+  r.set("header", std::move(*parse_json(text).value));
+  return ok(std::move(r));
+}
+
+Outcome op_vrf_prove(const Json& req) {
+  const VrfKeypair k = vrf_keypair_from_seed(fixed_field<Seed>(req, "secret_key"));
+  auto pi = ecvrf_prove(k.secret_key, bytes_field(req.at("alpha")));
+  if (!pi) return rejected(vrf_errc_name(static_cast<vrf_errc>(pi.error().value())));
+  Json r = Json::object();
+  r.set("public_key", hex(k.public_key));
+  r.set("pi", hex(pi.value()));
+  r.set("beta", hex(ecvrf_proof_to_hash(pi.value()).value()));
+  return ok(std::move(r));
+}
+
+Outcome op_vrf_verify(const Json& req) {
+  auto beta = ecvrf_verify(fixed_field<PublicKey>(req, "public_key"), fixed_field<VrfProof>(req, "pi"),
+                           bytes_field(req.at("alpha")));
+  if (!beta) return rejected(vrf_errc_name(static_cast<vrf_errc>(beta.error().value())));
+  Json r = Json::object();
+  r.set("beta", hex(beta.value()));
+  return ok(std::move(r));
+}
+
+Outcome op_select(const Json& req) {
+  const auto policy = make_policy(req.str("policy"));
+  if (!policy) throw JsonError{"unknown policy '" + req.str("policy") + "'"};
+  const std::vector<Json>& given = req.at("proposals").items();
+  std::vector<VrfOutput> outputs(given.size());
+  std::vector<Candidate> candidates(given.size());
+  const Json& own = req.at("own_member_index");
+  // Policy C ranks by arrival, the node's own proposal last (protocol.md §4.5).
+  std::uint32_t arrival = 0;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    candidates[i].block_id = fixed_field<BlockId>(given[i], "block_id");
+    outputs[i] = fixed_field<VrfOutput>(given[i], "vrf_output");
+    candidates[i].vrf_output = &outputs[i];
+    const bool is_own = own.is_number() && given[i].integer("member_index") == own.as_int();
+    candidates[i].arrival = is_own ? UINT32_MAX : arrival++;
+  }
+  const auto chosen = select_canonical(*policy, candidates);
+  if (!chosen) throw JsonError{"no proposals to select from"};
+  Json r = Json::object();
+  r.set("chosen_member_index", given[*chosen].at("member_index"));
+  return ok(std::move(r));
+}
+
+std::vector<ShortTxId> short_ids(const Json& list) {
+  std::vector<ShortTxId> out;
+  for (const Json& id : list.items()) {
+    const Buf b = bytes_field(id);
+    if (b.size() != 8) throw JsonError{"a short id is not 16 hex digits"};
+    ShortTxId x = 0;
+    for (std::uint8_t byte : b) x = x << 8 | byte;
+    out.push_back(x);
+  }
+  return out;
+}
+
+Outcome op_estimate_difference(const Json& req) {
+  const std::vector<ShortTxId> a = short_ids(req.at("sample_a"));
+  const std::vector<ShortTxId> x = short_ids(req.at("sample_x"));
+  Json r = Json::object();
+  r.set("estimate", num(estimate_difference(a, u64(req, "count_a"), x, u64(req, "count_x"))));
+  return ok(std::move(r));
+}
+
+using Op = Outcome (*)(const Json&);
+struct NamedOp {
+  const char* name;
+  Op run;
+};
+
+const NamedOp kOps[] = {
+    {"sha256",
+     [](const Json& q) {
+       Json r = Json::object();
+       r.set("digest", hex(sha256(bytes_field(q.at("data")))));
+       return ok(std::move(r));
+     }},
+    {"domain_tag", op_domain_tag},
+    {"txid", op_txid},
+    {"block_id", op_block_id},
+    {"merkle_root", op_merkle_root},
+    {"public_key",
+     [](const Json& q) {
+       Json r = Json::object();
+       r.set("public_key", hex(keypair_from_seed(fixed_field<Seed>(q, "seed")).public_key));
+       return ok(std::move(r));
+     }},
+    {"sign", op_sign},
+    {"verify",
+     [](const Json& q) {
+       Json r = Json::object();
+       r.set("valid", Json::boolean(verify_detached(fixed_field<PublicKey>(q, "public_key"),
+                                                    fixed_field<Signature>(q, "signature"),
+                                                    bytes_field(q.at("message")))));
+       return ok(std::move(r));
+     }},
+    {"proposal_signing_input",
+     [](const Json& q) {
+       Json r = Json::object();
+       r.set("signing_input", hex(proposal_signing_input(adapter::header_from(q.at("header")))));
+       return ok(std::move(r));
+     }},
+    {"vote_signing_input",
+     [](const Json& q) {
+       Json r = Json::object();
+       r.set("signing_input", hex(vote_signing_input(adapter::vote_from(q.at("vote")))));
+       return ok(std::move(r));
+     }},
+    {"decode", op_decode},
+    {"encode",
+     [](const Json& q) {
+       const auto type = type_named(q.str("type"));
+       if (!type) throw JsonError{"unknown message type '" + q.str("type") + "'"};
+       Json r = Json::object();
+       r.set("message", hex(adapter::encode_fields(*type, q.at("fields"))));
+       return ok(std::move(r));
+     }},
+    {"membership", op_membership},
+    {"quorum_threshold",
+     [](const Json& q) {
+       Json r = Json::object();
+       r.set("threshold", num(quorum_threshold(u64(q, "total_weight"))));
+       return ok(std::move(r));
+     }},
+    {"is_quorum",
+     [](const Json& q) {
+       Json r = Json::object();
+       r.set("quorum", Json::boolean(is_quorum(u64(q, "weight"), u64(q, "total_weight"))));
+       return ok(std::move(r));
+     }},
+    {"build_block", op_build_block},
+    {"check_body", op_check_body},
+    {"proposal_header", op_proposal_header},
+    {"vrf_input",
+     [](const Json& q) {
+       const std::uint64_t round = u64(q, "round");
+       if (round > UINT32_MAX) throw JsonError{"'round' does not fit in 32 bits"};
+       Json r = Json::object();
+       r.set("vrf_input", hex(vrf_input(fixed_field<ChainId>(q, "chain_id"), u64(q, "height"),
+                                        static_cast<std::uint32_t>(round), fixed_field<BlockId>(q, "prev_id"))));
+       return ok(std::move(r));
+     }},
+    {"vrf_prove", op_vrf_prove},
+    {"vrf_verify", op_vrf_verify},
+    {"select", op_select},
+    {"estimate_difference", op_estimate_difference},
+    {"sketch_answer_cells",
+     [](const Json& q) {
+       Json r = Json::object();
+       r.set("cells_per_hash",
+             num(sketch_answer_cells(u64(q, "difference"), u64(q, "have"), u64(q, "block_bytes"))));
+       return ok(std::move(r));
+     }},
+};
+
+// One request line → one answer line (spec/adapter.md §1).
+std::string answer(const std::string& line) {
+  Json out = Json::object();
+  JsonParse parsed = parse_json(line);
+  if (!parsed.value || !parsed.value->is_object()) {
+    out.set("id", Json());
+    out.set("unsupported", "not a JSON object: " + (parsed.value ? std::string("another value") : parsed.error));
+    return out.dump();
+  }
+  const Json& req = *parsed.value;
+  const Json* id = req.find("id");
+  out.set("id", id != nullptr ? *id : Json());
+  const Json* op = req.find("op");
+  if (op == nullptr || !op->is_string()) {
+    out.set("unsupported", "no op");
+    return out.dump();
+  }
+  if (op->as_string() == "hello") {
+    Json r = Json::object();
+    r.set("adapter_version", std::int64_t{1});
+    r.set("implementation", "midnight reference (C++), wire version 2");
+    Json ops = Json::array();
+    for (const NamedOp& o : kOps) ops.push(Json::string(o.name));
+    r.set("ops", std::move(ops));
+    out.set("ok", std::move(r));
+    return out.dump();
+  }
+  for (const NamedOp& o : kOps) {
+    if (op->as_string() != o.name) continue;
+    try {
+      Outcome result = o.run(req);
+      if (result.error.empty())
+        out.set("ok", std::move(result.ok));
+      else
+        out.set("error", result.error);
+    } catch (const JsonError& e) {
+      // A request this adapter cannot read is not a verdict on the input it carries.
+      out.set("unsupported", "malformed request: " + e.message);
+    }
+    return out.dump();
+  }
+  out.set("unsupported", "unknown operation '" + op->as_string() + "'");
+  return out.dump();
+}
+
+}  // namespace
+
+int run_adapter(std::vector<std::string_view> args) {
+  if (!args.empty()) throw UsageError{"adapter: takes no arguments (requests come on standard input)"};
+  std::ios::sync_with_stdio(false);
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    std::cout << answer(line) << '\n';
+    std::cout.flush();
+  }
+  return kExitOk;
+}
+
+}  // namespace midnight::cli

@@ -1,0 +1,57 @@
+// One conformance case: a few requests to the adapter, each with what the answer must be.
+// A case passes when every answer agrees, is not covered when the adapter answered
+// `unsupported` (and nothing disagreed), and fails at the first disagreement, which goes
+// into the ledger with the request that showed it.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "adapter.hpp"
+#include "../json_value.hpp"
+#include "ledger.hpp"
+
+namespace midnight::cli::conform {
+
+// The first difference between what a vector says (`expected`) and an answer (`got`):
+// byte strings by value, objects by the expected keys only, arrays element by element.
+// Empty when they agree. `path` names the place for the message.
+std::string first_difference(const Json& expected, const Json& got, const std::string& path);
+
+class Case {
+ public:
+  Case(Adapter& adapter, Ledger& ledger, std::string family, std::string name);
+  ~Case();  // records the outcome if close() was not called
+  Case(const Case&) = delete;
+  Case& operator=(const Case&) = delete;
+
+  // The answer must be ok and agree with `expected` (an object of the keys to compare).
+  // Returns the result for further checks, or nothing when the case is already decided.
+  std::optional<Json> expect_ok(const std::string& op, Json args, const Json& expected);
+  // The answer must be the error `name`.
+  void expect_error(const std::string& op, Json args, const std::string& name);
+  // The answer must be ok and agree with `expected`, or the error named by
+  // `expected_error` when that is not empty.
+  void expect(const std::string& op, Json args, const Json& expected, const std::string& expected_error);
+  // Records a disagreement found by the caller's own comparison.
+  void fail(const std::string& op, const std::string& detail, const std::string& request = {});
+  bool decided() const { return failed_ || not_covered_; }
+
+  void close();
+
+ private:
+  std::optional<Answer> send(const std::string& op, const Json& args, std::string& request_line);
+
+  Adapter& adapter_;
+  Ledger& ledger_;
+  std::string family_;
+  std::string name_;
+  bool failed_ = false;
+  bool not_covered_ = false;
+  std::string not_covered_reason_;
+  bool closed_ = false;
+};
+
+}  // namespace midnight::cli::conform

@@ -1,0 +1,248 @@
+// `midnight conform [options] -- CMD [ARGS...]`: the conformance oracle. Starts CMD, an
+// adapter of another implementation (spec/adapter.md), drives every conformance vector of
+// spec/vectors/ through it and decodes mutated corpus inputs with both; reports per
+// family what agreed, diverged or was not covered. Exit 0: conforms; 1: diverges or
+// leaves a case uncovered; 2: bad usage, bad vectors or a broken adapter.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "../args.hpp"
+#include "../commands.hpp"
+#include "adapter.hpp"
+#include "decode_diff.hpp"
+#include "families.hpp"
+#include "midnight/sim/json_writer.hpp"
+
+namespace midnight::cli {
+
+namespace {
+
+using namespace conform;
+
+struct FamilyDriver {
+  const char* name;
+  void (*drive)(Driver&, VectorFile&);
+};
+
+// Every family of spec/vectors/, in the reading order of spec/README.md. A vector file
+// that is not here stops the oracle (exit 2): it would otherwise be silently unchecked.
+constexpr FamilyDriver kFamilies[] = {
+    {"hashing", drive_hashing},     {"signing", drive_signing},
+    {"encoding", drive_encoding},   {"rejections", drive_rejections},
+    {"quorum", drive_quorum},       {"block_building", drive_block_building},
+    {"vrf", drive_vrf},             {"selection", drive_selection},
+    {"reconciliation", drive_reconciliation}, {"rounds", drive_rounds},
+};
+
+struct Options {
+  std::string vectors_dir = "spec/vectors";
+  std::string corpus_dir = "fuzz/corpus";
+  std::uint32_t mutations = 8;
+  std::uint64_t seed = 1;
+  std::vector<std::string> only;  // --family
+  std::chrono::milliseconds timeout{120'000};
+  bool json = false;
+  bool quiet = false;
+  std::vector<std::string> command;
+};
+
+Options parse_options(std::vector<std::string_view> argv) {
+  Options o;
+  Args args(std::move(argv));
+  while (!args.done()) {
+    const std::string_view a = args.next();
+    if (a == "--") {
+      while (!args.done()) o.command.emplace_back(args.next());
+    } else if (a == "--vectors") {
+      o.vectors_dir = args.value_of(a);
+    } else if (a == "--corpus") {
+      o.corpus_dir = args.value_of(a);
+    } else if (a == "--mutations") {
+      o.mutations = static_cast<std::uint32_t>(require_u64("--mutations", args.value_of(a)));
+    } else if (a == "--seed") {
+      o.seed = require_u64("--seed", args.value_of(a));
+    } else if (a == "--family") {
+      std::stringstream list{std::string(args.value_of(a))};
+      for (std::string f; std::getline(list, f, ',');) {
+        bool known = f == "decode";
+        for (const FamilyDriver& d : kFamilies) known = known || f == d.name;
+        if (!known) throw UsageError{"conform: unknown family '" + f + "'"};
+        o.only.push_back(f);
+      }
+    } else if (a == "--timeout") {
+      o.timeout = std::chrono::milliseconds(1000 * require_u64("--timeout", args.value_of(a)));
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (a == "--quiet") {
+      o.quiet = true;
+    } else {
+      throw UsageError{"conform: unknown option '" + std::string(a) + "' (the adapter's command goes after --)"};
+    }
+  }
+  if (o.command.empty()) throw UsageError{"conform: no adapter command: midnight conform [options] -- CMD [ARGS...]"};
+  return o;
+}
+
+bool selected(const Options& o, const std::string& family) {
+  if (o.only.empty()) return true;
+  for (const std::string& f : o.only)
+    if (f == family) return true;
+  return false;
+}
+
+std::string quoted_command(const std::vector<std::string>& command) {
+  std::string out;
+  for (const std::string& c : command) out += (out.empty() ? "" : " ") + c;
+  return out;
+}
+
+void write_text_report(std::ostream& out, const Options& o, const std::string& implementation, const Ledger& ledger,
+                       std::uint64_t requests, std::uint64_t decoded) {
+  out << "midnight conform: " << implementation << " (adapter protocol 1), " << quoted_command(o.command) << "\n\n";
+  out << "  family              cases  agreed  diverged  not covered  not driven\n";
+  std::uint64_t cases = 0;
+  std::uint64_t not_driven = 0;
+  for (const FamilyTally& f : ledger.families()) {
+    const std::uint64_t n = f.passed + f.failed + f.not_covered;
+    cases += n;
+    not_driven += f.not_driven;
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-18s %6llu  %6llu  %8llu  %11llu  %10llu\n", f.name.c_str(),
+                  static_cast<unsigned long long>(n), static_cast<unsigned long long>(f.passed),
+                  static_cast<unsigned long long>(f.failed), static_cast<unsigned long long>(f.not_covered),
+                  static_cast<unsigned long long>(f.not_driven));
+    out << line;
+  }
+  out << "\n  " << cases << " cases (" << decoded << " of them differential decodes), " << requests
+      << " requests to the adapter\n";
+  for (const FamilyTally& f : ledger.families()) {
+    if (!f.first_not_covered.empty()) out << "  not covered, " << f.name << ": " << f.first_not_covered << "\n";
+    if (f.not_driven != 0) out << "  not driven, " << f.name << ": " << f.not_driven << " " << f.not_driven_reason << "\n";
+  }
+  if (!ledger.divergences().empty()) {
+    const Divergence& first = ledger.divergences().front();
+    out << "\nfirst divergence: " << first.family << ": " << first.case_name << "\n"
+        << "  operation: " << first.op << "\n"
+        << "  " << first.detail << "\n";
+    if (!first.request.empty()) out << "  request: " << first.request << "\n";
+    out << "  replay: midnight conform --family " << first.family
+        << (first.family == "decode" ? " --seed " + std::to_string(o.seed) : std::string()) << " -- "
+        << quoted_command(o.command) << "\n";
+    if (ledger.total_divergences() > 1) {
+      out << "further divergences (" << ledger.total_divergences() - 1 << "):\n";
+      for (std::size_t i = 1; i < ledger.divergences().size(); ++i) {
+        const Divergence& d = ledger.divergences()[i];
+        out << "  " << d.family << ": " << d.case_name << ": " << d.op << ": " << d.detail << "\n";
+      }
+    }
+  }
+  out << "\nresult: "
+      << (ledger.conforms() ? "CONFORMS" : ledger.total_divergences() != 0 ? "DIVERGES" : "NOT COVERED")
+      << (not_driven != 0 ? " (" + std::to_string(not_driven) + " vectors not driven by adapter protocol 1)" : "")
+      << "\n";
+}
+
+void write_json_report(std::ostream& out, const Options& o, const std::string& implementation, const Ledger& ledger,
+                       std::uint64_t requests, std::uint64_t decoded) {
+  std::string s;
+  sim::JsonWriter w(s);
+  w.begin_object();
+  w.field("adapter_protocol", 1);
+  w.field("implementation", implementation);
+  w.field("command", quoted_command(o.command));
+  w.field("result", ledger.conforms() ? "conforms" : ledger.total_divergences() != 0 ? "diverges" : "not_covered");
+  w.field("requests", requests);
+  w.field("differential_decodes", decoded);
+  w.key("families").begin_array();
+  for (const FamilyTally& f : ledger.families()) {
+    w.begin_object(true);
+    w.field("family", f.name);
+    w.field("agreed", f.passed);
+    w.field("diverged", f.failed);
+    w.field("not_covered", f.not_covered);
+    w.field("not_driven", f.not_driven);
+    if (!f.first_not_covered.empty()) w.field("first_not_covered", f.first_not_covered);
+    if (f.not_driven != 0) w.field("not_driven_reason", f.not_driven_reason);
+    w.end_object();
+  }
+  w.end_array();
+  w.field("divergences_total", ledger.total_divergences());
+  w.key("divergences").begin_array();
+  for (const Divergence& d : ledger.divergences()) {
+    w.begin_object(true);
+    w.field("family", d.family).field("case", d.case_name).field("op", d.op).field("detail", d.detail);
+    w.field("request", d.request);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  out << s << "\n";
+}
+
+}  // namespace
+
+int run_conform(std::vector<std::string_view> argv) {
+  const Options o = parse_options(std::move(argv));
+  const auto progress = [&](const std::string& line) {
+    if (!o.quiet) std::cerr << "conform: " << line << "\n";
+  };
+  try {
+    // Every file of the vectors directory must be a family the oracle drives.
+    namespace fs = std::filesystem;
+    if (!fs::is_directory(o.vectors_dir))
+      throw JsonError{"no vectors directory '" + o.vectors_dir + "' (--vectors DIR; run from the repository root)"};
+    for (const fs::directory_entry& e : fs::directory_iterator(o.vectors_dir)) {
+      if (e.path().extension() != ".json") continue;
+      bool known = false;
+      for (const FamilyDriver& f : kFamilies) known = known || e.path().stem() == f.name;
+      if (!known) throw JsonError{"'" + e.path().string() + "' is a vector family this oracle does not drive"};
+    }
+
+    Adapter adapter(o.command, o.timeout);
+    Ledger ledger;
+    Driver driver{adapter, ledger, progress};
+    Json hello = Json::object();
+    hello.set("adapter_version", std::int64_t{1});
+    const Answer greeting = adapter.call("hello", hello);
+    if (greeting.kind != Answer::Kind::ok) throw AdapterBroken{"the adapter did not answer hello with ok"};
+    const Json* version = greeting.ok.find("adapter_version");
+    if (version == nullptr || !version->is_number() || version->as_int() != 1)
+      throw AdapterBroken{"the adapter does not speak adapter protocol 1: " + greeting.ok.dump()};
+    const Json* name = greeting.ok.find("implementation");
+    const std::string implementation = name != nullptr && name->is_string() ? name->as_string() : "(unnamed)";
+    progress("adapter: " + implementation);
+
+    for (const FamilyDriver& f : kFamilies) {
+      if (!selected(o, f.name)) continue;
+      VectorFile file{f.name, o.vectors_dir + "/" + f.name + ".json", read_json_file(o.vectors_dir + "/" + f.name + ".json"), {}};
+      if (file.doc.str("family") != f.name) throw JsonError{file.path + " says it is family '" + file.doc.str("family") + "'"};
+      ledger.family(f.name);
+      progress(std::string(f.name));
+      f.drive(driver, file);
+      if (const auto untaken = file.untaken_lists(); !untaken.empty())
+        throw JsonError{file.path + ": '" + untaken.front() + "' holds vectors this oracle does not drive"};
+    }
+    std::uint64_t decoded = 0;
+    if (selected(o, "decode") && o.mutations != static_cast<std::uint32_t>(-1)) {
+      ledger.family("decode");
+      decoded = drive_decode_diff(driver, DecodeDiffOptions{o.corpus_dir, o.mutations, o.seed});
+    }
+    const std::uint64_t requests = adapter.requests();
+    const int status = adapter.finish();
+    if (status != 0) throw AdapterBroken{"the adapter exited with status " + std::to_string(status) + " at the end of its input"};
+    if (o.json)
+      write_json_report(std::cout, o, implementation, ledger, requests, decoded);
+    else
+      write_text_report(std::cout, o, implementation, ledger, requests, decoded);
+    return ledger.conforms() ? kExitOk : kExitFailed;
+  } catch (const AdapterBroken& e) {
+    std::cerr << "midnight conform: " << e.message << "\n";
+  } catch (const JsonError& e) {
+    std::cerr << "midnight conform: " << e.message << "\n";
+  }
+  return kExitUsage;
+}
+
+}  // namespace midnight::cli
