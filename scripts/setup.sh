@@ -44,3 +44,15 @@ echo "$tla_sha256  $tla_jar" | sha256sum --check --quiet || {
   exit 1
 }
 echo "setup: TLC present ($tla_jar)"
+
+# The second implementation (interop/rust) builds with cargo from crates.io, pinned by its
+# Cargo.lock; the crates are fetched here so that the build and the tests run offline.
+# Rust comes from rustup (Debian 12's cargo cannot read a version 4 lock file).
+cargo_bin=$(command -v cargo || true)
+[ -n "$cargo_bin" ] || [ ! -x "$HOME/.cargo/bin/cargo" ] || cargo_bin="$HOME/.cargo/bin/cargo"
+if [ -z "$cargo_bin" ]; then
+  echo "setup: cargo not found: install Rust 1.78 or later with rustup (https://rustup.rs), then run this again" >&2
+  exit 1
+fi
+"$cargo_bin" fetch --locked --quiet --manifest-path "$(dirname "$0")/../interop/rust/Cargo.toml"
+echo "setup: Rust crates present ($("$cargo_bin" --version))"

@@ -58,7 +58,7 @@ constexpr const char* kUsage =
     "  vectors [--out DIR]    write the conformance vectors (spec/vectors/): one JSON document\n"
     "                         to standard output, or DIR/<family>.json for each family\n"
     "  conform [--vectors DIR] [--corpus DIR] [--mutations N] [--seed S] [--family F,...]\n"
-    "          [--timeout SECONDS] [--json] [--quiet] -- CMD [ARGS...]\n"
+    "          [--timeout SECONDS] [--fail-fast] [--json] [--quiet] -- CMD [ARGS...]\n"
     "                         the conformance oracle: start CMD, an adapter of another\n"
     "                         implementation (spec/adapter.md), drive every vector of\n"
     "                         spec/vectors/ and N mutations (default 8) of each fuzz corpus\n"

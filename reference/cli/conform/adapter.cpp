@@ -33,7 +33,7 @@ void write_all(int fd, const std::string& data) {
   while (done < data.size()) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw AdapterBroken{std::string("cannot write to the adapter: ") + std::strerror(errno)};
+    if (n <= 0) throw AdapterBroken{std::string("the adapter exited or closed its input: cannot write to it: ") + std::strerror(errno)};
     done += static_cast<std::size_t>(n);
   }
 }

@@ -96,7 +96,7 @@ void Case::close() {
 void Case::fail(const std::string& op, const std::string& detail, const std::string& request) {
   if (failed_) return;
   failed_ = true;
-  ledger_.diverged(Divergence{family_, name_, op, detail, shorten(request, 400)});
+  ledger_.diverged(Divergence{family_, name_, op, detail, shorten(request, 400), rule_});
 }
 
 std::optional<Answer> Case::send(const std::string& op, const Json& args, std::string& request_line) {

@@ -38,6 +38,8 @@ class Case {
   // Records a disagreement found by the caller's own comparison.
   void fail(const std::string& op, const std::string& detail, const std::string& request = {});
   bool decided() const { return failed_ || not_covered_; }
+  // The rule the case is about, in the vector's words, for the divergence report.
+  void about(std::string rule) { rule_ = std::move(rule); }
 
   void close();
 
@@ -51,6 +53,7 @@ class Case {
   bool failed_ = false;
   bool not_covered_ = false;
   std::string not_covered_reason_;
+  std::string rule_;
   bool closed_ = false;
 };
 

@@ -24,17 +24,30 @@ using namespace conform;
 struct FamilyDriver {
   const char* name;
   void (*drive)(Driver&, VectorFile&);
+  const char* spec;  // where the rules of the family are, for the divergence report
 };
 
 // Every family of spec/vectors/, in the reading order of spec/README.md. A vector file
 // that is not here stops the oracle (exit 2): it would otherwise be silently unchecked.
 constexpr FamilyDriver kFamilies[] = {
-    {"hashing", drive_hashing},     {"signing", drive_signing},
-    {"encoding", drive_encoding},   {"rejections", drive_rejections},
-    {"quorum", drive_quorum},       {"block_building", drive_block_building},
-    {"vrf", drive_vrf},             {"selection", drive_selection},
-    {"reconciliation", drive_reconciliation}, {"rounds", drive_rounds},
+    {"hashing", drive_hashing, "encoding.md §6 (domain tags, txid, block id, Merkle root)"},
+    {"signing", drive_signing, "encoding.md §7 (signing inputs, Ed25519 and its acceptance rule)"},
+    {"encoding", drive_encoding, "encoding.md §2-§3 (every message, byte for byte)"},
+    {"rejections", drive_rejections, "encoding.md §4 (rejection rules)"},
+    {"quorum", drive_quorum, "protocol.md §1.1 (membership) and §2 (quorum: weight > 2/3 of the total)"},
+    {"block_building", drive_block_building, "protocol.md §3 (block building, coinbase, body checks)"},
+    {"vrf", drive_vrf, "vrf.md (ECVRF-EDWARDS25519-SHA512-TAI and its strict decoding)"},
+    {"selection", drive_selection, "protocol.md §3.3 (header, timestamp S(r) of §5.1) and §4 (selection)"},
+    {"reconciliation", drive_reconciliation, "reconciliation.md §4 (estimate and answer size)"},
+    {"rounds", drive_rounds, "protocol.md §5-§7"},
 };
+constexpr const char* kDecodeSpec = "encoding.md §1 and §4 (canonical encoding, rejection rules)";
+
+const char* spec_of(const std::string& family) {
+  for (const FamilyDriver& f : kFamilies)
+    if (family == f.name) return f.spec;
+  return kDecodeSpec;
+}
 
 struct Options {
   std::string vectors_dir = "spec/vectors";
@@ -45,6 +58,7 @@ struct Options {
   std::chrono::milliseconds timeout{120'000};
   bool json = false;
   bool quiet = false;
+  bool fail_fast = false;
   std::vector<std::string> command;
 };
 
@@ -77,6 +91,8 @@ Options parse_options(std::vector<std::string_view> argv) {
       o.json = true;
     } else if (a == "--quiet") {
       o.quiet = true;
+    } else if (a == "--fail-fast") {
+      o.fail_fast = true;
     } else {
       throw UsageError{"conform: unknown option '" + std::string(a) + "' (the adapter's command goes after --)"};
     }
@@ -125,6 +141,7 @@ void write_text_report(std::ostream& out, const Options& o, const std::string& i
     const Divergence& first = ledger.divergences().front();
     out << "\nfirst divergence: " << first.family << ": " << first.case_name << "\n"
         << "  operation: " << first.op << "\n"
+        << "  rule: " << spec_of(first.family) << (first.rule.empty() ? "" : ": " + first.rule) << "\n"
         << "  " << first.detail << "\n";
     if (!first.request.empty()) out << "  request: " << first.request << "\n";
     out << "  replay: midnight conform --family " << first.family
@@ -173,6 +190,7 @@ void write_json_report(std::ostream& out, const Options& o, const std::string& i
   for (const Divergence& d : ledger.divergences()) {
     w.begin_object(true);
     w.field("family", d.family).field("case", d.case_name).field("op", d.op).field("detail", d.detail);
+    w.field("rule", std::string(spec_of(d.family)) + (d.rule.empty() ? "" : ": " + d.rule));
     w.field("request", d.request);
     w.end_object();
   }
@@ -201,7 +219,7 @@ int run_conform(std::vector<std::string_view> argv) {
     }
 
     Adapter adapter(o.command, o.timeout);
-    Ledger ledger;
+    Ledger ledger(o.fail_fast);
     Driver driver{adapter, ledger, progress};
     Json hello = Json::object();
     hello.set("adapter_version", std::int64_t{1});
@@ -214,20 +232,26 @@ int run_conform(std::vector<std::string_view> argv) {
     const std::string implementation = name != nullptr && name->is_string() ? name->as_string() : "(unnamed)";
     progress("adapter: " + implementation);
 
-    for (const FamilyDriver& f : kFamilies) {
-      if (!selected(o, f.name)) continue;
-      VectorFile file{f.name, o.vectors_dir + "/" + f.name + ".json", read_json_file(o.vectors_dir + "/" + f.name + ".json"), {}};
-      if (file.doc.str("family") != f.name) throw JsonError{file.path + " says it is family '" + file.doc.str("family") + "'"};
-      ledger.family(f.name);
-      progress(std::string(f.name));
-      f.drive(driver, file);
-      if (const auto untaken = file.untaken_lists(); !untaken.empty())
-        throw JsonError{file.path + ": '" + untaken.front() + "' holds vectors this oracle does not drive"};
-    }
     std::uint64_t decoded = 0;
-    if (selected(o, "decode") && o.mutations != static_cast<std::uint32_t>(-1)) {
-      ledger.family("decode");
-      decoded = drive_decode_diff(driver, DecodeDiffOptions{o.corpus_dir, o.mutations, o.seed});
+    try {
+      for (const FamilyDriver& f : kFamilies) {
+        if (!selected(o, f.name)) continue;
+        const std::string path = o.vectors_dir + "/" + f.name + ".json";
+        VectorFile file{f.name, path, read_json_file(path), {}};
+        if (file.doc.str("family") != f.name)
+          throw JsonError{file.path + " says it is family '" + file.doc.str("family") + "'"};
+        ledger.family(f.name);
+        progress(std::string(f.name));
+        f.drive(driver, file);
+        if (const auto untaken = file.untaken_lists(); !untaken.empty())
+          throw JsonError{file.path + ": '" + untaken.front() + "' holds vectors this oracle does not drive"};
+      }
+      if (selected(o, "decode")) {
+        ledger.family("decode");
+        decoded = drive_decode_diff(driver, DecodeDiffOptions{o.corpus_dir, o.mutations, o.seed});
+      }
+    } catch (const StopAtFirstDivergence&) {
+      progress("stopped at the first divergence (--fail-fast)");
     }
     const std::uint64_t requests = adapter.requests();
     const int status = adapter.finish();

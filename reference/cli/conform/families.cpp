@@ -214,6 +214,7 @@ void drive_encoding(Driver& d, VectorFile& f) {
 void drive_rejections(Driver& d, VectorFile& f) {
   for (const Json& v : f.take("cases").items()) {
     Case c(d.adapter, d.ledger, f.family, v.str("name"));
+    c.about(v.str("rule") + " (" + v.str("error") + ")");
     Json input;
     if (const Json* hex = v.find("hex")) {
       input = *hex;

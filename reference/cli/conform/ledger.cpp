@@ -19,6 +19,7 @@ FamilyTally& Ledger::family(const std::string& name) {
 void Ledger::diverged(Divergence d) {
   ++total_divergences_;
   if (divergences_.size() < kKeptDivergences) divergences_.push_back(std::move(d));
+  if (fail_fast_) throw StopAtFirstDivergence{};
 }
 
 bool Ledger::conforms() const {

@@ -14,6 +14,7 @@ struct Divergence {
   std::string op;
   std::string detail;   // what differed: the path, the expected and the answered value
   std::string request;  // the request line, shortened
+  std::string rule;     // the vector's own statement of the rule, when it has one
 };
 
 struct FamilyTally {
@@ -26,8 +27,12 @@ struct FamilyTally {
   std::string first_not_covered;  // the first unsupported case and its reason
 };
 
+// Thrown by Ledger::diverged under --fail-fast: the run stops at its first divergence.
+struct StopAtFirstDivergence {};
+
 class Ledger {
  public:
+  explicit Ledger(bool fail_fast = false) : fail_fast_(fail_fast) {}
   FamilyTally& family(const std::string& name);
   void diverged(Divergence d);
 
@@ -42,6 +47,7 @@ class Ledger {
   std::vector<FamilyTally> families_;
   std::vector<Divergence> divergences_;  // the first few, in order; the rest are counted
   std::uint64_t total_divergences_ = 0;
+  bool fail_fast_ = false;
 };
 
 }  // namespace midnight::cli::conform

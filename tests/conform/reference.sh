@@ -1,0 +1,28 @@
+# The oracle against the reference's own adapter: it must conform, with every static
+# vector and every differential decode compared, and name what protocol 1 cannot drive.
+# Usage: reference.sh MIDNIGHT [FAMILIES]: with FAMILIES (a --family list) a shorter run,
+# for the sanitizer build.
+source "$(dirname "$0")/../cli/lib.bash"
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$REPO"
+families=${2:-}
+args=()
+[ -n "$families" ] && args=(--family "$families" --mutations 2)
+
+run conform --quiet "${args[@]}" -- "$MIDNIGHT" adapter
+check "the reference conforms to itself (rc=$RC)" [ "$RC" -eq 0 ]
+check "the report says CONFORMS" grep -q "^result: CONFORMS" "$WORK/out"
+check "no divergence line" bash -c "! grep -q 'first divergence' '$WORK/out'"
+if [ -z "$families" ]; then
+  for family in hashing signing encoding rejections quorum block_building vrf selection reconciliation decode; do
+    check "family $family compared" grep -Eq "^  $family +[1-9][0-9]* +[1-9][0-9]* +0 +0 " "$WORK/out"
+  done
+  check "rounds reported as not driven" grep -q "not driven, rounds: 6 scenarios" "$WORK/out"
+fi
+
+# --json: one document with the same verdict.
+run conform --quiet --json "${args[@]}" -- "$MIDNIGHT" adapter
+check "--json exits 0 (rc=$RC)" [ "$RC" -eq 0 ]
+check "--json result conforms" grep -q '"result": "conforms"' "$WORK/out"
+[ "$FAILURES" -eq 0 ] || cat "$WORK/out" "$WORK/err" >&2
+finish
