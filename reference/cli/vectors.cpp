@@ -21,6 +21,8 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+
+#include <sodium.h>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -434,6 +436,85 @@ Vote spec_example_vote(VoteStep step, bool approve, bool nil) {
   return sign_vote(v, k.secret_key);
 }
 
+// ---- Ed25519 edge cases -----------------------------------------------------------------
+// Signatures a Byzantine member can make with its own key that verifiers disagree on
+// unless the acceptance rule of spec/encoding.md §7 is exact: the equation without the
+// cofactor, canonical encodings, no small-order key or R. Built with libsodium's group
+// operations from seed 1's secret scalar and a fixed nonce, so they are deterministic.
+// A point of order 8 (libsodium's small-order blocklist): adding it makes a mixed-order
+// point, invisible to the cofactored equation 8SB = 8R + 8kA and not to the plain one.
+constexpr const char* kOrder8Point = "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a";
+using Scalar32 = std::array<std::uint8_t, 32>;
+
+Scalar32 reduce_wide(std::span<const std::uint8_t> bytes) {  // up to 64 bytes, little-endian, mod L
+  std::array<std::uint8_t, 64> wide{};
+  std::copy(bytes.begin(), bytes.end(), wide.begin());
+  Scalar32 out;
+  crypto_core_ed25519_scalar_reduce(out.data(), wide.data());
+  return out;
+}
+// RFC 8032 §5.1.5: the clamped first half of SHA-512(seed), mod L.
+Scalar32 secret_scalar_of(const Seed& seed) {
+  std::array<std::uint8_t, 64> h;
+  crypto_hash_sha512(h.data(), seed.v.data(), seed.v.size());
+  h[0] &= 248;
+  h[31] &= 127;
+  h[31] |= 64;
+  return reduce_wide(std::span<const std::uint8_t>(h.data(), 32));
+}
+PublicKey add_points(const PublicKey& p, const PublicKey& q) {
+  PublicKey out;
+  require(crypto_core_ed25519_add(out.v.data(), p.v.data(), q.v.data()) == 0, "ed25519 point addition");
+  return out;
+}
+// k = SHA-512(R || A || M) mod L, with A as encoded (RFC 8032 §5.1.7).
+Scalar32 challenge(const PublicKey& r, const PublicKey& a, std::span<const std::uint8_t> m) {
+  crypto_hash_sha512_state st;
+  crypto_hash_sha512_init(&st);
+  crypto_hash_sha512_update(&st, r.v.data(), r.v.size());
+  crypto_hash_sha512_update(&st, a.v.data(), a.v.size());
+  crypto_hash_sha512_update(&st, m.data(), m.size());
+  std::array<std::uint8_t, 64> h;
+  crypto_hash_sha512_final(&st, h.data());
+  return reduce_wide(h);
+}
+// (R, S = nonce + k·secret) for the given R and encoded key: what a signer holding
+// `secret` computes whatever points it chooses to publish.
+Signature sign_with(const PublicKey& r, const Scalar32& nonce, const PublicKey& key_as_encoded, const Scalar32& secret,
+                    std::span<const std::uint8_t> m) {
+  const Scalar32 k = challenge(r, key_as_encoded, m);
+  Scalar32 ka;
+  Scalar32 s;
+  crypto_core_ed25519_scalar_mul(ka.data(), k.data(), secret.data());
+  crypto_core_ed25519_scalar_add(s.data(), nonce.data(), ka.data());
+  Signature sig;
+  std::copy(r.v.begin(), r.v.end(), sig.v.begin());
+  std::copy(s.begin(), s.end(), sig.v.begin() + 32);
+  return sig;
+}
+Scalar32 edge_nonce() {
+  const std::string_view label = "midnight vectors: Ed25519 edge-case nonce";
+  std::array<std::uint8_t, 64> h;
+  crypto_hash_sha512(h.data(), reinterpret_cast<const std::uint8_t*>(label.data()), label.size());
+  return reduce_wide(h);
+}
+PublicKey base_times(const Scalar32& n) {
+  PublicKey out;
+  require(crypto_scalarmult_ed25519_base_noclamp(out.v.data(), n.data()) == 0, "ed25519 base multiplication");
+  return out;
+}
+// A message, counted up from `from`, whose challenge under (R, key) is (or is not) a
+// multiple of 8: the case where a mixed-order key does (or does not) change the equation.
+Buf message_with_challenge(const PublicKey& r, const PublicKey& key, bool multiple_of_8) {
+  for (std::uint32_t i = 0;; ++i) {
+    Buf m = bytes_of("midnight mixed-order key ");
+    m.push_back(static_cast<std::uint8_t>(i));
+    const Scalar32 k = challenge(r, key, m);
+    if (((k[0] & 7) == 0) == multiple_of_8) return m;
+    require(i < 255, "no message with the wanted challenge");
+  }
+}
+
 void write_signing(JsonWriter& w) {
   begin_family(w, "signing",
                "Ed25519 keys from seeds, proposal and vote signing inputs and signatures, and signatures that MUST "
@@ -550,6 +631,27 @@ void write_signing(JsonWriter& w) {
   const PublicKey identity = identity_encoding();
   Signature identity_sig{};
   identity_sig.v[0] = 0x01;
+  // The edge cases of the acceptance rule (see the helpers above write_signing).
+  const Scalar32 secret = secret_scalar_of(seed_of(1));
+  require(base_times(secret) == prevote.voter, "seed 1's secret scalar gives its public key");
+  const Scalar32 nonce = edge_nonce();
+  const PublicKey order8 = parse_hex<32>(kOrder8Point);
+  const PublicKey mixed_r = add_points(base_times(nonce), order8);
+  const Signature mixed_r_sig =
+      sign_with(mixed_r, nonce, prevote.voter, secret, std::span<const std::uint8_t>(prevote_in));
+  const PublicKey mixed_key = add_points(prevote.voter, order8);
+  const PublicKey plain_r = base_times(nonce);
+  const Buf mixed_key_message = message_with_challenge(plain_r, mixed_key, false);
+  const Signature mixed_key_sig = sign_with(plain_r, nonce, mixed_key, secret, mixed_key_message);
+  const Buf mixed_key_message_8 = message_with_challenge(plain_r, mixed_key, true);
+  const Signature mixed_key_sig_8 = sign_with(plain_r, nonce, mixed_key, secret, mixed_key_message_8);
+  // y = p + 1 = 2^255 - 18, little-endian: the identity (y = 1) not reduced mod p.
+  PublicKey identity_y_p_plus_1;
+  identity_y_p_plus_1.v.fill(0xff);
+  identity_y_p_plus_1.v[0] = 0xee;
+  identity_y_p_plus_1.v[31] = 0x7f;
+  Signature non_canonical_identity_r{};
+  std::copy(identity_y_p_plus_1.v.begin(), identity_y_p_plus_1.v.end(), non_canonical_identity_r.v.begin());
   struct VerifyCase {
     const char* name;
     PublicKey key;
@@ -570,6 +672,17 @@ void write_signing(JsonWriter& w) {
        Buf(prevote_in.begin(), prevote_in.end()), add_group_order(prevote.signature), false},
       {"small-order public key and R (the identity point), S = 0", identity, Buf(prevote_in.begin(), prevote_in.end()),
        identity_sig, false},
+      {"mixed-order R (a valid R plus a point of order 8), S for that R: only a cofactored equation accepts it",
+       prevote.voter, Buf(prevote_in.begin(), prevote_in.end()), mixed_r_sig, false},
+      {"mixed-order public key (seed 1's key plus a point of order 8), k not a multiple of 8: only a cofactored "
+       "equation accepts it",
+       mixed_key, mixed_key_message, mixed_key_sig, false},
+      {"mixed-order public key, k a multiple of 8: the plain equation holds, so it MUST be accepted", mixed_key,
+       mixed_key_message_8, mixed_key_sig_8, true},
+      {"non-canonical public key: the identity encoded with y = p + 1", identity_y_p_plus_1,
+       Buf(prevote_in.begin(), prevote_in.end()), identity_sig, false},
+      {"non-canonical R: the identity encoded with y = p + 1, S = 0, under seed 1's key", prevote.voter,
+       Buf(prevote_in.begin(), prevote_in.end()), non_canonical_identity_r, false},
   };
   for (const VerifyCase& c : verify_cases) {
     require(verify_detached(c.key, c.sig, c.message) == c.valid, std::string("verify case: ") + c.name);

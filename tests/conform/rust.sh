@@ -25,6 +25,7 @@ while read -r mutant family op; do
 done <<'MUTANTS'
 quorum-ceil quorum quorum_threshold
 lenient-signature signing verify
+cofactored-signature signing verify
 unverified-signature signing verify
 clock-timestamp selection proposal_header
 merkle-duplicate-odd hashing merkle_root

@@ -5,6 +5,7 @@
 pub const NAMES: &[&str] = &[
     "quorum-ceil",
     "lenient-signature",
+    "cofactored-signature",
     "unverified-signature",
     "clock-timestamp",
     "merkle-duplicate-odd",

@@ -24,6 +24,9 @@ pub fn verify(public_key: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
     if !lenient && (!canonical_y(public_key) || !canonical_y(&sig[0..32])) {
         return false;
     }
+    if crate::mutant::is("cofactored-signature") {
+        return verify_cofactored(public_key, msg, sig);
+    }
     let vk = match VerifyingKey::from_bytes(public_key) {
         Ok(k) => k,
         Err(_) => return false,
@@ -35,6 +38,32 @@ pub fn verify(public_key: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
         return vk.verify(msg, &s).is_ok();
     }
     vk.verify_strict(msg, &s).is_ok()
+}
+
+/// MUTANT `cofactored-signature`: the cofactored equation [8][S]B = [8]R + [8][k]A, with
+/// the small-order and canonical checks kept, so that only a mixed-order key or R tells it
+/// from the plain equation the spec requires.
+fn verify_cofactored(public_key: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
+    use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
+    use curve25519_dalek::edwards::CompressedEdwardsY;
+    use curve25519_dalek::scalar::Scalar;
+    use curve25519_dalek::traits::IsIdentity;
+    use sha2::{Digest, Sha512};
+    let r_bytes: [u8; 32] = sig[0..32].try_into().unwrap();
+    let s_bytes: [u8; 32] = sig[32..64].try_into().unwrap();
+    let (a, r) = match (CompressedEdwardsY(*public_key).decompress(), CompressedEdwardsY(r_bytes).decompress()) {
+        (Some(a), Some(r)) => (a, r),
+        _ => return false,
+    };
+    if a.is_small_order() || r.is_small_order() {
+        return false;
+    }
+    let s = match Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes)) {
+        Some(s) => s,
+        None => return false,
+    };
+    let k = Scalar::from_hash(Sha512::new().chain_update(r_bytes).chain_update(public_key).chain_update(msg));
+    (ED25519_BASEPOINT_POINT * s - a * k - r).mul_by_cofactor().is_identity()
 }
 
 pub fn proposal_signing_input(chain_id: &Hash, height: u64, round: u32, block_id: &Hash) -> Vec<u8> {
