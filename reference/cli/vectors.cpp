@@ -310,12 +310,7 @@ void write_hashing(JsonWriter& w) {
   w.end_array();
 
   w.key("tags").begin_array();
-  const std::pair<const char*, std::string_view> tags[] = {{"txid", tag::kTxId},
-                                                           {"block_id", tag::kBlockId},
-                                                           {"proposal", tag::kProposal},
-                                                           {"vote", tag::kVote},
-                                                           {"coinbase", tag::kCoinbase}};
-  for (const auto& [name, t] : tags) {
+  for (const auto& [name, t] : tag::kAll) {
     w.begin_object(true);
     w.field("name", name);
     w.field("ascii_without_nul", t.substr(0, t.size() - 1));
@@ -2543,7 +2538,7 @@ void write_vrf(JsonWriter& w) {
                 "tests/unit/ecvrf_test.cpp checks every value against the RFC), then the protocol's VRF input "
                 "(spec/protocol.md §4.4) for VRF seeds 1 and 2 at height 1, rounds 0 and 1.",
                 "verify: one valid proof of VRF seed 1 and every way spec/vrf.md rejects one; `expected` is \"valid\" "
-                "with `beta`, or the error name (spec/vrf.md §6). Checks run in the order of spec/vrf.md, so "
+                "with `beta`, or the error name (spec/vrf.md §4). Checks run in the order of spec/vrf.md, so "
                 "an input with several faults names the first.",
                 "A valid proof is never identified by its bytes: beta is the value (spec/vrf.md §5.3)."});
   w.key("prove").begin_array();
@@ -2829,8 +2824,8 @@ void write_reconciliation(JsonWriter& w) {
                 "(spec/protocol.md §3) with block_building.json's membership, height 1 and reward 1003, so both "
                 "coinbases are equal.",
                 "block_id is the id of the server's block: header version 1, this family's chain, height 1, round 0, "
-                "prev_id the genesis of rounds.json, the server block's merkle_root, timestamp 1735689600000, "
-                "proposer seed 1. The sketch key is sketch_key(block_id).",
+                "prev_id the SHA-256 of the ASCII midnight-test-genesis (the genesis of every family), the server "
+                "block's merkle_root, timestamp 1735689600000, proposer seed 1. The sketch key is sketch_key(block_id).",
                 "The requester is seed 3; its requests are signed with seed 3's key. sample is the short ids of "
                 "its mempool transactions in the request's order (8 bytes each, big-endian); lacked the short ids "
                 "its peel found it lacks, ascending.",

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "../error_names.hpp"
+
 #include "midnight/wire/encode_vector.hpp"
 
 namespace midnight::cli::adapter {
@@ -21,8 +23,8 @@ std::uint32_t u32(const Json& obj, const char* key) {
   return static_cast<std::uint32_t>(v);
 }
 
-Buf must(result<Buf> encoded, const char* what) {
-  if (!encoded) throw JsonError{std::string("cannot encode this ") + what + ": " + encoded.error().message()};
+Buf must(result<Buf> encoded, const char* /*what*/) {
+  if (!encoded) throw Refusal{codec_errc_name(static_cast<codec_errc>(encoded.error().value()))};
   return std::move(encoded).value();
 }
 

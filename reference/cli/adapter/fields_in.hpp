@@ -30,7 +30,15 @@ BlockHeader header_from(const Json& h);
 Vote vote_from(const Json& v);
 Masternode member_from(const Json& m);
 
-// The whole message of `type` with these fields: prefix and body. Throws JsonError.
+// An input the spec's rules reject, while building a value from a request: answered
+// with the error's name (spec/adapter.md §1), not as a malformed request.
+struct Refusal {
+  std::string error;
+};
+
+// The whole message of `type` with these fields: prefix and body. Throws JsonError for
+// fields it cannot read, Refusal (the codec's error name) for a value a decoder would
+// reject (encoding.md §1: an encoder refuses what a decoder would).
 std::vector<std::uint8_t> encode_fields(MessageType type, const Json& fields);
 
 }  // namespace midnight::cli::adapter

@@ -69,9 +69,10 @@ std::vector<Masternode> members_of(const Json& list) {
   return out;
 }
 
+// The membership of a request; members that form none are the spec's refusal.
 Membership membership_of(const Json& req) {
   auto m = Membership::make(members_of(req.at("members")));
-  if (!m) throw JsonError{"the members do not form a membership: " + m.error().message()};
+  if (!m) throw adapter::Refusal{membership_errc_name(static_cast<membership_errc>(m.error().value()))};
   return std::move(m).value();
 }
 
@@ -86,16 +87,13 @@ std::vector<Buf> byte_list(const Json& list) {
 
 Outcome op_domain_tag(const Json& req) {
   const std::string& name = req.str("name");
-  const std::string_view* tag = nullptr;
-  static constexpr std::pair<const char*, std::string_view> kTags[] = {
-      {"txid", tag::kTxId}, {"block_id", tag::kBlockId}, {"proposal", tag::kProposal},
-      {"vote", tag::kVote}, {"coinbase", tag::kCoinbase}};
-  for (const auto& [n, t] : kTags)
-    if (name == n) tag = &t;
-  if (tag == nullptr) return rejected("unknown_tag");
-  Json r = Json::object();
-  r.set("tag", hex(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(tag->data()), tag->size())));
-  return ok(std::move(r));
+  for (const tag::NamedTag& t : tag::kAll) {
+    if (name != t.name) continue;
+    Json r = Json::object();
+    r.set("tag", hex(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(t.bytes.data()), t.bytes.size())));
+    return ok(std::move(r));
+  }
+  return rejected("unknown_tag");
 }
 
 Outcome op_txid(const Json& req) {
@@ -264,9 +262,8 @@ Outcome op_select(const Json& req) {
     candidates[i].arrival = is_own ? UINT32_MAX : arrival++;
   }
   const auto chosen = select_canonical(*policy, candidates);
-  if (!chosen) throw JsonError{"no proposals to select from"};
   Json r = Json::object();
-  r.set("chosen_member_index", given[*chosen].at("member_index"));
+  r.set("chosen_member_index", chosen ? given[*chosen].at("member_index") : Json());  // null: no pick
   return ok(std::move(r));
 }
 
@@ -416,6 +413,8 @@ std::string answer(const std::string& line) {
         out.set("ok", std::move(result.ok));
       else
         out.set("error", result.error);
+    } catch (const adapter::Refusal& e) {
+      out.set("error", e.error);
     } catch (const JsonError& e) {
       // A request this adapter cannot read is not a verdict on the input it carries.
       out.set("unsupported", "malformed request: " + e.message);

@@ -159,6 +159,8 @@ void drive_signing(Driver& d, VectorFile& f) {
   }
 }
 
+static void drive_encoder_refusals(Driver& d, const std::string& fam, const std::vector<Json>& messages);
+
 // ---- encoding --------------------------------------------------------------------------------
 // Two entries of encoding.json are abbreviated (spec/adapter.md §2): the certificate of
 // 10,000 entries (by first_voter and last_voter) and the body sketch (by sketch_bytes).
@@ -167,6 +169,7 @@ void drive_encoding(Driver& d, VectorFile& f) {
   const std::string fam = f.family;
   derived_value(d, fam, "chain_id", f.take("chain_id"));
   derived_value(d, fam, "prev_id", f.take("prev_id"));
+  drive_encoder_refusals(d, fam, f.doc.at("messages").items());
   for (const Json& v : f.take("messages").items()) {
     Case c(d.adapter, d.ledger, fam, v.str("name"));
     const Json& fields = v.at("fields");
@@ -207,6 +210,49 @@ void drive_encoding(Driver& d, VectorFile& f) {
     // Encoding: the vector's fields when complete, else the adapter's own decoded ones.
     c.expect_ok("encode", with({{"type", v.at("type")}, {"fields", abbreviated ? answer : fields}}),
                 with({{"message", message}}));
+  }
+}
+
+// Encoders refuse what a decoder would reject (encoding.md §1), with the decoder's error:
+// values made from the vectors' messages by breaking one rule each.
+static void drive_encoder_refusals(Driver& d, const std::string& fam, const std::vector<Json>& messages) {
+  const auto fields_of = [&](const std::string& type) -> const Json* {
+    for (const Json& m : messages)
+      if (m.str("type") == type) return &m.at("fields");
+    return nullptr;
+  };
+  struct Broken {
+    const char* type;
+    const char* name;
+    const char* error;
+    void (*apply)(Json&);
+  };
+  static const Broken kBroken[] = {
+      {"vote", "encode refuses an approving vote of the zero block id", "nil_vote_not_canonical",
+       [](Json& f) {
+         f.set("approve", Json::boolean(true));
+         f.set("block_id", std::string(64, '0'));
+       }},
+      {"masternode", "encode refuses a masternode of weight 0", "weight_out_of_range",
+       [](Json& f) { f.set("weight", std::int64_t{0}); }},
+      {"certificate", "encode refuses a certificate whose voters are not ascending", "not_canonical_order",
+       [](Json& f) {
+         Json reversed = Json::array();
+         const std::vector<Json>& sigs = f.at("signatures").items();
+         for (auto it = sigs.rbegin(); it != sigs.rend(); ++it) reversed.push(*it);
+         f.set("signatures", std::move(reversed));
+       }},
+      {"transaction", "encode refuses an empty transaction", "length_out_of_range",
+       [](Json& f) { f.set("bytes", std::string()); }},
+  };
+  for (const Broken& b : kBroken) {
+    const Json* base = fields_of(b.type);
+    if (base == nullptr) throw JsonError{std::string("encoding.json has no ") + b.type};
+    Json fields = *base;
+    b.apply(fields);
+    Case c(d.adapter, d.ledger, fam, b.name);
+    c.about(std::string("encoding.md §1: an encoder refuses what a decoder rejects (") + b.error + ")");
+    c.expect_error("encode", with({{"type", s(b.type)}, {"fields", fields}}), b.error);
   }
 }
 
@@ -293,6 +339,13 @@ void drive_block_building(Driver& d, VectorFile& f) {
                       {"mempool", mempool}}),
                 expected);
   }
+  {
+    Case c(d.adapter, d.ledger, fam, "build_block refuses members that form no membership");
+    c.expect_error("build_block",
+                   with({{"chain_id", chain}, {"height", height}, {"reward", n(1)}, {"members", Json::array()},
+                         {"mempool", Json::array()}}),
+                   "empty");
+  }
   for (const Json& v : f.take("approvals").items()) {
     Case c(d.adapter, d.ledger, fam, "approval: " + v.str("name"));
     const Json base = with({{"chain_id", chain}, {"height", height}, {"reward", v.at("reward")},
@@ -342,6 +395,12 @@ void drive_selection(Driver& d, VectorFile& f) {
                 with({{"vrf_input", p.at("vrf_input")}}));
     c.expect_ok("vrf_prove", with({{"secret_key", *vrf_seed}, {"alpha", p.at("vrf_input")}}),
                 with({{"pi", p.at("vrf_proof")}, {"beta", p.at("vrf_output")}}));
+  }
+  {
+    Case c(d.adapter, d.ledger, fam, "no proposal to select from: no pick");
+    c.expect_ok("select",
+                with({{"policy", s("vrf")}, {"round", n(0)}, {"proposals", Json::array()}, {"own_member_index", Json()}}),
+                with({{"chosen_member_index", Json()}}));
   }
   for (const Json& v : f.take("cases").items()) {
     const std::int64_t round = v.integer("round");

@@ -26,6 +26,26 @@ inline constexpr std::string_view kReconcileRequest{"midnight/v2/reconcile-reque
 inline constexpr std::string_view kReproposal{"midnight/v2/reproposal\0", 23};
 // The keys of a transaction sketch (block/tx_sketch.hpp): hashed with the block id.
 inline constexpr std::string_view kSketchKey{"midnight/v2/sketch-key\0", 23};
+
+// Every tag with the name spec/encoding.md §6.1, the vectors and the adapter protocol
+// give it, in the order of that table.
+struct NamedTag {
+  std::string_view name;
+  std::string_view bytes;
+};
+inline constexpr NamedTag kAll[] = {
+    {"txid", kTxId},
+    {"block_id", kBlockId},
+    {"proposal", kProposal},
+    {"vote", kVote},
+    {"coinbase", kCoinbase},
+    {"vrf_input", kVrfInput},
+    {"commit_request", kCommitRequest},
+    {"body_request", kBodyRequest},
+    {"reconcile_request", kReconcileRequest},
+    {"sketch_key", kSketchKey},
+    {"reproposal", kReproposal},
+};
 }  // namespace tag
 
 // Incremental SHA-256; allocation-free.
