@@ -14,6 +14,7 @@
 #include "../message_json.hpp"
 #include "../vector_rules.hpp"
 #include "fields_in.hpp"
+#include "nodes.hpp"
 #include "midnight/block/body_check.hpp"
 #include "midnight/block/body_reconcile.hpp"
 #include "midnight/block/builder.hpp"
@@ -378,8 +379,19 @@ const NamedOp kOps[] = {
      }},
 };
 
+// The node hosts' operations (spec/adapter.md §3.8): the session's state is their table.
+struct NodeOp {
+  const char* name;
+  Json (adapter::NodeTable::*run)(const Json&);
+};
+const NodeOp kNodeOps[] = {
+    {"node_create", &adapter::NodeTable::create},
+    {"node_event", &adapter::NodeTable::event},
+    {"node_state", &adapter::NodeTable::state},
+};
+
 // One request line → one answer line (spec/adapter.md §1).
-std::string answer(const std::string& line) {
+std::string answer(const std::string& line, adapter::NodeTable& nodes) {
   Json out = Json::object();
   JsonParse parsed = parse_json(line);
   if (!parsed.value || !parsed.value->is_object()) {
@@ -397,10 +409,11 @@ std::string answer(const std::string& line) {
   }
   if (op->as_string() == "hello") {
     Json r = Json::object();
-    r.set("adapter_version", std::int64_t{1});
+    r.set("adapter_version", std::int64_t{2});
     r.set("implementation", "midnight reference (C++), wire version 2");
     Json ops = Json::array();
     for (const NamedOp& o : kOps) ops.push(Json::string(o.name));
+    for (const NodeOp& o : kNodeOps) ops.push(Json::string(o.name));
     r.set("ops", std::move(ops));
     out.set("ok", std::move(r));
     return out.dump();
@@ -421,6 +434,17 @@ std::string answer(const std::string& line) {
     }
     return out.dump();
   }
+  for (const NodeOp& o : kNodeOps) {
+    if (op->as_string() != o.name) continue;
+    try {
+      out.set("ok", (nodes.*o.run)(req));
+    } catch (const adapter::Refusal& e) {
+      out.set("error", e.error);
+    } catch (const JsonError& e) {
+      out.set("unsupported", "malformed request: " + e.message);
+    }
+    return out.dump();
+  }
   out.set("unsupported", "unknown operation '" + op->as_string() + "'");
   return out.dump();
 }
@@ -430,9 +454,10 @@ std::string answer(const std::string& line) {
 int run_adapter(std::vector<std::string_view> args) {
   if (!args.empty()) throw UsageError{"adapter: takes no arguments (requests come on standard input)"};
   std::ios::sync_with_stdio(false);
+  adapter::NodeTable nodes;
   std::string line;
   while (std::getline(std::cin, line)) {
-    std::cout << answer(line) << '\n';
+    std::cout << answer(line, nodes) << '\n';
     std::cout.flush();
   }
   return kExitOk;

@@ -113,6 +113,11 @@ std::optional<Answer> Case::send(const std::string& op, const Json& args, std::s
   return a;
 }
 
+std::optional<Answer> Case::call(const std::string& op, const Json& args) {
+  std::string request;
+  return send(op, args, request);
+}
+
 std::optional<Json> Case::expect_ok(const std::string& op, Json args, const Json& expected) {
   std::string request;
   std::optional<Answer> a = send(op, args, request);

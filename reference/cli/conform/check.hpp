@@ -35,6 +35,10 @@ class Case {
   // The answer must be ok and agree with `expected`, or the error named by
   // `expected_error` when that is not empty.
   void expect(const std::string& op, Json args, const Json& expected, const std::string& expected_error);
+  // Sends a request and returns the answer (ok or error) for the caller to compare
+  // itself; nothing when the case is already decided or the adapter answered
+  // `unsupported` (then the case is not covered).
+  std::optional<Answer> call(const std::string& op, const Json& args);
   // Records a disagreement found by the caller's own comparison.
   void fail(const std::string& op, const std::string& detail, const std::string& request = {});
   bool decided() const { return failed_ || not_covered_; }

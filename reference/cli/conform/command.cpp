@@ -114,9 +114,10 @@ std::string quoted_command(const std::vector<std::string>& command) {
   return out;
 }
 
-void write_text_report(std::ostream& out, const Options& o, const std::string& implementation, const Ledger& ledger,
-                       std::uint64_t requests, std::uint64_t decoded) {
-  out << "midnight conform: " << implementation << " (adapter protocol 1), " << quoted_command(o.command) << "\n\n";
+void write_text_report(std::ostream& out, const Options& o, const std::string& implementation, std::int64_t version,
+                       const Ledger& ledger, std::uint64_t requests, std::uint64_t decoded) {
+  out << "midnight conform: " << implementation << " (adapter protocol " << version << "), "
+      << quoted_command(o.command) << "\n\n";
   out << "  family              cases  agreed  diverged  not covered  not driven\n";
   std::uint64_t cases = 0;
   std::uint64_t not_driven = 0;
@@ -157,16 +158,18 @@ void write_text_report(std::ostream& out, const Options& o, const std::string& i
   }
   out << "\nresult: "
       << (ledger.conforms() ? "CONFORMS" : ledger.total_divergences() != 0 ? "DIVERGES" : "NOT COVERED")
-      << (not_driven != 0 ? " (" + std::to_string(not_driven) + " vectors not driven by adapter protocol 1)" : "")
+      << (not_driven != 0 ? " (" + std::to_string(not_driven) + " vectors not driven by adapter protocol " +
+                                std::to_string(version) + ")"
+                          : "")
       << "\n";
 }
 
-void write_json_report(std::ostream& out, const Options& o, const std::string& implementation, const Ledger& ledger,
-                       std::uint64_t requests, std::uint64_t decoded) {
+void write_json_report(std::ostream& out, const Options& o, const std::string& implementation, std::int64_t version,
+                       const Ledger& ledger, std::uint64_t requests, std::uint64_t decoded) {
   std::string s;
   sim::JsonWriter w(s);
   w.begin_object();
-  w.field("adapter_protocol", 1);
+  w.field("adapter_protocol", version);
   w.field("implementation", implementation);
   w.field("command", quoted_command(o.command));
   w.field("result", ledger.conforms() ? "conforms" : ledger.total_divergences() != 0 ? "diverges" : "not_covered");
@@ -222,12 +225,13 @@ int run_conform(std::vector<std::string_view> argv) {
     Ledger ledger(o.fail_fast);
     Driver driver{adapter, ledger, progress};
     Json hello = Json::object();
-    hello.set("adapter_version", std::int64_t{1});
+    hello.set("adapter_version", std::int64_t{2});
     const Answer greeting = adapter.call("hello", hello);
     if (greeting.kind != Answer::Kind::ok) throw AdapterBroken{"the adapter did not answer hello with ok"};
     const Json* version = greeting.ok.find("adapter_version");
-    if (version == nullptr || !version->is_number() || version->as_int() != 1)
-      throw AdapterBroken{"the adapter does not speak adapter protocol 1: " + greeting.ok.dump()};
+    if (version == nullptr || !version->is_number() || version->as_int() < 1 || version->as_int() > 2)
+      throw AdapterBroken{"the adapter speaks neither adapter protocol 1 nor 2: " + greeting.ok.dump()};
+    driver.adapter_version = version->as_int();
     const Json* name = greeting.ok.find("implementation");
     const std::string implementation = name != nullptr && name->is_string() ? name->as_string() : "(unnamed)";
     progress("adapter: " + implementation);
@@ -257,9 +261,9 @@ int run_conform(std::vector<std::string_view> argv) {
     const int status = adapter.finish();
     if (status != 0) throw AdapterBroken{"the adapter exited with status " + std::to_string(status) + " at the end of its input"};
     if (o.json)
-      write_json_report(std::cout, o, implementation, ledger, requests, decoded);
+      write_json_report(std::cout, o, implementation, driver.adapter_version, ledger, requests, decoded);
     else
-      write_text_report(std::cout, o, implementation, ledger, requests, decoded);
+      write_text_report(std::cout, o, implementation, driver.adapter_version, ledger, requests, decoded);
     return ledger.conforms() ? kExitOk : kExitFailed;
   } catch (const AdapterBroken& e) {
     std::cerr << "midnight conform: " << e.message << "\n";

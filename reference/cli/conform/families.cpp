@@ -462,11 +462,4 @@ void drive_reconciliation(Driver& d, VectorFile& f) {
   t.not_driven_reason = "the exchanges: adapter protocol 1 has no operation for the requester and server";
 }
 
-// ---- rounds ----------------------------------------------------------------------------------
-void drive_rounds(Driver& d, VectorFile& f) {
-  FamilyTally& t = d.ledger.family(f.family);
-  t.not_driven += f.take("scenarios").items().size();
-  t.not_driven_reason = "scenarios: adapter protocol 1 has no round machine operations";
-}
-
 }  // namespace midnight::cli::conform

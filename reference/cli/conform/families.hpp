@@ -27,6 +27,7 @@ struct Driver {
   Adapter& adapter;
   Ledger& ledger;
   std::function<void(const std::string&)> progress;  // one line per step of a long family
+  std::int64_t adapter_version = 1;                  // from hello: 2 drives node hosts
 };
 
 // The families, in the reading order of spec/README.md. Each returns after every case of
