@@ -1997,17 +1997,20 @@ void write_selection(JsonWriter& w) {
 // sends and schedules. Messages travel as bytes, so every delivery goes through decoding.
 class Script {
  public:
-  Script(std::span<const std::uint64_t> weights, std::vector<Buf> mempool)
-      : chain_(test_chain()), members_(make_members(weights)), mempool_(std::move(mempool)) {
+  Script(std::span<const std::uint64_t> weights, std::vector<Buf> mempool, std::string_view policy = "lowest-hash")
+      : policy_(make_policy(policy)), chain_(test_chain()), members_(make_members(weights)),
+        mempool_(std::move(mempool)) {
+    require(policy_ != nullptr, "a script's policy");
     views_.assign(mempool_.begin(), mempool_.end());
     for (std::size_t i = 0; i < weights.size(); ++i) {
       HostConfig c;
       c.node.chain_id = chain_;
       c.node.membership = &members_.membership;
-      c.node.policy = &policy_;
+      c.node.policy = policy_.get();
       c.node.keys = members_.keys[i];
       c.node.vrf_keys = vrf_keys_of(members_.seeds[i]);
       c.node.reward_per_height = kReward;
+      c.node.validity = &validity_;
       c.schedule.genesis_id = genesis();
       c.schedule.first_height = kHeight;
       c.schedule.first_midnight_ms = kMidnightMs;
@@ -2079,6 +2082,51 @@ class Script {
   }
   // A new process: a fresh host given the block store and the journal (the event lists
   // both, as message ids and as bytes); then start(node) begins its work.
+  // A message from outside the script's nodes (a Byzantine member's), delivered to one
+  // node now.
+  void deliver_external(std::size_t node, const Buf& bytes) {
+    const std::size_t id = intern(bytes);
+    Event e = event(node, "message");
+    e.message = id;
+    finish(e, nodes_[node].host->handle_message(now_, bytes));
+  }
+  // A commit of height 1, round 0, for a block built with `reward` (the chain's is
+  // kReward: another makes a coinbase no member builds) from the script's mempool and
+  // `extra` (taken whatever the validity predicate says), proposed by canonical member 0
+  // and certified by the precommits of members 0 .. signers - 1: what members colluding
+  // beyond the fault bound could sign.
+  Buf forged_commit(std::uint64_t reward, std::span<const Buf> extra, std::size_t signers) const {
+    std::vector<TxBytes> pool = views_;
+    pool.insert(pool.end(), extra.begin(), extra.end());
+    const BlockContent content = build_block_content(chain_, kHeight, members_.membership, reward, pool);
+    const Keypair& proposer = members_.keys_of_member(0);
+    const BlockHeader header =
+        make_header(chain_, kHeight, 0, genesis(), content.merkle_root, kMidnightMs, proposer.public_key);
+    const Proposal proposal = sign_proposal(header, proposer.secret_key, vrf_keys_of(members_.seed_of_member(0)).secret_key);
+    Certificate c;
+    c.chain_id = chain_;
+    c.height = kHeight;
+    c.round = 0;
+    c.block_id = compute_block_id(header);
+    c.signatures.resize(signers);
+    for (std::size_t i = 0; i < signers; ++i) {
+      Vote v = c.vote(i);
+      v.voter = members_.membership.member(i).key;
+      v = sign_vote(v, members_.keys_of_member(i).secret_key);
+      c.signatures[i] = {v.voter, v.signature};
+    }
+    return unwrap(encode_commit_to_vector(c, header, proposal.signature, content.views));
+  }
+
+  // Node `node`'s VRF output for `round` of the script's height: its rank under policy B
+  // (the lowest output leads the round, protocol.md §4.4).
+  VrfOutput vrf_rank(std::size_t node, std::uint32_t round) const {
+    const VrfInput alpha = vrf_input(chain_, kHeight, round, genesis());
+    auto pi = ecvrf_prove(nodes_[node].config.node.vrf_keys.secret_key, alpha);
+    require(pi.has_value(), "a script node's VRF proof");
+    return ecvrf_proof_to_hash(pi.value()).value();
+  }
+
   void restart(std::size_t node) {
     Node& n = nodes_[node];
     n.host = std::make_unique<NodeHost>(n.config);
@@ -2107,7 +2155,7 @@ class Script {
     w.field("collect_ms", t.collect_ms).field("prevote_ms", t.prevote_ms).field("precommit_ms", t.precommit_ms);
     w.field("increment_ms", t.increment_ms);
     w.end_object();
-    w.field("policy", policy_.name());
+    w.field("policy", policy_->name());
     w.field("reward", kReward);
     write_members(w, members_);
     write_mempool(w, mempool_);
@@ -2174,6 +2222,8 @@ class Script {
 
  private:
   static constexpr std::uint64_t kReward = 1000;
+  // The vectors' validity predicate (first byte 0xbd: invalid), for every node.
+  const FirstByteBdIsInvalid validity_{};
   struct PendingTimer {
     HostTimer timer;
     std::uint64_t at_ms = 0;
@@ -2259,6 +2309,7 @@ class Script {
   static std::string error_name(const std::error_code& ec) {
     if (ec.category() == error_category_of<round_errc>()) return round_errc_name(static_cast<round_errc>(ec.value()));
     if (ec.category() == error_category_of<codec_errc>()) return codec_errc_name(static_cast<codec_errc>(ec.value()));
+    if (ec.category() == error_category_of<body_errc>()) return body_errc_name(static_cast<body_errc>(ec.value()));
     broken("a host error of an unknown category");
   }
 
@@ -2360,7 +2411,7 @@ class Script {
     w.end_object();
   }
 
-  LowestHashPolicy policy_;
+  std::unique_ptr<SelectionPolicy> policy_;
   ChainId chain_;
   Members members_;
   std::vector<Buf> mempool_;
@@ -2372,6 +2423,10 @@ class Script {
   std::vector<Event> events_;
 };
 
+bool is_prevote(std::span<const std::uint8_t> bytes) {
+  const auto v = decode_vote(bytes);
+  return v.has_value() && v.value().step == VoteStep::prevote;
+}
 bool is_precommit(std::span<const std::uint8_t> bytes) {
   const auto v = decode_vote(bytes);
   return v.has_value() && v.value().step == VoteStep::precommit;
@@ -2393,15 +2448,17 @@ void write_rounds(JsonWriter& w) {
        "Each event's output, in the order a host must carry it out (spec/protocol.md §7.5): stored, the commits to "
        "store durably (message ids); journal_reset, the journal emptied; journal_append, the bytes to append to it and "
        "make durable; then output, the actions: broadcast (to every other node), send (to a canonical member index), "
-       "set_timer. error is an event that MUST be rejected (its round_errc or codec_errc name): it stores and does "
-       "nothing.",
+       "set_timer. error is an event that MUST be rejected (its round_errc, codec_errc or body_errc name): it "
+       "stores and does nothing.",
        "Commit requests follow rule ask's SHOULDs as the reference implements them (§7.5): an implementation that "
        "asks at other times differs only in its commit_request broadcasts and their ask_again timers.",
        "The script delivers each broadcast to every other node that is up, first in first out, in node order, and "
        "each send to its member's node; a node that crashed receives nothing until it restarts. Messages not "
        "delivered are dropped (they have no event).",
        "expected: each node's last decided height, its block id and commit (message id), and, for a node still "
-       "deciding, its lock."});
+       "deciding, its lock.",
+       "Every node uses the validity predicate of block_building.json: a transaction is invalid exactly when its "
+       "first byte is 0xbd."});
   const std::uint64_t weights[] = {1, 1, 1, 1};
   const std::vector<Buf> mempool = {bytes_of("hello"), bytes_of("midnight")};
   const auto all_decide = [](const Script& s, std::uint32_t round, const std::string& what) {
@@ -2472,6 +2529,120 @@ void write_rounds(JsonWriter& w) {
             "4 members of weight 1; all start at S(100000) = midnight + 100000 * 3000 + 1500 * 100000 * 99999 / 2 ms, "
             "so in round 100000, and every message is delivered: all finalize in round 100000, with that header "
             "timestamp.");
+  }
+  {
+    // Exactly two thirds of the weight is not a quorum (§2): 3 members of weight 1, one
+    // down. The other two prevote the same block and precommit nil at the prevote
+    // deadline; a ceil(2W/3) quorum would have finalized.
+    const std::uint64_t three[] = {1, 1, 1};
+    Script s(three, mempool);
+    s.crash(2);
+    s.start(0);
+    s.start(1);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 0);
+    s.deliver_all();
+    s.fire_all(TimerKind::prevote_deadline, 0);
+    s.deliver_all();
+    for (std::size_t i = 0; i < 2; ++i) {
+      require(!s.decided_block(i) && !s.host(i).machine().lock().held,
+              "two-thirds scenario: no decision and no lock at two thirds of the weight");
+    }
+    s.write(w, "two_thirds_is_no_quorum",
+            "3 members of weight 1, node 2 down: nodes 0 and 1 prevote the same block at their collect deadline, "
+            "which is exactly two thirds of the weight and so no polka (3w > 2W fails); at the prevote deadline they "
+            "precommit nil (rule no polka). Nothing is decided and no one locks.");
+  }
+  {
+    // Rule "announce": locked and undecided at the prevote deadline, a node sends the polka
+    // it locked on (a round message of no round: the next leader learns every lock).
+    Script s(weights, mempool);
+    s.start_all();
+    s.deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
+    s.fire_all(TimerKind::prevote_deadline, 0);
+    s.deliver_all();
+    s.fire_all(TimerKind::round_end, 0);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 1);
+    s.deliver_all();
+    all_decide(s, 1, "announce scenario");
+    s.write(w, "lock_announced",
+            "4 members of weight 1; every round-0 precommit is lost, so all lock on the round-0 block B and are "
+            "undecided at the prevote deadline, where each broadcasts the polka it locked on (rule announce); round "
+            "0 ends and B finalizes in round 1.");
+  }
+  {
+    // Commits are adopted only after the body checks (§3.4, §7.4): a commit whose block
+    // has another coinbase, certified by three of four members' precommits (colluding
+    // beyond the fault bound), is refused by a node that has not decided.
+    Script s(weights, mempool);
+    s.crash(0);
+    s.crash(1);
+    s.crash(2);
+    s.start(3);
+    s.deliver_external(3, s.forged_commit(999, {}, 3));
+    require(!s.decided_block(3), "bad-coinbase scenario: node 3 adopts nothing");
+    s.write(w, "commit_with_another_coinbase_refused",
+            "4 members of weight 1; node 3 alone is up, at midnight. It receives a commit of height 1 whose "
+            "certificate is valid (the precommits of the other three) but whose block's coinbase splits a reward of "
+            "999, not the chain's 1000: the body check refuses it (bad_coinbase) and node 3 stores nothing.");
+  }
+  {
+    // The lock rule (§6) under policy B: node X alone locks on the round-0 block B (only it
+    // receives the prevotes; its precommit and its polka announcement are lost). In round 1
+    // the leader L, of best VRF rank, proposes its own block B'; X's leading message is L's
+    // proposal, B' has no polka of a round at or after X's lock, so X MUST prevote nil. The
+    // other three prevote B' and decide it in round 1, which X then adopts.
+    Script s(weights, mempool, "vrf");
+    std::size_t leader = 0;
+    std::size_t locked = 0;
+    for (std::size_t i = 1; i < s.size(); ++i) {
+      if (s.vrf_rank(i, 1) < s.vrf_rank(leader, 1)) leader = i;
+      if (s.vrf_rank(i, 1) > s.vrf_rank(locked, 1)) locked = i;
+    }
+    require(leader != locked, "lock-rule scenario: the locked node does not lead round 1");
+    // Round 0: only X receives prevotes; precommits and polka announcements are lost.
+    const auto round0 = [&](std::size_t, std::size_t to, std::span<const std::uint8_t> b) {
+      const bool polka = b.size() >= 2 && b[1] == static_cast<std::uint8_t>(MessageType::polka);
+      return !(is_prevote(b) && to != locked) && !is_precommit(b) && !polka;
+    };
+    s.start_all();
+    s.deliver(round0);
+    s.fire_all(TimerKind::collect_deadline, 0);
+    s.deliver(round0);
+    require(s.host(locked).machine().lock().held, "lock-rule scenario: X is locked");
+    s.fire_all(TimerKind::prevote_deadline, 0);
+    s.deliver(round0);
+    s.fire_all(TimerKind::round_end, 0);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 1);
+    s.deliver_all();
+    all_decide(s, 1, "lock-rule scenario");
+    require(s.host(locked).decided_height() == kHeight, "lock-rule scenario: X adopts the decision");
+    s.write(w, "lock_refuses_another_block",
+            "4 members of weight 1, policy vrf. In round 0 only node " + std::to_string(locked) +
+                " receives the prevotes, so it alone locks on the round-0 block; its precommit and its polka "
+                "announcement are lost. In round 1 node " + std::to_string(leader) +
+                ", of best VRF rank, leads with a proposal of its own block; the locked node's leading message "
+                "names that block, which has no polka at or after its lock, so it prevotes nil (the lock rule). The "
+                "other three prevote and decide the new block in round 1.");
+  }
+  {
+    // The same with the chain's coinbase and a transaction the validity predicate refuses
+    // (first byte 0xbd): the body's transaction checks refuse it (invalid_transaction).
+    Script s(weights, mempool);
+    s.crash(0);
+    s.crash(1);
+    s.crash(2);
+    s.start(3);
+    const Buf invalid[] = {Buf{0xbd, 0x01}};
+    s.deliver_external(3, s.forged_commit(1000, invalid, 3));
+    require(!s.decided_block(3), "invalid-transaction scenario: node 3 adopts nothing");
+    s.write(w, "commit_with_invalid_transaction_refused",
+            "4 members of weight 1; node 3 alone is up, at midnight. It receives a commit of height 1 whose "
+            "certificate is valid (the precommits of the other three) and whose coinbase is right, but whose block "
+            "holds the transaction bd01, which the validity predicate refuses: the body check refuses the commit "
+            "(invalid_transaction) and node 3 stores nothing.");
   }
   {
     // Rule "ask" and rule "answer": node 3 is down while the others decide (3 of 4 is a

@@ -1,6 +1,7 @@
 #include "nodes.hpp"
 
 #include "../error_names.hpp"
+#include "../vector_rules.hpp"
 #include "fields_in.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/consensus/selection.hpp"
@@ -91,6 +92,7 @@ sim::NegativeControl negative_control() {
 }  // namespace
 
 struct AdapterNode {
+  FirstByteBdIsInvalid validity;  // the vectors' predicate (spec/adapter.md §3.8)
   std::vector<Buf> mempool;
   std::vector<TxBytes> views;
   std::unique_ptr<Membership> membership;
@@ -135,6 +137,7 @@ Json NodeTable::create(const Json& request) {
   c.node.timing = RoundTiming{u64(timing, "collect_ms"), u64(timing, "prevote_ms"), u64(timing, "precommit_ms"),
                               u64(timing, "increment_ms")};
   c.node.reward_per_height = u64(config, "reward");
+  c.node.validity = &n->validity;
   c.schedule.genesis_id = derived_or_hex<BlockId>(config, "genesis_id");
   c.schedule.first_height = u64(config, "first_height");
   c.schedule.first_midnight_ms = u64(config, "first_midnight_ms");
@@ -191,6 +194,8 @@ Json NodeTable::event(const Json& request) {
       throw Refusal{round_errc_name(static_cast<round_errc>(ec.value()))};
     if (ec.category() == make_error_code(codec_errc::truncated).category())
       throw Refusal{codec_errc_name(static_cast<codec_errc>(ec.value()))};
+    if (ec.category() == make_error_code(body_errc::no_coinbase).category())
+      throw Refusal{body_errc_name(static_cast<body_errc>(ec.value()))};
     throw Refusal{ec.message()};
   }
   Json stored = Json::array();
@@ -226,14 +231,13 @@ Json NodeTable::state(const Json& request) {
   const MessageBytes* commit = n.host->commit_of(n.host->decided_height());
   ok.set("block_id", commit != nullptr ? hex(n.host->tip_id().span()) : Json());
   const Lock& lock = n.host->machine().lock();
+  Json l = Json::object();
+  l.set("held", Json::boolean(lock.held));
   if (lock.held) {
-    Json l = Json::object();
     l.set("round", num(lock.round));
     l.set("block_id", hex(lock.block_id.span()));
-    ok.set("lock", std::move(l));
-  } else {
-    ok.set("lock", Json());
   }
+  ok.set("lock", std::move(l));
   return ok;
 }
 
