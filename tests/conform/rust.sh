@@ -30,5 +30,6 @@ unverified-signature signing verify
 clock-timestamp selection proposal_header
 merkle-duplicate-odd hashing merkle_root
 lenient-decoder rejections decode
+no-lock rounds node_event
 MUTANTS
 finish

@@ -6,6 +6,7 @@ pub mod codec;
 pub mod hash;
 pub mod json;
 pub mod membership;
+pub mod node;
 pub mod mutant;
 pub mod reconcile;
 pub mod selection;

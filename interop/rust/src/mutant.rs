@@ -10,6 +10,7 @@ pub const NAMES: &[&str] = &[
     "clock-timestamp",
     "merkle-duplicate-odd",
     "lenient-decoder",
+    "no-lock",
 ];
 
 /// True when the mutant `name` is selected.

@@ -25,8 +25,11 @@ impl Adapter {
         let stdin = child.stdin.take().unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
         let mut a = Adapter { child, stdin, stdout, id: 0 };
-        let hello = a.call("hello", json!({"adapter_version": 1}));
-        assert_eq!(hello["ok"]["adapter_version"], 1);
+        let hello = a.call("hello", json!({"adapter_version": 2}));
+        assert_eq!(hello["ok"]["adapter_version"], 2);
+        for op in ["node_create", "node_event", "node_state"] {
+            assert!(hello["ok"]["ops"].as_array().unwrap().iter().any(|o| o == op), "{op} not listed");
+        }
         a
     }
     fn call(&mut self, op: &str, args: Value) -> Value {
@@ -215,7 +218,31 @@ fn run_families(a: &mut Adapter) -> Vec<String> {
         let r = a.ok("sketch_answer_cells", json!({"difference": c["difference"], "have": c["have"], "block_bytes": c["block_bytes"]}));
         check(format!("answer {c}"), subset_eq(&json!({"cells_per_hash": c["cells_per_hash"]}), &r, "answer"));
     }
+    // rounds: every scenario replayed on the adapter's node hosts (adapter.md §3.8, §4)
+    let v = load("rounds.json");
+    for s in cases(&v, "scenarios") {
+        if let Err(e) = common::replay::replay(s, a) {
+            fails.push(format!("rounds {}: {e}", s["name"]));
+        }
+    }
     fails
+}
+
+impl common::replay::Driver for Adapter {
+    fn create(&mut self, node: usize, config: &Value, seed: &Value, vrf_seed: &Value, mempool: &Value) {
+        self.ok("node_create", json!({"node": node, "config": config, "seed": seed, "vrf_seed": vrf_seed, "mempool": mempool}));
+    }
+    fn event(&mut self, node: usize, now: u64, input: &Value) -> Result<Value, String> {
+        let r = self.call("node_event", json!({"node": node, "now_ms": now, "input": input}));
+        match (r.get("ok"), r.get("error")) {
+            (Some(o), _) => Ok(o.clone()),
+            (_, Some(e)) => Err(e.as_str().unwrap().to_string()),
+            _ => Err(format!("unsupported: {r}")),
+        }
+    }
+    fn state(&mut self, node: usize) -> Value {
+        self.ok("node_state", json!({"node": node}))
+    }
 }
 
 #[test]

@@ -1,8 +1,8 @@
-//! The adapter of spec/adapter.md (version 1): newline-delimited JSON requests on stdin,
+//! The adapter of spec/adapter.md (version 2): newline-delimited JSON requests on stdin,
 //! one answer line each on stdout.
 use midnight_interop::codec::{self, MsgType};
 use midnight_interop::json::{self as j, hx, JResult};
-use midnight_interop::{block, hash, membership, reconcile, selection, sig, vrf};
+use midnight_interop::{block, hash, membership, node, reconcile, selection, sig, vrf};
 use serde_json::{json, Value};
 use std::io::{BufRead, Write};
 
@@ -32,7 +32,15 @@ const OPS: &[&str] = &[
     "select",
     "estimate_difference",
     "sketch_answer_cells",
+    "node_create",
+    "node_event",
+    "node_state",
 ];
+
+thread_local! {
+    /// The node hosts of this session (adapter.md §3.8), by the oracle's number.
+    static HOSTS: std::cell::RefCell<std::collections::HashMap<u64, node::Host>> = Default::default();
+}
 
 /// What an operation answers.
 enum Answer {
@@ -57,7 +65,7 @@ fn canonical_members(req: &Value) -> Result<Vec<codec::Masternode>, Answer> {
 fn run(op: &str, req: &Value) -> JResult<Answer> {
     Ok(match op {
         "hello" => Answer::Ok(json!({
-            "adapter_version": 1,
+            "adapter_version": 2,
             "implementation": format!("midnight-interop (Rust, from spec/ alone) {}{}", env!("CARGO_PKG_VERSION"),
                 midnight_interop::mutant::current().map(|m| format!(", mutant {m}")).unwrap_or_default()),
             "ops": OPS,
@@ -278,6 +286,32 @@ fn run(op: &str, req: &Value) -> JResult<Answer> {
         "sketch_answer_cells" => {
             let c = reconcile::sketch_answer_cells(j::uint(req, "difference")?, j::uint(req, "have")?, j::uint(req, "block_bytes")?);
             Answer::Ok(json!({"cells_per_hash": c}))
+        }
+        "node_create" => {
+            let n = j::uint(req, "node")?;
+            let host = node::Host::from_json(req)?;
+            HOSTS.with(|h| h.borrow_mut().insert(n, host));
+            Answer::Ok(json!({}))
+        }
+        "node_event" => {
+            let n = j::uint(req, "node")?;
+            let now = j::uint(req, "now_ms")?;
+            let input = j::get(req, "input")?;
+            HOSTS.with(|h| match h.borrow_mut().get_mut(&n) {
+                None => Answer::Unsupported(format!("no node {n}")),
+                Some(host) => match host.event_checked(now, input) {
+                    Ok(v) => Answer::Ok(v),
+                    Err(node::EventError::Rejected(e)) => Answer::Error(e.to_string()),
+                    Err(node::EventError::Malformed(e)) => Answer::Unsupported(e),
+                },
+            })
+        }
+        "node_state" => {
+            let n = j::uint(req, "node")?;
+            HOSTS.with(|h| match h.borrow().get(&n) {
+                None => Answer::Unsupported(format!("no node {n}")),
+                Some(host) => Answer::Ok(host.state()),
+            })
         }
         other => Answer::Unsupported(format!("operation `{other}` is not implemented")),
     })

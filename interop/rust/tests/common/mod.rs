@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 use serde_json::Value;
+pub mod replay;
 use std::path::PathBuf;
 
 pub fn vectors_dir() -> PathBuf {

@@ -1,0 +1,1846 @@
+//! The node host (adapter.md §3.8): one member's node around its round machine
+//! (protocol.md §5–§7), heights in a row, the vote journal (journal.md), restart and replay,
+//! commit requests and answers. Sans-I/O: every event comes with the clock, and what must be
+//! stored, appended to the journal, sent or scheduled comes out as JSON (adapter.md §3.8).
+//!
+//! Bodies (§5.7) are not fetched: a node holds the body of a block exactly when the block's
+//! Merkle root is its own content's (in the vectors every node has the same mempool).
+use crate::block::{self, Content};
+use crate::codec::{self, Block, CertEntry, Certificate, Commit, CommitRequest, Header, Masternode, Message, Polka, Proposal, Reproposal, Vote};
+use crate::hash::{self, Hash};
+use crate::json::{self as j, hx};
+use crate::membership;
+use crate::selection::Policy;
+use crate::sig;
+use crate::vrf;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub const LAST_ROUND: u32 = u32::MAX - 1;
+pub const ROUNDS_BEHIND: u32 = 1;
+pub const ROUNDS_AHEAD: u32 = 2;
+pub const MAX_COMMIT_REPLIES: u32 = 16;
+pub const COMMIT_ANSWERS_PER_WINDOW: usize = 4;
+pub const MAX_FOREIGN_BODIES: usize = 4;
+pub const MAX_BODY_ANSWERS: u32 = 48;
+pub const FRAME: usize = 256;
+pub const MAX_PAYLOAD: usize = 244;
+pub const POLKA_CHUNK: usize = 239;
+pub const TAG_JOURNAL: &[u8] = b"midnight/v1/journal\0";
+
+type Err = &'static str;
+const ZERO_ID: Hash = [0u8; 32];
+
+/// A scenario's `config` (adapter.md §3.8).
+#[derive(Clone)]
+pub struct Config {
+    pub chain_id: Hash,
+    pub genesis_id: Hash,
+    pub first_height: u64,
+    pub first_midnight_ms: u64,
+    pub last_height: u64,
+    pub t_c: u64,
+    pub t_p: u64,
+    pub t_q: u64,
+    pub t_inc: u64,
+    pub policy: Policy,
+    pub reward: u64,
+    /// canonical order
+    pub members: Vec<Masternode>,
+    pub total: u64,
+}
+
+fn idhex(v: &Value) -> Result<Hash, String> {
+    let x = if v.get("hex").is_some() { &v["hex"] } else { v };
+    let b = j::bytes(x)?;
+    b.try_into().map_err(|_| "id is not 32 bytes".to_string())
+}
+
+impl Config {
+    pub fn from_json(c: &Value) -> Result<Config, String> {
+        let t = j::get(c, "timing")?;
+        let members = j::members_from_json(j::get(c, "members")?)?;
+        let members = membership::validate(&members).map_err(|e| e.to_string())?;
+        let pn = j::get(c, "policy")?.as_str().ok_or("policy")?;
+        Ok(Config {
+            chain_id: idhex(j::get(c, "chain_id")?)?,
+            genesis_id: idhex(j::get(c, "genesis_id")?)?,
+            first_height: j::uint(c, "first_height")?,
+            first_midnight_ms: j::uint(c, "first_midnight_ms")?,
+            last_height: j::uint(c, "last_height")?,
+            t_c: j::uint(t, "collect_ms")?,
+            t_p: j::uint(t, "prevote_ms")?,
+            t_q: j::uint(t, "precommit_ms")?,
+            t_inc: j::uint(t, "increment_ms")?,
+            policy: Policy::from_name(pn).ok_or_else(|| format!("unknown policy {pn}"))?,
+            reward: j::uint(c, "reward")?,
+            total: membership::total_weight(&members),
+            members,
+        })
+    }
+    pub fn midnight(&self, h: u64) -> u64 {
+        self.first_midnight_ms.saturating_add(h.saturating_sub(self.first_height).saturating_mul(86_400_000))
+    }
+    pub fn s(&self, h: u64, r: u32) -> u64 {
+        block::round_start(self.midnight(h), r, self.t_c, self.t_p, self.t_q, self.t_inc)
+    }
+    fn step_len(&self, base: u64, r: u32) -> u64 {
+        base.saturating_add((r as u64).saturating_mul(self.t_inc))
+    }
+    pub fn collect_deadline(&self, h: u64, r: u32) -> u64 {
+        self.s(h, r).saturating_add(self.step_len(self.t_c, r))
+    }
+    pub fn prevote_deadline(&self, h: u64, r: u32) -> u64 {
+        self.collect_deadline(h, r).saturating_add(self.step_len(self.t_p, r))
+    }
+    pub fn round0_len(&self) -> u64 {
+        self.t_c.saturating_add(self.t_p).saturating_add(self.t_q)
+    }
+    /// The highest r with S(r) ≤ now (0 before midnight).
+    pub fn round_at(&self, h: u64, now: u64) -> u32 {
+        let (mut lo, mut hi) = (0u32, LAST_ROUND);
+        if self.s(h, 0) > now {
+            return 0;
+        }
+        while lo < hi {
+            let mid = lo + (hi - lo + 1) / 2;
+            if self.s(h, mid) <= now {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        lo
+    }
+    pub fn index_of(&self, key: &[u8; 32]) -> Option<usize> {
+        self.members.binary_search_by(|m| m.key.cmp(key)).ok()
+    }
+    fn weight_of<'a>(&self, idx: impl Iterator<Item = &'a usize>) -> u64 {
+        idx.map(|&i| self.members[i].weight).sum()
+    }
+}
+
+/// Why an event gave no `ok`.
+#[derive(Debug)]
+pub enum EventError {
+    /// rejected by the protocol's rules (the `round_errc`/`codec_errc` name); changes nothing
+    Rejected(&'static str),
+    /// the input could not be read
+    Malformed(String),
+}
+
+/// What one event asks of the host.
+#[derive(Default, Debug)]
+pub struct Out {
+    pub stored: Vec<Vec<u8>>,
+    pub journal_reset: bool,
+    pub journal_append: Vec<u8>,
+    pub actions: Vec<Action>,
+    pub replayed_records: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Broadcast(Vec<u8>),
+    Send(usize, Vec<u8>),
+    Timer { timer: &'static str, height: u64, round: Option<u32>, at_ms: u64 },
+}
+
+impl Out {
+    pub fn to_json(&self) -> Value {
+        let out: Vec<Value> = self
+            .actions
+            .iter()
+            .map(|a| match a {
+                Action::Broadcast(m) => json!({"kind": "broadcast", "message": hx(m)}),
+                Action::Send(i, m) => json!({"kind": "send", "member_index": i, "message": hx(m)}),
+                Action::Timer { timer, height, round, at_ms } => match round {
+                    Some(r) => json!({"kind": "set_timer", "timer": timer, "height": height, "round": r, "at_ms": at_ms}),
+                    None => json!({"kind": "set_timer", "timer": timer, "height": height, "at_ms": at_ms}),
+                },
+            })
+            .collect();
+        let mut v = json!({
+            "stored": self.stored.iter().map(|s| hx(s)).collect::<Vec<_>>(),
+            "journal_reset": self.journal_reset,
+            "journal_append": hx(&self.journal_append),
+            "output": out,
+        });
+        if let Some(n) = self.replayed_records {
+            v["replayed_records"] = json!(n);
+        }
+        v
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The journal (journal.md §2–§3)
+
+fn frame(payload: &[u8]) -> Vec<u8> {
+    let mut f = Vec::with_capacity(FRAME);
+    f.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    f.extend_from_slice(payload);
+    let check = hash::sha256_parts(&[TAG_JOURNAL, &f]);
+    f.extend_from_slice(&check[..8]);
+    f.resize(FRAME, 0);
+    f
+}
+
+pub fn vote_record(vote_bytes: &[u8]) -> Vec<u8> {
+    let mut p = vec![1u8];
+    p.extend_from_slice(vote_bytes);
+    frame(&p)
+}
+
+pub fn lock_record(height: u64, round: u32, block_id: &Hash) -> Vec<u8> {
+    let mut p = vec![2u8];
+    p.extend_from_slice(&height.to_be_bytes());
+    p.extend_from_slice(&round.to_be_bytes());
+    p.extend_from_slice(block_id);
+    frame(&p)
+}
+
+pub fn polka_record(polka_bytes: &[u8]) -> Vec<u8> {
+    let chunks: Vec<&[u8]> = polka_bytes.chunks(POLKA_CHUNK).collect();
+    let count = chunks.len() as u16;
+    let mut out = Vec::new();
+    for (i, c) in chunks.iter().enumerate() {
+        let mut p = vec![3u8];
+        p.extend_from_slice(&(i as u16).to_be_bytes());
+        p.extend_from_slice(&count.to_be_bytes());
+        p.extend_from_slice(c);
+        out.extend_from_slice(&frame(&p));
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+pub enum Record {
+    Vote(Vec<u8>),
+    Lock(u64, u32, Hash),
+    Polka(Vec<u8>),
+}
+
+/// Read a journal (journal.md §3): the records and the intact length, or the error
+/// (`corrupt_frame` / `bad_record`) with the offset.
+pub fn read_journal(j: &[u8]) -> Result<(Vec<Record>, usize), (&'static str, usize)> {
+    // Each slot: Ok(Some(payload)) intact, Ok(None) damaged.
+    let slot = |i: usize| -> Option<Vec<u8>> {
+        let s = &j[i * FRAME..(i + 1) * FRAME];
+        let l = u32::from_be_bytes(s[0..4].try_into().unwrap()) as usize;
+        if l == 0 || l > MAX_PAYLOAD {
+            return None;
+        }
+        let check = hash::sha256_parts(&[TAG_JOURNAL, &s[..4 + l]]);
+        if s[4 + l..12 + l] != check[..8] || s[12 + l..].iter().any(|&b| b != 0) {
+            return None;
+        }
+        Some(s[4..4 + l].to_vec())
+    };
+    let n_full = j.len() / FRAME;
+    let n_slots = (j.len() + FRAME - 1) / FRAME;
+    let mut recs = Vec::new();
+    let mut i = 0;
+    while i < n_slots {
+        let last = i + 1 == n_slots;
+        let p = if i < n_full { slot(i) } else { None };
+        let p = match p {
+            Some(p) => p,
+            None => {
+                if last {
+                    return Ok((recs, i * FRAME));
+                }
+                return Err(("corrupt_frame", i * FRAME));
+            }
+        };
+        match p[0] {
+            1 if p.len() == 177 => {
+                if codec::decode(&p[1..], codec::MsgType::Vote).is_err() {
+                    return Err(("bad_record", i * FRAME));
+                }
+                recs.push(Record::Vote(p[1..].to_vec()));
+                i += 1;
+            }
+            2 if p.len() == 45 => {
+                let h = u64::from_be_bytes(p[1..9].try_into().unwrap());
+                let r = u32::from_be_bytes(p[9..13].try_into().unwrap());
+                recs.push(Record::Lock(h, r, p[13..45].try_into().unwrap()));
+                i += 1;
+            }
+            3 if p.len() >= 6 => {
+                let start = i;
+                let idx = u16::from_be_bytes([p[1], p[2]]);
+                let count = u16::from_be_bytes([p[3], p[4]]);
+                if idx != 0 || count == 0 {
+                    return Err(("bad_record", start * FRAME));
+                }
+                let mut bytes = p[5..].to_vec();
+                let mut cur = p;
+                for k in 1..count {
+                    if cur.len() != MAX_PAYLOAD {
+                        return Err(("bad_record", start * FRAME));
+                    }
+                    let s = i + k as usize;
+                    if s >= n_slots {
+                        return Ok((recs, start * FRAME)); // torn
+                    }
+                    let q = if s < n_full { slot(s) } else { None };
+                    let q = match q {
+                        Some(q) => q,
+                        None if s + 1 == n_slots => return Ok((recs, start * FRAME)),
+                        None => return Err(("corrupt_frame", start * FRAME)),
+                    };
+                    if q[0] != 3 || q.len() < 6 || u16::from_be_bytes([q[1], q[2]]) != k || u16::from_be_bytes([q[3], q[4]]) != count {
+                        return Err(("bad_record", start * FRAME));
+                    }
+                    bytes.extend_from_slice(&q[5..]);
+                    cur = q;
+                }
+                if codec::decode(&bytes, codec::MsgType::Polka).is_err() {
+                    return Err(("bad_record", start * FRAME));
+                }
+                recs.push(Record::Polka(bytes));
+                i += count as usize;
+            }
+            _ => return Err(("bad_record", i * FRAME)),
+        }
+    }
+    Ok((recs, j.len()))
+}
+
+// ---------------------------------------------------------------------------------------
+// The round machine of one height
+
+#[derive(Clone)]
+struct RoundMsg {
+    block_id: Hash,
+    merkle_root: Hash,
+    /// Some(vr) for a re-proposal
+    polka_round: Option<u32>,
+    rank: Vec<u8>,
+    /// the proposal's bytes, or the reproposal's (duplicate detection)
+    bytes: Vec<u8>,
+}
+
+#[derive(Default)]
+struct Tally {
+    votes: BTreeMap<usize, Vec<Vote>>,
+    approvers: HashMap<Hash, BTreeSet<usize>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Step {
+    Collect,
+    Prevoted,
+    Precommitted,
+}
+
+struct Decision {
+    round: u32,
+    commit_bytes: Vec<u8>,
+}
+
+struct Machine {
+    h: u64,
+    prev_id: Hash,
+    content: Content,
+    round: u32,
+    round_started: bool,
+    step: Step,
+    msgs: BTreeMap<(u32, usize), RoundMsg>,
+    proposals: HashMap<Hash, Proposal>,
+    tallies: BTreeMap<(u32, u8), Tally>,
+    polkas: BTreeMap<u32, Hash>,
+    held: Option<Polka>,
+    pending: Option<Polka>,
+    lock: Option<(Hash, u32)>,
+    lock_polka: Option<Polka>,
+    own_votes: HashMap<(u32, u8), Vote>,
+    restored: HashMap<(u32, u8), Vote>,
+    skip_rounds: Vec<Option<u32>>,
+    arrival: u32,
+    announced: BTreeSet<u32>,
+    decided: Option<Decision>,
+    commit_sent_round: HashMap<usize, u32>,
+    commit_replies: HashMap<usize, u32>,
+    refuse_votes: bool,
+    last_ask_ms: Option<u64>,
+    /// the highest round of a polka restored from the journal
+    restored_polka_round: Option<u32>,
+    /// bodies held besides the node's own (rule "hold"), oldest first: (root, transactions)
+    bodies: Vec<(Hash, Vec<Vec<u8>>)>,
+    /// answers to body requests, per member (rule "serve")
+    body_answers: HashMap<usize, u32>,
+}
+
+impl Machine {
+    /// §4.1: the node holds a body when its root is its own content's or a body it received.
+    fn holds(&self, root: &Hash) -> bool {
+        *root == self.content.merkle_root || self.bodies.iter().any(|(r, _)| r == root)
+    }
+    fn body(&self, root: &Hash) -> Option<&Vec<Vec<u8>>> {
+        if *root == self.content.merkle_root {
+            return Some(&self.content.transactions);
+        }
+        self.bodies.iter().find(|(r, _)| r == root).map(|(_, t)| t)
+    }
+    /// Rule "hold": keep a body; a fifth replaces the oldest that is not the body of the
+    /// lock, of the held polka or of the pending re-proposal.
+    fn hold(&mut self, root: Hash, txs: Vec<Vec<u8>>) {
+        if self.bodies.len() >= MAX_FOREIGN_BODIES {
+            let keep: Vec<Hash> = [
+                self.lock.and_then(|(b, _)| self.proposals.get(&b).map(|p| p.header.merkle_root)),
+                self.held.as_ref().map(|p| p.proposal.header.merkle_root),
+                self.pending.as_ref().map(|p| p.proposal.header.merkle_root),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if let Some(i) = self.bodies.iter().position(|(r, _)| !keep.contains(r)) {
+                self.bodies.remove(i);
+            }
+        }
+        self.bodies.push((root, txs));
+    }
+}
+
+fn m_refuses(m: &Machine) -> bool {
+    m.refuse_votes
+}
+
+/// A node host.
+pub struct Host {
+    cfg: Config,
+    seed: [u8; 32],
+    vrf_seed: [u8; 32],
+    key: [u8; 32],
+    me: Option<usize>,
+    mempool: Vec<Vec<u8>>,
+    /// block store: height → (block id, commit bytes)
+    store: BTreeMap<u64, (Hash, Vec<u8>)>,
+    /// the height being worked on
+    h: u64,
+    m: Option<Machine>,
+    last_journaled_lock: Option<(Hash, u32)>,
+    answers: HashMap<usize, Vec<u64>>,
+    // per-event scratch
+    out: Out,
+    signed: Vec<Vec<u8>>,
+    asked: Vec<(usize, Hash)>,
+}
+
+/// The validity predicate of the vectors (adapter.md §3.8, block_building.json): a
+/// transaction is invalid exactly when its first byte is 0xbd.
+fn valid_all(t: &[u8]) -> bool {
+    t.first() != Some(&0xbd)
+}
+
+impl Host {
+    pub fn new(cfg: Config, seed: [u8; 32], vrf_seed: [u8; 32], mempool: Vec<Vec<u8>>) -> Host {
+        let key = sig::public_key(&seed);
+        let me = cfg.index_of(&key);
+        let h = cfg.first_height;
+        Host {
+            cfg,
+            seed,
+            vrf_seed,
+            key,
+            me,
+            mempool,
+            store: BTreeMap::new(),
+            h,
+            m: None,
+            last_journaled_lock: None,
+            answers: HashMap::new(),
+            out: Out::default(),
+            signed: Vec::new(),
+            asked: Vec::new(),
+        }
+    }
+
+    pub fn from_json(req: &Value) -> Result<Host, String> {
+        let cfg = Config::from_json(j::get(req, "config")?)?;
+        let mempool = j::bytes_list(req, "mempool")?;
+        Ok(Host::new(cfg, j::arr(req, "seed")?, j::arr(req, "vrf_seed")?, mempool))
+    }
+
+    /// `node_state` (adapter.md §3.8).
+    pub fn state(&self) -> Value {
+        let (dh, bid) = match self.store.iter().next_back() {
+            Some((h, (b, _))) => (*h, json!(hx(b))),
+            None => (self.cfg.first_height.saturating_sub(1), Value::Null),
+        };
+        let lock = match &self.m {
+            Some(m) if m.decided.is_none() => match m.lock {
+                Some((b, r)) => json!({"held": true, "round": r, "block_id": hx(&b)}),
+                None => json!({"held": false}),
+            },
+            _ => json!({"held": false}),
+        };
+        json!({"decided_height": dh, "block_id": bid, "lock": lock})
+    }
+
+    /// After a restart: true when the journal could not be replayed (journal.md §4.2), so
+    /// the node signs nothing at this height.
+    pub fn refuses_to_vote(&self) -> bool {
+        self.m.as_ref().map_or(false, m_refuses)
+    }
+
+    fn prev_id_for(&self, h: u64) -> Hash {
+        if h == self.cfg.first_height {
+            self.cfg.genesis_id
+        } else {
+            self.store.get(&(h - 1)).map(|x| x.0).unwrap_or([0; 32])
+        }
+    }
+
+    fn new_machine(&self, h: u64) -> Machine {
+        let content = block::build_content(&self.cfg.chain_id, h, &self.cfg.members, self.cfg.reward, &self.mempool, &valid_all);
+        Machine {
+            h,
+            prev_id: self.prev_id_for(h),
+            content,
+            round: 0,
+            round_started: false,
+            step: Step::Collect,
+            msgs: BTreeMap::new(),
+            proposals: HashMap::new(),
+            tallies: BTreeMap::new(),
+            polkas: BTreeMap::new(),
+            held: None,
+            pending: None,
+            lock: None,
+            lock_polka: None,
+            own_votes: HashMap::new(),
+            restored: HashMap::new(),
+            skip_rounds: vec![None; self.cfg.members.len()],
+            arrival: 0,
+            announced: BTreeSet::new(),
+            decided: None,
+            commit_sent_round: HashMap::new(),
+            commit_replies: HashMap::new(),
+            refuse_votes: false,
+            last_ask_ms: None,
+            restored_polka_round: None,
+            bodies: Vec::new(),
+            body_answers: HashMap::new(),
+        }
+    }
+
+    /// `node_event`: Ok(the answer's `ok` object) or Err(the error name).
+    pub fn event(&mut self, now: u64, input: &Value) -> Result<Value, String> {
+        match self.event_checked(now, input) {
+            Ok(v) => Ok(v),
+            Err(EventError::Rejected(e)) => Err(e.to_string()),
+            Err(EventError::Malformed(e)) => Err(format!("malformed input: {e}")),
+        }
+    }
+
+    /// `node_event`, telling a rejected event from an input the host cannot read.
+    pub fn event_checked(&mut self, now: u64, input: &Value) -> Result<Value, EventError> {
+        let r = self.event_inner(now, input);
+        r
+    }
+
+    fn event_inner(&mut self, now: u64, input: &Value) -> Result<Value, EventError> {
+        use EventError::*;
+        self.out = Out::default();
+        self.asked.clear();
+        self.signed.clear();
+        let kind = j::get(input, "kind").map_err(Malformed)?.as_str().ok_or(Malformed("kind".into()))?.to_string();
+        let r = match kind.as_str() {
+            "start" => {
+                self.on_start(now);
+                Ok(())
+            }
+            "message" => {
+                let b = j::field_bytes(input, "message").map_err(Malformed)?;
+                match codec::decode_any(&b) {
+                    Err(e) => Err(e.code),
+                    Ok(msg) => self.on_message(now, msg, &b),
+                }
+            }
+            "timer" => {
+                let t = j::get(input, "timer").map_err(Malformed)?.as_str().ok_or(Malformed("timer".into()))?.to_string();
+                let h = j::uint(input, "height").map_err(Malformed)?;
+                let round = input.get("round").and_then(|v| v.as_u64()).map(|r| r as u32);
+                self.on_timer(now, &t, h, round)
+            }
+            "restart" => {
+                let store: Vec<Vec<u8>> = j::bytes_list(input, "block_store").map_err(Malformed)?;
+                let journal = j::field_bytes(input, "journal").map_err(Malformed)?;
+                self.on_restart(now, &store, &journal);
+                Ok(())
+            }
+            k => return Err(Malformed(format!("unsupported input kind {k}"))),
+        };
+        match r {
+            Err(e) => {
+                self.out = Out::default();
+                Err(Rejected(e))
+            }
+            Ok(()) => {
+                self.finish_journal();
+                Ok(std::mem::take(&mut self.out).to_json())
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // journal writing (journal.md §4.1)
+
+    fn finish_journal(&mut self) {
+        if self.out.journal_reset {
+            // a height was decided: the journal is emptied, nothing of it is appended
+            self.signed.clear();
+            return;
+        }
+        if self.m.as_ref().map_or(true, |m| m.decided.is_some()) {
+            self.signed.clear();
+            return;
+        }
+        let lock = self.m.as_ref().and_then(|m| m.lock);
+        let mut app = Vec::new();
+        let lock_changed = lock.is_some() && lock != self.last_journaled_lock;
+        if lock_changed {
+            if let Some(p) = self.m.as_ref().and_then(|m| m.lock_polka.clone()) {
+                app.extend_from_slice(&polka_record(&codec::encode_unchecked(&Message::Polka(p))));
+            }
+        }
+        for v in &self.signed {
+            app.extend_from_slice(&vote_record(v));
+        }
+        if lock_changed {
+            let (b, r) = lock.unwrap();
+            app.extend_from_slice(&lock_record(self.h, r, &b));
+            self.last_journaled_lock = lock;
+        }
+        self.signed.clear();
+        self.out.journal_append = app;
+    }
+
+    // -----------------------------------------------------------------------------------
+    // heights
+
+    fn on_start(&mut self, now: u64) {
+        if self.m.as_ref().map_or(false, |m| m.decided.is_some()) {
+            self.next_height(now);
+            return;
+        }
+        if self.h > self.cfg.last_height {
+            return;
+        }
+        if self.m.as_ref().map_or(false, |m| m.round_started) {
+            return;
+        }
+        let mid = self.cfg.midnight(self.h);
+        if now < mid {
+            self.out.actions.push(Action::Timer { timer: "height_start", height: self.h, round: None, at_ms: mid });
+            return;
+        }
+        self.begin_height(now);
+    }
+
+    /// Heights in a row (§7.5): after deciding `h`, begin `h + 1` at its midnight, or at
+    /// once if that has passed (unless `h` is the last height).
+    fn next_height(&mut self, now: u64) {
+        if !self.m.as_ref().map_or(false, |m| m.decided.is_some()) || self.h + 1 > self.cfg.last_height {
+            return;
+        }
+        let mid = self.cfg.midnight(self.h + 1);
+        if now < mid {
+            self.out.actions.push(Action::Timer { timer: "height_start", height: self.h + 1, round: None, at_ms: mid });
+            return;
+        }
+        self.h += 1;
+        self.m = None;
+        self.last_journaled_lock = None;
+        self.begin_height(now);
+    }
+
+    fn begin_height(&mut self, now: u64) {
+        if self.m.is_none() {
+            let m = self.new_machine(self.h);
+            self.m = Some(m);
+        }
+        let h = self.h;
+        let r_clock = self.cfg.round_at(h, now);
+        let m = self.m.as_ref().unwrap();
+        let r_restored = m.restored.keys().map(|k| k.0).chain(m.restored_polka_round).max().unwrap_or(0);
+        let r = r_clock.max(r_restored);
+        // rule "ask": a height begun after its round 0 is over
+        if now >= self.cfg.s(h, 1) {
+            self.ask(now);
+        }
+        if m_refuses(self.m.as_ref().unwrap()) {
+            // journal.md §4.2: after a replay error no round is started at this height (a
+            // commit may still be adopted)
+            return;
+        }
+        self.start_round(now, r);
+        self.run_rules(now);
+    }
+
+    fn ask(&mut self, now: u64) {
+        let Some(me) = self.me else { return };
+        let len = self.cfg.round0_len();
+        let m = self.m.as_mut().unwrap();
+        if m.decided.is_some() {
+            return;
+        }
+        if let Some(t) = m.last_ask_ms {
+            if now < t.saturating_add(len) {
+                return;
+            }
+        }
+        m.last_ask_ms = Some(now);
+        let _ = me;
+        let signature = sig::sign(&self.seed, &sig::commit_request_signing_input(&self.cfg.chain_id, self.h));
+        let cr = CommitRequest { chain_id: self.cfg.chain_id, height: self.h, requester: self.key, signature };
+        self.out.actions.push(Action::Timer { timer: "ask_again", height: self.h, round: None, at_ms: now.saturating_add(len) });
+        self.out.actions.push(Action::Broadcast(codec::encode_unchecked(&Message::CommitRequest(cr))));
+    }
+
+    fn decide(&mut self, now: u64, height: u64, block_id: Hash, round: u32, commit_bytes: Vec<u8>) {
+        self.store.insert(height, (block_id, commit_bytes.clone()));
+        self.out.stored.push(commit_bytes.clone());
+        self.out.journal_reset = true;
+        self.last_journaled_lock = None;
+        if let Some(m) = self.m.as_mut() {
+            m.decided = Some(Decision { round, commit_bytes });
+        }
+        self.next_height(now);
+    }
+
+    // -----------------------------------------------------------------------------------
+    // restart (journal.md §4.2)
+
+    fn on_restart(&mut self, now: u64, store: &[Vec<u8>], journal: &[u8]) {
+        let _ = now;
+        self.store.clear();
+        self.m = None;
+        self.h = self.cfg.first_height;
+        self.last_journaled_lock = None;
+        self.answers.clear();
+        let mut commits: Vec<(u64, Commit, Vec<u8>)> = store
+            .iter()
+            .filter_map(|b| match codec::decode(b, codec::MsgType::Commit) {
+                Ok(Message::Commit(c)) => Some((c.certificate.height, c, b.clone())),
+                _ => None,
+            })
+            .collect();
+        commits.sort_by_key(|c| c.0);
+        for (hh, c, b) in commits {
+            if hh != self.h {
+                continue;
+            }
+            let m = self.new_machine(hh);
+            self.m = Some(m);
+            if self.check_commit(&c).is_ok() {
+                self.store.insert(hh, (c.certificate.block_id, b));
+                self.h = hh + 1;
+            }
+            self.m = None;
+        }
+        let m = self.new_machine(self.h);
+        self.m = Some(m);
+        let mut n = 0u64;
+        match read_journal(journal) {
+            Err(_) => self.m.as_mut().unwrap().refuse_votes = true,
+            Ok((recs, _)) => {
+                for rec in recs {
+                    match self.restore(&rec) {
+                        Ok(true) => n += 1,
+                        Ok(false) => {}
+                        Err(_) => {
+                            self.m.as_mut().unwrap().refuse_votes = true;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        self.last_journaled_lock = self.m.as_ref().unwrap().lock;
+        self.out.replayed_records = Some(n);
+    }
+
+    /// Restore one journal record: Ok(true) restored, Ok(false) skipped (another height).
+    fn restore(&mut self, rec: &Record) -> Result<bool, Err> {
+        let h = self.h;
+        match rec {
+            Record::Vote(b) => {
+                let Ok(Message::Vote(v)) = codec::decode(b, codec::MsgType::Vote) else { return Err("bad_record") };
+                if v.height != h {
+                    return Ok(false);
+                }
+                if v.voter != self.key {
+                    return Err("not_own_vote");
+                }
+                if v.chain_id != self.cfg.chain_id {
+                    return Err("wrong_chain");
+                }
+                if v.round > LAST_ROUND {
+                    return Err("round_out_of_range");
+                }
+                if !sig::verify(&v.voter, &v.signing_input(), &v.signature) {
+                    return Err("bad_signature");
+                }
+                let me = self.me.ok_or("not_own_vote")?;
+                let m = self.m.as_mut().unwrap();
+                let k = (v.round, v.step);
+                if let Some(o) = m.restored.get(&k) {
+                    if o.block_id != v.block_id || o.approve != v.approve {
+                        return Err("conflicting_own_vote");
+                    }
+                    return Ok(true);
+                }
+                m.restored.insert(k, v.clone());
+                m.own_votes.insert(k, v.clone());
+                if v.step == codec::STEP_PRECOMMIT && v.approve {
+                    let newer = m.lock.map_or(true, |(_, lr)| v.round >= lr);
+                    if newer {
+                        m.lock = Some((v.block_id, v.round));
+                    }
+                }
+                self.count_vote(me, &v);
+                Ok(true)
+            }
+            Record::Lock(lh, lr, lb) => {
+                if *lh != h {
+                    return Ok(false);
+                }
+                let m = self.m.as_mut().unwrap();
+                if m.lock != Some((*lb, *lr)) {
+                    return Err("lock_without_precommit");
+                }
+                Ok(true)
+            }
+            Record::Polka(b) => {
+                let Ok(Message::Polka(p)) = codec::decode(b, codec::MsgType::Polka) else { return Err("bad_record") };
+                if p.polka.height != h {
+                    return Ok(false);
+                }
+                self.receive_polka(&p, true)?;
+                let m = self.m.as_mut().unwrap();
+                m.restored_polka_round = Some(m.restored_polka_round.map_or(p.polka.round, |x| x.max(p.polka.round)));
+                if let Some((lb, lr)) = m.lock {
+                    if lb == p.polka.block_id && lr == p.polka.round {
+                        m.lock_polka = Some(p.clone());
+                    }
+                }
+                // a polka restored before its precommit: keep it for the lock that follows
+                if m.lock_polka.is_none() {
+                    m.lock_polka = Some(p);
+                }
+                Ok(true)
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // rounds
+
+    fn window(&self) -> (u32, u32) {
+        let m = self.m.as_ref().unwrap();
+        let r = m.round;
+        (r.saturating_sub(ROUNDS_BEHIND), r.saturating_add(ROUNDS_AHEAD))
+    }
+
+    fn holds_body(&self, root: &Hash) -> bool {
+        self.m.as_ref().unwrap().holds(root)
+    }
+
+    fn start_round(&mut self, now: u64, r: u32) {
+        let _ = now;
+        let h = self.h;
+        {
+            let m = self.m.as_mut().unwrap();
+            m.round = r;
+            m.round_started = true;
+            m.step = Step::Collect;
+        }
+        // the polka of a round leaving the window is taken as the held polka before the
+        // round's tallies are forgotten
+        self.update_held();
+        {
+            let m = self.m.as_mut().unwrap();
+            let lo = r.saturating_sub(ROUNDS_BEHIND);
+            m.msgs.retain(|k, _| k.0 >= lo);
+            m.tallies.retain(|k, _| k.0 >= lo);
+            m.polkas.retain(|k, _| *k >= lo);
+            // a restored lock whose polka is above the held one
+            if let (Some((_, lr)), Some(lp)) = (m.lock, m.lock_polka.clone()) {
+                if m.held.as_ref().map_or(true, |hp| hp.polka.round < lr) && lp.polka.round < r {
+                    if m.holds(&lp.proposal.header.merkle_root) {
+                        m.held = Some(lp);
+                    } else {
+                        m.pending = Some(lp);
+                    }
+                }
+            }
+        }
+        // rule "fetch" at the round start: the pending re-proposal, and the polkas of the
+        // window whose proposal is known and whose body is not held
+        let mut wanted: Vec<(Hash, usize)> = Vec::new();
+        {
+            let m = self.m.as_ref().unwrap();
+            if let Some(pp) = &m.pending {
+                let b = pp.polka.block_id;
+                if let Some(pi) = self.cfg.index_of(&pp.proposal.header.proposer) {
+                    wanted.push((b, pi));
+                }
+                if let Some(first) = pp.polka.entries.first().and_then(|e| self.cfg.index_of(&e.voter)) {
+                    wanted.push((b, first));
+                }
+            }
+            for b in m.polkas.values() {
+                if let Some(p) = m.proposals.get(b) {
+                    if !m.holds(&p.header.merkle_root) {
+                        if let Some(pi) = self.cfg.index_of(&p.header.proposer) {
+                            wanted.push((*b, pi));
+                        }
+                    }
+                }
+            }
+        }
+        for (b, to) in wanted {
+            self.fetch(b, to);
+        }
+        // Propose
+        if let Some(me) = self.me {
+            let m = self.m.as_ref().unwrap();
+            let msg_bytes;
+            let rm;
+            let vin = hash::vrf_input(&self.cfg.chain_id, h, r, &m.prev_id);
+            let proof = vrf::prove(&self.vrf_seed, &vin).expect("vrf prove");
+            let out = vrf::proof_to_hash(&proof).expect("vrf output");
+            if let Some(hp) = m.held.clone().filter(|hp| hp.polka.round < r) {
+                let bid = hp.proposal.header.block_id();
+                let si = sig::reproposal_signing_input(&self.cfg.chain_id, h, r, &self.key, &bid, hp.polka.round);
+                let rp = Reproposal { round: r, reproposer: self.key, vrf_proof: proof, signature: sig::sign(&self.seed, &si), polka: hp.clone() };
+                msg_bytes = codec::encode_unchecked(&Message::Reproposal(rp));
+                let rank = match self.cfg.policy {
+                    Policy::Vrf => out.to_vec(),
+                    Policy::LowestHash => bid.to_vec(),
+                    Policy::FirstToQuorum => crate::selection::arrival_key(0, true),
+                };
+                rm = RoundMsg { block_id: bid, merkle_root: hp.proposal.header.merkle_root, polka_round: Some(hp.polka.round), rank, bytes: msg_bytes.clone() };
+            } else {
+                let hd = block::proposal_header(&self.cfg.chain_id, h, r, &m.prev_id, &m.content.merkle_root, self.cfg.s(h, r), &self.key);
+                let bid = hd.block_id();
+                let signature = sig::sign(&self.seed, &hd.signing_input());
+                let p = Proposal { header: hd.clone(), signature, vrf_proof: proof };
+                msg_bytes = codec::encode_unchecked(&Message::Proposal(p.clone()));
+                let rank = match self.cfg.policy {
+                    Policy::Vrf => out.to_vec(),
+                    Policy::LowestHash => bid.to_vec(),
+                    Policy::FirstToQuorum => crate::selection::arrival_key(0, true),
+                };
+                rm = RoundMsg { block_id: bid, merkle_root: hd.merkle_root, polka_round: None, rank, bytes: msg_bytes.clone() };
+                self.m.as_mut().unwrap().proposals.insert(bid, p);
+            }
+            let m = self.m.as_mut().unwrap();
+            m.msgs.insert((r, me), rm);
+            m.skip_rounds[me] = Some(m.skip_rounds[me].map_or(r, |x| x.max(r)));
+            self.out.actions.push(Action::Broadcast(msg_bytes));
+        }
+        for (t, at) in [
+            ("collect_deadline", self.cfg.collect_deadline(h, r)),
+            ("prevote_deadline", self.cfg.prevote_deadline(h, r)),
+            ("round_end", self.cfg.s(h, r.saturating_add(1))),
+        ] {
+            self.out.actions.push(Action::Timer { timer: t, height: h, round: Some(r), at_ms: at });
+        }
+    }
+
+    /// The held-polka update (rule "valid block").
+    fn update_held(&mut self) {
+        let m = self.m.as_ref().unwrap();
+        let r = m.round;
+        let mut best: Option<(u32, Hash)> = None;
+        for (&pr, &b) in m.polkas.iter() {
+            if pr < r && m.proposals.get(&b).map_or(false, |p| m.holds(&p.header.merkle_root)) {
+                if m.held.as_ref().map_or(true, |hp| hp.polka.round < pr) && best.map_or(true, |x| x.0 < pr) {
+                    best = Some((pr, b));
+                }
+            }
+        }
+        if let Some((pr, b)) = best {
+            let p = self.polka_from_tally(pr, &b);
+            self.m.as_mut().unwrap().held = Some(p);
+        }
+        let m = self.m.as_mut().unwrap();
+        if let Some(pp) = m.pending.clone() {
+            if m.holds(&pp.proposal.header.merkle_root)
+                && pp.polka.round < m.round
+                && m.held.as_ref().map_or(true, |hp| hp.polka.round < pp.polka.round)
+            {
+                m.held = Some(pp);
+                m.pending = None;
+            }
+        }
+    }
+
+    /// The polka of round `pr` for `b` as this node holds it: the block's proposal and the
+    /// approving prevotes for `b` in its round-`pr` tally, in member order.
+    fn polka_from_tally(&self, pr: u32, b: &Hash) -> Polka {
+        let m = self.m.as_ref().unwrap();
+        let mut entries = Vec::new();
+        if let Some(t) = m.tallies.get(&(pr, codec::STEP_PREVOTE)) {
+            for (&i, vs) in t.votes.iter() {
+                if let Some(v) = vs.iter().find(|v| v.approve && v.block_id == *b) {
+                    entries.push(CertEntry { voter: self.cfg.members[i].key, signature: v.signature });
+                }
+            }
+        }
+        Polka {
+            proposal: m.proposals.get(b).cloned().expect("polka's proposal"),
+            polka: Certificate { chain_id: self.cfg.chain_id, height: m.h, round: pr, block_id: *b, entries },
+        }
+    }
+
+    /// Count a verified vote of member `i` (§5.3).
+    fn count_vote(&mut self, i: usize, v: &Vote) {
+        let total = self.cfg.total;
+        let weights: Vec<u64> = self.cfg.members.iter().map(|m| m.weight).collect();
+        let m = self.m.as_mut().unwrap();
+        let t = m.tallies.entry((v.round, v.step)).or_default();
+        let list = t.votes.entry(i).or_default();
+        let same = |a: &Vote| a.block_id == v.block_id && a.approve == v.approve;
+        if list.iter().any(same) || list.len() >= 2 {
+            return;
+        }
+        list.push(v.clone());
+        if v.approve {
+            let set = t.approvers.entry(v.block_id).or_default();
+            set.insert(i);
+            let w: u64 = set.iter().map(|&k| weights[k]).sum();
+            if v.step == codec::STEP_PREVOTE && membership::is_quorum(w, total) && !m.polkas.contains_key(&v.round) {
+                m.polkas.insert(v.round, v.block_id);
+                // rule "fetch": a polka for a block whose proposal it has and whose body it lacks
+                if let Some(p) = m.proposals.get(&v.block_id) {
+                    if !m.holds(&p.header.merkle_root) {
+                        let proposer = p.header.proposer;
+                        if let Some(pi) = self.cfg.index_of(&proposer) {
+                            self.fetch(v.block_id, pi);
+                        }
+                        self.fetch(v.block_id, i);
+                    }
+                }
+            }
+        }
+    }
+
+    fn record_skip(&mut self, i: usize, r: u32) {
+        let m = self.m.as_mut().unwrap();
+        m.skip_rounds[i] = Some(m.skip_rounds[i].map_or(r, |x| x.max(r)));
+    }
+
+    /// Rule "skip" (§5.5).
+    fn apply_skip(&mut self, now: u64) {
+        let m = self.m.as_ref().unwrap();
+        if m.decided.is_some() || !m.round_started {
+            return;
+        }
+        let mut rs: Vec<(u32, u64)> = m
+            .skip_rounds
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.map(|r| (r, self.cfg.members[i].weight)))
+            .collect();
+        rs.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut w = 0u64;
+        let mut t = None;
+        for (r, wt) in rs {
+            w += wt;
+            if 3 * (w as u128) > self.cfg.total as u128 {
+                t = Some(r);
+                break;
+            }
+        }
+        if let Some(t) = t {
+            if t > m.round {
+                self.start_round(now, t);
+            }
+        }
+    }
+
+    fn header_checks(&self, hd: &Header) -> Result<(), Err> {
+        let m = self.m.as_ref().unwrap();
+        if hd.version != 1 {
+            return Err("bad_header_version");
+        }
+        if hd.chain_id != self.cfg.chain_id {
+            return Err("wrong_chain");
+        }
+        if hd.height != m.h {
+            return Err("wrong_height");
+        }
+        if hd.round > LAST_ROUND {
+            return Err("round_out_of_range");
+        }
+        if self.cfg.index_of(&hd.proposer).is_none() {
+            return Err("not_a_member");
+        }
+        if hd.prev_id != m.prev_id {
+            return Err("wrong_parent");
+        }
+        if hd.timestamp_ms != self.cfg.s(m.h, hd.round) {
+            return Err("wrong_timestamp");
+        }
+        Ok(())
+    }
+
+    fn cert_valid(&self, c: &Certificate, step: u8) -> bool {
+        if c.chain_id != self.cfg.chain_id || hash::is_zero(&c.block_id) {
+            return false;
+        }
+        let mut idx = Vec::new();
+        for (k, e) in c.entries.iter().enumerate() {
+            if k > 0 && c.entries[k - 1].voter >= e.voter {
+                return false;
+            }
+            match self.cfg.index_of(&e.voter) {
+                Some(i) => idx.push(i),
+                None => return false,
+            }
+        }
+        if !membership::is_quorum(self.cfg.weight_of(idx.iter()), self.cfg.total) {
+            return false;
+        }
+        let si = sig::vote_signing_input(&c.chain_id, c.height, c.round, step, &c.block_id, true);
+        c.entries.iter().all(|e| sig::verify(&e.voter, &si, &e.signature))
+    }
+
+    /// §7.3: a decided node answers a valid message of a later round than its decision.
+    fn reply_commit(&mut self, now: u64, x: usize, round: u32) {
+        if Some(x) == self.me {
+            return;
+        }
+        let m = self.m.as_ref().unwrap();
+        let Some(d) = &m.decided else { return };
+        if round <= d.round || m.commit_sent_round.get(&x).map_or(false, |&s| round <= s) {
+            return;
+        }
+        if m.commit_replies.get(&x).copied().unwrap_or(0) >= MAX_COMMIT_REPLIES {
+            return;
+        }
+        let bytes = d.commit_bytes.clone();
+        let m = self.m.as_mut().unwrap();
+        m.commit_sent_round.insert(x, round);
+        *m.commit_replies.entry(x).or_default() += 1;
+        let _ = now;
+        self.out.actions.push(Action::Send(x, bytes));
+    }
+
+    /// Rule "answer" (§7.5), within the per-member budget.
+    fn answer_from_store(&mut self, now: u64, x: usize, height: u64) {
+        let Some((_, bytes)) = self.store.get(&height).cloned() else { return };
+        if Some(x) == self.me {
+            return;
+        }
+        let len = self.cfg.round0_len();
+        let list = self.answers.entry(x).or_default();
+        list.retain(|&t| t.saturating_add(len) > now);
+        if list.len() >= COMMIT_ANSWERS_PER_WINDOW {
+            return;
+        }
+        list.push(now);
+        // Inferred from catch_up_by_commit_request: an answered member is not sent the commit
+        // again (§7.3) for messages of rounds up to the round the clock is in.
+        let rr = self.cfg.round_at(height, now);
+        if let Some(m) = self.m.as_mut() {
+            if m.h == height {
+                let e = m.commit_sent_round.entry(x).or_insert(rr);
+                *e = (*e).max(rr);
+            }
+        }
+        self.out.actions.push(Action::Send(x, bytes));
+    }
+
+    // -----------------------------------------------------------------------------------
+    // messages
+
+    fn on_message(&mut self, now: u64, msg: Message, bytes: &[u8]) -> Result<(), Err> {
+        match msg {
+            Message::CommitRequest(c) => self.on_commit_request(now, &c),
+            Message::Commit(c) => self.on_commit(now, &c, bytes),
+            Message::Block(b) => self.on_block(now, b),
+            Message::BodyRequest(q) => self.on_body_request(&q),
+            _ => {
+                // messages of a height decided and left: rule "answer"
+                let (height, signer) = match &msg {
+                    Message::Proposal(p) => (p.header.height, Some((p.header.proposer, p.header.signing_input(), p.signature))),
+                    Message::Vote(v) => (v.height, Some((v.voter, v.signing_input(), v.signature))),
+                    Message::Reproposal(r) => (r.polka.proposal.header.height, None),
+                    Message::Polka(p) => (p.polka.height, None),
+                    _ => return Ok(()), // bodies and reconciliation: not driven here
+                };
+                if self.m.is_none() {
+                    return Err("not_started");
+                }
+                if height < self.h && self.store.contains_key(&height) {
+                    if let Some((key, si, s)) = signer {
+                        if let Some(x) = self.cfg.index_of(&key) {
+                            if sig::verify(&key, &si, &s) {
+                                self.answer_from_store(now, x, height);
+                            }
+                        }
+                    }
+                    return Ok(());
+                }
+                match msg {
+                    Message::Proposal(p) => self.on_proposal(now, p, bytes),
+                    Message::Vote(v) => self.on_vote(now, v),
+                    Message::Reproposal(r) => self.on_reproposal(now, r, bytes),
+                    Message::Polka(p) => {
+                        self.receive_polka(&p, false)?;
+                        self.run_rules(now);
+                        Ok(())
+                    }
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+
+    fn begun(&self) -> Result<(), Err> {
+        match &self.m {
+            Some(m) if m.round_started || m.decided.is_some() => Ok(()),
+            _ => Err("not_started"),
+        }
+    }
+
+    fn on_proposal(&mut self, now: u64, p: Proposal, bytes: &[u8]) -> Result<(), Err> {
+        self.begun()?;
+        self.header_checks(&p.header)?;
+        let x = self.cfg.index_of(&p.header.proposer).unwrap();
+        let r = p.header.round;
+        if self.m.as_ref().unwrap().decided.is_some() {
+            if !sig::verify(&p.header.proposer, &p.header.signing_input(), &p.signature) {
+                return Err("bad_signature");
+            }
+            self.reply_commit(now, x, r);
+            return Ok(());
+        }
+        let (lo, hi) = self.window();
+        if r < lo {
+            return Err("round_behind_window");
+        }
+        let own_root = self.m.as_ref().unwrap().content.merkle_root;
+        if r <= hi {
+            if let Some(st) = self.m.as_ref().unwrap().msgs.get(&(r, x)) {
+                if st.polka_round.is_some() {
+                    return Err("conflicting_proposal");
+                }
+                if st.bytes == bytes {
+                    return Ok(()); // duplicate
+                }
+                if !(p.header.merkle_root == own_root && st.merkle_root != own_root) {
+                    return Err("conflicting_proposal");
+                }
+            }
+        }
+        if !sig::verify(&p.header.proposer, &p.header.signing_input(), &p.signature) {
+            return Err("bad_signature");
+        }
+        let mut rank = p.header.block_id().to_vec();
+        if self.cfg.policy == Policy::Vrf {
+            match vrf::verify(&self.cfg.members[x].vrf_key, &p.vrf_proof, &p.header.vrf_input()) {
+                Ok(b) => rank = b.to_vec(),
+                Err(_) => return Err("bad_vrf_proof"),
+            }
+        }
+        self.record_skip(x, r);
+        if r > hi {
+            self.apply_skip(now);
+            let (_, hi2) = self.window();
+            if r > hi2 {
+                self.run_rules(now);
+                return Ok(());
+            }
+        }
+        let m = self.m.as_mut().unwrap();
+        if self.cfg.policy == Policy::FirstToQuorum {
+            rank = crate::selection::arrival_key(m.arrival, false);
+            m.arrival += 1;
+        }
+        let bid = p.header.block_id();
+        m.msgs.insert((r, x), RoundMsg { block_id: bid, merkle_root: p.header.merkle_root, polka_round: None, rank, bytes: bytes.to_vec() });
+        m.proposals.insert(bid, p);
+        self.fetch_if_best(r, x);
+        self.run_rules(now);
+        Ok(())
+    }
+
+    fn on_vote(&mut self, now: u64, v: Vote) -> Result<(), Err> {
+        self.begun()?;
+        let m = self.m.as_ref().unwrap();
+        if v.chain_id != self.cfg.chain_id {
+            return Err("wrong_chain");
+        }
+        if v.height != m.h {
+            return Err("wrong_height");
+        }
+        if v.round > LAST_ROUND {
+            return Err("round_out_of_range");
+        }
+        let Some(x) = self.cfg.index_of(&v.voter) else { return Err("not_a_member") };
+        let decided = m.decided.is_some();
+        let (lo, hi) = self.window();
+        if !decided && v.round < lo {
+            return Err("round_behind_window");
+        }
+        if !sig::verify(&v.voter, &v.signing_input(), &v.signature) {
+            return Err("bad_signature");
+        }
+        if decided {
+            self.reply_commit(now, x, v.round);
+            return Ok(());
+        }
+        self.record_skip(x, v.round);
+        if v.round > hi {
+            self.apply_skip(now);
+            let (_, hi2) = self.window();
+            if v.round > hi2 {
+                self.run_rules(now);
+                return Ok(());
+            }
+        }
+        self.count_vote(x, &v);
+        self.run_rules(now);
+        Ok(())
+    }
+
+    /// Checks 2–4 of "Receiving a polka".
+    fn polka_static_checks(&self, p: &Polka) -> Result<(), Err> {
+        self.header_checks(&p.proposal.header)?;
+        let m = self.m.as_ref().unwrap();
+        let c = &p.polka;
+        if c.chain_id != self.cfg.chain_id {
+            return Err("wrong_chain");
+        }
+        if c.height != m.h {
+            return Err("wrong_height");
+        }
+        if c.round > LAST_ROUND {
+            return Err("round_out_of_range");
+        }
+        if c.block_id != p.proposal.header.block_id() || c.round < p.proposal.header.round {
+            return Err("bad_polka");
+        }
+        Ok(())
+    }
+
+    /// "Receiving a polka" (§5.4); `restoring`: from the journal (no round started yet).
+    fn receive_polka(&mut self, p: &Polka, restoring: bool) -> Result<(), Err> {
+        if !restoring {
+            self.begun()?;
+        }
+        self.polka_static_checks(p)?;
+        let m = self.m.as_ref().unwrap();
+        if m.decided.is_some() {
+            return Ok(());
+        }
+        let b = p.polka.block_id;
+        let pr = p.polka.round;
+        let (lo, hi) = self.window();
+        let known = m.held.as_ref().map_or(false, |hp| hp.polka.block_id == b && hp.polka.round >= pr)
+            || (pr >= lo && pr <= hi && m.polkas.get(&pr) == Some(&b) && m.proposals.contains_key(&b))
+            || (pr < lo && m.held.as_ref().map_or(false, |hp| hp.polka.round >= pr));
+        if known {
+            return Ok(());
+        }
+        let hd = &p.proposal.header;
+        if !sig::verify(&hd.proposer, &hd.signing_input(), &p.proposal.signature) {
+            return Err("bad_signature");
+        }
+        if !self.cert_valid(&p.polka, codec::STEP_PREVOTE) {
+            return Err("bad_polka");
+        }
+        for e in &p.polka.entries {
+            let i = self.cfg.index_of(&e.voter).unwrap();
+            self.record_skip(i, pr);
+        }
+        if !restoring {
+            self.apply_skip(0);
+        }
+        let (lo, hi) = if restoring { (0, u32::MAX) } else { self.window() };
+        if pr < lo {
+            let m = self.m.as_mut().unwrap();
+            if m.holds(&hd.merkle_root) {
+                if m.held.as_ref().map_or(true, |hp| hp.polka.round < pr) {
+                    m.held = Some(p.clone());
+                }
+            } else if m.pending.as_ref().map_or(true, |pp| pp.polka.round < pr) {
+                m.pending = Some(p.clone());
+                if let Some(pi) = self.cfg.index_of(&hd.proposer) {
+                    self.fetch(b, pi);
+                }
+                if let Some(first) = p.polka.entries.first().and_then(|e| self.cfg.index_of(&e.voter)) {
+                    self.fetch(b, first);
+                }
+            }
+        } else if pr <= hi {
+            for e in &p.polka.entries {
+                let i = self.cfg.index_of(&e.voter).unwrap();
+                let v = Vote {
+                    chain_id: p.polka.chain_id,
+                    height: p.polka.height,
+                    round: pr,
+                    step: codec::STEP_PREVOTE,
+                    block_id: b,
+                    approve: true,
+                    voter: e.voter,
+                    signature: e.signature,
+                };
+                self.count_vote(i, &v);
+            }
+            self.m.as_mut().unwrap().proposals.entry(b).or_insert_with(|| p.proposal.clone());
+        }
+        Ok(())
+    }
+
+    fn on_reproposal(&mut self, now: u64, rp: Reproposal, bytes: &[u8]) -> Result<(), Err> {
+        self.begun()?;
+        if rp.round > LAST_ROUND {
+            return Err("round_out_of_range");
+        }
+        let Some(x) = self.cfg.index_of(&rp.reproposer) else { return Err("not_a_member") };
+        self.polka_static_checks(&rp.polka)?;
+        if rp.polka.polka.round >= rp.round {
+            return Err("bad_polka");
+        }
+        if self.m.as_ref().unwrap().decided.is_some() {
+            if !sig::verify(&rp.reproposer, &rp.signing_input(), &rp.signature) {
+                return Err("bad_signature");
+            }
+            return Ok(()); // §7.3: a decided node ignores reproposals
+        }
+        let (lo, hi) = self.window();
+        let r = rp.round;
+        if r < lo {
+            return Err("round_behind_window");
+        }
+        let bid = rp.polka.polka.block_id;
+        if r <= hi {
+            if let Some(st) = self.m.as_ref().unwrap().msgs.get(&(r, x)) {
+                if st.polka_round == Some(rp.polka.polka.round) && st.block_id == bid {
+                    return Ok(());
+                }
+                return Err("conflicting_proposal");
+            }
+        }
+        if !sig::verify(&rp.reproposer, &rp.signing_input(), &rp.signature) {
+            return Err("bad_signature");
+        }
+        let mut rank = bid.to_vec();
+        if self.cfg.policy == Policy::Vrf {
+            let vin = hash::vrf_input(&self.cfg.chain_id, self.h, r, &self.m.as_ref().unwrap().prev_id);
+            match vrf::verify(&self.cfg.members[x].vrf_key, &rp.vrf_proof, &vin) {
+                Ok(b) => rank = b.to_vec(),
+                Err(_) => return Err("bad_vrf_proof"),
+            }
+        }
+        self.receive_polka(&rp.polka, false)?;
+        self.record_skip(x, r);
+        self.apply_skip(now);
+        let (lo, hi) = self.window();
+        if r >= lo && r <= hi {
+            let m = self.m.as_mut().unwrap();
+            if self.cfg.policy == Policy::FirstToQuorum {
+                rank = crate::selection::arrival_key(m.arrival, false);
+                m.arrival += 1;
+            }
+            m.msgs.insert(
+                (r, x),
+                RoundMsg { block_id: bid, merkle_root: rp.polka.proposal.header.merkle_root, polka_round: Some(rp.polka.polka.round), rank, bytes: bytes.to_vec() },
+            );
+            m.proposals.entry(bid).or_insert_with(|| rp.polka.proposal.clone());
+            self.fetch_if_best(r, x);
+        }
+        self.run_rules(now);
+        Ok(())
+    }
+
+    /// Rule "fetch" (§5.7, a SHOULD), simplified: always by body request (never by
+    /// reconciliation), to one member, at most once per (member, block) per event.
+    fn fetch(&mut self, block_id: Hash, to: usize) {
+        if Some(to) == self.me || self.me.is_none() {
+            return;
+        }
+        let m = self.m.as_ref().unwrap();
+        if m.decided.is_some() || m.refuse_votes {
+            return;
+        }
+        if m.proposals.get(&block_id).map_or(false, |p| m.holds(&p.header.merkle_root)) {
+            return;
+        }
+        if self.asked.contains(&(to, block_id)) {
+            return;
+        }
+        self.asked.push((to, block_id));
+        let h = m.h;
+        let signature = sig::sign(&self.seed, &sig::body_request_signing_input(&self.cfg.chain_id, h, &block_id));
+        let q = codec::BodyRequest { chain_id: self.cfg.chain_id, height: h, block_id, requester: self.key, signature };
+        self.out.actions.push(Action::Send(to, codec::encode_unchecked(&Message::BodyRequest(q))));
+    }
+
+    /// After storing a round message of round `r` from member `x`: fetch its body if it
+    /// is one of the two best-ranked stored so far.
+    fn fetch_if_best(&mut self, r: u32, x: usize) {
+        let Some(st) = self.m.as_ref().unwrap().msgs.get(&(r, x)).cloned() else { return };
+        if self.holds_body(&st.merkle_root) {
+            return;
+        }
+        let best = self.ordered_msgs_of(r);
+        if best.iter().take(2).any(|b| b.bytes == st.bytes) {
+            self.fetch(st.block_id, x);
+        }
+    }
+
+    /// Rule "hold" (§5.7): a block message received alone is a body.
+    fn on_block(&mut self, now: u64, b: Block) -> Result<(), Err> {
+        self.begun()?;
+        self.header_checks(&b.header)?;
+        let m = self.m.as_ref().unwrap();
+        let root = b.header.merkle_root;
+        if m.decided.is_some() || m.holds(&root) {
+            return Ok(());
+        }
+        let bid = b.header.block_id();
+        if !m.proposals.contains_key(&bid) && m.pending.as_ref().map_or(true, |p| p.polka.block_id != bid) {
+            return Err("unsolicited_body");
+        }
+        block::check_body(&self.cfg.chain_id, &b.transactions, &root, &m.content.transactions[0], &valid_all)?;
+        self.m.as_mut().unwrap().hold(root, b.transactions);
+        self.run_rules(now);
+        Ok(())
+    }
+
+    /// Rule "serve" (§5.7) for a body request: answer with the block message.
+    fn on_body_request(&mut self, q: &codec::BodyRequest) -> Result<(), Err> {
+        self.begun()?;
+        let m = self.m.as_ref().unwrap();
+        if q.chain_id != self.cfg.chain_id {
+            return Err("wrong_chain");
+        }
+        if q.height != m.h {
+            return Err("wrong_height");
+        }
+        let Some(x) = self.cfg.index_of(&q.requester) else { return Err("not_a_member") };
+        let blk = match m.proposals.get(&q.block_id).filter(|p| m.holds(&p.header.merkle_root)) {
+            Some(p) => Some(Block { header: p.header.clone(), signature: p.signature, transactions: m.body(&p.header.merkle_root).unwrap().clone() }),
+            None => self.store.get(&m.h).filter(|(b, _)| *b == q.block_id).and_then(|(_, c)| match codec::decode(c, codec::MsgType::Commit) {
+                Ok(Message::Commit(c)) => Some(c.block),
+                _ => None,
+            }),
+        };
+        let Some(blk) = blk else { return Err("body_not_held") };
+        if m.body_answers.get(&x).copied().unwrap_or(0) >= MAX_BODY_ANSWERS {
+            return Err("body_answers_spent");
+        }
+        if !sig::verify(&q.requester, &sig::body_request_signing_input(&q.chain_id, q.height, &q.block_id), &q.signature) {
+            return Err("bad_signature");
+        }
+        *self.m.as_mut().unwrap().body_answers.entry(x).or_default() += 1;
+        self.out.actions.push(Action::Send(x, codec::encode_unchecked(&Message::Block(blk))));
+        Ok(())
+    }
+
+    fn on_commit_request(&mut self, now: u64, c: &CommitRequest) -> Result<(), Err> {
+        if c.chain_id != self.cfg.chain_id {
+            return Err("wrong_chain");
+        }
+        let Some(x) = self.cfg.index_of(&c.requester) else { return Err("not_a_member") };
+        if !sig::verify(&c.requester, &sig::commit_request_signing_input(&c.chain_id, c.height), &c.signature) {
+            return Err("bad_signature");
+        }
+        if self.store.contains_key(&c.height) {
+            self.answer_from_store(now, x, c.height);
+        }
+        Ok(())
+    }
+
+    /// Checks 3–8 of §7.4.
+    fn check_commit(&self, c: &Commit) -> Result<(), Err> {
+        let hd = &c.block.header;
+        self.header_checks(hd)?;
+        if hd.round > c.certificate.round || hd.block_id() != c.certificate.block_id {
+            return Err("block_mismatch");
+        }
+        if hash::merkle_root(&c.block.transactions) != hd.merkle_root {
+            return Err("bad_merkle_root");
+        }
+        let m = self.m.as_ref().unwrap();
+        let own_cb = &m.content.transactions[0];
+        if c.block.transactions.is_empty() || &c.block.transactions[0] != own_cb {
+            return Err("bad_coinbase");
+        }
+        block::check_body(&self.cfg.chain_id, &c.block.transactions, &hd.merkle_root, own_cb, &valid_all)?;
+        if !sig::verify(&hd.proposer, &hd.signing_input(), &c.block.signature) {
+            return Err("bad_signature");
+        }
+        if !self.cert_valid(&c.certificate, codec::STEP_PRECOMMIT) {
+            return Err("bad_certificate");
+        }
+        Ok(())
+    }
+
+    fn on_commit(&mut self, now: u64, c: &Commit, bytes: &[u8]) -> Result<(), Err> {
+        if self.m.is_none() {
+            return Err("not_started");
+        }
+        let cert = &c.certificate;
+        if cert.chain_id != self.cfg.chain_id {
+            return Err("wrong_chain");
+        }
+        if let Some((b, _)) = self.store.get(&cert.height) {
+            if *b == cert.block_id {
+                return Ok(());
+            }
+            if cert.height < self.h {
+                return Err("conflicting_commit");
+            }
+        }
+        if cert.height != self.h {
+            return Err("wrong_height");
+        }
+        if cert.round > LAST_ROUND {
+            return Err("round_out_of_range");
+        }
+        self.check_commit(c)?;
+        if self.m.as_ref().unwrap().decided.is_some() {
+            return Err("conflicting_commit");
+        }
+        self.decide(now, self.h, cert.block_id, cert.round, bytes.to_vec());
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------
+    // timers
+
+    fn on_timer(&mut self, now: u64, t: &str, h: u64, round: Option<u32>) -> Result<(), Err> {
+        match t {
+            "height_start" => {
+                let decided = self.m.as_ref().map_or(false, |m| m.decided.is_some());
+                if decided && h == self.h + 1 {
+                    self.next_height(now);
+                } else if h == self.h && h <= self.cfg.last_height && self.m.as_ref().map_or(true, |m| !m.round_started && !decided) {
+                    self.begin_height(now);
+                }
+                Ok(())
+            }
+            "ask_again" => {
+                if h == self.h && self.m.as_ref().map_or(false, |m| m.round_started && m.decided.is_none()) {
+                    self.ask(now);
+                }
+                Ok(())
+            }
+            "collect_deadline" | "prevote_deadline" | "round_end" => {
+                let r = round.ok_or("stale_timer")?;
+                let Some(m) = self.m.as_ref() else { return Err("stale_timer") };
+                if h != m.h || r != m.round || !m.round_started || m.decided.is_some() {
+                    return Err("stale_timer");
+                }
+                match t {
+                    "collect_deadline" => {
+                        if m.step != Step::Collect {
+                            return Err("stale_timer");
+                        }
+                        self.prevote(now);
+                        self.run_rules(now);
+                    }
+                    "prevote_deadline" => {
+                        if m.step == Step::Precommitted && !(m.lock.map_or(false, |l| l.1 == r) && !m.announced.contains(&r)) {
+                            return Err("stale_timer");
+                        }
+                        if m.step == Step::Collect {
+                            self.prevote(now);
+                            self.run_rules(now);
+                        }
+                        let m = self.m.as_ref().unwrap();
+                        if m.decided.is_none() && m.step == Step::Prevoted {
+                            self.precommit(ZERO_ID, false);
+                        }
+                        self.announce(r);
+                        self.run_rules(now);
+                    }
+                    _ => {
+                        self.start_round(now, r.saturating_add(1));
+                        self.ask(now);
+                        self.run_rules(now);
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn announce(&mut self, r: u32) {
+        let m = self.m.as_ref().unwrap();
+        if m.decided.is_some() || m.announced.contains(&r) {
+            return;
+        }
+        if let (Some((_, lr)), Some(lp)) = (m.lock, m.lock_polka.clone()) {
+            if lr == r {
+                self.m.as_mut().unwrap().announced.insert(r);
+                self.out.actions.push(Action::Broadcast(codec::encode_unchecked(&Message::Polka(lp))));
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // the steps (§5.4)
+
+    fn sign_vote(&mut self, step: u8, block_id: Hash, approve: bool) -> Option<Vote> {
+        let me = self.me?;
+        let m = self.m.as_ref().unwrap();
+        if m.refuse_votes {
+            return None;
+        }
+        let r = m.round;
+        let v = if let Some(v) = m.own_votes.get(&(r, step)) {
+            v.clone()
+        } else {
+            let mut v = Vote { chain_id: self.cfg.chain_id, height: m.h, round: r, step, block_id, approve, voter: self.key, signature: [0; 64] };
+            v.signature = sig::sign(&self.seed, &v.signing_input());
+            v
+        };
+        self.m.as_mut().unwrap().own_votes.insert((r, step), v.clone());
+        let b = codec::encode_unchecked(&Message::Vote(v.clone()));
+        self.signed.push(b.clone());
+        self.out.actions.push(Action::Broadcast(b));
+        self.count_vote(me, &v);
+        Some(v)
+    }
+
+    /// The round's leading message: (block id, polka round) of the first stored round-r
+    /// message, in message order, whose body the node holds.
+    fn ordered_msgs(&self) -> Vec<RoundMsg> {
+        self.ordered_msgs_of(self.m.as_ref().unwrap().round)
+    }
+
+    fn ordered_msgs_of(&self, r: u32) -> Vec<RoundMsg> {
+        let m = self.m.as_ref().unwrap();
+        let mut v: Vec<RoundMsg> = m.msgs.range((r, 0)..=(r, usize::MAX)).map(|(_, x)| x.clone()).collect();
+        let pol = self.cfg.policy;
+        v.sort_by(|a, b| {
+            let pre = if pol == Policy::Vrf {
+                std::cmp::Ordering::Equal
+            } else {
+                // re-proposals first, higher polka round first
+                let ka = a.polka_round.map(|x| x as i64).unwrap_or(-1);
+                let kb = b.polka_round.map(|x| x as i64).unwrap_or(-1);
+                kb.cmp(&ka)
+            };
+            pre.then(a.rank.cmp(&b.rank)).then(a.block_id.cmp(&b.block_id))
+        });
+        v
+    }
+
+    fn prevote(&mut self, _now: u64) {
+        let lead = self.ordered_msgs().into_iter().find(|x| self.holds_body(&x.merkle_root));
+        let m = self.m.as_ref().unwrap();
+        let (b, approve) = match lead {
+            None => (ZERO_ID, false),
+            Some(l) => {
+                let allowed = match m.lock {
+                    None => true,
+                    Some((lb, lr)) => {
+                        crate::mutant::is("no-lock") // MUTANT: the lock rule dropped
+                            || lb == l.block_id
+                            || l.polka_round.map_or(false, |vr| vr >= lr)
+                    }
+                };
+                (l.block_id, allowed)
+            }
+        };
+        self.m.as_mut().unwrap().step = Step::Prevoted;
+        self.sign_vote(codec::STEP_PREVOTE, b, approve);
+    }
+
+    fn precommit(&mut self, b: Hash, approve: bool) {
+        let r = self.m.as_ref().unwrap().round;
+        if approve {
+            let p = self.polka_from_tally(r, &b);
+            let m = self.m.as_mut().unwrap();
+            m.lock = Some((b, r));
+            m.lock_polka = Some(p);
+        }
+        self.m.as_mut().unwrap().step = Step::Precommitted;
+        self.sign_vote(codec::STEP_PRECOMMIT, b, approve);
+    }
+
+    /// Apply every rule whose condition holds, until none does.
+    fn run_rules(&mut self, now: u64) {
+        loop {
+            let Some(m) = self.m.as_ref() else { return };
+            if m.decided.is_some() || !m.round_started {
+                return;
+            }
+            // Finalize
+            let (lo, hi) = self.window();
+            let mut fin = None;
+            for (&(r, s), t) in m.tallies.range((lo, 0)..=(hi, u8::MAX)) {
+                if s != codec::STEP_PRECOMMIT {
+                    continue;
+                }
+                for (b, set) in t.approvers.iter() {
+                    if membership::is_quorum(self.cfg.weight_of(set.iter()), self.cfg.total) {
+                        if let Some(p) = m.proposals.get(b) {
+                            if m.holds(&p.header.merkle_root) {
+                                fin = Some((r, *b));
+                            }
+                        }
+                    }
+                }
+                if fin.is_some() {
+                    break;
+                }
+            }
+            if let Some((r, b)) = fin {
+                let p = m.proposals.get(&b).unwrap().clone();
+                let t = m.tallies.get(&(r, codec::STEP_PRECOMMIT)).unwrap();
+                let mut entries = Vec::new();
+                for (&i, vs) in t.votes.iter() {
+                    if let Some(v) = vs.iter().find(|v| v.approve && v.block_id == b) {
+                        entries.push(CertEntry { voter: self.cfg.members[i].key, signature: v.signature });
+                    }
+                }
+                let c = Commit {
+                    certificate: Certificate { chain_id: self.cfg.chain_id, height: m.h, round: r, block_id: b, entries },
+                    block: Block { header: p.header.clone(), signature: p.signature, transactions: m.body(&p.header.merkle_root).unwrap().clone() },
+                };
+                let bytes = codec::encode_unchecked(&Message::Commit(c));
+                self.decide(now, m.h, b, r, bytes);
+                return;
+            }
+            self.update_held();
+            let m = self.m.as_ref().unwrap();
+            let r = m.round;
+            let before = m.step;
+            // Prevote on the early collect
+            if m.step == Step::Collect {
+                let ordered = self.ordered_msgs();
+                let all = ordered.len() == self.cfg.members.len();
+                if all && ordered.first().map_or(false, |x| self.holds_body(&x.merkle_root)) {
+                    self.prevote(now);
+                }
+            }
+            // Precommit
+            let m = self.m.as_ref().unwrap();
+            if m.step == Step::Prevoted {
+                if let Some(&b) = m.polkas.get(&r) {
+                    if m.proposals.get(&b).map_or(false, |p| m.holds(&p.header.merkle_root)) {
+                        self.precommit(b, true);
+                    }
+                }
+            }
+            if self.m.as_ref().unwrap().step == before {
+                return;
+            }
+        }
+    }
+}
