@@ -2480,8 +2480,8 @@ void write_rounds(JsonWriter& w) {
     all_decide(s, 0, "all delivered");
     s.write(w, "all_delivered",
             "4 members of weight 1, all starting at midnight; every message is delivered: all finalize the lowest "
-            "block id of round 0, store its commit, empty their journals and broadcast the commit (which the others, "
-            "decided on the same block, ignore).");
+            "block id of round 0, store its commit and empty their journals; no commit is sent (every node "
+            "finalized by its own quorum, spec/protocol.md §7.3).");
   }
   {
     // tests/unit/round_machine_test.cpp, LockedBlockIsCarriedIntoTheNextRound.
@@ -2679,7 +2679,8 @@ void write_rounds(JsonWriter& w) {
             "4 members of weight 1; when the four proposals are delivered every node prevotes (journaled first); "
             "node 0 then crashes and restarts from its journal: its prevote record is restored, so in round 0 it "
             "proposes again but signs no second prevote. The others reach a quorum with its first prevote and "
-            "finalize; node 0, which lost the others' proposals in the crash, adopts their commit.");
+            "finalize; node 0, which lost the others' proposals in the crash, finalizes from their precommits too "
+            "(the block is its own, whose body it holds) and stores a commit of them.");
   }
   w.end_array();
   w.end_object();

@@ -52,53 +52,19 @@ struct Sent {
   MessageType type() const { return bytes.size() >= 2 ? static_cast<MessageType>(bytes[1]) : MessageType{}; }
 };
 
-// The classes of adapter.md §4: exact bytes; exact but for the polka's entries; a commit
-// (its block exact, its certificate valid); not compared.
-enum class Compare { exact, but_polka_entries, commit, no };
+// The classes of adapter.md §4: exact bytes (a polka's entries are determined,
+// protocol.md §5.4 "Propose"); a commit (its block exact, its certificate valid, §7.1);
+// not compared.
+enum class Compare { exact, commit, no };
 Compare compare_of(MessageType t) {
   switch (t) {
     case MessageType::proposal:
-    case MessageType::vote: return Compare::exact;
+    case MessageType::vote:
     case MessageType::reproposal:
-    case MessageType::polka: return Compare::but_polka_entries;
+    case MessageType::polka: return Compare::exact;
     case MessageType::commit: return Compare::commit;
     default: return Compare::no;
   }
-}
-
-// Two re-proposals or two polka announcements that agree in everything but the entries
-// of the polka they carry, and the adapter's polka verifies (protocol.md §5.4: which
-// prevotes a node puts in it is its own). Empty when they agree.
-std::string compare_but_polka_entries(const Buf& expected, const Buf& got, const Context& ctx) {
-  const bool reproposal = static_cast<MessageType>(expected[1]) == MessageType::reproposal;
-  Certificate* got_polka = nullptr;
-  bool same = false;
-  auto re_e = std::make_unique<Reproposal>();
-  auto re_g = std::make_unique<Reproposal>();
-  auto po_e = std::make_unique<CarriedPolka>();
-  auto po_g = std::make_unique<CarriedPolka>();
-  if (reproposal) {
-    if (!decode_reproposal(expected, *re_e)) throw JsonError{"rounds.json: a re-proposal that does not decode"};
-    if (!decode_reproposal(got, *re_g)) return "the re-proposal sent does not decode";
-    Certificate polka = re_g->carried.polka;
-    re_e->carried.polka.signatures.clear();
-    re_g->carried.polka.signatures.clear();
-    same = *re_e == *re_g;
-    re_g->carried.polka = std::move(polka);
-    got_polka = &re_g->carried.polka;
-  } else {
-    if (!decode_polka(expected, *po_e)) throw JsonError{"rounds.json: a polka that does not decode"};
-    if (!decode_polka(got, *po_g)) return "the polka announcement sent does not decode";
-    Certificate polka = po_g->polka;
-    po_e->polka.signatures.clear();
-    po_g->polka.signatures.clear();
-    same = *po_e == *po_g;
-    po_g->polka = std::move(polka);
-    got_polka = &po_g->polka;
-  }
-  if (!same) return "differs from the vector's in more than its polka's entries";
-  if (!verify_polka(*got_polka, ctx.membership, ctx.chain)) return "carries a polka that does not verify";
-  return {};
 }
 
 // A commit whose block is the vector's, byte for byte, and whose certificate verifies
@@ -122,7 +88,6 @@ std::string compare_message(const Buf& expected, const Buf& got, const Context& 
   if (got.size() < 2 || got[1] != expected[1]) return "another message type";
   switch (compare_of(static_cast<MessageType>(expected[1]))) {
     case Compare::exact: return expected == got ? std::string() : "other bytes";
-    case Compare::but_polka_entries: return compare_but_polka_entries(expected, got, ctx);
     case Compare::commit: return compare_commit(expected, got, ctx);
     case Compare::no: return {};
   }
