@@ -2483,24 +2483,32 @@ void write_rounds(JsonWriter& w) {
             "block id of round 0, store its commit and empty their journals; no commit is sent (every node "
             "finalized by its own quorum, spec/protocol.md §7.3).");
   }
-  {
-    // tests/unit/round_machine_test.cpp, LockedBlockIsCarriedIntoTheNextRound.
+  // Every round-0 precommit is lost, so all lock on the round-0 block B; with `deadline`
+  // the prevote deadline fires first (rule "announce": each sends the polka it locked
+  // on); then round 0 ends and B, re-proposed, finalizes in round 1.
+  // tests/unit/round_machine_test.cpp, LockedBlockIsCarriedIntoTheNextRound.
+  const auto locked_in_round_0 = [&](bool deadline, std::string_view name, std::string_view description) {
     Script s(weights, mempool);
     s.start_all();
     s.deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
     for (std::size_t i = 0; i < s.size(); ++i) {
-      require(s.host(i).machine().lock().held, "lock scenario: every node is locked on the round-0 block");
+      require(s.host(i).machine().lock().held, std::string(name) + ": every node is locked on the round-0 block");
+    }
+    if (deadline) {
+      s.fire_all(TimerKind::prevote_deadline, 0);
+      s.deliver_all();
     }
     s.fire_all(TimerKind::round_end, 0);
     s.deliver_all();
     s.fire_all(TimerKind::collect_deadline, 1);
     s.deliver_all();
-    all_decide(s, 1, "lock scenario");
-    s.write(w, "lock_carried_into_next_round",
-            "4 members of weight 1; every round-0 precommit is lost, so all are locked on the round-0 block B "
-            "(journaled with their precommits); round 0 ends (each asks for the commit: rule ask), and after round "
-            "1's collect deadline B, proposed in round 0, finalizes in round 1.");
-  }
+    all_decide(s, 1, std::string(name));
+    s.write(w, name, description);
+  };
+  locked_in_round_0(false, "lock_carried_into_next_round",
+                    "4 members of weight 1; every round-0 precommit is lost, so all are locked on the round-0 block B "
+                    "(journaled with their precommits); round 0 ends (each asks for the commit: rule ask), and after "
+                    "round 1's collect deadline B, proposed in round 0, finalizes in round 1.");
   {
     // Rule "skip". Nodes 1-3 start late, when the schedule is in round 5 (a node begins in
     // the round the clock is in); node 0 started at midnight and is in round 0. Their
@@ -2553,40 +2561,28 @@ void write_rounds(JsonWriter& w) {
             "which is exactly two thirds of the weight and so no polka (3w > 2W fails); at the prevote deadline they "
             "precommit nil (rule no polka). Nothing is decided and no one locks.");
   }
-  {
-    // Rule "announce": locked and undecided at the prevote deadline, a node sends the polka
-    // it locked on (a round message of no round: the next leader learns every lock).
-    Script s(weights, mempool);
-    s.start_all();
-    s.deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
-    s.fire_all(TimerKind::prevote_deadline, 0);
-    s.deliver_all();
-    s.fire_all(TimerKind::round_end, 0);
-    s.deliver_all();
-    s.fire_all(TimerKind::collect_deadline, 1);
-    s.deliver_all();
-    all_decide(s, 1, "announce scenario");
-    s.write(w, "lock_announced",
-            "4 members of weight 1; every round-0 precommit is lost, so all lock on the round-0 block B and are "
-            "undecided at the prevote deadline, where each broadcasts the polka it locked on (rule announce); round "
-            "0 ends and B finalizes in round 1.");
-  }
-  {
-    // Commits are adopted only after the body checks (§3.4, §7.4): a commit whose block
-    // has another coinbase, certified by three of four members' precommits (colluding
-    // beyond the fault bound), is refused by a node that has not decided.
+  locked_in_round_0(true, "lock_announced",
+                    "4 members of weight 1; every round-0 precommit is lost, so all lock on the round-0 block B and "
+                    "are undecided at the prevote deadline, where each broadcasts the polka it locked on (rule "
+                    "announce); round 0 ends and B finalizes in round 1.");
+  // Commits are adopted only after the body checks (§3.4, §7.4): node 3 alone is up and
+  // receives a commit certified by the other three members' precommits (colluding beyond
+  // the fault bound) for a block of `reward` and `extra` transactions; it adopts nothing.
+  const auto refused_commit = [&](std::uint64_t reward, std::span<const Buf> extra, std::string_view name,
+                                  std::string_view description) {
     Script s(weights, mempool);
     s.crash(0);
     s.crash(1);
     s.crash(2);
     s.start(3);
-    s.deliver_external(3, s.forged_commit(999, {}, 3));
-    require(!s.decided_block(3), "bad-coinbase scenario: node 3 adopts nothing");
-    s.write(w, "commit_with_another_coinbase_refused",
-            "4 members of weight 1; node 3 alone is up, at midnight. It receives a commit of height 1 whose "
-            "certificate is valid (the precommits of the other three) but whose block's coinbase splits a reward of "
-            "999, not the chain's 1000: the body check refuses it (bad_coinbase) and node 3 stores nothing.");
-  }
+    s.deliver_external(3, s.forged_commit(reward, extra, 3));
+    require(!s.decided_block(3), std::string(name) + ": node 3 adopts nothing");
+    s.write(w, name, description);
+  };
+  refused_commit(999, {}, "commit_with_another_coinbase_refused",
+                 "4 members of weight 1; node 3 alone is up, at midnight. It receives a commit of height 1 whose "
+                 "certificate is valid (the precommits of the other three) but whose block's coinbase splits a reward "
+                 "of 999, not the chain's 1000: the body check refuses it (bad_coinbase) and node 3 stores nothing.");
   {
     // The lock rule (§6) under policy B: node X alone locks on the round-0 block B (only it
     // receives the prevotes; its precommit and its polka announcement are lost). In round 1
@@ -2630,19 +2626,12 @@ void write_rounds(JsonWriter& w) {
   {
     // The same with the chain's coinbase and a transaction the validity predicate refuses
     // (first byte 0xbd): the body's transaction checks refuse it (invalid_transaction).
-    Script s(weights, mempool);
-    s.crash(0);
-    s.crash(1);
-    s.crash(2);
-    s.start(3);
     const Buf invalid[] = {Buf{0xbd, 0x01}};
-    s.deliver_external(3, s.forged_commit(1000, invalid, 3));
-    require(!s.decided_block(3), "invalid-transaction scenario: node 3 adopts nothing");
-    s.write(w, "commit_with_invalid_transaction_refused",
-            "4 members of weight 1; node 3 alone is up, at midnight. It receives a commit of height 1 whose "
-            "certificate is valid (the precommits of the other three) and whose coinbase is right, but whose block "
-            "holds the transaction bd01, which the validity predicate refuses: the body check refuses the commit "
-            "(invalid_transaction) and node 3 stores nothing.");
+    refused_commit(1000, invalid, "commit_with_invalid_transaction_refused",
+                   "4 members of weight 1; node 3 alone is up, at midnight. It receives a commit of height 1 whose "
+                   "certificate is valid (the precommits of the other three) and whose coinbase is right, but whose "
+                   "block holds the transaction bd01, which the validity predicate refuses: the body check refuses "
+                   "the commit (invalid_transaction) and node 3 stores nothing.");
   }
   {
     // Rule "ask" and rule "answer": node 3 is down while the others decide (3 of 4 is a

@@ -12,16 +12,6 @@ namespace {
 
 using Buf = std::vector<std::uint8_t>;
 
-std::uint64_t u64(const Json& obj, const char* key) {
-  const Json& v = obj.at(key);
-  if (!v.is_number() || !v.as_u64()) throw JsonError{std::string("'") + key + "' is not an unsigned integer"};
-  return *v.as_u64();
-}
-std::uint32_t u32(const Json& obj, const char* key) {
-  const std::uint64_t v = u64(obj, key);
-  if (v > UINT32_MAX) throw JsonError{std::string("'") + key + "' does not fit in 32 bits"};
-  return static_cast<std::uint32_t>(v);
-}
 
 Buf must(result<Buf> encoded, const char* /*what*/) {
   if (!encoded) throw Refusal{codec_errc_name(static_cast<codec_errc>(encoded.error().value()))};
@@ -38,8 +28,8 @@ Proposal proposal_from(const Json& p) {
 
 void certificate_from(const Json& c, Certificate& out) {
   out.chain_id = fixed_field<ChainId>(c, "chain_id");
-  out.height = u64(c, "height");
-  out.round = u32(c, "round");
+  out.height = u64_field(c, "height");
+  out.round = u32_field(c, "round");
   out.block_id = fixed_field<BlockId>(c, "block_id");
   out.signatures.clear();
   for (const Json& s : c.at("signatures").items())
@@ -78,17 +68,29 @@ Buf short_ids_from(const Json& list) {
 
 }  // namespace
 
+std::uint64_t u64_field(const Json& obj, const char* key) {
+  const Json& v = obj.at(key);
+  if (!v.is_number() || !v.as_u64()) throw JsonError{std::string("'") + key + "' is not an unsigned integer"};
+  return *v.as_u64();
+}
+
+std::uint32_t u32_field(const Json& obj, const char* key) {
+  const std::uint64_t v = u64_field(obj, key);
+  if (v > UINT32_MAX) throw JsonError{std::string("'") + key + "' does not fit in 32 bits"};
+  return static_cast<std::uint32_t>(v);
+}
+
 BlockHeader header_from(const Json& h) {
   BlockHeader out;
-  const std::uint64_t version = u64(h, "version");
+  const std::uint64_t version = u64_field(h, "version");
   if (version > UINT16_MAX) throw JsonError{"'version' does not fit in 16 bits"};
   out.version = static_cast<std::uint16_t>(version);
   out.chain_id = fixed_field<ChainId>(h, "chain_id");
-  out.height = u64(h, "height");
-  out.round = u32(h, "round");
+  out.height = u64_field(h, "height");
+  out.round = u32_field(h, "round");
   out.prev_id = fixed_field<BlockId>(h, "prev_id");
   out.merkle_root = fixed_field<Hash32>(h, "merkle_root");
-  out.timestamp_ms = u64(h, "timestamp_ms");
+  out.timestamp_ms = u64_field(h, "timestamp_ms");
   out.proposer = fixed_field<PublicKey>(h, "proposer");
   return out;
 }
@@ -96,8 +98,8 @@ BlockHeader header_from(const Json& h) {
 Vote vote_from(const Json& v) {
   Vote out;
   out.chain_id = fixed_field<ChainId>(v, "chain_id");
-  out.height = u64(v, "height");
-  out.round = u32(v, "round");
+  out.height = u64_field(v, "height");
+  out.round = u32_field(v, "round");
   const std::string& step = v.str("step");
   if (step != "prevote" && step != "precommit") throw JsonError{"'step' is neither prevote nor precommit"};
   out.step = step == "prevote" ? VoteStep::prevote : VoteStep::precommit;
@@ -112,7 +114,7 @@ Vote vote_from(const Json& v) {
 
 Masternode member_from(const Json& m) {
   return Masternode{fixed_field<PublicKey>(m, "key"), fixed_field<PublicKey>(m, "vrf_key"),
-                    fixed_field<Destination>(m, "reward_to"), u64(m, "weight")};
+                    fixed_field<Destination>(m, "reward_to"), u64_field(m, "weight")};
 }
 
 std::vector<std::uint8_t> encode_fields(MessageType type, const Json& f) {
@@ -144,7 +146,7 @@ std::vector<std::uint8_t> encode_fields(MessageType type, const Json& f) {
     }
     case MessageType::reproposal: {
       auto r = std::make_unique<Reproposal>();
-      r->round = u32(f, "round");
+      r->round = u32_field(f, "round");
       r->reproposer = fixed_field<PublicKey>(f, "reproposer");
       r->vrf_proof = fixed_field<VrfProof>(f, "vrf_proof");
       r->signature = fixed_field<Signature>(f, "signature");
@@ -152,12 +154,12 @@ std::vector<std::uint8_t> encode_fields(MessageType type, const Json& f) {
       return must(encode_to_vector(*r), "reproposal");
     }
     case MessageType::commit_request:
-      return must(encode_to_vector(CommitRequest{fixed_field<ChainId>(f, "chain_id"), u64(f, "height"),
+      return must(encode_to_vector(CommitRequest{fixed_field<ChainId>(f, "chain_id"), u64_field(f, "height"),
                                                  fixed_field<PublicKey>(f, "requester"),
                                                  fixed_field<Signature>(f, "signature")}),
                   "commit request");
     case MessageType::body_request:
-      return must(encode_to_vector(BodyRequest{fixed_field<ChainId>(f, "chain_id"), u64(f, "height"),
+      return must(encode_to_vector(BodyRequest{fixed_field<ChainId>(f, "chain_id"), u64_field(f, "height"),
                                                fixed_field<BlockId>(f, "block_id"),
                                                fixed_field<PublicKey>(f, "requester"),
                                                fixed_field<Signature>(f, "signature")}),
@@ -166,13 +168,13 @@ std::vector<std::uint8_t> encode_fields(MessageType type, const Json& f) {
       const Buf ids = short_ids_from(f.at("short_ids"));
       ReconcileRequest r;
       r.chain_id = fixed_field<ChainId>(f, "chain_id");
-      r.height = u64(f, "height");
+      r.height = u64_field(f, "height");
       r.block_id = fixed_field<BlockId>(f, "block_id");
       r.requester = fixed_field<PublicKey>(f, "requester");
       const std::string& kind = f.str("kind");
       if (kind != "sketch" && kind != "transactions") throw JsonError{"'kind' is neither sketch nor transactions"};
       r.kind = kind == "sketch" ? ReconcileKind::sketch : ReconcileKind::transactions;
-      r.have = u32(f, "have");
+      r.have = u32_field(f, "have");
       r.ids = ShortIdList{ids};
       r.signature = fixed_field<Signature>(f, "signature");
       return must(encode_to_vector(r), "reconcile request");
@@ -181,9 +183,9 @@ std::vector<std::uint8_t> encode_fields(MessageType type, const Json& f) {
       const Buf sketch = bytes_field(f.at("sketch"));
       BodySketchView s;
       s.chain_id = fixed_field<ChainId>(f, "chain_id");
-      s.height = u64(f, "height");
+      s.height = u64_field(f, "height");
       s.block_id = fixed_field<BlockId>(f, "block_id");
-      s.tx_count = u32(f, "tx_count");
+      s.tx_count = u32_field(f, "tx_count");
       s.sketch = sketch;
       return must(encode_to_vector(s), "body sketch");
     }
@@ -191,7 +193,7 @@ std::vector<std::uint8_t> encode_fields(MessageType type, const Json& f) {
       std::vector<Buf> txs;
       for (const Json& t : f.at("transactions").items()) txs.push_back(bytes_field(t.at("hex")));
       const std::vector<TxBytes> views(txs.begin(), txs.end());
-      return must(encode_body_transactions_to_vector(fixed_field<ChainId>(f, "chain_id"), u64(f, "height"),
+      return must(encode_body_transactions_to_vector(fixed_field<ChainId>(f, "chain_id"), u64_field(f, "height"),
                                                      fixed_field<BlockId>(f, "block_id"), views),
                   "body transactions");
     }

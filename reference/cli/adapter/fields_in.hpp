@@ -26,6 +26,10 @@ T fixed_field(const Json& obj, const char* key) {
   return out;
 }
 
+// An unsigned integer at obj[key], whole 64-bit range; and one that fits in 32 bits.
+std::uint64_t u64_field(const Json& obj, const char* key);
+std::uint32_t u32_field(const Json& obj, const char* key);
+
 BlockHeader header_from(const Json& h);
 Vote vote_from(const Json& v);
 Masternode member_from(const Json& m);

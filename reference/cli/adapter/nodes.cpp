@@ -17,16 +17,6 @@ namespace {
 
 using Buf = std::vector<std::uint8_t>;
 
-std::uint64_t u64(const Json& obj, const char* key) {
-  const Json& v = obj.at(key);
-  if (!v.is_number() || !v.as_u64()) throw JsonError{std::string("'") + key + "' is not an unsigned integer"};
-  return *v.as_u64();
-}
-std::uint32_t u32(const Json& obj, const char* key) {
-  const std::uint64_t v = u64(obj, key);
-  if (v > UINT32_MAX) throw JsonError{std::string("'") + key + "' does not fit in 32 bits"};
-  return static_cast<std::uint32_t>(v);
-}
 Json hex(std::span<const std::uint8_t> b) { return Json::string(to_hex(b)); }
 Json num(std::uint64_t x) { return Json::unsigned_number(x); }
 
@@ -49,11 +39,11 @@ HostTimer timer_from(const Json& input) {
   const std::string& name = input.str("timer");
   if (name == "height_start" || name == "ask_again") {
     t.kind = name == "height_start" ? HostTimerKind::height_start : HostTimerKind::ask_again;
-    t.height = u64(input, "height");
+    t.height = u64_field(input, "height");
     return t;
   }
   t.kind = HostTimerKind::round;
-  t.round_timer = TimerFired{round_timer_kind(name), u64(input, "height"), u32(input, "round")};
+  t.round_timer = TimerFired{round_timer_kind(name), u64_field(input, "height"), u32_field(input, "round")};
   return t;
 }
 
@@ -116,7 +106,7 @@ Json NodeTable::create(const Json& request) {
   std::vector<Masternode> members;
   for (const Json& m : config.at("members").items())
     members.push_back(Masternode{fixed_field<PublicKey>(m, "public_key"), fixed_field<PublicKey>(m, "vrf_key"),
-                                 fixed_field<Destination>(m, "reward_to"), u64(m, "weight")});
+                                 fixed_field<Destination>(m, "reward_to"), u64_field(m, "weight")});
   const sim::NegativeControl control = negative_control();
   auto membership = Membership::make(members, control == sim::NegativeControl::quorum_ceil
                                                   ? QuorumRule::unsafe_at_least_two_thirds
@@ -134,14 +124,14 @@ Json NodeTable::create(const Json& request) {
   c.node.policy = n->policy.get();
   c.node.keys = keypair_from_seed(fixed_field<Seed>(request, "seed"));
   c.node.vrf_keys = vrf_keypair_from_seed(fixed_field<Seed>(request, "vrf_seed"));
-  c.node.timing = RoundTiming{u64(timing, "collect_ms"), u64(timing, "prevote_ms"), u64(timing, "precommit_ms"),
-                              u64(timing, "increment_ms")};
-  c.node.reward_per_height = u64(config, "reward");
+  c.node.timing = RoundTiming{u64_field(timing, "collect_ms"), u64_field(timing, "prevote_ms"), u64_field(timing, "precommit_ms"),
+                              u64_field(timing, "increment_ms")};
+  c.node.reward_per_height = u64_field(config, "reward");
   c.node.validity = &n->validity;
   c.schedule.genesis_id = derived_or_hex<BlockId>(config, "genesis_id");
-  c.schedule.first_height = u64(config, "first_height");
-  c.schedule.first_midnight_ms = u64(config, "first_midnight_ms");
-  c.schedule.last_height = u64(config, "last_height");
+  c.schedule.first_height = u64_field(config, "first_height");
+  c.schedule.first_midnight_ms = u64_field(config, "first_midnight_ms");
+  c.schedule.last_height = u64_field(config, "last_height");
   c.mempool = n->views;
   c.node.unsafe_retry_without_lock = control == sim::NegativeControl::no_lock;
   c.node.unsafe_skip_lock_announcement = control == sim::NegativeControl::no_announce;
@@ -155,7 +145,7 @@ Json NodeTable::create(const Json& request) {
 
 Json NodeTable::event(const Json& request) {
   AdapterNode& n = node(request);
-  const std::uint64_t now = u64(request, "now_ms");
+  const std::uint64_t now = u64_field(request, "now_ms");
   const Json& input = request.at("input");
   const std::string& kind = input.str("kind");
   Json ok = Json::object();

@@ -35,6 +35,8 @@ namespace {
 
 using adapter::bytes_field;
 using adapter::fixed_field;
+using adapter::u32_field;
+using adapter::u64_field;
 using Buf = std::vector<std::uint8_t>;
 
 // What an operation returns: a result object, or the name of the spec's error.
@@ -52,11 +54,6 @@ Json hex(const Bytes<N>& b) {
 }
 Json num(std::uint64_t x) { return Json::number(static_cast<std::int64_t>(x)); }
 
-std::uint64_t u64(const Json& req, const char* key) {
-  const Json& v = req.at(key);
-  if (!v.is_number() || !v.as_u64()) throw JsonError{std::string("'") + key + "' is not an unsigned integer"};
-  return *v.as_u64();
-}
 
 std::optional<MessageType> type_named(const std::string& name) {
   for (std::uint8_t t = 0x01; t <= 0x0f; ++t)
@@ -168,10 +165,10 @@ Outcome op_membership(const Json& req) {
 Outcome op_build_block(const Json& req) {
   const ChainId chain = fixed_field<ChainId>(req, "chain_id");
   const Membership m = membership_of(req);
-  const std::uint64_t reward = u64(req, "reward");
+  const std::uint64_t reward = u64_field(req, "reward");
   const std::vector<Buf> mempool = byte_list(req.at("mempool"));
   const std::vector<TxBytes> views(mempool.begin(), mempool.end());
-  const BlockContent c = build_block_content(chain, u64(req, "height"), m, reward, views);
+  const BlockContent c = build_block_content(chain, u64_field(req, "height"), m, reward, views);
   const std::vector<std::uint64_t> amounts = split_reward(m, reward);
   Json rewards = Json::array();
   for (std::size_t i = 0; i < m.size(); ++i) {
@@ -197,11 +194,11 @@ Outcome op_build_block(const Json& req) {
 
 Outcome op_check_body(const Json& req) {
   const ChainId chain = fixed_field<ChainId>(req, "chain_id");
-  const std::uint64_t height = u64(req, "height");
+  const std::uint64_t height = u64_field(req, "height");
   const Membership m = membership_of(req);
   const std::vector<Buf> body = byte_list(req.at("body"));
   const std::vector<TxBytes> views(body.begin(), body.end());
-  const Buf coinbase = build_coinbase(chain, height, m, u64(req, "reward"));
+  const Buf coinbase = build_coinbase(chain, height, m, u64_field(req, "reward"));
   const FirstByteBdIsInvalid validity;
   auto checked = check_block_body(chain, views, fixed_field<Hash32>(req, "merkle_root"), coinbase, &validity);
   if (!checked) return rejected(body_errc_name(static_cast<body_errc>(checked.error().value())));
@@ -211,12 +208,12 @@ Outcome op_check_body(const Json& req) {
 }
 
 Outcome op_proposal_header(const Json& req) {
-  const std::uint64_t round = u64(req, "round");
+  const std::uint64_t round = u64_field(req, "round");
   if (round > UINT32_MAX) throw JsonError{"'round' does not fit in 32 bits"};
   const auto r32 = static_cast<std::uint32_t>(round);
-  const BlockHeader h = make_header(fixed_field<ChainId>(req, "chain_id"), u64(req, "height"), r32,
+  const BlockHeader h = make_header(fixed_field<ChainId>(req, "chain_id"), u64_field(req, "height"), r32,
                                     fixed_field<BlockId>(req, "prev_id"), fixed_field<Hash32>(req, "merkle_root"),
-                                    round_start_ms(u64(req, "midnight_ms"), RoundTiming{}, r32),
+                                    round_start_ms(u64_field(req, "midnight_ms"), RoundTiming{}, r32),
                                     fixed_field<PublicKey>(req, "proposer"));
   std::string text;
   sim::JsonWriter w(text);
@@ -284,7 +281,7 @@ Outcome op_estimate_difference(const Json& req) {
   const std::vector<ShortTxId> a = short_ids(req.at("sample_a"));
   const std::vector<ShortTxId> x = short_ids(req.at("sample_x"));
   Json r = Json::object();
-  r.set("estimate", num(estimate_difference(a, u64(req, "count_a"), x, u64(req, "count_x"))));
+  r.set("estimate", num(estimate_difference(a, u64_field(req, "count_a"), x, u64_field(req, "count_x"))));
   return ok(std::move(r));
 }
 
@@ -345,13 +342,13 @@ const NamedOp kOps[] = {
     {"quorum_threshold",
      [](const Json& q) {
        Json r = Json::object();
-       r.set("threshold", num(quorum_threshold(u64(q, "total_weight"))));
+       r.set("threshold", num(quorum_threshold(u64_field(q, "total_weight"))));
        return ok(std::move(r));
      }},
     {"is_quorum",
      [](const Json& q) {
        Json r = Json::object();
-       r.set("quorum", Json::boolean(is_quorum(u64(q, "weight"), u64(q, "total_weight"))));
+       r.set("quorum", Json::boolean(is_quorum(u64_field(q, "weight"), u64_field(q, "total_weight"))));
        return ok(std::move(r));
      }},
     {"build_block", op_build_block},
@@ -359,10 +356,10 @@ const NamedOp kOps[] = {
     {"proposal_header", op_proposal_header},
     {"vrf_input",
      [](const Json& q) {
-       const std::uint64_t round = u64(q, "round");
+       const std::uint64_t round = u64_field(q, "round");
        if (round > UINT32_MAX) throw JsonError{"'round' does not fit in 32 bits"};
        Json r = Json::object();
-       r.set("vrf_input", hex(vrf_input(fixed_field<ChainId>(q, "chain_id"), u64(q, "height"),
+       r.set("vrf_input", hex(vrf_input(fixed_field<ChainId>(q, "chain_id"), u64_field(q, "height"),
                                         static_cast<std::uint32_t>(round), fixed_field<BlockId>(q, "prev_id"))));
        return ok(std::move(r));
      }},
@@ -374,7 +371,7 @@ const NamedOp kOps[] = {
      [](const Json& q) {
        Json r = Json::object();
        r.set("cells_per_hash",
-             num(sketch_answer_cells(u64(q, "difference"), u64(q, "have"), u64(q, "block_bytes"))));
+             num(sketch_answer_cells(u64_field(q, "difference"), u64_field(q, "have"), u64_field(q, "block_bytes"))));
        return ok(std::move(r));
      }},
 };

@@ -459,7 +459,7 @@ void drive_reconciliation(Driver& d, VectorFile& f) {
   }
   FamilyTally& t = d.ledger.family(f.family);
   t.not_driven += f.take("exchanges").items().size();
-  t.not_driven_reason = "the exchanges: adapter protocol 1 has no operation for the requester and server";
+  t.not_driven_reason = "the exchanges: no version of the adapter protocol has an operation for the requester and server";
 }
 
 }  // namespace midnight::cli::conform
