@@ -83,6 +83,13 @@ const char* timer_name(TimerKind k) {
   return "?";
 }
 
+const char* host_error_name(const std::error_code& ec) {
+  if (ec.category() == error_category_of<round_errc>()) return round_errc_name(static_cast<round_errc>(ec.value()));
+  if (ec.category() == error_category_of<codec_errc>()) return codec_errc_name(static_cast<codec_errc>(ec.value()));
+  if (ec.category() == error_category_of<body_errc>()) return body_errc_name(static_cast<body_errc>(ec.value()));
+  return nullptr;
+}
+
 const char* membership_errc_name(membership_errc e) {
   switch (e) {
     case membership_errc::empty: return "empty";

@@ -2307,10 +2307,9 @@ class Script {
     return *id;
   }
   static std::string error_name(const std::error_code& ec) {
-    if (ec.category() == error_category_of<round_errc>()) return round_errc_name(static_cast<round_errc>(ec.value()));
-    if (ec.category() == error_category_of<codec_errc>()) return codec_errc_name(static_cast<codec_errc>(ec.value()));
-    if (ec.category() == error_category_of<body_errc>()) return body_errc_name(static_cast<body_errc>(ec.value()));
-    broken("a host error of an unknown category");
+    const char* name = host_error_name(ec);
+    require(name != nullptr, "a host error of an unknown category");
+    return name;
   }
 
   // The host contract, as every host carries it out (node/node_disk.hpp): store, then act.

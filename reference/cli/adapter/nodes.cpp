@@ -2,7 +2,7 @@
 
 #include "../error_names.hpp"
 #include "../vector_rules.hpp"
-#include "fields_in.hpp"
+#include "../fields_in.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/consensus/selection.hpp"
 #include "midnight/crypto/sign.hpp"
@@ -105,8 +105,7 @@ Json NodeTable::create(const Json& request) {
   auto n = std::make_unique<AdapterNode>();
   std::vector<Masternode> members;
   for (const Json& m : config.at("members").items())
-    members.push_back(Masternode{fixed_field<PublicKey>(m, "public_key"), fixed_field<PublicKey>(m, "vrf_key"),
-                                 fixed_field<Destination>(m, "reward_to"), u64_field(m, "weight")});
+    members.push_back(member_from(m));
   const sim::NegativeControl control = negative_control();
   auto membership = Membership::make(members, control == sim::NegativeControl::quorum_ceil
                                                   ? QuorumRule::unsafe_at_least_two_thirds
@@ -179,14 +178,8 @@ Json NodeTable::event(const Json& request) {
     throw JsonError{"unknown input kind '" + kind + "'"};
   }
   if (out->error) {
-    const std::error_code& ec = out->error;
-    if (ec.category() == make_error_code(round_errc::not_started).category())
-      throw Refusal{round_errc_name(static_cast<round_errc>(ec.value()))};
-    if (ec.category() == make_error_code(codec_errc::truncated).category())
-      throw Refusal{codec_errc_name(static_cast<codec_errc>(ec.value()))};
-    if (ec.category() == make_error_code(body_errc::no_coinbase).category())
-      throw Refusal{body_errc_name(static_cast<body_errc>(ec.value()))};
-    throw Refusal{ec.message()};
+    const char* name = host_error_name(out->error);
+    throw Refusal{name != nullptr ? name : out->error.message()};
   }
   Json stored = Json::array();
   for (const StoredCommit& c : out->decided) stored.push(hex(*c.commit));

@@ -13,7 +13,7 @@
 #include "../json_value.hpp"
 #include "../message_json.hpp"
 #include "../vector_rules.hpp"
-#include "fields_in.hpp"
+#include "../fields_in.hpp"
 #include "nodes.hpp"
 #include "midnight/block/body_check.hpp"
 #include "midnight/block/body_reconcile.hpp"
@@ -33,20 +33,10 @@ namespace midnight::cli {
 
 namespace {
 
-using adapter::bytes_field;
-using adapter::fixed_field;
-using adapter::u32_field;
-using adapter::u64_field;
 using Buf = std::vector<std::uint8_t>;
 
-// What an operation returns: a result object, or the name of the spec's error.
-struct Outcome {
-  Json ok;
-  std::string error;
-};
-Outcome ok(Json result) { return Outcome{std::move(result), {}}; }
-Outcome rejected(std::string name) { return Outcome{Json(), std::move(name)}; }
-
+// An operation returns its result object; an input the spec's rules reject throws Refusal
+// (answered `error`), a request it cannot read JsonError (answered `unsupported`).
 Json hex(std::span<const std::uint8_t> b) { return Json::string(to_hex(b)); }
 template <std::size_t N>
 Json hex(const Bytes<N>& b) {
@@ -63,14 +53,14 @@ std::optional<MessageType> type_named(const std::string& name) {
 
 std::vector<Masternode> members_of(const Json& list) {
   std::vector<Masternode> out;
-  for (const Json& m : list.items()) out.push_back(adapter::member_from(m));
+  for (const Json& m : list.items()) out.push_back(member_from(m));
   return out;
 }
 
 // The membership of a request; members that form none are the spec's refusal.
 Membership membership_of(const Json& req) {
   auto m = Membership::make(members_of(req.at("members")));
-  if (!m) throw adapter::Refusal{membership_errc_name(static_cast<membership_errc>(m.error().value()))};
+  if (!m) throw Refusal{membership_errc_name(static_cast<membership_errc>(m.error().value()))};
   return std::move(m).value();
 }
 
@@ -83,18 +73,18 @@ std::vector<Buf> byte_list(const Json& list) {
 
 // ---- the operations (spec/adapter.md §3) -----------------------------------------------------
 
-Outcome op_domain_tag(const Json& req) {
+Json op_domain_tag(const Json& req) {
   const std::string& name = req.str("name");
   for (const tag::NamedTag& t : tag::kAll) {
     if (name != t.name) continue;
     Json r = Json::object();
     r.set("tag", hex(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(t.bytes.data()), t.bytes.size())));
-    return ok(std::move(r));
+    return r;
   }
-  return rejected("unknown_tag");
+  throw Refusal{"unknown_tag"};
 }
 
-Outcome op_txid(const Json& req) {
+Json op_txid(const Json& req) {
   const ChainId chain = fixed_field<ChainId>(req, "chain_id");
   const Buf tx = bytes_field(req.at("transaction"));
   // tag || chain_id || tx (encoding.md §6.2)
@@ -106,20 +96,20 @@ Outcome op_txid(const Json& req) {
   Json r = Json::object();
   r.set("preimage", hex(preimage));
   r.set("txid", hex(compute_txid(chain, tx)));
-  return ok(std::move(r));
+  return r;
 }
 
-Outcome op_block_id(const Json& req) {
-  const BlockHeader h = adapter::header_from(req.at("header"));
+Json op_block_id(const Json& req) {
+  const BlockHeader h = header_from(req.at("header"));
   auto encoded = encode_to_vector(h);
-  if (!encoded) return rejected(codec_errc_name(static_cast<codec_errc>(encoded.error().value())));
+  if (!encoded) throw Refusal{codec_errc_name(static_cast<codec_errc>(encoded.error().value()))};
   Json r = Json::object();
   r.set("header_body", hex(std::span<const std::uint8_t>(encoded.value()).subspan(kPrefixSize)));
   r.set("block_id", hex(compute_block_id(h)));
-  return ok(std::move(r));
+  return r;
 }
 
-Outcome op_merkle_root(const Json& req) {
+Json op_merkle_root(const Json& req) {
   const std::vector<Buf> leaves = byte_list(req.at("leaves"));
   const std::vector<std::span<const std::uint8_t>> views(leaves.begin(), leaves.end());
   Json hashes = Json::array();
@@ -127,42 +117,41 @@ Outcome op_merkle_root(const Json& req) {
   Json r = Json::object();
   r.set("leaf_hashes", std::move(hashes));
   r.set("root", hex(merkle_root(views)));
-  return ok(std::move(r));
+  return r;
 }
 
-Outcome op_sign(const Json& req) {
+Json op_sign(const Json& req) {
   const Keypair k = keypair_from_seed(fixed_field<Seed>(req, "seed"));
   Json r = Json::object();
   r.set("signature", hex(sign_detached(k.secret_key, bytes_field(req.at("message")))));
-  return ok(std::move(r));
+  return r;
 }
 
-Outcome op_decode(const Json& req) {
+Json op_decode(const Json& req) {
   const auto type = type_named(req.str("type"));
   if (!type) throw JsonError{"unknown message type '" + req.str("type") + "'"};
   std::string text;
   sim::JsonWriter w(text);
   const DecodeOutcome d = decode_as(*type, bytes_field(req.at("message")), &w);
-  if (d.error) return rejected(codec_errc_name(static_cast<codec_errc>(d.error.value())));
+  if (d.error) throw Refusal{codec_errc_name(static_cast<codec_errc>(d.error.value()))};
   JsonParse fields = parse_json(text);
   if (!fields.value) throw JsonError{"decode wrote unreadable fields: " + fields.error};
   Json r = Json::object();
   r.set("fields", std::move(*fields.value));
-  return ok(std::move(r));
+  return r;
 }
 
-Outcome op_membership(const Json& req) {
-  auto m = Membership::make(members_of(req.at("members")));
-  if (!m) return rejected(membership_errc_name(static_cast<membership_errc>(m.error().value())));
+Json op_membership(const Json& req) {
+  const Membership m = membership_of(req);
   Json keys = Json::array();
-  for (const Masternode& member : m.value().members()) keys.push(hex(member.key));
+  for (const Masternode& member : m.members()) keys.push(hex(member.key));
   Json r = Json::object();
   r.set("canonical_keys", std::move(keys));
-  r.set("total_weight", num(m.value().total_weight()));
-  return ok(std::move(r));
+  r.set("total_weight", num(m.total_weight()));
+  return r;
 }
 
-Outcome op_build_block(const Json& req) {
+Json op_build_block(const Json& req) {
   const ChainId chain = fixed_field<ChainId>(req, "chain_id");
   const Membership m = membership_of(req);
   const std::uint64_t reward = u64_field(req, "reward");
@@ -189,10 +178,10 @@ Outcome op_build_block(const Json& req) {
   r.set("mempool_bytes", num(c.mempool_bytes));
   r.set("txids_sha256", hex(txids.finish()));
   r.set("merkle_root", hex(c.merkle_root));
-  return ok(std::move(r));
+  return r;
 }
 
-Outcome op_check_body(const Json& req) {
+Json op_check_body(const Json& req) {
   const ChainId chain = fixed_field<ChainId>(req, "chain_id");
   const std::uint64_t height = u64_field(req, "height");
   const Membership m = membership_of(req);
@@ -201,13 +190,13 @@ Outcome op_check_body(const Json& req) {
   const Buf coinbase = build_coinbase(chain, height, m, u64_field(req, "reward"));
   const FirstByteBdIsInvalid validity;
   auto checked = check_block_body(chain, views, fixed_field<Hash32>(req, "merkle_root"), coinbase, &validity);
-  if (!checked) return rejected(body_errc_name(static_cast<body_errc>(checked.error().value())));
+  if (!checked) throw Refusal{body_errc_name(static_cast<body_errc>(checked.error().value()))};
   Json r = Json::object();
   r.set("holds", Json::boolean(true));
-  return ok(std::move(r));
+  return r;
 }
 
-Outcome op_proposal_header(const Json& req) {
+Json op_proposal_header(const Json& req) {
   const std::uint64_t round = u64_field(req, "round");
   if (round > UINT32_MAX) throw JsonError{"'round' does not fit in 32 bits"};
   const auto r32 = static_cast<std::uint32_t>(round);
@@ -220,30 +209,30 @@ Outcome op_proposal_header(const Json& req) {
   write_header(w, h);
   Json r = Json::object();
   r.set("header", std::move(*parse_json(text).value));
-  return ok(std::move(r));
+  return r;
 }
 
-Outcome op_vrf_prove(const Json& req) {
+Json op_vrf_prove(const Json& req) {
   const VrfKeypair k = vrf_keypair_from_seed(fixed_field<Seed>(req, "secret_key"));
   auto pi = ecvrf_prove(k.secret_key, bytes_field(req.at("alpha")));
-  if (!pi) return rejected(vrf_errc_name(static_cast<vrf_errc>(pi.error().value())));
+  if (!pi) throw Refusal{vrf_errc_name(static_cast<vrf_errc>(pi.error().value()))};
   Json r = Json::object();
   r.set("public_key", hex(k.public_key));
   r.set("pi", hex(pi.value()));
   r.set("beta", hex(ecvrf_proof_to_hash(pi.value()).value()));
-  return ok(std::move(r));
+  return r;
 }
 
-Outcome op_vrf_verify(const Json& req) {
+Json op_vrf_verify(const Json& req) {
   auto beta = ecvrf_verify(fixed_field<PublicKey>(req, "public_key"), fixed_field<VrfProof>(req, "pi"),
                            bytes_field(req.at("alpha")));
-  if (!beta) return rejected(vrf_errc_name(static_cast<vrf_errc>(beta.error().value())));
+  if (!beta) throw Refusal{vrf_errc_name(static_cast<vrf_errc>(beta.error().value()))};
   Json r = Json::object();
   r.set("beta", hex(beta.value()));
-  return ok(std::move(r));
+  return r;
 }
 
-Outcome op_select(const Json& req) {
+Json op_select(const Json& req) {
   const auto policy = make_policy(req.str("policy"));
   if (!policy) throw JsonError{"unknown policy '" + req.str("policy") + "'"};
   const std::vector<Json>& given = req.at("proposals").items();
@@ -262,7 +251,7 @@ Outcome op_select(const Json& req) {
   const auto chosen = select_canonical(*policy, candidates);
   Json r = Json::object();
   r.set("chosen_member_index", chosen ? given[*chosen].at("member_index") : Json());  // null: no pick
-  return ok(std::move(r));
+  return r;
 }
 
 std::vector<ShortTxId> short_ids(const Json& list) {
@@ -277,15 +266,15 @@ std::vector<ShortTxId> short_ids(const Json& list) {
   return out;
 }
 
-Outcome op_estimate_difference(const Json& req) {
+Json op_estimate_difference(const Json& req) {
   const std::vector<ShortTxId> a = short_ids(req.at("sample_a"));
   const std::vector<ShortTxId> x = short_ids(req.at("sample_x"));
   Json r = Json::object();
   r.set("estimate", num(estimate_difference(a, u64_field(req, "count_a"), x, u64_field(req, "count_x"))));
-  return ok(std::move(r));
+  return r;
 }
 
-using Op = Outcome (*)(const Json&);
+using Op = Json (*)(const Json&);
 struct NamedOp {
   const char* name;
   Op run;
@@ -293,86 +282,86 @@ struct NamedOp {
 
 const NamedOp kOps[] = {
     {"sha256",
-     [](const Json& q) {
+     [](const Json& q) -> Json {
        Json r = Json::object();
        r.set("digest", hex(sha256(bytes_field(q.at("data")))));
-       return ok(std::move(r));
+       return r;
      }},
     {"domain_tag", op_domain_tag},
     {"txid", op_txid},
     {"block_id", op_block_id},
     {"merkle_root", op_merkle_root},
     {"public_key",
-     [](const Json& q) {
+     [](const Json& q) -> Json {
        Json r = Json::object();
        r.set("public_key", hex(keypair_from_seed(fixed_field<Seed>(q, "seed")).public_key));
-       return ok(std::move(r));
+       return r;
      }},
     {"sign", op_sign},
     {"verify",
-     [](const Json& q) {
+     [](const Json& q) -> Json {
        Json r = Json::object();
        r.set("valid", Json::boolean(verify_detached(fixed_field<PublicKey>(q, "public_key"),
                                                     fixed_field<Signature>(q, "signature"),
                                                     bytes_field(q.at("message")))));
-       return ok(std::move(r));
+       return r;
      }},
     {"proposal_signing_input",
-     [](const Json& q) {
+     [](const Json& q) -> Json {
        Json r = Json::object();
-       r.set("signing_input", hex(proposal_signing_input(adapter::header_from(q.at("header")))));
-       return ok(std::move(r));
+       r.set("signing_input", hex(proposal_signing_input(header_from(q.at("header")))));
+       return r;
      }},
     {"vote_signing_input",
-     [](const Json& q) {
+     [](const Json& q) -> Json {
        Json r = Json::object();
-       r.set("signing_input", hex(vote_signing_input(adapter::vote_from(q.at("vote")))));
-       return ok(std::move(r));
+       r.set("signing_input", hex(vote_signing_input(vote_from(q.at("vote")))));
+       return r;
      }},
     {"decode", op_decode},
     {"encode",
-     [](const Json& q) {
+     [](const Json& q) -> Json {
        const auto type = type_named(q.str("type"));
        if (!type) throw JsonError{"unknown message type '" + q.str("type") + "'"};
        Json r = Json::object();
-       r.set("message", hex(adapter::encode_fields(*type, q.at("fields"))));
-       return ok(std::move(r));
+       r.set("message", hex(encode_fields(*type, q.at("fields"))));
+       return r;
      }},
     {"membership", op_membership},
     {"quorum_threshold",
-     [](const Json& q) {
+     [](const Json& q) -> Json {
        Json r = Json::object();
        r.set("threshold", num(quorum_threshold(u64_field(q, "total_weight"))));
-       return ok(std::move(r));
+       return r;
      }},
     {"is_quorum",
-     [](const Json& q) {
+     [](const Json& q) -> Json {
        Json r = Json::object();
        r.set("quorum", Json::boolean(is_quorum(u64_field(q, "weight"), u64_field(q, "total_weight"))));
-       return ok(std::move(r));
+       return r;
      }},
     {"build_block", op_build_block},
     {"check_body", op_check_body},
     {"proposal_header", op_proposal_header},
     {"vrf_input",
-     [](const Json& q) {
+     [](const Json& q) -> Json {
        const std::uint64_t round = u64_field(q, "round");
        if (round > UINT32_MAX) throw JsonError{"'round' does not fit in 32 bits"};
        Json r = Json::object();
        r.set("vrf_input", hex(vrf_input(fixed_field<ChainId>(q, "chain_id"), u64_field(q, "height"),
                                         static_cast<std::uint32_t>(round), fixed_field<BlockId>(q, "prev_id"))));
-       return ok(std::move(r));
+       return r;
      }},
     {"vrf_prove", op_vrf_prove},
     {"vrf_verify", op_vrf_verify},
     {"select", op_select},
     {"estimate_difference", op_estimate_difference},
     {"sketch_answer_cells",
-     [](const Json& q) {
+     [](const Json& q) -> Json {
        Json r = Json::object();
        r.set("cells_per_hash",
              num(sketch_answer_cells(u64_field(q, "difference"), u64_field(q, "have"), u64_field(q, "block_bytes"))));
-       return ok(std::move(r));
+       return r;
      }},
 };
 
@@ -415,33 +404,22 @@ std::string answer(const std::string& line, adapter::NodeTable& nodes) {
     out.set("ok", std::move(r));
     return out.dump();
   }
-  for (const NamedOp& o : kOps) {
-    if (op->as_string() != o.name) continue;
+  // A refusal is the spec's verdict on the input; a request this adapter cannot read is
+  // not a verdict on anything.
+  const auto run = [&](const auto& operation) {
     try {
-      Outcome result = o.run(req);
-      if (result.error.empty())
-        out.set("ok", std::move(result.ok));
-      else
-        out.set("error", result.error);
-    } catch (const adapter::Refusal& e) {
-      out.set("error", e.error);
-    } catch (const JsonError& e) {
-      // A request this adapter cannot read is not a verdict on the input it carries.
-      out.set("unsupported", "malformed request: " + e.message);
-    }
-    return out.dump();
-  }
-  for (const NodeOp& o : kNodeOps) {
-    if (op->as_string() != o.name) continue;
-    try {
-      out.set("ok", (nodes.*o.run)(req));
-    } catch (const adapter::Refusal& e) {
+      out.set("ok", operation());
+    } catch (const Refusal& e) {
       out.set("error", e.error);
     } catch (const JsonError& e) {
       out.set("unsupported", "malformed request: " + e.message);
     }
     return out.dump();
-  }
+  };
+  for (const NamedOp& o : kOps)
+    if (op->as_string() == o.name) return run([&] { return o.run(req); });
+  for (const NodeOp& o : kNodeOps)
+    if (op->as_string() == o.name) return run([&] { return (nodes.*o.run)(req); });
   out.set("unsupported", "unknown operation '" + op->as_string() + "'");
   return out.dump();
 }

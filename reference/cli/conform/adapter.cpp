@@ -135,10 +135,11 @@ Answer Adapter::call(const std::string& op, Json args) {
   request.set("op", op);
   if (args.is_object())
     for (const Json::Member& m : args.members()) request.set(m.first, m.second);
-  std::string line = request.dump();
-  line += '\n';
-  write_all(to_child_, line);
-  line.pop_back();
+  last_request_ = request.dump();
+  last_request_ += '\n';
+  write_all(to_child_, last_request_);
+  last_request_.pop_back();
+  const std::string& line = last_request_;
   const std::string text = read_line(line);
   JsonParse parsed = parse_json(text);
   if (!parsed.value || !parsed.value->is_object())

@@ -36,6 +36,8 @@ class Adapter {
   Answer call(const std::string& op, Json args);
 
   std::uint64_t requests() const { return next_id_ - 1; }
+  // The line of the last request sent (without its newline), for a divergence report.
+  const std::string& last_request() const { return last_request_; }
   // The last lines the adapter wrote to its standard error (for a broken adapter).
   std::string stderr_tail() const;
   // Closes the adapter's input and waits for it to exit; returns its exit status, or
@@ -51,6 +53,7 @@ class Adapter {
   int from_child_ = -1;
   std::string stderr_path_;
   std::string buffer_;
+  std::string last_request_;
   std::chrono::milliseconds timeout_;
   std::uint64_t next_id_ = 1;
   bool finished_ = false;

@@ -93,17 +93,14 @@ void Case::close() {
   }
 }
 
-void Case::fail(const std::string& op, const std::string& detail, const std::string& request) {
+void Case::fail(const std::string& op, const std::string& detail) {
   if (failed_) return;
   failed_ = true;
-  ledger_.diverged(Divergence{family_, name_, op, detail, shorten(request, 400), rule_});
+  ledger_.diverged(Divergence{family_, name_, op, detail, shorten(adapter_.last_request(), 400), rule_});
 }
 
-std::optional<Answer> Case::send(const std::string& op, const Json& args, std::string& request_line) {
+std::optional<Answer> Case::send(const std::string& op, const Json& args) {
   if (decided()) return std::nullopt;
-  Json shown = args;
-  shown.set("op", op);
-  request_line = shown.dump();
   Answer a = adapter_.call(op, args);
   if (a.kind == Answer::Kind::unsupported) {
     not_covered_ = true;
@@ -114,34 +111,31 @@ std::optional<Answer> Case::send(const std::string& op, const Json& args, std::s
 }
 
 std::optional<Answer> Case::call(const std::string& op, const Json& args) {
-  std::string request;
-  return send(op, args, request);
+  return send(op, args);
 }
 
 std::optional<Json> Case::expect_ok(const std::string& op, Json args, const Json& expected) {
-  std::string request;
-  std::optional<Answer> a = send(op, args, request);
+  std::optional<Answer> a = send(op, args);
   if (!a) return std::nullopt;
   if (a->kind == Answer::Kind::error) {
-    fail(op, "rejected with '" + a->text + "', expected a result " + describe(expected), request);
+    fail(op, "rejected with '" + a->text + "', expected a result " + describe(expected));
     return std::nullopt;
   }
   const std::string d = first_difference(expected, a->ok, "ok");
   if (!d.empty()) {
-    fail(op, d, request);
+    fail(op, d);
     return std::nullopt;
   }
   return std::move(a->ok);
 }
 
 void Case::expect_error(const std::string& op, Json args, const std::string& name) {
-  std::string request;
-  std::optional<Answer> a = send(op, args, request);
+  std::optional<Answer> a = send(op, args);
   if (!a) return;
   if (a->kind == Answer::Kind::ok) {
-    fail(op, "accepted (" + shorten(a->ok.dump()) + "), expected the error '" + name + "'", request);
+    fail(op, "accepted (" + shorten(a->ok.dump()) + "), expected the error '" + name + "'");
   } else if (a->text != name) {
-    fail(op, "rejected with '" + a->text + "', expected '" + name + "'", request);
+    fail(op, "rejected with '" + a->text + "', expected '" + name + "'");
   }
 }
 

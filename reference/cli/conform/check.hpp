@@ -39,8 +39,9 @@ class Case {
   // itself; nothing when the case is already decided or the adapter answered
   // `unsupported` (then the case is not covered).
   std::optional<Answer> call(const std::string& op, const Json& args);
-  // Records a disagreement found by the caller's own comparison.
-  void fail(const std::string& op, const std::string& detail, const std::string& request = {});
+  // Records a disagreement found by the caller's own comparison, with the last request
+  // sent as the one that showed it.
+  void fail(const std::string& op, const std::string& detail);
   bool decided() const { return failed_ || not_covered_; }
   // The rule the case is about, in the vector's words, for the divergence report.
   void about(std::string rule) { rule_ = std::move(rule); }
@@ -48,7 +49,7 @@ class Case {
   void close();
 
  private:
-  std::optional<Answer> send(const std::string& op, const Json& args, std::string& request_line);
+  std::optional<Answer> send(const std::string& op, const Json& args);
 
   Adapter& adapter_;
   Ledger& ledger_;

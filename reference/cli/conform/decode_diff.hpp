@@ -16,7 +16,7 @@ struct DecodeDiffOptions {
   std::uint64_t seed = 1;
 };
 
-// Counts go to the ledger's family "decode"; returns the number of inputs compared.
-std::uint64_t drive_decode_diff(Driver& d, const DecodeDiffOptions& options);
+// One case per input, in the ledger's family "decode".
+void drive_decode_diff(Driver& d, const DecodeDiffOptions& options);
 
 }  // namespace midnight::cli::conform

@@ -29,4 +29,14 @@ bool Ledger::conforms() const {
   return true;
 }
 
+const char* Ledger::verdict() const {
+  return conforms() ? "conforms" : total_divergences_ != 0 ? "diverges" : "not_covered";
+}
+
+std::uint64_t Ledger::cases_of(const std::string& family) const {
+  for (const FamilyTally& f : families_)
+    if (f.name == family) return f.cases();
+  return 0;
+}
+
 }  // namespace midnight::cli::conform

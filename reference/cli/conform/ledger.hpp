@@ -25,6 +25,7 @@ struct FamilyTally {
   std::uint64_t not_driven = 0;   // no operation of this adapter protocol version drives them
   std::string not_driven_reason;
   std::string first_not_covered;  // the first unsupported case and its reason
+  std::uint64_t cases() const { return passed + failed + not_covered; }
 };
 
 // Thrown by Ledger::diverged under --fail-fast: the run stops at its first divergence.
@@ -42,6 +43,10 @@ class Ledger {
 
   // Conforms: no divergence and nothing the adapter left uncovered.
   bool conforms() const;
+  // "conforms", "diverges" or "not_covered".
+  const char* verdict() const;
+  // The cases of a family, 0 when it did not run.
+  std::uint64_t cases_of(const std::string& family) const;
 
  private:
   std::vector<FamilyTally> families_;

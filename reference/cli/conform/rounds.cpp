@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "../fields_in.hpp"
 #include "../json_value.hpp"
 #include "check.hpp"
 #include "families.hpp"
@@ -26,23 +27,12 @@ struct Context {
   ChainId chain;
 };
 
-template <std::size_t N>
-Bytes<N> fixed(const Json& hex_value) {
-  const Buf b = bytes_of(hex_value);
-  Bytes<N> out{};
-  if (b.size() != N) throw JsonError{"a value of the wrong size"};
-  std::copy(b.begin(), b.end(), out.v.begin());
-  return out;
-}
-
 Context context_of(const Json& config) {
   std::vector<Masternode> members;
-  for (const Json& m : config.at("members").items())
-    members.push_back(Masternode{fixed<32>(m.at("public_key")), fixed<32>(m.at("vrf_key")), fixed<32>(m.at("reward_to")),
-                                 static_cast<std::uint64_t>(m.integer("weight"))});
+  for (const Json& m : config.at("members").items()) members.push_back(member_from(m));
   auto made = Membership::make(members);
   if (!made) throw JsonError{"rounds.json: a scenario's members form no membership"};
-  return Context{std::move(made).value(), fixed<32>(config.at("chain_id").at("hex"))};
+  return Context{std::move(made).value(), fixed_field<ChainId>(config.at("chain_id"), "hex")};
 }
 
 // A message sent, with where it went: "broadcast" or "send to I".
@@ -241,8 +231,7 @@ void drive_rounds(Driver& d, VectorFile& f) {
       const std::string diff = compare_event(e, *a, messages, ctx);
       if (!diff.empty())
         c.fail("node_event", "event " + std::to_string(e.integer("seq")) + " (node " +
-                                 std::to_string(e.integer("node")) + ", " + e.at("input").str("kind") + "): " + diff,
-               req.dump());
+                                 std::to_string(e.integer("node")) + ", " + e.at("input").str("kind") + "): " + diff);
     }
     for (const Json& want : scenario.at("expected").items()) {
       if (c.decided()) break;
@@ -258,7 +247,7 @@ void drive_rounds(Driver& d, VectorFile& f) {
       for (const char* key : {"decided_height", "block_id", "lock"})
         if (const Json* v = want.find(key)) expected.set(key, *v);
       const std::string diff = first_difference(expected, a->ok, "node " + std::to_string(want.integer("node")));
-      if (!diff.empty()) c.fail("node_state", diff, req.dump());
+      if (!diff.empty()) c.fail("node_state", diff);
     }
   }
 }

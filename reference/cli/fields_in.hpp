@@ -1,5 +1,5 @@
-// Messages from their fields (spec/adapter.md §2) for the reference's adapter: the
-// inverse of decode_as's field writer. A field that is missing or malformed is a
+// Values from their JSON fields (spec/adapter.md §2), for the reference's adapter and the
+// oracle: messages (the inverse of decode_as's field writer), members, integers. A field that is missing or malformed is a
 // JsonError naming it; derived fields (block_id, vrf_output, signing_input_hex, txid) are
 // ignored, as the protocol says.
 #pragma once
@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "../json_value.hpp"
+#include "json_value.hpp"
 #include "midnight/wire/codec.hpp"
 
-namespace midnight::cli::adapter {
+namespace midnight::cli {
 
 // The byte string at `v` (hex, or the vectors' segments object).
 inline std::vector<std::uint8_t> bytes_field(const Json& v) { return bytes_of(v); }
@@ -32,6 +32,8 @@ std::uint32_t u32_field(const Json& obj, const char* key);
 
 BlockHeader header_from(const Json& h);
 Vote vote_from(const Json& v);
+// A member: `key` (as the adapter protocol names it) or `public_key` (as rounds.json's
+// configs do), `vrf_key`, `reward_to`, `weight`.
 Masternode member_from(const Json& m);
 
 // An input the spec's rules reject, while building a value from a request: answered
@@ -45,4 +47,4 @@ struct Refusal {
 // reject (encoding.md §1: an encoder refuses what a decoder would).
 std::vector<std::uint8_t> encode_fields(MessageType type, const Json& fields);
 
-}  // namespace midnight::cli::adapter
+}  // namespace midnight::cli

@@ -2,11 +2,11 @@
 
 #include <memory>
 
-#include "../error_names.hpp"
+#include "error_names.hpp"
 
 #include "midnight/wire/encode_vector.hpp"
 
-namespace midnight::cli::adapter {
+namespace midnight::cli {
 
 namespace {
 
@@ -113,7 +113,8 @@ Vote vote_from(const Json& v) {
 }
 
 Masternode member_from(const Json& m) {
-  return Masternode{fixed_field<PublicKey>(m, "key"), fixed_field<PublicKey>(m, "vrf_key"),
+  return Masternode{fixed_field<PublicKey>(m, m.find("key") != nullptr ? "key" : "public_key"),
+                    fixed_field<PublicKey>(m, "vrf_key"),
                     fixed_field<Destination>(m, "reward_to"), u64_field(m, "weight")};
 }
 
@@ -201,4 +202,4 @@ std::vector<std::uint8_t> encode_fields(MessageType type, const Json& f) {
   throw JsonError{"unknown message type"};
 }
 
-}  // namespace midnight::cli::adapter
+}  // namespace midnight::cli
