@@ -85,6 +85,9 @@ impl Config {
         block::round_start(self.midnight(h), r, self.t_c, self.t_p, self.t_q, self.t_inc)
     }
     fn step_len(&self, base: u64, r: u32) -> u64 {
+        if crate::mutant::is("fixed-step-length") {
+            return base; // MUTANT: §5.1 every step of round r is r·T_inc longer
+        }
         base.saturating_add((r as u64).saturating_mul(self.t_inc))
     }
     pub fn collect_deadline(&self, h: u64, r: u32) -> u64 {
@@ -601,13 +604,17 @@ impl Host {
         }
         let lock = self.m.as_ref().and_then(|m| m.lock);
         let mut app = Vec::new();
-        let lock_changed = lock.is_some() && lock != self.last_journaled_lock;
+        // MUTANT: journal.md / §5.4 the lock and its polka are journaled
+        let lock_changed = lock.is_some() && lock != self.last_journaled_lock && !crate::mutant::is("lock-not-journaled");
         if lock_changed {
             if let Some(p) = self.m.as_ref().and_then(|m| m.lock_polka.clone()) {
                 app.extend_from_slice(&polka_record(&codec::encode_unchecked(&Message::Polka(p))));
             }
         }
         for v in &self.signed {
+            if crate::mutant::is("journal-skip") {
+                break; // MUTANT: journal.md §4.1 every signed vote is journaled before it is sent
+            }
             app.extend_from_slice(&vote_record(v));
         }
         if lock_changed {
@@ -664,10 +671,12 @@ impl Host {
             self.m = Some(m);
         }
         let h = self.h;
-        let r_clock = self.cfg.round_at(h, now);
+        // MUTANT: §5.1 a node that begins a height late starts at the round the schedule is in
+        let r_clock = if crate::mutant::is("late-start-round-zero") { 0 } else { self.cfg.round_at(h, now) };
         let m = self.m.as_ref().unwrap();
         let r_restored = m.restored.keys().map(|k| k.0).chain(m.restored_polka_round).max().unwrap_or(0);
-        let r = r_clock.max(r_restored);
+        // MUTANT: §5.1 a restarted node does not start below the round of a restored vote
+        let r = if crate::mutant::is("restart-below-journal-round") { r_clock } else { r_clock.max(r_restored) };
         // rule "ask": a height begun after its round 0 is over
         if now >= self.cfg.s(h, 1) {
             self.ask(now);
@@ -689,7 +698,8 @@ impl Host {
             return;
         }
         if let Some(t) = m.last_ask_ms {
-            if now < t.saturating_add(len) {
+            // MUTANT: §7.5 rule "ask": at most one request per round-0 length for one height
+            if now < t.saturating_add(len) && !crate::mutant::is("ask-unthrottled") {
                 return;
             }
         }
@@ -703,7 +713,10 @@ impl Host {
 
     fn decide(&mut self, now: u64, height: u64, block_id: Hash, round: u32, commit_bytes: Vec<u8>) {
         self.store.insert(height, (block_id, commit_bytes.clone()));
-        self.out.stored.push(commit_bytes.clone());
+        if !crate::mutant::is("commit-not-stored") {
+            // MUTANT: §7.5 on deciding, the commit is first stored durably in the block store
+            self.out.stored.push(commit_bytes.clone());
+        }
         self.out.journal_reset = true;
         self.last_journaled_lock = None;
         if let Some(m) = self.m.as_mut() {
@@ -914,7 +927,8 @@ impl Host {
             let vin = hash::vrf_input(&self.cfg.chain_id, h, r, &m.prev_id);
             let proof = vrf::prove(&self.vrf_seed, &vin).expect("vrf prove");
             let out = vrf::proof_to_hash(&proof).expect("vrf output");
-            if let Some(hp) = m.held.clone().filter(|hp| hp.polka.round < r) {
+            // MUTANT: §5.4 Propose: with a held polka the node MUST send a reproposal, no proposal
+            if let Some(hp) = m.held.clone().filter(|hp| hp.polka.round < r && !crate::mutant::is("no-reproposal")) {
                 let bid = hp.proposal.header.block_id();
                 let si = sig::reproposal_signing_input(&self.cfg.chain_id, h, r, &self.key, &bid, hp.polka.round);
                 let rp = Reproposal { round: r, reproposer: self.key, vrf_proof: proof, signature: sig::sign(&self.seed, &si), polka: hp.clone() };
@@ -1007,11 +1021,15 @@ impl Host {
         let t = m.tallies.entry((v.round, v.step)).or_default();
         let list = t.votes.entry(i).or_default();
         let same = |a: &Vote| a.block_id == v.block_id && a.approve == v.approve;
-        if list.iter().any(same) || list.len() >= 2 {
+        // MUTANT: §5.3 third and later different votes of a member change nothing
+        if list.iter().any(same) || (list.len() >= 2 && !crate::mutant::is("third-vote-counted")) {
             return;
         }
         list.push(v.clone());
-        if v.approve {
+        // MUTANT: §5.3 an equivocator's second approving vote counts toward its block
+        let equivocation_dropped = list.len() > 1 && crate::mutant::is("no-equivocation-count");
+        // MUTANT: §5.3 only votes with approve = 1 add weight to their block
+        if (v.approve || crate::mutant::is("nil-vote-counted")) && !equivocation_dropped {
             let set = t.approvers.entry(v.block_id).or_default();
             set.insert(i);
             let w: u64 = set.iter().map(|&k| weights[k]).sum();
@@ -1039,8 +1057,8 @@ impl Host {
     /// Rule "skip" (§5.5).
     fn apply_skip(&mut self, now: u64) {
         let m = self.m.as_ref().unwrap();
-        if m.decided.is_some() || !m.round_started {
-            return;
+        if m.decided.is_some() || !m.round_started || crate::mutant::is("no-skip") {
+            return; // MUTANT (no-skip): §5.5 rule "skip" MUST start round t
         }
         let mut rs: Vec<(u32, u64)> = m
             .skip_rounds
@@ -1053,7 +1071,8 @@ impl Host {
         let mut t = None;
         for (r, wt) in rs {
             w += wt;
-            if 3 * (w as u128) > self.cfg.total as u128 {
+            // MUTANT: §5.5 the members at round t or later hold more than a third of the weight
+            if 3 * (w as u128) > self.cfg.total as u128 || crate::mutant::is("skip-on-one-message") {
                 t = Some(r);
                 break;
             }
@@ -1082,10 +1101,12 @@ impl Host {
         if self.cfg.index_of(&hd.proposer).is_none() {
             return Err("not_a_member");
         }
-        if hd.prev_id != m.prev_id {
+        // MUTANT: §5.2 step 2 prev_id is the height's (wrong_parent)
+        if hd.prev_id != m.prev_id && !crate::mutant::is("no-parent-check") {
             return Err("wrong_parent");
         }
-        if hd.timestamp_ms != self.cfg.s(m.h, hd.round) {
+        // MUTANT: §5.2 step 2 timestamp_ms = S(round) (wrong_timestamp)
+        if hd.timestamp_ms != self.cfg.s(m.h, hd.round) && !crate::mutant::is("no-timestamp-check") {
             return Err("wrong_timestamp");
         }
         Ok(())
@@ -1119,10 +1140,16 @@ impl Host {
         }
         let m = self.m.as_ref().unwrap();
         let Some(d) = &m.decided else { return };
-        if round <= d.round || m.commit_sent_round.get(&x).map_or(false, |&s| round <= s) {
+        if crate::mutant::is("no-commit-answer") {
+            return; // MUTANT: §7.3 a decided node MUST send its commit to a member of a later round
+        }
+        // MUTANT (commit-answer-same-round): §7.3 only for a round higher than the decision's
+        let same_ok = crate::mutant::is("commit-answer-same-round") && round == d.round;
+        if (round <= d.round && !same_ok) || m.commit_sent_round.get(&x).map_or(false, |&s| round <= s) {
             return;
         }
-        if m.commit_replies.get(&x).copied().unwrap_or(0) >= MAX_COMMIT_REPLIES {
+        // MUTANT: §7.3 at most kMaxCommitReplies commits per member per height
+        if m.commit_replies.get(&x).copied().unwrap_or(0) >= MAX_COMMIT_REPLIES && !crate::mutant::is("unbounded-commit-replies") {
             return;
         }
         let bytes = d.commit_bytes.clone();
@@ -1142,7 +1169,8 @@ impl Host {
         let len = self.cfg.round0_len();
         let list = self.answers.entry(x).or_default();
         list.retain(|&t| t.saturating_add(len) > now);
-        if list.len() >= COMMIT_ANSWERS_PER_WINDOW {
+        // MUTANT: §7.5 at most kCommitAnswersPerWindow answers per member per window
+        if list.len() >= COMMIT_ANSWERS_PER_WINDOW && !crate::mutant::is("unbounded-answers") {
             return;
         }
         list.push(now);
@@ -1236,18 +1264,24 @@ impl Host {
                 if st.bytes == bytes {
                     return Ok(()); // duplicate
                 }
-                if !(p.header.merkle_root == own_root && st.merkle_root != own_root) {
+                // MUTANT (no-replace): §5.2 rule "replace" for a proposal with the node's own root
+                let replaces = p.header.merkle_root == own_root && st.merkle_root != own_root && !crate::mutant::is("no-replace");
+                // MUTANT (proposal-conflict-accepted): §5.2 step 4 one round message per (round, proposer)
+                if !replaces && !crate::mutant::is("proposal-conflict-accepted") {
                     return Err("conflicting_proposal");
                 }
             }
         }
-        if !sig::verify(&p.header.proposer, &p.header.signing_input(), &p.signature) {
+        // MUTANT: §5.2 step 5 the proposer's signature verifies (bad_signature)
+        if !sig::verify(&p.header.proposer, &p.header.signing_input(), &p.signature) && !crate::mutant::is("proposal-unsigned-accepted") {
             return Err("bad_signature");
         }
         let mut rank = p.header.block_id().to_vec();
         if self.cfg.policy == Policy::Vrf {
             match vrf::verify(&self.cfg.members[x].vrf_key, &p.vrf_proof, &p.header.vrf_input()) {
                 Ok(b) => rank = b.to_vec(),
+                // MUTANT: §5.2 step 6 / §4.4 under policy B the VRF proof verifies (bad_vrf_proof)
+                Err(_) if crate::mutant::is("vrf-unverified") => rank = vrf::proof_to_hash(&p.vrf_proof).map(|b| b.to_vec()).unwrap_or(rank),
                 Err(_) => return Err("bad_vrf_proof"),
             }
         }
@@ -1279,7 +1313,8 @@ impl Host {
         if v.chain_id != self.cfg.chain_id {
             return Err("wrong_chain");
         }
-        if v.height != m.h {
+        // MUTANT: §5.3 a vote's height is h (wrong_height)
+        if v.height != m.h && !crate::mutant::is("vote-other-height") {
             return Err("wrong_height");
         }
         if v.round > LAST_ROUND {
@@ -1288,7 +1323,8 @@ impl Host {
         let Some(x) = self.cfg.index_of(&v.voter) else { return Err("not_a_member") };
         let decided = m.decided.is_some();
         let (lo, hi) = self.window();
-        if !decided && v.round < lo {
+        // MUTANT: §5.1/§5.3 a vote of a round below the window is rejected (round_behind_window)
+        if !decided && v.round < lo && !crate::mutant::is("no-window-check") {
             return Err("round_behind_window");
         }
         if !sig::verify(&v.voter, &v.signing_input(), &v.signature) {
@@ -1355,7 +1391,13 @@ impl Host {
         if !sig::verify(&hd.proposer, &hd.signing_input(), &p.proposal.signature) {
             return Err("bad_signature");
         }
-        if !self.cert_valid(&p.polka, codec::STEP_PREVOTE) {
+        // MUTANT: §5.4 "Receiving a polka" step 6: a valid prevote quorum, every signature verified
+        let polka_ok = if crate::mutant::is("polka-unverified") {
+            p.polka.entries.iter().all(|e| self.cfg.index_of(&e.voter).is_some())
+        } else {
+            self.cert_valid(&p.polka, codec::STEP_PREVOTE)
+        };
+        if !polka_ok {
             return Err("bad_polka");
         }
         for e in &p.polka.entries {
@@ -1408,7 +1450,8 @@ impl Host {
         }
         let Some(x) = self.cfg.index_of(&rp.reproposer) else { return Err("not_a_member") };
         self.polka_static_checks(&rp.polka)?;
-        if rp.polka.polka.round >= rp.round {
+        // MUTANT: §5.4 re-proposal step 3: the polka's round is before the reproposal's round
+        if rp.polka.polka.round >= rp.round && !crate::mutant::is("reproposal-polka-round-unchecked") {
             return Err("bad_polka");
         }
         if self.m.as_ref().unwrap().decided.is_some() {
@@ -1466,7 +1509,8 @@ impl Host {
     /// Rule "fetch" (§5.7, a SHOULD), simplified: always by body request (never by
     /// reconciliation), to one member, at most once per (member, block) per event.
     fn fetch(&mut self, block_id: Hash, to: usize) {
-        if Some(to) == self.me || self.me.is_none() {
+        // MUTANT (no-fetch): §5.7 rule "fetch": ask for a body not held
+        if Some(to) == self.me || self.me.is_none() || crate::mutant::is("no-fetch") {
             return;
         }
         let m = self.m.as_ref().unwrap();
@@ -1509,10 +1553,14 @@ impl Host {
             return Ok(());
         }
         let bid = b.header.block_id();
-        if !m.proposals.contains_key(&bid) && m.pending.as_ref().map_or(true, |p| p.polka.block_id != bid) {
+        // MUTANT: §5.7 rule "hold": a body of no stored proposal is rejected (unsolicited_body)
+        if !m.proposals.contains_key(&bid) && m.pending.as_ref().map_or(true, |p| p.polka.block_id != bid) && !crate::mutant::is("hold-unsolicited") {
             return Err("unsolicited_body");
         }
-        block::check_body(&self.cfg.chain_id, &b.transactions, &root, &m.content.transactions[0], &valid_all)?;
+        if !crate::mutant::is("hold-unchecked") {
+            // MUTANT: §5.7 rule "hold": the transactions pass §3.4
+            block::check_body(&self.cfg.chain_id, &b.transactions, &root, &m.content.transactions[0], &valid_all)?;
+        }
         self.m.as_mut().unwrap().hold(root, b.transactions);
         self.run_rules(now);
         Ok(())
@@ -1537,13 +1585,17 @@ impl Host {
             }),
         };
         let Some(blk) = blk else { return Err("body_not_held") };
-        if m.body_answers.get(&x).copied().unwrap_or(0) >= MAX_BODY_ANSWERS {
+        // MUTANT: §5.7 rule "serve": fewer than kMaxBodyAnswers answers per member (body_answers_spent)
+        if m.body_answers.get(&x).copied().unwrap_or(0) >= MAX_BODY_ANSWERS && !crate::mutant::is("unbounded-body-answers") {
             return Err("body_answers_spent");
         }
         if !sig::verify(&q.requester, &sig::body_request_signing_input(&q.chain_id, q.height, &q.block_id), &q.signature) {
             return Err("bad_signature");
         }
         *self.m.as_mut().unwrap().body_answers.entry(x).or_default() += 1;
+        if crate::mutant::is("no-serve") {
+            return Ok(()); // MUTANT: §5.7 rule "serve": a valid body request is answered with the block
+        }
         self.out.actions.push(Action::Send(x, codec::encode_unchecked(&Message::Block(blk))));
         Ok(())
     }
@@ -1566,22 +1618,33 @@ impl Host {
     fn check_commit(&self, c: &Commit) -> Result<(), Err> {
         let hd = &c.block.header;
         self.header_checks(hd)?;
-        if hd.round > c.certificate.round || hd.block_id() != c.certificate.block_id {
+        // MUTANT (commit-round-unchecked): §7.4 step 4 the header's round is at most the certificate's
+        if (hd.round > c.certificate.round && !crate::mutant::is("commit-round-unchecked")) || hd.block_id() != c.certificate.block_id {
             return Err("block_mismatch");
         }
         if hash::merkle_root(&c.block.transactions) != hd.merkle_root {
             return Err("bad_merkle_root");
         }
         let m = self.m.as_ref().unwrap();
-        let own_cb = &m.content.transactions[0];
-        if c.block.transactions.is_empty() || &c.block.transactions[0] != own_cb {
+        let mut own_cb = &m.content.transactions[0];
+        if c.block.transactions.is_empty() {
             return Err("bad_coinbase");
         }
-        block::check_body(&self.cfg.chain_id, &c.block.transactions, &hd.merkle_root, own_cb, &valid_all)?;
+        if crate::mutant::is("commit-coinbase-unchecked") {
+            own_cb = &c.block.transactions[0]; // MUTANT: §7.4 step 6a the block's coinbase is the node's own
+        }
+        if &c.block.transactions[0] != own_cb {
+            return Err("bad_coinbase");
+        }
+        if !crate::mutant::is("commit-body-unchecked") {
+            // MUTANT: §7.4 step 6b the transactions pass §3.4 steps 3–6
+            block::check_body(&self.cfg.chain_id, &c.block.transactions, &hd.merkle_root, own_cb, &valid_all)?;
+        }
         if !sig::verify(&hd.proposer, &hd.signing_input(), &c.block.signature) {
             return Err("bad_signature");
         }
-        if !self.cert_valid(&c.certificate, codec::STEP_PRECOMMIT) {
+        // MUTANT: §7.4 step 8 / §7.1 the certificate is valid (bad_certificate)
+        if !crate::mutant::is("adopt-unverified-commit") && !self.cert_valid(&c.certificate, codec::STEP_PRECOMMIT) {
             return Err("bad_certificate");
         }
         Ok(())
@@ -1600,6 +1663,9 @@ impl Host {
                 return Ok(());
             }
             if cert.height < self.h {
+                if crate::mutant::is("conflicting-commit-accepted") {
+                    return Ok(()); // MUTANT: §6 step 5 / §7.4 a decided node MUST reject a commit for another block
+                }
                 return Err("conflicting_commit");
             }
         }
@@ -1611,6 +1677,9 @@ impl Host {
         }
         self.check_commit(c)?;
         if self.m.as_ref().unwrap().decided.is_some() {
+            if crate::mutant::is("conflicting-commit-accepted") {
+                return Ok(()); // MUTANT: §6 step 5 / §7.4 a decided node MUST reject a commit for another block
+            }
             return Err("conflicting_commit");
         }
         self.decide(now, self.h, cert.block_id, cert.round, bytes.to_vec());
@@ -1660,14 +1729,18 @@ impl Host {
                             self.run_rules(now);
                         }
                         let m = self.m.as_ref().unwrap();
-                        if m.decided.is_none() && m.step == Step::Prevoted {
+                        // MUTANT: §5.4 rule "no polka": at the prevote deadline precommit nil
+                        if m.decided.is_none() && m.step == Step::Prevoted && !crate::mutant::is("no-nil-precommit") {
                             self.precommit(ZERO_ID, false);
                         }
                         self.announce(r);
                         self.run_rules(now);
                     }
                     _ => {
-                        self.start_round(now, r.saturating_add(1));
+                        if !crate::mutant::is("no-retry") {
+                            // MUTANT: §5.4 AdvanceRound (rule "retry") at the round end
+                            self.start_round(now, r.saturating_add(1));
+                        }
                         self.ask(now);
                         self.run_rules(now);
                     }
@@ -1680,7 +1753,8 @@ impl Host {
 
     fn announce(&mut self, r: u32) {
         let m = self.m.as_ref().unwrap();
-        if m.decided.is_some() || m.announced.contains(&r) {
+        // MUTANT (no-announce): §5.4 rule "announce" at the prevote deadline of the lock round
+        if m.decided.is_some() || m.announced.contains(&r) || crate::mutant::is("no-announce") {
             return;
         }
         if let (Some((_, lr)), Some(lp)) = (m.lock, m.lock_polka.clone()) {
@@ -1701,7 +1775,8 @@ impl Host {
             return None;
         }
         let r = m.round;
-        let v = if let Some(v) = m.own_votes.get(&(r, step)) {
+        // MUTANT: §5.4 "one vote per step": never sign a second, different vote of a step
+        let v = if let Some(v) = m.own_votes.get(&(r, step)).filter(|_| !crate::mutant::is("second-vote-signed")) {
             v.clone()
         } else {
             let mut v = Vote { chain_id: self.cfg.chain_id, height: m.h, round: r, step, block_id, approve, voter: self.key, signature: [0; 64] };
@@ -1712,7 +1787,10 @@ impl Host {
         let b = codec::encode_unchecked(&Message::Vote(v.clone()));
         self.signed.push(b.clone());
         self.out.actions.push(Action::Broadcast(b));
-        self.count_vote(me, &v);
+        if !crate::mutant::is("own-vote-uncounted") {
+            // MUTANT: §5.4 a node counts its own votes in its own tallies as it sends them
+            self.count_vote(me, &v);
+        }
         Some(v)
     }
 
@@ -1727,7 +1805,8 @@ impl Host {
         let mut v: Vec<RoundMsg> = m.msgs.range((r, 0)..=(r, usize::MAX)).map(|(_, x)| x.clone()).collect();
         let pol = self.cfg.policy;
         v.sort_by(|a, b| {
-            let pre = if pol == Policy::Vrf {
+            // MUTANT (reproposal-not-first): §4.6 under A and C re-proposals come first, higher polka round first
+            let pre = if pol == Policy::Vrf || crate::mutant::is("reproposal-not-first") {
                 std::cmp::Ordering::Equal
             } else {
                 // re-proposals first, higher polka round first
@@ -1741,7 +1820,8 @@ impl Host {
     }
 
     fn prevote(&mut self, _now: u64) {
-        let lead = self.ordered_msgs().into_iter().find(|x| self.holds_body(&x.merkle_root));
+        // MUTANT (prevote-unheld-body): §4.6 the leading message is the first whose body the node holds
+        let lead = self.ordered_msgs().into_iter().find(|x| crate::mutant::is("prevote-unheld-body") || self.holds_body(&x.merkle_root));
         let m = self.m.as_ref().unwrap();
         let (b, approve) = match lead {
             None => (ZERO_ID, false),
@@ -1754,7 +1834,8 @@ impl Host {
                             || l.polka_round.map_or(false, |vr| vr >= lr)
                     }
                 };
-                (l.block_id, allowed)
+                // MUTANT (nil-prevote-zero-id): §5.4 Prevote 3: a forbidden choice is prevoted nil naming the choice
+                (if !allowed && crate::mutant::is("nil-prevote-zero-id") { ZERO_ID } else { l.block_id }, allowed)
             }
         };
         self.m.as_mut().unwrap().step = Step::Prevoted;
@@ -1763,7 +1844,8 @@ impl Host {
 
     fn precommit(&mut self, b: Hash, approve: bool) {
         let r = self.m.as_ref().unwrap().round;
-        if approve {
+        // MUTANT (lock-not-taken): §5.4/§6 a node that precommits B in round r locks on (B, r)
+        if approve && !crate::mutant::is("lock-not-taken") {
             let p = self.polka_from_tally(r, &b);
             let m = self.m.as_mut().unwrap();
             m.lock = Some((b, r));
@@ -1782,6 +1864,8 @@ impl Host {
             }
             // Finalize
             let (lo, hi) = self.window();
+            // MUTANT (finalize-current-round-only): §5.4 Finalize: a precommit quorum of ANY round of the window
+            let lo = if crate::mutant::is("finalize-current-round-only") { m.round } else { lo };
             let mut fin = None;
             for (&(r, s), t) in m.tallies.range((lo, 0)..=(hi, u8::MAX)) {
                 if s != codec::STEP_PRECOMMIT {
@@ -1814,7 +1898,13 @@ impl Host {
                     block: Block { header: p.header.clone(), signature: p.signature, transactions: m.body(&p.header.merkle_root).unwrap().clone() },
                 };
                 let bytes = codec::encode_unchecked(&Message::Commit(c));
-                self.decide(now, m.h, b, r, bytes);
+                // MUTANT (decision-round-wrong): §7.1/§7.3 the decision's round is the quorum's round r'
+                let dr = if crate::mutant::is("decision-round-wrong") { m.round } else { r };
+                if crate::mutant::is("broadcast-commit") {
+                    // MUTANT: §7.3 on finalizing a node MUST NOT send its commit to anyone unasked
+                    self.out.actions.push(Action::Broadcast(bytes.clone()));
+                }
+                self.decide(now, m.h, b, dr, bytes);
                 return;
             }
             self.update_held();
@@ -1822,9 +1912,11 @@ impl Host {
             let r = m.round;
             let before = m.step;
             // Prevote on the early collect
-            if m.step == Step::Collect {
+            // MUTANT (no-early-prevote): §5.4 Prevote earlier as soon as every member's message is in
+            if m.step == Step::Collect && !crate::mutant::is("no-early-prevote") {
                 let ordered = self.ordered_msgs();
-                let all = ordered.len() == self.cfg.members.len();
+                // MUTANT (no-collect-wait): §5.4 collect: the early prevote needs a round message from every member
+                let all = ordered.len() == self.cfg.members.len() || crate::mutant::is("no-collect-wait");
                 if all && ordered.first().map_or(false, |x| self.holds_body(&x.merkle_root)) {
                     self.prevote(now);
                 }
@@ -1835,6 +1927,11 @@ impl Host {
                 if let Some(&b) = m.polkas.get(&r) {
                     if m.proposals.get(&b).map_or(false, |p| m.holds(&p.header.merkle_root)) {
                         self.precommit(b, true);
+                    }
+                } else if crate::mutant::is("precommit-without-polka") {
+                    // MUTANT: §5.4 Precommit: approve B only on a polka for B in round r
+                    if let Some(v) = m.own_votes.get(&(r, codec::STEP_PREVOTE)).filter(|v| v.approve).cloned() {
+                        self.precommit(v.block_id, true);
                     }
                 }
             }
