@@ -1,7 +1,7 @@
 // A second path to a few of the conformance vectors in spec/vectors/. The expected values
 // below are copied from the committed JSON files (file and case named in each test); the
 // inputs are rebuilt here from the conventions of spec/vectors/README.md and go through the
-// library directly, never through the generator (reference/cli/vectors.cpp). So a bug in
+// library directly, never through the generator (reference/cli/vectors/). So a bug in
 // the generator that wrote wrong vectors would fail here, and CI's diff against the
 // committed files (tests/cli/vectors.sh) catches the generator drifting from them.
 #include <gtest/gtest.h>

@@ -1,0 +1,722 @@
+// rounds.json: scripted runs of the round protocol, one node host per member (the Script
+// class), with every event and everything it stored and returned.
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "../error_names.hpp"
+#include "../message_json.hpp"
+#include "../vector_rules.hpp"
+#include "common.hpp"
+#include "families.hpp"
+#include "midnight/block/builder.hpp"
+#include "midnight/consensus/round_machine.hpp"
+#include "midnight/consensus/selection.hpp"
+#include "midnight/node/node_disk.hpp"
+#include "midnight/node/node_host.hpp"
+#include "midnight/wire/codec.hpp"
+#include "midnight/wire/encode_vector.hpp"
+#include "midnight/wire/signing.hpp"
+
+namespace midnight::cli::vectors {
+
+namespace {
+
+// One node host per member (node/node_host.hpp, the host every other caller runs too),
+// driven by an explicit script on one clock, with every call (the event) and everything
+// it returned (the output) recorded, so another implementation can replay the events in
+// order and compare each output: what it stores (commits, journal bytes) and what it
+// sends and schedules. Messages travel as bytes, so every delivery goes through decoding.
+class Script {
+ public:
+  Script(std::span<const std::uint64_t> weights, std::vector<Buf> mempool, std::string_view policy = "lowest-hash")
+      : policy_(make_policy(policy)), chain_(test_chain()), members_(make_members(weights)),
+        mempool_(std::move(mempool)) {
+    require(policy_ != nullptr, "a script's policy");
+    views_.assign(mempool_.begin(), mempool_.end());
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      HostConfig c;
+      c.node.chain_id = chain_;
+      c.node.membership = &members_.membership;
+      c.node.policy = policy_.get();
+      c.node.keys = members_.keys[i];
+      c.node.vrf_keys = vrf_keys_of(members_.seeds[i]);
+      c.node.reward_per_height = kReward;
+      c.node.validity = &validity_;
+      c.schedule.genesis_id = genesis();
+      c.schedule.first_height = kHeight;
+      c.schedule.first_midnight_ms = kMidnightMs;
+      c.schedule.last_height = kHeight;  // one height: the script ends when it is decided
+      c.mempool = views_;
+      Node& n = nodes_.emplace_back();
+      n.config = c;
+      n.host = std::make_unique<NodeHost>(c);
+    }
+  }
+
+  // Which copies of a message reach which node: false drops it (no event).
+  using Keep = std::function<bool(std::size_t from, std::size_t to, std::span<const std::uint8_t> bytes)>;
+  static bool keep_all(std::size_t, std::size_t, std::span<const std::uint8_t>) { return true; }
+
+  // The script's clock: every later event happens at this time on its node.
+  void advance_to(std::uint64_t now_ms) {
+    require(now_ms >= now_, "the script's clock never goes back");
+    now_ = now_ms;
+  }
+  void start(std::size_t node) {
+    Event e = event(node, "start");
+    finish(e, nodes_[node].host->handle_start(now_));
+  }
+  void start_all() {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) start(i);
+  }
+  // Each node's pending round timer of this kind and round fires at its deadline (the
+  // clock moves there); a node without one is skipped.
+  void fire_all(TimerKind kind, std::uint32_t round) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      auto& timers = nodes_[i].timers;
+      const auto it = std::find_if(timers.begin(), timers.end(), [&](const PendingTimer& t) {
+        return t.timer.kind == HostTimerKind::round && t.timer.round_timer.kind == kind &&
+               t.timer.round_timer.round == round;
+      });
+      if (it == timers.end()) continue;
+      const PendingTimer t = *it;
+      timers.erase(it);
+      now_ = std::max(now_, t.at_ms);
+      Event e = event(i, "timer");
+      e.timer = t.timer;
+      finish(e, nodes_[i].host->handle_timer(now_, t.timer));
+    }
+  }
+  // Delivers what is queued, first in first out: a broadcast to every other node in node
+  // order, a send to its member's node. Deliveries can queue more; all are delivered.
+  void deliver(const Keep& keep) {
+    while (!queue_.empty()) {
+      const Queued q = queue_.front();
+      queue_.pop_front();
+      deliver_one(q, keep);
+    }
+  }
+  void deliver_all() { deliver(keep_all); }
+  // One hop: delivers what is queued now; what those deliveries send stays queued.
+  void deliver_queued() {
+    for (std::size_t n = queue_.size(); n > 0; --n) {
+      const Queued q = queue_.front();
+      queue_.pop_front();
+      deliver_one(q, keep_all);
+    }
+  }
+  // The node stops: no event (a crash is not an input), its timers die with it, and
+  // nothing reaches it until it restarts. Its block store and journal stay.
+  void crash(std::size_t node) {
+    nodes_[node].up = false;
+    nodes_[node].timers.clear();
+  }
+  // A new process: a fresh host given the block store and the journal (the event lists
+  // both, as message ids and as bytes); then start(node) begins its work.
+  // A message from outside the script's nodes (a Byzantine member's), delivered to one
+  // node now.
+  void deliver_external(std::size_t node, const Buf& bytes) {
+    const std::size_t id = intern(bytes);
+    Event e = event(node, "message");
+    e.message = id;
+    finish(e, nodes_[node].host->handle_message(now_, bytes));
+  }
+  // A commit of height 1, round 0, for a block built with `reward` (the chain's is
+  // kReward: another makes a coinbase no member builds) from the script's mempool and
+  // `extra` (taken whatever the validity predicate says), proposed by canonical member 0
+  // and certified by the precommits of members 0 .. signers - 1: what members colluding
+  // beyond the fault bound could sign.
+  Buf forged_commit(std::uint64_t reward, std::span<const Buf> extra, std::size_t signers) const {
+    std::vector<TxBytes> pool = views_;
+    pool.insert(pool.end(), extra.begin(), extra.end());
+    const BlockContent content = build_block_content(chain_, kHeight, members_.membership, reward, pool);
+    const Keypair& proposer = members_.keys_of_member(0);
+    const BlockHeader header =
+        make_header(chain_, kHeight, 0, genesis(), content.merkle_root, kMidnightMs, proposer.public_key);
+    const Proposal proposal = sign_proposal(header, proposer.secret_key, vrf_keys_of(members_.seed_of_member(0)).secret_key);
+    Certificate c;
+    c.chain_id = chain_;
+    c.height = kHeight;
+    c.round = 0;
+    c.block_id = compute_block_id(header);
+    c.signatures.resize(signers);
+    for (std::size_t i = 0; i < signers; ++i) {
+      Vote v = c.vote(i);
+      v.voter = members_.membership.member(i).key;
+      v = sign_vote(v, members_.keys_of_member(i).secret_key);
+      c.signatures[i] = {v.voter, v.signature};
+    }
+    return unwrap(encode_commit_to_vector(c, header, proposal.signature, content.views));
+  }
+
+  // Node `node`'s VRF output for `round` of the script's height: its rank under policy B
+  // (the lowest output leads the round, protocol.md §4.4).
+  VrfOutput vrf_rank(std::size_t node, std::uint32_t round) const {
+    const VrfInput alpha = vrf_input(chain_, kHeight, round, genesis());
+    auto pi = ecvrf_prove(nodes_[node].config.node.vrf_keys.secret_key, alpha);
+    require(pi.has_value(), "a script node's VRF proof");
+    return ecvrf_proof_to_hash(pi.value()).value();
+  }
+
+  void restart(std::size_t node) {
+    Node& n = nodes_[node];
+    n.host = std::make_unique<NodeHost>(n.config);
+    Event e = event(node, "restart");
+    for (const MessageBytes& c : n.disk.block_store) e.block_store.push_back(intern(*c));
+    e.journal = n.disk.journal;
+    const auto replay = n.disk.restore_into(*n.host);
+    require(replay.has_value(), "a script's journal restores");
+    e.replayed_records = replay.value().records;
+    n.up = true;
+    events_.push_back(std::move(e));
+  }
+
+  void write(JsonWriter& w, std::string_view name, std::string_view description) const {
+    w.begin_object();
+    w.field("name", name);
+    w.field("description", description);
+    w.key("config").begin_object();
+    derived_field(w, "chain_id", kChainAscii);
+    derived_field(w, "genesis_id", kGenesisAscii);
+    w.field("first_height", kHeight);
+    w.field("first_midnight_ms", kMidnightMs);
+    w.field("last_height", kHeight);
+    const RoundTiming t;
+    w.key("timing").begin_object(true);
+    w.field("collect_ms", t.collect_ms).field("prevote_ms", t.prevote_ms).field("precommit_ms", t.precommit_ms);
+    w.field("increment_ms", t.increment_ms);
+    w.end_object();
+    w.field("policy", policy_->name());
+    w.field("reward", kReward);
+    write_members(w, members_);
+    write_mempool(w, mempool_);
+    w.end_object();
+
+    w.key("nodes").begin_array();
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      w.begin_object(true);
+      w.field("node", i);
+      w.field("seed", to_hex(seed_of(members_.seeds[i])));
+      w.field("vrf_seed", to_hex(vrf_seed_of(members_.seeds[i])));
+      w.field("member_index", nodes_[i].host->member_index());
+      w.end_object();
+    }
+    w.end_array();
+
+    w.key("messages").begin_array();
+    for (std::size_t id = 0; id < messages_.size(); ++id) {
+      w.begin_object(true);
+      w.field("id", id);
+      w.field("type", messages_[id].type);
+      w.field("hex", to_hex(messages_[id].bytes));
+      w.end_object();
+    }
+    w.end_array();
+
+    w.key("events").begin_array();
+    for (std::size_t seq = 0; seq < events_.size(); ++seq) write_event(w, seq, events_[seq]);
+    w.end_array();
+
+    w.key("expected").begin_array();
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      const NodeHost& h = *nodes_[i].host;
+      w.begin_object(true);
+      w.field("node", i);
+      w.field("decided_height", h.decided_height());
+      if (const MessageBytes* c = h.commit_of(kHeight)) {
+        w.field("block_id", to_hex(h.tip_id()));
+        w.field("commit", intern_existing(**c));
+      }
+      // A node that has decided the chain's last height has begun no height after it: the
+      // lock is that of the height it was deciding when the script ended.
+      if (h.decided_height() < kHeight) {
+        const Lock& lock = h.machine().lock();
+        w.key("lock").begin_object(true);
+        w.field("held", lock.held);
+        if (lock.held) w.field("block_id", to_hex(lock.block_id)).field("round", lock.round);
+        w.end_object();
+      }
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+
+  const NodeHost& host(std::size_t i) const { return *nodes_[i].host; }
+  std::size_t size() const { return nodes_.size(); }
+  std::uint64_t now() const { return now_; }
+  // The block a node decided, from its block store's commit.
+  std::optional<BlockId> decided_block(std::size_t i) const {
+    if (nodes_[i].host->decided_height() < kHeight) return std::nullopt;
+    return nodes_[i].host->tip_id();
+  }
+
+ private:
+  static constexpr std::uint64_t kReward = 1000;
+  // The vectors' validity predicate (first byte 0xbd: invalid), for every node.
+  const FirstByteBdIsInvalid validity_{};
+  struct PendingTimer {
+    HostTimer timer;
+    std::uint64_t at_ms = 0;
+  };
+  struct Node {
+    HostConfig config;
+    std::unique_ptr<NodeHost> host;
+    NodeDisk disk;
+    std::vector<PendingTimer> timers;
+    bool up = true;
+  };
+  struct Message {
+    const char* type;
+    Buf bytes;
+  };
+  struct Output {
+    HostActionKind kind;
+    std::size_t message = 0;  // broadcast, send
+    std::size_t member = 0;   // send
+    HostTimer timer{};        // set_timer
+    std::uint64_t at_ms = 0;
+  };
+  struct Event {
+    std::size_t node = 0;
+    const char* kind = "";      // start, message, timer, restart
+    std::uint64_t now_ms = 0;
+    std::size_t message = 0;    // message
+    HostTimer timer{};          // timer
+    std::vector<std::size_t> block_store;  // restart
+    Buf journal;                            // restart
+    std::size_t replayed_records = 0;       // restart
+    std::optional<std::string> error;
+    std::vector<std::size_t> stored;  // the commits stored, in order
+    bool journal_reset = false;
+    Buf journal_append;
+    std::vector<Output> outputs;
+  };
+  struct Queued {
+    std::size_t from;
+    std::optional<std::size_t> to;  // a send: only this node
+    std::size_t message;
+  };
+
+  Event event(std::size_t node, const char* kind) const {
+    Event e;
+    e.node = node;
+    e.kind = kind;
+    e.now_ms = now_;
+    return e;
+  }
+
+  void deliver_one(const Queued& q, const Keep& keep) {
+    for (std::size_t to = 0; to < nodes_.size(); ++to) {
+      if (to == q.from || (q.to && *q.to != to) || !nodes_[to].up) continue;
+      if (!keep(q.from, to, messages_[q.message].bytes)) continue;
+      Event e = event(to, "message");
+      e.message = q.message;
+      finish(e, nodes_[to].host->handle_message(now_, messages_[q.message].bytes));
+    }
+  }
+
+  static const char* type_name(std::span<const std::uint8_t> bytes) {
+    const auto t = peek_message_type(bytes);
+    require(t.has_value(), "a host sent bytes that are not a message");
+    return message_type_name(t.value());
+  }
+  // The id of a message, by its bytes: the same commit stored and sent is one message.
+  std::optional<std::size_t> find_message(const Buf& bytes) const {
+    for (std::size_t i = 0; i < messages_.size(); ++i)
+      if (messages_[i].bytes == bytes) return i;
+    return std::nullopt;
+  }
+  std::size_t intern(const Buf& bytes) {
+    if (const auto id = find_message(bytes)) return *id;
+    messages_.push_back({type_name(bytes), bytes});
+    return messages_.size() - 1;
+  }
+  std::size_t intern_existing(const Buf& bytes) const {
+    const auto id = find_message(bytes);
+    require(id.has_value(), "a stored commit that was never recorded");
+    return *id;
+  }
+  static std::string error_name(const std::error_code& ec) {
+    const char* name = host_error_name(ec);
+    require(name != nullptr, "a host error of an unknown category");
+    return name;
+  }
+
+  // The host contract, as every host carries it out (node/node_disk.hpp): store, then act.
+  void finish(Event& e, const HostOutput& out) {
+    Node& n = nodes_[e.node];
+    if (out.error) {
+      e.error = error_name(out.error);
+      events_.push_back(std::move(e));
+      return;
+    }
+    (void)n.disk.store(out);
+    for (const StoredCommit& d : out.decided) e.stored.push_back(intern(*d.commit));
+    e.journal_reset = out.journal_reset;
+    e.journal_append = out.journal_append;
+    for (const HostAction& a : out.actions) {
+      Output o{.kind = a.kind};
+      switch (a.kind) {
+        case HostActionKind::broadcast:
+          o.message = intern(*a.bytes);
+          queue_.push_back({e.node, std::nullopt, o.message});
+          break;
+        case HostActionKind::send: {
+          o.message = intern(*a.bytes);
+          o.member = a.member;
+          for (std::size_t to = 0; to < nodes_.size(); ++to)
+            if (nodes_[to].host->member_index() == a.member) queue_.push_back({e.node, to, o.message});
+          break;
+        }
+        case HostActionKind::set_timer:
+          o.timer = a.timer;
+          o.at_ms = a.at_ms;
+          n.timers.push_back({a.timer, a.at_ms});
+          break;
+      }
+      e.outputs.push_back(o);
+    }
+    events_.push_back(std::move(e));
+  }
+
+  static void write_timer(JsonWriter& w, const HostTimer& t) {
+    switch (t.kind) {
+      case HostTimerKind::round:
+        w.field("timer", timer_name(t.round_timer.kind)).field("height", t.round_timer.height);
+        w.field("round", t.round_timer.round);
+        return;
+      case HostTimerKind::height_start: w.field("timer", "height_start").field("height", t.height); return;
+      case HostTimerKind::ask_again: w.field("timer", "ask_again").field("height", t.height); return;
+    }
+    broken("unnamed host timer");
+  }
+
+  static void write_event(JsonWriter& w, std::size_t seq, const Event& e) {
+    w.begin_object(true);
+    w.field("seq", seq);
+    w.field("node", e.node);
+    w.field("now_ms", e.now_ms);
+    w.key("input").begin_object(true);
+    w.field("kind", e.kind);
+    if (std::string_view(e.kind) == "message") w.field("message", e.message);
+    if (std::string_view(e.kind) == "timer") write_timer(w, e.timer);
+    if (std::string_view(e.kind) == "restart") {
+      w.key("block_store").begin_array(true);
+      for (const std::size_t id : e.block_store) w.value(id);
+      w.end_array();
+      bytes_field(w, "journal", e.journal);
+    }
+    w.end_object();
+    if (e.error) {
+      w.field("error", *e.error);
+    } else if (std::string_view(e.kind) == "restart") {
+      w.field("replayed_records", e.replayed_records);
+    } else {
+      if (!e.stored.empty()) {
+        w.key("stored").begin_array(true);
+        for (const std::size_t id : e.stored) w.value(id);
+        w.end_array();
+      }
+      if (e.journal_reset) w.field("journal_reset", true);
+      if (!e.journal_append.empty()) bytes_field(w, "journal_append", e.journal_append);
+      w.key("output").begin_array(true);
+      for (const Output& o : e.outputs) {
+        w.begin_object(true);
+        switch (o.kind) {
+          case HostActionKind::broadcast: w.field("kind", "broadcast").field("message", o.message); break;
+          case HostActionKind::send:
+            w.field("kind", "send").field("member_index", o.member).field("message", o.message);
+            break;
+          case HostActionKind::set_timer:
+            w.field("kind", "set_timer");
+            write_timer(w, o.timer);
+            w.field("at_ms", o.at_ms);
+            break;
+        }
+        w.end_object();
+      }
+      w.end_array();
+    }
+    w.end_object();
+  }
+
+  std::unique_ptr<SelectionPolicy> policy_;
+  ChainId chain_;
+  Members members_;
+  std::vector<Buf> mempool_;
+  std::vector<TxBytes> views_;
+  std::vector<Node> nodes_;
+  std::uint64_t now_ = kMidnightMs;
+  std::deque<Queued> queue_;
+  std::vector<Message> messages_;
+  std::vector<Event> events_;
+};
+
+bool is_prevote(std::span<const std::uint8_t> bytes) {
+  const auto v = decode_vote(bytes);
+  return v.has_value() && v.value().step == VoteStep::prevote;
+}
+bool is_precommit(std::span<const std::uint8_t> bytes) {
+  const auto v = decode_vote(bytes);
+  return v.has_value() && v.value().step == VoteStep::precommit;
+}
+
+
+}  // namespace
+
+void write_rounds(JsonWriter& w) {
+  begin_family(
+      w, "rounds",
+      "Scripted runs of the round protocol (spec/protocol.md §5-§7), one node host per member: an ordered list of "
+      "events on one clock, everything each one stored and returned, and the decisions.",
+      {"One host per node: a round machine set up with the config (membership, policy, timing, reward) and the "
+       "chain schedule (genesis_id is prev_id of first_height, whose midnight is first_midnight_ms; last_height is the "
+       "last height begun), with the mempool. Node i has seed i + 1.",
+       "Replay the events in seq order, each on its node at now_ms: start (begin the height after the last decided "
+       "one, in the round the clock is in, or wait for its midnight), the delivery of messages[id] (its hex, decoded "
+       "by its type byte), a timer (a round timer: timer kind, height, round; height_start or ask_again: height), or "
+       "restart (a fresh host given the block store's commits, as message ids, and the journal's bytes, "
+       "spec/journal.md; replayed_records is how many journal records it restored).",
+       "Each event's output, in the order a host must carry it out (spec/protocol.md §7.5): stored, the commits to "
+       "store durably (message ids); journal_reset, the journal emptied; journal_append, the bytes to append to it and "
+       "make durable; then output, the actions: broadcast (to every other node), send (to a canonical member index), "
+       "set_timer. error is an event that MUST be rejected (its round_errc, codec_errc or body_errc name): it "
+       "stores and does nothing.",
+       "Commit requests follow rule ask's SHOULDs as the reference implements them (§7.5): an implementation that "
+       "asks at other times differs only in its commit_request broadcasts and their ask_again timers.",
+       "The script delivers each broadcast to every other node that is up, first in first out, in node order, and "
+       "each send to its member's node; a node that crashed receives nothing until it restarts. Messages not "
+       "delivered are dropped (they have no event).",
+       "expected: each node's last decided height, its block id and commit (message id), and, for a node still "
+       "deciding, its lock.",
+       "Every node uses the validity predicate of block_building.json: a transaction is invalid exactly when its "
+       "first byte is 0xbd."});
+  const std::uint64_t weights[] = {1, 1, 1, 1};
+  const std::vector<Buf> mempool = {bytes_of("hello"), bytes_of("midnight")};
+  const auto all_decide = [](const Script& s, std::uint32_t round, const std::string& what) {
+    const auto first = s.decided_block(0);
+    require(first.has_value(), what + ": node 0 decided");
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      require(s.decided_block(i) == first, what + ": every node decided one block");
+      const MessageBytes* c = s.host(i).commit_of(kHeight);
+      auto view = std::make_unique<CommitView>();
+      require(c != nullptr && decode_commit(**c, *view).has_value() && view->certificate.round == round,
+              what + ": decided in round " + std::to_string(round));
+    }
+  };
+  w.key("scenarios").begin_array();
+  {
+    Script s(weights, mempool);
+    s.start_all();
+    s.deliver_all();
+    all_decide(s, 0, "all delivered");
+    s.write(w, "all_delivered",
+            "4 members of weight 1, all starting at midnight; every message is delivered: all finalize the lowest "
+            "block id of round 0, store its commit and empty their journals; no commit is sent (every node "
+            "finalized by its own quorum, spec/protocol.md §7.3).");
+  }
+  // Every round-0 precommit is lost, so all lock on the round-0 block B; with `deadline`
+  // the prevote deadline fires first (rule "announce": each sends the polka it locked
+  // on); then round 0 ends and B, re-proposed, finalizes in round 1.
+  // tests/unit/round_machine_test.cpp, LockedBlockIsCarriedIntoTheNextRound.
+  const auto locked_in_round_0 = [&](bool deadline, std::string_view name, std::string_view description) {
+    Script s(weights, mempool);
+    s.start_all();
+    s.deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      require(s.host(i).machine().lock().held, std::string(name) + ": every node is locked on the round-0 block");
+    }
+    if (deadline) {
+      s.fire_all(TimerKind::prevote_deadline, 0);
+      s.deliver_all();
+    }
+    s.fire_all(TimerKind::round_end, 0);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 1);
+    s.deliver_all();
+    all_decide(s, 1, std::string(name));
+    s.write(w, name, description);
+  };
+  locked_in_round_0(false, "lock_carried_into_next_round",
+                    "4 members of weight 1; every round-0 precommit is lost, so all are locked on the round-0 block B "
+                    "(journaled with their precommits); round 0 ends (each asks for the commit: rule ask), and after "
+                    "round 1's collect deadline B, proposed in round 0, finalizes in round 1.");
+  {
+    // Rule "skip". Nodes 1-3 start late, when the schedule is in round 5 (a node begins in
+    // the round the clock is in); node 0 started at midnight and is in round 0. Their
+    // round-5 messages, from weight 3 of 4 (more than a third), bring node 0 to round 5.
+    Script s(weights, mempool);
+    s.start(0);
+    s.advance_to(round_start_ms(kMidnightMs, RoundTiming{}, 5));
+    for (std::size_t i = 1; i < s.size(); ++i) s.start(i);
+    s.deliver_all();
+    require(s.host(0).machine().round() == 5, "skip scenario: node 0 skipped to round 5");
+    all_decide(s, 5, "skip scenario");
+    s.write(w, "round_skip",
+            "4 members of weight 1; node 0 starts at midnight (round 0), nodes 1-3 at S(5), so in round 5, and ask "
+            "for the commit (they began the height late); delivering their round-5 messages makes node 0 skip to "
+            "round 5 (rule skip: more than a third of the weight is there), and all four finalize in round 5.");
+  }
+  {
+    // Rounds are unbounded: a height that reaches round 100000 still decides there, and
+    // every header's timestamp is S(100000) of the growing schedule (spec/protocol.md 5.1).
+    Script s(weights, mempool);
+    s.advance_to(round_start_ms(kMidnightMs, RoundTiming{}, 100000));
+    s.start_all();
+    s.deliver_all();
+    all_decide(s, 100000, "far-round scenario");
+    s.write(w, "far_round",
+            "4 members of weight 1; all start at S(100000) = midnight + 100000 * 3000 + 1500 * 100000 * 99999 / 2 ms, "
+            "so in round 100000, and every message is delivered: all finalize in round 100000, with that header "
+            "timestamp.");
+  }
+  {
+    // Exactly two thirds of the weight is not a quorum (§2): 3 members of weight 1, one
+    // down. The other two prevote the same block and precommit nil at the prevote
+    // deadline; a ceil(2W/3) quorum would have finalized.
+    const std::uint64_t three[] = {1, 1, 1};
+    Script s(three, mempool);
+    s.crash(2);
+    s.start(0);
+    s.start(1);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 0);
+    s.deliver_all();
+    s.fire_all(TimerKind::prevote_deadline, 0);
+    s.deliver_all();
+    for (std::size_t i = 0; i < 2; ++i) {
+      require(!s.decided_block(i) && !s.host(i).machine().lock().held,
+              "two-thirds scenario: no decision and no lock at two thirds of the weight");
+    }
+    s.write(w, "two_thirds_is_no_quorum",
+            "3 members of weight 1, node 2 down: nodes 0 and 1 prevote the same block at their collect deadline, "
+            "which is exactly two thirds of the weight and so no polka (3w > 2W fails); at the prevote deadline they "
+            "precommit nil (rule no polka). Nothing is decided and no one locks.");
+  }
+  locked_in_round_0(true, "lock_announced",
+                    "4 members of weight 1; every round-0 precommit is lost, so all lock on the round-0 block B and "
+                    "are undecided at the prevote deadline, where each broadcasts the polka it locked on (rule "
+                    "announce); round 0 ends and B finalizes in round 1.");
+  // Commits are adopted only after the body checks (§3.4, §7.4): node 3 alone is up and
+  // receives a commit certified by the other three members' precommits (colluding beyond
+  // the fault bound) for a block of `reward` and `extra` transactions; it adopts nothing.
+  const auto refused_commit = [&](std::uint64_t reward, std::span<const Buf> extra, std::string_view name,
+                                  std::string_view description) {
+    Script s(weights, mempool);
+    s.crash(0);
+    s.crash(1);
+    s.crash(2);
+    s.start(3);
+    s.deliver_external(3, s.forged_commit(reward, extra, 3));
+    require(!s.decided_block(3), std::string(name) + ": node 3 adopts nothing");
+    s.write(w, name, description);
+  };
+  refused_commit(999, {}, "commit_with_another_coinbase_refused",
+                 "4 members of weight 1; node 3 alone is up, at midnight. It receives a commit of height 1 whose "
+                 "certificate is valid (the precommits of the other three) but whose block's coinbase splits a reward "
+                 "of 999, not the chain's 1000: the body check refuses it (" +
+                     std::string(round_errc_name(round_errc::bad_coinbase)) + ") and node 3 stores nothing.");
+  {
+    // The lock rule (§6) under policy B: node X alone locks on the round-0 block B (only it
+    // receives the prevotes; its precommit and its polka announcement are lost). In round 1
+    // the leader L, of best VRF rank, proposes its own block B'; X's leading message is L's
+    // proposal, B' has no polka of a round at or after X's lock, so X MUST prevote nil. The
+    // other three prevote B' and decide it in round 1, which X then adopts.
+    Script s(weights, mempool, "vrf");
+    std::size_t leader = 0;
+    std::size_t locked = 0;
+    for (std::size_t i = 1; i < s.size(); ++i) {
+      if (s.vrf_rank(i, 1) < s.vrf_rank(leader, 1)) leader = i;
+      if (s.vrf_rank(i, 1) > s.vrf_rank(locked, 1)) locked = i;
+    }
+    require(leader != locked, "lock-rule scenario: the locked node does not lead round 1");
+    // Round 0: only X receives prevotes; precommits and polka announcements are lost.
+    const auto round0 = [&](std::size_t, std::size_t to, std::span<const std::uint8_t> b) {
+      const bool polka = b.size() >= 2 && b[1] == static_cast<std::uint8_t>(MessageType::polka);
+      return !(is_prevote(b) && to != locked) && !is_precommit(b) && !polka;
+    };
+    s.start_all();
+    s.deliver(round0);
+    s.fire_all(TimerKind::collect_deadline, 0);
+    s.deliver(round0);
+    require(s.host(locked).machine().lock().held, "lock-rule scenario: X is locked");
+    s.fire_all(TimerKind::prevote_deadline, 0);
+    s.deliver(round0);
+    s.fire_all(TimerKind::round_end, 0);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 1);
+    s.deliver_all();
+    all_decide(s, 1, "lock-rule scenario");
+    require(s.host(locked).decided_height() == kHeight, "lock-rule scenario: X adopts the decision");
+    s.write(w, "lock_refuses_another_block",
+            "4 members of weight 1, policy vrf. In round 0 only node " + std::to_string(locked) +
+                " receives the prevotes, so it alone locks on the round-0 block; its precommit and its polka "
+                "announcement are lost. In round 1 node " + std::to_string(leader) +
+                ", of best VRF rank, leads with a proposal of its own block; the locked node's leading message "
+                "names that block, which has no polka at or after its lock, so it prevotes nil (the lock rule). The "
+                "other three prevote and decide the new block in round 1.");
+  }
+  {
+    // The same with the chain's coinbase and a transaction the validity predicate refuses
+    // (first byte 0xbd): the body's transaction checks refuse it (invalid_transaction).
+    const Buf invalid[] = {Buf{0xbd, 0x01}};
+    refused_commit(1000, invalid, "commit_with_invalid_transaction_refused",
+                   "4 members of weight 1; node 3 alone is up, at midnight. It receives a commit of height 1 whose "
+                   "certificate is valid (the precommits of the other three) and whose coinbase is right, but whose "
+                   "block holds the transaction bd01, which the validity predicate refuses: the body check refuses "
+                   "the commit (" +
+                       std::string(body_errc_name(body_errc::invalid_transaction)) + ") and node 3 stores nothing.");
+  }
+  {
+    // Rule "ask" and rule "answer": node 3 is down while the others decide (3 of 4 is a
+    // quorum); it starts in round 1, asks, and each decided node sends it the commit.
+    Script s(weights, mempool);
+    s.crash(3);
+    for (std::size_t i = 0; i < 3; ++i) s.start(i);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 0);  // node 3's proposal never comes
+    s.deliver_all();
+    s.advance_to(round_start_ms(kMidnightMs, RoundTiming{}, 1));
+    s.restart(3);
+    s.start(3);
+    s.deliver_all();
+    all_decide(s, 0, "catch-up scenario");
+    s.write(w, "catch_up_by_commit_request",
+            "4 members of weight 1; node 3 is down at midnight and nodes 0-2 (a quorum) prevote at their collect "
+            "deadline and finalize in round 0. Node 3 starts at S(1), late, and broadcasts a commit request; each "
+            "decided node answers it with its commit (within its answer budget), and node 3 adopts the first and "
+            "ignores the others.");
+  }
+  {
+    // The journal contract: node 0 crashes after its round-0 prevote went out and comes
+    // back in round 0 from its journal; its prevote is restored, not signed anew.
+    Script s(weights, mempool);
+    s.start_all();
+    s.deliver_queued();  // the proposals: with all four in, each node prevotes at once
+    s.crash(0);          // its prevote is out (queued), journaled before it went
+    s.restart(0);
+    s.start(0);
+    s.deliver_all();
+    all_decide(s, 0, "restart scenario");
+    s.write(w, "restart_from_journal",
+            "4 members of weight 1; when the four proposals are delivered every node prevotes (journaled first); "
+            "node 0 then crashes and restarts from its journal: its prevote record is restored, so in round 0 it "
+            "proposes again but signs no second prevote. The others reach a quorum with its first prevote and "
+            "finalize; node 0, which lost the others' proposals in the crash, finalizes from their precommits too "
+            "(the block is its own, whose body it holds) and stores a commit of them.");
+  }
+  w.end_array();
+  w.end_object();
+}
+
+}  // namespace midnight::cli::vectors
