@@ -14,7 +14,7 @@ check "the reference conforms to itself (rc=$RC)" [ "$RC" -eq 0 ]
 check "the report says CONFORMS" grep -q "^result: CONFORMS" "$WORK/out"
 check "no divergence line" bash -c "! grep -q 'first divergence' '$WORK/out'"
 if [ -z "$families" ]; then
-  for family in hashing signing encoding rejections quorum block_building vrf selection reconciliation rounds decode; do
+  for family in hashing signing encoding rejections quorum block_building vrf selection reconciliation rounds simulated decode; do
     check "family $family compared" grep -Eq "^  $family +[1-9][0-9]* +[1-9][0-9]* +0 +0 " "$WORK/out"
   done
   check "the reconciliation exchanges reported as not driven" grep -q "not driven, reconciliation: 4 " "$WORK/out"

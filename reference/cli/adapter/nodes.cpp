@@ -3,6 +3,7 @@
 #include "../error_names.hpp"
 #include "../vector_rules.hpp"
 #include "../fields_in.hpp"
+#include "../host_json.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/consensus/selection.hpp"
 #include "midnight/crypto/sign.hpp"
@@ -17,7 +18,6 @@ namespace {
 
 using Buf = std::vector<std::uint8_t>;
 
-Json hex(std::span<const std::uint8_t> b) { return Json::string(to_hex(b)); }
 Json num(std::uint64_t x) { return Json::unsigned_number(x); }
 
 // A {sha256_of_ascii, hex} value of the vectors, or plain hex.
@@ -26,44 +26,6 @@ T derived_or_hex(const Json& config, const char* key) {
   const Json& v = config.at(key);
   if (v.is_object()) return fixed_field<T>(v, "hex");
   return fixed_field<T>(config, key);
-}
-
-TimerKind round_timer_kind(const std::string& name) {
-  for (TimerKind k : {TimerKind::collect_deadline, TimerKind::prevote_deadline, TimerKind::round_end})
-    if (name == timer_name(k)) return k;
-  throw JsonError{"unknown timer '" + name + "'"};
-}
-
-HostTimer timer_from(const Json& input) {
-  HostTimer t;
-  const std::string& name = input.str("timer");
-  if (name == "height_start" || name == "ask_again") {
-    t.kind = name == "height_start" ? HostTimerKind::height_start : HostTimerKind::ask_again;
-    t.height = u64_field(input, "height");
-    return t;
-  }
-  t.kind = HostTimerKind::round;
-  t.round_timer = TimerFired{round_timer_kind(name), u64_field(input, "height"), u32_field(input, "round")};
-  return t;
-}
-
-Json timer_json(const HostTimer& t, std::uint64_t at_ms) {
-  Json o = Json::object();
-  o.set("kind", "set_timer");
-  switch (t.kind) {
-    case HostTimerKind::round:
-      o.set("timer", timer_name(t.round_timer.kind));
-      o.set("height", num(t.round_timer.height));
-      o.set("round", num(t.round_timer.round));
-      break;
-    case HostTimerKind::height_start:
-    case HostTimerKind::ask_again:
-      o.set("timer", t.kind == HostTimerKind::height_start ? "height_start" : "ask_again");
-      o.set("height", num(t.height));
-      break;
-  }
-  o.set("at_ms", num(at_ms));
-  return o;
 }
 
 // A planted fault for showing that the rounds vectors can fail, never set outside tests:
@@ -181,47 +143,9 @@ Json NodeTable::event(const Json& request) {
     const char* name = host_error_name(out->error);
     throw Refusal{name != nullptr ? name : out->error.message()};
   }
-  Json stored = Json::array();
-  for (const StoredCommit& c : out->decided) stored.push(hex(*c.commit));
-  ok.set("stored", std::move(stored));
-  ok.set("journal_reset", Json::boolean(out->journal_reset));
-  ok.set("journal_append", hex(out->journal_append));
-  Json actions = Json::array();
-  for (const HostAction& a : out->actions) {
-    Json o = Json::object();
-    switch (a.kind) {
-      case HostActionKind::broadcast:
-        o.set("kind", "broadcast");
-        o.set("message", hex(*a.bytes));
-        break;
-      case HostActionKind::send:
-        o.set("kind", "send");
-        o.set("member_index", num(a.member));
-        o.set("message", hex(*a.bytes));
-        break;
-      case HostActionKind::set_timer: o = timer_json(a.timer, a.at_ms); break;
-    }
-    actions.push(std::move(o));
-  }
-  ok.set("output", std::move(actions));
-  return ok;
+  return host_output_json(*out);
 }
 
-Json NodeTable::state(const Json& request) {
-  AdapterNode& n = node(request);
-  Json ok = Json::object();
-  ok.set("decided_height", num(n.host->decided_height()));
-  const MessageBytes* commit = n.host->commit_of(n.host->decided_height());
-  ok.set("block_id", commit != nullptr ? hex(n.host->tip_id().span()) : Json());
-  const Lock& lock = n.host->machine().lock();
-  Json l = Json::object();
-  l.set("held", Json::boolean(lock.held));
-  if (lock.held) {
-    l.set("round", num(lock.round));
-    l.set("block_id", hex(lock.block_id.span()));
-  }
-  ok.set("lock", std::move(l));
-  return ok;
-}
+Json NodeTable::state(const Json& request) { return node_state_json(*node(request).host); }
 
 }  // namespace midnight::cli::adapter

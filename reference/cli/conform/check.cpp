@@ -5,11 +5,9 @@
 
 namespace midnight::cli::conform {
 
-namespace {
+std::string shorten(const std::string& s, std::size_t n) { return s.size() <= n ? s : s.substr(0, n) + "..."; }
 
-std::string shorten(const std::string& s, std::size_t n = 160) {
-  return s.size() <= n ? s : s.substr(0, n) + "...";
-}
+namespace {
 
 bool is_hex_text(const std::string& s) {
   if (s.size() % 2 != 0) return false;
@@ -96,7 +94,7 @@ void Case::close() {
 void Case::fail(const std::string& op, const std::string& detail) {
   if (failed_) return;
   failed_ = true;
-  ledger_.diverged(Divergence{family_, name_, op, detail, shorten(adapter_.last_request(), 400), rule_});
+  ledger_.diverged(Divergence{family_, name_, op, detail, shorten(adapter_.last_request(), 400), rule_, {}});
 }
 
 std::optional<Answer> Case::send(const std::string& op, const Json& args) {

@@ -20,6 +20,9 @@ namespace midnight::cli::conform {
 // Empty when they agree. `path` names the place for the message.
 std::string first_difference(const Json& expected, const Json& got, const std::string& path);
 
+// `s` cut to `n` characters and "..." when longer: requests and values in a report.
+std::string shorten(const std::string& s, std::size_t n = 160);
+
 class Case {
  public:
   Case(Adapter& adapter, Ledger& ledger, std::string family, std::string name);

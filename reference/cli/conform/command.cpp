@@ -13,6 +13,7 @@
 #include "adapter.hpp"
 #include "decode_diff.hpp"
 #include "families.hpp"
+#include "simulated.hpp"
 #include "midnight/sim/json_writer.hpp"
 
 namespace midnight::cli {
@@ -42,11 +43,12 @@ constexpr FamilyDriver kFamilies[] = {
     {"rounds", drive_rounds, "protocol.md §5-§7"},
 };
 constexpr const char* kDecodeSpec = "encoding.md §1 and §4 (canonical encoding, rejection rules)";
+constexpr const char* kSimulatedSpec = "protocol.md §5-§7 and journal.md, live in the simulator (adapter.md §4)";
 
 const char* spec_of(const std::string& family) {
   for (const FamilyDriver& f : kFamilies)
     if (family == f.name) return f.spec;
-  return kDecodeSpec;
+  return family == "simulated" ? kSimulatedSpec : kDecodeSpec;
 }
 
 struct Options {
@@ -60,6 +62,7 @@ struct Options {
   bool quiet = false;
   bool fail_fast = false;
   std::vector<std::string> command;
+  SimulatedOptions simulated;
 };
 
 Options parse_options(std::vector<std::string_view> argv) {
@@ -80,11 +83,17 @@ Options parse_options(std::vector<std::string_view> argv) {
     } else if (a == "--family") {
       std::stringstream list{std::string(args.value_of(a))};
       for (std::string f; std::getline(list, f, ',');) {
-        bool known = f == "decode";
+        bool known = f == "decode" || f == "simulated";
         for (const FamilyDriver& d : kFamilies) known = known || f == d.name;
         if (!known) throw UsageError{"conform: unknown family '" + f + "'"};
         o.only.push_back(f);
       }
+    } else if (a == "--scenario") {
+      o.simulated.scenario = args.value_of(a);
+    } else if (a == "--foreign") {
+      o.simulated.foreign = args.value_of(a);
+    } else if (a == "--sim-runs") {
+      o.simulated.random_runs = static_cast<std::uint32_t>(require_u64("--sim-runs", args.value_of(a)));
     } else if (a == "--timeout") {
       o.timeout = std::chrono::milliseconds(1000 * require_u64("--timeout", args.value_of(a)));
     } else if (a == "--json") {
@@ -98,6 +107,10 @@ Options parse_options(std::vector<std::string_view> argv) {
     }
   }
   if (o.command.empty()) throw UsageError{"conform: no adapter command: midnight conform [options] -- CMD [ARGS...]"};
+  o.simulated.seed = o.seed;
+  o.simulated.adapter_command = o.command;
+  // A scenario alone is what a replay line runs: the simulated family and nothing else.
+  if (!o.simulated.scenario.empty() && o.only.empty()) o.only.push_back("simulated");
   return o;
 }
 
@@ -139,8 +152,11 @@ void write_text_report(std::ostream& out, const Options& o, const std::string& i
                   static_cast<unsigned long long>(f.not_driven));
     out << line;
   }
-  out << "\n  " << cases << " cases (" << ledger.cases_of("decode") << " of them differential decodes), " << requests
-      << " requests to the adapter\n";
+  std::uint64_t steps = 0;
+  for (const FamilyTally& f : ledger.families()) steps += f.steps;
+  out << "\n  " << cases << " cases (" << ledger.cases_of("decode") << " of them differential decodes, "
+      << ledger.cases_of("rounds") << " round scenarios, " << ledger.cases_of("simulated") << " simulated runs), "
+      << steps << " node-host steps compared, " << requests << " requests to the adapter\n";
   for (const FamilyTally& f : ledger.families()) {
     if (!f.first_not_covered.empty()) out << "  not covered, " << f.name << ": " << f.first_not_covered << "\n";
     if (f.not_driven != 0) out << "  not driven, " << f.name << ": " << f.not_driven << " " << f.not_driven_reason << "\n";
@@ -152,9 +168,12 @@ void write_text_report(std::ostream& out, const Options& o, const std::string& i
         << "  rule: " << spec_of(first.family) << (first.rule.empty() ? "" : ": " + first.rule) << "\n"
         << "  " << first.detail << "\n";
     if (!first.request.empty()) out << "  request: " << first.request << "\n";
-    out << "  replay: midnight conform --family " << first.family
-        << (first.family == "decode" ? " --seed " + std::to_string(o.seed) : std::string()) << " -- "
-        << quoted_command(o.command) << "\n";
+    if (!first.replay.empty())
+      out << "  replay: " << first.replay << "\n";
+    else
+      out << "  replay: midnight conform --family " << first.family
+          << (first.family == "decode" ? " --seed " + std::to_string(o.seed) : std::string()) << " -- "
+          << quoted_command(o.command) << "\n";
     if (ledger.total_divergences() > 1) {
       out << "further divergences (" << ledger.total_divergences() - 1 << "):\n";
       for (std::size_t i = 1; i < ledger.divergences().size(); ++i) {
@@ -182,6 +201,8 @@ void write_json_report(std::ostream& out, const Options& o, const std::string& i
   w.field("result", ledger.verdict());
   w.field("requests", requests);
   w.field("differential_decodes", ledger.cases_of("decode"));
+  w.field("round_scenarios", ledger.cases_of("rounds"));
+  w.field("simulated_runs", ledger.cases_of("simulated"));
   w.key("families").begin_array();
   for (const FamilyTally& f : ledger.families()) {
     w.begin_object(true);
@@ -190,6 +211,7 @@ void write_json_report(std::ostream& out, const Options& o, const std::string& i
     w.field("diverged", f.failed);
     w.field("not_covered", f.not_covered);
     w.field("not_driven", f.not_driven);
+    if (f.steps != 0) w.field("steps", f.steps);
     if (!f.first_not_covered.empty()) w.field("first_not_covered", f.first_not_covered);
     if (f.not_driven != 0) w.field("not_driven_reason", f.not_driven_reason);
     w.end_object();
@@ -202,6 +224,7 @@ void write_json_report(std::ostream& out, const Options& o, const std::string& i
     w.field("family", d.family).field("case", d.case_name).field("op", d.op).field("detail", d.detail);
     w.field("rule", std::string(spec_of(d.family)) + (d.rule.empty() ? "" : ": " + d.rule));
     w.field("request", d.request);
+    if (!d.replay.empty()) w.field("replay", d.replay);
     w.end_object();
   }
   w.end_array();
@@ -255,6 +278,11 @@ int run_conform(std::vector<std::string_view> argv) {
         f.drive(driver, file);
         if (const auto untaken = file.untaken_lists(); !untaken.empty())
           throw JsonError{file.path + ": '" + untaken.front() + "' holds vectors this oracle does not drive"};
+      }
+      if (selected(o, "simulated")) {
+        ledger.family("simulated");
+        progress("simulated");
+        drive_simulated(driver, o.simulated);
       }
       if (selected(o, "decode")) {
         ledger.family("decode");

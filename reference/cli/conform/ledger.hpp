@@ -15,6 +15,7 @@ struct Divergence {
   std::string detail;   // what differed: the path, the expected and the answered value
   std::string request;  // the request line, shortened
   std::string rule;     // the vector's own statement of the rule, when it has one
+  std::string replay;   // a command that shows this divergence alone, when the family has one
 };
 
 struct FamilyTally {
@@ -23,6 +24,7 @@ struct FamilyTally {
   std::uint64_t failed = 0;
   std::uint64_t not_covered = 0;  // answered `unsupported`
   std::uint64_t not_driven = 0;   // no operation of this adapter protocol version drives them
+  std::uint64_t steps = 0;        // node-host events compared (rounds, simulated)
   std::string not_driven_reason;
   std::string first_not_covered;  // the first unsupported case and its reason
   std::uint64_t cases() const { return passed + failed + not_covered; }

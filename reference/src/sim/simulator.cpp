@@ -19,6 +19,7 @@
 #include "midnight/block/body_check.hpp"
 #include "midnight/sim/event_queue.hpp"
 #include "midnight/sim/network.hpp"
+#include "midnight/sim/node_tap.hpp"
 #include "midnight/sim/trace_json.hpp"
 #include "midnight/sim/world.hpp"
 #include "midnight/wire/codec.hpp"
@@ -49,6 +50,14 @@ void drop_polka_frames(std::vector<std::uint8_t>& journal) {
   journal = std::move(kept);
 }
 
+// An input of `kind` at `now_ms`, its other fields empty.
+NodeInput input_at(NodeInputKind kind, std::uint64_t now_ms) {
+  NodeInput in;
+  in.kind = kind;
+  in.now_ms = now_ms;
+  return in;
+}
+
 // One honest node: its host (node/node_host.hpp), which owns the round machine, and
 // what survives a crash, which is what a real node keeps on disk: the journal's durable
 // bytes and the block store's commits.
@@ -69,13 +78,15 @@ struct HonestNode {
 
 class Simulator {
  public:
-  explicit Simulator(const SimConfig& config);
+  Simulator(const SimConfig& config, NodeTap* tap);
   SimResult run();
 
  private:
   void start_honest(HonestNode& h);
   void handle(const Event& e);
   void deliver(const Event& e);
+  // The host's answer to `input`, or the tap's in its place, carried out.
+  void step(HonestNode& h, const NodeInput& input, const HostOutput& out);
   void execute(HonestNode& h, const HostOutput& out);
   void deliver_honest_bytes(HonestNode& h, std::span<const std::uint8_t> bytes);
   void count_body_traffic_out(HonestNode& h, std::span<const std::uint8_t> bytes);
@@ -92,9 +103,11 @@ class Simulator {
   ByzantineContext byz_context() { return {config_, world_, network_, queue_, rng_, honest_}; }
 
   SimConfig config_;  // a copy: the network and the Byzantine nodes refer to it
+  NodeTap* tap_;                        // null: the reference hosts play every honest node
   MemoVerifier memo_;
   const SignatureVerifier& verifier_;  // memo_ or libsodium directly (config_.verify_memo)
-  SimTxValidity validity_;              // every honest node's transaction predicate
+  SimTxValidity sim_validity_;
+  const TxValidity& validity_;          // every honest node's transaction predicate: the tap's or sim_validity_
   Rng rng_;
   EventQueue queue_;
   Network network_;
@@ -111,9 +124,11 @@ class Simulator {
   std::uint64_t now_ = 0;
 };
 
-Simulator::Simulator(const SimConfig& config)
+Simulator::Simulator(const SimConfig& config, NodeTap* tap)
     : config_(config),
+      tap_(tap),
       verifier_(config.verify_memo ? static_cast<const SignatureVerifier&>(memo_) : direct_verifier()),
+      validity_(tap != nullptr && tap->validity() != nullptr ? *tap->validity() : sim_validity_),
       rng_(config.seed),
       network_(config_, rng_, queue_),
       world_(make_world(config_, rng_)),
@@ -221,7 +236,15 @@ void Simulator::restart(HonestNode& h) {
   h.host = std::make_unique<NodeHost>(h.config);
   if (config_.negative_control == NegativeControl::restart_without_journal) h.disk.journal.clear();
   if (config_.negative_control == NegativeControl::lock_without_polka) drop_polka_frames(h.disk.journal);
+  // What the host is given, kept for the tap before restore_into drops a torn tail.
+  const std::vector<std::uint8_t> journal = tap_ != nullptr ? h.disk.journal : std::vector<std::uint8_t>();
   const auto replay = h.disk.restore_into(*h.host);
+  if (tap_ != nullptr) {
+    NodeInput input = input_at(NodeInputKind::restart, now_);
+    input.block_store = h.disk.block_store;
+    input.journal = journal;
+    tap_->on_restart(h.node, input, replay);
+  }
   if (!replay) {
     h.refused = true;
     ++result_.journal_refusals;
@@ -232,7 +255,7 @@ void Simulator::restart(HonestNode& h) {
   if (replay.value().torn_bytes > 0) ++result_.torn_frames_dropped;
   h.up = true;
   ++result_.restarts;
-  execute(h, h.host->handle_start(now_));
+  step(h, input_at(NodeInputKind::start, now_), h.host->handle_start(now_));
 }
 
 void Simulator::send_all(HonestNode& h, const MessageBytes& bytes) {
@@ -246,6 +269,10 @@ void Simulator::send_all(HonestNode& h, const MessageBytes& bytes) {
 std::uint64_t Simulator::round_limit_ms(std::uint64_t height) const {
   if (config_.max_rounds == 0) return result_.time_limit_ms;
   return round_start_ms(sim_schedule(config_, world_).midnight_ms(height), config_.timing, config_.max_rounds);
+}
+
+void Simulator::step(HonestNode& h, const NodeInput& input, const HostOutput& out) {
+  execute(h, tap_ != nullptr ? tap_->on_step(h.node, input, out, *h.host) : out);
 }
 
 // The host's contract, carried out: the block store and the journal first, then the
@@ -387,7 +414,9 @@ void Simulator::deliver_honest_bytes(HonestNode& h, std::span<const std::uint8_t
   }
   const HostOutput& out = h.host->handle_message(now_, bytes);
   if (out.error && out.error.category() == error_category_of<codec_errc>()) ++network_.counts().decode_errors;
-  execute(h, out);
+  NodeInput input = input_at(NodeInputKind::message, now_);
+  input.message = bytes;
+  step(h, input, out);
 }
 
 void Simulator::deliver(const Event& e) {
@@ -440,7 +469,9 @@ void Simulator::handle(const Event& e) {
       if (!honest_nodes_[e.node]) return;
       HonestNode& h = *honest_nodes_[e.node];
       if (!h.up || e.epoch != h.epoch) return;
-      execute(h, h.host->handle_timer(now_, e.timer));
+      NodeInput input = input_at(NodeInputKind::timer, now_);
+      input.timer = e.timer;
+      step(h, input, h.host->handle_timer(now_, e.timer));
       return;
     }
     case EventKind::byzantine_step:
@@ -459,7 +490,9 @@ void Simulator::handle(const Event& e) {
   }
 }
 
-void Simulator::start_honest(HonestNode& h) { execute(h, h.host->handle_start(now_)); }
+void Simulator::start_honest(HonestNode& h) {
+  step(h, input_at(NodeInputKind::start, now_), h.host->handle_start(now_));
+}
 
 // Agreement: one block per height across all honest nodes. Chains: each honest node's
 // decisions are heights 1, 2, ... in order, each block the child of the one before, so
@@ -571,6 +604,12 @@ void Simulator::collect_trace() {
 
 SimResult Simulator::run() {
   now_ = kSimMidnightMs;
+  if (tap_ != nullptr) {
+    std::vector<TapNode> honest;
+    for (const auto& h : honest_nodes_)
+      if (h) honest.push_back({h->node, &h->config});
+    tap_->begin(config_, world_, honest);
+  }
   for (std::size_t i = 0; i < config_.nodes; ++i)
     if (byzantine_[i]) byzantine_[i]->start(byz_context());
   // A node that crashes at midnight, between steps, never starts (until its restart).
@@ -579,6 +618,7 @@ SimResult Simulator::run() {
   for (std::size_t i = 0; i < config_.nodes; ++i)
     if (honest_nodes_[i] && honest_nodes_[i]->up) start_honest(*honest_nodes_[i]);
   while (!queue_.empty() && queue_.top().time_ms <= result_.time_limit_ms) {
+    if (tap_ != nullptr && tap_->stopped()) break;
     const Event e = queue_.pop();
     now_ = e.time_ms;
     result_.end_ms = now_;
@@ -633,7 +673,9 @@ std::uint32_t run_round_count(const SimConfig& config) {
   return round_start_ms(kSimMidnightMs, config.timing, last) < limit ? last + 1 : last;
 }
 
-SimResult run_simulation(const SimConfig& config) {
+SimResult run_simulation(const SimConfig& config) { return run_simulation(config, nullptr); }
+
+SimResult run_simulation(const SimConfig& config, NodeTap* tap) {
   if (auto err = validate(config); !err.empty()) {
     SimResult r;
     r.config = config;
@@ -642,7 +684,7 @@ SimResult run_simulation(const SimConfig& config) {
     return r;
   }
   crypto_init();
-  Simulator sim(config);
+  Simulator sim(config, tap);
   return sim.run();
 }
 

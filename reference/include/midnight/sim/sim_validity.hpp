@@ -2,7 +2,9 @@
 // exactly when its bytes begin with kSimInvalidTag. Honest mempools never hold one (their
 // transactions are random bytes, which begin so with probability 2^-168); the bad-body
 // Byzantine mode puts one in its block, and every honest node must then refuse to hold
-// that body.
+// that body. The tag begins with the byte 0xbd, so such a transaction is invalid under the
+// vectors' predicate too (a first byte 0xbd, spec/adapter.md §3.8), which the oracle's
+// differential rounds run instead of this one.
 #pragma once
 #include <algorithm>
 #include <string_view>
@@ -11,7 +13,7 @@
 
 namespace midnight::sim {
 
-inline constexpr std::string_view kSimInvalidTag{"midnight/sim/invalid\0", 21};
+inline constexpr std::string_view kSimInvalidTag{"\xbd" "midnight/sim/invalid", 21};
 
 class SimTxValidity final : public TxValidity {
  public:

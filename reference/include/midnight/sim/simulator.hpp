@@ -14,6 +14,10 @@ namespace midnight::sim {
 // limit (run_time_limit_ms). An invalid configuration gives a result whose `error` says
 // why (and nothing ran).
 SimResult run_simulation(const SimConfig& config);
+// The same run with `tap` told every honest node's inputs and outputs, and free to play
+// any of those nodes itself (node_tap.hpp). A null tap is the run above.
+class NodeTap;
+SimResult run_simulation(const SimConfig& config, NodeTap* tap);
 
 // SHA-256 of the event log and of the whole result as JSON: the run's fingerprint.
 Hash32 digest(const SimResult& result);

@@ -1,0 +1,26 @@
+// `midnight simulate`'s options: read into a SimConfig, and written back from one, so a
+// run found elsewhere (a property's counterexample, the oracle's shrunk divergence) can be
+// replayed with the very options that give its configuration.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "midnight/sim/config.hpp"
+
+namespace midnight::cli {
+
+struct SimulateOptions {
+  sim::SimConfig config;  // validated
+  bool json = false;
+  bool trace = false;
+};
+
+// Throws UsageError naming the option at fault, or what validate() finds.
+SimulateOptions parse_simulate_options(std::vector<std::string_view> argv);
+
+// Options that parse back to `config` (a valid one), without --json or --trace: the
+// partitions by listed side, probabilities and timing exactly, defaults left out.
+std::string simulate_options_of(const sim::SimConfig& config);
+
+}  // namespace midnight::cli
