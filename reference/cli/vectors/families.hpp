@@ -13,6 +13,9 @@ void write_quorum(sim::JsonWriter& w);
 void write_block_building(sim::JsonWriter& w);
 void write_selection(sim::JsonWriter& w);
 void write_rounds(sim::JsonWriter& w);
+// The scenarios of rounds.json recorded from simulator runs (recorded.cpp): elements of
+// its "scenarios" array.
+void write_recorded_scenarios(sim::JsonWriter& w);
 void write_vrf(sim::JsonWriter& w);
 void write_reconciliation(sim::JsonWriter& w);
 

@@ -17,6 +17,7 @@
 #include "../vector_rules.hpp"
 #include "common.hpp"
 #include "families.hpp"
+#include "step_log.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
@@ -125,7 +126,7 @@ class Script {
   // A message from outside the script's nodes (a Byzantine member's), delivered to one
   // node now.
   void deliver_external(std::size_t node, const Buf& bytes) {
-    const std::size_t id = intern(bytes);
+    const std::size_t id = log_.intern(bytes);
     Event e = event(node, "message");
     e.message = id;
     finish(e, nodes_[node].host->handle_message(now_, bytes));
@@ -171,13 +172,13 @@ class Script {
     Node& n = nodes_[node];
     n.host = std::make_unique<NodeHost>(n.config);
     Event e = event(node, "restart");
-    for (const MessageBytes& c : n.disk.block_store) e.block_store.push_back(intern(*c));
+    for (const MessageBytes& c : n.disk.block_store) e.block_store.push_back(log_.intern(*c));
     e.journal = n.disk.journal;
     const auto replay = n.disk.restore_into(*n.host);
     require(replay.has_value(), "a script's journal restores");
     e.replayed_records = replay.value().records;
     n.up = true;
-    events_.push_back(std::move(e));
+    log_.record_restart(std::move(e));
   }
 
   void write(JsonWriter& w, std::string_view name, std::string_view description) const {
@@ -212,42 +213,11 @@ class Script {
     }
     w.end_array();
 
-    w.key("messages").begin_array();
-    for (std::size_t id = 0; id < messages_.size(); ++id) {
-      w.begin_object(true);
-      w.field("id", id);
-      w.field("type", messages_[id].type);
-      w.field("hex", to_hex(messages_[id].bytes));
-      w.end_object();
-    }
-    w.end_array();
-
-    w.key("events").begin_array();
-    for (std::size_t seq = 0; seq < events_.size(); ++seq) write_event(w, seq, events_[seq]);
-    w.end_array();
-
-    w.key("expected").begin_array();
-    for (std::size_t i = 0; i < nodes_.size(); ++i) {
-      const NodeHost& h = *nodes_[i].host;
-      w.begin_object(true);
-      w.field("node", i);
-      w.field("decided_height", h.decided_height());
-      if (const MessageBytes* c = h.commit_of(kHeight)) {
-        w.field("block_id", to_hex(h.tip_id()));
-        w.field("commit", intern_existing(**c));
-      }
-      // A node that has decided the chain's last height has begun no height after it: the
-      // lock is that of the height it was deciding when the script ended.
-      if (h.decided_height() < kHeight) {
-        const Lock& lock = h.machine().lock();
-        w.key("lock").begin_object(true);
-        w.field("held", lock.held);
-        if (lock.held) w.field("block_id", to_hex(lock.block_id)).field("round", lock.round);
-        w.end_object();
-      }
-      w.end_object();
-    }
-    w.end_array();
+    log_.write_messages(w);
+    log_.write_events(w);
+    std::vector<StepLog::NodeEnd> ends;
+    for (const Node& n : nodes_) ends.push_back(StepLog::end_of(*n.host));
+    log_.write_expected(w, ends);
     w.end_object();
   }
 
@@ -275,32 +245,7 @@ class Script {
     std::vector<PendingTimer> timers;
     bool up = true;
   };
-  struct Message {
-    const char* type;
-    Buf bytes;
-  };
-  struct Output {
-    HostActionKind kind;
-    std::size_t message = 0;  // broadcast, send
-    std::size_t member = 0;   // send
-    HostTimer timer{};        // set_timer
-    std::uint64_t at_ms = 0;
-  };
-  struct Event {
-    std::size_t node = 0;
-    const char* kind = "";      // start, message, timer, restart
-    std::uint64_t now_ms = 0;
-    std::size_t message = 0;    // message
-    HostTimer timer{};          // timer
-    std::vector<std::size_t> block_store;  // restart
-    Buf journal;                            // restart
-    std::size_t replayed_records = 0;       // restart
-    std::optional<std::string> error;
-    std::vector<std::size_t> stored;  // the commits stored, in order
-    bool journal_reset = false;
-    Buf journal_append;
-    std::vector<Output> outputs;
-  };
+  using Event = StepLog::Event;
   struct Queued {
     std::size_t from;
     std::optional<std::size_t> to;  // a send: only this node
@@ -318,136 +263,28 @@ class Script {
   void deliver_one(const Queued& q, const Keep& keep) {
     for (std::size_t to = 0; to < nodes_.size(); ++to) {
       if (to == q.from || (q.to && *q.to != to) || !nodes_[to].up) continue;
-      if (!keep(q.from, to, messages_[q.message].bytes)) continue;
+      if (!keep(q.from, to, log_.message(q.message))) continue;
       Event e = event(to, "message");
       e.message = q.message;
-      finish(e, nodes_[to].host->handle_message(now_, messages_[q.message].bytes));
+      finish(e, nodes_[to].host->handle_message(now_, log_.message(q.message)));
     }
-  }
-
-  static const char* type_name(std::span<const std::uint8_t> bytes) {
-    const auto t = peek_message_type(bytes);
-    require(t.has_value(), "a host sent bytes that are not a message");
-    return message_type_name(t.value());
-  }
-  // The id of a message, by its bytes: the same commit stored and sent is one message.
-  std::optional<std::size_t> find_message(const Buf& bytes) const {
-    for (std::size_t i = 0; i < messages_.size(); ++i)
-      if (messages_[i].bytes == bytes) return i;
-    return std::nullopt;
-  }
-  std::size_t intern(const Buf& bytes) {
-    if (const auto id = find_message(bytes)) return *id;
-    messages_.push_back({type_name(bytes), bytes});
-    return messages_.size() - 1;
-  }
-  std::size_t intern_existing(const Buf& bytes) const {
-    const auto id = find_message(bytes);
-    require(id.has_value(), "a stored commit that was never recorded");
-    return *id;
-  }
-  static std::string error_name(const std::error_code& ec) {
-    const char* name = host_error_name(ec);
-    require(name != nullptr, "a host error of an unknown category");
-    return name;
   }
 
   // The host contract, as every host carries it out (node/node_disk.hpp): store, then act.
-  void finish(Event& e, const HostOutput& out) {
+  void finish(Event e, const HostOutput& out) {
     Node& n = nodes_[e.node];
-    if (out.error) {
-      e.error = error_name(out.error);
-      events_.push_back(std::move(e));
-      return;
-    }
-    (void)n.disk.store(out);
-    for (const StoredCommit& d : out.decided) e.stored.push_back(intern(*d.commit));
-    e.journal_reset = out.journal_reset;
-    e.journal_append = out.journal_append;
-    for (const HostAction& a : out.actions) {
-      Output o{.kind = a.kind};
-      switch (a.kind) {
-        case HostActionKind::broadcast:
-          o.message = intern(*a.bytes);
-          queue_.push_back({e.node, std::nullopt, o.message});
-          break;
-        case HostActionKind::send: {
-          o.message = intern(*a.bytes);
-          o.member = a.member;
+    if (!out.error) (void)n.disk.store(out);
+    const Event& r = log_.record(std::move(e), out);
+    for (const StepLog::Output& o : r.outputs) {
+      switch (o.kind) {
+        case HostActionKind::broadcast: queue_.push_back({r.node, std::nullopt, o.message}); break;
+        case HostActionKind::send:
           for (std::size_t to = 0; to < nodes_.size(); ++to)
-            if (nodes_[to].host->member_index() == a.member) queue_.push_back({e.node, to, o.message});
+            if (nodes_[to].host->member_index() == o.member) queue_.push_back({r.node, to, o.message});
           break;
-        }
-        case HostActionKind::set_timer:
-          o.timer = a.timer;
-          o.at_ms = a.at_ms;
-          n.timers.push_back({a.timer, a.at_ms});
-          break;
+        case HostActionKind::set_timer: n.timers.push_back({o.timer, o.at_ms}); break;
       }
-      e.outputs.push_back(o);
     }
-    events_.push_back(std::move(e));
-  }
-
-  static void write_timer(JsonWriter& w, const HostTimer& t) {
-    switch (t.kind) {
-      case HostTimerKind::round:
-        w.field("timer", timer_name(t.round_timer.kind)).field("height", t.round_timer.height);
-        w.field("round", t.round_timer.round);
-        return;
-      case HostTimerKind::height_start: w.field("timer", "height_start").field("height", t.height); return;
-      case HostTimerKind::ask_again: w.field("timer", "ask_again").field("height", t.height); return;
-    }
-    broken("unnamed host timer");
-  }
-
-  static void write_event(JsonWriter& w, std::size_t seq, const Event& e) {
-    w.begin_object(true);
-    w.field("seq", seq);
-    w.field("node", e.node);
-    w.field("now_ms", e.now_ms);
-    w.key("input").begin_object(true);
-    w.field("kind", e.kind);
-    if (std::string_view(e.kind) == "message") w.field("message", e.message);
-    if (std::string_view(e.kind) == "timer") write_timer(w, e.timer);
-    if (std::string_view(e.kind) == "restart") {
-      w.key("block_store").begin_array(true);
-      for (const std::size_t id : e.block_store) w.value(id);
-      w.end_array();
-      bytes_field(w, "journal", e.journal);
-    }
-    w.end_object();
-    if (e.error) {
-      w.field("error", *e.error);
-    } else if (std::string_view(e.kind) == "restart") {
-      w.field("replayed_records", e.replayed_records);
-    } else {
-      if (!e.stored.empty()) {
-        w.key("stored").begin_array(true);
-        for (const std::size_t id : e.stored) w.value(id);
-        w.end_array();
-      }
-      if (e.journal_reset) w.field("journal_reset", true);
-      if (!e.journal_append.empty()) bytes_field(w, "journal_append", e.journal_append);
-      w.key("output").begin_array(true);
-      for (const Output& o : e.outputs) {
-        w.begin_object(true);
-        switch (o.kind) {
-          case HostActionKind::broadcast: w.field("kind", "broadcast").field("message", o.message); break;
-          case HostActionKind::send:
-            w.field("kind", "send").field("member_index", o.member).field("message", o.message);
-            break;
-          case HostActionKind::set_timer:
-            w.field("kind", "set_timer");
-            write_timer(w, o.timer);
-            w.field("at_ms", o.at_ms);
-            break;
-        }
-        w.end_object();
-      }
-      w.end_array();
-    }
-    w.end_object();
   }
 
   std::unique_ptr<SelectionPolicy> policy_;
@@ -458,8 +295,7 @@ class Script {
   std::vector<Node> nodes_;
   std::uint64_t now_ = kMidnightMs;
   std::deque<Queued> queue_;
-  std::vector<Message> messages_;
-  std::vector<Event> events_;
+  StepLog log_;
 };
 
 bool is_prevote(std::span<const std::uint8_t> bytes) {
@@ -477,8 +313,10 @@ bool is_precommit(std::span<const std::uint8_t> bytes) {
 void write_rounds(JsonWriter& w) {
   begin_family(
       w, "rounds",
-      "Scripted runs of the round protocol (spec/protocol.md §5-§7), one node host per member: an ordered list of "
-      "events on one clock, everything each one stored and returned, and the decisions.",
+      "Runs of the round protocol (spec/protocol.md §5-§7), one node host per member: an ordered list of events on "
+      "one clock, everything each one stored and returned, and the decisions. The first are scripted; those named "
+      "simulated_* are recorded from the network simulator (their `simulate` field gives its options) with its "
+      "faults: loss, duplicates, partitions, crashes, Byzantine members, several heights.",
       {"One host per node: a round machine set up with the config (membership, policy, timing, reward) and the "
        "chain schedule (genesis_id is prev_id of first_height, whose midnight is first_midnight_ms; last_height is the "
        "last height begun), with the mempool. Node i has seed i + 1.",
@@ -499,6 +337,9 @@ void write_rounds(JsonWriter& w) {
        "delivered are dropped (they have no event).",
        "expected: each node's last decided height, its block id and commit (message id), and, for a node still "
        "deciding, its lock.",
+       "In a recorded scenario the nodes are the run's honest members; the Byzantine members' messages (members "
+       "without a node) are inputs like any other, undecodable ones included; deliveries, losses and timers are "
+       "the simulator's, so a replay delivers exactly the recorded events.",
        "Every node uses the validity predicate of block_building.json: a transaction is invalid exactly when its "
        "first byte is 0xbd."});
   const std::uint64_t weights[] = {1, 1, 1, 1};
@@ -715,6 +556,7 @@ void write_rounds(JsonWriter& w) {
             "finalize; node 0, which lost the others' proposals in the crash, finalizes from their precommits too "
             "(the block is its own, whose body it holds) and stores a commit of them.");
   }
+  write_recorded_scenarios(w);
   w.end_array();
   w.end_object();
 }
