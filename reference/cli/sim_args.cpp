@@ -1,6 +1,7 @@
 #include "sim_args.hpp"
 
 #include <charconv>
+#include <sstream>
 #include <optional>
 
 #include "args.hpp"
@@ -261,6 +262,14 @@ std::string list_of(const std::vector<std::size_t>& xs) {
 }
 
 }  // namespace
+
+sim::SimConfig simulate_config_of(std::string_view options) {
+  std::vector<std::string> words;
+  std::istringstream in{std::string(options)};
+  for (std::string w; in >> w;) words.push_back(w);
+  std::vector<std::string_view> argv(words.begin(), words.end());
+  return parse_simulate_options(std::move(argv)).config;
+}
 
 std::string simulate_options_of(const sim::SimConfig& c) {
   const sim::SimConfig d;

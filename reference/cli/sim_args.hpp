@@ -19,6 +19,10 @@ struct SimulateOptions {
 // Throws UsageError naming the option at fault, or what validate() finds.
 SimulateOptions parse_simulate_options(std::vector<std::string_view> argv);
 
+// The configuration of options given as one line ("--nodes 4 --seed 1"): words apart by
+// spaces, as a scenario or a replay line holds them. Throws UsageError.
+sim::SimConfig simulate_config_of(std::string_view options);
+
 // Options that parse back to `config` (a valid one), without --json or --trace: the
 // partitions by listed side, probabilities and timing exactly, defaults left out.
 std::string simulate_options_of(const sim::SimConfig& config);

@@ -65,14 +65,6 @@ constexpr BuiltIn kBuiltIns[] = {
     {"byzantine-lock-split", "--nodes 7 --byzantine 2 --byzantine-mode lock-split --seed 24", "all"},
 };
 
-sim::SimConfig config_of(const std::string& options) {
-  std::vector<std::string> words;
-  std::istringstream in(options);
-  for (std::string w; in >> w;) words.push_back(w);
-  std::vector<std::string_view> argv(words.begin(), words.end());
-  return parse_simulate_options(std::move(argv)).config;
-}
-
 // "all" or node indices; the Byzantine nodes are the simulator's whatever is listed.
 std::set<std::size_t> foreign_of(const std::string& spec, const sim::SimConfig& c) {
   std::set<std::size_t> out;
@@ -158,13 +150,8 @@ class ForeignNodes final : public sim::NodeTap {
     if (stopped_ || !foreign_.contains(node)) return reference;
     const HostOutput* chosen = &reference;
     guarded([&] {
-      Json req = Json::object();
-      req.set("node", ids_.at(node));
-      req.set("now_ms", Json::unsigned_number(input.now_ms));
-      req.set("input", input_json(input));
-      const Answer got = call("node_event", req);
+      const Answer got = send_event(node, input);
       if (stopped_) return;
-      ++outcome_.steps;
       Answer want;
       if (reference.error) {
         want.kind = Answer::Kind::error;
@@ -192,13 +179,8 @@ class ForeignNodes final : public sim::NodeTap {
   void on_restart(std::size_t node, const sim::NodeInput& input, const result<JournalReplay>& replay) override {
     if (stopped_ || !foreign_.contains(node)) return;
     guarded([&] {
-      Json req = Json::object();
-      req.set("node", ids_.at(node));
-      req.set("now_ms", Json::unsigned_number(input.now_ms));
-      req.set("input", input_json(input));
-      const Answer got = call("node_event", req);
+      const Answer got = send_event(node, input);
       if (stopped_) return;
-      ++outcome_.steps;
       Answer want;
       if (replay) {
         want.kind = Answer::Kind::ok;
@@ -231,6 +213,17 @@ class ForeignNodes final : public sim::NodeTap {
       thrown_ = std::current_exception();
       stopped_ = true;
     }
+  }
+
+  // node_event: `input` to the adapter's node, counted as a step compared.
+  Answer send_event(std::size_t node, const sim::NodeInput& input) {
+    Json req = Json::object();
+    req.set("node", ids_.at(node));
+    req.set("now_ms", Json::unsigned_number(input.now_ms));
+    req.set("input", input_json(input));
+    Answer a = call("node_event", req);
+    if (!stopped_) ++outcome_.steps;
+    return a;
   }
 
   Answer call(const std::string& op, const Json& req) {
@@ -512,11 +505,11 @@ void drive_simulated(Driver& d, const SimulatedOptions& o) {
   }
   std::vector<std::pair<std::string, Run>> runs;
   if (!o.scenario.empty()) {
-    const sim::SimConfig c = config_of(o.scenario);
+    const sim::SimConfig c = simulate_config_of(o.scenario);
     runs.push_back({"scenario", Run{c, foreign_of(o.foreign, c)}});
   } else {
     for (const BuiltIn& b : kBuiltIns) {
-      const sim::SimConfig c = config_of(b.options);
+      const sim::SimConfig c = simulate_config_of(b.options);
       runs.push_back({b.name, Run{c, foreign_of(b.foreign, c)}});
     }
     sim::Rng rng(o.seed);

@@ -157,6 +157,13 @@ void write_tx_list(JsonWriter& w, std::string_view key, std::span<const TxBytes>
   w.end_array();
 }
 
+void write_timing(JsonWriter& w, const RoundTiming& t) {
+  w.key("timing").begin_object(true);
+  w.field("collect_ms", t.collect_ms).field("prevote_ms", t.prevote_ms).field("precommit_ms", t.precommit_ms);
+  w.field("increment_ms", t.increment_ms);
+  w.end_object();
+}
+
 void write_mempool(JsonWriter& w, std::span<const Buf> mempool) {
   w.key("mempool").begin_array();
   for (const Buf& tx : mempool) write_bytes(w, tx);

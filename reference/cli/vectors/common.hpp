@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "midnight/block/builder.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/core/bytes.hpp"
 #include "midnight/core/result.hpp"
@@ -89,6 +90,8 @@ void begin_family(JsonWriter& w, std::string_view name, std::string_view descrip
 
 void write_tx_list(JsonWriter& w, std::string_view key, std::span<const TxBytes> txs);
 void write_mempool(JsonWriter& w, std::span<const Buf> mempool);
+// A scenario config's "timing": T_c, T_p, T_q and T_inc of protocol.md §5.1.
+void write_timing(JsonWriter& w, const RoundTiming& t);
 
 // ---- encoding and decoding helpers ---------------------------------------------------------------
 // The library's allocating encoders under the generator's policy: every value it encodes

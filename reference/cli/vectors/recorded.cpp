@@ -4,7 +4,6 @@
 // carry what the simulator's faults make happen: loss and duplicates, partitions, crashes
 // inside a journal append, Byzantine equivocation, garbage and bad bodies, several heights.
 #include <map>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,10 +89,7 @@ class Recorder final : public sim::NodeTap {
     w.field("first_height", sim::kSimHeight);
     w.field("first_midnight_ms", sim::kSimMidnightMs);
     w.field("last_height", last_height_);
-    w.key("timing").begin_object(true);
-    w.field("collect_ms", config_.timing.collect_ms).field("prevote_ms", config_.timing.prevote_ms);
-    w.field("precommit_ms", config_.timing.precommit_ms).field("increment_ms", config_.timing.increment_ms);
-    w.end_object();
+    write_timing(w, config_.timing);
     w.field("policy", policy_);
     w.field("reward", config_.reward_per_height);
     w.key("members").begin_array();
@@ -187,20 +183,12 @@ constexpr Recorded kRecorded[] = {
      "only: it locks alone and the round fails; the lock rule decides what follows."},
 };
 
-sim::SimConfig config_of(std::string_view options) {
-  std::vector<std::string> words;
-  std::istringstream in{std::string(options)};
-  for (std::string w; in >> w;) words.push_back(w);
-  std::vector<std::string_view> argv(words.begin(), words.end());
-  return parse_simulate_options(std::move(argv)).config;
-}
-
 }  // namespace
 
 void write_recorded_scenarios(JsonWriter& w) {
   for (const Recorded& r : kRecorded) {
     Recorder recorder;
-    const sim::SimResult result = sim::run_simulation(config_of(r.options), &recorder);
+    const sim::SimResult result = sim::run_simulation(simulate_config_of(r.options), &recorder);
     require(result.error.empty(), std::string(r.name) + ": " + result.error);
     require(result.violations.empty(), std::string(r.name) + ": the run is safe and valid");
     recorder.write(w, r.name, r.options, r.description);

@@ -191,11 +191,7 @@ class Script {
     w.field("first_height", kHeight);
     w.field("first_midnight_ms", kMidnightMs);
     w.field("last_height", kHeight);
-    const RoundTiming t;
-    w.key("timing").begin_object(true);
-    w.field("collect_ms", t.collect_ms).field("prevote_ms", t.prevote_ms).field("precommit_ms", t.precommit_ms);
-    w.field("increment_ms", t.increment_ms);
-    w.end_object();
+    write_timing(w, RoundTiming{});
     w.field("policy", policy_->name());
     w.field("reward", kReward);
     write_members(w, members_);
