@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "../args.hpp"
 #include "../error_names.hpp"
@@ -170,6 +171,8 @@ class ForeignNodes final : public sim::NodeTap {
           return diverge("node_event", where(node, input), "an answer the simulator cannot carry out: " + e.message);
         }
         chosen = &foreign_out_;
+        compare_deadlines(node, input, reference, foreign_out_);
+        if (stopped_) return;
       }
       compare_state(node, input, shadow);
     });
@@ -178,6 +181,9 @@ class ForeignNodes final : public sim::NodeTap {
 
   void on_restart(std::size_t node, const sim::NodeInput& input, const result<JournalReplay>& replay) override {
     if (stopped_ || !foreign_.contains(node)) return;
+    // A new process: the timers of the one before died with it, on both sides.
+    shadow_timers_.erase(node);
+    foreign_timers_.erase(node);
     guarded([&] {
       const Answer got = send_event(node, input);
       if (stopped_) return;
@@ -247,6 +253,62 @@ class ForeignNodes final : public sim::NodeTap {
 
   static std::string where(std::size_t node, const sim::NodeInput& input) {
     return "node " + std::to_string(node) + " at " + std::to_string(input.now_ms) + " ms, " + describe(input) + ": ";
+  }
+
+  // The deadlines protocol.md §5.1 determines: a round timer's or a height's start. Which
+  // event sets a timer is the implementation's own organisation, so each side's pending
+  // timers are kept apart; a timer both sides hold must fall at the same time, and a timer
+  // that fires at the foreign node must be one the shadow holds, due then.
+  using TimerId = std::tuple<int, std::uint64_t, std::uint32_t>;  // kind, height, round
+  static std::optional<TimerId> deadline_id(const HostTimer& t) {
+    if (t.kind == HostTimerKind::round)
+      return TimerId{static_cast<int>(t.round_timer.kind), t.round_timer.height, t.round_timer.round};
+    if (t.kind == HostTimerKind::height_start) return TimerId{-1, t.height, 0};
+    return std::nullopt;  // ask_again: rule "ask" is a SHOULD
+  }
+  static std::string timer_text(const HostTimer& t) {
+    return t.kind == HostTimerKind::round ? std::string(timer_name(t.round_timer.kind)) + " of height " +
+                                                std::to_string(t.round_timer.height) + " round " +
+                                                std::to_string(t.round_timer.round)
+                                          : "height_start of height " + std::to_string(t.height);
+  }
+  void compare_deadlines(std::size_t node, const sim::NodeInput& input, const HostOutput& reference,
+                         const HostOutput& foreign) {
+    auto& theirs = foreign_timers_[node];
+    auto& ours = shadow_timers_[node];
+    if (input.kind == sim::NodeInputKind::timer) {
+      if (const auto id = deadline_id(input.timer)) {
+        const auto it = ours.find(*id);
+        if (it == ours.end())
+          return diverge("set_timer", where(node, input),
+                         "the foreign node's " + timer_text(input.timer) + " fired, a timer its shadow never set");
+        if (it->second != input.now_ms)
+          return diverge("set_timer", where(node, input),
+                         "the foreign node's " + timer_text(input.timer) + " fired at " + std::to_string(input.now_ms) +
+                             " ms; protocol.md §5.1 puts it at " + std::to_string(it->second) + " ms");
+        ours.erase(*id);
+        theirs.erase(*id);
+      }
+    }
+    for (const HostAction& a : reference.actions)
+      if (a.kind == HostActionKind::set_timer)
+        if (const auto id = deadline_id(a.timer)) ours[*id] = std::max(a.at_ms, input.now_ms);
+    for (const HostAction& a : foreign.actions) {
+      if (a.kind != HostActionKind::set_timer) continue;
+      const auto id = deadline_id(a.timer);
+      if (!id) continue;
+      const std::uint64_t at = std::max(a.at_ms, input.now_ms);
+      theirs[*id] = at;
+      if (const auto it = ours.find(*id); it != ours.end() && it->second != at)
+        return diverge("set_timer", where(node, input),
+                       "set " + timer_text(a.timer) + " for " + std::to_string(at) + " ms; protocol.md §5.1 puts it at " +
+                           std::to_string(it->second) + " ms");
+    }
+    for (const auto& [id, at] : ours)
+      if (const auto it = theirs.find(id); it != theirs.end() && it->second != at)
+        return diverge("set_timer", where(node, input),
+                       "a timer set for " + std::to_string(it->second) + " ms; protocol.md §5.1 puts it at " +
+                           std::to_string(at) + " ms");
   }
 
   // The observable state (decided height, block, lock) after every step, as the shadow has it.
@@ -328,6 +390,8 @@ class ForeignNodes final : public sim::NodeTap {
   std::int64_t& next_id_;
   FirstByteBdIsInvalid validity_;
   std::map<std::size_t, std::int64_t> ids_;  // simulator node -> the adapter's node number
+  // Per node: the deadlines each side has set and not yet seen fire.
+  std::map<std::size_t, std::map<TimerId, std::uint64_t>> shadow_timers_, foreign_timers_;
   std::unique_ptr<ScenarioContext> context_;
   HostOutput foreign_out_;
   Outcome outcome_;
