@@ -63,7 +63,9 @@ const Json& VectorFile::take(const std::string& key) {
 }
 
 std::vector<std::string> VectorFile::untaken_lists() const {
-  static const std::set<std::string> kMetadata = {"family", "format_version", "description", "notes"};
+  // "flags" defines the Wycheproof-style labels of the cases (spec/vectors/README.md, Flags): for
+  // selecting cases, not cases themselves.
+  static const std::set<std::string> kMetadata = {"family", "format_version", "description", "notes", "flags"};
   std::vector<std::string> out;
   for (const Json::Member& m : doc.members())
     if (!kMetadata.contains(m.first) && !taken.contains(m.first)) out.push_back(m.first);

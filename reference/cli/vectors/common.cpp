@@ -151,6 +151,41 @@ void begin_family(JsonWriter& w, std::string_view name, std::string_view descrip
   w.end_array();
 }
 
+CaseFlags::CaseFlags(std::string_view family, std::initializer_list<FlagDefinition> definitions)
+    : family_(family), definitions_(definitions), used_(definitions_.size(), false) {
+  for (std::size_t i = 0; i < definitions_.size(); ++i) {
+    require(!definitions_[i].name.empty() && !definitions_[i].meaning.empty(),
+            family_ + ": a flag without a name or meaning");
+    for (std::size_t j = 0; j < i; ++j)
+      require(definitions_[j].name != definitions_[i].name,
+              family_ + ": flag '" + std::string(definitions_[i].name) + "' defined twice");
+  }
+}
+void CaseFlags::write_definitions(JsonWriter& w) const {
+  w.key("flags").begin_object();
+  for (const FlagDefinition& d : definitions_) w.field(d.name, d.meaning);
+  w.end_object();
+}
+void CaseFlags::write_case(JsonWriter& w, bool valid, std::span<const std::string_view> flags) {
+  require(!flags.empty(), family_ + ": a case without flags");
+  w.field("result", valid ? "valid" : "invalid");
+  w.key("flags").begin_array(true);
+  for (std::size_t i = 0; i < flags.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j)
+      require(flags[j] != flags[i], family_ + ": flag '" + std::string(flags[i]) + "' twice on one case");
+    std::size_t k = 0;
+    while (k < definitions_.size() && definitions_[k].name != flags[i]) ++k;
+    require(k < definitions_.size(), family_ + ": flag '" + std::string(flags[i]) + "' used but not defined");
+    used_[k] = true;
+    w.value(flags[i]);
+  }
+  w.end_array();
+}
+void CaseFlags::require_all_used() const {
+  for (std::size_t k = 0; k < definitions_.size(); ++k)
+    require(used_[k], family_ + ": flag '" + std::string(definitions_[k].name) + "' defined but used by no case");
+}
+
 void write_tx_list(JsonWriter& w, std::string_view key, std::span<const TxBytes> txs) {
   w.key(key).begin_array();
   for (const TxBytes& tx : txs) write_bytes(w, tx);

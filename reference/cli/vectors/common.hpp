@@ -88,6 +88,32 @@ void derived_field(JsonWriter& w, std::string_view key, std::string_view source)
 void begin_family(JsonWriter& w, std::string_view name, std::string_view description,
                   std::initializer_list<std::string_view> notes);
 
+// Wycheproof-style labels of a family's edge cases: each case gets `result` ("valid" or
+// "invalid") and `flags` (the edges it exercises), and the file a top-level `flags` object
+// explaining every flag. The oracle ignores them; they are for selecting cases. A flag a
+// case uses must be defined, and a defined flag must be used (require_all_used).
+struct FlagDefinition {
+  std::string_view name;
+  std::string_view meaning;
+};
+class CaseFlags {
+ public:
+  CaseFlags(std::string_view family, std::initializer_list<FlagDefinition> definitions);
+  // The top-level "flags": {name: meaning, ...}.
+  void write_definitions(JsonWriter& w) const;
+  // "result" and "flags" of one case: at least one flag, each defined, none twice.
+  void write_case(JsonWriter& w, bool valid, std::span<const std::string_view> flags);
+  void write_case(JsonWriter& w, bool valid, std::initializer_list<std::string_view> flags) {
+    write_case(w, valid, std::span<const std::string_view>(flags.begin(), flags.size()));
+  }
+  void require_all_used() const;
+
+ private:
+  std::string family_;
+  std::vector<FlagDefinition> definitions_;
+  std::vector<bool> used_;
+};
+
 void write_tx_list(JsonWriter& w, std::string_view key, std::span<const TxBytes> txs);
 void write_mempool(JsonWriter& w, std::span<const Buf> mempool);
 // A scenario config's "timing": T_c, T_p, T_q and T_inc of protocol.md §5.1.

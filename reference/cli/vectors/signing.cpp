@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "../message_json.hpp"
 #include "common.hpp"
@@ -42,6 +43,14 @@ Signature add_group_order(Signature sig) {
   }
   require(carry == 0, "S + L overflows 256 bits");
   return sig;
+}
+
+// Whether S, the last 32 bytes read little-endian, is below L (spec/encoding.md §7 item 1).
+bool s_below_group_order(const Signature& sig) {
+  const Bytes<32> l = parse_hex<32>(kGroupOrderLe);
+  for (std::size_t i = 32; i-- > 0;)
+    if (sig.v[32 + i] != l.v[i]) return sig.v[32 + i] < l.v[i];
+  return false;
 }
 
 // ---- Ed25519 edge cases -----------------------------------------------------------------
@@ -136,6 +145,40 @@ void write_signing(JsonWriter& w) {
                 "proposal signing input = tag_proposal || chain_id || height u64 || round u32 || block_id (97 bytes).",
                 "vote signing input = tag_vote || chain_id || height u64 || round u32 || step u8 || block_id || "
                 "approve u8 (95 bytes)."});
+  // The labels of the verify cases (spec/vectors/README.md, Flags).
+  CaseFlags flags(
+      "signing",
+      {{"Valid", "An ordinary signature by the key's holder over the message given, which MUST verify "
+                 "(spec/encoding.md §7)."},
+       {"WrongMessage", "The signature is valid for another message (here another signing input), so the equation "
+                        "of spec/encoding.md §7 item 4 fails."},
+       {"ModifiedR", "One bit of a valid signature's R is flipped, so the equation of spec/encoding.md §7 item 4 "
+                     "fails."},
+       {"ModifiedS", "One bit of a valid signature's S is flipped (S stays below L), so the equation of "
+                     "spec/encoding.md §7 item 4 fails."},
+       {"WrongPublicKey", "The signature is checked under a key other than the signer's (one bit flipped), so the "
+                          "equation of spec/encoding.md §7 item 4 fails."},
+       {"SignatureMalleability", "S is replaced by S + L, an encoding of the same scalar not below the group order, "
+                                 "which spec/encoding.md §7 item 1 rejects."},
+       {"SmallOrderPublicKey", "The public key is the canonical encoding of a point of small order ([8]A is the "
+                               "identity), which spec/encoding.md §7 item 2 rejects."},
+       {"SmallOrderR", "R encodes a point of small order (canonically or not), which spec/encoding.md §7 item 3 "
+                       "rejects whatever the equation says."},
+       {"MixedOrderR", "R is a point of large order plus a point of order 8, allowed as such but here failing the "
+                       "plain equation of spec/encoding.md §7 item 4."},
+       {"MixedOrderPublicKey", "The public key is seed 1's key plus a point of order 8, allowed as such: it verifies "
+                               "exactly when the plain equation of spec/encoding.md §7 item 4 holds."},
+       {"CofactoredEquationOnly", "Only the cofactored equation [8][S]B = [8]R + [8][k]A holds, not the plain one, "
+                                  "so spec/encoding.md §7 rejects what a cofactored (ZIP 215, batch) verifier "
+                                  "accepts."},
+       {"ChallengeMultipleOf8", "k = SHA-512(R || A || M) mod L is a multiple of 8, so the order-8 part of a "
+                                "mixed-order key drops out and the plain equation of spec/encoding.md §7 holds: "
+                                "MUST verify."},
+       {"NonCanonicalPublicKey", "The public key's y is not below p = 2^255 - 19 (here the identity with y = p + 1), "
+                                 "which spec/encoding.md §7 item 2 rejects before decoding."},
+       {"NonCanonicalR", "R's y is not below p (here the identity with y = p + 1), which never equals a canonical "
+                         "encoding and so never verifies (spec/encoding.md §7 items 3 and 4)."}});
+  flags.write_definitions(w);
   derived_field(w, "chain_id", kChainAscii);
   derived_field(w, "block_id_of_votes", kBlockAscii);
 
@@ -235,6 +278,8 @@ void write_signing(JsonWriter& w) {
   flipped_r.v[0] ^= 0x01;
   Signature flipped_s = prevote.signature;
   flipped_s.v[40] ^= 0x01;
+  require(s_below_group_order(flipped_s) && !s_below_group_order(add_group_order(prevote.signature)),
+          "flipped S stays below L, S + L does not");
   PublicKey flipped_key = prevote.voter;
   flipped_key.v[5] ^= 0x01;
   // The identity point (y = 1) as public key and as R, with S = 0: the verification
@@ -269,31 +314,36 @@ void write_signing(JsonWriter& w) {
     Buf message;
     Signature sig;
     bool valid;
+    std::vector<std::string_view> flags;  // labels (CaseFlags above)
   };
   const VerifyCase verify_cases[] = {
       {"the prevote's signature over its own signing input", prevote.voter, Buf(prevote_in.begin(), prevote_in.end()),
-       prevote.signature, true},
+       prevote.signature, true, {"Valid"}},
       {"the prevote's signature over the precommit's signing input (step byte differs)", prevote.voter,
-       Buf(precommit_in.begin(), precommit_in.end()), prevote.signature, false},
-      {"one bit of R flipped", prevote.voter, Buf(prevote_in.begin(), prevote_in.end()), flipped_r, false},
-      {"one bit of S flipped", prevote.voter, Buf(prevote_in.begin(), prevote_in.end()), flipped_s, false},
+       Buf(precommit_in.begin(), precommit_in.end()), prevote.signature, false, {"WrongMessage"}},
+      {"one bit of R flipped", prevote.voter, Buf(prevote_in.begin(), prevote_in.end()), flipped_r, false,
+       {"ModifiedR"}},
+      {"one bit of S flipped", prevote.voter, Buf(prevote_in.begin(), prevote_in.end()), flipped_s, false,
+       {"ModifiedS"}},
       {"another public key (one bit flipped)", flipped_key, Buf(prevote_in.begin(), prevote_in.end()),
-       prevote.signature, false},
+       prevote.signature, false, {"WrongPublicKey"}},
       {"non-canonical S: S + L (group order) of a valid signature", prevote.voter,
-       Buf(prevote_in.begin(), prevote_in.end()), add_group_order(prevote.signature), false},
+       Buf(prevote_in.begin(), prevote_in.end()), add_group_order(prevote.signature), false,
+       {"SignatureMalleability"}},
       {"small-order public key and R (the identity point), S = 0", identity, Buf(prevote_in.begin(), prevote_in.end()),
-       identity_sig, false},
+       identity_sig, false, {"SmallOrderPublicKey", "SmallOrderR"}},
       {"mixed-order R (a valid R plus a point of order 8), S for that R: only a cofactored equation accepts it",
-       prevote.voter, Buf(prevote_in.begin(), prevote_in.end()), mixed_r_sig, false},
+       prevote.voter, Buf(prevote_in.begin(), prevote_in.end()), mixed_r_sig, false,
+       {"MixedOrderR", "CofactoredEquationOnly"}},
       {"mixed-order public key (seed 1's key plus a point of order 8), k not a multiple of 8: only a cofactored "
        "equation accepts it",
-       mixed_key, mixed_key_message, mixed_key_sig, false},
+       mixed_key, mixed_key_message, mixed_key_sig, false, {"MixedOrderPublicKey", "CofactoredEquationOnly"}},
       {"mixed-order public key, k a multiple of 8: the plain equation holds, so it MUST be accepted", mixed_key,
-       mixed_key_message_8, mixed_key_sig_8, true},
+       mixed_key_message_8, mixed_key_sig_8, true, {"MixedOrderPublicKey", "ChallengeMultipleOf8"}},
       {"non-canonical public key: the identity encoded with y = p + 1", identity_y_p_plus_1,
-       Buf(prevote_in.begin(), prevote_in.end()), identity_sig, false},
+       Buf(prevote_in.begin(), prevote_in.end()), identity_sig, false, {"NonCanonicalPublicKey", "SmallOrderR"}},
       {"non-canonical R: the identity encoded with y = p + 1, S = 0, under seed 1's key", prevote.voter,
-       Buf(prevote_in.begin(), prevote_in.end()), non_canonical_identity_r, false},
+       Buf(prevote_in.begin(), prevote_in.end()), non_canonical_identity_r, false, {"NonCanonicalR", "SmallOrderR"}},
   };
   for (const VerifyCase& c : verify_cases) {
     require(verify_detached(c.key, c.sig, c.message) == c.valid, std::string("verify case: ") + c.name);
@@ -303,9 +353,11 @@ void write_signing(JsonWriter& w) {
     w.field("message_hex", to_hex(c.message));
     w.field("signature", to_hex(c.sig));
     w.field("valid", c.valid);
+    flags.write_case(w, c.valid, c.flags);
     w.end_object();
   }
   w.end_array();
+  flags.require_all_used();
 
   w.end_object();
 }

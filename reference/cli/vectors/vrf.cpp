@@ -31,6 +31,40 @@ void write_vrf(JsonWriter& w) {
                 "with `beta`, or the error name (spec/vrf.md §4). Checks run in the order of spec/vrf.md, so "
                 "an input with several faults names the first.",
                 "A valid proof is never identified by its bytes: beta is the value (spec/vrf.md §5.3)."});
+  // The labels of the verify cases (spec/vectors/README.md, Flags).
+  CaseFlags flags(
+      "vrf",
+      {{"Valid", "A proof by the key's holder over the alpha given, which MUST verify with its beta (spec/vrf.md "
+                 "§3.8)."},
+       {"WrongAlpha", "The proof is valid for another alpha (the next round's VRF input), so the recomputed "
+                      "challenge differs: proof_does_not_verify (spec/vrf.md §3.8 step 5)."},
+       {"WrongKey", "The proof is checked under a public key other than the prover's VRF key, so the recomputed "
+                    "challenge differs: proof_does_not_verify (spec/vrf.md §3.8 step 5)."},
+       {"SigningKeyAsVrfKey", "The key given is the prover's own Ed25519 signing key, which is not its VRF key "
+                              "(spec/vrf.md §6), so the proof does not verify under it (spec/vrf.md §3.8)."},
+       {"ModifiedGamma", "One bit of a valid proof's Gamma is flipped, still decoding to a point, so the proof does "
+                         "not verify (spec/vrf.md §3.8 step 5)."},
+       {"ModifiedC", "One bit of a valid proof's c is flipped, so the recomputed challenge differs (spec/vrf.md "
+                     "§3.8 step 5)."},
+       {"ModifiedS", "One bit of a valid proof's s is flipped, s staying below q, so the recomputed challenge "
+                     "differs (spec/vrf.md §3.8 step 5)."},
+       {"ScalarNotReduced", "s is not below the group order q (s = q, or s = 2^256 - 1), which decode_proof refuses: "
+                            "s_not_below_group_order (spec/vrf.md §3.6)."},
+       {"NonCanonicalGamma", "Gamma's y is not below p = 2^255 - 19, which string_to_point refuses: "
+                             "gamma_not_canonical (spec/vrf.md §3.1, §3.6)."},
+       {"GammaNotOnCurve", "Gamma's y has no x on the curve, which string_to_point refuses: gamma_not_on_curve "
+                           "(spec/vrf.md §3.1, §3.6)."},
+       {"NegativeZeroGamma", "Gamma has x = 0 with the sign bit set (\"-0\"), which string_to_point refuses: "
+                             "gamma_x_zero_sign_set (spec/vrf.md §3.1, §3.6)."},
+       {"SmallOrderPublicKey", "The public key decodes to a point of small order (8·Y = O), which "
+                               "ECVRF_validate_key refuses: public_key_small_order (spec/vrf.md §3.7)."},
+       {"NonCanonicalPublicKey", "The public key's y is not below p = 2^255 - 19, which string_to_point refuses: "
+                                 "public_key_not_canonical (spec/vrf.md §3.1, §3.7)."},
+       {"PublicKeyNotOnCurve", "The public key's y has no x on the curve, which string_to_point refuses: "
+                               "public_key_not_on_curve (spec/vrf.md §3.1, §3.7)."},
+       {"NegativeZeroPublicKey", "The public key has x = 0 with the sign bit set (\"-0\"), which string_to_point "
+                                 "refuses: public_key_x_zero_sign_set (spec/vrf.md §3.1, §3.7)."}});
+  flags.write_definitions(w);
   w.key("prove").begin_array();
   struct ProveCase {
     std::string name;
@@ -107,29 +141,36 @@ void write_vrf(JsonWriter& w) {
     PublicKey pk;
     Buf alpha;
     VrfProof pi;
+    bool valid;
+    std::vector<std::string_view> flags;  // labels (CaseFlags above)
   };
   const Buf a(alpha.begin(), alpha.end());
   const std::vector<VerifyCase> cases{
-      {"valid", signer.public_key, a, pi},
-      {"another alpha (round 1)", signer.public_key, Buf(other_alpha.begin(), other_alpha.end()), pi},
-      {"another member's VRF key (VRF seed 2)", vrf_keys_of(2).public_key, a, pi},
-      {"the same member's signing key (seed 1), not its VRF key", keys_of(1).public_key, a, pi},
-      {"bit 0 of Gamma flipped", signer.public_key, a, flipped(0)},
-      {"bit 0 of c flipped", signer.public_key, a, flipped(256)},
-      {"bit 0 of s flipped", signer.public_key, a, flipped(384)},
-      {"s = q", signer.public_key, a, with(48, q_le)},
-      {"s = 2^256 - 1", signer.public_key, a, all_ones_s},
-      {"Gamma with y = p (not canonical)", signer.public_key, a, gamma_of(y_is_p)},
-      {"Gamma not on the curve", signer.public_key, a, gamma_of(first_off_curve_encoding())},
-      {"Gamma with x = 0 and the sign bit set", signer.public_key, a, gamma_of(x_zero_sign_set)},
-      {"public key the identity (small order)", identity, a, pi},
-      {"public key with y = p (not canonical)", y_is_p, a, pi},
-      {"public key not on the curve", first_off_curve_encoding(), a, pi},
-      {"public key with x = 0 and the sign bit set", x_zero_sign_set, a, pi},
+      {"valid", signer.public_key, a, pi, true, {"Valid"}},
+      {"another alpha (round 1)", signer.public_key, Buf(other_alpha.begin(), other_alpha.end()), pi,
+       false, {"WrongAlpha"}},
+      {"another member's VRF key (VRF seed 2)", vrf_keys_of(2).public_key, a, pi, false, {"WrongKey"}},
+      {"the same member's signing key (seed 1), not its VRF key", keys_of(1).public_key, a, pi,
+       false, {"WrongKey", "SigningKeyAsVrfKey"}},
+      {"bit 0 of Gamma flipped", signer.public_key, a, flipped(0), false, {"ModifiedGamma"}},
+      {"bit 0 of c flipped", signer.public_key, a, flipped(256), false, {"ModifiedC"}},
+      {"bit 0 of s flipped", signer.public_key, a, flipped(384), false, {"ModifiedS"}},
+      {"s = q", signer.public_key, a, with(48, q_le), false, {"ScalarNotReduced"}},
+      {"s = 2^256 - 1", signer.public_key, a, all_ones_s, false, {"ScalarNotReduced"}},
+      {"Gamma with y = p (not canonical)", signer.public_key, a, gamma_of(y_is_p), false, {"NonCanonicalGamma"}},
+      {"Gamma not on the curve", signer.public_key, a, gamma_of(first_off_curve_encoding()),
+       false, {"GammaNotOnCurve"}},
+      {"Gamma with x = 0 and the sign bit set", signer.public_key, a, gamma_of(x_zero_sign_set),
+       false, {"NegativeZeroGamma"}},
+      {"public key the identity (small order)", identity, a, pi, false, {"SmallOrderPublicKey"}},
+      {"public key with y = p (not canonical)", y_is_p, a, pi, false, {"NonCanonicalPublicKey"}},
+      {"public key not on the curve", first_off_curve_encoding(), a, pi, false, {"PublicKeyNotOnCurve"}},
+      {"public key with x = 0 and the sign bit set", x_zero_sign_set, a, pi, false, {"NegativeZeroPublicKey"}},
   };
   w.key("verify").begin_array();
   for (const VerifyCase& c : cases) {
     const result<VrfOutput> beta = ecvrf_verify(c.pk, c.pi, c.alpha);
+    require(beta.has_value() == c.valid, std::string("vrf verify case: ") + std::string(c.name));
     w.begin_object();
     w.field("name", c.name);
     w.field("pk", to_hex(c.pk));
@@ -142,9 +183,11 @@ void write_vrf(JsonWriter& w) {
       require(beta.error().category() == error_category_of<vrf_errc>(), "a VRF rejection is a vrf_errc");
       w.field("expected", vrf_errc_name(static_cast<vrf_errc>(beta.error().value())));
     }
+    flags.write_case(w, c.valid, c.flags);
     w.end_object();
   }
   w.end_array();
+  flags.require_all_used();
   w.end_object();
 }
 
