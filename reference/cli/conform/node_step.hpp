@@ -3,11 +3,13 @@
 // judge with it, so a scenario replayed from rounds.json and one played live in the
 // simulator are held to the same rules.
 #pragma once
+#include <optional>
 #include <string>
 
 #include "adapter.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/core/bytes.hpp"
+#include "midnight/wire/codec.hpp"
 
 namespace midnight::cli::conform {
 
@@ -23,6 +25,11 @@ struct ScenarioContext {
 // valid), journal_reset and journal_append, replayed_records, and the proposals, votes,
 // re-proposals, polkas and commits sent with their destinations as a multiset. Empty
 // when they agree. `expected` is trusted; a malformed `got` is a difference.
-std::string compare_node_answer(const Answer& expected, const Answer& got, const ScenarioContext& ctx);
+// `input` is the type of the message the event delivered, if any: an answer to a fetch
+// by reconciliation (body sketch, body transactions) that one side rejects as unsolicited and the
+// other takes is no difference, since whether a node asked, and whom, is rule "fetch", a
+// SHOULD (protocol.md §5.7).
+std::string compare_node_answer(const Answer& expected, const Answer& got, const ScenarioContext& ctx,
+                                std::optional<MessageType> input = std::nullopt);
 
 }  // namespace midnight::cli::conform

@@ -122,7 +122,12 @@ void drive_rounds(Driver& d, VectorFile& f) {
       const std::optional<Answer> a = c.call("node_event", req);
       if (!a) break;
       ++d.ledger.family(f.family).steps;
-      const std::string diff = compare_node_answer(expected_answer(e, messages), *a, ctx);
+      std::optional<MessageType> type;
+      if (e.at("input").str("kind") == "message") {
+        const Buf& m = messages.at(static_cast<std::size_t>(e.at("input").integer("message")));
+        if (const auto t = peek_message_type(m)) type = t.value();
+      }
+      const std::string diff = compare_node_answer(expected_answer(e, messages), *a, ctx, type);
       if (!diff.empty())
         c.fail("node_event", "event " + std::to_string(e.integer("seq")) + " (node " +
                                  std::to_string(e.integer("node")) + ", " + e.at("input").str("kind") + "): " + diff);

@@ -162,7 +162,10 @@ class ForeignNodes final : public sim::NodeTap {
         want.kind = Answer::Kind::ok;
         want.ok = host_output_json(reference);
       }
-      const std::string diff = compare_node_answer(want, got, *context_);
+      std::optional<MessageType> type;
+      if (input.kind == sim::NodeInputKind::message)
+        if (const auto t = peek_message_type(input.message)) type = t.value();
+      const std::string diff = compare_node_answer(want, got, *context_, type);
       if (!diff.empty()) return diverge("node_event", where(node, input), diff);
       if (got.kind == Answer::Kind::ok) {
         try {
