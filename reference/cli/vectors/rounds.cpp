@@ -159,6 +159,42 @@ class Script {
     return unwrap(encode_commit_to_vector(c, header, proposal.signature, content.views));
   }
 
+  // What a forged proposal breaks: its header's parent or timestamp, its content, or its
+  // signature (one bit of it flipped).
+  struct Forgery {
+    bool wrong_parent = false;
+    bool wrong_timestamp = false;
+    bool other_content = false;
+    bool bad_signature = false;
+  };
+  // A round-`round` proposal of canonical member `member`, signed with its keys, of the
+  // script's content unless the forgery says otherwise.
+  Buf forged_proposal(std::size_t member, std::uint32_t round, const Forgery& f) const {
+    std::vector<TxBytes> pool = views_;
+    const Buf extra = bytes_of("another transaction");
+    if (f.other_content) pool.emplace_back(extra);
+    const BlockContent content = build_block_content(chain_, kHeight, members_.membership, kReward, pool);
+    const Keypair& proposer = members_.keys_of_member(member);
+    const std::uint64_t timestamp = round_start_ms(kMidnightMs, RoundTiming{}, round) + (f.wrong_timestamp ? 1 : 0);
+    const BlockHeader header = make_header(chain_, kHeight, round, f.wrong_parent ? test_chain() : genesis(),
+                                           content.merkle_root, timestamp, proposer.public_key);
+    Proposal p = sign_proposal(header, proposer.secret_key, vrf_keys_of(members_.seed_of_member(member)).secret_key);
+    if (f.bad_signature) p.signature.v[0] ^= 0x01;
+    return unwrap(encode_to_vector(p));
+  }
+  // A prevote of canonical member `member` approving `block` at `height`, round 0.
+  Buf signed_prevote(std::size_t member, std::uint64_t height, const BlockId& block) const {
+    Vote v;
+    v.chain_id = chain_;
+    v.height = height;
+    v.round = 0;
+    v.step = VoteStep::prevote;
+    v.block_id = block;
+    v.approve = true;
+    v.voter = members_.keys_of_member(member).public_key;
+    return unwrap(encode_to_vector(sign_vote(v, members_.keys_of_member(member).secret_key)));
+  }
+
   // Node `node`'s VRF output for `round` of the script's height: its rank under policy B
   // (the lowest output leads the round, protocol.md §4.4).
   VrfOutput vrf_rank(std::size_t node, std::uint32_t round) const {
@@ -228,6 +264,11 @@ class Script {
 
  private:
   static constexpr std::uint64_t kReward = 1000;
+
+ public:
+  static constexpr std::uint64_t reward() { return kReward; }
+
+ private:
   // The vectors' validity predicate (first byte 0xbd: invalid), for every node.
   const FirstByteBdIsInvalid validity_{};
   struct PendingTimer {
@@ -551,6 +592,30 @@ void write_rounds(JsonWriter& w) {
             "proposes again but signs no second prevote. The others reach a quorum with its first prevote and "
             "finalize; node 0, which lost the others' proposals in the crash, finalizes from their precommits too "
             "(the block is its own, whose body it holds) and stores a commit of them.");
+  }
+  {
+    // Each check of §5.2, §5.3 and §7.4 that a member's forged message breaks, refused
+    // with its error; then the honest run decides as in all_delivered.
+    Script s(weights, mempool);
+    const std::size_t forger = s.host(3).member_index();  // node 3's key forges, node 0 receives
+    s.start_all();
+    s.deliver_external(0, s.forged_proposal(forger, 0, {.bad_signature = true}));    // before its real one
+    s.deliver_queued();  // the proposals: every node prevotes
+    s.deliver_external(0, s.forged_proposal(forger, 0, {.wrong_parent = true}));
+    s.deliver_external(0, s.forged_proposal(forger, 0, {.wrong_timestamp = true}));
+    s.deliver_external(0, s.forged_proposal(forger, 0, {.other_content = true}));  // a second one of round 0
+    s.deliver_external(0, s.signed_prevote(forger, kHeight + 1, sha256(bytes_of("a block of height 2"))));  // noted
+    s.deliver_external(0, s.forged_commit(Script::reward(), {}, 2));                        // two of four: no quorum
+    s.deliver_all();
+    all_decide(s, 0, "forged messages");
+    s.deliver_external(0, s.forged_commit(Script::reward(), std::vector<Buf>{bytes_of("another")}, 3));  // another block
+    s.write(w, "forged_messages_refused",
+            "4 members of weight 1; node 3's key signs messages that node 0 must refuse, each with its error: a "
+            "round-0 proposal with one bit of its signature flipped (bad_signature, §5.2 step 5), then, after the "
+            "real proposals, round-0 proposals with another parent (wrong_parent) or timestamp (wrong_timestamp, "
+            "§5.2 step 2) or other content (conflicting_proposal, step 4); a prevote of the next height (noted: "
+            "rule ask, §7.5); a commit certified by two of four (§7.4); and once every node decided, a commit "
+            "of another block certified by three of four (conflicting_commit, §7.5).");
   }
   write_recorded_scenarios(w);
   w.end_array();
