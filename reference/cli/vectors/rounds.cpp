@@ -166,6 +166,7 @@ class Script {
     bool wrong_timestamp = false;
     bool other_content = false;
     bool bad_signature = false;
+    bool bad_vrf_proof = false;
   };
   // A round-`round` proposal of canonical member `member`, signed with its keys, of the
   // script's content unless the forgery says otherwise.
@@ -180,6 +181,7 @@ class Script {
                                            content.merkle_root, timestamp, proposer.public_key);
     Proposal p = sign_proposal(header, proposer.secret_key, vrf_keys_of(members_.seed_of_member(member)).secret_key);
     if (f.bad_signature) p.signature.v[0] ^= 0x01;
+    if (f.bad_vrf_proof) p.vrf_proof.v[79] ^= 0x01;  // its scalar s, still below q
     return unwrap(encode_to_vector(p));
   }
   // A prevote of canonical member `member` approving `block` at `height`, round 0.
@@ -596,10 +598,11 @@ void write_rounds(JsonWriter& w) {
   {
     // Each check of §5.2, §5.3 and §7.4 that a member's forged message breaks, refused
     // with its error; then the honest run decides as in all_delivered.
-    Script s(weights, mempool);
+    Script s(weights, mempool, "vrf");
     const std::size_t forger = s.host(3).member_index();  // node 3's key forges, node 0 receives
     s.start_all();
     s.deliver_external(0, s.forged_proposal(forger, 0, {.bad_signature = true}));    // before its real one
+    s.deliver_external(0, s.forged_proposal(forger, 0, {.bad_vrf_proof = true}));
     s.deliver_queued();  // the proposals: every node prevotes
     s.deliver_external(0, s.forged_proposal(forger, 0, {.wrong_parent = true}));
     s.deliver_external(0, s.forged_proposal(forger, 0, {.wrong_timestamp = true}));
@@ -610,8 +613,9 @@ void write_rounds(JsonWriter& w) {
     all_decide(s, 0, "forged messages");
     s.deliver_external(0, s.forged_commit(Script::reward(), std::vector<Buf>{bytes_of("another")}, 3));  // another block
     s.write(w, "forged_messages_refused",
-            "4 members of weight 1; node 3's key signs messages that node 0 must refuse, each with its error: a "
-            "round-0 proposal with one bit of its signature flipped (bad_signature, §5.2 step 5), then, after the "
+            "4 members of weight 1, policy vrf; node 3's key signs messages that node 0 must refuse, each with its "
+            "error: a round-0 proposal with one bit of its signature flipped (bad_signature, §5.2 step 5), one with "
+            "one bit of its VRF proof flipped (bad_vrf_proof, step 6), then, after the "
             "real proposals, round-0 proposals with another parent (wrong_parent) or timestamp (wrong_timestamp, "
             "§5.2 step 2) or other content (conflicting_proposal, step 4); a prevote of the next height (noted: "
             "rule ask, §7.5); a commit certified by two of four (§7.4); and once every node decided, a commit "
