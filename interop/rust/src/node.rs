@@ -19,6 +19,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub const LAST_ROUND: u32 = u32::MAX - 1;
 pub const ROUNDS_BEHIND: u32 = 1;
 pub const ROUNDS_AHEAD: u32 = 2;
+/// §7.3 kMaxCommitReplies: the round machine's cap. The host answers late messages by
+/// rule "answer" (§7.5) instead, so it does not use it.
 pub const MAX_COMMIT_REPLIES: u32 = 16;
 pub const COMMIT_ANSWERS_PER_WINDOW: usize = 4;
 pub const MAX_FOREIGN_BODIES: usize = 4;
@@ -340,7 +342,6 @@ enum Step {
 
 struct Decision {
     round: u32,
-    commit_bytes: Vec<u8>,
 }
 
 struct Machine {
@@ -364,8 +365,6 @@ struct Machine {
     arrival: u32,
     announced: BTreeSet<u32>,
     decided: Option<Decision>,
-    commit_sent_round: HashMap<usize, u32>,
-    commit_replies: HashMap<usize, u32>,
     refuse_votes: bool,
     last_ask_ms: Option<u64>,
     /// the highest round of a polka restored from the journal
@@ -425,7 +424,8 @@ pub struct Host {
     h: u64,
     m: Option<Machine>,
     last_journaled_lock: Option<(Hash, u32)>,
-    answers: HashMap<usize, Vec<u64>>,
+    /// rule "answer" (§7.5): per member, (time, height) of each answer in the window
+    answers: HashMap<usize, Vec<(u64, u64)>>,
     // per-event scratch
     out: Out,
     signed: Vec<Vec<u8>>,
@@ -520,8 +520,6 @@ impl Host {
             arrival: 0,
             announced: BTreeSet::new(),
             decided: None,
-            commit_sent_round: HashMap::new(),
-            commit_replies: HashMap::new(),
             refuse_votes: false,
             last_ask_ms: None,
             restored_polka_round: None,
@@ -558,6 +556,14 @@ impl Host {
             }
             "message" => {
                 let b = j::field_bytes(input, "message").map_err(Malformed)?;
+                // encoding.md §1, §4: "A receiver that expects one type and gets another known
+                // type MUST reject the message (`wrong_message_type`)"; a node receives the
+                // network messages only, never a bare transaction (0x01), masternode (0x02),
+                // header (0x03) or certificate (0x06). Version and type byte come first.
+                if b.len() >= 2 && b[0] == codec::WIRE_VERSION && matches!(b[1], 0x01 | 0x02 | 0x03 | 0x06) {
+                    self.out = Out::default();
+                    return Err(Rejected("wrong_message_type"));
+                }
                 match codec::decode_any(&b) {
                     Err(e) => Err(e.code),
                     Ok(msg) => self.on_message(now, msg, &b),
@@ -583,7 +589,13 @@ impl Host {
                 Err(Rejected(e))
             }
             Ok(()) => {
-                self.finish_journal();
+                if kind == "restart" {
+                    // a restart signs nothing and appends nothing (journal.md §4.2): a lock
+                    // that differs from the last one journaled is journaled by the next step
+                    self.signed.clear();
+                } else {
+                    self.finish_journal();
+                }
                 Ok(std::mem::take(&mut self.out).to_json())
             }
         }
@@ -715,12 +727,12 @@ impl Host {
         self.store.insert(height, (block_id, commit_bytes.clone()));
         if !crate::mutant::is("commit-not-stored") {
             // MUTANT: §7.5 on deciding, the commit is first stored durably in the block store
-            self.out.stored.push(commit_bytes.clone());
+            self.out.stored.push(commit_bytes);
         }
         self.out.journal_reset = true;
         self.last_journaled_lock = None;
         if let Some(m) = self.m.as_mut() {
-            m.decided = Some(Decision { round, commit_bytes });
+            m.decided = Some(Decision { round });
         }
         self.next_height(now);
     }
@@ -758,13 +770,23 @@ impl Host {
         let m = self.new_machine(self.h);
         self.m = Some(m);
         let mut n = 0u64;
+        let mut last_lock_record: Option<(Hash, u32)> = None;
         match read_journal(journal) {
             Err(_) => self.m.as_mut().unwrap().refuse_votes = true,
             Ok((recs, _)) => {
                 for rec in recs {
-                    match self.restore(&rec) {
-                        Ok(true) => n += 1,
-                        Ok(false) => {}
+                    let lock_rec = match &rec {
+                        Record::Lock(lh, lr, lb) if *lh == self.h => Some((*lb, *lr)),
+                        _ => None,
+                    };
+                    let r = self.restore(&rec);
+                    if let (Ok(true), Some(l)) = (&r, lock_rec) {
+                        last_lock_record = Some(l);
+                    }
+                    match r {
+                        // adapter.md §3.8: `replayed_records` counts every intact record
+                        // read, records of other heights (skipped) too
+                        Ok(_) => n += 1,
                         Err(_) => {
                             self.m.as_mut().unwrap().refuse_votes = true;
                             break;
@@ -773,7 +795,12 @@ impl Host {
                 }
             }
         }
-        self.last_journaled_lock = self.m.as_ref().unwrap().lock;
+        // journal.md §4.1: "the last lock journaled" is the last lock record in the journal,
+        // not the lock the restored precommits give: when a crash tore the lock record off
+        // the end of the step that locked, the next step journals the polka and the lock
+        // again (the oracle's simulated run '--nodes 5 --crash 0@238:1337:torn-append
+        // --policy lowest-hash --seed 1017'; this replaces the choice of SPEC_GAPS.md F21).
+        self.last_journaled_lock = last_lock_record;
         self.out.replayed_records = Some(n);
     }
 
@@ -881,6 +908,20 @@ impl Host {
             m.msgs.retain(|k, _| k.0 >= lo);
             m.tallies.retain(|k, _| k.0 >= lo);
             m.polkas.retain(|k, _| *k >= lo);
+            // §5.1 Window: "of earlier rounds it keeps only its held polka ..., and when it
+            // moves to a later round it forgets everything else of the rounds that leave the
+            // window": a proposal (header) stored or carried only by rounds below the window
+            // is forgotten too, so a polka of a later round for that block finds no body held
+            // (the oracle's simulated run '--nodes 7 --byzantine 1 --byzantine-mode bad-body
+            // --drop 0.18 --partition 1@1934-9040 --seed 1033', node 1 at 9687 ms). The
+            // lock's, held and pending polkas keep theirs.
+            let mut keep: BTreeSet<Hash> = m.msgs.values().map(|x| x.block_id).collect();
+            keep.extend(m.polkas.values().copied());
+            keep.extend(m.held.as_ref().map(|p| p.polka.block_id));
+            keep.extend(m.pending.as_ref().map(|p| p.polka.block_id));
+            keep.extend(m.lock_polka.as_ref().map(|p| p.polka.block_id));
+            keep.extend(m.lock.map(|l| l.0));
+            m.proposals.retain(|b, _| keep.contains(b));
             // a restored lock whose polka is above the held one
             if let (Some((_, lr)), Some(lp)) = (m.lock, m.lock_polka.clone()) {
                 if m.held.as_ref().map_or(true, |hp| hp.polka.round < lr) && lp.polka.round < r {
@@ -1133,31 +1174,102 @@ impl Host {
         c.entries.iter().all(|e| sig::verify(&e.voter, &si, &e.signature))
     }
 
-    /// §7.3: a decided node answers a valid message of a later round than its decision.
-    fn reply_commit(&mut self, now: u64, x: usize, round: u32) {
-        if Some(x) == self.me {
-            return;
+    /// A message of a height the host has decided and left (§7.5 "Heights in a row"): a
+    /// valid proposal or vote is answered by rule "answer" (under the per-member budget, not
+    /// §7.3's once-per-round rule, which is the round machine's); a polka or re-proposal is
+    /// rejected `wrong_height` (§5.4 "Receiving a re-proposal" step 4). The checks before
+    /// are those of §5.2 step 2 / §5.3 / §5.4 that do not depend on the height being decided.
+    fn on_left_height(&mut self, now: u64, msg: &Message, height: u64) -> Result<(), Err> {
+        let (key, si, s, mr) = match msg {
+            Message::Proposal(p) => {
+                let hd = &p.header;
+                if hd.version != 1 {
+                    return Err("bad_header_version");
+                }
+                if hd.chain_id != self.cfg.chain_id {
+                    return Err("wrong_chain");
+                }
+                if hd.round > LAST_ROUND {
+                    return Err("round_out_of_range");
+                }
+                if self.cfg.index_of(&hd.proposer).is_none() {
+                    return Err("not_a_member");
+                }
+                if hd.prev_id != self.prev_id_for(height) && !crate::mutant::is("no-parent-check") {
+                    return Err("wrong_parent");
+                }
+                if hd.timestamp_ms != self.cfg.s(height, hd.round) && !crate::mutant::is("no-timestamp-check") {
+                    return Err("wrong_timestamp");
+                }
+                (hd.proposer, hd.signing_input(), p.signature, hd.round)
+            }
+            Message::Vote(v) => {
+                if v.chain_id != self.cfg.chain_id {
+                    return Err("wrong_chain");
+                }
+                if v.round > LAST_ROUND {
+                    return Err("round_out_of_range");
+                }
+                if self.cfg.index_of(&v.voter).is_none() {
+                    return Err("not_a_member");
+                }
+                (v.voter, v.signing_input(), v.signature, v.round)
+            }
+            Message::Reproposal(rp) => {
+                if rp.round > LAST_ROUND {
+                    return Err("round_out_of_range");
+                }
+                if self.cfg.index_of(&rp.reproposer).is_none() {
+                    return Err("not_a_member");
+                }
+                let hd = &rp.polka.proposal.header;
+                if hd.version != 1 {
+                    return Err("bad_header_version");
+                }
+                if hd.chain_id != self.cfg.chain_id {
+                    return Err("wrong_chain");
+                }
+                return Err("wrong_height");
+            }
+            Message::Polka(p) => {
+                let hd = &p.proposal.header;
+                if hd.version != 1 {
+                    return Err("bad_header_version");
+                }
+                if hd.chain_id != self.cfg.chain_id {
+                    return Err("wrong_chain");
+                }
+                return Err("wrong_height");
+            }
+            _ => return Ok(()),
+        };
+        if !sig::verify(&key, &si, &s) {
+            return Err("bad_signature");
         }
-        let m = self.m.as_ref().unwrap();
-        let Some(d) = &m.decided else { return };
+        let x = self.cfg.index_of(&key).unwrap();
         if crate::mutant::is("no-commit-answer") {
-            return; // MUTANT: §7.3 a decided node MUST send its commit to a member of a later round
+            return Ok(()); // MUTANT: §7.3/§7.5 a valid late proposal or vote is answered with the commit
         }
-        // MUTANT (commit-answer-same-round): §7.3 only for a round higher than the decision's
-        let same_ok = crate::mutant::is("commit-answer-same-round") && round == d.round;
-        if (round <= d.round && !same_ok) || m.commit_sent_round.get(&x).map_or(false, |&s| round <= s) {
-            return;
+        // §7.3: "A message of the decision's round ... shows nothing": only a message of a
+        // round higher than the decision's is answered (rounds.json `all_delivered` seq 36;
+        // SPEC_GAPS.md G.1).
+        // MUTANT (commit-answer-same-round): also answers a message of the decision's round
+        let dr = self.decision_round(height);
+        if mr > dr || (crate::mutant::is("commit-answer-same-round") && mr == dr) {
+            self.answer_from_store(now, x, height);
         }
-        // MUTANT: §7.3 at most kMaxCommitReplies commits per member per height
-        if m.commit_replies.get(&x).copied().unwrap_or(0) >= MAX_COMMIT_REPLIES && !crate::mutant::is("unbounded-commit-replies") {
-            return;
+        Ok(())
+    }
+
+    /// The round of the decision of a stored height (its certificate's round).
+    fn decision_round(&self, height: u64) -> u32 {
+        if let Some(Some(d)) = self.m.as_ref().filter(|m| m.h == height).map(|m| m.decided.as_ref()) {
+            return d.round;
         }
-        let bytes = d.commit_bytes.clone();
-        let m = self.m.as_mut().unwrap();
-        m.commit_sent_round.insert(x, round);
-        *m.commit_replies.entry(x).or_default() += 1;
-        let _ = now;
-        self.out.actions.push(Action::Send(x, bytes));
+        match self.store.get(&height).map(|(_, c)| codec::decode(c, codec::MsgType::Commit)) {
+            Some(Ok(Message::Commit(c))) => c.certificate.round,
+            _ => 0,
+        }
     }
 
     /// Rule "answer" (§7.5), within the per-member budget.
@@ -1168,21 +1280,18 @@ impl Host {
         }
         let len = self.cfg.round0_len();
         let list = self.answers.entry(x).or_default();
-        list.retain(|&t| t.saturating_add(len) > now);
+        list.retain(|&(t, _)| t.saturating_add(len) > now);
+        // §7.5: "Within one window a member gets at most one answer for one height: a second
+        // request or late message of that height is not answered until the window has passed."
+        // MUTANT (unbounded-commit-replies): answers the same height again within the window
+        if list.iter().any(|&(_, hh)| hh == height) && !crate::mutant::is("unbounded-commit-replies") {
+            return;
+        }
         // MUTANT: §7.5 at most kCommitAnswersPerWindow answers per member per window
         if list.len() >= COMMIT_ANSWERS_PER_WINDOW && !crate::mutant::is("unbounded-answers") {
             return;
         }
-        list.push(now);
-        // Inferred from catch_up_by_commit_request: an answered member is not sent the commit
-        // again (§7.3) for messages of rounds up to the round the clock is in.
-        let rr = self.cfg.round_at(height, now);
-        if let Some(m) = self.m.as_mut() {
-            if m.h == height {
-                let e = m.commit_sent_round.entry(x).or_insert(rr);
-                *e = (*e).max(rr);
-            }
-        }
+        list.push((now, height));
         self.out.actions.push(Action::Send(x, bytes));
     }
 
@@ -1195,27 +1304,25 @@ impl Host {
             Message::Commit(c) => self.on_commit(now, &c, bytes),
             Message::Block(b) => self.on_block(now, b),
             Message::BodyRequest(q) => self.on_body_request(&q),
+            Message::ReconcileRequest(q) => self.on_reconcile_request(&q),
+            Message::BodySketch(a) => self.on_reconcile_answer(a.chain_id, a.height, &a.block_id),
+            Message::BodyTransactions(a) => self.on_reconcile_answer(a.chain_id, a.height, &a.block_id),
             _ => {
-                // messages of a height decided and left: rule "answer"
-                let (height, signer) = match &msg {
-                    Message::Proposal(p) => (p.header.height, Some((p.header.proposer, p.header.signing_input(), p.signature))),
-                    Message::Vote(v) => (v.height, Some((v.voter, v.signing_input(), v.signature))),
-                    Message::Reproposal(r) => (r.polka.proposal.header.height, None),
-                    Message::Polka(p) => (p.polka.height, None),
+                let height = match &msg {
+                    Message::Proposal(p) => p.header.height,
+                    Message::Vote(v) => v.height,
+                    Message::Reproposal(r) => r.polka.proposal.header.height,
+                    Message::Polka(p) => p.polka.height,
                     _ => return Ok(()), // bodies and reconciliation: not driven here
                 };
                 if self.m.is_none() {
                     return Err("not_started");
                 }
-                if height < self.h && self.store.contains_key(&height) {
-                    if let Some((key, si, s)) = signer {
-                        if let Some(x) = self.cfg.index_of(&key) {
-                            if sig::verify(&key, &si, &s) {
-                                self.answer_from_store(now, x, height);
-                            }
-                        }
-                    }
-                    return Ok(());
+                // §7.5 "Heights in a row": a host that decided `h` has left it at once (even
+                // before `h + 1` begins, and also when `h` is the chain's last height): a
+                // message of a decided height is one of a height decided and left.
+                if height <= self.h && self.store.contains_key(&height) {
+                    return self.on_left_height(now, &msg, height);
                 }
                 match msg {
                     Message::Proposal(p) => self.on_proposal(now, p, bytes),
@@ -1248,7 +1355,9 @@ impl Host {
             if !sig::verify(&p.header.proposer, &p.header.signing_input(), &p.signature) {
                 return Err("bad_signature");
             }
-            self.reply_commit(now, x, r);
+            // unreachable from the host: a message of a decided height goes to
+            // `on_left_height` (§7.5 "Heights in a row"), rule "answer"
+            let _ = x;
             return Ok(());
         }
         let (lo, hi) = self.window();
@@ -1331,7 +1440,7 @@ impl Host {
             return Err("bad_signature");
         }
         if decided {
-            self.reply_commit(now, x, v.round);
+            // unreachable from the host: see `on_left_height` (§7.5 "Heights in a row")
             return Ok(());
         }
         self.record_skip(x, v.round);
@@ -1546,6 +1655,20 @@ impl Host {
     /// Rule "hold" (§5.7): a block message received alone is a body.
     fn on_block(&mut self, now: u64, b: Block) -> Result<(), Err> {
         self.begun()?;
+        // §7.5 "Heights in a row": a host that decided `h` has left it, so a body of `h` fails
+        // rule "hold"'s header check on the height (`wrong_height`, after version and chain).
+        if self.m.as_ref().map_or(false, |m| m.decided.is_some()) {
+            let hd = &b.header;
+            if hd.version != 1 {
+                return Err("bad_header_version");
+            }
+            if hd.chain_id != self.cfg.chain_id {
+                return Err("wrong_chain");
+            }
+            if self.store.contains_key(&hd.height) {
+                return Err("wrong_height");
+            }
+        }
         self.header_checks(&b.header)?;
         let m = self.m.as_ref().unwrap();
         let root = b.header.merkle_root;
@@ -1568,18 +1691,56 @@ impl Host {
 
     /// Rule "serve" (§5.7) for a body request: answer with the block message.
     fn on_body_request(&mut self, q: &codec::BodyRequest) -> Result<(), Err> {
+        let si = sig::body_request_signing_input(&q.chain_id, q.height, &q.block_id);
+        let Some((x, blk)) = self.serve_checks(&q.chain_id, q.height, &q.requester, &q.block_id, &si, &q.signature)? else { return Ok(()) };
+        self.out.actions.push(Action::Send(x, codec::encode_unchecked(&Message::Block(blk))));
+        Ok(())
+    }
+
+    /// Rule "serve" (§5.7) for a reconcile request: the checks and the budget of a body
+    /// request. Kind sketch is answered with the block message (allowed "when a sketch would
+    /// not pay"; this host never sends a sketch, SPEC_GAPS.md G3); kind transactions with the
+    /// block's mempool transactions whose short ids it names, in txid order, or nothing.
+    fn on_reconcile_request(&mut self, q: &codec::ReconcileRequest) -> Result<(), Err> {
+        let si = sig::reconcile_request_signing_input(&q.chain_id, q.height, &q.block_id, q.kind, q.have, &q.ids);
+        let Some((x, blk)) = self.serve_checks(&q.chain_id, q.height, &q.requester, &q.block_id, &si, &q.signature)? else { return Ok(()) };
+        if q.kind == 1 {
+            self.out.actions.push(Action::Send(x, codec::encode_unchecked(&Message::Block(blk))));
+            return Ok(());
+        }
+        let key = crate::sketch::sketch_key(&q.block_id);
+        let want: BTreeSet<u64> = q.ids.iter().copied().collect();
+        let mut txs: Vec<(Hash, Vec<u8>)> = blk
+            .transactions
+            .iter()
+            .skip(1)
+            .map(|t| (hash::txid(&self.cfg.chain_id, t), t.clone()))
+            .filter(|(id, _)| want.contains(&key.short_id(id)))
+            .collect();
+        if txs.is_empty() {
+            return Ok(());
+        }
+        txs.sort_by(|a, b| a.0.cmp(&b.0));
+        let bt = codec::BodyTransactions { chain_id: self.cfg.chain_id, height: q.height, block_id: q.block_id, transactions: txs.into_iter().map(|t| t.1).collect() };
+        self.out.actions.push(Action::Send(x, codec::encode_unchecked(&Message::BodyTransactions(bt))));
+        Ok(())
+    }
+
+    /// The checks of rule "serve" (§5.7), in order; counts the answer. Ok(None): accepted,
+    /// nothing to send (mutant `no-serve`).
+    fn serve_checks(&mut self, chain_id: &Hash, height: u64, requester: &[u8; 32], block_id: &Hash, si: &[u8], signature: &[u8; 64]) -> Result<Option<(usize, Block)>, Err> {
         self.begun()?;
         let m = self.m.as_ref().unwrap();
-        if q.chain_id != self.cfg.chain_id {
+        if *chain_id != self.cfg.chain_id {
             return Err("wrong_chain");
         }
-        if q.height != m.h {
+        if height != m.h {
             return Err("wrong_height");
         }
-        let Some(x) = self.cfg.index_of(&q.requester) else { return Err("not_a_member") };
-        let blk = match m.proposals.get(&q.block_id).filter(|p| m.holds(&p.header.merkle_root)) {
+        let Some(x) = self.cfg.index_of(requester) else { return Err("not_a_member") };
+        let blk = match m.proposals.get(block_id).filter(|p| m.holds(&p.header.merkle_root)) {
             Some(p) => Some(Block { header: p.header.clone(), signature: p.signature, transactions: m.body(&p.header.merkle_root).unwrap().clone() }),
-            None => self.store.get(&m.h).filter(|(b, _)| *b == q.block_id).and_then(|(_, c)| match codec::decode(c, codec::MsgType::Commit) {
+            None => self.store.get(&m.h).filter(|(b, _)| b == block_id).and_then(|(_, c)| match codec::decode(c, codec::MsgType::Commit) {
                 Ok(Message::Commit(c)) => Some(c.block),
                 _ => None,
             }),
@@ -1589,14 +1750,36 @@ impl Host {
         if m.body_answers.get(&x).copied().unwrap_or(0) >= MAX_BODY_ANSWERS && !crate::mutant::is("unbounded-body-answers") {
             return Err("body_answers_spent");
         }
-        if !sig::verify(&q.requester, &sig::body_request_signing_input(&q.chain_id, q.height, &q.block_id), &q.signature) {
+        if !sig::verify(requester, si, signature) {
             return Err("bad_signature");
         }
         *self.m.as_mut().unwrap().body_answers.entry(x).or_default() += 1;
         if crate::mutant::is("no-serve") {
-            return Ok(()); // MUTANT: §5.7 rule "serve": a valid body request is answered with the block
+            return Ok(None); // MUTANT: §5.7 rule "serve": a valid body request is answered with the block
         }
-        self.out.actions.push(Action::Send(x, codec::encode_unchecked(&Message::Block(blk))));
+        Ok(Some((x, blk)))
+    }
+
+    /// A body sketch or body transactions message (§5.7 rule "reconcile", receiving side).
+    /// This host fetches by body request only (rule "fetch" is a SHOULD), so it never has a
+    /// reconciliation fetch open; it applies the checks that do not depend on one and then
+    /// ignores the answer (SPEC_GAPS.md G3). A height decided and left is `wrong_height`
+    /// (§7.5 "Heights in a row").
+    fn on_reconcile_answer(&mut self, chain_id: Hash, height: u64, block_id: &Hash) -> Result<(), Err> {
+        self.begun()?;
+        let m = self.m.as_ref().unwrap();
+        if chain_id != self.cfg.chain_id {
+            return Err("wrong_chain");
+        }
+        if height != m.h || m.decided.is_some() {
+            return Err("wrong_height");
+        }
+        if m.proposals.get(block_id).map_or(false, |p| m.holds(&p.header.merkle_root)) {
+            return Ok(());
+        }
+        if !m.proposals.contains_key(block_id) && m.pending.as_ref().map_or(true, |p| p.polka.block_id != *block_id) {
+            return Err("unsolicited_body");
+        }
         Ok(())
     }
 
