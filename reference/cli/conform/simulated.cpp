@@ -128,6 +128,7 @@ class ForeignNodes final : public sim::NodeTap {
 
   void begin(const sim::SimConfig& config, const sim::World& world, std::span<const sim::TapNode> honest) override {
     context_ = std::make_unique<ScenarioContext>(ScenarioContext{world.membership, world.chain});
+    round0_ms_ = round_ms(config.timing, 0);
     guarded([&] {
       for (const sim::TapNode& n : honest) {
         if (!foreign_.contains(n.node)) continue;
@@ -175,6 +176,8 @@ class ForeignNodes final : public sim::NodeTap {
         }
         chosen = &foreign_out_;
         compare_deadlines(node, input, reference, foreign_out_);
+        if (stopped_) return;
+        check_asks(node, input, foreign_out_);
         if (stopped_) return;
       }
       compare_state(node, input, shadow);
@@ -224,8 +227,16 @@ class ForeignNodes final : public sim::NodeTap {
     }
   }
 
-  // node_event: `input` to the adapter's node, counted as a step compared.
+  // node_event: `input` to the adapter's node, counted as a step compared. A run that goes
+  // on past kMaxSteps is stopped as a divergence: the built-in scenarios take a few
+  // thousand, and an adapter must not be able to keep the oracle busy forever.
+  static constexpr std::uint64_t kMaxSteps = 100'000;
   Answer send_event(std::size_t node, const sim::NodeInput& input) {
+    if (outcome_.steps >= kMaxSteps) {
+      diverge("node_event", where(node, input),
+              "more than " + std::to_string(kMaxSteps) + " events at the foreign nodes: the run does not settle");
+      return Answer{};
+    }
     Json req = Json::object();
     req.set("node", ids_.at(node));
     req.set("now_ms", Json::unsigned_number(input.now_ms));
@@ -314,6 +325,26 @@ class ForeignNodes final : public sim::NodeTap {
                            std::to_string(at) + " ms");
   }
 
+  // Rule "ask" (protocol.md §7.5) is a SHOULD, so when a node asks is not compared; but it
+  // MUST NOT ask for one height more than once per round-0 length, and that is checked:
+  // a node that floods its requests would make every member answer it.
+  void check_asks(std::size_t node, const sim::NodeInput& input, const HostOutput& foreign) {
+    for (const HostAction& a : foreign.actions) {
+      if (a.kind == HostActionKind::set_timer || !a.bytes) continue;
+      const auto type = peek_message_type(*a.bytes);
+      if (!type || type.value() != MessageType::commit_request) continue;
+      const auto request = decode_commit_request(*a.bytes);
+      if (!request) return diverge("node_event", where(node, input), "sent a commit request that does not decode");
+      const auto key = std::make_pair(node, request.value().height);
+      if (const auto it = last_ask_.find(key); it != last_ask_.end() && input.now_ms < it->second + round0_ms_)
+        return diverge("node_event", where(node, input),
+                       "asked again for the commit of height " + std::to_string(request.value().height) + " " +
+                           std::to_string(input.now_ms - it->second) + " ms after the last request; rule ask "
+                           "(protocol.md §7.5) allows one per round-0 length, " + std::to_string(round0_ms_) + " ms");
+      last_ask_[key] = input.now_ms;
+    }
+  }
+
   // The observable state (decided height, block, lock) after every step, as the shadow has it.
   void compare_state(std::size_t node, const sim::NodeInput& input, const NodeHost& shadow) {
     Json req = Json::object();
@@ -393,6 +424,8 @@ class ForeignNodes final : public sim::NodeTap {
   std::int64_t& next_id_;
   FirstByteBdIsInvalid validity_;
   std::map<std::size_t, std::int64_t> ids_;  // simulator node -> the adapter's node number
+  std::map<std::pair<std::size_t, std::uint64_t>, std::uint64_t> last_ask_;  // (node, height) -> ms
+  std::uint64_t round0_ms_ = 0;
   // Per node: the deadlines each side has set and not yet seen fire.
   std::map<std::size_t, std::map<TimerId, std::uint64_t>> shadow_timers_, foreign_timers_;
   std::unique_ptr<ScenarioContext> context_;
