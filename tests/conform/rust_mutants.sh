@@ -53,6 +53,9 @@ no-early-prevote rounds
 no-collect-wait rounds
 precommit-without-polka rounds
 ask-unthrottled simulated
+polka-unverified rounds
+reproposal-polka-round-unchecked rounds
+commit-round-unchecked rounds
 MUTANTS
 )
 awk '{print $1}' <<<"$list" | xargs -P2 -n1 bash -c 'one "$0"'

@@ -136,13 +136,16 @@ class Script {
   // `extra` (taken whatever the validity predicate says), proposed by canonical member 0
   // and certified by the precommits of members 0 .. signers - 1: what members colluding
   // beyond the fault bound could sign.
-  Buf forged_commit(std::uint64_t reward, std::span<const Buf> extra, std::size_t signers) const {
+  Buf forged_commit(std::uint64_t reward, std::span<const Buf> extra, std::size_t signers,
+                    std::uint32_t header_round = 0) const {
     std::vector<TxBytes> pool = views_;
     pool.insert(pool.end(), extra.begin(), extra.end());
     const BlockContent content = build_block_content(chain_, kHeight, members_.membership, reward, pool);
     const Keypair& proposer = members_.keys_of_member(0);
+    // A header of a round after the certificate's breaks §7.4 step 4.
     const BlockHeader header =
-        make_header(chain_, kHeight, 0, genesis(), content.merkle_root, kMidnightMs, proposer.public_key);
+        make_header(chain_, kHeight, header_round, genesis(), content.merkle_root,
+                    round_start_ms(kMidnightMs, RoundTiming{}, header_round), proposer.public_key);
     const Proposal proposal = sign_proposal(header, proposer.secret_key, vrf_keys_of(members_.seed_of_member(0)).secret_key);
     Certificate c;
     c.chain_id = chain_;
@@ -184,6 +187,45 @@ class Script {
     if (f.bad_vrf_proof) p.vrf_proof.v[79] ^= 0x01;  // its scalar s, still below q
     return unwrap(encode_to_vector(p));
   }
+  // Canonical member `member`'s round-0 proposal of the script's content with a polka of
+  // round 0 for it: the prevotes of members 0, 1 and 2 (a quorum of four), the last with
+  // one bit of its signature flipped when `bad_entry`.
+  CarriedPolka forged_carried_polka(std::size_t member, bool bad_entry) const {
+    CarriedPolka cp;
+    cp.proposal = unwrap_proposal(forged_proposal(member, 0, {}));
+    Certificate& c = cp.polka;
+    c.chain_id = chain_;
+    c.height = kHeight;
+    c.round = 0;
+    c.block_id = compute_block_id(cp.proposal.header);
+    c.signatures.resize(3);
+    for (std::size_t i = 0; i < 3; ++i) {
+      Vote v = c.vote(i, VoteStep::prevote);
+      v.voter = members_.membership.member(i).key;
+      v = sign_vote(v, members_.keys_of_member(i).secret_key);
+      c.signatures[i] = {v.voter, v.signature};
+    }
+    if (bad_entry) c.signatures[2].signature.v[0] ^= 0x01;
+    return cp;
+  }
+  Buf forged_polka(std::size_t member, bool bad_entry) const {
+    return unwrap(encode_to_vector(forged_carried_polka(member, bad_entry)));
+  }
+  // A re-proposal by canonical member `member` in `round` of its valid round-0 polka.
+  Buf forged_reproposal(std::size_t member, std::uint32_t round) const {
+    Reproposal r;
+    r.round = round;
+    r.reproposer = members_.keys_of_member(member).public_key;
+    r.carried = forged_carried_polka(member, false);
+    sign_reproposal(r, members_.keys_of_member(member).secret_key, vrf_keys_of(members_.seed_of_member(member)).secret_key);
+    return unwrap(encode_to_vector(r));
+  }
+  static Proposal unwrap_proposal(const Buf& bytes) {
+    auto p = decode_proposal(bytes);
+    require(p.has_value(), "a forged proposal decodes");
+    return p.value();
+  }
+
   // A prevote of canonical member `member` approving `block` at `height`, round 0.
   Buf signed_prevote(std::size_t member, std::uint64_t height, const BlockId& block) const {
     Vote v;
@@ -603,22 +645,28 @@ void write_rounds(JsonWriter& w) {
     s.start_all();
     s.deliver_external(0, s.forged_proposal(forger, 0, {.bad_signature = true}));    // before its real one
     s.deliver_external(0, s.forged_proposal(forger, 0, {.bad_vrf_proof = true}));
+    s.deliver_external(0, s.forged_polka(forger, true));      // one entry's signature broken
+    s.deliver_external(0, s.forged_reproposal(forger, 0));    // its polka is not of an earlier round
     s.deliver_queued();  // the proposals: every node prevotes
     s.deliver_external(0, s.forged_proposal(forger, 0, {.wrong_parent = true}));
     s.deliver_external(0, s.forged_proposal(forger, 0, {.wrong_timestamp = true}));
     s.deliver_external(0, s.forged_proposal(forger, 0, {.other_content = true}));  // a second one of round 0
     s.deliver_external(0, s.signed_prevote(forger, kHeight + 1, sha256(bytes_of("a block of height 2"))));  // noted
     s.deliver_external(0, s.forged_commit(Script::reward(), {}, 2));                        // two of four: no quorum
+    s.deliver_external(0, s.forged_commit(Script::reward(), {}, 3, 1));  // a round-1 header, a round-0 certificate
     s.deliver_all();
     all_decide(s, 0, "forged messages");
     s.deliver_external(0, s.forged_commit(Script::reward(), std::vector<Buf>{bytes_of("another")}, 3));  // another block
     s.write(w, "forged_messages_refused",
             "4 members of weight 1, policy vrf; node 3's key signs messages that node 0 must refuse, each with its "
             "error: a round-0 proposal with one bit of its signature flipped (bad_signature, §5.2 step 5), one with "
-            "one bit of its VRF proof flipped (bad_vrf_proof, step 6), then, after the "
+            "one bit of its VRF proof flipped (bad_vrf_proof, step 6), a polka one of whose prevotes has a "
+            "flipped bit (bad_polka, §5.4 \"Receiving a polka\" step 6), a re-proposal in round 0 of a round-0 "
+            "polka (bad_polka, \"Receiving a re-proposal\" step 3), then, after the "
             "real proposals, round-0 proposals with another parent (wrong_parent) or timestamp (wrong_timestamp, "
             "§5.2 step 2) or other content (conflicting_proposal, step 4); a prevote of the next height (noted: "
-            "rule ask, §7.5); a commit certified by two of four (§7.4); and once every node decided, a commit "
+            "rule ask, §7.5); a commit certified by two of four, and one whose header is of round 1 and its "
+            "certificate of round 0 (block_mismatch, §7.4 step 4); and once every node decided, a commit "
             "of another block certified by three of four (conflicting_commit, §7.5).");
   }
   write_recorded_scenarios(w);
