@@ -56,6 +56,8 @@ ask-unthrottled simulated
 polka-unverified rounds
 reproposal-polka-round-unchecked rounds
 commit-round-unchecked rounds
+restart-below-journal-round rounds
+no-window-check rounds
 MUTANTS
 )
 awk '{print $1}' <<<"$list" | xargs -P2 -n1 bash -c 'one "$0"'

@@ -226,12 +226,12 @@ class Script {
     return p.value();
   }
 
-  // A prevote of canonical member `member` approving `block` at `height`, round 0.
-  Buf signed_prevote(std::size_t member, std::uint64_t height, const BlockId& block) const {
+  // A prevote of canonical member `member` approving `block` at `height`, in `round`.
+  Buf signed_prevote(std::size_t member, std::uint64_t height, const BlockId& block, std::uint32_t round = 0) const {
     Vote v;
     v.chain_id = chain_;
     v.height = height;
-    v.round = 0;
+    v.round = round;
     v.step = VoteStep::prevote;
     v.block_id = block;
     v.approve = true;
@@ -668,6 +668,29 @@ void write_rounds(JsonWriter& w) {
             "rule ask, §7.5); a commit certified by two of four, and one whose header is of round 1 and its "
             "certificate of round 0 (block_mismatch, §7.4 step 4); and once every node decided, a commit "
             "of another block certified by three of four (conflicting_commit, §7.5).");
+  }
+  {
+    // A node brought ahead of the clock by a skip (§5.5), and restarted before the clock
+    // catches up: it MUST start the round of its restored prevote, not the clock's
+    // (§5.1); and once in round 5 a vote of round 3, below its window, is refused.
+    Script s(weights, mempool);
+    for (std::size_t i = 1; i < s.size(); ++i) s.crash(i);  // only node 0 runs; the others' keys sign
+    s.start(0);
+    for (std::size_t i = 1; i < s.size(); ++i) s.deliver_external(0, s.forged_proposal(s.host(i).member_index(), 5, {}));
+    require(s.host(0).machine().round() == 5, "ahead of the clock: node 0 skipped to round 5");
+    // The first of them came while round 5 was above its window, and was not stored (§5.2).
+    s.deliver_external(0, s.forged_proposal(s.host(1).member_index(), 5, {}));
+    s.deliver_external(0, s.signed_prevote(s.host(1).member_index(), kHeight, sha256(bytes_of("a round-3 block")), 3));
+    s.crash(0);
+    s.restart(0);
+    s.start(0);
+    require(s.host(0).machine().round() == 5, "ahead of the clock: the restarted node starts round 5");
+    s.write(w, "restart_ahead_of_the_clock",
+            "4 members of weight 1; only node 0 runs, at midnight (round 0). The other three members' round-5 "
+            "proposals make it skip to round 5 (rule skip, §5.5); the first, which came while round 5 was above its "
+            "window, comes again, and holding a message of every member it prevotes at once; a prevote of round 3, below its window, is refused (round_behind_window, §5.3). It "
+            "crashes and restarts with the clock still in round 0: it starts round 5, the round of its restored "
+            "prevote (§5.1, journal.md §4.2 step 4), and proposes in it again.");
   }
   write_recorded_scenarios(w);
   w.end_array();
