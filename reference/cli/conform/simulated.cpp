@@ -489,47 +489,23 @@ std::vector<Run> smaller(const Run& run) {
     r.config.crashes.erase(r.config.crashes.begin() + static_cast<std::ptrdiff_t>(k));
     push(std::move(r));
   }
-  if (!c.slow_nodes.empty()) {
+  // One change to a copy of the configuration.
+  const auto without = [&](auto change) {
     Run r = run;
-    r.config.slow_nodes.clear();
+    change(r.config);
     push(std::move(r));
-  }
-  if (c.drop_probability != 0) {
-    Run r = run;
-    r.config.drop_probability = 0;
-    push(std::move(r));
-  }
-  if (c.duplicate_probability != 0) {
-    Run r = run;
-    r.config.duplicate_probability = 0;
-    push(std::move(r));
-  }
-  if (c.byzantine != 0) {
-    Run r = run;
-    r.config.byzantine = 0;
-    r.config.byzantine_modes.clear();
-    push(std::move(r));
-  }
-  if (c.heights > 1) {
-    Run r = run;
-    r.config.heights = 1;
-    push(std::move(r));
-  }
-  if (c.mempool_divergence != 0) {
-    Run r = run;
-    r.config.mempool_divergence = 0;
-    push(std::move(r));
-  }
-  if (!c.weights.empty()) {
-    Run r = run;
-    r.config.weights.clear();
-    push(std::move(r));
-  }
-  if (c.mempool_size > 1) {
-    Run r = run;
-    r.config.mempool_size /= 2;
-    push(std::move(r));
-  }
+  };
+  if (!c.slow_nodes.empty()) without([](sim::SimConfig& x) { x.slow_nodes.clear(); });
+  if (c.drop_probability != 0) without([](sim::SimConfig& x) { x.drop_probability = 0; });
+  if (c.duplicate_probability != 0) without([](sim::SimConfig& x) { x.duplicate_probability = 0; });
+  if (c.byzantine != 0) without([](sim::SimConfig& x) {
+      x.byzantine = 0;
+      x.byzantine_modes.clear();
+    });
+  if (c.heights > 1) without([](sim::SimConfig& x) { x.heights = 1; });
+  if (c.mempool_divergence != 0) without([](sim::SimConfig& x) { x.mempool_divergence = 0; });
+  if (!c.weights.empty()) without([](sim::SimConfig& x) { x.weights.clear(); });
+  if (c.mempool_size > 1) without([](sim::SimConfig& x) { x.mempool_size /= 2; });
   if (c.nodes > 1 && c.byzantine < c.nodes - 1) {
     // The last honest node goes; the Byzantine ones keep their places at the end.
     Run r = run;

@@ -152,13 +152,7 @@ class Script {
     c.height = kHeight;
     c.round = 0;
     c.block_id = compute_block_id(header);
-    c.signatures.resize(signers);
-    for (std::size_t i = 0; i < signers; ++i) {
-      Vote v = c.vote(i);
-      v.voter = members_.membership.member(i).key;
-      v = sign_vote(v, members_.keys_of_member(i).secret_key);
-      c.signatures[i] = {v.voter, v.signature};
-    }
+    sign_entries(c, signers, VoteStep::precommit);
     return unwrap(encode_commit_to_vector(c, header, proposal.signature, content.views));
   }
 
@@ -198,13 +192,7 @@ class Script {
     c.height = kHeight;
     c.round = 0;
     c.block_id = compute_block_id(cp.proposal.header);
-    c.signatures.resize(3);
-    for (std::size_t i = 0; i < 3; ++i) {
-      Vote v = c.vote(i, VoteStep::prevote);
-      v.voter = members_.membership.member(i).key;
-      v = sign_vote(v, members_.keys_of_member(i).secret_key);
-      c.signatures[i] = {v.voter, v.signature};
-    }
+    sign_entries(c, 3, VoteStep::prevote);
     if (bad_entry) c.signatures[2].signature.v[0] ^= 0x01;
     return cp;
   }
@@ -237,6 +225,18 @@ class Script {
     v.approve = true;
     v.voter = members_.keys_of_member(member).public_key;
     return unwrap(encode_to_vector(sign_vote(v, members_.keys_of_member(member).secret_key)));
+  }
+
+  // Fills `c` with the `step` votes of canonical members 0 .. count - 1 approving its
+  // block in its round: a commit's certificate (precommits) or a polka (prevotes).
+  void sign_entries(Certificate& c, std::size_t count, VoteStep step) const {
+    c.signatures.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      Vote v = c.vote(i, step);
+      v.voter = members_.membership.member(i).key;
+      v = sign_vote(v, members_.keys_of_member(i).secret_key);
+      c.signatures[i] = {v.voter, v.signature};
+    }
   }
 
   // Node `node`'s VRF output for `round` of the script's height: its rank under policy B
