@@ -296,6 +296,37 @@ TEST(NodeHost, RequestsAreAnsweredWithinTheBudgetWhateverTheRequesterSends) {
   EXPECT_TRUE(none.actions.empty());
 }
 
+// Rule "answer"'s window (spec/protocol.md 7.5) is fixed, opened by the first answer: a
+// height answered in it is not answered again, even after another height in between, and
+// the window passes one round-0 length after it opened, not after the last answer.
+TEST(NodeHost, AHeightIsAnsweredOncePerFixedWindowWhateverCameBetween) {
+  HostCluster c(4, 3);
+  c.start_all();
+  c.run_until(2 * kDay + 10'000);
+  ASSERT_EQ(c.store(0).size(), 3U);
+  const auto request_for = [&](std::uint64_t height) {
+    CommitRequest r;
+    r.chain_id = c.chain();
+    r.height = height;
+    r.requester = keys_of(1).public_key;
+    return encode_to_vector(sign_commit_request(r, keys_of(1).secret_key)).value();
+  };
+  const auto answered = [&](std::uint64_t at_ms, std::uint64_t height) {
+    const HostOutput& out = c.host(0).handle_message(at_ms, request_for(height));
+    EXPECT_FALSE(out.error) << out.error.message();
+    return std::count_if(out.actions.begin(), out.actions.end(),
+                         [](const HostAction& a) { return a.kind == HostActionKind::send; });
+  };
+  const std::uint64_t opened = c.now();
+  const std::uint64_t window = round_ms(RoundTiming{}, 0);
+  EXPECT_EQ(answered(opened, 1), 1);
+  EXPECT_EQ(answered(opened + 1, 2), 1);
+  EXPECT_EQ(answered(opened + 2, 1), 0) << "height 1 was answered in this window, before height 2";
+  EXPECT_EQ(answered(opened + window - 1, 2), 0) << "still the window opened at the first answer";
+  EXPECT_EQ(answered(opened + window, 1), 1) << "a new window opens one round-0 length after the first";
+  EXPECT_EQ(answered(opened + window + 1, 1), 0);
+}
+
 TEST(NodeHost, ACommitOfADecidedHeightIsIgnoredAndADifferentCertifiedOneIsReported) {
   HostCluster c(4, 2);
   c.start_all();

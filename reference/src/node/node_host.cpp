@@ -300,16 +300,19 @@ void NodeHost::answer_with_commit(std::uint64_t now_ms, std::size_t member, std:
   if (commit == nullptr || member == machine_->member_index() || config_.unsafe_no_catch_up) return;
   AnswerBudget& b = budgets_[member];
   const std::uint64_t window = kCommitAnswerWindowRounds * round_ms(config_.node.timing, 0);
-  if (now_ms >= b.window_start_ms + window || now_ms < b.window_start_ms) {
+  if (!b.open || now_ms >= b.window_start_ms + window || now_ms < b.window_start_ms) {
+    b.open = true;
     b.window_start_ms = now_ms;
     b.used = 0;
   }
-  // The same height again within the window: the answer is on its way already (a node
-  // that is behind sends its request and its stale votes together).
-  if (b.used > 0 && b.last_height == height) return;
+  // A height already answered in this window: the answer is on its way already (a node
+  // that is behind sends its request and its stale votes together, and asks again for a
+  // height whose answer crossed its request).
+  const auto answered = std::span(b.heights).first(b.used);
+  if (std::find(answered.begin(), answered.end(), height) != answered.end()) return;
   if (b.used >= kCommitAnswersPerWindow) return;
+  b.heights[b.used] = height;
   ++b.used;
-  b.last_height = height;
   out_.actions.push_back(HostAction{.kind = HostActionKind::send, .bytes = *commit, .member = member});
 }
 

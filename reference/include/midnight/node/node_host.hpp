@@ -14,6 +14,7 @@
 // commits it lacks, verifies each against the membership as a commit of its height, and
 // then votes in the height the network is at.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -146,10 +147,13 @@ class NodeHost {
   bool past_last_height() const;
 
  private:
+  // One member's window of rule "answer" (spec/protocol.md 7.5): fixed, opened by the
+  // first answer due when none is open, with the heights answered in it.
   struct AnswerBudget {
+    bool open = false;
     std::uint64_t window_start_ms = 0;
     std::uint32_t used = 0;
-    std::uint64_t last_height = 0;  // the height last answered in this window (0: none)
+    std::array<std::uint64_t, kCommitAnswersPerWindow> heights{};  // the first `used` are answered
   };
 
   void reset_output(const char* handler);
