@@ -24,15 +24,19 @@ struct Sent {
 };
 
 // The classes of adapter.md §4: exact bytes (a polka's entries are determined,
-// protocol.md §5.4 "Propose"); a commit (its block exact, its certificate valid, §7.1);
-// not compared.
+// protocol.md §5.4 "Propose"; a body answer is rule "serve"'s MUST, §5.7); a commit (its
+// block exact, its certificate valid, §7.1); not compared (commit, body and reconcile
+// requests: rules "ask" and "fetch" are SHOULDs).
 enum class Compare { exact, commit, no };
 Compare compare_of(MessageType t) {
   switch (t) {
     case MessageType::proposal:
     case MessageType::vote:
     case MessageType::reproposal:
-    case MessageType::polka: return Compare::exact;
+    case MessageType::polka:
+    case MessageType::block:
+    case MessageType::body_sketch:
+    case MessageType::body_transactions: return Compare::exact;
     case MessageType::commit: return Compare::commit;
     default: return Compare::no;
   }
