@@ -28,7 +28,7 @@ namespace {
 constexpr const char* kFamily = "simulated";
 
 // The built-in scenarios: every fault the simulator knows, each Byzantine mode, retries
-// and locks, several heights and catch-up, weights, the three policies and divergent
+// and locks, several heights and catch-up (one of five heights), weights, the three policies and divergent
 // mempools. Heights are a day apart, as adapter.md's config says. The crashes fall while
 // the height is open (a fault-free height is decided within about 350 ms), so the
 // restarted node has a journal to replay.
@@ -53,6 +53,8 @@ constexpr BuiltIn kBuiltIns[] = {
     {"crash-after-sync", "--nodes 4 --crash 0@120:7000:after-sync --seed 11", "all"},
     {"three-heights", "--nodes 4 --heights 3 --seed 12", "all"},
     {"catch-up", "--nodes 4 --heights 3 --partition 3@0-90000000 --seed 13", "all"},
+    // Five heights behind: more than one window's answers (rule "answer", protocol.md 7.5).
+    {"catch-up-five-heights", "--nodes 4 --heights 6 --crash 3@0:432500000 --seed 27", "all"},
     {"divergent-mempools", "--nodes 4 --mempool 40 --mempool-divergence 0.1 --seed 14", "all"},
     {"byzantine-withhold", "--nodes 4 --byzantine 1 --byzantine-mode withhold --seed 15", "all"},
     {"byzantine-garbage", "--nodes 4 --byzantine 1 --byzantine-mode garbage --seed 16", "all"},
