@@ -424,12 +424,28 @@ pub struct Host {
     h: u64,
     m: Option<Machine>,
     last_journaled_lock: Option<(Hash, u32)>,
-    /// rule "answer" (§7.5): per member, (time, height) of each answer in the window
-    answers: HashMap<usize, Vec<(u64, u64)>>,
+    /// rule "answer" (§7.5): per member, its fixed answer window (absent: none opened yet)
+    answers: HashMap<usize, AnswerWindow>,
     // per-event scratch
     out: Out,
     signed: Vec<Vec<u8>>,
     asked: Vec<(usize, Hash)>,
+}
+
+/// Rule "answer" (§7.5): one member's fixed answer window.
+#[derive(Clone, Debug)]
+struct AnswerWindow {
+    /// the node's clock at the answer that opened it
+    opened: u64,
+    /// the heights answered in it, in order (at most `kCommitAnswersPerWindow`)
+    heights: Vec<u64>,
+}
+
+impl AnswerWindow {
+    /// Open while the clock is in `[opened, opened + len)` (§7.5).
+    fn is_open(&self, now: u64, len: u64) -> bool {
+        now >= self.opened && now - self.opened < len
+    }
 }
 
 /// The validity predicate of the vectors (adapter.md §3.8, block_building.json): a
@@ -1264,26 +1280,38 @@ impl Host {
         }
     }
 
-    /// Rule "answer" (§7.5), within the per-member budget.
+    /// Rule "answer" (§7.5), within the per-member budget: fixed (not sliding) windows of
+    /// one round-0 length, at most `kCommitAnswersPerWindow` answers per window, each of a
+    /// different height.
     fn answer_from_store(&mut self, now: u64, x: usize, height: u64) {
         let Some((_, bytes)) = self.store.get(&height).cloned() else { return };
         if Some(x) == self.me {
             return;
         }
         let len = self.cfg.round0_len();
-        let list = self.answers.entry(x).or_default();
-        list.retain(|&(t, _)| t.saturating_add(len) > now);
-        // §7.5: "Within one window a member gets at most one answer for one height: a second
-        // request or late message of that height is not answered until the window has passed."
+        // §7.5: "a member's window opens at the first answer due to it (at `now`) when it has
+        // no window open, and is open while the node's clock is in [opened, opened + T_c +
+        // T_p + T_q); an answer due when that has passed (or when the clock reads earlier than
+        // `opened`) opens a new one." When no window is open the answer is always given, so
+        // opening the window here (before the checks) and only on an answer due is the same.
+        let w = self.answers.entry(x).or_insert(AnswerWindow { opened: now, heights: Vec::new() });
+        if !w.is_open(now, len) {
+            *w = AnswerWindow { opened: now, heights: Vec::new() };
+        }
+        // §7.5: "Within one window a member gets at most 4 answers, each of a different
+        // height: a second request or late message of a height already answered in the
+        // window is not answered, whatever was answered in between, until the window has
+        // passed."
         // MUTANT (unbounded-commit-replies): answers the same height again within the window
-        if list.iter().any(|&(_, hh)| hh == height) && !crate::mutant::is("unbounded-commit-replies") {
+        if w.heights.contains(&height) && !crate::mutant::is("unbounded-commit-replies") {
             return;
         }
         // MUTANT: §7.5 at most kCommitAnswersPerWindow answers per member per window
-        if list.len() >= COMMIT_ANSWERS_PER_WINDOW && !crate::mutant::is("unbounded-answers") {
+        if w.heights.len() >= COMMIT_ANSWERS_PER_WINDOW && !crate::mutant::is("unbounded-answers") {
             return;
         }
-        list.push((now, height));
+        // Every answer given counts against the window's 4 (a repeat under the mutant too).
+        w.heights.push(height);
         self.out.actions.push(Action::Send(x, bytes));
     }
 
