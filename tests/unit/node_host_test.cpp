@@ -165,6 +165,15 @@ BlockHeader header_of_commit(const MessageBytes& bytes) {
   return c->block.header;
 }
 
+// A commit request of member `requester` (keys_of) for `height`, as bytes.
+std::vector<std::uint8_t> commit_request_bytes(const ChainId& chain, std::uint64_t height, std::size_t requester) {
+  CommitRequest r;
+  r.chain_id = chain;
+  r.height = height;
+  r.requester = keys_of(requester).public_key;
+  return encode_to_vector(sign_commit_request(r, keys_of(requester).secret_key)).value();
+}
+
 TEST(NodeHost, HeightsFollowOneAnotherEachBlockTheChildOfTheLast) {
   HostCluster c(4, 3);
   c.start_all();
@@ -221,11 +230,7 @@ TEST(NodeHost, ARestartAfterTheLastHeightBeginsNothingAndStillAnswers) {
   const HostOutput& again = c.host(2).handle_start(c.now());
   EXPECT_FALSE(again.error);
   EXPECT_TRUE(again.actions.empty()) << "no round of height 2 starts, no timer is set";
-  CommitRequest r;
-  r.chain_id = c.chain();
-  r.height = 1;
-  r.requester = keys_of(0).public_key;
-  const auto request = encode_to_vector(sign_commit_request(r, keys_of(0).secret_key)).value();
+  const auto request = commit_request_bytes(c.chain(), 1, 0);
   const HostOutput& answer = c.host(2).handle_message(c.now(), request);
   ASSERT_EQ(answer.actions.size(), 1U);
   EXPECT_EQ(answer.actions[0].kind, HostActionKind::send);
@@ -254,13 +259,7 @@ TEST(NodeHost, RequestsAreAnsweredWithinTheBudgetWhateverTheRequesterSends) {
   c.start_all();
   c.run_until(5 * kDay + 10'000);
   ASSERT_EQ(c.store(0).size(), 6U);
-  const auto request_for = [&](std::uint64_t height) {
-    CommitRequest r;
-    r.chain_id = c.chain();
-    r.height = height;
-    r.requester = keys_of(1).public_key;
-    return encode_to_vector(sign_commit_request(r, keys_of(1).secret_key)).value();
-  };
+  const auto request_for = [&](std::uint64_t height) { return commit_request_bytes(c.chain(), height, 1); };
   const auto answers_to = [&](const HostOutput& out) {
     return std::count_if(out.actions.begin(), out.actions.end(), [&](const HostAction& a) {
       EXPECT_TRUE(a.kind != HostActionKind::send || a.member == c.member_of(1));
@@ -304,13 +303,7 @@ TEST(NodeHost, AHeightIsAnsweredOncePerFixedWindowWhateverCameBetween) {
   c.start_all();
   c.run_until(2 * kDay + 10'000);
   ASSERT_EQ(c.store(0).size(), 3U);
-  const auto request_for = [&](std::uint64_t height) {
-    CommitRequest r;
-    r.chain_id = c.chain();
-    r.height = height;
-    r.requester = keys_of(1).public_key;
-    return encode_to_vector(sign_commit_request(r, keys_of(1).secret_key)).value();
-  };
+  const auto request_for = [&](std::uint64_t height) { return commit_request_bytes(c.chain(), height, 1); };
   const auto answered = [&](std::uint64_t at_ms, std::uint64_t height) {
     const HostOutput& out = c.host(0).handle_message(at_ms, request_for(height));
     EXPECT_FALSE(out.error) << out.error.message();
