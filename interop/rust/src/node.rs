@@ -1417,8 +1417,13 @@ impl Host {
                 Err(_) => return Err("bad_vrf_proof"),
             }
         }
+        // §5.5 rule "skip": the proposer's recorded round is that of a proposal the node
+        // stored or, above the window, verified.
         self.record_skip(x, r);
-        if r > hi {
+        let above = r > hi;
+        if above {
+            // §5.2: a proposal above the window counts toward the skip and is not stored,
+            // "unless the skip brings its round into the window; then it is stored".
             self.apply_skip(now);
             let (_, hi2) = self.window();
             if r > hi2 {
@@ -1434,7 +1439,14 @@ impl Host {
         let bid = p.header.block_id();
         m.msgs.insert((r, x), RoundMsg { block_id: bid, merkle_root: p.header.merkle_root, polka_round: None, rank, bytes: bytes.to_vec() });
         m.proposals.insert(bid, p);
+        // §5.7 rule "fetch": asked when it stores the round message
         self.fetch_if_best(r, x);
+        if !above {
+            // §5.5: "After a proposal, vote or re-proposal, an undecided node in round r
+            // ... MUST start the round t": a proposal of the window is stored in its round
+            // first (§5.2), then the skip is applied, before the rules of §5.4.
+            self.apply_skip(now);
+        }
         self.run_rules(now);
         Ok(())
     }
@@ -1466,16 +1478,28 @@ impl Host {
             // unreachable from the host: see `on_left_height` (§7.5 "Heights in a row")
             return Ok(());
         }
+        // §5.5 rule "skip": the voter's recorded round is that of a vote the node counted
+        // or, above the window, verified.
         self.record_skip(x, v.round);
         if v.round > hi {
+            // §5.3: a vote above the window counts toward the skip and is not counted in a
+            // tally, "unless the skip brings its round into the window; then it is counted
+            // there".
             self.apply_skip(now);
             let (_, hi2) = self.window();
             if v.round > hi2 {
                 self.run_rules(now);
                 return Ok(());
             }
+            self.count_vote(x, &v);
+        } else {
+            // a vote of the window is counted in its round's tally first (§5.3), then the
+            // skip is applied (§5.5, "after a proposal, vote or re-proposal"), so a polka it
+            // completes is known before a skip moves the window past its round (and may
+            // become the held polka, §5.4).
+            self.count_vote(x, &v);
+            self.apply_skip(now);
         }
-        self.count_vote(x, &v);
         self.run_rules(now);
         Ok(())
     }
