@@ -121,8 +121,12 @@ class Script {
     nodes_[node].up = false;
     nodes_[node].timers.clear();
   }
-  // A new process: a fresh host given the block store and the journal (the event lists
-  // both, as message ids and as bytes); then start(node) begins its work.
+  // Only `node` runs: every other node is down from the start, and the script signs with
+  // the others' keys what it delivers to it.
+  void run_alone(std::size_t node) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+      if (i != node) crash(i);
+  }
   // A message from outside the script's nodes (a Byzantine member's), delivered to one
   // node now.
   void deliver_external(std::size_t node, const Buf& bytes) {
@@ -168,18 +172,15 @@ class Script {
   // A round-`round` proposal of canonical member `member`, signed with its keys, of the
   // script's content unless the forgery says otherwise.
   Buf forged_proposal(std::size_t member, std::uint32_t round, const Forgery& f) const {
-    std::vector<TxBytes> pool = views_;
-    const Buf extra = bytes_of("another transaction");
-    if (f.other_content) pool.emplace_back(extra);
-    const BlockContent content = build_block_content(chain_, kHeight, members_.membership, kReward, pool);
-    const Keypair& proposer = members_.keys_of_member(member);
-    const std::uint64_t timestamp = round_start_ms(kMidnightMs, RoundTiming{}, round) + (f.wrong_timestamp ? 1 : 0);
-    const BlockHeader header = make_header(chain_, kHeight, round, f.wrong_parent ? test_chain() : genesis(),
-                                           content.merkle_root, timestamp, proposer.public_key);
-    Proposal p = sign_proposal(header, proposer.secret_key, vrf_keys_of(members_.seed_of_member(member)).secret_key);
-    if (f.bad_signature) p.signature.v[0] ^= 0x01;
-    if (f.bad_vrf_proof) p.vrf_proof.v[79] ^= 0x01;  // its scalar s, still below q
-    return unwrap(encode_to_vector(p));
+    return unwrap(encode_to_vector(forged_block(member, round, f).proposal));
+  }
+  // The same proposal's block message (its body: header, signature, transactions).
+  Buf forged_body(std::size_t member, std::uint32_t round, const Forgery& f) const {
+    const ForgedBlock b = forged_block(member, round, f);
+    return unwrap(encode_block_to_vector(b.proposal.header, b.proposal.signature, b.content.views));
+  }
+  BlockId forged_block_id(std::size_t member, std::uint32_t round, const Forgery& f) const {
+    return compute_block_id(forged_block(member, round, f).proposal.header);
   }
   // Canonical member `member`'s round-0 proposal of the script's content with a polka of
   // round 0 for it: the prevotes of members 0, 1 and 2 (a quorum of four), the last with
@@ -216,15 +217,28 @@ class Script {
 
   // A prevote of canonical member `member` approving `block` at `height`, in `round`.
   Buf signed_prevote(std::size_t member, std::uint64_t height, const BlockId& block, std::uint32_t round = 0) const {
+    return signed_vote(member, height, block, round, VoteStep::prevote);
+  }
+  Buf signed_vote(std::size_t member, std::uint64_t height, const BlockId& block, std::uint32_t round,
+                  VoteStep step) const {
     Vote v;
     v.chain_id = chain_;
     v.height = height;
     v.round = round;
-    v.step = VoteStep::prevote;
+    v.step = step;
     v.block_id = block;
     v.approve = true;
     v.voter = members_.keys_of_member(member).public_key;
     return unwrap(encode_to_vector(sign_vote(v, members_.keys_of_member(member).secret_key)));
+  }
+  // Canonical member `member`'s request for the body of `block` (rule "fetch", §5.7).
+  Buf body_request(std::size_t member, const BlockId& block) const {
+    BodyRequest r;
+    r.chain_id = chain_;
+    r.height = kHeight;
+    r.block_id = block;
+    r.requester = members_.keys_of_member(member).public_key;
+    return unwrap(encode_to_vector(sign_body_request(r, members_.keys_of_member(member).secret_key)));
   }
 
   // Fills `c` with the `step` votes of canonical members 0 .. count - 1 approving its
@@ -248,6 +262,8 @@ class Script {
     return ecvrf_proof_to_hash(pi.value()).value();
   }
 
+  // A new process: a fresh host given the block store and the journal (the event lists
+  // both, as message ids and as bytes); then start(node) begins its work.
   void restart(std::size_t node) {
     Node& n = nodes_[node];
     n.host = std::make_unique<NodeHost>(n.config);
@@ -298,6 +314,8 @@ class Script {
   }
 
   const NodeHost& host(std::size_t i) const { return *nodes_[i].host; }
+  // Node i's canonical member index: whose keys it holds.
+  std::size_t member(std::size_t i) const { return nodes_[i].host->member_index(); }
   std::size_t size() const { return nodes_.size(); }
   std::uint64_t now() const { return now_; }
   // The block a node decided, from its block store's commit.
@@ -313,6 +331,26 @@ class Script {
   static constexpr std::uint64_t reward() { return kReward; }
 
  private:
+  struct ForgedBlock {
+    BlockContent content;
+    Proposal proposal;
+  };
+  ForgedBlock forged_block(std::size_t member, std::uint32_t round, const Forgery& f) const {
+    std::vector<TxBytes> pool = views_;
+    if (f.other_content) pool.emplace_back(extra_transaction_);
+    ForgedBlock b{build_block_content(chain_, kHeight, members_.membership, kReward, pool), {}};
+    const Keypair& proposer = members_.keys_of_member(member);
+    const std::uint64_t timestamp = round_start_ms(kMidnightMs, RoundTiming{}, round) + (f.wrong_timestamp ? 1 : 0);
+    const BlockHeader header = make_header(chain_, kHeight, round, f.wrong_parent ? test_chain() : genesis(),
+                                           b.content.merkle_root, timestamp, proposer.public_key);
+    b.proposal = sign_proposal(header, proposer.secret_key, vrf_keys_of(members_.seed_of_member(member)).secret_key);
+    if (f.bad_signature) b.proposal.signature.v[0] ^= 0x01;
+    if (f.bad_vrf_proof) b.proposal.vrf_proof.v[79] ^= 0x01;  // its scalar s, still below q
+    return b;
+  }
+  // The transaction a forgery's other content adds (its views point into it).
+  const Buf extra_transaction_ = bytes_of("another transaction");
+
   // The vectors' validity predicate (first byte 0xbd: invalid), for every node.
   const FirstByteBdIsInvalid validity_{};
   struct PendingTimer {
@@ -641,7 +679,7 @@ void write_rounds(JsonWriter& w) {
     // Each check of §5.2, §5.3 and §7.4 that a member's forged message breaks, refused
     // with its error; then the honest run decides as in all_delivered.
     Script s(weights, mempool, "vrf");
-    const std::size_t forger = s.host(3).member_index();  // node 3's key forges, node 0 receives
+    const std::size_t forger = s.member(3);  // node 3's key forges, node 0 receives
     s.start_all();
     s.deliver_external(0, s.forged_proposal(forger, 0, {.bad_signature = true}));    // before its real one
     s.deliver_external(0, s.forged_proposal(forger, 0, {.bad_vrf_proof = true}));
@@ -674,13 +712,13 @@ void write_rounds(JsonWriter& w) {
     // catches up: it MUST start the round of its restored prevote, not the clock's
     // (§5.1); and once in round 5 a vote of round 3, below its window, is refused.
     Script s(weights, mempool);
-    for (std::size_t i = 1; i < s.size(); ++i) s.crash(i);  // only node 0 runs; the others' keys sign
+    s.run_alone(0);  // the others' keys sign
     s.start(0);
-    for (std::size_t i = 1; i < s.size(); ++i) s.deliver_external(0, s.forged_proposal(s.host(i).member_index(), 5, {}));
+    for (std::size_t i = 1; i < s.size(); ++i) s.deliver_external(0, s.forged_proposal(s.member(i), 5, {}));
     require(s.host(0).machine().round() == 5, "ahead of the clock: node 0 skipped to round 5");
     // The first of them came while round 5 was above its window, and was not stored (§5.2).
-    s.deliver_external(0, s.forged_proposal(s.host(1).member_index(), 5, {}));
-    s.deliver_external(0, s.signed_prevote(s.host(1).member_index(), kHeight, sha256(bytes_of("a round-3 block")), 3));
+    s.deliver_external(0, s.forged_proposal(s.member(1), 5, {}));
+    s.deliver_external(0, s.signed_prevote(s.member(1), kHeight, sha256(bytes_of("a round-3 block")), 3));
     s.crash(0);
     s.restart(0);
     s.start(0);
@@ -691,6 +729,184 @@ void write_rounds(JsonWriter& w) {
             "window, comes again, and holding a message of every member it prevotes at once; a prevote of round 3, below its window, is refused (round_behind_window, §5.3). It "
             "crashes and restarts with the clock still in round 0: it starts round 5, the round of its restored "
             "prevote (§5.1, journal.md §4.2 step 4), and proposes in it again.");
+  }
+  {
+    // §5.3: a member's first two different votes of a step both count (equivocation is
+    // counted, so it cannot hide a quorum); a third and later ones change nothing. Nodes 2
+    // and 3 are down; node 3's key equivocates. Nodes 0 and 1 prevote block B (weight 2).
+    Script s(weights, mempool);
+    s.crash(2);
+    s.crash(3);
+    const std::size_t equivocator = s.member(3);
+    s.start(0);
+    s.start(1);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 0);
+    s.deliver_all();
+    const Vote* prevote = s.host(0).machine().prevote_of(0);
+    require(prevote != nullptr && prevote->approve, "equivocation scenario: node 0 prevoted a block");
+    const BlockId b = prevote->block_id;
+    const BlockId x = sha256(bytes_of("block x"));
+    const BlockId y = sha256(bytes_of("block y"));
+    for (const BlockId& id : {x, y, b}) s.deliver_external(0, s.signed_prevote(equivocator, kHeight, id));
+    require(!s.host(0).machine().lock().held, "equivocation scenario: a third vote is not counted");
+    for (const BlockId& id : {x, b}) s.deliver_external(1, s.signed_prevote(equivocator, kHeight, id));
+    require(s.host(1).machine().lock().held, "equivocation scenario: a second vote is counted");
+    s.deliver_all();
+    s.fire_all(TimerKind::prevote_deadline, 0);
+    s.deliver_all();
+    s.write(w, "equivocation_counted_twice_at_most",
+            "4 members of weight 1, nodes 2 and 3 down; nodes 0 and 1 prevote block B at their collect deadline "
+            "(weight 2 of 4). Node 3's key then equivocates (spec/protocol.md §5.3: a member's first two different "
+            "votes of a step both count, a third and later ones change nothing): node 0 receives its prevotes for "
+            "X, Y and then B, and the third is not counted, so B has no polka there; node 1 receives its prevotes "
+            "for X and then B, and the second counts, so B has a polka of weight 3 and node 1 locks on it and "
+            "precommits it. At the prevote deadline node 0 precommits nil.");
+  }
+  {
+    // §7.5: a proposal or vote of a later height is only authenticated and noted (rule
+    // ask); it counts toward no quorum and no skip of the height being decided.
+    Script s(weights, mempool);
+    s.run_alone(0);
+    s.start(0);
+    const BlockId x = sha256(bytes_of("a block of height 2"));
+    for (std::size_t i = 1; i < s.size(); ++i)
+      s.deliver_external(0, s.signed_vote(s.member(i), kHeight + 1, x, 0, VoteStep::prevote));
+    for (std::size_t i = 1; i < s.size(); ++i)
+      s.deliver_external(0, s.signed_vote(s.member(i), kHeight + 1, x, 0, VoteStep::precommit));
+    for (std::size_t i = 1; i < 3; ++i)
+      s.deliver_external(0, s.signed_vote(s.member(i), kHeight + 1, x, 1, VoteStep::prevote));
+    require(s.host(0).machine().round() == 0 && !s.decided_block(0) && !s.host(0).machine().lock().held,
+            "later-height votes: nothing counted");
+    s.write(w, "later_height_votes_noted",
+            "4 members of weight 1; only node 0 runs, at midnight. The other three members' keys sign a quorum of "
+            "prevotes and one of precommits of height 2, round 0, and two prevotes of height 2, round 1: each is "
+            "authenticated and noted (rule ask, spec/protocol.md §7.5), and none counts at height 1: no polka, no "
+            "lock, no decision, and no skip to round 1 (§5.5 counts messages of the height being decided).");
+  }
+  {
+    // Rule "replace" (§5.2 step 4) and rule "hold" (§5.7): a proposal with the node's own
+    // Merkle root replaces a stored one of the same round and proposer with another root,
+    // and a body no stored proposal names is refused.
+    Script s(weights, mempool);
+    const std::size_t sender = s.member(1);
+    s.start_all();
+    s.deliver_external(0, s.forged_proposal(sender, 0, {.other_content = true}));
+    s.deliver_external(0, s.forged_body(s.member(2), 0, {.other_content = true}));
+    s.deliver_all();
+    all_decide(s, 0, "replace scenario");
+    s.write(w, "own_root_replaces_a_proposal",
+            "4 members of weight 1, all at midnight. Before the proposals travel, node 0 receives a round-0 proposal "
+            "signed by node 1's key whose block holds a transaction node 0 lacks: it stores it, and asks node 1 for "
+            "the body (rule fetch; node 1 holds no such body: body_not_held). It then receives the body of a "
+            "round-0 block of node 2's key with that transaction, which no proposal it stored names "
+            "(unsolicited_body, rule hold, spec/protocol.md §5.7). When node 1's own proposal arrives, whose root is "
+            "node 0's own, it replaces the stored one (rule replace, §5.2 step 4), and all four finalize as in "
+            "all_delivered.");
+  }
+  {
+    // Rule "serve" (§5.7): a body request from a member is answered with the block message,
+    // at most kMaxBodyAnswers times per member and height; another member's budget is its own.
+    Script s(weights, mempool);
+    s.run_alone(0);
+    s.start(0);
+    const BlockId own = s.forged_block_id(s.member(0), 0, {});
+    const Buf request = s.body_request(s.member(1), own);
+    for (std::size_t k = 0; k <= kMaxBodyAnswers; ++k) s.deliver_external(0, request);
+    s.deliver_external(0, s.body_request(s.member(2), own));
+    s.deliver_external(0, s.body_request(s.member(2), sha256(bytes_of("a block not held"))));
+    s.write(w, "bodies_served_within_a_budget",
+            "4 members of weight 1; only node 0 runs, at midnight, and proposes. Node 1's key asks it " +
+                std::to_string(kMaxBodyAnswers + 1) +
+                " times for the body of its block: the first " + std::to_string(kMaxBodyAnswers) +
+                " are answered with the block message (rule serve, spec/protocol.md §5.7), the last is refused "
+                "(body_answers_spent). Node 2's key then asks once, answered from its own budget, and asks for a "
+                "block node 0 does not hold (body_not_held).");
+  }
+  {
+    // §5.3 and journal.md: a node sends one vote per (round, step). A node that prevoted
+    // its own block, the only one it held, restarts; now holding all four proposals, it
+    // re-sends its restored prevote rather than sign one for the best block.
+    Script s(weights, mempool);
+    std::size_t k = 0;
+    for (std::size_t i = 1; i < s.size(); ++i)
+      if (s.forged_block_id(s.member(i), 0, {}) > s.forged_block_id(s.member(k), 0, {})) k = i;
+    s.run_alone(k);
+    s.start(k);
+    s.fire_all(TimerKind::collect_deadline, 0);
+    const Vote* before = s.host(k).machine().prevote_of(0);
+    require(before != nullptr && before->block_id == s.forged_block_id(s.member(k), 0, {}),
+            "restored-vote scenario: the node prevoted its own block");
+    s.crash(k);
+    s.restart(k);
+    s.start(k);
+    for (std::size_t i = 0; i < s.size(); ++i)
+      if (i != k) s.deliver_external(k, s.forged_proposal(s.member(i), 0, {}));
+    const Vote* after = s.host(k).machine().prevote_of(0);
+    require(after != nullptr && after->block_id == s.forged_block_id(s.member(k), 0, {}),
+            "restored-vote scenario: the restored prevote stands");
+    s.write(w, "restored_prevote_sent_again",
+            "4 members of weight 1; only node " + std::to_string(k) +
+                " runs, whose round-0 block has the highest id of the four. At its collect deadline it holds only "
+                "its own proposal and prevotes it (journaled first). It crashes and restarts in round 0 from its "
+                "journal; then the other three members' round-0 proposals arrive, and with all four held the "
+                "lowest id would lead, but a node signs one vote per round and step (spec/protocol.md §5.3, "
+                "journal.md §4.2): it sends its restored prevote again, not a new one.");
+  }
+  {
+    // §4.6 under policies A and C: a re-proposal leads its round before every new
+    // proposal (the higher polka round first), whatever the block ids.
+    Script s(weights, mempool);
+    std::optional<std::pair<std::size_t, std::size_t>> pick;  // (the running node, the reproposer)
+    for (std::size_t k = 0; k < s.size() && !pick; ++k) {
+      for (std::size_t a = 0; a < s.size() && !pick; ++a) {
+        if (a == k) continue;
+        const BlockId carried = s.forged_block_id(s.member(a), 0, {});
+        for (std::size_t b = 0; b < s.size(); ++b)
+          if (b != a && s.forged_block_id(s.member(b), 1, {}) < carried) pick = std::pair{k, a};
+      }
+    }
+    require(pick.has_value(), "re-proposal scenario: a new proposal with a lower id than the re-proposed block");
+    const auto [k, a] = *pick;
+    s.run_alone(k);
+    s.advance_to(round_start_ms(kMidnightMs, RoundTiming{}, 1));
+    s.start(k);
+    s.deliver_external(k, s.forged_reproposal(s.member(a), 1));
+    for (std::size_t i = 0; i < s.size(); ++i)
+      if (i != k && i != a) s.deliver_external(k, s.forged_proposal(s.member(i), 1, {}));
+    const Vote* prevote = s.host(k).machine().prevote_of(1);
+    require(prevote != nullptr && prevote->approve && prevote->block_id == s.forged_block_id(s.member(a), 0, {}),
+            "re-proposal scenario: the re-proposed block is prevoted");
+    s.write(w, "reproposal_leads_its_round",
+            "4 members of weight 1, policy lowest-hash; only node " + std::to_string(k) +
+                " runs, from S(1), so in round 1, where it proposes. Node " + std::to_string(a) +
+                "'s key re-proposes its round-0 block with a polka of round 0, and the other two members propose "
+                "new round-1 blocks; at least one of the three new blocks has a lower id than the re-proposed one. With a round message of "
+                "every member it prevotes at once, for the re-proposed block: under policies A and C re-proposals "
+                "lead their round before every new proposal (spec/protocol.md §4.6).");
+  }
+  {
+    // §7.3 and rule "answer" (§7.5): the decision takes the round of its quorum, here
+    // below the node's round, and only a late message of a later round is answered.
+    Script s(weights, mempool);
+    s.run_alone(0);
+    s.advance_to(round_start_ms(kMidnightMs, RoundTiming{}, 1));
+    s.start(0);
+    for (std::size_t i = 1; i < 3; ++i) s.deliver_external(0, s.forged_proposal(s.member(i), 2, {}));
+    require(s.host(0).machine().round() == 2, "decision-round scenario: node 0 skipped to round 2");
+    s.deliver_external(0, s.forged_proposal(s.member(3), 1, {}));
+    const BlockId decided = s.forged_block_id(s.member(3), 1, {});
+    for (std::size_t i = 1; i < s.size(); ++i)
+      s.deliver_external(0, s.signed_vote(s.member(i), kHeight, decided, 1, VoteStep::precommit));
+    require(s.decided_block(0) == decided, "decision-round scenario: node 0 decided the round-1 block");
+    s.deliver_external(0, s.signed_vote(s.member(1), kHeight, decided, 1, VoteStep::prevote));
+    s.deliver_external(0, s.signed_vote(s.member(2), kHeight, s.forged_block_id(s.member(2), 2, {}), 2, VoteStep::prevote));
+    s.write(w, "late_message_after_an_earlier_round_decision",
+            "4 members of weight 1; only node 0 runs, from S(1), so in round 1. Two members' round-2 proposals make "
+            "it skip to round 2 (rule skip, spec/protocol.md §5.5). A round-1 proposal and a quorum of round-1 "
+            "precommits for its block then arrive: node 0 finalizes it in round 1, the round of the quorum, not its "
+            "own (§7.3). A late prevote of round 1 gets no answer (not after the decision's round); a late prevote "
+            "of round 2 is answered with the commit (rule answer, §7.5).");
   }
   write_recorded_scenarios(w);
   w.end_array();
