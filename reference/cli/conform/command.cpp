@@ -5,6 +5,7 @@
 // leaves a case uncovered; 2: bad usage, bad vectors or a broken adapter.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -59,6 +60,7 @@ struct Options {
   std::vector<std::string> only;  // --family
   std::chrono::milliseconds timeout{120'000};
   bool json = false;
+  std::string json_file;  // also write the JSON report here (the text goes to stdout)
   bool quiet = false;
   bool fail_fast = false;
   std::vector<std::string> command;
@@ -98,6 +100,8 @@ Options parse_options(std::vector<std::string_view> argv) {
       o.timeout = std::chrono::milliseconds(1000 * require_u64("--timeout", args.value_of(a)));
     } else if (a == "--json") {
       o.json = true;
+    } else if (a == "--json-file") {
+      o.json_file = args.value_of(a);
     } else if (a == "--quiet") {
       o.quiet = true;
     } else if (a == "--fail-fast") {
@@ -298,6 +302,15 @@ int run_conform(std::vector<std::string_view> argv) {
       write_json_report(std::cout, o, implementation, driver.adapter_version, ledger, requests);
     else
       write_text_report(std::cout, o, implementation, driver.adapter_version, ledger, requests);
+    if (!o.json_file.empty()) {
+      std::ofstream file(o.json_file, std::ios::binary | std::ios::trunc);
+      write_json_report(file, o, implementation, driver.adapter_version, ledger, requests);
+      file.close();
+      if (!file) {
+        std::cerr << "midnight conform: cannot write the JSON report to " << o.json_file << "\n";
+        return kExitUsage;
+      }
+    }
     return ledger.conforms() ? kExitOk : kExitFailed;
   } catch (const AdapterBroken& e) {
     std::cerr << "midnight conform: " << e.message << "\n";
