@@ -87,7 +87,17 @@ const char* host_error_name(const std::error_code& ec) {
   if (ec.category() == error_category_of<round_errc>()) return round_errc_name(static_cast<round_errc>(ec.value()));
   if (ec.category() == error_category_of<codec_errc>()) return codec_errc_name(static_cast<codec_errc>(ec.value()));
   if (ec.category() == error_category_of<body_errc>()) return body_errc_name(static_cast<body_errc>(ec.value()));
+  if (ec.category() == error_category_of<journal_errc>()) return journal_errc_name(static_cast<journal_errc>(ec.value()));
   return nullptr;
+}
+
+const char* journal_errc_name(journal_errc e) {
+  switch (e) {
+    case journal_errc::corrupt_frame: return "corrupt_frame";
+    case journal_errc::bad_record: return "bad_record";
+    case journal_errc::in_use: return "in_use";
+  }
+  return "?";
 }
 
 const char* membership_errc_name(membership_errc e) {

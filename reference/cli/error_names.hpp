@@ -7,6 +7,7 @@
 #include "midnight/block/body_check.hpp"
 #include "midnight/block/membership.hpp"
 #include "midnight/crypto/ecvrf.hpp"
+#include "midnight/journal/journal_record.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/wire/codec.hpp"
 
@@ -18,8 +19,10 @@ const char* body_errc_name(body_errc e);
 const char* timer_name(TimerKind k);
 const char* membership_errc_name(membership_errc e);
 const char* vrf_errc_name(vrf_errc e);
+const char* journal_errc_name(journal_errc e);
 // The name of an error a node host can reject an event with (round_errc, codec_errc or
-// body_errc: spec/adapter.md §3.8), or nullptr for an error of another category.
+// body_errc: spec/adapter.md §3.8; journal_errc for a restart whose replay fails), or
+// nullptr for an error of another category.
 const char* host_error_name(const std::error_code& ec);
 
 }  // namespace midnight::cli

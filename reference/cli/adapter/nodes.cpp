@@ -129,7 +129,11 @@ Json NodeTable::event(const Json& request) {
                             : bytes_field(input.at("journal"));
     n.host = std::make_unique<NodeHost>(n.config);
     auto replay = n.host->restore(store, journal);
-    if (!replay) throw Refusal{replay.error().message()};
+    if (!replay) {
+      // adapter.md §3.8: named by the journal's reader or the round machine.
+      const char* name = host_error_name(replay.error());
+      throw Refusal{name != nullptr ? name : replay.error().message()};
+    }
     ok.set("replayed_records", num(replay.value().records));
     ok.set("stored", Json::array());
     ok.set("journal_reset", Json::boolean(false));
