@@ -428,7 +428,8 @@ pub struct Host {
     answers: HashMap<usize, AnswerWindow>,
     // per-event scratch
     out: Out,
-    signed: Vec<Vec<u8>>,
+    /// the votes this event signed (or sent again), with their height (journal.md §4.1)
+    signed: Vec<(u64, Vec<u8>)>,
     asked: Vec<(usize, Hash)>,
 }
 
@@ -594,13 +595,21 @@ impl Host {
             "restart" => {
                 let store: Vec<Vec<u8>> = j::bytes_list(input, "block_store").map_err(Malformed)?;
                 let journal = j::field_bytes(input, "journal").map_err(Malformed)?;
-                self.on_restart(now, &store, &journal);
-                Ok(())
+                // adapter.md §3.8: a replay that fails is answered with its error, yet the
+                // node has restarted: `on_restart` leaves the new host state in place (the
+                // error path below only drops this event's `out`, which holds nothing a
+                // restart releases), so the restart's state survives the error answer.
+                self.on_restart(now, &store, &journal)
             }
             k => return Err(Malformed(format!("unsupported input kind {k}"))),
         };
         match r {
             Err(e) => {
+                // Only the event's output is dropped; host state is not rolled back here
+                // (every other handler must reject before it changes anything). A failed
+                // `restart` relies on this: unlike every other error it does not leave the
+                // node as it was (adapter.md §3.8), its new state (forgotten, block store
+                // adopted, height begun, refusing to sign at this height) stays.
                 self.out = Out::default();
                 Err(Rejected(e))
             }
@@ -621,15 +630,20 @@ impl Host {
     // journal writing (journal.md §4.1)
 
     fn finish_journal(&mut self) {
-        if self.out.journal_reset {
-            // a height was decided: the journal is emptied, nothing of it is appended
-            self.signed.clear();
-            return;
-        }
+        // journal.md §4.3: the step that decides a height empties the journal right after
+        // storing the commit and appends nothing of the decided height, not even a vote it
+        // signed in the same step; no later step journals anything of it. When the next
+        // height begins in the same step, what that height's steps journal is appended after
+        // the emptying (`journal_reset`, then `journal_append`, adapter.md §3.8).
         if self.m.as_ref().map_or(true, |m| m.decided.is_some()) {
             self.signed.clear();
             return;
         }
+        // The machine is the undecided height `self.h`: only its votes are journaled (a vote
+        // of a height decided in this event, signed before the decision, is dropped), and its
+        // lock against `last_journaled_lock`, which a decision and a new height reset.
+        let h = self.h;
+        self.signed.retain(|(vh, _)| *vh == h);
         let lock = self.m.as_ref().and_then(|m| m.lock);
         let mut app = Vec::new();
         // MUTANT: journal.md / §5.4 the lock and its polka are journaled
@@ -639,7 +653,7 @@ impl Host {
                 app.extend_from_slice(&polka_record(&codec::encode_unchecked(&Message::Polka(p))));
             }
         }
-        for v in &self.signed {
+        for (_, v) in &self.signed {
             if crate::mutant::is("journal-skip") {
                 break; // MUTANT: journal.md §4.1 every signed vote is journaled before it is sent
             }
@@ -705,14 +719,15 @@ impl Host {
         let r_restored = m.restored.keys().map(|k| k.0).chain(m.restored_polka_round).max().unwrap_or(0);
         // MUTANT: §5.1 a restarted node does not start below the round of a restored vote
         let r = if crate::mutant::is("restart-below-journal-round") { r_clock } else { r_clock.max(r_restored) };
+        if m_refuses(self.m.as_ref().unwrap()) {
+            // journal.md §4.2: after a replay error no round is started at this height (a
+            // commit may still be adopted); adapter.md §3.8: "the `start` that follows sets
+            // no timer and sends nothing" (so no commit request either)
+            return;
+        }
         // rule "ask": a height begun after its round 0 is over
         if now >= self.cfg.s(h, 1) {
             self.ask(now);
-        }
-        if m_refuses(self.m.as_ref().unwrap()) {
-            // journal.md §4.2: after a replay error no round is started at this height (a
-            // commit may still be adopted)
-            return;
         }
         self.start_round(now, r);
         self.run_rules(now);
@@ -756,7 +771,12 @@ impl Host {
     // -----------------------------------------------------------------------------------
     // restart (journal.md §4.2)
 
-    fn on_restart(&mut self, now: u64, store: &[Vec<u8>], journal: &[u8]) {
+    /// `restart` (adapter.md §3.8; journal.md §4.2 steps 1 and 2): forget everything, adopt
+    /// the block store, begin the next height and replay the journal, starting no round.
+    /// Err(the reader's `corrupt_frame` / `bad_record`, or the machine's `round_errc`) when
+    /// the replay fails; the node has restarted all the same and refuses to sign at this
+    /// height (journal.md §4.2 "Any error in step 2").
+    fn on_restart(&mut self, now: u64, store: &[Vec<u8>], journal: &[u8]) -> Result<(), Err> {
         let _ = now;
         self.store.clear();
         self.m = None;
@@ -787,8 +807,12 @@ impl Host {
         self.m = Some(m);
         let mut n = 0u64;
         let mut last_lock_record: Option<(Hash, u32)> = None;
+        let mut failure: Option<Err> = None;
         match read_journal(journal) {
-            Err(_) => self.m.as_mut().unwrap().refuse_votes = true,
+            Err((e, _offset)) => {
+                self.m.as_mut().unwrap().refuse_votes = true;
+                failure = Some(e);
+            }
             Ok((recs, _)) => {
                 for rec in recs {
                     let lock_rec = match &rec {
@@ -803,8 +827,9 @@ impl Host {
                         // adapter.md §3.8: `replayed_records` counts every intact record
                         // read, records of other heights (skipped) too
                         Ok(_) => n += 1,
-                        Err(_) => {
+                        Err(e) => {
                             self.m.as_mut().unwrap().refuse_votes = true;
+                            failure = Some(e);
                             break;
                         }
                     }
@@ -818,6 +843,11 @@ impl Host {
         // --policy lowest-hash --seed 1017'; this replaces the choice of SPEC_GAPS.md F21).
         self.last_journaled_lock = last_lock_record;
         self.out.replayed_records = Some(n);
+        match failure {
+            // adapter.md §3.8: "A replay that fails ... is answered with the error"
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     /// Restore one journal record: Ok(true) restored, Ok(false) skipped (another height).
@@ -1362,10 +1392,15 @@ impl Host {
         }
     }
 
+    /// Check 1 of §5.2 / §5.3 / §5.4: the node has begun the height (`not_started`). A
+    /// restarted node has begun it before its round starts (adapter.md §3.8: a message
+    /// between `restart` and `start` "is taken as by a node whose height has begun and whose
+    /// round has not started"; so is every message after a failed replay), so this is the
+    /// machine's existence, not a started round.
     fn begun(&self) -> Result<(), Err> {
         match &self.m {
-            Some(m) if m.round_started || m.decided.is_some() => Ok(()),
-            _ => Err("not_started"),
+            Some(_) => Ok(()),
+            None => Err("not_started"),
         }
     }
 
@@ -2015,7 +2050,7 @@ impl Host {
         };
         self.m.as_mut().unwrap().own_votes.insert((r, step), v.clone());
         let b = codec::encode_unchecked(&Message::Vote(v.clone()));
-        self.signed.push(b.clone());
+        self.signed.push((v.height, b.clone()));
         self.out.actions.push(Action::Broadcast(b));
         if !crate::mutant::is("own-vote-uncounted") {
             // MUTANT: §5.4 a node counts its own votes in its own tallies as it sends them
@@ -2089,9 +2124,12 @@ impl Host {
     fn run_rules(&mut self, now: u64) {
         loop {
             let Some(m) = self.m.as_ref() else { return };
-            if m.decided.is_some() || !m.round_started {
+            if m.decided.is_some() {
                 return;
             }
+            // Finalize: it signs nothing, so a node whose round has not started (restarted,
+            // before its `start`, or refusing after a failed replay) applies it too
+            // (adapter.md §3.8: it "may decide the height by a precommit quorum it counts").
             // Finalize
             let (lo, hi) = self.window();
             // MUTANT (finalize-current-round-only): §5.4 Finalize: a precommit quorum of ANY round of the window
@@ -2136,6 +2174,9 @@ impl Host {
                 }
                 self.decide(now, m.h, b, dr, bytes);
                 return;
+            }
+            if !self.m.as_ref().unwrap().round_started {
+                return; // no round: no step to take (Prevote, Precommit)
             }
             self.update_held();
             let m = self.m.as_ref().unwrap();

@@ -347,8 +347,11 @@ fn differing_mempools_fetch_bodies() {
     }
 }
 
-/// journal.md §3, §4.2: a journal with a damaged frame followed by another is corrupt: the
-/// restarted node starts no round and signs nothing; a torn last frame is dropped.
+/// journal.md §3, §4.2; adapter.md §3.8: a journal with a damaged frame followed by another
+/// is corrupt: the restart is answered with the error `corrupt_frame`, yet the node has
+/// restarted (it refuses to sign, and the `start` that follows sets no timer and sends
+/// nothing); an intact frame with a bad record is `bad_record`; a record the machine refuses
+/// is its `round_errc` (`not_own_vote`); a torn last frame is dropped.
 #[test]
 fn restart_with_damaged_journal() {
     let v = load("rounds.json");
@@ -356,30 +359,110 @@ fn restart_with_damaged_journal() {
     let e = s["events"].as_array().unwrap().iter().find(|e| e["input"]["kind"] == "restart").unwrap();
     let journal = b(&e["input"]["journal"]);
     let now = e["now_ms"].as_u64().unwrap();
-    let n = &s["nodes"][e["node"].as_u64().unwrap() as usize];
-    let mk = || Host::from_json(&serde_json::json!({"config": s["config"], "seed": n["seed"], "vrf_seed": n["vrf_seed"], "mempool": s["config"]["mempool"]})).unwrap();
+    let node = e["node"].as_u64().unwrap() as usize;
+    let mk = |i: usize| {
+        let n = &s["nodes"][i];
+        Host::from_json(&serde_json::json!({"config": s["config"], "seed": n["seed"], "vrf_seed": n["vrf_seed"], "mempool": s["config"]["mempool"]})).unwrap()
+    };
+    let restart = |h: &mut Host, j: &[u8]| h.event(now, &serde_json::json!({"kind": "restart", "block_store": [], "journal": hex::encode(j)}));
     // torn: the frame cut short is dropped, nothing restored, the node works normally
-    let mut h = mk();
-    let o = h.event(now, &serde_json::json!({"kind": "restart", "block_store": [], "journal": hex::encode(&journal[..100])})).unwrap();
+    let mut h = mk(node);
+    let o = restart(&mut h, &journal[..100]).unwrap();
     assert_eq!(o["replayed_records"], 0);
     assert!(!h.refuses_to_vote());
     // corrupt: a damaged frame followed by an intact one
     let mut two = journal.clone();
     two.extend_from_slice(&journal);
     two[20] ^= 0x40;
-    let mut h = mk();
-    h.event(now, &serde_json::json!({"kind": "restart", "block_store": [], "journal": hex::encode(&two)})).unwrap();
+    let mut h = mk(node);
+    assert_eq!(restart(&mut h, &two), Err("corrupt_frame".to_string()));
+    assert!(h.refuses_to_vote(), "the failed restart's state stays");
+    let o = h.event(now, &serde_json::json!({"kind": "start"})).unwrap();
+    assert_eq!(o["output"], serde_json::json!([]), "the start sets no timer and sends nothing");
+    assert_eq!(o["journal_append"], "");
+    // a damaged frame in the middle is corrupt whatever follows
+    let mut three = journal.repeat(3);
+    three[256 + 30] ^= 1;
+    assert_eq!(restart(&mut mk(node), &three), Err("corrupt_frame".to_string()));
+    // an intact frame holding a bad record (an unknown record type), even the last one
+    let mut bad = journal.clone();
+    let mut f = vec![0u8; 256];
+    let payload = [9u8, 1, 2, 3];
+    f[..4].copy_from_slice(&(payload.len() as u32).to_be_bytes());
+    f[4..8].copy_from_slice(&payload);
+    let check = midnight_interop::hash::sha256_parts(&[midnight_interop::node::TAG_JOURNAL, &f[..8]]);
+    f[8..16].copy_from_slice(&check[..8]);
+    bad.extend_from_slice(&f);
+    let mut h = mk(node);
+    assert_eq!(restart(&mut h, &bad), Err("bad_record".to_string()));
+    assert!(h.refuses_to_vote());
+    // a record the machine refuses: another member's vote
+    let other = (node + 1) % s["nodes"].as_array().unwrap().len();
+    let mut h = mk(other);
+    assert_eq!(restart(&mut h, &journal), Err("not_own_vote".to_string()));
     assert!(h.refuses_to_vote());
     let o = h.event(now, &serde_json::json!({"kind": "start"})).unwrap();
-    assert!(o["output"].as_array().unwrap().iter().all(|a| a["kind"] != "broadcast" || {
-        let m = b(&a["message"]);
-        !matches!(midnight_interop::codec::decode_any(&m), Ok(midnight_interop::codec::Message::Vote(_)) | Ok(midnight_interop::codec::Message::Proposal(_)))
-    }));
+    assert_eq!(o["output"], serde_json::json!([]));
     // the same record twice is accepted (journal.md §4.2)
-    let mut h = mk();
-    let o = h.event(now, &serde_json::json!({"kind": "restart", "block_store": [], "journal": hex::encode(journal.repeat(2))})).unwrap();
+    let mut h = mk(node);
+    let o = restart(&mut h, &journal.repeat(2)).unwrap();
     assert_eq!(o["replayed_records"], 2);
     assert!(!h.refuses_to_vote());
+}
+
+/// adapter.md §3.8 (rounds.json `restart_with_damaged_journal`, which does the same from
+/// its own run): node 0 of `lock_carried_into_next_round` crashes after locking (after seq
+/// 27); its journal's first frame is damaged, with intact frames after it. The restart is
+/// refused `corrupt_frame`; the node starts no round and signs nothing at the height, still
+/// takes the others' messages, and decides by the precommit quorum it counts.
+#[test]
+fn failed_restart_still_decides() {
+    let v = load("rounds.json");
+    let s = v["scenarios"].as_array().unwrap().iter().find(|s| s["name"] == "lock_carried_into_next_round").unwrap();
+    let msgs: Vec<Vec<u8>> = s["messages"].as_array().unwrap().iter().map(|m| b(&m["hex"])).collect();
+    let mut d = Lib(Default::default());
+    for n in s["nodes"].as_array().unwrap() {
+        d.create(n["node"].as_u64().unwrap() as usize, &s["config"], &n["seed"], &n["vrf_seed"], &s["config"]["mempool"]);
+    }
+    let mut journal = Vec::new();
+    let mut restarted = false;
+    for e in s["events"].as_array().unwrap() {
+        let node = e["node"].as_u64().unwrap() as usize;
+        let now = e["now_ms"].as_u64().unwrap();
+        if e["seq"].as_u64().unwrap() > 27 && !restarted {
+            restarted = true;
+            journal[7] ^= 0x10;
+            let r = d.event(0, now, &serde_json::json!({"kind": "restart", "block_store": [], "journal": hex::encode(&journal)}));
+            assert_eq!(r, Err("corrupt_frame".to_string()));
+            let o = d.event(0, now, &serde_json::json!({"kind": "start"})).unwrap();
+            assert_eq!(o["output"], serde_json::json!([]));
+            assert_eq!(d.state(0)["lock"]["held"], false, "everything forgotten");
+        }
+        let mut input = e["input"].clone();
+        if input["kind"] == "message" {
+            input["message"] = Value::String(hex::encode(&msgs[input["message"].as_u64().unwrap() as usize]));
+        }
+        if restarted && node == 0 {
+            if input["kind"] != "message" {
+                // its timers were forgotten with the process
+                continue;
+            }
+            // it takes every message, and signs and journals nothing
+            let o = d.event(0, now, &input).unwrap_or_else(|err| panic!("seq {}: {err}", e["seq"]));
+            assert!(o["output"].as_array().unwrap().iter().all(|a| a["kind"] == "send"), "seq {}: {o}", e["seq"]);
+            assert_eq!(o["journal_append"], "");
+            continue;
+        }
+        let o = d.event(node, now, &input);
+        if node == 0 {
+            journal.extend_from_slice(&b(&o.unwrap()["journal_append"]));
+        }
+    }
+    assert!(restarted);
+    let want = s["expected"].as_array().unwrap().iter().find(|x| x["node"] == 0).unwrap();
+    let st = d.state(0);
+    assert_eq!(st["decided_height"], want["decided_height"], "{st}");
+    assert_eq!(st["block_id"], want["block_id"], "{st}");
 }
 
 /// Hostile inputs: every message of every scenario with seeded byte flips, delivered to a

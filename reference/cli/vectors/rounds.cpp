@@ -21,6 +21,7 @@
 #include "midnight/block/builder.hpp"
 #include "midnight/consensus/round_machine.hpp"
 #include "midnight/consensus/selection.hpp"
+#include "midnight/journal/journal_record.hpp"
 #include "midnight/node/node_disk.hpp"
 #include "midnight/node/node_host.hpp"
 #include "midnight/wire/codec.hpp"
@@ -264,18 +265,14 @@ class Script {
 
   // A new process: a fresh host given the block store and the journal (the event lists
   // both, as message ids and as bytes); then start(node) begins its work.
-  void restart(std::size_t node) {
-    Node& n = nodes_[node];
-    n.host = std::make_unique<NodeHost>(n.config);
-    Event e = event(node, "restart");
-    for (const MessageBytes& c : n.disk.block_store) e.block_store.push_back(log_.intern(*c));
-    e.journal = n.disk.journal;
-    const auto replay = n.disk.restore_into(*n.host);
-    require(replay.has_value(), "a script's journal restores");
-    e.replayed_records = replay.value().records;
-    n.up = true;
-    log_.record_restart(std::move(e));
+  void restart(std::size_t node) { require(restart_from_disk(node), "a script's journal restores"); }
+  // The same after the crash damaged the journal: its bytes are replaced by `journal`. A
+  // replay that fails is recorded with its error (adapter.md §3.8).
+  bool restart_with_journal(std::size_t node, Buf journal) {
+    nodes_[node].disk.journal = std::move(journal);
+    return restart_from_disk(node);
   }
+  const Buf& journal(std::size_t node) const { return nodes_[node].disk.journal; }
 
   void write(JsonWriter& w, std::string_view name, std::string_view description) const {
     w.begin_object();
@@ -377,6 +374,25 @@ class Script {
     e.kind = kind;
     e.now_ms = now_;
     return e;
+  }
+
+  bool restart_from_disk(std::size_t node) {
+    Node& n = nodes_[node];
+    n.host = std::make_unique<NodeHost>(n.config);
+    Event e = event(node, "restart");
+    for (const MessageBytes& c : n.disk.block_store) e.block_store.push_back(log_.intern(*c));
+    e.journal = n.disk.journal;
+    const auto replay = n.disk.restore_into(*n.host);
+    if (replay) {
+      e.replayed_records = replay.value().records;
+    } else {
+      const char* name = host_error_name(replay.error());
+      require(name != nullptr, "a replay error has a name");
+      e.error = name;
+    }
+    n.up = true;
+    log_.record_restart(std::move(e));
+    return replay.has_value();
   }
 
   void deliver_one(const Queued& q, const Keep& keep) {
@@ -907,6 +923,32 @@ void write_rounds(JsonWriter& w) {
             "precommits for its block then arrive: node 0 finalizes it in round 1, the round of the quorum, not its "
             "own (§7.3). A late prevote of round 1 gets no answer (not after the decision's round); a late prevote "
             "of round 2 is answered with the commit (rule answer, §7.5).");
+  }
+  {
+    // journal.md §4.2 and adapter.md §3.8: a journal whose replay fails (a damaged frame
+    // with an intact one after it) is refused, and the node signs nothing at the height.
+    Script s(weights, mempool);
+    s.start_all();
+    s.deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
+    require(s.host(0).machine().lock().held, "damaged journal: node 0 is locked");
+    s.crash(0);
+    Buf damaged = s.journal(0);
+    require(damaged.size() >= 2 * kJournalFrameSize, "damaged journal: several frames");
+    damaged[kJournalFrameSize / 2] ^= 0x01;  // inside the first frame
+    require(!s.restart_with_journal(0, damaged), "damaged journal: the replay fails");
+    s.start(0);
+    s.fire_all(TimerKind::prevote_deadline, 0);
+    s.deliver_all();
+    s.fire_all(TimerKind::round_end, 0);
+    s.deliver_all();
+    s.fire_all(TimerKind::collect_deadline, 1);
+    s.deliver_all();
+    s.write(w, "restart_with_damaged_journal",
+            "4 members of weight 1; every round-0 precommit is lost, so all lock on the round-0 block (polka, "
+            "precommit and lock journaled). Node 0 crashes and its journal's first frame is damaged (one bit "
+            "flipped) with intact frames after it: the restart is refused (corrupt_frame, journal.md §3, §4.2; "
+            "adapter.md §3.8), and node 0, not knowing what it signed, starts no round and signs nothing at the "
+            "height. The other three carry on as in lock_carried_into_next_round.");
   }
   write_recorded_scenarios(w);
   w.end_array();
