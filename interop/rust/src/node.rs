@@ -229,6 +229,22 @@ pub enum Record {
 /// Read a journal (journal.md §3): the records and the intact length, or the error
 /// (`corrupt_frame` / `bad_record`) with the offset.
 pub fn read_journal(j: &[u8]) -> Result<(Vec<Record>, usize), (&'static str, usize)> {
+    let (recs, r) = read_journal_prefix(j);
+    r.map(|len| (recs, len))
+}
+
+/// Read a journal (journal.md §3) as a reader that gives its records in order: every
+/// record read before the reader stops, and then the intact length, or the error
+/// (`corrupt_frame` / `bad_record`) with the offset. The records before an error are
+/// the ones a replay has already given to the machine (journal.md §4.2 "Any error in
+/// step 2": they stay restored).
+pub fn read_journal_prefix(j: &[u8]) -> (Vec<Record>, Result<usize, (&'static str, usize)>) {
+    let mut recs = Vec::new();
+    let r = read_frames(j, &mut recs);
+    (recs, r)
+}
+
+fn read_frames(j: &[u8], recs: &mut Vec<Record>) -> Result<usize, (&'static str, usize)> {
     // Each slot: Ok(Some(payload)) intact, Ok(None) damaged.
     let slot = |i: usize| -> Option<Vec<u8>> {
         let s = &j[i * FRAME..(i + 1) * FRAME];
@@ -244,7 +260,6 @@ pub fn read_journal(j: &[u8]) -> Result<(Vec<Record>, usize), (&'static str, usi
     };
     let n_full = j.len() / FRAME;
     let n_slots = (j.len() + FRAME - 1) / FRAME;
-    let mut recs = Vec::new();
     let mut i = 0;
     while i < n_slots {
         let last = i + 1 == n_slots;
@@ -253,7 +268,7 @@ pub fn read_journal(j: &[u8]) -> Result<(Vec<Record>, usize), (&'static str, usi
             Some(p) => p,
             None => {
                 if last {
-                    return Ok((recs, i * FRAME));
+                    return Ok(i * FRAME);
                 }
                 return Err(("corrupt_frame", i * FRAME));
             }
@@ -287,12 +302,12 @@ pub fn read_journal(j: &[u8]) -> Result<(Vec<Record>, usize), (&'static str, usi
                     }
                     let s = i + k as usize;
                     if s >= n_slots {
-                        return Ok((recs, start * FRAME)); // torn
+                        return Ok(start * FRAME); // torn
                     }
                     let q = if s < n_full { slot(s) } else { None };
                     let q = match q {
                         Some(q) => q,
-                        None if s + 1 == n_slots => return Ok((recs, start * FRAME)),
+                        None if s + 1 == n_slots => return Ok(start * FRAME),
                         None => return Err(("corrupt_frame", start * FRAME)),
                     };
                     if q[0] != 3 || q.len() < 6 || u16::from_be_bytes([q[1], q[2]]) != k || u16::from_be_bytes([q[3], q[4]]) != count {
@@ -310,7 +325,7 @@ pub fn read_journal(j: &[u8]) -> Result<(Vec<Record>, usize), (&'static str, usi
             _ => return Err(("bad_record", i * FRAME)),
         }
     }
-    Ok((recs, j.len()))
+    Ok(j.len())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -639,6 +654,15 @@ impl Host {
             self.signed.clear();
             return;
         }
+        // journal.md §4.2 "Any error in step 2": a node whose replay failed signs nothing at
+        // this height, and its lock can only be the one the records read before the error
+        // restored; it journals nothing there (not that lock again either: the journal it
+        // would append to is not one it can read back; rounds.json
+        // `restart_keeps_what_it_read`, the `start` after the failed restart appends nothing).
+        if self.m.as_ref().map_or(false, m_refuses) {
+            self.signed.clear();
+            return;
+        }
         // The machine is the undecided height `self.h`: only its votes are journaled (a vote
         // of a height decided in this event, signed before the decision, is dropped), and its
         // lock against `last_journaled_lock`, which a decision and a new height reset.
@@ -808,32 +832,40 @@ impl Host {
         let mut n = 0u64;
         let mut last_lock_record: Option<(Hash, u32)> = None;
         let mut failure: Option<Err> = None;
-        match read_journal(journal) {
-            Err((e, _offset)) => {
-                self.m.as_mut().unwrap().refuse_votes = true;
-                failure = Some(e);
-            }
-            Ok((recs, _)) => {
-                for rec in recs {
-                    let lock_rec = match &rec {
-                        Record::Lock(lh, lr, lb) if *lh == self.h => Some((*lb, *lr)),
-                        _ => None,
-                    };
-                    let r = self.restore(&rec);
-                    if let (Ok(true), Some(l)) = (&r, lock_rec) {
-                        last_lock_record = Some(l);
-                    }
-                    match r {
-                        // adapter.md §3.8: `replayed_records` counts every intact record
-                        // read, records of other heights (skipped) too
-                        Ok(_) => n += 1,
-                        Err(e) => {
-                            self.m.as_mut().unwrap().refuse_votes = true;
-                            failure = Some(e);
-                            break;
-                        }
+        // journal.md §4.2: "When the block store already holds the chain's last height there
+        // is no height to begin, and the journal is not read" (nothing restored, no error).
+        if self.h <= self.cfg.last_height {
+            // journal.md §4.2 step 2: the reader gives its records in order and the machine
+            // takes each as it comes; on an error (the reader's or the machine's) the records
+            // taken before it stay restored ("Any error in step 2"). The machine's refusal
+            // of a record comes before any reader error further on.
+            let (recs, read) = read_journal_prefix(journal);
+            for rec in recs {
+                let lock_rec = match &rec {
+                    Record::Lock(lh, lr, lb) if *lh == self.h => Some((*lb, *lr)),
+                    _ => None,
+                };
+                let r = self.restore(&rec);
+                if let (Ok(true), Some(l)) = (&r, lock_rec) {
+                    last_lock_record = Some(l);
+                }
+                match r {
+                    // adapter.md §3.8: `replayed_records` counts every intact record
+                    // read, records of other heights (skipped) too
+                    Ok(_) => n += 1,
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
                     }
                 }
+            }
+            if failure.is_none() {
+                if let Err((e, _offset)) = read {
+                    failure = Some(e);
+                }
+            }
+            if failure.is_some() {
+                self.m.as_mut().unwrap().refuse_votes = true;
             }
         }
         // journal.md §4.1: "the last lock journaled" is the last lock record in the journal,

@@ -950,6 +950,28 @@ void write_rounds(JsonWriter& w) {
             "adapter.md §3.8), and node 0, not knowing what it signed, starts no round and signs nothing at the "
             "height. The other three carry on as in lock_carried_into_next_round.");
   }
+  {
+    // journal.md §4.2: the records read before the one that fails stay restored. The lock
+    // record (the last frame) is damaged and an intact frame follows it: corrupt_frame,
+    // yet the approving precommit read before it restores the lock.
+    Script s(weights, mempool);
+    s.start_all();
+    s.deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
+    s.crash(0);
+    Buf damaged = s.journal(0);
+    require(damaged.size() >= 2 * kJournalFrameSize, "partly read journal: several frames");
+    damaged[damaged.size() - kJournalFrameSize / 2] ^= 0x01;  // inside the last frame, the lock record
+    damaged.insert(damaged.end(), s.journal(0).begin(), s.journal(0).begin() + kJournalFrameSize);  // intact
+    require(!s.restart_with_journal(0, damaged), "partly read journal: the replay fails");
+    require(s.host(0).machine().lock().held, "partly read journal: the lock is restored");
+    s.start(0);
+    s.write(w, "restart_keeps_what_it_read",
+            "4 members of weight 1; every round-0 precommit is lost, so all lock on the round-0 block. Node 0 "
+            "crashes; its journal's last frame (the lock record) is damaged and an intact frame (its first, again) "
+            "follows: the restart is refused (corrupt_frame), but the records read before the damaged frame stay "
+            "restored (journal.md §4.2): the approving precommit restores the lock, which node 0's state shows at "
+            "the end. The start after it sends nothing.");
+  }
   write_recorded_scenarios(w);
   w.end_array();
   w.end_object();
