@@ -189,9 +189,11 @@ class ForeignNodes final : public sim::NodeTap {
 
   void on_restart(std::size_t node, const sim::NodeInput& input, const result<JournalReplay>& replay) override {
     if (stopped_ || !foreign_.contains(node)) return;
-    // A new process: the timers of the one before died with it, on both sides.
+    // A new process: the timers of the one before died with it, on both sides, and so did
+    // the time of its last commit request (rule "ask" is kept in memory, protocol.md 7.5).
     shadow_timers_.erase(node);
     foreign_timers_.erase(node);
+    std::erase_if(last_ask_, [&](const auto& entry) { return entry.first.first == node; });
     guarded([&] {
       const Answer got = send_event(node, input);
       if (stopped_) return;
