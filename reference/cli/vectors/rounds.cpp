@@ -32,6 +32,15 @@ namespace midnight::cli::vectors {
 
 namespace {
 
+bool is_prevote(std::span<const std::uint8_t> bytes) {
+  const auto v = decode_vote(bytes);
+  return v.has_value() && v.value().step == VoteStep::prevote;
+}
+bool is_precommit(std::span<const std::uint8_t> bytes) {
+  const auto v = decode_vote(bytes);
+  return v.has_value() && v.value().step == VoteStep::precommit;
+}
+
 // One node host per member (node/node_host.hpp, the host every other caller runs too),
 // driven by an explicit script on one clock, with every call (the event) and everything
 // it returned (the output) recorded, so another implementation can replay the events in
@@ -108,6 +117,20 @@ class Script {
     }
   }
   void deliver_all() { deliver(keep_all); }
+  // Every node starts at midnight and every round-0 precommit is lost: all lock on the
+  // round-0 block, undecided.
+  void start_all_and_lose_precommits() {
+    start_all();
+    deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
+  }
+  // Round 0 ends at every node and round 1's collect deadline passes, all delivered: the
+  // block locked in round 0, re-proposed, finalizes in round 1.
+  void end_round_0_and_collect_round_1() {
+    fire_all(TimerKind::round_end, 0);
+    deliver_all();
+    fire_all(TimerKind::collect_deadline, 1);
+    deliver_all();
+  }
   // One hop: delivers what is queued now; what those deliveries send stays queued.
   void deliver_queued() {
     for (std::size_t n = queue_.size(); n > 0; --n) {
@@ -433,14 +456,7 @@ class Script {
   StepLog log_;
 };
 
-bool is_prevote(std::span<const std::uint8_t> bytes) {
-  const auto v = decode_vote(bytes);
-  return v.has_value() && v.value().step == VoteStep::prevote;
-}
-bool is_precommit(std::span<const std::uint8_t> bytes) {
-  const auto v = decode_vote(bytes);
-  return v.has_value() && v.value().step == VoteStep::precommit;
-}
+
 
 
 }  // namespace
@@ -507,8 +523,7 @@ void write_rounds(JsonWriter& w) {
   // tests/unit/round_machine_test.cpp, LockedBlockIsCarriedIntoTheNextRound.
   const auto locked_in_round_0 = [&](bool deadline, std::string_view name, std::string_view description) {
     Script s(weights, mempool);
-    s.start_all();
-    s.deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
+    s.start_all_and_lose_precommits();
     for (std::size_t i = 0; i < s.size(); ++i) {
       require(s.host(i).machine().lock().held, std::string(name) + ": every node is locked on the round-0 block");
     }
@@ -516,10 +531,7 @@ void write_rounds(JsonWriter& w) {
       s.fire_all(TimerKind::prevote_deadline, 0);
       s.deliver_all();
     }
-    s.fire_all(TimerKind::round_end, 0);
-    s.deliver_all();
-    s.fire_all(TimerKind::collect_deadline, 1);
-    s.deliver_all();
+    s.end_round_0_and_collect_round_1();
     all_decide(s, 1, std::string(name));
     s.write(w, name, description);
   };
@@ -628,10 +640,7 @@ void write_rounds(JsonWriter& w) {
     require(s.host(locked).machine().lock().held, "lock-rule scenario: X is locked");
     s.fire_all(TimerKind::prevote_deadline, 0);
     s.deliver(round0);
-    s.fire_all(TimerKind::round_end, 0);
-    s.deliver_all();
-    s.fire_all(TimerKind::collect_deadline, 1);
-    s.deliver_all();
+    s.end_round_0_and_collect_round_1();
     all_decide(s, 1, "lock-rule scenario");
     require(s.host(locked).decided_height() == kHeight, "lock-rule scenario: X adopts the decision");
     s.write(w, "lock_refuses_another_block",
@@ -928,8 +937,7 @@ void write_rounds(JsonWriter& w) {
     // journal.md §4.2 and adapter.md §3.8: a journal whose replay fails (a damaged frame
     // with an intact one after it) is refused, and the node signs nothing at the height.
     Script s(weights, mempool);
-    s.start_all();
-    s.deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
+    s.start_all_and_lose_precommits();
     require(s.host(0).machine().lock().held, "damaged journal: node 0 is locked");
     s.crash(0);
     Buf damaged = s.journal(0);
@@ -939,10 +947,7 @@ void write_rounds(JsonWriter& w) {
     s.start(0);
     s.fire_all(TimerKind::prevote_deadline, 0);
     s.deliver_all();
-    s.fire_all(TimerKind::round_end, 0);
-    s.deliver_all();
-    s.fire_all(TimerKind::collect_deadline, 1);
-    s.deliver_all();
+    s.end_round_0_and_collect_round_1();
     s.write(w, "restart_with_damaged_journal",
             "4 members of weight 1; every round-0 precommit is lost, so all lock on the round-0 block (polka, "
             "precommit and lock journaled). Node 0 crashes and its journal's first frame is damaged (one bit "
@@ -955,8 +960,7 @@ void write_rounds(JsonWriter& w) {
     // record (the last frame) is damaged and an intact frame follows it: corrupt_frame,
     // yet the approving precommit read before it restores the lock.
     Script s(weights, mempool);
-    s.start_all();
-    s.deliver([](std::size_t, std::size_t, std::span<const std::uint8_t> b) { return !is_precommit(b); });
+    s.start_all_and_lose_precommits();
     s.crash(0);
     Buf damaged = s.journal(0);
     require(damaged.size() >= 2 * kJournalFrameSize, "partly read journal: several frames");
