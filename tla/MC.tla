@@ -41,6 +41,16 @@ MCWeightOne == [n \in Nodes |-> 1]
 \* One light Byzantine member weighs 1, two weigh 2: both less than a third of 7.
 MCWeightUnequal == n1 :> 1 @@ n2 :> 1 @@ n3 :> 4 @@ n4 :> 1
 
+\* MCThreeRounds, MCNegLockAnyPolka and the restart configurations: 3 members, n2 of
+\* weight 2 and n1, n3 of weight 1: total 4, quorum weight QuorumThreshold(4) = 3, so
+\* every quorum holds the honest n2, and the Byzantine n3 (weight 1 < 4/3) completes
+\* any quorum n2 starts. (n4 is not a member there.)
+MCWeightHeavy == [n \in Nodes |-> IF n = n2 THEN 2 ELSE 1]
+\* MCWeights1123 and its controls: weights 1, 1, 2, 3 (total 7, quorum weight
+\* QuorumThreshold(7) = 5); the Byzantine n3 weighs 2 < 7/3. Every quorum holds n4
+\* (the others weigh 4), and the three lighter members are a member-count quorum.
+MCWeight1123 == n1 :> 1 @@ n2 :> 1 @@ n3 :> 2 @@ n4 :> 3
+
 \* The honest members n1, n2, n3 are interchangeable wherever ranks are not used
 \* (the asynchronous configurations) and their weights are equal, so TLC may check
 \* one state per permutation. Only permutations that keep every member's weight are

@@ -54,6 +54,27 @@
 (* (membership.hpp: quorum_threshold(total) = total * 2 / 3 + 1, the least *)
 (* weight w with 3 * w > 2 * total). A member's votes count once toward a  *)
 (* block, with its weight (consensus/tally.cpp).                           *)
+(*                                                                         *)
+(* Round skip (SkipTo, Skip; spec/protocol.md 5.5, rule "skip"):           *)
+(* RoundMachine::skip_rounds then start_round. An undecided honest node in *)
+(* round r, in any step, starts a round t > r at once when the members     *)
+(* whose highest round with a message it can see is t or later hold more   *)
+(* than a third of the weight. It signs nothing in r+1 .. t-1 and keeps    *)
+(* its lock; the round starts as AdvanceRound's does (proposal, body,      *)
+(* round message: AsyncRoundMsg in an asynchronous round).                 *)
+(*                                                                         *)
+(* Crash and restart (RestartAt, Restart; spec/journal.md 4.2): the C++    *)
+(* host's restart (node_host: a fresh machine given back its journal, then *)
+(* start_rounds in the round its clock says). MaxRestarts bounds the       *)
+(* restarts of a behaviour (0: none, every configuration before restarts). *)
+(* Journal = TRUE: the node keeps its lock and its votes (the journal),    *)
+(* restarts in step collect of a round t at or above its highest vote, and *)
+(* re-sends a restored vote instead of signing another (RestoredPrevote,   *)
+(* RestoredPrecommit in the vote actions). Journal = FALSE: negative       *)
+(* control, a restart without its journal (amnesia): no lock, any round,   *)
+(* and it may vote again. A node that begins a height late, in a round t > 0 its      *)
+(* clock says, never having voted, is RestartAt(n, t) with no own votes    *)
+(* and no lock.                                                            *)
 (***************************************************************************)
 EXTENDS Integers, FiniteSets
 
@@ -64,7 +85,8 @@ CONSTANTS
     Silent,       \* members that send no vote at this height (crashed, or withholding)
     MaxRound,     \* rounds 0 .. MaxRound
     Quorum,       \* the quorum weight; the protocol's is QuorumThreshold(TotalWeight)
-    LockRule,     \* TRUE: as specified; FALSE: negative control, retries without the lock rule
+    LockRule,     \* "full": as specified; "none": negative control, retries without the lock rule;
+                  \* "any-polka": mutant, a locked node approves a block with a polka of any round
     Approval,     \* "validity": as specified; "header", "equality": negative controls (BodiesHeld)
     QuorumByCount, \* FALSE: as specified; TRUE: negative control, quorums count members (below)
     Policy,       \* "lowest-hash", "vrf" or "first-to-quorum" (the reference's policy names)
@@ -77,15 +99,21 @@ CONSTANTS
     Delay,        \* after the heal: message delay plus twice the clock error, in the same unit
     Synchronous,  \* TRUE: synchronous in the rounds SyncRound admits (for liveness)
     ChoiceRule,   \* "leading" (issue 17) or "held-polka" (before it): the prevote choice
-    SenderRank(_, _) \* SenderRank(m, r): member m's rank in round r under "vrf" with "leading"
+    SenderRank(_, _), \* SenderRank(m, r): member m's rank in round r under "vrf" with "leading"
                   \* (its VRF output over vrf_input(h, r)), whatever message it sends
+    Journal,      \* TRUE: a restarted node restores its votes and lock (spec/journal.md 4.2);
+                  \* FALSE: negative control, a restart without its journal (amnesia)
+    MaxRestarts,  \* the most restarts (RestartAt) in a behaviour; 0: no restart
+    Skips         \* TRUE: Next takes rule "skip" (SkipTo); FALSE: only where it adds no
+                  \* violation (every round asynchronous: tla/README.md, "Round skip")
 
 ASSUME Byzantine \subseteq Nodes /\ Silent \subseteq Nodes /\ SideA \subseteq Nodes
 ASSUME Weight \in [Nodes -> Nat] /\ \A n \in Nodes : Weight[n] >= 1
-ASSUME LockRule \in BOOLEAN /\ QuorumByCount \in BOOLEAN /\ Approval \in {"validity", "header", "equality"}
+ASSUME LockRule \in {"full", "none", "any-polka"} /\ QuorumByCount \in BOOLEAN /\ Approval \in {"validity", "header", "equality"}
 ASSUME HealRounds \subseteq Nat /\ HealRounds /= {} /\ {TBase, TInc, Delay} \subseteq Nat
 ASSUME Policy \in {"lowest-hash", "vrf", "first-to-quorum"}
 ASSUME ChoiceRule \in {"leading", "held-polka"}
+ASSUME Journal \in BOOLEAN /\ MaxRestarts \in Nat /\ Skips \in BOOLEAN
 
 Honest == Nodes \ (Byzantine \cup Silent)
 N == Cardinality(Nodes)
@@ -146,9 +174,10 @@ VARIABLES
     precommits,     \* every precommit sent
     bodies,         \* bodies[n]: the blocks whose (valid) body n holds, its held bodies
     healRound,      \* the round the partition heals in, one of HealRounds (never changes)
-    roundMsg        \* roundMsg[n]: n's round message of round[n], <<block, vr>> (vr = -1: fresh)
+    roundMsg,       \* roundMsg[n]: n's round message of round[n], <<block, vr>> (vr = -1: fresh)
+    restarts        \* the restarts so far (RestartAt), at most MaxRestarts
 
-vars == <<healRound, round, step, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, precommits, bodies, roundMsg>>
+vars == <<healRound, round, step, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, precommits, bodies, roundMsg, restarts>>
 
 ----------------------------------------------------------------------------
 (* What a node can see, and what it can count.                             *)
@@ -195,12 +224,13 @@ PolkaCandidates(n, H) == {<<b, vr>> \in H \X (0 .. round[n] - 1) : Polka(n, vr, 
 Candidates(n) == LET H == Held(n) IN Fresh(n, H) \cup PolkaCandidates(n, H)
 
 \* The lock rule: approve only if unlocked, or the choice is the locked block, or
-\* the choice has a polka at or after the lock round.
+\* the choice has a polka at or after the lock round. Mutant "any-polka": the
+\* comparison with the lock round dropped, any polka (vr /= -1) unlocks.
 LockAllows(n, b, vr) ==
-    \/ ~LockRule
+    \/ LockRule = "none"
     \/ lockedRound[n] = -1
     \/ lockedBlock[n] = b
-    \/ vr >= lockedRound[n]
+    \/ IF LockRule = "any-polka" THEN vr /= -1 ELSE vr >= lockedRound[n]
 
 RankOf(b) == IF Policy = "vrf" THEN VrfRank(b) ELSE Rank(b)
 Lowest(S) == CHOOSE c \in S : \A d \in S : RankOf(c[1]) <= RankOf(d[1])
@@ -213,8 +243,10 @@ InSync(n) == Synchronous /\ SyncRound(round[n])
 Undecided == {h \in Honest : decision[h] = Nil}
 \* Synchrony: every undecided honest node has reached round r and sent its message.
 AllHonestReached(r) == \A h \in Undecided : round[h] >= r
-AllHonestPrevoted(r) == \A h \in Undecided : \E v \in prevotes : v.src = h /\ v.round = r
-AllHonestPrecommitted(r) == \A h \in Undecided : \E v \in precommits : v.src = h /\ v.round = r
+\* A node past round r counts as done with it: it voted there, or skipped it (SkipTo),
+\* signing nothing. (Without skips, a node past r has voted in r: the same test.)
+AllHonestPrevoted(r) == \A h \in Undecided : round[h] > r \/ \E v \in prevotes : v.src = h /\ v.round = r
+AllHonestPrecommitted(r) == \A h \in Undecided : round[h] > r \/ \E v \in precommits : v.src = h /\ v.round = r
 
 (* Polkas in a synchronous round. Every honest prevote reaches every      *)
 (* honest node in time, so a polka formed by honest prevotes alone         *)
@@ -368,9 +400,22 @@ Init ==
     /\ precommits = ByzantineVotes
     /\ bodies = [n \in Honest |-> {[proposer |-> n, round |-> 0, valid |-> TRUE]}]
     /\ roundMsg = [n \in Honest |-> <<[proposer |-> n, round |-> 0, valid |-> TRUE], -1>>]
+    /\ restarts = 0
 
 ----------------------------------------------------------------------------
 (* Honest actions. Each is a step of RoundMachine.                        *)
+
+(* Restored votes (spec/journal.md 4.2). With the journal, a node that     *)
+(* already sent a prevote (precommit) in round r, before a restart, sends  *)
+(* that vote again when a rule has it vote there (the rule's guards hold), *)
+(* whatever the rule would choose, and signs no other: the vote is that    *)
+(* one, the set does not change, and the lock stays the restored one.      *)
+(* Without restarts a node never votes twice in a step, so this is never   *)
+(* the case; it is evaluated only when restarts can happen (it scans the   *)
+(* votes).                                                                 *)
+JournalGuard == Journal /\ MaxRestarts > 0
+RestoredPrevote(n, r) == JournalGuard /\ \E o \in prevotes : o.src = n /\ o.round = r
+RestoredPrecommit(n, r) == JournalGuard /\ \E o \in precommits : o.src = n /\ o.round = r
 
 \* RoundMachine::prevote: at the collect deadline (or when all proposals are in).
 Prevote(n) ==
@@ -381,14 +426,17 @@ Prevote(n) ==
     \* A node always has a candidate: its own block of this round, or (when it
     \* re-proposes) the polka block it holds. Refused by the lock rule, or no round
     \* message held ("leading": c[1] = Nil): a nil prevote.
-    /\ \E c \in (IF InSync(n) THEN SyncChoices(n) ELSE Candidates(n)) :
+    \* A restored prevote of the round (after a restart) is sent again instead.
+    /\ IF RestoredPrevote(n, r)
+       THEN UNCHANGED <<prevotes, bodies>>
+       ELSE \E c \in (IF InSync(n) THEN SyncChoices(n) ELSE Candidates(n)) :
           IF c[1] /= Nil /\ LockAllows(n, c[1], c[2])
           THEN /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> c[1]]}
                /\ Keep(n, c[1])
           ELSE /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> Nil]}
                /\ UNCHANGED bodies
     /\ step' = [step EXCEPT ![n] = "prevoted"]
-    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, precommits, roundMsg>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, precommits, roundMsg, restarts>>
 
 \* RoundMachine::precommit: a polka for a block it holds, in its current round: lock on it.
 \* In a synchronous round every Byzantine prevote is visible, so this includes a
@@ -400,12 +448,15 @@ Precommit(n) ==
     /\ step[n] = "prevoted"
     /\ \E b \in Held(n) :
           /\ Polka(n, r, b)
-          /\ lockedBlock' = [lockedBlock EXCEPT ![n] = b]
-          /\ lockedRound' = [lockedRound EXCEPT ![n] = r]
-          /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> b]}
-          /\ Keep(n, b)
+          \* A restored precommit of the round is sent again instead (its lock restored).
+          /\ IF RestoredPrecommit(n, r)
+             THEN UNCHANGED <<lockedBlock, lockedRound, precommits, bodies>>
+             ELSE /\ lockedBlock' = [lockedBlock EXCEPT ![n] = b]
+                  /\ lockedRound' = [lockedRound EXCEPT ![n] = r]
+                  /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> b]}
+                  /\ Keep(n, b)
     /\ step' = [step EXCEPT ![n] = "precommitted"]
-    /\ UNCHANGED <<healRound, round, decision, decisionRound, proposals, prevotes, roundMsg>>
+    /\ UNCHANGED <<healRound, round, decision, decisionRound, proposals, prevotes, roundMsg, restarts>>
 
 \* RoundMachine::precommit_nil: the prevote deadline passed without a polka.
 \* In a synchronous round, only if honest prevotes alone give no polka for a block
@@ -415,9 +466,11 @@ PrecommitNil(n) ==
     /\ decision[n] = Nil
     /\ step[n] = "prevoted"
     /\ InSync(n) => AllHonestPrevoted(r) /\ ~\E b \in Held(n) : HonestPolka(r, b)
-    /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> Nil]}
+    \* A restored precommit of the round is sent again instead.
+    /\ precommits' = IF RestoredPrecommit(n, r) THEN precommits
+                     ELSE precommits \cup {[src |-> n, round |-> r, block |-> Nil]}
     /\ step' = [step EXCEPT ![n] = "precommitted"]
-    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, bodies, roundMsg>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, bodies, roundMsg, restarts>>
 
 \* RoundMachine::finalize: a precommit quorum, in any round, for a block it holds.
 Finalize(n) ==
@@ -428,7 +481,7 @@ Finalize(n) ==
           /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
           /\ Keep(n, b)
     /\ step' = [step EXCEPT ![n] = "decided"]
-    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits, roundMsg>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits, roundMsg, restarts>>
 
 \* RoundMachine::adopt_certificate (from on_commit): a commit is a precommit quorum
 \* with the block and its body attached, so the node need not hold the proposal
@@ -441,7 +494,7 @@ AdoptCertificate(n) ==
           /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
           /\ bodies' = [bodies EXCEPT ![n] = @ \cup {b}]
     /\ step' = [step EXCEPT ![n] = "decided"]
-    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits, roundMsg>>
+    /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits, roundMsg, restarts>>
 
 \* RoundMachine::advance_round then propose: the round ended without a decision.
 \* Timers fire in order, so a node has prevoted and precommitted (perhaps nil) by
@@ -453,6 +506,19 @@ AdoptCertificate(n) ==
 \* deadline of round r, so the message is sent once every undecided honest node
 \* has precommitted in round r. A reproposal keeps its body (the sender holds it
 \* and serves it).
+\* RoundMachine::start_round then propose, into round t: step collect, the node's
+\* own proposal and body of round t, and its round message (RoundMsgs: in an
+\* asynchronous round AsyncRoundMsg, its fresh proposal).
+StartRound(n, t) ==
+    /\ round' = [round EXCEPT ![n] = t]
+    /\ step' = [step EXCEPT ![n] = "collect"]
+    /\ proposals' = proposals \cup {OwnBlock(n, t)}
+    /\ \E c \in RoundMsgs(n, t) :
+          /\ roundMsg' = [roundMsg EXCEPT ![n] = c]
+          /\ bodies' = [bodies EXCEPT ![n] = @ \cup {OwnBlock(n, t)} \cup
+                          (IF Synchronous /\ SyncRound(t) /\ c[2] /= -1
+                           THEN {c[1]} ELSE {})]
+
 AdvanceRound(n) ==
     LET r == round[n] IN
     /\ decision[n] = Nil
@@ -461,15 +527,69 @@ AdvanceRound(n) ==
     /\ InSync(n) => /\ AllHonestPrecommitted(r)
                     /\ ~\E rr \in Rounds, b \in ValidBlocks : CommitQuorum(n, rr, b)
     /\ Synchronous /\ SyncRound(r + 1) => AllHonestPrecommitted(r)
-    /\ round' = [round EXCEPT ![n] = r + 1]
-    /\ step' = [step EXCEPT ![n] = "collect"]
-    /\ proposals' = proposals \cup {OwnBlock(n, r + 1)}
-    /\ \E c \in RoundMsgs(n, r + 1) :
-          /\ roundMsg' = [roundMsg EXCEPT ![n] = c]
-          /\ bodies' = [bodies EXCEPT ![n] = @ \cup {OwnBlock(n, r + 1)} \cup
-                          (IF Synchronous /\ SyncRound(r + 1) /\ c[2] /= -1
-                           THEN {c[1]} ELSE {})]
-    /\ UNCHANGED <<healRound, lockedBlock, lockedRound, decision, decisionRound, prevotes, precommits>>
+    /\ StartRound(n, r + 1)
+    /\ UNCHANGED <<healRound, lockedBlock, lockedRound, decision, decisionRound, prevotes, precommits, restarts>>
+
+(* Round skip (spec/protocol.md 5.5, rule "skip"): RoundMachine::skip_rounds *)
+(* then start_round. AheadFrom(n, t): the members whose highest round with *)
+(* a message n can see (proposal, prevote, precommit) is t or later. Only  *)
+(* proposals are searched: every member with a message of round r has a   *)
+(* proposal of round r or later in the set (a Byzantine member's of every  *)
+(* round are there from Init; an honest node proposes at every round start *)
+(* and votes only in its current round), so the result is the same, at a  *)
+(* fraction of the cost. Without a partition n sees every message, and     *)
+(* AheadFrom(n, t) is taken over the global sets.                          *)
+AheadFrom(n, t) == {p.proposer : p \in {q \in proposals : q.round >= t /\ Visible(n, q.proposer)}}
+SkipAllowed(n, t) == 3 * WeightOf(AheadFrom(n, t)) > TotalWeight
+
+\* An undecided honest node in round r, in any step, starts round t > r at once
+\* (any such t: the rule's highest one among them); it signs nothing in r+1 .. t-1
+\* and keeps its lock and held polka. Into a synchronous round the schedule is
+\* absolute, as for AdvanceRound: its guards apply (so there a skip is one round,
+\* from step precommitted, as AdvanceRound).
+SkipTo(n, t) ==
+    /\ decision[n] = Nil
+    /\ t \in Rounds
+    /\ t > round[n]
+    /\ SkipAllowed(n, t)
+    /\ InSync(n) => /\ AllHonestPrecommitted(round[n])
+                    /\ ~\E rr \in Rounds, b \in ValidBlocks : CommitQuorum(n, rr, b)
+    /\ Synchronous /\ SyncRound(t) => AllHonestPrecommitted(t - 1)
+    /\ StartRound(n, t)
+    /\ UNCHANGED <<healRound, lockedBlock, lockedRound, decision, decisionRound, prevotes, precommits, restarts>>
+
+Skip(n) == \E t \in Rounds : SkipTo(n, t)
+
+(* Crash and restart (spec/journal.md 4.2): the host's restart, a fresh    *)
+(* machine given back its journal, then start_rounds in round t, the round *)
+(* its clock says. Its earlier votes stay in the sets (they were sent). It *)
+(* keeps the bodies it held, so ApprovedBodyHeld still speaks of the votes *)
+(* it sent (a re-sent vote is one of them). Journal = TRUE: its lock and   *)
+(* votes are restored, t is at least the round of its highest vote (the   *)
+(* machine never starts a round below a restored vote) and may be below   *)
+(* round[n] (a node that skipped ahead without voting), and the vote       *)
+(* actions re-send a restored vote (RestoredPrevote, RestoredPrecommit).   *)
+(* Journal = FALSE (negative control): no lock, any round, and it may sign *)
+(* another vote. A decided node is not restarted (its restart gives its    *)
+(* decision back, from the block store). A node that begins the height     *)
+(* late, in the round t > 0 its clock says, is RestartAt(n, t) with no own *)
+(* vote and no lock.                                                       *)
+OwnVoteRound(n) ==
+    Max({v.round : v \in {x \in prevotes \cup precommits : x.src = n}} \cup {-1})
+RestartAt(n, t) ==
+    /\ restarts < MaxRestarts
+    /\ decision[n] = Nil
+    /\ t \in Rounds
+    /\ Journal => t >= OwnVoteRound(n)
+    /\ restarts' = restarts + 1
+    /\ IF Journal
+       THEN UNCHANGED <<lockedBlock, lockedRound>>
+       ELSE /\ lockedBlock' = [lockedBlock EXCEPT ![n] = Nil]
+            /\ lockedRound' = [lockedRound EXCEPT ![n] = -1]
+    /\ StartRound(n, t)
+    /\ UNCHANGED <<healRound, decision, decisionRound, prevotes, precommits>>
+
+Restart(n) == \E t \in Rounds : RestartAt(n, t)
 
 Next ==
     \E n \in Honest :
@@ -479,6 +599,8 @@ Next ==
         \/ Finalize(n)
         \/ AdoptCertificate(n)
         \/ AdvanceRound(n)
+        \/ Skips /\ Skip(n)
+        \/ Restart(n)
 
 Spec == Init /\ [][Next]_vars
 
@@ -509,6 +631,7 @@ TypeOK ==
     /\ precommits \subseteq Vote
     /\ bodies \in [Honest -> SUBSET ValidBlocks]
     /\ roundMsg \in [Honest -> ValidBlocks \X ({-1} \cup Rounds)]
+    /\ restarts \in 0 .. MaxRestarts
 
 \* No two honest nodes finalize different blocks (at this height).
 Agreement ==

@@ -18,8 +18,10 @@ trap 'rm -rf "$work"' EXIT
 cp "$here"/*.tla "$here/$config.cfg" "$work/"
 cd "$work"
 start=$(date +%s)
+# (java.io.tmpdir: TLC unpacks its standard modules there and removes them at the end;
+# two runs sharing /tmp would pull them from under each other.)
 set +e
-java -XX:+UseParallelGC -cp "$jar" tlc2.TLC -workers "$workers" -deadlock -cleanup \
+java -XX:+UseParallelGC -Djava.io.tmpdir="$work" -cp "$jar" tlc2.TLC -workers "$workers" -deadlock -cleanup \
   -metadir "$work/states" -config "$config.cfg" MC.tla > tlc.out 2>&1
 status=$?
 set -e
