@@ -437,7 +437,7 @@ result<Actions> RoundMachine::on_proposal(const Proposal& p) {
   // stored; under the other policies the proof is carried and never used.
   const auto verify_rank = [&]() -> result<VrfOutput> {
     if (!ranks_by_vrf()) return VrfOutput{};
-    auto beta = verify_proposal_vrf(p, config_.membership->member(proposer).vrf_key);
+    auto beta = verify_proposal_vrf(p, config_.membership->member(proposer).vrf_key, vrf_verifier());
     if (!beta) return round_errc::bad_vrf_proof;
     return beta.value();
   };
@@ -793,7 +793,7 @@ result<Actions> RoundMachine::on_reproposal(const Reproposal& r) {
   if (!verify_reproposal(r, verifier())) return round_errc::bad_signature;
   VrfOutput rank{};
   if (ranks_by_vrf()) {
-    auto beta = verify_reproposal_vrf(r, config_.membership->member(*sender).vrf_key);
+    auto beta = verify_reproposal_vrf(r, config_.membership->member(*sender).vrf_key, vrf_verifier());
     if (!beta) return round_errc::bad_vrf_proof;
     rank = beta.value();
   }
@@ -1115,7 +1115,7 @@ void RoundMachine::propose(std::uint32_t round) {
     own_reproposal_.round = round;
     own_reproposal_.reproposer = config_.keys.public_key;
     own_reproposal_.carried = best_polka_.message;  // within the reserve
-    sign_reproposal(own_reproposal_, config_.keys.secret_key, config_.vrf_keys.secret_key);
+    sign_reproposal(own_reproposal_, config_.keys.secret_key, config_.vrf_keys.secret_key, vrf_prover());
     own_reproposal_held_ = true;
     VrfOutput own{};
     if (ranks_by_vrf()) {
@@ -1131,7 +1131,7 @@ void RoundMachine::propose(std::uint32_t round) {
   const BlockHeader header =
       make_header(config_.chain_id, height_, round, prev_id_, content_.merkle_root,
                   round_start_ms(midnight_ms_, config_.timing, round), config_.keys.public_key);
-  const Proposal proposal = sign_proposal(header, config_.keys.secret_key, config_.vrf_keys.secret_key);
+  const Proposal proposal = sign_proposal(header, config_.keys.secret_key, config_.vrf_keys.secret_key, vrf_prover());
   RoundSlot& s = slot(round);
   StoredProposal& entry = s.proposals[self_];
   MIDNIGHT_INVARIANT(!entry.present || entry.proposal == proposal);

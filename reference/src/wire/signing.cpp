@@ -113,18 +113,20 @@ VrfInput vrf_input(const ChainId& chain, std::uint64_t height, std::uint32_t rou
 
 VrfInput vrf_input(const BlockHeader& h) { return vrf_input(h.chain_id, h.height, h.round, h.prev_id); }
 
-Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk, const VrfSecretKey& vrf_sk) {
+Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk, const VrfSecretKey& vrf_sk,
+                       const VrfProver& prover) {
   const ProposalSigningInput in = proposal_signing_input(h);
   Proposal p{h, sign_detached(sk, in), {}};
   // Proving fails only for a secret key whose halves disagree (a broken key store) or
   // with probability about 2^-256; the proposal then carries a zero proof, which no
   // verifier accepts, so the proposer is simply unranked under policy B.
-  if (auto proof = ecvrf_prove(vrf_sk, vrf_input(h))) p.vrf_proof = proof.value();
+  if (auto proof = prover.prove(vrf_sk, vrf_input(h))) p.vrf_proof = proof.value();
   return p;
 }
 
-result<VrfOutput> verify_proposal_vrf(const Proposal& p, const PublicKey& proposer_vrf_key) {
-  return ecvrf_verify(proposer_vrf_key, p.vrf_proof, vrf_input(p.header));
+result<VrfOutput> verify_proposal_vrf(const Proposal& p, const PublicKey& proposer_vrf_key,
+                                      const VrfVerifier& verifier) {
+  return verifier.verify(proposer_vrf_key, p.vrf_proof, vrf_input(p.header));
 }
 
 bool verify_proposal(const Proposal& p, const SignatureVerifier& verifier) {
@@ -132,13 +134,13 @@ bool verify_proposal(const Proposal& p, const SignatureVerifier& verifier) {
   return verifier.verify(p.header.proposer, p.signature, in);
 }
 
-void sign_reproposal(Reproposal& r, const SecretKey& sk, const VrfSecretKey& vrf_sk) {
+void sign_reproposal(Reproposal& r, const SecretKey& sk, const VrfSecretKey& vrf_sk, const VrfProver& prover) {
   const ReproposalSigningInput in = reproposal_signing_input(r);
   r.signature = sign_detached(sk, in);
   const BlockHeader& h = r.carried.proposal.header;
   // As for a proposal: a zero proof only for a broken key, and then unranked under policy B.
   r.vrf_proof = {};
-  if (auto proof = ecvrf_prove(vrf_sk, vrf_input(h.chain_id, h.height, r.round, h.prev_id))) r.vrf_proof = proof.value();
+  if (auto proof = prover.prove(vrf_sk, vrf_input(h.chain_id, h.height, r.round, h.prev_id))) r.vrf_proof = proof.value();
 }
 
 bool verify_reproposal(const Reproposal& r, const SignatureVerifier& verifier) {
@@ -146,9 +148,10 @@ bool verify_reproposal(const Reproposal& r, const SignatureVerifier& verifier) {
   return verifier.verify(r.reproposer, r.signature, in);
 }
 
-result<VrfOutput> verify_reproposal_vrf(const Reproposal& r, const PublicKey& reproposer_vrf_key) {
+result<VrfOutput> verify_reproposal_vrf(const Reproposal& r, const PublicKey& reproposer_vrf_key,
+                                        const VrfVerifier& verifier) {
   const BlockHeader& h = r.carried.proposal.header;
-  return ecvrf_verify(reproposer_vrf_key, r.vrf_proof, vrf_input(h.chain_id, h.height, r.round, h.prev_id));
+  return verifier.verify(reproposer_vrf_key, r.vrf_proof, vrf_input(h.chain_id, h.height, r.round, h.prev_id));
 }
 
 Vote sign_vote(Vote unsigned_vote, const SecretKey& sk) {

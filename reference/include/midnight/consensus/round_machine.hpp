@@ -45,6 +45,8 @@
 #include "midnight/consensus/tally.hpp"
 #include "midnight/core/block_id_index.hpp"
 #include "midnight/crypto/sign.hpp"
+#include "midnight/crypto/vrf_prover.hpp"
+#include "midnight/crypto/vrf_verifier.hpp"
 #include "midnight/core/error_category.hpp"
 #include "midnight/core/result.hpp"
 #include "midnight/wire/messages.hpp"
@@ -103,6 +105,10 @@ struct NodeConfig {
   // Who checks signatures (null: libsodium directly). A simulator may pass a memo
   // (crypto/sign.hpp); it must outlive the machine.
   const SignatureVerifier* verifier = nullptr;
+  // Who checks VRF proofs (null: ecvrf_verify directly); the same contract as `verifier`.
+  const VrfVerifier* vrf_verifier = nullptr;
+  // Who makes this node's VRF proofs (null: ecvrf_prove directly); the same contract.
+  const VrfProver* vrf_prover = nullptr;
   // The application's transaction predicate (block/tx_validity.hpp; null: every
   // transaction is valid); it must outlive the machine. It decides what this node builds
   // from its snapshot and which other members' bodies it may approve.
@@ -413,6 +419,12 @@ class RoundMachine {
   void announce_lock();
   const SignatureVerifier& verifier() const {
     return config_.verifier != nullptr ? *config_.verifier : direct_verifier();
+  }
+  const VrfVerifier& vrf_verifier() const {
+    return config_.vrf_verifier != nullptr ? *config_.vrf_verifier : direct_vrf_verifier();
+  }
+  const VrfProver& vrf_prover() const {
+    return config_.vrf_prover != nullptr ? *config_.vrf_prover : direct_vrf_prover();
   }
   void note_round(std::size_t member, std::uint32_t round);
   result<bool> take_polka(const CarriedPolka& r, bool restoring);

@@ -7,6 +7,8 @@
 #include "midnight/crypto/hash.hpp"
 #include "midnight/wire/codec.hpp"
 #include "midnight/crypto/sign.hpp"
+#include "midnight/crypto/vrf_prover.hpp"
+#include "midnight/crypto/vrf_verifier.hpp"
 #include "midnight/wire/messages.hpp"
 
 namespace midnight {
@@ -58,21 +60,25 @@ VrfInput vrf_input(const BlockHeader& h);  // of the header's chain, height, rou
 // Sign / verify the messages (Ed25519 over the inputs above). sign_proposal signs with the
 // member's signing key and proves the header's VRF input with its VRF key (a separate key,
 // spec/vrf.md §6), so every proposal carries its VRF proof.
-Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk, const VrfSecretKey& vrf_sk);
+Proposal sign_proposal(const BlockHeader& h, const SecretKey& sk, const VrfSecretKey& vrf_sk,
+                       const VrfProver& prover = direct_vrf_prover());
 [[nodiscard]] bool verify_proposal(const Proposal& p, const SignatureVerifier& verifier = direct_verifier());  // against p.header.proposer
 // The proposal's VRF proof against the proposer's VRF key (its membership entry's vrf_key)
 // and vrf_input(p.header): beta, the rank key of policy B, or the midnight.vrf error that
 // rejects it.
-[[nodiscard]] result<VrfOutput> verify_proposal_vrf(const Proposal& p, const PublicKey& proposer_vrf_key);
+[[nodiscard]] result<VrfOutput> verify_proposal_vrf(const Proposal& p, const PublicKey& proposer_vrf_key,
+                                                   const VrfVerifier& verifier = direct_vrf_verifier());
 // Signs r (its round, reproposer and carried polka set by the caller) as the reproposer's
 // message of r.round and proves the round's VRF input with its VRF key (the same input as
 // its fresh proposal of that round would prove, so a member has one rank a round whatever
 // it sends). In place: r's polka stays in the caller's storage, so signing allocates nothing.
-void sign_reproposal(Reproposal& r, const SecretKey& sk, const VrfSecretKey& vrf_sk);
+void sign_reproposal(Reproposal& r, const SecretKey& sk, const VrfSecretKey& vrf_sk,
+                     const VrfProver& prover = direct_vrf_prover());
 [[nodiscard]] bool verify_reproposal(const Reproposal& r,
                                      const SignatureVerifier& verifier = direct_verifier());  // against r.reproposer
 // The re-proposal's VRF proof against the reproposer's VRF key and the VRF input of its round.
-[[nodiscard]] result<VrfOutput> verify_reproposal_vrf(const Reproposal& r, const PublicKey& reproposer_vrf_key);
+[[nodiscard]] result<VrfOutput> verify_reproposal_vrf(const Reproposal& r, const PublicKey& reproposer_vrf_key,
+                                                     const VrfVerifier& verifier = direct_vrf_verifier());
 Vote sign_vote(Vote unsigned_vote, const SecretKey& sk);
 [[nodiscard]] bool verify_vote(const Vote& v, const SignatureVerifier& verifier = direct_verifier());  // against v.voter
 CommitRequest sign_commit_request(CommitRequest unsigned_request, const SecretKey& sk);
