@@ -8,6 +8,8 @@ namespace midnight::cli {
 
 int run_demo(std::vector<std::string_view> args);
 int run_simulate(std::vector<std::string_view> args);
+// The Twins enumeration: one member run by two honest nodes, every scenario of a family.
+int run_twins(std::vector<std::string_view> args);
 int run_decode(std::vector<std::string_view> args);
 // Conformance vectors (spec/vectors/): one JSON document, or one file per family in DIR.
 int run_vectors(std::vector<std::string_view> args);

@@ -53,7 +53,23 @@ constexpr const char* kUsage =
     "                         sets the round-0 collect, prevote and precommit steps in ms and\n"
     "                         what every step grows by per round (default 500);\n"
     "                         --mempool-divergence P: each honest node lacks each of the M pool\n"
-    "                         transactions with probability P and holds about P*M of its own\n"
+    "                         transactions with probability P and holds about P*M of its own;\n"
+    "                         --model-trace DIR writes each height's model trace,\n"
+    "                         DIR/height-H.ndjson, for TLC (tla/README.md, trace validation)\n"
+    "  twins [--members M] [--rounds R] [--negative-control C] [--seed S]\n"
+    "        [--mempool-divergence P] [--shard K/N] [--limit L] [--first] [--json]\n"
+    "        [--windows flight|schedule] [--scenario INDEX] [--no-reuse]\n"
+    "  twins --merge REPORT.json ... [--json]\n"
+    "                         the Twins enumeration: M members (default 4), one run by two\n"
+    "                         honest nodes; every leader of each of R rounds (default 2) and\n"
+    "                         every partition of each step (everyone together, or the twins\n"
+    "                         apart and each other node with one of them); --shard runs the\n"
+    "                         indices i with i % N == K, --limit the first L of them, --first\n"
+    "                         stops at the first violation; --merge joins shards' --json reports;\n"
+    "                         --no-reuse (measurement) builds each scenario's world anew;\n"
+    "                         --windows: a step's partition lasts for the round's message\n"
+    "                         flight of that step (default; fixed 100 ms latency) or for the\n"
+    "                         schedule's step\n"
     "  decode [--hex] [--vrf-key HEX] FILE|-  print one encoded message as JSON\n"
     "  vectors [--out DIR]    write the conformance vectors (spec/vectors/): one JSON document\n"
     "                         to standard output, or DIR/<family>.json for each family\n"
@@ -87,6 +103,7 @@ int dispatch(int argc, char** argv) {
   }
   if (command == "demo") return midnight::cli::run_demo(std::move(rest));
   if (command == "simulate") return midnight::cli::run_simulate(std::move(rest));
+  if (command == "twins") return midnight::cli::run_twins(std::move(rest));
   if (command == "decode") return midnight::cli::run_decode(std::move(rest));
   if (command == "vectors") return midnight::cli::run_vectors(std::move(rest));
   if (command == "adapter") return midnight::cli::run_adapter(std::move(rest));

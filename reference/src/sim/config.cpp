@@ -34,6 +34,11 @@ std::string validate(const SimConfig& c) {
       if (w < 1 || w > kMaxMemberWeight) return "every weight must be 1.." + std::to_string(kMaxMemberWeight);
   }
   if (c.byzantine >= c.nodes) return "byzantine nodes must be fewer than the nodes (at least one honest)";
+  if (c.twin_of != SimConfig::kNoTwin) {
+    // One faulty member at a time: the twin pair is it, so no Byzantine node besides.
+    if (c.twin_of + 1 >= c.nodes) return "the twin's original must be a node other than the last";
+    if (c.byzantine != 0 || !c.weights.empty()) return "a twin run has no Byzantine nodes and no weights";
+  }
   if (!c.byzantine_modes.empty() && c.byzantine_modes.size() != c.byzantine)
     return "byzantine modes must be empty or one per Byzantine node: " + std::to_string(c.byzantine) +
            " Byzantine nodes, " + std::to_string(c.byzantine_modes.size()) + " modes";

@@ -78,7 +78,8 @@ struct HonestNode {
 
 class Simulator {
  public:
-  Simulator(const SimConfig& config, NodeTap* tap);
+  // `shared`: what this run takes from outside instead of making (simulator.hpp).
+  Simulator(const SimConfig& config, NodeTap* tap, const SharedRunInputs& shared = {});
   SimResult run();
 
  private:
@@ -106,6 +107,8 @@ class Simulator {
   NodeTap* tap_;                        // null: the reference hosts play every honest node
   MemoVerifier memo_;
   const SignatureVerifier& verifier_;  // memo_ or libsodium directly (config_.verify_memo)
+  const VrfVerifier& vrf_verifier_;    // a shared memo, or ecvrf_verify directly
+  const VrfProver& vrf_prover_;        // a shared memo, or ecvrf_prove directly
   SimTxValidity sim_validity_;
   const TxValidity& validity_;          // every honest node's transaction predicate: the tap's or sim_validity_
   Rng rng_;
@@ -124,14 +127,18 @@ class Simulator {
   std::uint64_t now_ = 0;
 };
 
-Simulator::Simulator(const SimConfig& config, NodeTap* tap)
+Simulator::Simulator(const SimConfig& config, NodeTap* tap, const SharedRunInputs& shared)
     : config_(config),
       tap_(tap),
-      verifier_(config.verify_memo ? static_cast<const SignatureVerifier&>(memo_) : direct_verifier()),
+      verifier_(shared.verifier != nullptr ? *shared.verifier
+                : config.verify_memo       ? static_cast<const SignatureVerifier&>(memo_)
+                                           : direct_verifier()),
+      vrf_verifier_(shared.vrf_verifier != nullptr ? *shared.vrf_verifier : direct_vrf_verifier()),
+      vrf_prover_(shared.vrf_prover != nullptr ? *shared.vrf_prover : direct_vrf_prover()),
       validity_(tap != nullptr && tap->validity() != nullptr ? *tap->validity() : sim_validity_),
       rng_(config.seed),
       network_(config_, rng_, queue_),
-      world_(make_world(config_, rng_)),
+      world_(shared.world != nullptr ? *shared.world : make_world(config_, rng_)),
       commit_(std::make_unique<CommitView>()) {
   result_.config = config_;
   result_.chain = world_.chain;
@@ -152,6 +159,10 @@ Simulator::Simulator(const SimConfig& config, NodeTap* tap)
       auto h = std::make_unique<HonestNode>();
       h->node = i;
       h->mempool = node_mempool(world_, config_.mempool_divergence, rng_);
+      // The twin's snapshot lacks one transaction of its original's pool, so that when
+      // their member leads the twins propose two blocks: the equivocating leader of Twins.
+      if (is_twin_node(config_, i) && i != config_.twin_of && !h->mempool.views.empty())
+        h->mempool.views.pop_back();
       NodeConfig& nc = h->config.node;
       nc.chain_id = world_.chain;
       nc.membership = &world_.membership;
@@ -164,6 +175,8 @@ Simulator::Simulator(const SimConfig& config, NodeTap* tap)
       nc.unsafe_hold_unchecked_bodies = config_.negative_control == NegativeControl::hold_unchecked_body;
       nc.unsafe_skip_lock_announcement = config_.negative_control == NegativeControl::no_announce;
       nc.verifier = &verifier_;
+      nc.vrf_verifier = &vrf_verifier_;
+      nc.vrf_prover = &vrf_prover_;
       nc.validity = &validity_;
       h->config.schedule = sim_schedule(config_, world_);
       h->config.mempool = h->mempool.views;
@@ -182,8 +195,9 @@ Simulator::Simulator(const SimConfig& config, NodeTap* tap)
   for (std::size_t i = 0; i < config_.nodes; ++i)
     if (!honest_[i]) byzantine_[i] = std::make_unique<ByzantineNode>(i, honest_root);
   byzantine_up_.assign(config_.nodes, true);
-  std::vector<bool> honest_members(config_.nodes);
-  for (std::size_t i = 0; i < config_.nodes; ++i) honest_members[world_.member_of_node[i]] = honest_[i];
+  std::vector<bool> honest_members(world_.membership.size());
+  for (std::size_t i = 0; i < config_.nodes; ++i)
+    honest_members[world_.member_of_node[i]] = honest_[i] && !is_twin_node(config_, i);
   monitor_ = std::make_unique<VoteMonitor>(world_.membership, world_.chain, std::move(honest_members),
                                            world_.node_of_member, verifier_);
   network_.set_monitor(monitor_.get());
@@ -298,11 +312,17 @@ void Simulator::execute(HonestNode& h, const HostOutput& out) {
         break;
       case HostActionKind::send: {
         if (a.member >= world_.node_of_member.size()) break;
-        const std::size_t to = world_.node_of_member[a.member];
-        if (to == h.node) break;
-        ++h.sent;
-        count_body_traffic_out(h, *a.bytes);
-        network_.send(now_, h.node, to, a.bytes);
+        // A message to the twins' member reaches both of them, as it would reach every
+        // machine that runs one key.
+        const std::size_t original = world_.node_of_member[a.member];
+        const bool twins = is_twin_node(config_, original);
+        for (std::size_t copy = 0; copy < (twins ? 2U : 1U); ++copy) {
+          const std::size_t to = copy == 0 ? original : config_.nodes - 1;
+          if (to == h.node) continue;
+          ++h.sent;
+          count_body_traffic_out(h, *a.bytes);
+          network_.send(now_, h.node, to, a.bytes);
+        }
         break;
       }
       case HostActionKind::set_timer: {
@@ -331,7 +351,10 @@ void Simulator::execute(HonestNode& h, const HostOutput& out) {
 // host that made it: its certificate against the membership, its block id, its parent.
 void Simulator::record_finalize(HonestNode& h, const StoredCommit& a) {
   const MessageBytes& commit = a.commit;
+  // The twins' decisions are recorded, never judged: their member is the faulty one.
+  const bool judged = !is_twin_node(config_, h.node);
   const auto fail = [&](const std::string& why) {
+    if (!judged) return;
     result_.violations.push_back("node " + std::to_string(h.node) + ": " + why);
     result_.agreement = false;
   };
@@ -363,12 +386,12 @@ void Simulator::record_finalize(HonestNode& h, const StoredCommit& a) {
       build_coinbase(world_.chain, a.height, world_.membership, config_.reward_per_height);
   if (auto valid = check_block_body(world_.chain, commit_->block.transactions(), header.merkle_root, coinbase,
                                     &validity_);
-      !valid) {
+      !valid && judged) {
     result_.bodies_valid = false;
     result_.violations.push_back("node " + std::to_string(h.node) + ": decided an invalid body: " +
                                  valid.error().message());
   }
-  if (!rec.certificate_ok) {
+  if (!rec.certificate_ok && judged) {
     result_.certificates_ok = false;
     result_.violations.push_back("node " + std::to_string(h.node) + ": certificate check failed" +
                                  (weight ? std::string() : ": " + weight.error().message()));
@@ -500,6 +523,7 @@ void Simulator::start_honest(HonestNode& h) {
 void Simulator::check_agreement() {
   std::map<std::uint64_t, const FinalizedRecord*> first;
   for (const auto& f : result_.finalized) {
+    if (is_twin_node(config_, f.node)) continue;  // the faulty member: held to nothing
     auto [it, inserted] = first.emplace(f.height, &f);
     if (!inserted && it->second->block_id != f.block_id) {
       result_.agreement = false;
@@ -512,7 +536,7 @@ void Simulator::check_agreement() {
   bool all = true;
   bool complete = true;
   for (std::size_t i = 0; i < config_.nodes; ++i) {
-    if (!honest_[i]) continue;
+    if (!honest_[i] || is_twin_node(config_, i)) continue;
     std::uint64_t next = kSimHeight;
     BlockId parent = world_.prev_id;
     for (const auto& f : result_.finalized) {
@@ -675,7 +699,9 @@ std::uint32_t run_round_count(const SimConfig& config) {
 
 SimResult run_simulation(const SimConfig& config) { return run_simulation(config, nullptr); }
 
-SimResult run_simulation(const SimConfig& config, NodeTap* tap) {
+SimResult run_simulation(const SimConfig& config, NodeTap* tap) { return run_simulation(config, tap, SharedRunInputs{}); }
+
+SimResult run_simulation(const SimConfig& config, NodeTap* tap, const SharedRunInputs& shared) {
   if (auto err = validate(config); !err.empty()) {
     SimResult r;
     r.config = config;
@@ -684,7 +710,7 @@ SimResult run_simulation(const SimConfig& config, NodeTap* tap) {
     return r;
   }
   crypto_init();
-  Simulator sim(config, tap);
+  Simulator sim(config, tap, shared);
   return sim.run();
 }
 

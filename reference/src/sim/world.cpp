@@ -67,6 +67,14 @@ World make_world(const SimConfig& config, Rng& rng) {
   w.prev_id = sim_genesis_id();
   std::vector<Masternode> members;
   for (std::size_t i = 0; i < config.nodes; ++i) {
+    // A twin holds its original's keys and is no member of its own (config.hpp, twin_of).
+    if (config.twin_of != SimConfig::kNoTwin && i + 1 == config.nodes) {
+      const Keypair keys = w.keys[config.twin_of];  // a copy: push_back may reallocate
+      const VrfKeypair vrf_keys = w.vrf_keys[config.twin_of];
+      w.keys.push_back(keys);
+      w.vrf_keys.push_back(vrf_keys);
+      continue;
+    }
     w.keys.push_back(keypair_from_seed(node_seed(config.key_seed, i)));
     w.vrf_keys.push_back(vrf_keypair_from_seed(node_vrf_seed(config.key_seed, i)));
     Masternode m;
@@ -87,12 +95,13 @@ World make_world(const SimConfig& config, Rng& rng) {
   if (!made) invariant_failed("membership rejected", made.error().message());
   w.membership = made.value();
   w.member_of_node.resize(config.nodes);
-  w.node_of_member.resize(config.nodes);
+  w.node_of_member.resize(member_count(config));
   for (std::size_t i = 0; i < config.nodes; ++i) {
     const auto idx = w.membership.index_of(w.keys[i].public_key);
     if (!idx) invariant_failed("member missing from membership", "");
     w.member_of_node[i] = *idx;
-    w.node_of_member[*idx] = i;
+    // A twin's member stays its original's: node_of_member names one node per member.
+    if (config.twin_of == SimConfig::kNoTwin || i + 1 != config.nodes) w.node_of_member[*idx] = i;
   }
   for (std::size_t t = 0; t < config.mempool_size; ++t) w.mempool.push_back(random_transaction(rng));
   return w;

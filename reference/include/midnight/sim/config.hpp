@@ -116,8 +116,17 @@ struct SimConfig {
   // Signature checks go through a memo (memo_verifier.hpp): the same output, faster with
   // many nodes. Off: every check is libsodium's.
   bool verify_memo = true;
+  // Record each height's model trace (model_trace.hpp) into SimResult::model_traces, for
+  // TLC's trace validation. Observes only: the run is the same with it and without it.
+  bool model_trace = false;
   // Measurement only: wire version 1's commit traffic (HostConfig::version1_commit_traffic).
   bool version1_commit_traffic = false;
+  // Twins (Bano et al.): kNoTwin, or node T < nodes - 1, in which case the last node is a
+  // second honest host holding T's keys. Each twin is honest on its own; together they
+  // can vote twice, so their member is the faulty one: the judge holds it to nothing. The
+  // membership then has nodes - 1 members (weights must be empty, byzantine 0).
+  std::size_t twin_of = kNoTwin;
+  static constexpr std::size_t kNoTwin = static_cast<std::size_t>(-1);
 };
 
 inline constexpr std::uint64_t kDefaultRunMs = 3'600'000;
@@ -126,6 +135,15 @@ inline constexpr std::uint64_t kMaxSimHeights = 1000;
 // memory grows as nodes squared (about 3 MB a node at 1,000 members, bench/README.md):
 // the simulator stops at 2,000 nodes. The protocol itself allows kMaxMembers.
 inline constexpr std::size_t kMaxSimNodes = 2000;
+
+// The number of members of a run: its nodes, less the twin when there is one.
+inline std::size_t member_count(const SimConfig& config) {
+  return config.twin_of == SimConfig::kNoTwin ? config.nodes : config.nodes - 1;
+}
+// The nodes whose member is held to nothing by the judge: none, or the twin and its original.
+inline bool is_twin_node(const SimConfig& config, std::size_t node) {
+  return config.twin_of != SimConfig::kNoTwin && (node == config.twin_of || node + 1 == config.nodes);
+}
 
 // The origin node's tier weights: node i weighs 10^(i mod 4) (1, 10, 100, 1000).
 std::vector<std::uint64_t> tier_weights(std::size_t nodes);

@@ -3,6 +3,8 @@
 // Same configuration (seed included) => same run, event for event, on any platform.
 #pragma once
 #include "midnight/crypto/hash.hpp"
+#include "midnight/crypto/vrf_prover.hpp"
+#include "midnight/crypto/vrf_verifier.hpp"
 #include "midnight/sim/config.hpp"
 #include "midnight/node/node_host.hpp"
 #include "midnight/sim/result.hpp"
@@ -18,6 +20,19 @@ SimResult run_simulation(const SimConfig& config);
 // any of those nodes itself (node_tap.hpp). A null tap is the run above.
 class NodeTap;
 SimResult run_simulation(const SimConfig& config, NodeTap* tap);
+// What many runs of one enumeration (twins/) may share instead of making their own. The
+// verifiers and the prover are memos (memo_verifier.hpp, memo_vrf_verifier.hpp,
+// memo_vrf_prover.hpp): a verdict or a proof is a pure function of its input, so they change nothing but the time. A given world must be
+// make_world's for the configuration (its keys, membership rule and twin); the run then
+// draws no mempool from its seed, so its later draws (latencies) differ from the run
+// without it: such runs are replayed through the same call, never through `simulate`.
+struct SharedRunInputs {
+  const SignatureVerifier* verifier = nullptr;
+  const VrfVerifier* vrf_verifier = nullptr;
+  const VrfProver* vrf_prover = nullptr;
+  const World* world = nullptr;
+};
+SimResult run_simulation(const SimConfig& config, NodeTap* tap, const SharedRunInputs& shared);
 
 // SHA-256 of the event log and of the whole result as JSON: the run's fingerprint.
 Hash32 digest(const SimResult& result);
