@@ -30,7 +30,7 @@ constexpr const char* kUsage =
     "           [--crash NODE@T[:RESTART[:before-step|torn-append|after-sync]]]\n"
     "           [--policy vrf|lowest-hash|first-to-quorum] [--rounds R] [--seed S] [--key-seed K]\n"
     "           [--heights H] [--height-interval MS] [--time-limit MS]\n"
-    "           [--json] [--trace]\n"
+    "           [--json] [--trace] [--model-trace DIR]\n"
     "           [--negative-control quorum-ceil|no-lock|restart-without-journal|no-catch-up|\n"
     "                              lock-without-polka|hold-unchecked-body|no-announce]\n"
     "                         run one deterministic simulation of H heights (default 1), MS\n"
@@ -81,6 +81,7 @@ constexpr const char* kUsage =
     "                         spec/vectors/ and N mutations (default 8) of each fuzz corpus\n"
     "                         input through it; exit 0 when it conforms, 1 when it diverges\n"
     "                         or leaves a case uncovered, 2 when the adapter breaks\n"
+    "  trace-module FILE      a model trace (FILE.ndjson) as the TLA+ module TraceData\n"
     "  adapter                the reference implementation as an adapter (spec/adapter.md):\n"
     "                         requests on standard input, answers on standard output\n"
     "\n"
@@ -108,6 +109,7 @@ int dispatch(int argc, char** argv) {
   if (command == "vectors") return midnight::cli::run_vectors(std::move(rest));
   if (command == "adapter") return midnight::cli::run_adapter(std::move(rest));
   if (command == "conform") return midnight::cli::run_conform(std::move(rest));
+  if (command == "trace-module") return midnight::cli::run_trace_module(std::move(rest));
   if (command == "example") return midnight::cli::run_example(std::move(rest));
   std::cerr << "midnight: unknown command '" << command << "'\n" << kUsage;
   return midnight::cli::kExitUsage;

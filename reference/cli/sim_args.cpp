@@ -123,6 +123,9 @@ SimulateOptions parse_simulate_options(std::vector<std::string_view> argv) {
       o.json = true;
     } else if (flag == "--trace") {
       o.trace = true;
+    } else if (flag == "--model-trace") {
+      o.model_trace_dir = std::string(value());
+      c.model_trace = true;
     } else if (flag == "--nodes") {
       c.nodes = require_size(flag, value());
       have_nodes = true;

@@ -14,6 +14,7 @@ struct SimulateOptions {
   sim::SimConfig config;  // validated
   bool json = false;
   bool trace = false;
+  std::string model_trace_dir;  // --model-trace DIR: each height's model trace, DIR/height-H.ndjson
 };
 
 // Throws UsageError naming the option at fault, or what validate() finds.

@@ -1,5 +1,7 @@
 // `midnight simulate`: one deterministic run with the network and adversary given on
 // the command line.
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -29,6 +31,19 @@ void print_text(const sim::SimResult& r, bool trace) {
   out << "  digest: " << to_hex(sim::digest(r)) << "\n";
 }
 
+// One file per height, DIR/height-H.ndjson (tla/README.md, "Trace validation").
+void write_model_traces(const std::string& dir, const sim::SimResult& r) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UsageError{"--model-trace: cannot create " + dir + ": " + ec.message()};
+  for (const auto& t : r.model_traces) {
+    const std::string path = dir + "/height-" + std::to_string(t.height) + ".ndjson";
+    std::ofstream f(path, std::ios::binary);
+    f << t.ndjson;
+    if (!f) throw UsageError{"--model-trace: cannot write " + path};
+  }
+}
+
 }  // namespace
 
 int run_simulate(std::vector<std::string_view> argv) {
@@ -41,6 +56,7 @@ int run_simulate(std::vector<std::string_view> argv) {
               << " nodes is not fewer than a third: the protocol promises nothing here\n";
 
   const auto result = sim::run_simulation(c);
+  if (!o.model_trace_dir.empty()) write_model_traces(o.model_trace_dir, result);
   if (json) {
     std::string doc;
     sim::JsonWriter w(doc);

@@ -86,4 +86,27 @@ run simulate --nodes 4 --byzantine 2 --byzantine-mode equivocate --policy lowest
 check "safety violation exits 1 (rc=$RC)" [ "$RC" -eq 1 ]
 check "the violation is printed" grep -q 'VIOLATION: height 1: node' "$WORK/out"
 check "agreement is reported false" grep -q 'agreement: NO' "$WORK/out"
+# --model-trace DIR only observes: the run is the same, byte for byte, and each height
+# has its trace, whose lines are the kinds tla/TraceMidnightRound.tla reads, step lines
+# last; the same run writes the same traces.
+trace_args=(simulate --nodes 5 --byzantine 1 --byzantine-mode equivocate --crash 1@150:2500 --heights 2
+            --height-interval 20000 --seed 7 --json --trace)
+"$MIDNIGHT" "${trace_args[@]}" >"$WORK/plain" 2>/dev/null
+"$MIDNIGHT" "${trace_args[@]}" --model-trace "$WORK/mt1" >"$WORK/traced" 2>/dev/null
+"$MIDNIGHT" "${trace_args[@]}" --model-trace "$WORK/mt2" >/dev/null 2>&1
+check "model trace on and off: identical JSON" cmp -s "$WORK/plain" "$WORK/traced"
+check "one trace per height" [ -s "$WORK/mt1/height-1.ndjson" ] && [ -s "$WORK/mt1/height-2.ndjson" ]
+check "the same run, the same traces" diff -r "$WORK/mt1" "$WORK/mt2"
+check "a trace opens with its height" grep -q '^{"kind": "trace", "height": 1,' "$WORK/mt1/height-1.ndjson"
+check "a restart is traced" grep -q '"action": "restart"' "$WORK/mt1/height-1.ndjson"
+check "the equivocator's second block is a variant" grep -q '"proposer": "n4", "round": 0, "valid": true, "variant": 1' "$WORK/mt1/height-1.ndjson"
+check "step lines come last" awk '/"kind": "step"/ { s = 1; next } s { exit 1 }' "$WORK/mt1/height-1.ndjson"
+run trace-module "$WORK/mt1/height-1.ndjson"
+check "trace-module: a TLA+ module" grep -q '^---- MODULE TraceData ----$' "$WORK/out"
+check "trace-module: records" grep -q '^    \[kind |-> "trace", height |-> 1,' "$WORK/out"
+printf '{"kind": "step", "x": null}\n' > "$WORK/bad.ndjson"
+run trace-module "$WORK/bad.ndjson"
+check "trace-module: an unconvertible line is exit 2" [ "$RC" -eq 2 ]
+check "trace-module: says which line and why" grep -q 'bad.ndjson:1: null has no TLA+ value' "$WORK/err"
+
 finish

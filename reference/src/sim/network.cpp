@@ -1,5 +1,7 @@
 #include "midnight/sim/network.hpp"
 
+#include "midnight/sim/model_trace.hpp"
+
 #include <algorithm>
 
 #include "midnight/wire/codec.hpp"
@@ -35,6 +37,7 @@ void Network::send(std::uint64_t now, std::size_t from, std::size_t to, const Me
     counts_.commit_bytes_sent += bytes->size();
   }
   if (monitor_ != nullptr) monitor_->on_send(*bytes);
+  if (trace_ != nullptr) trace_->on_send(from, *bytes);
   if (partitioned(now, from, to)) {
     ++counts_.dropped_partition;
     return;

@@ -15,6 +15,7 @@
 #include "midnight/sim/byzantine.hpp"
 #include "midnight/sim/encoding.hpp"
 #include "midnight/sim/memo_verifier.hpp"
+#include "midnight/sim/model_trace.hpp"
 #include "midnight/sim/sim_validity.hpp"
 #include "midnight/block/body_check.hpp"
 #include "midnight/sim/event_queue.hpp"
@@ -121,6 +122,7 @@ class Simulator {
   std::vector<std::unique_ptr<ByzantineNode>> byzantine_;  // by node index; null if honest
   std::vector<bool> byzantine_up_;                         // by node index
   std::unique_ptr<VoteMonitor> monitor_;
+  std::unique_ptr<ModelTraceRecorder> trace_;              // SimConfig::model_trace, without a tap
   std::unique_ptr<CommitView> commit_;                     // the judge's decode target (large)
   SimResult result_;
   Sha256 log_;
@@ -201,6 +203,10 @@ Simulator::Simulator(const SimConfig& config, NodeTap* tap, const SharedRunInput
   monitor_ = std::make_unique<VoteMonitor>(world_.membership, world_.chain, std::move(honest_members),
                                            world_.node_of_member, verifier_);
   network_.set_monitor(monitor_.get());
+  if (config_.model_trace && tap_ == nullptr) {
+    trace_ = std::make_unique<ModelTraceRecorder>(config_, world_, honest_);
+    network_.set_trace(trace_.get());
+  }
   for (std::size_t k = 0; k < config_.crashes.size(); ++k) {
     const Crash& c = config_.crashes[k];
     Event e;
@@ -269,6 +275,7 @@ void Simulator::restart(HonestNode& h) {
   if (replay.value().torn_bytes > 0) ++result_.torn_frames_dropped;
   h.up = true;
   ++result_.restarts;
+  if (trace_) trace_->on_restart(h.node);
   step(h, input_at(NodeInputKind::start, now_), h.host->handle_start(now_));
 }
 
@@ -301,10 +308,15 @@ void Simulator::execute(HonestNode& h, const HostOutput& out) {
   for (const StoredCommit& d : out.decided) record_finalize(h, d);
   if (appended > 0 && h.armed) {
     // The host flushes frame by frame (spec/journal.md 4.1): a torn append keeps a prefix.
-    if (*h.armed == CrashPoint::torn_append) h.disk.tear_last_append(appended, rng_.below(appended));
+    if (*h.armed == CrashPoint::torn_append) {
+      h.disk.tear_last_append(appended, rng_.below(appended));
+    } else if (trace_) {
+      trace_->on_step(h.node, now_, out, *h.host);  // durable: its votes come back at the restart
+    }
     go_down(h);
     return;
   }
+  if (trace_) trace_->on_step(h.node, now_, out, *h.host);
   for (const HostAction& a : out.actions) {
     switch (a.kind) {
       case HostActionKind::broadcast:
@@ -658,6 +670,7 @@ SimResult Simulator::run() {
   check_agreement();
   collect_trace();
   result_.event_log = log_.finish();
+  if (trace_) result_.model_traces = trace_->traces();
   return std::move(result_);
 }
 

@@ -12,6 +12,8 @@
 
 namespace midnight::sim {
 
+class ModelTraceRecorder;
+
 struct MessageCounts {
   std::uint64_t sent = 0;               // send() calls (one per sender-recipient pair)
   std::uint64_t delivered = 0;          // copies handed to a running node
@@ -37,6 +39,8 @@ class Network {
   bool slow(std::size_t node) const;
   // Every send is shown to the monitor first (it judges; it never changes a delivery).
   void set_monitor(VoteMonitor* monitor) { monitor_ = monitor; }
+  // And to the model trace, when one is recorded (it names blocks and keeps Byzantine votes).
+  void set_trace(ModelTraceRecorder* trace) { trace_ = trace; }
 
   MessageCounts& counts() { return counts_; }
   const MessageCounts& counts() const { return counts_; }
@@ -49,6 +53,7 @@ class Network {
   EventQueue& queue_;
   MessageCounts counts_;
   VoteMonitor* monitor_ = nullptr;
+  ModelTraceRecorder* trace_ = nullptr;
 };
 
 }  // namespace midnight::sim

@@ -108,6 +108,13 @@ struct NodeTrace {
   ReconcileTraffic reconcile;
 };
 
+// One height's model trace (model_trace.hpp), as ndjson: kept only when
+// SimConfig::model_trace asks for it.
+struct ModelTrace {
+  std::uint64_t height = 0;
+  std::string ndjson;
+};
+
 struct SimResult {
   SimConfig config;
   std::string error;  // non-empty: the configuration was invalid, nothing ran
@@ -140,6 +147,7 @@ struct SimResult {
   std::uint64_t end_ms = 0;             // time of the last event handled
   std::uint64_t time_limit_ms = 0;
   Hash32 event_log;                     // SHA-256 over every event handled, in order
+  std::vector<ModelTrace> model_traces; // with SimConfig::model_trace: one per height, lowest first
 
   // The first finalization of each honest node, if any.
   const FinalizedRecord* finalized_by(std::size_t node) const;
