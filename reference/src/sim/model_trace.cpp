@@ -187,7 +187,10 @@ void ModelTraceRecorder::on_step(std::size_t node, std::uint64_t now_ms, const H
 
 std::vector<ModelTrace> ModelTraceRecorder::traces() const {
   std::vector<ModelTrace> out;
-  for (const auto& [h, log] : heights_) {
+  for (const auto& entry : heights_) {
+    // (Named locals, not structured bindings: clang before 16 lets no lambda capture those.)
+    const std::uint64_t h = entry.first;
+    const Height& log = entry.second;
     if (log.steps.empty()) continue;  // no honest node did anything the model names
     ModelTrace t;
     t.height = h;
@@ -218,8 +221,9 @@ std::vector<ModelTrace> ModelTraceRecorder::traces() const {
         w.field("round", b.round).field("valid", b.valid).field("variant", b.variant);
       });
     }
-    for (const auto& [voter, round, precommit, block] : log.byzantine_votes) {
-      line([&](JsonWriter& w) {
+    for (const auto& vote : log.byzantine_votes) {
+      const auto& [voter, round, precommit, block] = vote;
+      line([&, voter = voter, round = round, precommit = precommit, block = block](JsonWriter& w) {
         w.field("kind", "vote").field("src", node_id(voter)).field("round", round);
         w.field("step", precommit ? "precommit" : "prevote").field("block", block);
       });
