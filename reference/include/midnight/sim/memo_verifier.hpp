@@ -8,10 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <unordered_map>
-#include <vector>
 
 #include "midnight/crypto/sign.hpp"
+#include "midnight/sim/byte_memo.hpp"
 
 namespace midnight::sim {
 
@@ -19,20 +18,11 @@ class MemoVerifier final : public SignatureVerifier {
  public:
   bool verify(const PublicKey& pk, const Signature& sig, std::span<const std::uint8_t> message) const override;
 
-  std::uint64_t checks() const { return checks_; }        // signatures verified with libsodium
-  std::uint64_t remembered() const { return remembered_; }  // answers given from the memo
+  std::uint64_t checks() const { return memo_.computed(); }       // signatures verified with libsodium
+  std::uint64_t remembered() const { return memo_.remembered(); }  // answers given from the memo
 
  private:
-  // The whole input is the key: a hit needs equal key, signature and message bytes.
-  struct Entry {
-    PublicKey pk;
-    Signature sig;
-    std::vector<std::uint8_t> message;
-    bool valid = false;
-  };
-  mutable std::unordered_multimap<std::uint64_t, Entry> memo_;
-  mutable std::uint64_t checks_ = 0;
-  mutable std::uint64_t remembered_ = 0;
+  mutable ByteMemo<std::pair<PublicKey, Signature>, bool> memo_;
 };
 
 }  // namespace midnight::sim

@@ -6,10 +6,9 @@
 #pragma once
 #include <cstdint>
 #include <span>
-#include <unordered_map>
-#include <vector>
 
 #include "midnight/crypto/vrf_prover.hpp"
+#include "midnight/sim/byte_memo.hpp"
 
 namespace midnight::sim {
 
@@ -17,18 +16,11 @@ class MemoVrfProver final : public VrfProver {
  public:
   result<VrfProof> prove(const VrfSecretKey& sk, std::span<const std::uint8_t> alpha) const override;
 
-  std::uint64_t proofs() const { return proofs_; }          // made with ecvrf_prove
-  std::uint64_t remembered() const { return remembered_; }  // answered from the memo
+  std::uint64_t proofs() const { return memo_.computed(); }         // made with ecvrf_prove
+  std::uint64_t remembered() const { return memo_.remembered(); }  // answered from the memo
 
  private:
-  struct Entry {
-    VrfSecretKey sk;
-    std::vector<std::uint8_t> alpha;
-    result<VrfProof> proof;
-  };
-  mutable std::unordered_multimap<std::uint64_t, Entry> memo_;
-  mutable std::uint64_t proofs_ = 0;
-  mutable std::uint64_t remembered_ = 0;
+  mutable ByteMemo<VrfSecretKey, result<VrfProof>> memo_;
 };
 
 }  // namespace midnight::sim

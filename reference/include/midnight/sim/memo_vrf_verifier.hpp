@@ -6,10 +6,9 @@
 #pragma once
 #include <cstdint>
 #include <span>
-#include <unordered_map>
-#include <vector>
 
 #include "midnight/crypto/vrf_verifier.hpp"
+#include "midnight/sim/byte_memo.hpp"
 
 namespace midnight::sim {
 
@@ -18,19 +17,11 @@ class MemoVrfVerifier final : public VrfVerifier {
   result<VrfOutput> verify(const PublicKey& vrf_key, const VrfProof& proof,
                            std::span<const std::uint8_t> alpha) const override;
 
-  std::uint64_t checks() const { return checks_; }          // proofs verified with ecvrf_verify
-  std::uint64_t remembered() const { return remembered_; }  // answers given from the memo
+  std::uint64_t checks() const { return memo_.computed(); }         // proofs verified with ecvrf_verify
+  std::uint64_t remembered() const { return memo_.remembered(); }  // answers given from the memo
 
  private:
-  struct Entry {
-    PublicKey vrf_key;
-    VrfProof proof;
-    std::vector<std::uint8_t> alpha;
-    result<VrfOutput> verdict;
-  };
-  mutable std::unordered_multimap<std::uint64_t, Entry> memo_;
-  mutable std::uint64_t checks_ = 0;
-  mutable std::uint64_t remembered_ = 0;
+  mutable ByteMemo<std::pair<PublicKey, VrfProof>, result<VrfOutput>> memo_;
 };
 
 }  // namespace midnight::sim
