@@ -57,9 +57,8 @@ check "vectors exits 0 (rc=$RC)" [ "$RC" -eq 0 ]
 for f in $FAMILIES; do
   check "stdout document has $f" grep -q "^    \"$f\": {\$" "$WORK/out"
 done
-cp "$WORK/out" "$WORK/first"
-run vectors
-check "stdout document is deterministic" cmp -s "$WORK/first" "$WORK/out"
+# Determinism: a second run gives the same bytes (one repeat, of the files: a run takes
+# some 25 s, and the document and the files come from one generator).
 run vectors --out "$WORK/gen2"
 check "a second --out run is identical" same_tree "$WORK/gen" "$WORK/gen2"
 

@@ -21,8 +21,10 @@ if [ -z "$families" ]; then
   check "adapter protocol 2" grep -q "(adapter protocol 2)" "$WORK/out"
 fi
 
-# --json: one document with the same verdict.
-run conform --quiet --json "${args[@]}" -- "$MIDNIGHT" adapter
+# --json: one document with the same verdict. (The families without the 256 MiB inputs:
+# the verdict's format is what is checked here, and the run above compared every case.)
+run conform --quiet --json --family hashing,signing,encoding,quorum,vrf,selection,reconciliation,rounds,simulated,decode \
+  --mutations 2 -- "$MIDNIGHT" adapter
 check "--json exits 0 (rc=$RC)" [ "$RC" -eq 0 ]
 check "--json result conforms" grep -q '"result": "conforms"' "$WORK/out"
 [ "$FAILURES" -eq 0 ] || cat "$WORK/out" "$WORK/err" >&2
