@@ -193,6 +193,29 @@ CommitQuorum(n, r, b) == ReachesQuorum(PrecommittersFor(n, r, b))
 \* A polka in round r for b among all prevotes sent, Byzantine ones included.
 Polkas(r, b) == ReachesQuorum({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b}})
 
+\* Where a quorum can be. The members in Byzantine \ Silent may sign every vote
+\* (ByzantineVotes), so every round and block has their votes; a vote of any other
+\* member was cast by a step. If no member outside Byzantine \ Silent prevoted
+\* (precommitted) b in round r, every prevoter (precommitter) of b in r, visible or not,
+\* is in Byzantine \ Silent, and a set weighs (counts) no more than a set that holds it:
+\* unless ByzantineQuorum, there is no polka (precommit quorum) for b in r, for any node.
+\* So Polka(n, r, b) and Polkas(r, b) hold only if MayQuorum(OtherPrevotes, r, b), and
+\* CommitQuorum(n, r, b) only if MayQuorum(OtherPrecommits, r, b), in the same state; a
+\* search that tests it first finds what the plain search finds, in the same order, and
+\* counts no votes where none can reach a quorum. (This holds for any vote sets, not
+\* only those Init starts from.)
+ByzantineQuorum == ReachesQuorum(Byzantine \ Silent)
+OtherPrevotes == {<<v.round, v.block>> : v \in {v \in prevotes : v.src \notin Byzantine \ Silent}}
+OtherPrecommits == {<<v.round, v.block>> : v \in {v \in precommits : v.src \notin Byzantine \ Silent}}
+MayQuorum(P, r, b) == ByzantineQuorum \/ <<r, b>> \in P
+\* Some precommit quorum n can see for a valid block, in any round. Plain form:
+\* \E r \in Rounds, b \in ValidBlocks : CommitQuorum(n, r, b). Unless ByzantineQuorum,
+\* only the pairs of OtherPrecommits can have one (above), so only they are tested.
+SeesCommitQuorum(n) ==
+    IF ByzantineQuorum
+    THEN \E r \in Rounds, b \in ValidBlocks : CommitQuorum(n, r, b)
+    ELSE \E c \in OtherPrecommits : c[1] \in Rounds /\ c[2] \in ValidBlocks /\ CommitQuorum(n, c[1], c[2])
+
 (* Bodies. A node holds its own blocks' bodies. It fetches another        *)
 (* block's body from an honest member that holds it and that it can see   *)
 (* (an honest member serves every body it holds), or from the block's     *)
@@ -211,7 +234,8 @@ BodiesHeld(n, S) ==
       [] Approval = "header"   -> Blocks
       [] Approval = "equality" -> {b \in Blocks : b.proposer = n}
 \* The blocks n holds: it can see the proposal (the header) and holds the body.
-HeldWith(n, S) == {b \in proposals : Visible(n, b.proposer) /\ b \in BodiesHeld(n, S)}
+\* (B is BodiesHeld(n, S), the same set, computed once rather than for each proposal.)
+HeldWith(n, S) == LET B == BodiesHeld(n, S) IN {b \in proposals : Visible(n, b.proposer) /\ b \in B}
 Held(n) == HeldWith(n, ByzantineBodies(n))
 \* A step of n that uses block b keeps b's body: the fetch folded into the step
 \* (the header control fetches nothing).
@@ -281,15 +305,20 @@ PolkaPairs(r) ==
 \* needs Byzantine prevotes, shown to some nodes during the collect step.
 \* Over-approximation: what a node knows beyond the floor is chosen afresh at
 \* each prevote, not kept from one round to the next.
+\* Plain form: LET P == PolkaCandidates(n, H), floor == Max({c[2] : c \in HP} \cup
+\* {lockedRound[n]} \cup known) for HP the pairs of P with an HonestPolka, IN {c \in P :
+\* c[2] >= floor} \cup (IF floor = -1 THEN FreshPick(n, H) ELSE {}). Here P and floor are
+\* bound by UNION {G(x) : x \in {e}}, which is G(e), so that each is computed once, also
+\* where a LET name would be computed again at each use (ENABLED, for weak fairness).
+FreshPick(n, H) ==
+    LET F == Fresh(n, H) IN
+    IF F = {} THEN {}
+    ELSE IF Policy = "first-to-quorum" THEN F
+    ELSE {Lowest(F)}
 SyncChoice(n, H, known) ==
-    LET P  == PolkaCandidates(n, H)
-        HP == {c \in P : HonestPolka(c[2], c[1])}
-        floor == Max({c[2] : c \in HP} \cup {lockedRound[n]} \cup known)
-        F == Fresh(n, H)
-        FreshPick == IF F = {} THEN {}
-                     ELSE IF Policy = "first-to-quorum" THEN F
-                     ELSE {Lowest(F)}
-    IN  {c \in P : c[2] >= floor} \cup (IF floor = -1 THEN FreshPick ELSE {})
+    UNION {UNION {{c \in P : c[2] >= floor} \cup (IF floor = -1 THEN FreshPick(n, H) ELSE {}) :
+                  floor \in {Max({c[2] : c \in {d \in P : HonestPolka(d[2], d[1])}} \cup {lockedRound[n]} \cup known)}} :
+           P \in {PolkaCandidates(n, H)}}
 
 (* "leading" (issue 17). A round message is a record: its sender, its      *)
 (* block and vr (-1: a fresh proposal; else a reproposal of a polka of     *)
@@ -371,10 +400,13 @@ SyncRoundMsgs(n, r) ==
     {c \in PolkaPairs(r) : c[2] >= floor /\ c[1] \in proposals}
     \cup (IF floor = -1 THEN {<<OwnBlock(n, r), -1>>} ELSE {})
 HonestOnlyPolkaRounds(r) == {c[2] : c \in {d \in PolkaPairs(r) : HonestPolka(d[2], d[1])}}
+\* (Plain form: LET floor == Max({lockedRound[n], -1} \cup HonestOnlyPolkaRounds(r)) IN
+\* {c \in PolkaPairs(r) : c[2] >= floor /\ c[1] \in proposals} \cup (IF floor = -1 THEN
+\* {<<OwnBlock(n, r), -1>>} ELSE {}). floor is bound as in SyncChoice, computed once.)
 HeldPolkaRoundMsgs(n, r) ==
-    LET floor == Max({lockedRound[n], -1} \cup HonestOnlyPolkaRounds(r)) IN
-    {c \in PolkaPairs(r) : c[2] >= floor /\ c[1] \in proposals}
-    \cup (IF floor = -1 THEN {<<OwnBlock(n, r), -1>>} ELSE {})
+    UNION {{c \in PolkaPairs(r) : c[2] >= floor /\ c[1] \in proposals}
+           \cup (IF floor = -1 THEN {<<OwnBlock(n, r), -1>>} ELSE {}) :
+           floor \in {Max({lockedRound[n], -1} \cup HonestOnlyPolkaRounds(r))}}
 AsyncRoundMsg(n, r) == <<OwnBlock(n, r), -1>>
 RoundMsgs(n, r) ==
     IF Synchronous /\ SyncRound(r)
@@ -422,6 +454,9 @@ Prevote(n) ==
     LET r == round[n] IN
     /\ decision[n] = Nil
     /\ step[n] = "collect"
+    \* (step' here rather than last: the order of a conjunction is not its meaning, and
+    \* a step of another action or node fails here before the costly conjuncts.)
+    /\ step' = [step EXCEPT ![n] = "prevoted"]
     /\ InSync(n) => AllHonestReached(r)
     \* A node always has a candidate: its own block of this round, or (when it
     \* re-proposes) the polka block it holds. Refused by the lock rule, or no round
@@ -435,7 +470,6 @@ Prevote(n) ==
                /\ Keep(n, c[1])
           ELSE /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> Nil]}
                /\ UNCHANGED bodies
-    /\ step' = [step EXCEPT ![n] = "prevoted"]
     /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, precommits, roundMsg, restarts>>
 
 \* RoundMachine::precommit: a polka for a block it holds, in its current round: lock on it.
@@ -446,7 +480,13 @@ Precommit(n) ==
     LET r == round[n] IN
     /\ decision[n] = Nil
     /\ step[n] = "prevoted"
-    /\ \E b \in Held(n) :
+    \* (step' here rather than last, as in Prevote.)
+    /\ step' = [step EXCEPT ![n] = "precommitted"]
+    \* (MayQuorum first: where it is false Polka(n, r, b) is too, see OtherPrevotes;
+    \* P is OtherPrevotes, computed once, as in Finalize.)
+    /\ \E P \in {OtherPrevotes} :
+       \E b \in Held(n) :
+          /\ MayQuorum(P, r, b)
           /\ Polka(n, r, b)
           \* A restored precommit of the round is sent again instead (its lock restored).
           /\ IF RestoredPrecommit(n, r)
@@ -455,7 +495,6 @@ Precommit(n) ==
                   /\ lockedRound' = [lockedRound EXCEPT ![n] = r]
                   /\ precommits' = precommits \cup {[src |-> n, round |-> r, block |-> b]}
                   /\ Keep(n, b)
-    /\ step' = [step EXCEPT ![n] = "precommitted"]
     /\ UNCHANGED <<healRound, round, decision, decisionRound, proposals, prevotes, roundMsg, restarts>>
 
 \* RoundMachine::precommit_nil: the prevote deadline passed without a polka.
@@ -465,35 +504,46 @@ PrecommitNil(n) ==
     LET r == round[n] IN
     /\ decision[n] = Nil
     /\ step[n] = "prevoted"
+    \* (step' here rather than last, as in Prevote.)
+    /\ step' = [step EXCEPT ![n] = "precommitted"]
     /\ InSync(n) => AllHonestPrevoted(r) /\ ~\E b \in Held(n) : HonestPolka(r, b)
     \* A restored precommit of the round is sent again instead.
     /\ precommits' = IF RestoredPrecommit(n, r) THEN precommits
                      ELSE precommits \cup {[src |-> n, round |-> r, block |-> Nil]}
-    /\ step' = [step EXCEPT ![n] = "precommitted"]
     /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, prevotes, bodies, roundMsg, restarts>>
 
 \* RoundMachine::finalize: a precommit quorum, in any round, for a block it holds.
+\* (MayQuorum first: where it is false CommitQuorum(n, r, b) is too, see OtherPrecommits;
+\* the search order is the plain one. \E P \in {OtherPrecommits} : F(P) is F(OtherPrecommits),
+\* with the set computed once, not for each r and b.)
 Finalize(n) ==
     /\ decision[n] = Nil
-    /\ \E r \in Rounds, b \in Held(n) :
+    \* (step' here rather than last, as in Prevote.)
+    /\ step' = [step EXCEPT ![n] = "decided"]
+    /\ \E P \in {OtherPrecommits} :
+       \E r \in Rounds, b \in Held(n) :
+          /\ MayQuorum(P, r, b)
           /\ CommitQuorum(n, r, b)
           /\ decision' = [decision EXCEPT ![n] = b]
           /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
           /\ Keep(n, b)
-    /\ step' = [step EXCEPT ![n] = "decided"]
     /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits, roundMsg, restarts>>
 
 \* RoundMachine::adopt_certificate (from on_commit): a commit is a precommit quorum
 \* with the block and its body attached, so the node need not hold the proposal
 \* itself; it checks the body (on_body) and adopts only a valid one.
+\* (MayQuorum first, as in Finalize.)
 AdoptCertificate(n) ==
     /\ decision[n] = Nil
-    /\ \E r \in Rounds, b \in ValidBlocks :
+    \* (step' here rather than last, as in Prevote.)
+    /\ step' = [step EXCEPT ![n] = "decided"]
+    /\ \E P \in {OtherPrecommits} :
+       \E r \in Rounds, b \in ValidBlocks :
+          /\ MayQuorum(P, r, b)
           /\ CommitQuorum(n, r, b)
           /\ decision' = [decision EXCEPT ![n] = b]
           /\ decisionRound' = [decisionRound EXCEPT ![n] = r]
           /\ bodies' = [bodies EXCEPT ![n] = @ \cup {b}]
-    /\ step' = [step EXCEPT ![n] = "decided"]
     /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, proposals, prevotes, precommits, roundMsg, restarts>>
 
 \* RoundMachine::advance_round then propose: the round ended without a decision.
@@ -525,7 +575,7 @@ AdvanceRound(n) ==
     /\ r < MaxRound
     /\ step[n] = "precommitted"
     /\ InSync(n) => /\ AllHonestPrecommitted(r)
-                    /\ ~\E rr \in Rounds, b \in ValidBlocks : CommitQuorum(n, rr, b)
+                    /\ ~SeesCommitQuorum(n)
     /\ Synchronous /\ SyncRound(r + 1) => AllHonestPrecommitted(r)
     /\ StartRound(n, r + 1)
     /\ UNCHANGED <<healRound, lockedBlock, lockedRound, decision, decisionRound, prevotes, precommits, restarts>>
@@ -553,7 +603,7 @@ SkipTo(n, t) ==
     /\ t > round[n]
     /\ SkipAllowed(n, t)
     /\ InSync(n) => /\ AllHonestPrecommitted(round[n])
-                    /\ ~\E rr \in Rounds, b \in ValidBlocks : CommitQuorum(n, rr, b)
+                    /\ ~SeesCommitQuorum(n)
     /\ Synchronous /\ SyncRound(t) => AllHonestPrecommitted(t - 1)
     /\ StartRound(n, t)
     /\ UNCHANGED <<healRound, lockedBlock, lockedRound, decision, decisionRound, prevotes, precommits, restarts>>
@@ -656,10 +706,15 @@ QuorumIntegrity ==
                                  v.round = decisionRound[n] /\ v.block = decision[n]}}), TotalWeight)
 
 \* An honest member sends at most one prevote and one precommit per round.
-NoHonestDoubleVote ==
-    \A n \in Honest, r \in Rounds :
-        /\ Cardinality({v \in prevotes : v.src = n /\ v.round = r}) <= 1
-        /\ Cardinality({v \in precommits : v.src = n /\ v.round = r}) <= 1
+\* Plain form: for V the prevotes and the precommits, \A n \in Honest, r \in Rounds :
+\* Cardinality({v \in V : v.src = n /\ v.round = r}) <= 1. Those sets split HonestIn(V),
+\* the votes of V of an honest member in a round of Rounds, by member and round, so each
+\* has at most one vote iff no two votes of HonestIn(V) have the same member and round,
+\* that is iff HonestIn(V) has as many elements as its set of <<src, round>> pairs: one
+\* pass over V instead of one for each member and round.
+HonestIn(V) == {v \in V : v.src \in Honest /\ v.round \in Rounds}
+OneVoteEach(V) == LET H == HonestIn(V) IN Cardinality(H) = Cardinality({<<v.src, v.round>> : v \in H})
+NoHonestDoubleVote == OneVoteEach(prevotes) /\ OneVoteEach(precommits)
 
 \* What the lock rule needs: a lock is on a block with a polka in the lock round;
 \* once a block is finalized in round r, no honest member precommits another block
@@ -668,10 +723,12 @@ NoHonestDoubleVote ==
 LockSafety ==
     /\ \A n \in Honest : lockedRound[n] /= -1 => Polkas(lockedRound[n], lockedBlock[n])
     /\ \A n \in Honest : decision[n] /= Nil =>
+          LET P == OtherPrevotes IN
           /\ \A m \in precommits :
                 m.src \in Honest /\ m.round >= decisionRound[n] /\ m.block /= Nil => m.block = decision[n]
+          \* (MayQuorum first: where it is false Polkas(r, b) is too, see OtherPrevotes.)
           /\ \A r \in decisionRound[n] .. MaxRound, b \in Blocks :
-                Polkas(r, b) /\ b /= decision[n] =>
+                MayQuorum(P, r, b) /\ Polkas(r, b) /\ b /= decision[n] =>
                     Tally({m.src : m \in {v \in prevotes : v.round = r /\ v.block = b /\ v.src \in Honest}})
                         < Threshold - Tally(Byzantine)
 
