@@ -12,6 +12,7 @@ packages=(
   libbenchmark-dev     # benchmarks
   clang libclang-rt-14-dev  # libFuzzer and sanitizers with clang
   python3              # bench/plot_results.py (standard library only)
+  chromium             # tests/timeline: the timeline picture rendered headless
 )
 # TLC runs on Java 17 and comes from Maven Central through Maven.
 command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jre-headless)

@@ -17,6 +17,8 @@ int run_vectors(std::vector<std::string_view> args);
 int run_conform(std::vector<std::string_view> args);
 // The reference behind the adapter protocol (spec/adapter.md), for `conform` to check.
 int run_adapter(std::vector<std::string_view> args);
+// Node logs (spec/node-log.md) judged: the rules of protocol.md each log shows broken.
+int run_check(std::vector<std::string_view> args);
 // An ndjson trace (simulate --model-trace) as the TLA+ module TraceData, for TLC.
 int run_trace_module(std::vector<std::string_view> args);
 // Hidden: prints a valid sample message (for tests and for trying `decode`).

@@ -30,7 +30,7 @@ constexpr const char* kUsage =
     "           [--crash NODE@T[:RESTART[:before-step|torn-append|after-sync]]]\n"
     "           [--policy vrf|lowest-hash|first-to-quorum] [--rounds R] [--seed S] [--key-seed K]\n"
     "           [--heights H] [--height-interval MS] [--time-limit MS]\n"
-    "           [--json] [--trace] [--model-trace DIR]\n"
+    "           [--json] [--trace] [--model-trace DIR] [--log DIR] [--timeline FILE.svg]\n"
     "           [--negative-control quorum-ceil|no-lock|restart-without-journal|no-catch-up|\n"
     "                              lock-without-polka|hold-unchecked-body|no-announce]\n"
     "                         run one deterministic simulation of H heights (default 1), MS\n"
@@ -55,7 +55,10 @@ constexpr const char* kUsage =
     "                         --mempool-divergence P: each honest node lacks each of the M pool\n"
     "                         transactions with probability P and holds about P*M of its own;\n"
     "                         --model-trace DIR writes each height's model trace,\n"
-    "                         DIR/height-H.ndjson, for TLC (tla/README.md, trace validation)\n"
+    "                         DIR/height-H.ndjson, for TLC (tla/README.md, trace validation);\n"
+    "                         --log DIR writes each node's log, DIR/node-I.log (spec/node-log.md);\n"
+    "                         --timeline FILE.svg draws the run from its node logs: one lane per\n"
+    "                         node, rounds, votes, locks, decisions, drops, partitions, findings\n"
     "  twins [--members M] [--rounds R] [--negative-control C] [--seed S]\n"
     "        [--mempool-divergence P] [--shard K/N] [--limit L] [--first] [--json]\n"
     "        [--windows flight|schedule] [--scenario INDEX] [--no-reuse]\n"
@@ -81,6 +84,11 @@ constexpr const char* kUsage =
     "                         spec/vectors/ and N mutations (default 8) of each fuzz corpus\n"
     "                         input through it; exit 0 when it conforms, 1 when it diverges\n"
     "                         or leaves a case uncovered, 2 when the adapter breaks\n"
+    "  check [--json] [--timeline FILE.svg] LOG...\n"
+    "                         judge node logs (spec/node-log.md): each finding with its rule,\n"
+    "                         the member blamed (or the two logs that disagree) and the\n"
+    "                         evidence; exit 0 no finding, 1 findings, 2 unreadable log;\n"
+    "                         --timeline draws the logs with the findings marked\n"
     "  trace-module FILE      a model trace (FILE.ndjson) as the TLA+ module TraceData\n"
     "  adapter                the reference implementation as an adapter (spec/adapter.md):\n"
     "                         requests on standard input, answers on standard output\n"
@@ -109,6 +117,7 @@ int dispatch(int argc, char** argv) {
   if (command == "vectors") return midnight::cli::run_vectors(std::move(rest));
   if (command == "adapter") return midnight::cli::run_adapter(std::move(rest));
   if (command == "conform") return midnight::cli::run_conform(std::move(rest));
+  if (command == "check") return midnight::cli::run_check(std::move(rest));
   if (command == "trace-module") return midnight::cli::run_trace_module(std::move(rest));
   if (command == "example") return midnight::cli::run_example(std::move(rest));
   std::cerr << "midnight: unknown command '" << command << "'\n" << kUsage;

@@ -126,6 +126,10 @@ SimulateOptions parse_simulate_options(std::vector<std::string_view> argv) {
     } else if (flag == "--model-trace") {
       o.model_trace_dir = std::string(value());
       c.model_trace = true;
+    } else if (flag == "--log") {
+      o.log_dir = std::string(value());
+    } else if (flag == "--timeline") {
+      o.timeline_path = std::string(value());
     } else if (flag == "--nodes") {
       c.nodes = require_size(flag, value());
       have_nodes = true;

@@ -15,6 +15,8 @@ struct SimulateOptions {
   bool json = false;
   bool trace = false;
   std::string model_trace_dir;  // --model-trace DIR: each height's model trace, DIR/height-H.ndjson
+  std::string log_dir;          // --log DIR: each node's log, DIR/node-I.log (spec/node-log.md)
+  std::string timeline_path;    // --timeline FILE.svg: the run's timeline picture, drawn from its node logs
 };
 
 // Throws UsageError naming the option at fault, or what validate() finds.

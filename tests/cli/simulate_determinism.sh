@@ -109,4 +109,41 @@ run trace-module "$WORK/bad.ndjson"
 check "trace-module: an unconvertible line is exit 2" [ "$RC" -eq 2 ]
 check "trace-module: says which line and why" grep -q 'bad.ndjson:1: null has no TLA+ value' "$WORK/err"
 
+# --log DIR only observes: the run is the same, byte for byte, with each node's log
+# (spec/node-log.md) written, Byzantine nodes included; the same run writes the same logs.
+log_args=(simulate --nodes 7 --byzantine 2 --byzantine-mode garbage,equivocate --drop 0.05 --crash 1@800:4000
+          --heights 2 --height-interval 20000 --seed 11 --json --trace)
+"$MIDNIGHT" "${log_args[@]}" >"$WORK/nolog" 2>/dev/null
+"$MIDNIGHT" "${log_args[@]}" --log "$WORK/l1" >"$WORK/withlog" 2>/dev/null
+"$MIDNIGHT" "${log_args[@]}" --log "$WORK/l2" >/dev/null 2>&1
+check "--log on and off: identical JSON" cmp -s "$WORK/nolog" "$WORK/withlog"
+check "--log: one log per node, Byzantine nodes included" [ -s "$WORK/l1/node-0.log" ] && [ -s "$WORK/l1/node-6.log" ]
+check "--log: the same run, the same logs" diff -r "$WORK/l1" "$WORK/l2"
+run simulate --nodes 5 --crash 1@800:4000 --seed 9
+grep -v '^simulate:' "$WORK/out" >"$WORK/t-nolog"
+run simulate --nodes 5 --crash 1@800:4000 --seed 9 --log "$WORK/l3"
+grep -v '^simulate:' "$WORK/out" >"$WORK/t-log"
+check "--log on and off: identical text and digest" cmp -s "$WORK/t-nolog" "$WORK/t-log"
+
+# --timeline FILE.svg only observes too: the run is the same, byte for byte, with its
+# picture drawn from logs in a temporary directory (removed after) or in --log's, and the
+# same run draws the same picture either way.
+mkdir "$WORK/tmp"
+TMPDIR="$WORK/tmp" "$MIDNIGHT" "${log_args[@]}" --timeline "$WORK/t1.svg" >"$WORK/withtimeline" 2>/dev/null
+"$MIDNIGHT" "${log_args[@]}" --log "$WORK/l4" --timeline "$WORK/t2.svg" >"$WORK/withboth" 2>/dev/null
+check "--timeline on and off: identical JSON" cmp -s "$WORK/nolog" "$WORK/withtimeline"
+check "--timeline with --log: identical JSON" cmp -s "$WORK/nolog" "$WORK/withboth"
+check "--timeline: an SVG document" grep -q '^<svg ' "$WORK/t1.svg"
+check "--timeline: the same picture from a temporary directory or from --log's" cmp -s "$WORK/t1.svg" "$WORK/t2.svg"
+check "--timeline with --log: the same logs" diff -r "$WORK/l1" "$WORK/l4"
+check "--timeline: its temporary directory is removed" [ -z "$(ls -A "$WORK/tmp")" ]
+run simulate --nodes 5 --crash 1@800:4000 --seed 9
+cp "$WORK/out" "$WORK/t-plain"
+run simulate --nodes 5 --crash 1@800:4000 --seed 9 --timeline "$WORK/t3.svg"
+check "--timeline on and off: identical text and digest" cmp -s "$WORK/t-plain" "$WORK/out"
+check "--timeline: a crashed node's band" grep -q '>crashed</text>' "$WORK/t3.svg"
+run simulate --nodes 5 --seed 9 --timeline "$WORK/no-such-dir/t.svg"
+check "--timeline to a file that cannot be written: exit 2 (rc=$RC)" [ "$RC" -eq 2 ]
+check "--timeline: says which file" grep -q 'no-such-dir/t.svg' "$WORK/err"
+
 finish

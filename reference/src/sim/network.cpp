@@ -1,6 +1,7 @@
 #include "midnight/sim/network.hpp"
 
 #include "midnight/sim/model_trace.hpp"
+#include "midnight/sim/sim_observer.hpp"
 
 #include <algorithm>
 
@@ -38,6 +39,7 @@ void Network::send(std::uint64_t now, std::size_t from, std::size_t to, const Me
   }
   if (monitor_ != nullptr) monitor_->on_send(*bytes);
   if (trace_ != nullptr) trace_->on_send(from, *bytes);
+  if (observer_ != nullptr) observer_->on_send(now, from, to, *bytes);
   if (partitioned(now, from, to)) {
     ++counts_.dropped_partition;
     return;

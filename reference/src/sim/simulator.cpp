@@ -21,6 +21,7 @@
 #include "midnight/sim/event_queue.hpp"
 #include "midnight/sim/network.hpp"
 #include "midnight/sim/node_tap.hpp"
+#include "midnight/sim/sim_observer.hpp"
 #include "midnight/sim/trace_json.hpp"
 #include "midnight/sim/world.hpp"
 #include "midnight/wire/codec.hpp"
@@ -80,7 +81,8 @@ struct HonestNode {
 class Simulator {
  public:
   // `shared`: what this run takes from outside instead of making (simulator.hpp).
-  Simulator(const SimConfig& config, NodeTap* tap, const SharedRunInputs& shared = {});
+  Simulator(const SimConfig& config, NodeTap* tap, const SharedRunInputs& shared = {},
+            SimObserver* observer = nullptr);
   SimResult run();
 
  private:
@@ -106,6 +108,7 @@ class Simulator {
 
   SimConfig config_;  // a copy: the network and the Byzantine nodes refer to it
   NodeTap* tap_;                        // null: the reference hosts play every honest node
+  SimObserver* observer_;               // null: no one watches (sim_observer.hpp)
   MemoVerifier memo_;
   const SignatureVerifier& verifier_;  // memo_ or libsodium directly (config_.verify_memo)
   const VrfVerifier& vrf_verifier_;    // a shared memo, or ecvrf_verify directly
@@ -129,9 +132,10 @@ class Simulator {
   std::uint64_t now_ = 0;
 };
 
-Simulator::Simulator(const SimConfig& config, NodeTap* tap, const SharedRunInputs& shared)
+Simulator::Simulator(const SimConfig& config, NodeTap* tap, const SharedRunInputs& shared, SimObserver* observer)
     : config_(config),
       tap_(tap),
+      observer_(observer),
       verifier_(shared.verifier != nullptr ? *shared.verifier
                 : config.verify_memo       ? static_cast<const SignatureVerifier&>(memo_)
                                            : direct_verifier()),
@@ -203,6 +207,7 @@ Simulator::Simulator(const SimConfig& config, NodeTap* tap, const SharedRunInput
   monitor_ = std::make_unique<VoteMonitor>(world_.membership, world_.chain, std::move(honest_members),
                                            world_.node_of_member, verifier_);
   network_.set_monitor(monitor_.get());
+  network_.set_observer(observer_);
   if (config_.model_trace && tap_ == nullptr) {
     trace_ = std::make_unique<ModelTraceRecorder>(config_, world_, honest_);
     network_.set_trace(trace_.get());
@@ -276,6 +281,7 @@ void Simulator::restart(HonestNode& h) {
   h.up = true;
   ++result_.restarts;
   if (trace_) trace_->on_restart(h.node);
+  if (observer_ != nullptr) observer_->on_restart(now_, h.node);
   step(h, input_at(NodeInputKind::start, now_), h.host->handle_start(now_));
 }
 
@@ -370,6 +376,7 @@ void Simulator::record_finalize(HonestNode& h, const StoredCommit& a) {
     result_.violations.push_back("node " + std::to_string(h.node) + ": " + why);
     result_.agreement = false;
   };
+  if (observer_ != nullptr && commit) observer_->on_decide(now_, h.node, a.height, *commit);
   if (!commit || !decode_commit(*commit, *commit_)) return fail("finalize without a decodable commit");
   for (const auto& f : result_.finalized) {
     if (f.node == h.node && f.height == a.height) fail("finalized height " + std::to_string(a.height) + " twice");
@@ -460,6 +467,7 @@ void Simulator::deliver(const Event& e) {
     return;
   }
   ++network_.counts().delivered;
+  if (observer_ != nullptr) observer_->on_deliver(now_, e.from, e.node, *e.bytes);
   if (honest_nodes_[e.node]) {
     deliver_honest_bytes(*honest_nodes_[e.node], *e.bytes);
   } else {
@@ -646,6 +654,7 @@ SimResult Simulator::run() {
       if (h) honest.push_back({h->node, &h->config});
     tap_->begin(config_, world_, honest);
   }
+  if (observer_ != nullptr) observer_->begin(config_, world_, honest_);
   for (std::size_t i = 0; i < config_.nodes; ++i)
     if (byzantine_[i]) byzantine_[i]->start(byz_context());
   // A node that crashes at midnight, between steps, never starts (until its restart).
@@ -724,6 +733,13 @@ SimResult run_simulation(const SimConfig& config, NodeTap* tap, const SharedRunI
   }
   crypto_init();
   Simulator sim(config, tap, shared);
+  return sim.run();
+}
+
+SimResult run_simulation(const SimConfig& config, SimObserver& observer) {
+  if (auto err = validate(config); !err.empty()) return run_simulation(config, nullptr);
+  crypto_init();
+  Simulator sim(config, nullptr, SharedRunInputs{}, &observer);
   return sim.run();
 }
 

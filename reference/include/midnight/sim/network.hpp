@@ -13,6 +13,7 @@
 namespace midnight::sim {
 
 class ModelTraceRecorder;
+class SimObserver;
 
 struct MessageCounts {
   std::uint64_t sent = 0;               // send() calls (one per sender-recipient pair)
@@ -41,6 +42,8 @@ class Network {
   void set_monitor(VoteMonitor* monitor) { monitor_ = monitor; }
   // And to the model trace, when one is recorded (it names blocks and keeps Byzantine votes).
   void set_trace(ModelTraceRecorder* trace) { trace_ = trace; }
+  // And to the run's observer, when there is one (sim_observer.hpp).
+  void set_observer(SimObserver* observer) { observer_ = observer; }
 
   MessageCounts& counts() { return counts_; }
   const MessageCounts& counts() const { return counts_; }
@@ -54,6 +57,7 @@ class Network {
   MessageCounts counts_;
   VoteMonitor* monitor_ = nullptr;
   ModelTraceRecorder* trace_ = nullptr;
+  SimObserver* observer_ = nullptr;
 };
 
 }  // namespace midnight::sim

@@ -33,6 +33,10 @@ struct SharedRunInputs {
   const World* world = nullptr;
 };
 SimResult run_simulation(const SimConfig& config, NodeTap* tap, const SharedRunInputs& shared);
+// The run of run_simulation(config), shown to `observer` as it happens (sim_observer.hpp):
+// the same run, byte for byte.
+class SimObserver;
+SimResult run_simulation(const SimConfig& config, SimObserver& observer);
 
 // SHA-256 of the event log and of the whole result as JSON: the run's fingerprint.
 Hash32 digest(const SimResult& result);
