@@ -99,6 +99,25 @@ sim_logs "$WORK/n2" --nodes 4 --negative-control no-lock --drop 0.2 --crash 1@15
 run check "$WORK"/n2/*.log
 check "no-lock, a run that keeps its locks: exit 0" [ "$RC" -eq 0 ]
 
+# The other planted faults that sign or decide what the protocol forbids. A restart
+# without the journal signs a second vote in a round it had voted in: an equivocation of
+# the member the simulator's monitor names. Quorums of ceil(2W/3): the honest nodes decide
+# on certificates of two thirds of the weight, which section 7.1 rejects.
+sim_logs "$WORK/rj" --nodes 4 --crash 1@150:600 --drop 0.1 --negative-control restart-without-journal --seed 5
+run check "$WORK"/rj/*.log
+check "restart-without-journal: exit 1" [ "$RC" -eq 1 ]
+check "restart-without-journal: an equivocation" grep -q '^equivocation (protocol.md §5.3, §1.2) height 1$' "$WORK/out"
+expected=$(grep -o 'VIOLATION: node [0-9]* (member [0-9]*)' "$WORK/sim" | awk '{print $5}' | tr -d ')' | sort -u)
+found=$(grep '^  blamed: ' "$WORK/out" | awk '{print $3}' | sort -u)
+check "restart-without-journal: the member the simulator names ($expected = $found)" [ -n "$expected" ] && [ "$expected" = "$found" ]
+sim_logs "$WORK/qc" --nodes 3 --byzantine 1 --negative-control quorum-ceil --seed 1
+run check "$WORK"/qc/*.log
+check "quorum-ceil: exit 1" [ "$RC" -eq 1 ]
+check "quorum-ceil: each honest decision's certificate is bad" \
+  [ "$(grep -c '^bad-certificate (protocol.md §7.1) height 1$' "$WORK/out")" -eq 2 ]
+check "quorum-ceil: the certificate is the evidence" \
+  awk '/^bad-certificate/ { b = 1; next } b && /^  evidence: .*:[0-9]+ 0206/ { n++ } /^[a-z]/ { b = 0 } END { exit n != 2 }' "$WORK/out"
+
 # Hand-edited logs, from the honest 7-node run.
 sim_logs "$WORK/x" --nodes 7 --drop 0.1 --partition '4|3@0-5000'
 log=$WORK/x/node-0.log
