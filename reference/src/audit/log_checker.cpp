@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "midnight/audit/log_reader.hpp"
+#include "midnight/audit/log_sections.hpp"
 #include "midnight/consensus/certificate.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/wire/codec.hpp"
@@ -68,15 +69,8 @@ struct HeightState {
   std::set<std::pair<BlockId, BlockId>> disagreements;  // reported
 };
 
-struct Log {
-  std::string path;
-  std::ifstream file;
-  std::unique_ptr<LogReader> reader;
-  LogRecord pending;  // a height record read ahead, or nothing (done)
-  bool done = false;
-};
 
-class Checker {
+class Checker final : public SectionVisitor {
  public:
   Checker(FindingSink& sink, const SignatureVerifier& verifier) : sink_(sink), verifier_(verifier) {
     polka_ = std::make_unique<CarriedPolka>();
@@ -86,8 +80,13 @@ class Checker {
 
   result<CheckSummary> run(std::span<const std::string> paths, LogFailure& failure);
 
+  void on_open(std::size_t log, const LogReader& reader) override;
+  void on_height(std::uint64_t height, const std::shared_ptr<const HeightInputs>& inputs) override;
+  void on_record(std::size_t log, std::uint64_t height, const LogRecord& record) override;
+  void on_section_end(std::size_t) override {}
+  void on_height_read(std::uint64_t height) override;
+
  private:
-  result<void> advance(std::size_t index, LogFailure& failure, bool within_section);
   void record(std::size_t log, const LogRecord& r);
   void message(std::size_t log, const LogRecord& r);
   void decided(std::size_t log, const LogRecord& r);
@@ -109,7 +108,8 @@ class Checker {
 
   FindingSink& sink_;
   const SignatureVerifier& verifier_;
-  std::vector<Log> logs_;
+  std::vector<PublicKey> node_keys_;  // by log
+  std::uint64_t section_ = 0;         // the height of the section being read
   std::map<std::uint64_t, HeightState> heights_;
   CheckSummary summary_;
   std::unique_ptr<CarriedPolka> polka_;
@@ -258,7 +258,7 @@ void Checker::message(std::size_t log, const LogRecord& r) {
   if (!type) return undecodable();
   const bool received = r.kind == RecordKind::recv;
   const Evidence ev = here(log, r);
-  const PublicKey& node = logs_[log].reader->node_key();
+  const PublicKey& node = node_keys_[log];
   // A message that names a height no log gave (or the checker still holds) is not judged.
   const auto judge = [&](std::uint64_t height, const ChainId& chain) -> HeightState* {
     HeightState* s = state_of(height);
@@ -357,12 +357,12 @@ void Checker::message(std::size_t log, const LogRecord& r) {
 }
 
 void Checker::decided(std::size_t log, const LogRecord& r) {
-  const PublicKey& node = logs_[log].reader->node_key();
+  const PublicKey& node = node_keys_[log];
   const Evidence ev = here(log, r);
   const auto type = peek_message_type(r.bytes);
   if (!type || type.value() != MessageType::certificate || !decode_certificate(r.bytes, *cert_)) {
     // Nothing in it names a height: it is judged with the height of its section.
-    HeightState* s = state_of(logs_[log].reader->inputs()->height);
+    HeightState* s = state_of(section_);
     if (s != nullptr) blame(FindingKind::bad_certificate, *s, node, "decided on bytes that are not a certificate", {ev});
     return;
   }
@@ -418,67 +418,27 @@ void Checker::record(std::size_t log, const LogRecord& r) {
   if (r.kind == RecordKind::decided) decided(log, r);
 }
 
-// Reads log `index` on: its records up to its next height line (kept as pending), or,
-// when not within a section, only the next record (which must be a height line).
-result<void> Checker::advance(std::size_t index, LogFailure& failure, bool within_section) {
-  Log& l = logs_[index];
-  LogRecord r;
-  while (true) {
-    auto got = l.reader->next(r);
-    if (!got) {
-      failure = {index, l.reader->line(), l.reader->detail()};
-      return got.error();
-    }
-    if (!got.value()) {
-      l.done = true;
-      return outcome::success();
-    }
-    if (r.kind == RecordKind::height) {
-      l.pending = std::move(r);
-      return outcome::success();
-    }
-    if (!within_section) {  // the reader refuses a record before the first height line
-      failure = {index, r.line, {}};
-      return make_error_code(log_errc::record_before_height);
-    }
-    record(index, r);
-  }
+void Checker::on_open(std::size_t log, const LogReader& reader) { node_keys_[log] = reader.node_key(); }
+
+void Checker::on_height(std::uint64_t height, const std::shared_ptr<const HeightInputs>& inputs) {
+  HeightState& s = heights_[height];
+  if (!s.in) s.in = inputs;
+}
+
+void Checker::on_record(std::size_t log, std::uint64_t height, const LogRecord& r) {
+  section_ = height;
+  record(log, r);
+}
+
+// Every log has passed h - 1: late messages of h are still judged while h + 1 is read.
+void Checker::on_height_read(std::uint64_t height) {
+  heights_.erase(heights_.begin(), heights_.lower_bound(height));
 }
 
 result<CheckSummary> Checker::run(std::span<const std::string> paths, LogFailure& failure) {
-  logs_.resize(paths.size());
   summary_.logs = paths.size();
-  for (std::size_t i = 0; i < paths.size(); ++i) {
-    Log& l = logs_[i];
-    l.path = paths[i];
-    l.file.open(l.path, std::ios::binary);
-    if (!l.file) {
-      failure = {i, 0, {}};
-      return make_error_code(log_errc::cannot_read);
-    }
-    l.reader = std::make_unique<LogReader>(l.file);
-    if (auto a = advance(i, failure, false); !a) return a.error();
-  }
-  while (true) {
-    std::optional<std::uint64_t> next;
-    for (const Log& l : logs_)
-      if (!l.done && (!next || l.reader->inputs()->height < *next)) next = l.reader->inputs()->height;
-    if (!next) break;
-    const std::uint64_t h = *next;
-    // The inputs of h, from the first log that gives them.
-    for (const Log& l : logs_) {
-      if (l.done || l.reader->inputs()->height != h) continue;
-      HeightState& s = heights_[h];
-      if (!s.in) s.in = l.reader->inputs();
-    }
-    for (std::size_t i = 0; i < logs_.size(); ++i) {
-      // Compare before advancing: a log read on holds the inputs of its next height.
-      if (logs_[i].done || logs_[i].reader->inputs()->height != h) continue;
-      if (auto a = advance(i, failure, true); !a) return a.error();
-    }
-    // Every log has passed h - 1: late messages of h are still judged while h + 1 is read.
-    heights_.erase(heights_.begin(), heights_.lower_bound(h));
-  }
+  node_keys_.resize(paths.size());
+  if (auto read = read_by_height(paths, *this, failure); !read) return read.error();
   return summary_;
 }
 

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "midnight/audit/log_reader.hpp"
+#include "midnight/audit/log_sections.hpp"
 #include "midnight/block/builder.hpp"
 #include "midnight/crypto/hash.hpp"
 #include "midnight/view/timeline_svg.hpp"
@@ -87,14 +88,12 @@ struct Lock {
 
 struct Source {
   std::string path;
-  std::ifstream file;
-  std::unique_ptr<LogReader> reader;
-  bool done = false;
+  PublicKey node;           // its node's key
   std::set<Hash32> marked;  // this section's messages already drawn (a copy to another peer is not)
   std::optional<Lock> lock;
 };
 
-class Builder {
+class Builder final : public SectionVisitor {
  public:
   Builder(const ViolationCollector& violations, std::string title) : violations_(violations) {
     t_.title = std::move(title);
@@ -103,11 +102,19 @@ class Builder {
   }
   result<view::Timeline> run(std::span<const std::string> paths, LogFailure& failure);
 
+  void on_open(std::size_t lane, const LogReader& reader) override;
+  void on_height(std::uint64_t height, const std::shared_ptr<const HeightInputs>& inputs) override;
+  void on_record(std::size_t lane, std::uint64_t height, const LogRecord& r) override { record(lane, r, height); }
+  void on_section_end(std::size_t lane) override { logs_[lane].marked.clear(); }
+  // Every log has read h: a receipt of a message sent at h - 1 or before is in by now.
+  void on_height_read(std::uint64_t height) override {
+    if (height >= 1) settle(height - 1);
+  }
+
  private:
-  result<void> advance(std::size_t lane, LogFailure& failure, bool within_section);
   void record(std::size_t lane, const LogRecord& r, std::uint64_t section);
   void sent(std::size_t lane, const LogRecord& r, std::uint64_t section);
-  void decided(std::size_t lane, const LogRecord& r);
+  void decided(std::size_t lane, const LogRecord& r, std::uint64_t section);
   void add_mark(view::Mark m);
   std::uint32_t block_index(const BlockId& id, std::uint64_t section);
   std::optional<std::size_t> lane_of(const PublicKey& key) const;
@@ -172,7 +179,7 @@ void Builder::sent(std::size_t lane, const LogRecord& r, std::uint64_t section) 
   if (r.elided || r.bytes.size() < kPrefixSize) return;
   const auto type = peek_message_type(r.bytes);
   if (!type) return;
-  const PublicKey& self = src.reader->node_key();
+  const PublicKey& self = src.node;
   view::Mark m;
   m.lane = lane;
   m.time_ms = at;
@@ -217,13 +224,13 @@ void Builder::sent(std::size_t lane, const LogRecord& r, std::uint64_t section) 
   }
 }
 
-void Builder::decided(std::size_t lane, const LogRecord& r) {
+void Builder::decided(std::size_t lane, const LogRecord& r, std::uint64_t section) {
   view::Mark m;
   m.lane = lane;
   m.time_ms = time_of(r.time_ms);
   m.kind = view::MarkKind::decision;
   if (decode_certificate(r.bytes, *cert_)) {
-    m.block = block_index(cert_->block_id, logs_[lane].reader->inputs()->height);
+    m.block = block_index(cert_->block_id, section);
     m.label = "h" + std::to_string(cert_->height);
   }
   add_mark(m);
@@ -247,7 +254,7 @@ void Builder::record(std::size_t lane, const LogRecord& r, std::uint64_t section
       }
       return;
     case RecordKind::decided:
-      decided(lane, r);
+      decided(lane, r, section);
       return;
     case RecordKind::restart: {
       view::Mark m;
@@ -329,82 +336,35 @@ void Builder::violations() {
   }
 }
 
-result<void> Builder::advance(std::size_t lane, LogFailure& failure, bool within_section) {
-  Source& l = logs_[lane];
-  const std::uint64_t section = l.reader->inputs() ? l.reader->inputs()->height : 0;
-  LogRecord r;
-  while (true) {
-    auto got = l.reader->next(r);
-    if (!got) {
-      failure = {lane, l.reader->line(), l.reader->detail()};
-      return got.error();
-    }
-    if (!got.value()) {
-      l.done = true;
-      return outcome::success();
-    }
-    if (r.kind == RecordKind::height) {
-      l.marked.clear();
-      return outcome::success();
-    }
-    if (!within_section) {
-      failure = {lane, r.line, {}};
-      return make_error_code(log_errc::record_before_height);
-    }
-    record(lane, r, section);
+void Builder::on_open(std::size_t lane, const LogReader& reader) {
+  view::Lane l;
+  l.label = "n?";
+  if (reader.inputs()) {
+    const HeightInputs& in = *reader.inputs();
+    const PublicKey& key = reader.node_key();
+    logs_[lane].node = key;
+    lanes_.emplace(key, lane);
+    const auto m = in.membership.index_of(key);
+    l.label = m ? "n" + std::to_string(*m) + " (w " + std::to_string(in.membership.member(*m).weight) + ")"
+                : std::string("not a member");
+    const TimeMs midnight = time_of(in.midnight_ms);
+    first_ = first_ ? std::min(*first_, midnight) : midnight;
   }
+  t_.lanes.push_back(std::move(l));
+}
+
+void Builder::on_height(std::uint64_t height, const std::shared_ptr<const HeightInputs>& inputs) {
+  if (rounds_.contains(height)) return;
+  HeightRounds& hr = rounds_[height];
+  hr.midnight_ms = inputs->midnight_ms;
+  hr.timing = RoundTiming{inputs->collect_ms, inputs->prevote_ms, inputs->precommit_ms, inputs->increment_ms};
+  hr.last_ms = inputs->midnight_ms;
 }
 
 result<view::Timeline> Builder::run(std::span<const std::string> paths, LogFailure& failure) {
   logs_.resize(paths.size());
-  for (std::size_t i = 0; i < paths.size(); ++i) {
-    Source& l = logs_[i];
-    l.path = paths[i];
-    l.file.open(l.path, std::ios::binary);
-    if (!l.file) {
-      failure = {i, 0, {}};
-      return make_error_code(log_errc::cannot_read);
-    }
-    l.reader = std::make_unique<LogReader>(l.file);
-    if (auto a = advance(i, failure, false); !a) return a.error();
-    view::Lane lane;
-    lane.label = "n?";
-    if (!l.done) {
-      const HeightInputs& in = *l.reader->inputs();
-      const PublicKey& key = l.reader->node_key();
-      lanes_.emplace(key, i);
-      const auto m = in.membership.index_of(key);
-      lane.label = m ? "n" + std::to_string(*m) + " (w " + std::to_string(in.membership.member(*m).weight) + ")"
-                     : std::string("not a member");
-      const TimeMs midnight = time_of(in.midnight_ms);
-      first_ = first_ ? std::min(*first_, midnight) : midnight;
-    }
-    t_.lanes.push_back(std::move(lane));
-  }
-  while (true) {
-    std::optional<std::uint64_t> next;
-    for (const Source& l : logs_)
-      if (!l.done && (!next || l.reader->inputs()->height < *next)) next = l.reader->inputs()->height;
-    if (!next) break;
-    const std::uint64_t h = *next;
-    for (std::size_t i = 0; i < logs_.size(); ++i) {
-      const Source& l = logs_[i];
-      if (l.done || l.reader->inputs()->height != h) continue;
-      const HeightInputs& in = *l.reader->inputs();
-      if (!rounds_.contains(h)) {
-        HeightRounds& hr = rounds_[h];
-        hr.midnight_ms = in.midnight_ms;
-        hr.timing = RoundTiming{in.collect_ms, in.prevote_ms, in.precommit_ms, in.increment_ms};
-        hr.last_ms = in.midnight_ms;
-      }
-    }
-    for (std::size_t i = 0; i < logs_.size(); ++i) {
-      if (logs_[i].done || logs_[i].reader->inputs()->height != h) continue;
-      if (auto a = advance(i, failure, true); !a) return a.error();
-    }
-    // Every log has read h: a receipt of a message sent at h - 1 or before is in by now.
-    if (h >= 1) settle(h - 1);
-  }
+  for (std::size_t i = 0; i < paths.size(); ++i) logs_[i].path = paths[i];
+  if (auto read = read_by_height(paths, *this, failure); !read) return read.error();
   settle(std::numeric_limits<std::uint64_t>::max());
   violations();
   t_.from_ms = first_.value_or(0);

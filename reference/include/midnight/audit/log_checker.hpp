@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "midnight/audit/finding.hpp"
+#include "midnight/audit/log_sections.hpp"
 #include "midnight/core/result.hpp"
 #include "midnight/crypto/sign.hpp"
 
@@ -32,12 +33,6 @@ struct CheckSummary {
   std::uint64_t not_judged = 0;
 };
 
-// Where a log could not be read (spec/node-log.md §3), when check_logs fails.
-struct LogFailure {
-  std::size_t log = 0;
-  std::uint64_t line = 0;
-  std::string detail;
-};
 
 // Reads every log in `paths` to its end, handing each finding to `sink`. Fails with the
 // log_errc of the first unreadable log, whose place is then in `failure`.
