@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "log_test_members.hpp"
 #include "midnight/audit/log_reader.hpp"
 #include "midnight/crypto/ecvrf.hpp"
 #include "midnight/crypto/sign.hpp"
@@ -15,23 +16,8 @@
 namespace midnight::audit {
 namespace {
 
-struct Member {
-  std::string key, vrf;
-};
-
-// Three members in ascending key order, with keys and VRF keys a membership accepts.
-std::vector<Member> members() {
-  std::vector<Member> out;
-  for (std::uint8_t i = 1; i <= 3; ++i) {
-    Seed s;
-    s.v.fill(i);
-    Seed vs;
-    vs.v.fill(static_cast<std::uint8_t>(i + 100));
-    out.push_back({to_hex(keypair_from_seed(s).public_key), to_hex(vrf_keypair_from_seed(vs).public_key)});
-  }
-  std::sort(out.begin(), out.end(), [](const Member& a, const Member& b) { return a.key < b.key; });
-  return out;
-}
+using Member = testing::LogTestMember;
+std::vector<Member> members() { return testing::log_test_members(); }
 
 std::string member_line(const Member& m, const std::string& weight = "1") {
   return "member " + m.key + " " + m.vrf + " " + std::string(64, '0') + " " + weight + "\n";

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "log_test_members.hpp"
 #include "midnight/audit/log_error.hpp"
 #include "midnight/audit/log_timeline.hpp"
 #include "midnight/crypto/ecvrf.hpp"
@@ -26,25 +27,8 @@ namespace {
 
 using view::MarkKind;
 
-struct Member {
-  Keypair keys;
-  std::string vrf;
-};
-
-// Three members in ascending key order; the tests write the logs of the first two.
-std::vector<Member> members() {
-  std::vector<Member> out;
-  for (std::uint8_t i = 1; i <= 3; ++i) {
-    Seed s;
-    s.v.fill(i);
-    Seed vs;
-    vs.v.fill(static_cast<std::uint8_t>(i + 100));
-    out.push_back({keypair_from_seed(s), to_hex(vrf_keypair_from_seed(vs).public_key)});
-  }
-  std::sort(out.begin(), out.end(),
-            [](const Member& a, const Member& b) { return a.keys.public_key < b.keys.public_key; });
-  return out;
-}
+using Member = testing::LogTestMember;
+std::vector<Member> members() { return testing::log_test_members(); }
 
 ChainId chain() {
   ChainId c;
