@@ -38,9 +38,6 @@ namespace {
 
 using Buf = std::vector<std::uint8_t>;
 
-std::span<const std::uint8_t> as_bytes(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 Keypair keypair_of(std::uint8_t fill) {
   Seed seed;
@@ -92,7 +89,7 @@ struct Samples {
   std::vector<TxBytes> txs;
 
   Samples() {
-    chain = sha256(as_bytes("codec-test-chain"));
+    chain = sha256(test::text_bytes("codec-test-chain"));
     masternode.key = proposer.public_key;
     masternode.vrf_key = proposer_vrf.public_key;
     masternode.reward_to.v.fill(0xDD);
@@ -109,8 +106,8 @@ struct Samples {
     header.chain_id = chain;
     header.height = 42;
     header.round = 3;
-    header.prev_id = sha256(as_bytes("previous block"));
-    header.merkle_root = sha256(as_bytes("not really a merkle root"));
+    header.prev_id = sha256(test::text_bytes("previous block"));
+    header.merkle_root = sha256(test::text_bytes("not really a merkle root"));
     header.timestamp_ms = 1'735'689'600'000ULL;
     header.proposer = proposer.public_key;
     proposal = sign_proposal(header, proposer.secret_key, proposer_vrf.secret_key);
@@ -1345,11 +1342,11 @@ TEST_F(CodecTest, SpecWorkedExample) {
   seed.v.fill(0x01);
   const Keypair k = keypair_from_seed(seed);
   Vote v;
-  v.chain_id = sha256(as_bytes("midnight-test-chain"));
+  v.chain_id = sha256(test::text_bytes("midnight-test-chain"));
   v.height = 1;
   v.round = 0;
   v.step = VoteStep::prevote;
-  v.block_id = sha256(as_bytes("midnight-test-block"));
+  v.block_id = sha256(test::text_bytes("midnight-test-block"));
   v.approve = true;
   v.voter = k.public_key;
   v = sign_vote(v, k.secret_key);

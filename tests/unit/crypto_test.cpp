@@ -27,9 +27,6 @@ namespace {
 using test::hex_bytes;
 using test::hex_vec;
 
-std::span<const std::uint8_t> as_bytes(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 
 
@@ -78,8 +75,8 @@ Vote test_vote(const ChainId& chain, VoteStep step, const Keypair& k) {
 
 TEST_F(CryptoTest, Sha256KnownVectors) {
   EXPECT_EQ(to_hex(sha256({})), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(to_hex(sha256(as_bytes("abc"))), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(to_hex(sha256(as_bytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))),
+  EXPECT_EQ(to_hex(sha256(test::text_bytes("abc"))), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(to_hex(sha256(test::text_bytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
@@ -95,10 +92,10 @@ TEST_F(CryptoTest, Sha256IncrementalEqualsOneShotAndResets) {
   for (std::size_t split = 0; split <= msg.size(); ++split) {
     Sha256 h;
     h.update(msg.substr(0, split)).update(msg.substr(split));
-    EXPECT_EQ(h.finish(), sha256(as_bytes(msg))) << split;
+    EXPECT_EQ(h.finish(), sha256(test::text_bytes(msg))) << split;
   }
   Sha256 h;
-  h.update(as_bytes("abc"));
+  h.update(test::text_bytes("abc"));
   (void)h.finish();
   EXPECT_EQ(h.finish(), sha256({})) << "finish() leaves a fresh hasher";
 }
@@ -125,13 +122,13 @@ TEST_F(CryptoTest, TagsAreNulTerminatedAndPrefixFree) {
       }
     }
   }
-  EXPECT_EQ(to_hex(as_bytes(tag::kVote)), "6d69646e696768742f76312f766f746500");
+  EXPECT_EQ(to_hex(test::text_bytes(tag::kVote)), "6d69646e696768742f76312f766f746500");
 }
 
 TEST_F(CryptoTest, TxIdIsTaggedHashOverChainAndBytes) {
   const ChainId chain = test_chain(0x42);
   const std::vector<std::uint8_t> tx{1, 2, 3};
-  EXPECT_EQ(compute_txid(chain, tx), sha256(test::concat({as_bytes(tag::kTxId), chain.span(), tx})));
+  EXPECT_EQ(compute_txid(chain, tx), sha256(test::concat({test::text_bytes(tag::kTxId), chain.span(), tx})));
   EXPECT_NE(compute_txid(chain, tx), sha256(tx));
 }
 
@@ -153,7 +150,7 @@ TEST_F(CryptoTest, BlockIdIsTaggedHashOfHeaderBody) {
   const BlockHeader h = test_header(test_chain(0x01), test_keypair(1).public_key);
   std::array<std::uint8_t, kHeaderBodySize> body{};
   encode_header_body(h, body);
-  EXPECT_EQ(compute_block_id(h), sha256(test::concat({as_bytes(tag::kBlockId), body})));
+  EXPECT_EQ(compute_block_id(h), sha256(test::concat({test::text_bytes(tag::kBlockId), body})));
   // Every header field is covered.
   BlockHeader g = h;
   g.timestamp_ms += 1;
@@ -257,7 +254,7 @@ TEST_F(CryptoTest, ProposalSigningInputLayout) {
   const BlockHeader h = test_header(test_chain(0x5A), test_keypair(1).public_key);
   const ProposalSigningInput in = proposal_signing_input(h);
   const std::string hex = to_hex(in);
-  EXPECT_EQ(hex.substr(0, 42), to_hex(as_bytes(tag::kProposal)));
+  EXPECT_EQ(hex.substr(0, 42), to_hex(test::text_bytes(tag::kProposal)));
   EXPECT_EQ(hex.substr(42, 64), to_hex(h.chain_id));
   EXPECT_EQ(hex.substr(106, 16), "0000000000000007");
   EXPECT_EQ(hex.substr(122, 8), "00000002");
@@ -267,7 +264,7 @@ TEST_F(CryptoTest, ProposalSigningInputLayout) {
 TEST_F(CryptoTest, VoteSigningInputLayout) {
   const Vote v = test_vote(test_chain(0x5A), VoteStep::precommit, test_keypair(1));
   const std::string hex = to_hex(vote_signing_input(v));
-  EXPECT_EQ(hex.substr(0, 34), to_hex(as_bytes(tag::kVote)));
+  EXPECT_EQ(hex.substr(0, 34), to_hex(test::text_bytes(tag::kVote)));
   EXPECT_EQ(hex.substr(34, 64), to_hex(v.chain_id));
   EXPECT_EQ(hex.substr(98, 16), "0000000000000007");
   EXPECT_EQ(hex.substr(114, 8), "00000002");

@@ -17,7 +17,7 @@ namespace midnight::audit {
 namespace {
 
 using Member = testing::LogTestMember;
-std::vector<Member> members() { return testing::log_test_members(); }
+using testing::log_test_members;
 
 std::string member_line(const Member& m, const std::string& weight = "1") {
   return "member " + m.key + " " + m.vrf + " " + std::string(64, '0') + " " + weight + "\n";
@@ -30,11 +30,11 @@ std::string height_line(std::uint64_t h, std::size_t count = 3) {
 
 std::string section(std::uint64_t h) {
   std::string s = height_line(h);
-  for (const auto& m : members()) s += member_line(m);
+  for (const auto& m : log_test_members()) s += member_line(m);
   return s;
 }
 
-std::string header() { return "midnight-log 1\nnode " + members()[0].key + "\n"; }
+std::string header() { return "midnight-log 1\nnode " + log_test_members()[0].key + "\n"; }
 
 struct Outcome {
   std::vector<LogRecord> records;
@@ -66,7 +66,7 @@ void expect_error(const std::string& text, log_errc e, std::uint64_t line, std::
 }
 
 TEST(LogReader, ReadsEveryRecordKind) {
-  const std::string peer = members()[1].key;
+  const std::string peer = log_test_members()[1].key;
   const std::string text = "# a comment\n" + header() + "\n" + section(1) + "sent 5 " + peer + " 0205aa\n" +
                            "recv 6 " + peer + " -07:1234\n" + "recv 7 " + peer + " -08:2000000\n" +
                            "decided 8 0206bb\n" + "restart 0\n" + section(3);
@@ -92,7 +92,7 @@ TEST(LogReader, ReadsEveryRecordKind) {
 }
 
 TEST(LogReader, ElidedBodyTypes) {
-  const std::string peer = members()[1].key;
+  const std::string peer = log_test_members()[1].key;
   for (const char* t : {"07", "08", "0b", "0c", "0d", "0e"}) {
     const Outcome o = read_all(header() + section(1) + "recv 1 " + peer + " -" + t + ":10\n");
     EXPECT_FALSE(o.error) << t;
@@ -107,15 +107,15 @@ TEST(LogReader, ElidedBodyTypes) {
 TEST(LogReader, VersionAndNode) {
   expect_error("", log_errc::missing_version, 1);
   expect_error("# only a comment\n", log_errc::missing_version, 2);
-  expect_error("node " + members()[0].key + "\n", log_errc::missing_version, 1);
+  expect_error("node " + log_test_members()[0].key + "\n", log_errc::missing_version, 1);
   expect_error("midnight-log 2\n", log_errc::unknown_version, 1);
   expect_error("midnight-log 1\n" + section(1), log_errc::missing_node, 2);
   expect_error("midnight-log 1\nnode " + std::string(63, 'a') + "\n", log_errc::bad_field, 2);
-  expect_error(header() + section(1) + "node " + members()[0].key + "\n", log_errc::duplicate_node, 7);
+  expect_error(header() + section(1) + "node " + log_test_members()[0].key + "\n", log_errc::duplicate_node, 7);
 }
 
 TEST(LogReader, RecordsAndFields) {
-  const std::string peer = members()[1].key;
+  const std::string peer = log_test_members()[1].key;
   std::string upper = peer;
   for (char& c : upper) c = static_cast<char>(std::toupper(c));
   expect_error(header() + section(1) + "sing 1\n", log_errc::unknown_record, 7);
@@ -136,7 +136,7 @@ TEST(LogReader, RecordsAndFields) {
 }
 
 TEST(LogReader, Heights) {
-  const auto m = members();
+  const auto m = log_test_members();
   expect_error(header() + section(2) + section(2), log_errc::height_not_ascending, 7);
   expect_error(header() + section(2) + section(1), log_errc::height_not_ascending, 7);
   expect_error(header() + height_line(1) + member_line(m[0]) + member_line(m[1]) + "restart 1\n",

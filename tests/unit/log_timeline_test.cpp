@@ -28,7 +28,7 @@ namespace {
 using view::MarkKind;
 
 using Member = testing::LogTestMember;
-std::vector<Member> members() { return testing::log_test_members(); }
+using testing::log_test_members;
 
 ChainId chain() {
   ChainId c;
@@ -41,7 +41,7 @@ std::string header(const Member& self) {
   std::string s = "midnight-log 1\nnode " + to_hex(self.keys.public_key) + "\n";
   s += "height 1 " + to_hex(chain()) + " " + std::string(64, '0') + " 0 1000 1000 1000 500 1000 3\n";
   std::uint64_t w = 1;
-  for (const auto& m : members())
+  for (const auto& m : log_test_members())
     s += "member " + to_hex(m.keys.public_key) + " " + m.vrf + " " + std::string(64, '0') + " " +
          std::to_string(w++) + "\n";
   return s;
@@ -90,7 +90,7 @@ std::vector<view::Mark> marks_of(const view::Timeline& t, MarkKind kind) {
 }
 
 TEST_F(LogTimeline, MarksOfEachKindOnTheirLanesAtTheirTimes) {
-  const auto ms = members();
+  const auto ms = log_test_members();
   const Member& a = ms[0];
   const Member& b = ms[1];
   const Member& c = ms[2];  // no log of its own
@@ -186,7 +186,7 @@ TEST_F(LogTimeline, MarksOfEachKindOnTheirLanesAtTheirTimes) {
 }
 
 TEST_F(LogTimeline, ViolationsAtTheirEvidenceOnTheBlamedLane) {
-  const auto ms = members();
+  const auto ms = log_test_members();
   const Member& a = ms[0];
   const Member& b = ms[1];
   const std::string kb = to_hex(b.keys.public_key);
@@ -221,7 +221,7 @@ TEST_F(LogTimeline, ViolationsAtTheirEvidenceOnTheBlamedLane) {
 }
 
 TEST_F(LogTimeline, AnUnreadableLogFailsNamingIt) {
-  const std::vector<std::string> paths{write("a.log", header(members()[0])), write("b.log", "midnight-log 2\n")};
+  const std::vector<std::string> paths{write("a.log", header(log_test_members()[0])), write("b.log", "midnight-log 2\n")};
   ViolationCollector none;
   LogFailure failure;
   const auto got = timeline_of_logs(paths, none, "t", failure);

@@ -24,7 +24,7 @@ namespace {
 // (a decoded certificate of 65,535 entries) is far below it.
 constexpr std::size_t kMaxAnswerBytes = std::size_t{64} << 20;
 
-std::string shorten(const std::string& s, std::size_t n = 300) {
+std::string shorten_answer(const std::string& s, std::size_t n = 300) {
   return s.size() <= n ? s : s.substr(0, n) + "... (" + std::to_string(s.size()) + " bytes)";
 }
 
@@ -87,7 +87,7 @@ std::string Adapter::stderr_tail() const {
   std::vector<std::string> lines;
   std::string line;
   while (std::getline(in, line)) {
-    lines.push_back(shorten(line, 200));
+    lines.push_back(shorten_answer(line, 200));
     if (lines.size() > 10) lines.erase(lines.begin());
   }
   std::string out;
@@ -97,7 +97,7 @@ std::string Adapter::stderr_tail() const {
 
 void Adapter::broken(const std::string& what, const std::string& request) const {
   std::string m = "the adapter is broken: " + what;
-  if (!request.empty()) m += "\n  request: " + shorten(request);
+  if (!request.empty()) m += "\n  request: " + shorten_answer(request);
   const std::string tail = stderr_tail();
   if (!tail.empty()) m += "\n  its standard error ends with:\n" + tail;
   throw AdapterBroken{m};
@@ -144,24 +144,24 @@ Answer Adapter::call(const std::string& op, Json args) {
   JsonParse parsed = parse_json(text);
   if (!parsed.value || !parsed.value->is_object())
     broken("an answer that is not a JSON object (" + (parsed.value ? std::string("not an object") : parsed.error) +
-               "): " + shorten(text),
+               "): " + shorten_answer(text),
            line);
   const Json& a = *parsed.value;
   const Json* got_id = a.find("id");
   if (got_id == nullptr || !got_id->is_number() || got_id->as_int() != static_cast<std::int64_t>(id))
-    broken("an answer whose id is not the request's (" + std::to_string(id) + "): " + shorten(text), line);
+    broken("an answer whose id is not the request's (" + std::to_string(id) + "): " + shorten_answer(text), line);
   const Json* ok = a.find("ok");
   const Json* error = a.find("error");
   const Json* unsupported = a.find("unsupported");
   if ((ok != nullptr) + (error != nullptr) + (unsupported != nullptr) != 1)
-    broken("an answer without exactly one of ok, error and unsupported: " + shorten(text), line);
+    broken("an answer without exactly one of ok, error and unsupported: " + shorten_answer(text), line);
   Answer answer;
   if (ok != nullptr) {
-    if (!ok->is_object()) broken("an ok that is not an object: " + shorten(text), line);
+    if (!ok->is_object()) broken("an ok that is not an object: " + shorten_answer(text), line);
     answer.kind = Answer::Kind::ok;
     answer.ok = *ok;
   } else if (error != nullptr) {
-    if (!error->is_string()) broken("an error that is not a string: " + shorten(text), line);
+    if (!error->is_string()) broken("an error that is not a string: " + shorten_answer(text), line);
     answer.kind = Answer::Kind::error;
     answer.text = error->as_string();
   } else {

@@ -11,7 +11,7 @@ namespace midnight::audit {
 
 namespace {
 
-struct Source {
+struct SectionSource {
   std::ifstream file;
   std::unique_ptr<LogReader> reader;
   bool done = false;
@@ -19,9 +19,9 @@ struct Source {
 
 // Reads log `index` on: its records up to its next height line, or, when not within a
 // section, only the next record (which must be a height line).
-result<void> advance(std::vector<Source>& logs, std::size_t index, SectionVisitor& visitor, LogFailure& failure,
+result<void> advance(std::vector<SectionSource>& logs, std::size_t index, SectionVisitor& visitor, LogFailure& failure,
                      bool within_section) {
-  Source& l = logs[index];
+  SectionSource& l = logs[index];
   const std::uint64_t section = l.reader->inputs() ? l.reader->inputs()->height : 0;
   LogRecord r;
   while (true) {
@@ -50,9 +50,9 @@ result<void> advance(std::vector<Source>& logs, std::size_t index, SectionVisito
 }  // namespace
 
 result<void> read_by_height(std::span<const std::string> paths, SectionVisitor& visitor, LogFailure& failure) {
-  std::vector<Source> logs(paths.size());
+  std::vector<SectionSource> logs(paths.size());
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    Source& l = logs[i];
+    SectionSource& l = logs[i];
     l.file.open(paths[i], std::ios::binary);
     if (!l.file) {
       failure = {i, 0, {}};
@@ -64,11 +64,11 @@ result<void> read_by_height(std::span<const std::string> paths, SectionVisitor& 
   }
   while (true) {
     std::optional<std::uint64_t> next;
-    for (const Source& l : logs)
+    for (const SectionSource& l : logs)
       if (!l.done && (!next || l.reader->inputs()->height < *next)) next = l.reader->inputs()->height;
     if (!next) break;
     const std::uint64_t h = *next;
-    for (const Source& l : logs) {
+    for (const SectionSource& l : logs) {
       if (l.done || l.reader->inputs()->height != h) continue;
       visitor.on_height(h, l.reader->inputs());
       break;

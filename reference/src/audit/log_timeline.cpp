@@ -80,17 +80,17 @@ struct HeightRounds {
   std::uint64_t last_ms = 0;  // the latest record of the height's sections
 };
 
-struct Lock {
+struct DrawnLock {
   std::uint64_t height = 0;
   std::uint32_t round = 0;
   BlockId block;
 };
 
-struct Source {
+struct TimelineSource {
   std::string path;
   PublicKey node;           // its node's key
   std::set<Hash32> marked;  // this section's messages already drawn (a copy to another peer is not)
-  std::optional<Lock> lock;
+  std::optional<DrawnLock> lock;
 };
 
 class Builder final : public SectionVisitor {
@@ -126,7 +126,7 @@ class Builder final : public SectionVisitor {
 
   const ViolationCollector& violations_;
   view::Timeline t_;
-  std::vector<Source> logs_;
+  std::vector<TimelineSource> logs_;
   std::map<PublicKey, std::size_t> lanes_;  // node key -> its log's lane
   std::map<TrafficKey, Traffic> traffic_;
   std::map<std::uint64_t, HeightRounds> rounds_;
@@ -168,7 +168,7 @@ void Builder::add_mark(view::Mark m) {
 }
 
 void Builder::sent(std::size_t lane, const LogRecord& r, std::uint64_t section) {
-  Source& src = logs_[lane];
+  TimelineSource& src = logs_[lane];
   const TimeMs at = time_of(r.time_ms);
   const Hash32 id = message_id(r);
   if (const auto to = lane_of(r.peer)) {
@@ -198,7 +198,7 @@ void Builder::sent(std::size_t lane, const LogRecord& r, std::uint64_t section) 
       if (src.lock && (vote.round < src.lock->round ||
                        (vote.round == src.lock->round && vote.block_id == src.lock->block)))
         return;
-      src.lock = Lock{vote.height, vote.round, vote.block_id};
+      src.lock = DrawnLock{vote.height, vote.round, vote.block_id};
       m.kind = view::MarkKind::lock;
       add_mark(m);
       return;

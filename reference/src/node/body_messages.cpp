@@ -15,7 +15,7 @@ namespace {
 
 using Bytes_ = std::shared_ptr<const std::vector<std::uint8_t>>;
 
-Bytes_ shared(result<std::vector<std::uint8_t>> r) {
+Bytes_ shared_or_none(result<std::vector<std::uint8_t>> r) {
   // Every value encoded here comes from the machine: it encodes.
   MIDNIGHT_INVARIANT(r.has_value() && "body actions only encode values that encode");
   if (!r) return nullptr;
@@ -40,12 +40,12 @@ Bytes_ encode_body_action(const RoundMachine& m, const ChainId& chain, std::uint
       request.height = height;
       request.block_id = a.block_id;
       request.requester = keys.public_key;
-      return shared(encode_to_vector(sign_body_request(request, keys.secret_key)));
+      return shared_or_none(encode_to_vector(sign_body_request(request, keys.secret_key)));
     }
     case ActionKind::send_body: {
       const auto b = m.body_of(a.block_id);
       if (!b) return nullptr;
-      return shared(encode_block_to_vector(b->header, b->signature, b->txs));
+      return shared_or_none(encode_block_to_vector(b->header, b->signature, b->txs));
     }
     case ActionKind::request_sketch:
     case ActionKind::request_transactions: {
@@ -65,7 +65,7 @@ Bytes_ encode_body_action(const RoundMachine& m, const ChainId& chain, std::uint
       // request is canonical: count = min(have, kReconcileSampleIds).
       request.have = sketch ? std::uint32_t(sampled < kReconcileSampleIds ? sampled : m.reconcile_have()) : 0;
       request.ids.bytes = ids;
-      return shared(encode_to_vector(sign_reconcile_request(request, keys.secret_key)));
+      return shared_or_none(encode_to_vector(sign_reconcile_request(request, keys.secret_key)));
     }
     case ActionKind::send_sketch: {
       const auto b = m.body_of(a.block_id);
@@ -85,7 +85,7 @@ Bytes_ encode_body_action(const RoundMachine& m, const ChainId& chain, std::uint
       if (serving == nullptr) return nullptr;
       const std::span<const TxBytes> txs = m.transactions_named(*serving);
       if (txs.empty()) return nullptr;
-      return shared(encode_body_transactions_to_vector(chain, height, a.block_id, txs));
+      return shared_or_none(encode_body_transactions_to_vector(chain, height, a.block_id, txs));
     }
     default:
       return nullptr;

@@ -16,7 +16,7 @@ namespace midnight {
 
 namespace {
 
-MessageBytes shared(result<std::vector<std::uint8_t>> r) {
+MessageBytes shared_or_empty(result<std::vector<std::uint8_t>> r) {
   // Every value the host encodes comes from the machine or was decoded: it encodes.
   MIDNIGHT_INVARIANT(r.has_value() && "the host only encodes values that encode");
   return std::make_shared<const std::vector<std::uint8_t>>(r.has_value() ? std::move(r).value()
@@ -24,7 +24,7 @@ MessageBytes shared(result<std::vector<std::uint8_t>> r) {
 }
 
 MessageBytes encode_decision(const Decision& d) {
-  return shared(encode_commit_to_vector(*d.certificate, d.header, d.signature, d.txs));
+  return shared_or_empty(encode_commit_to_vector(*d.certificate, d.header, d.signature, d.txs));
 }
 
 }  // namespace
@@ -208,16 +208,16 @@ void NodeHost::after_step(std::uint64_t now_ms, const result<Actions>& r, const 
   for (const Action& a : r.value()) {
     switch (a.kind) {
       case ActionKind::broadcast_proposal:
-        broadcast(shared(encode_to_vector(a.proposal)));
+        broadcast(shared_or_empty(encode_to_vector(a.proposal)));
         break;
       case ActionKind::broadcast_vote:
-        broadcast(shared(encode_to_vector(a.vote)));
+        broadcast(shared_or_empty(encode_to_vector(a.vote)));
         break;
       case ActionKind::broadcast_reproposal:
-        if (const Reproposal* rp = machine_->reproposal()) broadcast(shared(encode_to_vector(*rp)));
+        if (const Reproposal* rp = machine_->reproposal()) broadcast(shared_or_empty(encode_to_vector(*rp)));
         break;
       case ActionKind::broadcast_polka:
-        if (const CarriedPolka* polka = machine_->lock_polka()) broadcast(shared(encode_to_vector(*polka)));
+        if (const CarriedPolka* polka = machine_->lock_polka()) broadcast(shared_or_empty(encode_to_vector(*polka)));
         break;
       case ActionKind::set_timer:
         set_timer(HostTimer{.kind = HostTimerKind::round, .round_timer = a.timer}, a.at_ms);
@@ -291,7 +291,7 @@ void NodeHost::request_commit(std::uint64_t now_ms, std::uint64_t height, bool b
   request.height = height;
   request.requester = config_.node.keys.public_key;
   request = sign_commit_request(request, config_.node.keys.secret_key);
-  broadcast(shared(encode_to_vector(request)));
+  broadcast(shared_or_empty(encode_to_vector(request)));
 }
 
 // Rule "answer": the stored commit of `height` to `member`, within its budget.
