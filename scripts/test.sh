@@ -13,10 +13,15 @@
 # libFuzzer runs in clang-fuzz, whose build is just the libFuzzer targets (the
 # fuzz-corpus replays run in release and under ASan + UBSan in debug-asan). The property
 # tests run 1000 cases in release and 250 under debug-asan (properties/CMakeLists.txt).
-# Both presets compile with clang for CI time: it builds the release preset in about 530
+# Both presets compile with clang for CI time: it built the release preset in about 530
 # CPU-seconds where gcc 12 took 836, and the sanitizer preset in 604-666 where gcc took
 # 1,386. The library and the command build with gcc too (CMAKE_CXX_COMPILER=g++; the
 # oracle's build from nothing in README.md uses the system compiler).
+# All three presets compile in unity batches (CMAKE_UNITY_BUILD), again for CI time: on
+# 2 cores, from nothing, release 322 s -> 161 s (636 -> 318 CPU-s), debug-asan 357 s ->
+# 181 s, clang-fuzz 138 s -> 67 s. What a batch could hide, a header that compiles only
+# after another file's includes, the release preset checks by compiling every public
+# header alone (midnight_headers_alone, tests/CMakeLists.txt).
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
