@@ -449,6 +449,15 @@ JournalGuard == Journal /\ MaxRestarts > 0
 RestoredPrevote(n, r) == JournalGuard /\ \E o \in prevotes : o.src = n /\ o.round = r
 RestoredPrecommit(n, r) == JournalGuard /\ \E o \in precommits : o.src = n /\ o.round = r
 
+\* The prevote n sends in round r on choice c: for c's block if it has one and the
+\* lock rule allows it, else nil.
+PrevoteOn(n, r, c) ==
+    IF c[1] /= Nil /\ LockAllows(n, c[1], c[2])
+    THEN /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> c[1]]}
+         /\ Keep(n, c[1])
+    ELSE /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> Nil]}
+         /\ UNCHANGED bodies
+
 \* RoundMachine::prevote: at the collect deadline (or when all proposals are in).
 Prevote(n) ==
     LET r == round[n] IN
@@ -464,12 +473,19 @@ Prevote(n) ==
     \* A restored prevote of the round (after a restart) is sent again instead.
     /\ IF RestoredPrevote(n, r)
        THEN UNCHANGED <<prevotes, bodies>>
-       ELSE \E c \in (IF InSync(n) THEN SyncChoices(n) ELSE Candidates(n)) :
-          IF c[1] /= Nil /\ LockAllows(n, c[1], c[2])
-          THEN /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> c[1]]}
-               /\ Keep(n, c[1])
-          ELSE /\ prevotes' = prevotes \cup {[src |-> n, round |-> r, block |-> Nil]}
-               /\ UNCHANGED bodies
+       \* (Plain form: \E c \in (IF InSync(n) THEN SyncChoices(n) ELSE Candidates(n)) :
+       \* PrevoteOn(n, r, c). SyncChoices is a union over the Byzantine bodies or
+       \* selections, and \E c \in UNION {F(x) : x \in X} : P(c) equals
+       \* \E x \in X : \E c \in F(x) : P(c); in the nested form TLC's ENABLED, which
+       \* the fairness of Prevote evaluates in every state, stops at the first x
+       \* instead of building the whole union.)
+       ELSE IF ~InSync(n) THEN \E c \in Candidates(n) : PrevoteOn(n, r, c)
+       ELSE IF ChoiceRule = "held-polka"
+            THEN LET known == {m.vr : m \in HonestRoundMsgs(r)} IN
+                 \E S \in SUBSET ByzantineBodies(n) :
+                    \E c \in SyncChoice(n, HeldWith(n, S), known) : PrevoteOn(n, r, c)
+            ELSE \E Sel \in ByzSelections(r) :
+                    \E c \in LeadingChoice(n, ByzantineBodies(n), Sel) : PrevoteOn(n, r, c)
     /\ UNCHANGED <<healRound, round, lockedBlock, lockedRound, decision, decisionRound, proposals, precommits, roundMsg, restarts>>
 
 \* RoundMachine::precommit: a polka for a block it holds, in its current round: lock on it.
