@@ -100,6 +100,9 @@ class Simulator {
   void go_down(HonestNode& h);
   void restart(HonestNode& h);
   bool up(std::size_t node) const;
+  // Whether the run holds `node` to the safety properties: an honest node that is not
+  // one of the twins (their member is the faulty one, Twins' equivocating key).
+  bool judged(std::size_t node) const { return honest_[node] && !is_twin_node(config_, node); }
   void log_event(const Event& e);
   void collect_trace();
   void check_agreement();
@@ -203,7 +206,7 @@ Simulator::Simulator(const SimConfig& config, NodeTap* tap, const SharedRunInput
   byzantine_up_.assign(config_.nodes, true);
   std::vector<bool> honest_members(world_.membership.size());
   for (std::size_t i = 0; i < config_.nodes; ++i)
-    honest_members[world_.member_of_node[i]] = honest_[i] && !is_twin_node(config_, i);
+    honest_members[world_.member_of_node[i]] = judged(i);
   monitor_ = std::make_unique<VoteMonitor>(world_.membership, world_.chain, std::move(honest_members),
                                            world_.node_of_member, verifier_);
   network_.set_monitor(monitor_.get());
@@ -369,10 +372,9 @@ void Simulator::execute(HonestNode& h, const HostOutput& out) {
 // host that made it: its certificate against the membership, its block id, its parent.
 void Simulator::record_finalize(HonestNode& h, const StoredCommit& a) {
   const MessageBytes& commit = a.commit;
-  // The twins' decisions are recorded, never judged: their member is the faulty one.
-  const bool judged = !is_twin_node(config_, h.node);
+  // The twins' decisions are recorded, never judged.
   const auto fail = [&](const std::string& why) {
-    if (!judged) return;
+    if (!judged(h.node)) return;
     result_.violations.push_back("node " + std::to_string(h.node) + ": " + why);
     result_.agreement = false;
   };
@@ -405,12 +407,12 @@ void Simulator::record_finalize(HonestNode& h, const StoredCommit& a) {
       build_coinbase(world_.chain, a.height, world_.membership, config_.reward_per_height);
   if (auto valid = check_block_body(world_.chain, commit_->block.transactions(), header.merkle_root, coinbase,
                                     &validity_);
-      !valid && judged) {
+      !valid && judged(h.node)) {
     result_.bodies_valid = false;
     result_.violations.push_back("node " + std::to_string(h.node) + ": decided an invalid body: " +
                                  valid.error().message());
   }
-  if (!rec.certificate_ok && judged) {
+  if (!rec.certificate_ok && judged(h.node)) {
     result_.certificates_ok = false;
     result_.violations.push_back("node " + std::to_string(h.node) + ": certificate check failed" +
                                  (weight ? std::string() : ": " + weight.error().message()));
@@ -543,7 +545,7 @@ void Simulator::start_honest(HonestNode& h) {
 void Simulator::check_agreement() {
   std::map<std::uint64_t, const FinalizedRecord*> first;
   for (const auto& f : result_.finalized) {
-    if (is_twin_node(config_, f.node)) continue;  // the faulty member: held to nothing
+    if (!judged(f.node)) continue;
     auto [it, inserted] = first.emplace(f.height, &f);
     if (!inserted && it->second->block_id != f.block_id) {
       result_.agreement = false;
@@ -556,7 +558,7 @@ void Simulator::check_agreement() {
   bool all = true;
   bool complete = true;
   for (std::size_t i = 0; i < config_.nodes; ++i) {
-    if (!honest_[i] || is_twin_node(config_, i)) continue;
+    if (!judged(i)) continue;
     std::uint64_t next = kSimHeight;
     BlockId parent = world_.prev_id;
     for (const auto& f : result_.finalized) {
