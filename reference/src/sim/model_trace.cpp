@@ -19,10 +19,12 @@ std::string target_of(const Vote& v) { return v.approve ? trace_id(v.block_id) :
 
 }  // namespace
 
-ModelTraceRecorder::ModelTraceRecorder(const SimConfig& config, const World& world, std::vector<bool> honest)
+ModelTraceRecorder::ModelTraceRecorder(const SimConfig& config, const World& world, std::vector<bool> honest,
+                                       const SignatureVerifier& verifier)
     : config_(config),
       world_(world),
       honest_(std::move(honest)),
+      verifier_(verifier),
       restart_pending_(config.nodes, false),
       reproposal_(std::make_unique<Reproposal>()),
       polka_(std::make_unique<CarriedPolka>()),
@@ -37,7 +39,7 @@ std::size_t ModelTraceRecorder::node_of_key(const PublicKey& key) const {
 
 void ModelTraceRecorder::note_proposal(const Proposal& p) {
   const std::size_t proposer = node_of_key(p.header.proposer);
-  if (proposer >= config_.nodes || !verify_proposal(p)) return;  // no honest node stores it
+  if (proposer >= config_.nodes || !verify_proposal(p, verifier_)) return;  // no honest node stores it
   Height& h = height(p.header.height);
   const BlockId id = compute_block_id(p.header);
   if (h.block_index.contains(id)) return;
@@ -55,7 +57,7 @@ void ModelTraceRecorder::note_proposal(const Proposal& p) {
 
 void ModelTraceRecorder::note_vote(const Vote& v) {
   const std::size_t voter = node_of_key(v.voter);
-  if (voter >= config_.nodes || honest_[voter] || !verify_vote(v)) return;
+  if (voter >= config_.nodes || honest_[voter] || !verify_vote(v, verifier_)) return;
   height(v.height).byzantine_votes.emplace(voter, v.round, v.step == VoteStep::precommit, target_of(v));
 }
 

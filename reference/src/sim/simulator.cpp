@@ -212,7 +212,7 @@ Simulator::Simulator(const SimConfig& config, NodeTap* tap, const SharedRunInput
   network_.set_monitor(monitor_.get());
   network_.set_observer(observer_);
   if (config_.model_trace && tap_ == nullptr) {
-    trace_ = std::make_unique<ModelTraceRecorder>(config_, world_, honest_);
+    trace_ = std::make_unique<ModelTraceRecorder>(config_, world_, honest_, verifier_);
     network_.set_trace(trace_.get());
   }
   for (std::size_t k = 0; k < config_.crashes.size(); ++k) {

@@ -36,6 +36,7 @@
 #include <tuple>
 #include <vector>
 
+#include "midnight/crypto/sign.hpp"
 #include "midnight/node/node_host.hpp"
 #include "midnight/sim/config.hpp"
 #include "midnight/sim/result.hpp"
@@ -46,8 +47,10 @@ namespace midnight::sim {
 
 class ModelTraceRecorder {
  public:
-  // `honest[i]`: node i runs a reference host (the others are Byzantine).
-  ModelTraceRecorder(const SimConfig& config, const World& world, std::vector<bool> honest);
+  // `honest[i]`: node i runs a reference host (the others are Byzantine). `verifier`
+  // checks the signatures of what is sent (the run's, so its memo serves both).
+  ModelTraceRecorder(const SimConfig& config, const World& world, std::vector<bool> honest,
+                     const SignatureVerifier& verifier);
   ~ModelTraceRecorder();
 
   // Every send, by any node: proposals name blocks, Byzantine votes are kept.
@@ -109,6 +112,7 @@ class ModelTraceRecorder {
   const SimConfig& config_;
   const World& world_;
   std::vector<bool> honest_;
+  const SignatureVerifier& verifier_;
   std::map<std::uint64_t, Height> heights_;
   std::vector<bool> restart_pending_;
   // Decode targets (large), reserved once.
