@@ -62,18 +62,19 @@ void NodeLogWriter::write_message(std::ostream& o, std::span<const std::uint8_t>
 
 void NodeLogWriter::on_send(std::uint64_t now_ms, std::size_t from, std::size_t to,
                             std::span<const std::uint8_t> bytes) {
-  if (from >= out_.size()) return;
-  std::ostream& o = *out_[from];
-  o << "sent " << now_ms << ' ' << to_hex(world_->keys[to].public_key) << ' ';
-  write_message(o, bytes);
-  o << '\n';
+  write_transfer(from, "sent ", now_ms, to, bytes);
 }
 
 void NodeLogWriter::on_deliver(std::uint64_t now_ms, std::size_t from, std::size_t to,
                                std::span<const std::uint8_t> bytes) {
-  if (to >= out_.size()) return;
-  std::ostream& o = *out_[to];
-  o << "recv " << now_ms << ' ' << to_hex(world_->keys[from].public_key) << ' ';
+  write_transfer(to, "recv ", now_ms, from, bytes);
+}
+
+void NodeLogWriter::write_transfer(std::size_t node, const char* record, std::uint64_t now_ms, std::size_t peer,
+                                   std::span<const std::uint8_t> bytes) {
+  if (node >= out_.size()) return;
+  std::ostream& o = *out_[node];
+  o << record << now_ms << ' ' << to_hex(world_->keys[peer].public_key) << ' ';
   write_message(o, bytes);
   o << '\n';
 }

@@ -43,22 +43,12 @@ class SvgOut {
   void colour(std::string_view name, Rgb c) { attr(name, hex(c)); }
 
   void rect(int x, int y, int w, int h, Rgb fill) {
-    out_ += "<rect";
-    attr("x", x);
-    attr("y", y);
-    attr("width", w);
-    attr("height", h);
-    colour("fill", fill);
+    open_rect(x, y, w, h, fill);
     out_ += "/>";
   }
   // A rectangle with an outline (the outline is centred on the edge, as SVG draws it).
   void outlined_rect(int x, int y, int w, int h, Rgb fill, Rgb stroke, int stroke_width) {
-    out_ += "<rect";
-    attr("x", x);
-    attr("y", y);
-    attr("width", w);
-    attr("height", h);
-    colour("fill", fill);
+    open_rect(x, y, w, h, fill);
     colour("stroke", stroke);
     attr("stroke-width", stroke_width);
     out_ += "/>";
@@ -119,6 +109,16 @@ class SvgOut {
   }
 
  private:
+  // A rectangle's element up to its fill, left open for more attributes.
+  void open_rect(int x, int y, int w, int h, Rgb fill) {
+    out_ += "<rect";
+    attr("x", x);
+    attr("y", y);
+    attr("width", w);
+    attr("height", h);
+    colour("fill", fill);
+  }
+
   std::string& out_;
 };
 

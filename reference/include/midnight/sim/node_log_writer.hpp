@@ -36,6 +36,9 @@ class NodeLogWriter final : public SimObserver {
  private:
   void write_height(std::size_t node, std::uint64_t height, const BlockId& prev);
   void write_message(std::ostream& o, std::span<const std::uint8_t> bytes);
+  // A `sent` or `recv` record (`record`, with its space) in `node`'s log, naming `peer`.
+  void write_transfer(std::size_t node, const char* record, std::uint64_t now_ms, std::size_t peer,
+                      std::span<const std::uint8_t> bytes);
 
   std::vector<std::ostream*> out_;
   const SimConfig* config_ = nullptr;
